@@ -1,0 +1,11 @@
+import type { BuildResult, Matcher } from '../routing/types.ts';
+
+/** One published generation of the routing table: what the single mutable cell holds. */
+export interface RoutingState {
+  readonly generation: number;
+  /** ISO time the build finished. */
+  readonly builtAt: string;
+  readonly buildMs: number;
+  readonly result: BuildResult;
+  readonly matcher: Matcher;
+}
