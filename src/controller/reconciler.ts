@@ -1,0 +1,93 @@
+import { build } from '../routing/build.ts';
+import { compileMatcher } from '../routing/matcher.ts';
+import type { BuildOptions, Problem } from '../routing/types.ts';
+import type { Logger } from '../util/logger.ts';
+import { createCoalescer } from './coalescer.ts';
+import type { Current } from './current.ts';
+import type { PublishSink } from './sink.ts';
+import type { SnapshotSource } from './source.ts';
+import type { RoutingState } from './state.ts';
+
+export interface ReconcilerOptions {
+  source: SnapshotSource;
+  buildOptions: BuildOptions;
+  current: Current;
+  sinks: readonly PublishSink[];
+  log: Logger;
+  /** Quiet time after the last change before building. */
+  holdoffMs?: number;
+  /** Longest a change waits while changes keep coming. */
+  maxDelayMs?: number;
+}
+
+export interface Reconciler {
+  start(): Promise<void>;
+  /** Build now if a change is pending. */
+  flush(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Watches a source for change signals and, once the source has synced, rebuilds the whole table
+ * from a fresh snapshot and publishes it. Sinks hear of a state only after it is live.
+ */
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const { source, buildOptions, current, sinks, log } = options;
+  let generation = current.get()?.generation ?? 0;
+  let loggedProblems = new Set<string>();
+
+  const rebuild = () => {
+    if (!source.synced()) return;
+    const started = performance.now();
+    const result = build(source.snapshot(), buildOptions);
+    const matcher = compileMatcher(result.table);
+    const buildMs = performance.now() - started;
+    generation += 1;
+    const state: RoutingState = Object.freeze({
+      generation,
+      builtAt: new Date().toISOString(),
+      buildMs,
+      result,
+      matcher,
+    });
+    current.publish(state);
+    log.info(
+      {
+        generation,
+        buildMs: Math.round(buildMs * 100) / 100,
+        hosts: result.table.hosts.length,
+        backends: result.endpoints.size,
+        problems: result.problems.length,
+      },
+      'routing table published',
+    );
+    loggedProblems = logNewProblems(result.problems, loggedProblems, log);
+    for (const sink of sinks) sink.published(state);
+  };
+
+  const coalescer = createCoalescer(rebuild, {
+    holdoffMs: options.holdoffMs ?? 10,
+    maxDelayMs: options.maxDelayMs ?? 100,
+  });
+
+  return {
+    start: () => source.start(() => coalescer.signal()),
+    flush: () => coalescer.flush(),
+    async stop() {
+      coalescer.stop();
+      await source.stop();
+      await Promise.all(sinks.map((s) => s.stop()));
+    },
+  };
+}
+
+/** Logs each problem once, when it first appears; returns the keys of the current problems. */
+function logNewProblems(problems: readonly Problem[], seen: ReadonlySet<string>, log: Logger): Set<string> {
+  const now = new Set<string>();
+  for (const p of problems) {
+    const key = `${p.object.kind}/${p.object.namespace}/${p.object.name}|${p.field}|${p.code}|${p.message}`;
+    now.add(key);
+    if (!seen.has(key)) log.warn({ problem: p.code, object: p.object, field: p.field }, p.message);
+  }
+  return now;
+}
