@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The layering of architecture.md, checked by reading every import in src/.
+const root = resolve(import.meta.dirname, '..');
+const src = join(root, 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const importPattern = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(importPattern)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+/** Top-level area of a file under src/: 'routing', 'proxy', …, or 'main.ts' for root files. */
+function areaOf(absolute: string): string {
+  const rel = relative(src, absolute);
+  return rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : rel;
+}
+
+const forbidden: Record<string, (target: string) => boolean> = {
+  routing: (t) => t !== 'routing',
+  proxy: (t) => t === 'kube' || t === 'main.ts',
+  admin: (t) => t === 'kube' || t === 'main.ts',
+  kube: (t) => t === 'proxy' || t === 'admin' || t === 'main.ts',
+};
+
+describe('import rules', () => {
+  const files = sourceFiles(src);
+
+  it('finds the source files', () => {
+    expect(files.length).toBeGreaterThan(5);
+  });
+
+  it('routing/ is pure: no node:* or package imports', () => {
+    const offenders = files
+      .filter((f) => areaOf(f) === 'routing')
+      .flatMap((f) => importsOf(f).filter((i) => !i.startsWith('.')).map((i) => `${relative(root, f)} imports ${i}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('no area imports what architecture.md forbids', () => {
+    const offenders: string[] = [];
+    for (const file of files) {
+      const rule = forbidden[areaOf(file)];
+      if (!rule) continue;
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = areaOf(resolve(dirname(file), spec));
+        if (rule(target)) offenders.push(`${relative(root, file)} imports ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
