@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+
+// Every rendered object validates against the Kubernetes OpenAPI schemas that kubernetes-models ships
+// (offline: the schemas are inside the npm package).
+const root = resolve(import.meta.dirname, '..');
+const kustomizations = ['manifests/base', 'manifests/overlays/nodeport', 'manifests/overlays/default-class', 'manifests/overlays/examples'];
+
+type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+
+export function render(dir: string): KubeObject[] {
+  const text = execFileSync('kubectl', ['kustomize', resolve(root, dir)], { encoding: 'utf8' });
+  return parseAllDocuments(text).map((d) => d.toJS() as KubeObject).filter(Boolean);
+}
+
+async function validate(obj: KubeObject): Promise<void> {
+  const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+  const modulePath = group === '' ? `kubernetes-models/${version}/${obj.kind}` : `kubernetes-models/${group}/${version}/${obj.kind}`;
+  const module = (await import(modulePath)) as Record<string, new (o: unknown) => { validate(): void }>;
+  new module[obj.kind](obj).validate();
+}
+
+describe('deployment manifests', () => {
+  for (const dir of kustomizations) {
+    it(`${dir} renders and every object validates`, async () => {
+      const objects = render(dir);
+      expect(objects.length).toBeGreaterThan(5);
+      for (const obj of objects) {
+        await expect(validate(obj), `${obj.kind} ${obj.metadata.name}`).resolves.toBeUndefined();
+      }
+    });
+  }
+
+  it('the validator rejects a malformed object', async () => {
+    const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 'two', selector: {}, template: {} } };
+    await expect(validate(bad)).rejects.toThrow();
+  });
+
+  it('the Deployment is hardened as the issue asks', () => {
+    const deployment = render('manifests/base').find((o) => o.kind === 'Deployment') as any;
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    expect(deployment.spec.replicas).toBe(2);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container.securityContext.capabilities.drop).toEqual(['ALL']);
+    expect(container.livenessProbe.httpGet.port).toBe('admin');
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(pod.topologySpreadConstraints.length).toBeGreaterThan(0);
+    const grace = container.args.find((a: string) => a.startsWith('--shutdown-grace='));
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(Number.parseInt(grace.split('=')[1], 10));
+  });
+
+  it('the edge Service keeps client addresses and sluice publishes it', () => {
+    const objects = render('manifests/base');
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'sluice') as any;
+    expect(service.spec.type).toBe('LoadBalancer');
+    expect(service.spec.externalTrafficPolicy).toBe('Local');
+    const deployment = objects.find((o) => o.kind === 'Deployment') as any;
+    expect(deployment.spec.template.spec.containers[0].args).toContain('--publish-service=sluice/sluice');
+    const nodePort = render('manifests/overlays/nodeport').find((o) => o.kind === 'Service' && o.metadata.name === 'sluice') as any;
+    expect(nodePort.spec.type).toBe('NodePort');
+  });
+});
