@@ -1,0 +1,94 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { SnapshotSource } from '../controller/source.ts';
+import type { KubeObject, Snapshot } from '../routing/types.ts';
+import type { Logger } from '../util/logger.ts';
+import type { BackoffOptions } from './backoff.ts';
+import { createInformer, type Informer, type InformerStats } from './informer.ts';
+import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type WatchedResource } from './resources.ts';
+
+export interface KubeSourceOptions {
+  readonly kubeConfig: KubeConfig;
+  /** --watch-namespace; null watches every namespace. IngressClasses are always watched cluster-wide. */
+  readonly watchNamespaces: readonly string[] | null;
+  readonly log: Logger;
+  /** Restart backoff of every informer (default 250 ms doubling to 30 s, jittered). */
+  readonly backoff?: BackoffOptions;
+}
+
+export interface KubeSource extends SnapshotSource {
+  /** One entry per informer, for the status page. */
+  stats(): readonly InformerStats[];
+  /** The Ingress as the store holds it now (the status writer compares against its status). */
+  findIngress(namespace: string, name: string): KubeObject | undefined;
+}
+
+/** The cluster as a SnapshotSource: one informer per kind (and per namespace when limited). */
+export function createKubeSource(options: KubeSourceOptions): KubeSource {
+  const log = options.log.child({ component: 'kube-source' });
+  let onChange: (() => void) | null = null;
+  let version = 0;
+  const notify = (): void => {
+    version += 1;
+    if (onChange !== null) onChange();
+  };
+  const namespaces = options.watchNamespaces === null ? [null] : [...new Set(options.watchNamespaces)];
+  const informersOf = (resource: WatchedResource): Informer[] =>
+    (resource.namespaced ? namespaces : [null]).map((namespace) =>
+      createInformer({ kubeConfig: options.kubeConfig, resource, namespace, log, onChange: notify, backoff: options.backoff }),
+    );
+
+  const kinds = {
+    ingressClasses: informersOf(ingressClasses),
+    ingresses: informersOf(ingresses),
+    services: informersOf(services),
+    endpointSlices: informersOf(endpointSlices),
+    secrets: informersOf(tlsSecrets),
+  };
+  const all = Object.values(kinds).flat();
+
+  let snapshotVersion = -1;
+  let snapshot: Snapshot = emptySnapshot();
+
+  return {
+    name: 'kubernetes',
+    async start(listener) {
+      onChange = listener;
+      for (const informer of all) informer.start();
+    },
+    synced: () => all.every((informer) => informer.synced()),
+    snapshot() {
+      if (snapshotVersion !== version) {
+        snapshotVersion = version;
+        snapshot = Object.freeze({
+          ingressClasses: objectsOf(kinds.ingressClasses),
+          ingresses: objectsOf(kinds.ingresses),
+          services: objectsOf(kinds.services),
+          endpointSlices: objectsOf(kinds.endpointSlices),
+          secrets: objectsOf(kinds.secrets),
+        });
+      }
+      return snapshot;
+    },
+    async stop() {
+      onChange = null;
+      await Promise.all(all.map((informer) => informer.stop()));
+    },
+    stats: () => all.map((informer) => informer.stats()),
+    findIngress(namespace, name) {
+      for (const informer of kinds.ingresses) {
+        const found = informer.get(namespace, name);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    },
+  };
+}
+
+function objectsOf(informers: readonly Informer[]): readonly KubeObject[] {
+  if (informers.length === 1) return informers[0].objects();
+  return Object.freeze(informers.flatMap((informer) => informer.objects()));
+}
+
+function emptySnapshot(): Snapshot {
+  return Object.freeze({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] });
+}
