@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import { Backoff, backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 
+/** A draw of 0 gives the full ceiling. */
+const top = () => 0;
 const noJitter: BackoffPolicy = { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 };
 
 describe('backoffDelay', () => {
@@ -19,7 +21,6 @@ describe('backoffDelay', () => {
   });
 
   it('the default policy runs 1 s, 2 s, 4 s … and caps at 30 s', () => {
-    const top = () => 0;
     expect(backoffDelay(0, DEFAULT_BACKOFF, top)).toBe(1000);
     expect(backoffDelay(3, DEFAULT_BACKOFF, top)).toBe(8000);
     expect(backoffDelay(10, DEFAULT_BACKOFF, top)).toBe(30_000);
