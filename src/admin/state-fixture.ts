@@ -19,9 +19,9 @@ export const HOSTILE = '<img src=x onerror="alert(1)">&</script><script>alert(2)
 
 const policy = { sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null };
 
-function route(namespace: string, ingress: string, backend: string, path: string, pathType: 'Exact' | 'Prefix', field: string): PathRoute {
+function route(namespace: string, ingress: string, backendKey: string, path: string, pathType: 'Exact' | 'Prefix', field: string): PathRoute {
   return {
-    backend,
+    backend: backendKey,
     source: { kind: 'Ingress', namespace, name: ingress },
     policy,
     path,
@@ -142,6 +142,12 @@ export function fixtureState(options: FixtureOptions = {}): RoutingState {
   };
 }
 
+function pathMatches(r: PathRoute, path: string): boolean {
+  if (r.match === 'exact') return r.path === path;
+  if (r.path === '/') return true;
+  return path === r.path || path.startsWith(`${r.path}/`);
+}
+
 /** A simple stand-in for routing/matcher.ts: exact host, then wildcard, then any; exact path, then longest prefix. */
 function fixtureMatcher(table: RouteTable): Matcher {
   function hostRules(host: string): HostRules | null {
@@ -150,11 +156,6 @@ function fixtureMatcher(table: RouteTable): Matcher {
     const dot = host.indexOf('.');
     const wildcard = table.hosts.find((h) => h.kind === 'wildcard' && dot > 0 && h.host === `*${host.slice(dot)}`);
     return wildcard ?? table.hosts.find((h) => h.kind === 'any') ?? null;
-  }
-  function pathMatches(r: PathRoute, path: string): boolean {
-    if (r.match === 'exact') return r.path === path;
-    if (r.path === '/') return true;
-    return path === r.path || path.startsWith(`${r.path}/`);
   }
   function explain(host: string, path: string): Explanation {
     const rules = hostRules(host);

@@ -217,21 +217,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }
   }
 
-  function liveRouteKeys(state: RoutingState): Set<string> {
-    const live = new Set<string>();
-    const add = (namespace: string, ingress: string, backend: BackendKey) => {
-      const service = state.result.endpoints.get(backend)?.service ?? '';
-      live.add(`${namespace}/${ingress}/${service}`);
-    };
-    const table = state.result.table;
-    if (table.defaultBackend !== null) add(table.defaultBackend.source.namespace, table.defaultBackend.source.name, table.defaultBackend.backend);
-    for (const host of table.hosts) {
-      if (host.defaultBackend !== null) add(host.defaultBackend.source.namespace, host.defaultBackend.source.name, host.defaultBackend.backend);
-      for (const route of host.routes) add(route.source.namespace, route.source.name, route.backend);
-    }
-    return live;
-  }
-
   /** Forgets cells of routes gone from the table once they have been idle for a minute (bounds memory). */
   function pruneCells(state: RoutingState): void {
     const live = liveRouteKeys(state);
@@ -292,6 +277,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     text: () => registry.metrics(),
     contentType: registry.contentType,
   };
+}
+
+function liveRouteKeys(state: RoutingState): Set<string> {
+  const live = new Set<string>();
+  const add = (namespace: string, ingress: string, backend: BackendKey) => {
+    const service = state.result.endpoints.get(backend)?.service ?? '';
+    live.add(`${namespace}/${ingress}/${service}`);
+  };
+  const table = state.result.table;
+  if (table.defaultBackend !== null) add(table.defaultBackend.source.namespace, table.defaultBackend.source.name, table.defaultBackend.backend);
+  for (const host of table.hosts) {
+    if (host.defaultBackend !== null) add(host.defaultBackend.source.namespace, host.defaultBackend.source.name, host.defaultBackend.backend);
+    for (const route of host.routes) add(route.source.namespace, route.source.name, route.backend);
+  }
+  return live;
 }
 
 function upstreamErrorIndex(kind: string): number {
