@@ -1,7 +1,7 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
-import { Backoff, defaultBackoff, type BackoffOptions } from './backoff.ts';
+import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
 import { errorMessage, kubeJson } from './kube-http.ts';
 import { collectionPath, type WatchedResource } from './resources.ts';
 
@@ -38,8 +38,11 @@ export interface InformerOptions {
   readonly log: Logger;
   /** Called after every change to the store, and once the first list is in. */
   readonly onChange: () => void;
-  readonly backoff?: BackoffOptions;
+  /** Default: 250 ms doubling to 30 s, jittered by up to half. */
+  readonly backoff?: BackoffPolicy;
 }
+
+export const informerBackoff: BackoffPolicy = Object.freeze({ initialMs: 250, maxMs: 30_000, factor: 2, jitter: 0.5 });
 
 const noObjects: readonly KubeObject[] = Object.freeze([]);
 
@@ -55,7 +58,7 @@ export function createInformer(options: InformerOptions): Informer {
   const name = namespace === null ? resource.name : `${resource.name}@${namespace}`;
   const path = collectionPath(resource, namespace);
   const listPath = resource.fieldSelector === null ? path : `${path}?fieldSelector=${encodeURIComponent(resource.fieldSelector)}`;
-  const backoff = new Backoff(options.backoff ?? defaultBackoff);
+  const backoff = new Backoff(options.backoff ?? informerBackoff);
   const itemKind = resource.kind;
   const itemApiVersion = resource.groupVersion.replace(/^\/apis?\//, '');
 

@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { SnapshotSource } from '../controller/source.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
-import type { BackoffOptions } from './backoff.ts';
+import type { BackoffPolicy } from '../util/backoff.ts';
 import { createInformer, type Informer, type InformerStats } from './informer.ts';
 import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type WatchedResource } from './resources.ts';
 
@@ -12,7 +12,7 @@ export interface KubeSourceOptions {
   readonly watchNamespaces: readonly string[] | null;
   readonly log: Logger;
   /** Restart backoff of every informer (default 250 ms doubling to 30 s, jittered). */
-  readonly backoff?: BackoffOptions;
+  readonly backoff?: BackoffPolicy;
 }
 
 export interface KubeSource extends SnapshotSource {

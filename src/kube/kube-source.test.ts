@@ -1,0 +1,290 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startApiEmulator, type ApiEmulator } from '../../e2e/support/api-emulator.ts';
+import { writeKubeconfig } from '../../e2e/support/kubeconfig.ts';
+import type { KubeObject } from '../routing/types.ts';
+import { silentLogger } from '../util/logger.ts';
+import { loadKubeConfig } from './kube-config.ts';
+import { createKubeSource, type KubeSource } from './kube-source.ts';
+import { waitFor } from './wait-for.test-support.ts';
+
+const fastBackoff = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.5 };
+
+const ingressClass = (name: string) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'IngressClass',
+  metadata: { name },
+  spec: { controller: 'sluice.dev/ingress-controller' },
+});
+const ingress = (namespace: string, name: string, host = 'a.example') => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { namespace, name },
+  spec: { ingressClassName: 'sluice', rules: [{ host }] },
+});
+const service = (namespace: string, name: string, port = 80) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { namespace, name },
+  spec: { ports: [{ port }] },
+});
+const endpointSlice = (namespace: string, name: string, ip = '127.0.0.2') => ({
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { namespace, name, labels: { 'kubernetes.io/service-name': 'web' } },
+  addressType: 'IPv4',
+  endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+  ports: [{ port: 8080 }],
+});
+const secret = (namespace: string, name: string, type = 'kubernetes.io/tls') => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { namespace, name },
+  type,
+  data: { 'tls.crt': 'Y2VydA==', 'tls.key': 'a2V5' },
+});
+
+type Kind = 'ingressClasses' | 'ingresses' | 'services' | 'endpointSlices' | 'secrets';
+
+function names(objects: readonly KubeObject[]): string[] {
+  return objects
+    .map((object) => {
+      const metadata = object.metadata as { namespace?: string; name: string };
+      return metadata.namespace === undefined ? metadata.name : `${metadata.namespace}/${metadata.name}`;
+    })
+    .sort();
+}
+
+function field(object: KubeObject | undefined, path: string): unknown {
+  let value: unknown = object;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return value;
+}
+
+describe('createKubeSource against the API emulator', () => {
+  let api: ApiEmulator;
+  let source: KubeSource | null;
+  let changes: number;
+
+  beforeEach(async () => {
+    api = await startApiEmulator();
+    source = null;
+    changes = 0;
+  });
+
+  afterEach(async () => {
+    await source?.stop();
+    await api.close();
+  });
+
+  async function startSource(watchNamespaces: string[] | null = null): Promise<KubeSource> {
+    const kubeConfig = loadKubeConfig(writeKubeconfig(api.url));
+    expect(kubeConfig).not.toBeNull();
+    source = createKubeSource({ kubeConfig: kubeConfig!, watchNamespaces, log: silentLogger, backoff: fastBackoff });
+    await source.start(() => {
+      changes += 1;
+    });
+    return source;
+  }
+
+  const has = (kind: Kind, key: string) => () => names(source!.snapshot()[kind]).includes(key);
+  const lacks = (kind: Kind, key: string) => () => !names(source!.snapshot()[kind]).includes(key);
+  const restartsOf = (informer: string) => source!.stats().find((s) => s.name === informer)!.restarts;
+
+  it('syncs every kind, keeps only TLS Secrets, and gives list items their kind', async () => {
+    api.apply(ingressClass('sluice'));
+    api.apply(ingress('default', 'web'));
+    api.apply(service('default', 'web'));
+    api.apply(endpointSlice('default', 'web-abc'));
+    api.apply(secret('default', 'tls'));
+    api.apply(secret('default', 'opaque', 'Opaque'));
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    expect(changes).toBeGreaterThan(0);
+    const snapshot = kube.snapshot();
+    expect(names(snapshot.ingressClasses)).toEqual(['sluice']);
+    expect(names(snapshot.ingresses)).toEqual(['default/web']);
+    expect(names(snapshot.services)).toEqual(['default/web']);
+    expect(names(snapshot.endpointSlices)).toEqual(['default/web-abc']);
+    expect(names(snapshot.secrets)).toEqual(['default/tls']);
+    expect(snapshot.ingresses[0].kind).toBe('Ingress');
+    expect(snapshot.ingresses[0].apiVersion).toBe('networking.k8s.io/v1');
+    expect(kube.findIngress('default', 'web')).toBe(snapshot.ingresses[0]);
+    expect(api.callsOf('list', 'secrets')[0]).toMatchObject({ verb: 'list' });
+    expect(kube.stats().every((s) => s.synced && s.restarts === 0)).toBe(true);
+  });
+
+  it('reports synced (and a change) with an empty cluster', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await waitFor('a change', () => changes > 0);
+    expect(kube.snapshot().ingresses).toEqual([]);
+  });
+
+  it('returns the same arrays while nothing changes', async () => {
+    api.apply(ingress('default', 'web'));
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    const first = kube.snapshot();
+    expect(kube.snapshot()).toBe(first);
+    expect(Object.isFrozen(first.ingresses)).toBe(true);
+    api.apply(service('default', 'web'));
+    await waitFor('the Service', has('services', 'default/web'));
+    const second = kube.snapshot();
+    expect(second).not.toBe(first);
+    expect(second.ingresses).toBe(first.ingresses);
+  });
+
+  it('reflects add, update and delete of every kind', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('secrets');
+
+    api.apply(ingressClass('sluice'));
+    api.apply(ingress('team', 'web'));
+    api.apply(service('team', 'web'));
+    api.apply(endpointSlice('team', 'web-1'));
+    api.apply(secret('team', 'tls'));
+    await waitFor('adds', () =>
+      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every((kind) => kube.snapshot()[kind as Kind].length === 1),
+    );
+
+    const before = changes;
+    api.apply({ ...ingressClass('sluice'), spec: { controller: 'other' } });
+    api.apply(ingress('team', 'web', 'b.example'));
+    api.apply(service('team', 'web', 81));
+    api.apply(endpointSlice('team', 'web-1', '127.0.0.3'));
+    api.apply({ ...secret('team', 'tls'), data: { 'tls.crt': 'bmV3', 'tls.key': 'a2V5' } });
+    const snap = () => kube.snapshot();
+    await waitFor('updates', () =>
+      field(snap().ingressClasses[0], 'spec.controller') === 'other' &&
+      field(snap().ingresses[0], 'spec.rules.0.host') === 'b.example' &&
+      field(snap().services[0], 'spec.ports.0.port') === 81 &&
+      field(snap().endpointSlices[0], 'endpoints.0.addresses.0') === '127.0.0.3' &&
+      (snap().secrets[0].data as Record<string, string>)['tls.crt'] === 'bmV3',
+    );
+    expect(changes).toBeGreaterThanOrEqual(before + 5);
+
+    // A Secret that stops being a TLS Secret leaves the store, as the field-selected watch reports.
+    api.apply(secret('team', 'tls', 'Opaque'));
+    await waitFor('the Secret to leave', lacks('secrets', 'team/tls'));
+
+    api.remove('IngressClass', undefined, 'sluice');
+    api.remove('Ingress', 'team', 'web');
+    api.remove('Service', 'team', 'web');
+    api.remove('EndpointSlice', 'team', 'web-1');
+    await waitFor('deletes', () =>
+      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every((kind) => kube.snapshot()[kind as Kind].length === 0),
+    );
+    expect(kube.findIngress('team', 'web')).toBeUndefined();
+  });
+
+  it('watches only the given namespaces (IngressClasses cluster-wide)', async () => {
+    api.apply(ingressClass('sluice'));
+    api.apply(ingress('a', 'one'));
+    api.apply(ingress('b', 'two'));
+    api.apply(ingress('c', 'three'));
+    api.apply(secret('c', 'tls'));
+    const kube = await startSource(['a', 'b']);
+    await waitFor('sync', () => kube.synced());
+    expect(names(kube.snapshot().ingresses)).toEqual(['a/one', 'b/two']);
+    expect(names(kube.snapshot().ingressClasses)).toEqual(['sluice']);
+    expect(kube.snapshot().secrets).toEqual([]);
+    expect(kube.stats().map((s) => s.name)).toContain('ingresses@b');
+    api.apply(ingress('b', 'four'));
+    api.apply(ingress('c', 'five'));
+    await waitFor('b/four', has('ingresses', 'b/four'));
+    expect(names(kube.snapshot().ingresses)).toEqual(['a/one', 'b/four', 'b/two']);
+    expect(api.callsOf('list', 'ingresses').every((call) => call.namespace === 'a' || call.namespace === 'b')).toBe(true);
+  });
+
+  it('resumes after the server closes its watches', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('ingresses');
+    const watches = api.callsOf('watch', 'ingresses').length;
+    const lists = api.callsOf('list', 'ingresses').length;
+    api.closeWatches();
+    api.apply(ingress('default', 'after-close'));
+    await waitFor('the new Ingress', has('ingresses', 'default/after-close'));
+    expect(api.callsOf('watch', 'ingresses').length).toBeGreaterThan(watches);
+    expect(api.callsOf('list', 'ingresses').length).toBe(lists);
+    expect(restartsOf('ingresses')).toBe(0);
+  });
+
+  it('relists when the watch answers 410 with an ERROR event, dropping what was deleted meanwhile', async () => {
+    api.apply(ingress('default', 'old'));
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('ingresses');
+    const lists = api.callsOf('list', 'ingresses').length;
+    api.compact({ expireOpenWatches: true });
+    api.remove('Ingress', 'default', 'old');
+    api.apply(ingress('default', 'new'));
+    await waitFor('the relist', () => api.callsOf('list', 'ingresses').length > lists);
+    await waitFor('new in, old out', () => has('ingresses', 'default/new')() && lacks('ingresses', 'default/old')());
+    expect(restartsOf('ingresses')).toBe(0);
+  });
+
+  it('relists when a watch request is answered HTTP 410', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('services');
+    const lists = api.callsOf('list', 'services').length;
+    // All at once, before the informer re-watches: the version it resumes from is then expired.
+    api.closeWatches('services');
+    api.apply(service('default', 'meanwhile'));
+    api.compact({ answer: 'status' });
+    await waitFor('the relist', () => api.callsOf('list', 'services').length > lists);
+    await waitFor('the Service', has('services', 'default/meanwhile'));
+    expect(restartsOf('services')).toBe(0);
+  });
+
+  it('restarts an informer whose list fails with 500', async () => {
+    api.apply(ingress('default', 'web'));
+    api.failNext(3, 500, { verb: 'list', resource: 'ingresses' });
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    expect(restartsOf('ingresses')).toBe(3);
+    expect(kube.stats().find((s) => s.name === 'ingresses')!.lastError).toContain('500');
+    expect(names(kube.snapshot().ingresses)).toEqual(['default/web']);
+    expect(restartsOf('services')).toBe(0);
+  });
+
+  it('restarts an informer whose watch fails with 500, then converges', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('endpointslices');
+    api.failNext(2, 500, { verb: 'watch', resource: 'endpointslices' });
+    api.closeWatches('endpointslices');
+    api.apply(endpointSlice('default', 'web-1'));
+    await waitFor('the restarts', () => restartsOf('endpointslices') === 2);
+    await waitFor('the slice', has('endpointSlices', 'default/web-1'));
+    expect(kube.stats().find((s) => s.name === 'endpointslices')!.lastError).toContain('500');
+    expect(restartsOf('ingresses')).toBe(0);
+  });
+
+  it('survives the API server going away and converges when it is back', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('ingresses');
+    await api.stop();
+    await waitFor('refused connections to restart informers', () => restartsOf('ingresses') >= 2);
+    api.apply(ingress('default', 'while-down'));
+    api.apply(service('default', 'while-down'));
+    expect(kube.synced()).toBe(true);
+    await api.restart();
+    await waitFor('convergence', () => has('ingresses', 'default/while-down')() && has('services', 'default/while-down')());
+  });
+
+  it('stops: closes its watches and reports no more changes', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('secrets');
+    await kube.stop();
+    await waitFor('no open watches', () => api.openWatches() === 0);
+    const seen = changes;
+    api.apply(ingress('default', 'after-stop'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(changes).toBe(seen);
+  });
+});
