@@ -1,4 +1,11 @@
-import { KubeConfig, NetworkingV1Api, makeInformer, type Informer, type V1Ingress } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  NetworkingV1Api,
+  makeInformer,
+  type Informer,
+  type ObjectCache,
+  type V1Ingress,
+} from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApiEmulator, type ApiEmulator, type KubeObject } from './api-emulator.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
@@ -12,18 +19,20 @@ function ingress(namespace: string, name: string, host = `${name}.example`): Kub
   };
 }
 
+type IngressInformer = Informer<V1Ingress> & ObjectCache<V1Ingress>;
+
 /** Resolves with the next `count` informer callbacks of `verb`. */
-function nextEvents(informer: Informer<V1Ingress>, verb: 'add' | 'update' | 'delete' | 'error' | 'connect', count = 1) {
+function nextEvents(informer: IngressInformer, verb: 'add' | 'update' | 'delete' | 'error' | 'connect', count = 1) {
   return new Promise<unknown[]>((resolve) => {
     const seen: unknown[] = [];
     const handler = (object: unknown) => {
       seen.push(object);
       if (seen.length === count) {
-        informer.off(verb, handler);
+        informer.off(verb as 'add', handler as (o: V1Ingress) => void);
         resolve(seen);
       }
     };
-    informer.on(verb, handler);
+    informer.on(verb as 'add', handler as (o: V1Ingress) => void);
   });
 }
 
@@ -37,7 +46,7 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 500
 
 describe('api emulator with the real client-node informer', () => {
   let emulator: ApiEmulator;
-  let informer: Informer<V1Ingress>;
+  let informer: IngressInformer;
 
   beforeEach(async () => {
     emulator = await startApiEmulator();
