@@ -95,6 +95,11 @@ function statusMessage(body: unknown): string {
 /** A message for logs and the status page from anything thrown. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
+    // client-node's watch errors carry the HTTP status only as a property.
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    if (typeof statusCode === 'number' && !error.message.includes(String(statusCode))) {
+      return `HTTP ${statusCode} ${error.message}`;
+    }
     const cause = (error as { cause?: unknown }).cause;
     if (cause instanceof Error && cause.message !== '' && !error.message.includes(cause.message)) {
       return `${error.message} (${cause.message})`;
