@@ -1,0 +1,136 @@
+// The builder: a full snapshot of cluster objects → frozen routing data. A sequence of small pure
+// passes; the output never depends on input order, never shares structure with the input, and
+// every unusable piece becomes a problem instead of an exception.
+
+import { BackendResolver } from './backend-resolver.ts';
+import type { BackendRef } from './backends.ts';
+import { isOwnedIngress, selectClasses } from './class-filter.ts';
+import { compareText } from './compare.ts';
+import { mergeHosts, type MergedHost } from './conflicts.ts';
+import { deepFreeze } from './deep-freeze.ts';
+import { chooseDefault, DEFAULT_BACKEND_FIELD, DEFAULT_BACKEND_FLAG_REF, readDefaultBackendFlag, type DefaultChoice } from './default-backend.ts';
+import { indexSlices } from './endpoints.ts';
+import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from './ingress-translate.ts';
+import { indexObjects } from './object-index.ts';
+import { CONTROLLER_REF, sortProblems } from './problems.ts';
+import { assembleTls, tlsSecretForHost } from './tls.ts';
+import type { BuildOptions, BuildResult, HostKind, HostRules, PathRoute, Problem, RoutePolicy, Snapshot, Target } from './types.ts';
+
+const PLAIN_POLICY: RoutePolicy = Object.freeze({ sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null });
+const REDIRECT_POLICY: RoutePolicy = Object.freeze({ sslRedirect: true, requestTimeoutMs: null, maxBodyBytes: null });
+
+const HOST_KIND_ORDER: Readonly<Record<HostKind, number>> = { exact: 0, wildcard: 1, any: 2 };
+
+function listOf(snapshot: unknown, key: string): readonly unknown[] {
+  const value = typeof snapshot === 'object' && snapshot !== null ? (snapshot as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(value) ? value : [];
+}
+
+export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
+  const problems: Problem[] = [];
+
+  // Pass 1: name and index the objects; keep only our Ingresses (§1).
+  const classes = indexObjects('IngressClass', listOf(snapshot, 'ingressClasses'), false, problems);
+  const selection = selectClasses(classes, options);
+  const ours = listOf(snapshot, 'ingresses').filter((object) => isOwnedIngress(object, selection, options));
+  const ingresses = indexObjects('Ingress', ours, true, problems);
+  const services = indexObjects('Service', listOf(snapshot, 'services'), true, problems);
+  const slicesByService = indexSlices(indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, problems));
+  const secrets = indexObjects('Secret', listOf(snapshot, 'secrets'), true, problems);
+
+  // Pass 2: translate each Ingress alone, then order them by precedence (oldest first).
+  const drafts = [...ingresses.values()].map((named) => translateIngress(named, problems)).sort(compareAge);
+
+  // Pass 3: merge hosts across Ingresses, oldest wins identical claims (§2, §3).
+  const merged = mergeHosts(drafts, problems);
+
+  // Pass 4: TLS hosts and Secrets (§6).
+  const tls = assembleTls(
+    drafts.flatMap((draft) => draft.tls),
+    secrets,
+    options.defaultSslCertificate,
+    options.inspectCertificate,
+    problems,
+  );
+
+  // Pass 5: routes, defaults and the backends they use (§4, §5).
+  const resolver = new BackendResolver(services, slicesByService, problems);
+  const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
+  const hosts = [...merged.values()].sort(compareHosts).map((entry) => hostRules(entry, tls.declared, flag, resolver, options));
+  const globalChoice = chooseDefault(drafts, flag);
+  const globalDefault = globalChoice === null ? null : defaultTarget(globalChoice, PLAIN_POLICY, resolver);
+  for (const draft of drafts) {
+    // Shadowed default backends are still checked, so their problems show.
+    if (draft.defaultBackend !== null) resolver.check(draft.defaultBackend, draft.named.ref, 'spec.defaultBackend');
+  }
+
+  return deepFreeze({
+    table: { hosts, defaultBackend: globalDefault },
+    endpoints: resolver.index(),
+    tls: {
+      hosts: sortedMap(tls.table.hosts),
+      certificates: sortedMap(tls.table.certificates),
+      defaultCertificate: tls.table.defaultCertificate,
+    },
+    problems: sortProblems(problems),
+    ownedIngresses: [...ingresses.keys()].sort(compareText),
+  });
+}
+
+function compareHosts(a: MergedHost, b: MergedHost): number {
+  return HOST_KIND_ORDER[a.kind] - HOST_KIND_ORDER[b.kind] || compareText(a.host, b.host);
+}
+
+function policyFor(hasTls: boolean, ingress: IngressDraft | null, options: BuildOptions): RoutePolicy {
+  const redirect = hasTls && options.sslRedirect && (ingress === null || !ingress.sslRedirectOff);
+  return redirect ? REDIRECT_POLICY : PLAIN_POLICY;
+}
+
+function hostRules(
+  entry: MergedHost,
+  declaredTls: ReadonlyMap<string, string>,
+  flag: BackendRef | null,
+  resolver: BackendResolver,
+  options: BuildOptions,
+): HostRules {
+  const tlsSecret = tlsSecretForHost(entry.host, declaredTls);
+  const routes = [...entry.routes.values()].sort(compareRoutes).map((draft): PathRoute => {
+    resolver.use(draft.backend, draft.ingress.named.ref, `${draft.field}.backend`);
+    return {
+      backend: draft.backend.key,
+      source: draft.ingress.named.ref,
+      policy: policyFor(tlsSecret !== null, draft.ingress, options),
+      path: draft.path,
+      pathType: draft.pathType,
+      match: draft.match,
+      field: draft.field,
+    };
+  });
+  const choice = chooseDefault(entry.contributors, flag);
+  const defaultBackend = choice === null ? null : defaultTarget(choice, policyFor(tlsSecret !== null, choice.ingress, options), resolver);
+  return { host: entry.host, kind: entry.kind, routes, defaultBackend, tlsSecret };
+}
+
+function defaultTarget(choice: DefaultChoice, policy: RoutePolicy, resolver: BackendResolver): Target {
+  if (choice.ingress === null) {
+    resolver.use(choice.backend, CONTROLLER_REF, DEFAULT_BACKEND_FIELD);
+    return { backend: choice.backend.key, source: DEFAULT_BACKEND_FLAG_REF, policy };
+  }
+  resolver.use(choice.backend, choice.ingress.named.ref, 'spec.defaultBackend');
+  return { backend: choice.backend.key, source: choice.ingress.named.ref, policy };
+}
+
+/** Exact first (by path), then Prefix by descending segment count, then by path, then by source. */
+function compareRoutes(a: RouteDraft, b: RouteDraft): number {
+  if (a.match !== b.match) return a.match === 'exact' ? -1 : 1;
+  return (
+    (a.match === 'prefix' ? b.segments - a.segments : 0) ||
+    compareText(a.path, b.path) ||
+    compareText(a.ingress.named.key, b.ingress.named.key) ||
+    compareText(a.field, b.field)
+  );
+}
+
+function sortedMap<V>(map: ReadonlyMap<string, V>): Map<string, V> {
+  return new Map([...map].sort((a, b) => compareText(a[0], b[0])));
+}
