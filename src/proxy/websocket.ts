@@ -1,0 +1,84 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ProxyServer } from 'http-proxy-3';
+import type { Logger } from '../util/logger.ts';
+import { guardHttp1Request } from './listeners-request-guard.ts';
+import { answerSocket } from './listeners-responses.ts';
+
+/** The part of the request handler an upgrade needs (ProxyHandler.resolveUpgrade). */
+export type ResolveUpgrade = (
+  req: IncomingMessage,
+  tls: boolean,
+) =>
+  | { ok: true; upstream: { address: string; port: number }; headers: Record<string, string | string[]>; path: string }
+  | { ok: false; status: number; body: string };
+
+export interface UpgradeProxy {
+  /** For the servers' `upgrade` event. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, tls: boolean): void;
+}
+
+export interface UpgradeProxyOptions {
+  resolveUpgrade: ResolveUpgrade;
+  connectTimeoutMs: number;
+  log: Logger;
+}
+
+/** Only WebSocket upgrades go to the `upgrade` event; others (h2c...) stay ordinary requests. */
+export function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  const upgrade = req.headers.upgrade;
+  return req.method === 'GET' && typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket';
+}
+
+/**
+ * Proxies WebSocket upgrades with http-proxy-3. The route and endpoint are chosen once by the handler;
+ * afterwards the two sockets are piped and hold no reference to the routing table, so table changes
+ * never cut an open WebSocket.
+ */
+export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
+  const { resolveUpgrade, connectTimeoutMs, log } = options;
+  const proxy = new ProxyServer({ ws: true, xfwd: false, prependPath: false, connectTimeout: connectTimeoutMs });
+  proxy.on('error', (error: Error) => {
+    log.debug({ error: error.message }, 'websocket proxy error');
+  });
+
+  function onUpstreamError(error: Error, _req: IncomingMessage, socket: unknown): void {
+    log.debug({ error: error.message }, 'websocket upstream failed');
+    answerSocket(socket as Duplex, 502);
+  }
+
+  return {
+    handleUpgrade(req, socket, head, tls) {
+      socket.on('error', ignoreSocketError);
+      const verdict = guardHttp1Request(req);
+      if (verdict !== 0) {
+        answerSocket(socket, verdict);
+        return;
+      }
+      let resolved: ReturnType<ResolveUpgrade>;
+      try {
+        resolved = resolveUpgrade(req, tls);
+      } catch (error) {
+        log.error({ error: (error as Error).message }, 'resolveUpgrade threw');
+        answerSocket(socket, 500);
+        return;
+      }
+      if (!resolved.ok) {
+        answerSocket(socket, resolved.status, resolved.body);
+        return;
+      }
+      // The handler's headers are what the upstream gets (forwarding headers applied, hop-by-hop
+      // stripped); the upgrade itself must still be asked for.
+      const headers: Record<string, string | string[]> = { ...resolved.headers };
+      headers.connection = 'upgrade';
+      headers.upgrade = req.headers.upgrade ?? 'websocket';
+      req.headers = headers;
+      req.url = resolved.path;
+      proxy.ws(req, socket as never, head, { target: { host: resolved.upstream.address, port: resolved.upstream.port } }, onUpstreamError as never);
+    },
+  };
+}
+
+function ignoreSocketError(): void {
+  // Client resets are normal; the proxy's own listeners clean up the pair.
+}
