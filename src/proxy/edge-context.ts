@@ -1,0 +1,27 @@
+import type { RoutingState } from '../controller/state.ts';
+import type { Logger } from '../util/logger.ts';
+import type { Balancer } from './balancer.ts';
+import type { PassiveHealthOptions } from './passive-health.ts';
+import type { RequestRecordListener } from './request-record.ts';
+import type { RequestIdGenerator } from './request-id.ts';
+import type { TrustedProxies } from './trusted-proxies.ts';
+import type { UpstreamPools } from './upstream-pools.ts';
+
+/** Everything a request needs from the handler, resolved once at start-up. */
+export interface EdgeContext {
+  readonly getState: () => RoutingState;
+  readonly trusted: TrustedProxies;
+  readonly pools: UpstreamPools;
+  readonly balancer: Balancer;
+  readonly health: PassiveHealthOptions;
+  readonly ids: RequestIdGenerator;
+  readonly responseHeadersMs: number;
+  readonly bodyIdleMs: number;
+  readonly maxTries: number;
+  readonly retryBudgetMs: number;
+  /** Controller-wide body limit; Infinity when unlimited. */
+  readonly maxBodyBytes: number;
+  readonly httpsPort: number;
+  readonly onRequestDone: RequestRecordListener | null;
+  readonly log: Logger;
+}

@@ -1,0 +1,36 @@
+import type { Balancer, BalancerKind } from './balancer.ts';
+
+/** One upstream endpoint as the edge sees it now. Plain data, safe to send between workers. */
+export interface EdgeEndpointStats {
+  readonly address: string;
+  readonly port: number;
+  /** Requests being forwarded to it right now. */
+  readonly inFlight: number;
+  /** Attempts sent to it since it was first used (retries included). */
+  readonly requests: number;
+  /** Consecutive connection failures. */
+  readonly failures: number;
+  /** Epoch ms until which passive health keeps it out of rotation, or null. */
+  readonly ejectedUntil: number | null;
+}
+
+export interface EdgeStats {
+  readonly balancer: BalancerKind;
+  /** Backend key ("namespace/service:port") → its endpoints, for backends that received traffic. */
+  readonly backends: Readonly<Record<string, readonly EdgeEndpointStats[]>>;
+}
+
+export function collectEdgeStats(balancer: Balancer, now: number): EdgeStats {
+  const backends: Record<string, EdgeEndpointStats[]> = {};
+  for (const balance of balancer.balances()) {
+    backends[balance.key] = balance.endpoints.map((endpoint) => ({
+      address: endpoint.address,
+      port: endpoint.port,
+      inFlight: endpoint.inFlight,
+      requests: endpoint.requests,
+      failures: endpoint.failures,
+      ejectedUntil: endpoint.ejectedUntil > now ? endpoint.ejectedUntil : null,
+    }));
+  }
+  return { balancer: balancer.kind, backends };
+}

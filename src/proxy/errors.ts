@@ -1,0 +1,88 @@
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
+
+/**
+ * Every answer the edge makes up itself, in one table: status, reason phrase, and the
+ * `RequestRecord.error` value it is recorded with.
+ */
+export const proxyErrors = {
+  badRequest: { status: 400, title: 'Bad Request', record: 'bad-request' },
+  httpsRequired: { status: 403, title: 'Forbidden', record: 'other' },
+  noRoute: { status: 404, title: 'Not Found', record: 'no-route' },
+  bodyTooLarge: { status: 413, title: 'Content Too Large', record: 'other' },
+  upstreamFailed: { status: 502, title: 'Bad Gateway', record: 'other' },
+  upstreamRefused: { status: 502, title: 'Bad Gateway', record: 'connect-refused' },
+  upstreamReset: { status: 502, title: 'Bad Gateway', record: 'reset' },
+  noEndpoint: { status: 503, title: 'Service Unavailable', record: 'no-endpoint' },
+  upstreamTimeout: { status: 504, title: 'Gateway Timeout', record: 'timeout' },
+  connectTimeout: { status: 504, title: 'Gateway Timeout', record: 'connect-timeout' },
+} as const satisfies Record<string, ProxyError>;
+
+export interface ProxyError {
+  readonly status: number;
+  readonly title: string;
+  readonly record: string;
+}
+
+export type ProxyErrorName = keyof typeof proxyErrors;
+
+/** The small text/plain body: status line, an optional one-line reason, the request id. Never a stack. */
+export function errorBody(error: ProxyError, requestId: string, reason: string | null): string {
+  const head = error.status + ' ' + error.title + '\n';
+  const detail = reason === null || reason === '' ? '' : oneLine(reason) + '\n';
+  return head + detail + 'request-id: ' + requestId + '\n';
+}
+
+/**
+ * Writes an error answer. `closeConnection` when the request body was not read, so the
+ * connection cannot be reused safely (HTTP/1 only; HTTP/2 streams end independently).
+ */
+export function writeProxyError(
+  res: ServerResponse | Http2ServerResponse,
+  error: ProxyError,
+  requestId: string,
+  reason: string | null,
+  isHead: boolean,
+  closeConnection: boolean,
+): number {
+  const body = errorBody(error, requestId, reason);
+  const length = Buffer.byteLength(body);
+  const headers: string[] = [
+    'server',
+    'sluice',
+    'content-type',
+    'text/plain; charset=utf-8',
+    'content-length',
+    String(length),
+    'x-request-id',
+    requestId,
+    'cache-control',
+    'no-store',
+  ];
+  if (closeConnection && isHttp1(res)) {
+    headers.push('connection', 'close');
+    res.shouldKeepAlive = false;
+  }
+  (res as ServerResponse).writeHead(error.status, headers);
+  if (isHead) {
+    res.end();
+    return 0;
+  }
+  res.end(body);
+  return length;
+}
+
+function isHttp1(res: ServerResponse | Http2ServerResponse): res is ServerResponse {
+  return (res as Http2ServerResponse).stream === undefined;
+}
+
+/** A reason must stay on one line and short: no CR/LF or control characters, at most 200 chars. */
+function oneLine(text: string): string {
+  let out = '';
+  const end = Math.min(text.length, 200);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    out += c < 0x20 || c === 0x7f ? ' ' : text[i];
+  }
+  return out;
+}

@@ -1,0 +1,332 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { BackendBalance } from './balancer.ts';
+import type { EdgeContext } from './edge-context.ts';
+import { proxyErrors, writeProxyError, type ProxyError } from './errors.ts';
+import { filterResponseHeaders } from './headers.ts';
+import { recordConnectFailure, recordReachable } from './passive-health.ts';
+import type { RequestRecord } from './request-record.ts';
+import type { UpstreamEndpoint } from './upstream-endpoint.ts';
+
+export type EdgeRequest = IncomingMessage | Http2ServerRequest;
+export type EdgeResponse = ServerResponse | Http2ServerResponse;
+
+/** The status recorded for a client that went away before the response head (nginx's 499). */
+export const CLIENT_CLOSED_STATUS = 499;
+
+const kExchange = Symbol('sluice.exchange');
+interface CarriesExchange {
+  [kExchange]?: Exchange;
+}
+
+class BodyTooLargeError extends Error {
+  readonly code = 'SLUICE_BODY_TOO_LARGE';
+}
+
+class ClientGoneError extends Error {
+  readonly code = 'SLUICE_CLIENT_GONE';
+}
+
+/** Errors raised before a connection to the upstream existed: the request never reached it. */
+const connectErrorCodes = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
+
+const resetErrorCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+function emptyRecord(): RequestRecord {
+  return {
+    startTime: 0,
+    durationMs: 0,
+    clientAddress: '',
+    method: '',
+    host: '',
+    path: '',
+    protocol: 'http/1.1',
+    tls: false,
+    status: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    requestId: '',
+    namespace: '',
+    ingress: '',
+    service: '',
+    backend: '',
+    upstreamAddress: '',
+    upstreamStatus: 0,
+    upstreamConnectMs: 0,
+    retries: 0,
+    error: '',
+  };
+}
+
+/**
+ * One client request from arrival to its record: the edge's answer or the forwarding to an
+ * upstream (with retries), as the undici dispatch handler. One object per request, no closures:
+ * the request/response listeners are shared functions that find it on the response.
+ */
+export class Exchange implements Dispatcher.DispatchHandler {
+  readonly context: EdgeContext;
+  readonly req: EdgeRequest;
+  readonly res: EdgeResponse;
+  readonly record: RequestRecord;
+  readonly startedAt: number;
+  readonly isHead: boolean;
+  requestId = '';
+
+  balance: BackendBalance | null = null;
+  endpoint: UpstreamEndpoint | null = null;
+  readonly dispatchOptions: Dispatcher.DispatchOptions;
+  /** Infinity when unlimited. */
+  bodyLimit = Infinity;
+  tries = 0;
+
+  controller: Dispatcher.DispatchController | null = null;
+  attemptOpen = false;
+  attemptStartedAt = 0;
+  /** The current attempt's request began to be written to a connection. */
+  requestStarted = false;
+  responseStarted = false;
+  bodyTooLarge = false;
+  clientGone = false;
+  recorded = false;
+
+  constructor(context: EdgeContext, req: EdgeRequest, res: EdgeResponse) {
+    this.context = context;
+    this.req = req;
+    this.res = res;
+    this.startedAt = performance.now();
+    this.isHead = req.method === 'HEAD';
+    this.record = emptyRecord();
+    this.dispatchOptions = {
+      path: '/',
+      method: 'GET',
+      headers: null as unknown as string[],
+      body: null,
+      headersTimeout: context.responseHeadersMs,
+      bodyTimeout: context.bodyIdleMs,
+      idempotent: false,
+      blocking: false,
+    };
+    (res as unknown as CarriesExchange)[kExchange] = this;
+    res.on('close', onResponseClose);
+    res.on('drain', onResponseDrain);
+  }
+
+  /** Sends the request upstream: `balance` chosen, headers filtered, path normalised. */
+  forward(
+    balance: BackendBalance,
+    method: string,
+    path: string,
+    headers: string[],
+    body: Readable | null,
+    headersTimeoutMs: number,
+  ): void {
+    this.balance = balance;
+    const options = this.dispatchOptions;
+    options.method = method;
+    options.path = path;
+    options.headers = headers;
+    options.body = body;
+    options.headersTimeout = headersTimeoutMs;
+    options.idempotent = body === null && idempotentMethods.has(method);
+    this.attempt();
+  }
+
+  attempt(): void {
+    const now = Date.now();
+    const endpoint = this.context.balancer.pick(this.balance!, now, this.endpoint);
+    if (endpoint === null) {
+      this.answerError(proxyErrors.noEndpoint, 'no endpoints for ' + this.balance!.key);
+      return;
+    }
+    this.endpoint = endpoint;
+    endpoint.inFlight++;
+    endpoint.requests++;
+    endpoint.lastUsed = now;
+    this.attemptOpen = true;
+    this.tries++;
+    this.controller = null;
+    this.requestStarted = false;
+    this.responseStarted = false;
+    this.attemptStartedAt = performance.now();
+    this.record.upstreamAddress = endpoint.id;
+    this.record.retries = this.tries - 1;
+    this.context.pools.poolOf(endpoint).dispatch(this.dispatchOptions, this);
+  }
+
+  // ---- undici dispatch handler ----
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    this.requestStarted = true;
+    this.record.upstreamConnectMs = performance.now() - this.attemptStartedAt;
+    if (this.clientGone) controller.abort(new ClientGoneError('client went away'));
+  }
+
+  onBodySent(chunk: Buffer): void {
+    const total = this.record.bytesIn + chunk.length;
+    this.record.bytesIn = total;
+    if (total > this.bodyLimit && !this.bodyTooLarge) {
+      this.bodyTooLarge = true;
+      this.controller?.abort(new BodyTooLargeError('request body over the limit'));
+    }
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.responseStarted = true;
+    recordReachable(this.endpoint!);
+    this.record.upstreamStatus = statusCode;
+    if (this.clientGone) {
+      controller.abort(new ClientGoneError('client went away'));
+      return;
+    }
+    const raw = controller.rawHeaders;
+    const list = filterResponseHeaders(Array.isArray(raw) ? raw : flattenHeaders(headers), this.requestId);
+    (this.res as ServerResponse).writeHead(statusCode, list);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.record.bytesOut += chunk.length;
+    if (!(this.res as ServerResponse).write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.closeAttempt();
+    this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    this.closeAttempt();
+    const code = (error as { code?: string }).code ?? '';
+    if (this.clientGone || code === 'SLUICE_CLIENT_GONE' || this.req.readableAborted) {
+      this.record.error = 'client-abort';
+      return;
+    }
+    if (this.bodyTooLarge) {
+      this.failResponse(proxyErrors.bodyTooLarge, 'request body over ' + this.bodyLimit + ' bytes', true);
+      return;
+    }
+    const isConnectFailure = connectErrorCodes.has(code);
+    const isReset = resetErrorCodes.has(code);
+    const neverReached = !this.requestStarted && (isConnectFailure || isReset);
+    if (neverReached) recordConnectFailure(this.endpoint!, Date.now(), this.context.health);
+    if (!this.responseStarted && (neverReached || (isReset && this.dispatchOptions.idempotent)) && this.mayRetry()) {
+      this.attempt();
+      return;
+    }
+    this.failResponse(errorFor(code, isConnectFailure, isReset, this.requestStarted), null, false);
+  }
+
+  // ---- client side ----
+
+  onClientClose(): void {
+    if (!this.res.writableFinished && !this.clientGone) {
+      this.clientGone = true;
+      if (this.record.error === '') this.record.error = 'client-abort';
+      if (this.controller !== null && this.attemptOpen) this.controller.abort(new ClientGoneError('client went away'));
+    }
+    this.emitRecord();
+  }
+
+  onClientDrain(): void {
+    if (this.controller !== null && this.attemptOpen) this.controller.resume();
+  }
+
+  /** Answers with one of the edge's own errors (before any response head was sent). */
+  answerError(error: ProxyError, reason: string | null, closeConnection = false): void {
+    this.record.error = error.record;
+    if (this.clientGone || this.res.headersSent) {
+      this.res.destroy();
+      return;
+    }
+    this.record.bytesOut += writeProxyError(this.res, error, this.requestId, reason, this.isHead, closeConnection);
+  }
+
+  /** After headers were sent an upstream failure can only cut the response short. */
+  failResponse(error: ProxyError, reason: string | null, closeConnection: boolean): void {
+    if (this.res.headersSent) {
+      this.record.error = error.record === 'timeout' || error.record === 'connect-timeout' ? 'timeout' : 'reset';
+      this.res.destroy();
+      return;
+    }
+    this.answerError(error, reason, closeConnection);
+  }
+
+  mayRetry(): boolean {
+    return (
+      this.tries < this.context.maxTries &&
+      performance.now() - this.startedAt < this.context.retryBudgetMs &&
+      !this.clientGone &&
+      !this.res.headersSent
+    );
+  }
+
+  closeAttempt(): void {
+    if (this.attemptOpen) {
+      this.attemptOpen = false;
+      this.endpoint!.inFlight--;
+    }
+  }
+
+  emitRecord(): void {
+    if (this.recorded) return;
+    this.recorded = true;
+    const record = this.record;
+    record.durationMs = performance.now() - this.startedAt;
+    record.status = this.clientGone && !this.res.headersSent ? CLIENT_CLOSED_STATUS : this.res.statusCode;
+    record.requestId = this.requestId;
+    (this.res as unknown as CarriesExchange)[kExchange] = undefined;
+    const listener = this.context.onRequestDone;
+    if (listener === null) return;
+    try {
+      listener(record);
+    } catch (error) {
+      this.context.log.error({ err: error }, 'request record listener failed');
+    }
+  }
+}
+
+function errorFor(code: string, isConnectFailure: boolean, isReset: boolean, requestStarted: boolean): ProxyError {
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return proxyErrors.connectTimeout;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return proxyErrors.upstreamTimeout;
+  if (code === 'ECONNREFUSED') return proxyErrors.upstreamRefused;
+  if (isConnectFailure) return proxyErrors.upstreamFailed;
+  if (isReset) return requestStarted ? proxyErrors.upstreamReset : proxyErrors.upstreamFailed;
+  if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_INVALID_ARG') return proxyErrors.badRequest;
+  return proxyErrors.upstreamFailed;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) out.push(name, item);
+    else out.push(name, value);
+  }
+  return out;
+}
+
+function onResponseClose(this: EdgeResponse): void {
+  (this as unknown as CarriesExchange)[kExchange]?.onClientClose();
+}
+
+function onResponseDrain(this: EdgeResponse): void {
+  (this as unknown as CarriesExchange)[kExchange]?.onClientDrain();
+}
