@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { ClientOptions } from 'ws';
 import type { RoutingState } from '../controller/state.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createEdge } from './edge.ts';
@@ -48,7 +49,8 @@ afterAll(async () => {
 
 function open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers: { host: 'app.test' }, rejectUnauthorized: false, servername: 'app.test' });
+    const options = { headers: { host: 'app.test' }, rejectUnauthorized: false, servername: 'app.test' } as ClientOptions;
+    const socket = new WebSocket(url, options);
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);
   });
