@@ -1,19 +1,7 @@
 // Routing states built by hand for the admin and telemetry tests (the routing core is tested elsewhere).
 import type { RoutingState } from '../controller/state.ts';
-import type {
-  BackendEndpoints,
-  Endpoint,
-  ExplainCandidate,
-  Explanation,
-  HostRules,
-  Match,
-  Matcher,
-  PathRoute,
-  Problem,
-  RouteTable,
-  Target,
-  TlsCertificate,
-} from '../routing/types.ts';
+import { compileMatcher } from '../routing/matcher.ts';
+import type { BackendEndpoints, Endpoint, HostRules, PathRoute, Problem, RouteTable, TlsCertificate } from '../routing/types.ts';
 
 export const HOSTILE = '<img src=x onerror="alert(1)">&</script><script>alert(2)</script>';
 
@@ -138,39 +126,6 @@ export function fixtureState(options: FixtureOptions = {}): RoutingState {
       problems,
       ownedIngresses: ['evil/hostile', 'shop/broken', 'shop/storefront', 'shop/storefront-api', 'shop/wildcard'],
     },
-    matcher: fixtureMatcher(table),
+    matcher: compileMatcher(table),
   };
-}
-
-function pathMatches(r: PathRoute, path: string): boolean {
-  if (r.match === 'exact') return r.path === path;
-  if (r.path === '/') return true;
-  return path === r.path || path.startsWith(`${r.path}/`);
-}
-
-/** A simple stand-in for routing/matcher.ts: exact host, then wildcard, then any; exact path, then longest prefix. */
-function fixtureMatcher(table: RouteTable): Matcher {
-  function hostRules(host: string): HostRules | null {
-    const exact = table.hosts.find((h) => h.kind === 'exact' && h.host === host);
-    if (exact !== undefined) return exact;
-    const dot = host.indexOf('.');
-    const wildcard = table.hosts.find((h) => h.kind === 'wildcard' && dot > 0 && h.host === `*${host.slice(dot)}`);
-    return wildcard ?? table.hosts.find((h) => h.kind === 'any') ?? null;
-  }
-  function explain(host: string, path: string): Explanation {
-    const rules = hostRules(host);
-    const passedOver: ExplainCandidate[] = [];
-    let match: Match | null = null;
-    for (const h of table.hosts) {
-      for (const r of h.routes) {
-        const candidate = { host: h.host, path: r.path, pathType: r.pathType, source: r.source };
-        if (h !== rules) passedOver.push({ ...candidate, reason: 'host does not match' });
-        else if (match !== null) passedOver.push({ ...candidate, reason: 'a more specific rule matched first' });
-        else if (!pathMatches(r, path)) passedOver.push({ ...candidate, reason: r.match === 'exact' ? 'exact path differs' : 'prefix does not match' });
-        else match = { kind: 'path', target: r as Target, host: h, route: r };
-      }
-    }
-    return { host, path, match, hostMatch: rules === null ? 'none' : rules.kind, passedOver };
-  }
-  return { match: (host, path) => explain(host, path).match, explain };
 }
