@@ -1,5 +1,5 @@
+import { type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoutingState } from '../controller/state.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
@@ -38,6 +38,7 @@ function harness(options: { edgeStats?: () => unknown } = {}) {
 }
 
 const open: { close(): Promise<unknown> }[] = [];
+const noop = (): void => {};
 afterEach(async () => {
   for (const app of open.splice(0)) await app.close();
 });
@@ -212,8 +213,8 @@ describe('admin server', () => {
     const { port } = h.app.server.address() as AddressInfo;
     const events: string[] = [];
     let buffer = '';
-    let onEvent = () => {};
-    const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    let onEvent: () => void = noop;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
       request({ host: '127.0.0.1', port, path: '/api/v1/events?since=1' }, resolve).on('error', reject).end();
     });
     expect(response.headers['content-type']).toContain('text/event-stream');
