@@ -16,6 +16,8 @@ export interface ManifestSourceOptions {
   readonly debounceMs?: number;
   /** Rescan this often even without watch events (0: never); default 5000 ms. */
   readonly pollIntervalMs?: number;
+  /** Use fs.watch (default true); without it only the poll notices changes. */
+  readonly watch?: boolean;
 }
 
 export interface ManifestSource extends SnapshotSource {
@@ -56,6 +58,7 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
   const log = options.log.child({ component: 'manifests' });
   const debounceMs = options.debounceMs ?? 50;
   const pollIntervalMs = options.pollIntervalMs ?? 5000;
+  const useWatch = options.watch ?? true;
 
   const files = new Map<string, FileState>();
   let known = new Map<string, Known>();
@@ -233,7 +236,7 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
   }
 
   function ensureWatcher(): void {
-    if (watcher !== null || stopped) return;
+    if (watcher !== null || stopped || !useWatch) return;
     try {
       const created = watch(dir, { recursive: true }, scheduleScan);
       created.on('error', (error) => {
