@@ -90,6 +90,13 @@ afterAll(async () => {
   await new Promise((resolve) => wsUpstream.close(resolve));
 });
 
+function echo(socket: WebSocket, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('message', (data) => resolve(String(data)));
+    socket.send(text);
+  });
+}
+
 describe('edge with the real request handler', () => {
   it('carries an HTTP/2 request to an HTTP/1.1 upstream', async () => {
     const session = http2Connect(`https://127.0.0.1:${ports.httpsPort}`, { rejectUnauthorized: false });
@@ -143,11 +150,6 @@ describe('edge with the real request handler', () => {
       socket.once('open', resolve);
       socket.once('error', reject);
     })));
-    const echo = (socket: WebSocket, text: string): Promise<string> =>
-      new Promise((resolve) => {
-        socket.once('message', (data) => resolve(String(data)));
-        socket.send(text);
-      });
     expect(await echo(plain, 'one')).toBe('one');
     expect(await echo(secure, 'two')).toBe('two');
 
