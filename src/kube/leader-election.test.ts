@@ -28,7 +28,7 @@ describe('createLeaderElector against the API emulator', () => {
     await api.close();
   });
 
-  function elector(identity: string): LeaderElector {
+  function startElector(identity: string): LeaderElector {
     const created = createLeaderElector({
       kubeConfig,
       log: silentLogger,
@@ -47,8 +47,8 @@ describe('createLeaderElector against the API emulator', () => {
   const lease = () => api.get('Lease', 'ingress', 'sluice-leader');
 
   it('elects exactly one of two, and the other takes over fast when the leader stops', async () => {
-    const a = elector('a');
-    const b = elector('b');
+    const a = startElector('a');
+    const b = startElector('b');
     const leader = await waitFor('a leader', () => (a.isLeader() ? a : b.isLeader() ? b : null));
     const follower = leader === a ? b : a;
     // Over many retry periods, never two leaders and never a change of hands.
@@ -81,7 +81,7 @@ describe('createLeaderElector against the API emulator', () => {
       spec: { holderIdentity: 'crashed', leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: 4 },
     });
     const startedAt = Date.now();
-    const c = elector('c');
+    const c = startElector('c');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(c.isLeader()).toBe(false);
     await waitFor('c to lead', () => c.isLeader(), 3000);
@@ -90,7 +90,7 @@ describe('createLeaderElector against the API emulator', () => {
   });
 
   it('steps down when it cannot renew within the deadline, and leads again when the API is back', async () => {
-    const a = elector('a');
+    const a = startElector('a');
     await waitFor('a to lead', () => a.isLeader());
     await api.stop();
     await waitFor('a to step down', () => !a.isLeader(), 3000);
@@ -102,7 +102,7 @@ describe('createLeaderElector against the API emulator', () => {
 
   it('a lost 409 race leaves the loser a follower', async () => {
     api.failNext(1, 409, { verb: 'create', resource: 'leases' });
-    const a = elector('a');
+    const a = startElector('a');
     await waitFor('a create attempt', () => api.callsOf('create', 'leases').length >= 1);
     expect(a.isLeader()).toBe(false);
     await waitFor('a to lead on a later attempt', () => a.isLeader());

@@ -1,0 +1,167 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { PublishSink } from '../controller/sink.ts';
+import type { KubeObject, Problem } from '../routing/types.ts';
+import type { Logger } from '../util/logger.ts';
+import { errorMessage, kubeCall } from './kube-http.ts';
+import type { Leadership } from './leadership.ts';
+import { microTime } from './micro-time.ts';
+import { controllerIdentity } from './pod-identity.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface EventRecorderOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly log: Logger;
+  /** Only the leader emits; followers still track problems so that a new leader does not repeat them. */
+  readonly leadership: Leadership;
+  /** The Ingress as the informer holds it now, for its uid (KubeSource.findIngress). */
+  readonly findIngress: (namespace: string, name: string) => KubeObject | undefined;
+  /** events.k8s.io reportingController. Default "sluice.dev/ingress-controller". */
+  readonly reportingController?: string;
+  /** events.k8s.io reportingInstance. Default controllerIdentity(). */
+  readonly reportingInstance?: string;
+  /** Default 10 events a second with bursts of 25. */
+  readonly ratePerSecond?: number;
+  readonly burst?: number;
+  /** Events waiting for the rate limiter beyond this are dropped (and counted). Default 1000. */
+  readonly maxQueued?: number;
+}
+
+export interface EventRecorderStats {
+  readonly emitted: number;
+  readonly failed: number;
+  readonly dropped: number;
+  readonly queued: number;
+}
+
+export interface EventRecorder extends PublishSink {
+  stats(): EventRecorderStats;
+  /** Resolves once nothing is queued or in flight. */
+  idle(): Promise<void>;
+}
+
+/** Limits of events.k8s.io/v1 fields. */
+const maxNoteBytes = 1024;
+const maxNameLength = 200;
+
+/**
+ * A Warning Event (events.k8s.io/v1) on one of our Ingresses for each problem that was not there in the
+ * previous published table: reason = the problem code, note = "field: message". A problem that goes
+ * away and comes back is new again. Rate-limited (token bucket); Events are best effort, so a failed
+ * post is logged and counted, not retried.
+ */
+export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
+  const { kubeConfig, leadership, findIngress } = options;
+  const log = options.log.child({ component: 'event-recorder' });
+  const reportingController = options.reportingController ?? 'sluice.dev/ingress-controller';
+  const reportingInstance = (options.reportingInstance ?? controllerIdentity()).slice(0, 128);
+  const bucket = new TokenBucket(options.ratePerSecond ?? 10, options.burst ?? 25);
+  const maxQueued = options.maxQueued ?? 1000;
+  let active = new Set<string>();
+  const queue: Problem[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let drainTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let sequence = 0;
+  let emitted = 0;
+  let failed = 0;
+  let dropped = 0;
+
+  function drain(): void {
+    if (stopped) return;
+    while (queue.length > 0) {
+      if (!leadership.isLeader()) {
+        queue.length = 0;
+        return;
+      }
+      if (!bucket.take()) {
+        drainTimer ??= setTimeout(() => {
+          drainTimer = null;
+          drain();
+        }, bucket.waitMs());
+        return;
+      }
+      const posting = post(queue.shift()!);
+      inFlight.add(posting);
+      void posting.finally(() => inFlight.delete(posting));
+    }
+  }
+
+  async function post(problem: Problem): Promise<void> {
+    const { namespace, name } = problem.object;
+    const ingress = findIngress(namespace, name);
+    const metadata = (ingress?.metadata ?? {}) as { uid?: unknown; resourceVersion?: unknown };
+    sequence = (sequence + 1) % 0x10000;
+    const event = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { namespace, name: `${name.slice(0, maxNameLength)}.${Date.now().toString(16)}${sequence.toString(16).padStart(4, '0')}` },
+      eventTime: microTime(),
+      reportingController,
+      reportingInstance,
+      action: 'Build',
+      reason: problem.code.slice(0, 128),
+      note: truncateUtf8(problem.field === '' ? problem.message : `${problem.field}: ${problem.message}`, maxNoteBytes),
+      type: 'Warning',
+      regarding: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        namespace,
+        name,
+        ...(typeof metadata.uid === 'string' ? { uid: metadata.uid } : {}),
+        ...(typeof metadata.resourceVersion === 'string' ? { resourceVersion: metadata.resourceVersion } : {}),
+      },
+    };
+    const path = `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+    try {
+      const response = await kubeCall(kubeConfig, { method: 'POST', path, body: event, timeoutMs: 10_000 });
+      if (response.status !== 201 && response.status !== 200) throw new Error(`POST ${path}: HTTP ${response.status}`);
+      emitted += 1;
+    } catch (error) {
+      failed += 1;
+      log.warn({ ingress: `${namespace}/${name}`, reason: problem.code, err: errorMessage(error) }, 'could not post an Event');
+    }
+  }
+
+  return {
+    published(state) {
+      if (stopped) return;
+      const owned = new Set(state.result.ownedIngresses);
+      const leading = leadership.isLeader();
+      const current = new Set<string>();
+      for (const problem of state.result.problems) {
+        const { kind, namespace, name } = problem.object;
+        if (kind !== 'Ingress' || !owned.has(`${namespace}/${name}`)) continue;
+        const key = JSON.stringify([namespace, name, problem.code, problem.field, problem.message]);
+        if (current.has(key)) continue;
+        current.add(key);
+        if (active.has(key) || !leading) continue;
+        if (queue.length >= maxQueued) dropped += 1;
+        else queue.push(problem);
+      }
+      active = current;
+      drain();
+    },
+    async stop() {
+      stopped = true;
+      if (drainTimer !== null) clearTimeout(drainTimer);
+      drainTimer = null;
+      dropped += queue.length;
+      queue.length = 0;
+      await Promise.all(inFlight);
+    },
+    stats: () => ({ emitted, failed, dropped, queued: queue.length }),
+    async idle() {
+      while (queue.length > 0 || inFlight.size > 0) {
+        if (inFlight.size > 0) await Promise.all(inFlight);
+        else await new Promise((resolve) => setTimeout(resolve, Math.max(1, bucket.waitMs())));
+      }
+    },
+  };
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let end = Math.min(text.length, maxBytes);
+  while (end > 0 && Buffer.byteLength(text.slice(0, end)) > maxBytes - 3) end -= 1;
+  return `${text.slice(0, end)}...`;
+}
