@@ -47,6 +47,6 @@ function conflictMessage(loser: RouteDraft, winner: RouteDraft): string {
   const where =
     winner.ingress === loser.ingress
       ? `earlier in this Ingress (${winner.field})`
-      : `by Ingress ${winner.ingress.named.key} (${winner.field}), which takes precedence (older, or same age and first by namespace/name)`;
+      : `by Ingress ${winner.ingress.named.key} (${winner.field}), which ${winner.ingress.created < loser.ingress.created ? 'is older' : 'is as old and sorts first by namespace/name'}`;
   return `${host} path "${loser.path}" (${loser.pathType}) is already claimed ${where}; this one is ignored`;
 }

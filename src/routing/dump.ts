@@ -61,14 +61,15 @@ function dumpHosts(result: BuildResult, lines: string[]): void {
     lines.push(`  ${hostTitle(host)}`);
     let typeWidth = 'default'.length;
     let pathWidth = 1;
+    let backendWidth = 1;
     for (const route of host.routes) {
       typeWidth = Math.max(typeWidth, route.pathType.length);
       pathWidth = Math.min(MAX_PATH_COLUMN, Math.max(pathWidth, route.path.length));
+      backendWidth = Math.min(MAX_PATH_COLUMN, Math.max(backendWidth, route.backend.length));
     }
     for (const route of host.routes) {
-      lines.push(
-        `    ${pad(route.pathType, typeWidth)}  ${pad(route.path, pathWidth)}  → ${route.backend}  from ${sourceText(route.source)} ${route.field}${policyText(route.policy)}`,
-      );
+      const origin = `${sourceText(route.source)} ${route.field}`;
+      lines.push(`    ${pad(route.pathType, typeWidth)}  ${pad(route.path, pathWidth)}  → ${pad(route.backend, backendWidth)}  from ${origin}${policyText(route.policy)}`);
     }
     const fallback = host.defaultBackend === null ? '(none: 404)' : targetText(host.defaultBackend);
     lines.push(`    ${pad('default', typeWidth)}  ${pad('', pathWidth)}  → ${fallback}`);
