@@ -14,6 +14,7 @@ describe('access log', () => {
     expect(JSON.parse(lines[0])).toEqual({
       level: 30,
       time: 1_700_000_000_000,
+      log: 'access',
       msg: 'request',
       client: '127.0.0.1',
       method: 'GET',

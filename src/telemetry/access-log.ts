@@ -7,7 +7,8 @@ export interface AccessLogger {
 
 /**
  * One JSON line per finished request, in pino's shape (`level` 30, `time` in epoch ms, `msg`), so
- * controller and access logs read alike. Given a function, the line is built by hand: numbers are
+ * controller and access logs read alike; `"log":"access"` tells them apart on one stream.
+ * Given a function, the line is built by hand: numbers are
  * concatenated and only strings go through JSON.stringify, so a request costs one string and no
  * objects; pass a buffered writer (pino.destination({ sync: false }), sonic-boom) to keep the write
  * off the request path. Given a pino logger, each request is one object handed to `info`.
@@ -22,7 +23,7 @@ export function accessLogLine(r: RequestRecord): string {
   return (
     '{"level":30,"time":' +
     r.startTime +
-    ',"msg":"request","client":' +
+    ',"log":"access","msg":"request","client":' +
     JSON.stringify(r.clientAddress) +
     ',"method":' +
     JSON.stringify(r.method) +

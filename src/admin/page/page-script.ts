@@ -68,7 +68,7 @@ export const PAGE_SCRIPT = `
     })));
     var notReady = byId('not-ready');
     if (st.ready) notReady.replaceChildren();
-    else notReady.replaceChildren(h('ul', { class: 'reasons' }, st.readinessReasons.map(function (r) { return h('li', null, r); })));
+    else notReady.replaceChildren(h('b', null, 'Not ready yet:'), h('ul', { class: 'reasons' }, st.readinessReasons.map(function (r) { return h('li', null, r); })));
     var sources = st.sources.map(function (s) { return s.name + (s.synced ? ' ✓' : ' (syncing)'); }).join(', ');
     byId('sources').textContent = sources || 'none';
   }

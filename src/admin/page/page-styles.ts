@@ -3,7 +3,7 @@ export const PAGE_STYLES = `
 :root {
   color-scheme: light dark;
   --bg: #f5f6f8; --panel: #ffffff; --panel-2: #f0f2f5; --text: #1b1f24; --muted: #5d6673; --line: #dfe3e8;
-  --accent: #2563eb; --accent-soft: #e6eefc;
+  --accent: #2563eb; --accent-soft: #e6eefc; --on-accent: #ffffff;
   --ok: #15803d; --ok-soft: #e3f4e8; --warn: #b45309; --warn-soft: #fdf1dc; --bad: #c0262d; --bad-soft: #fde7e8;
   --mark: #fff2a8; --shadow: 0 1px 2px rgba(16,24,40,.06), 0 1px 3px rgba(16,24,40,.08);
   --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
@@ -11,7 +11,7 @@ export const PAGE_STYLES = `
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #0f1216; --panel: #171b21; --panel-2: #1e232b; --text: #e6e9ee; --muted: #98a2b0; --line: #2a3039;
-    --accent: #6ea0ff; --accent-soft: #1c2a44;
+    --accent: #6ea0ff; --accent-soft: #1c2a44; --on-accent: #0b1220;
     --ok: #4ade80; --ok-soft: #15291d; --warn: #fbbf24; --warn-soft: #2e2412; --bad: #f87171; --bad-soft: #341a1c;
     --mark: #5a4a00; --shadow: none;
   }
@@ -37,7 +37,7 @@ header.top .wrap { display: flex; align-items: center; gap: 14px; flex-wrap: wra
 .spacer { flex: 1; }
 input[type=search], input[type=text] { font: inherit; color: var(--text); background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 7px 10px; min-width: 0; }
 input:focus { outline: 2px solid var(--accent); outline-offset: -1px; }
-button { font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 8px; padding: 7px 14px; cursor: pointer; }
+button { font: inherit; font-weight: 600; color: var(--on-accent); background: var(--accent); border: 0; border-radius: 8px; padding: 7px 14px; cursor: pointer; }
 #filter { width: 260px; }
 main { padding: 18px 0 40px; display: grid; gap: 18px; }
 .tiles { display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 10px; }
@@ -99,6 +99,8 @@ details.ep-list ul { margin: 4px 0 0; padding-left: 16px; font-family: var(--mon
 footer { color: var(--muted); font-size: 12px; padding: 0 0 30px; }
 footer a { margin-right: 12px; }
 .hidden { display: none !important; }
+#not-ready:empty, #explain-result:empty { display: none; }
+#not-ready { background: var(--warn-soft); border-radius: 10px; padding: 8px 12px; }
 @media (max-width: 900px) {
   .tiles { grid-template-columns: repeat(3, minmax(0, 1fr)); }
   #filter { width: 100%; order: 10; }

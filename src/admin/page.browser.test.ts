@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoutingState } from '../controller/state.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
+import { requestRecord } from '../telemetry/request-record-fixture.ts';
+import { silentLogger } from '../util/logger.ts';
+import { createAdminServer } from './server.ts';
+import { HOSTILE, fixtureState } from './state-fixture.ts';
+
+const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'admin-page.png');
+const SCREENSHOT_PHONE = join(import.meta.dirname, '..', '..', 'docs', 'admin-page-phone.png');
+
+/** Debian's chromium; installed with apt when missing (never downloaded by playwright). */
+function chromiumPath(): string {
+  const find = () => {
+    try {
+      return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  };
+  let path = find();
+  if (path === '') {
+    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    path = find();
+  }
+  if (path === '') throw new Error('chromium is not installed and apt-get could not install it');
+  return path;
+}
+
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+describe('status page in a browser', () => {
+  let state: RoutingState | null = null;
+  const metrics = createMetrics({ processMetrics: false });
+  const app = createAdminServer({
+    getState: () => state,
+    readiness: () => ({ ready: state !== null, reasons: state === null ? ['no routing table yet'] : [] }),
+    metrics,
+    sources: () => [{ name: 'kubernetes', synced: true }],
+    leader: () => true,
+    log: silentLogger,
+    eventsPollMs: 50,
+    eventsTickMs: 250,
+  });
+  let userDataDir = '';
+  let context: BrowserContext;
+  let base = '';
+  const problems: string[] = [];
+
+  function watch(page: Page): void {
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+  }
+
+  beforeAll(async () => {
+    state = fixtureState({ generation: 1 });
+    metrics.tablePublished(state);
+    const now = Date.now();
+    for (let i = 0; i < 240; i++) {
+      metrics.requestDone(requestRecord({ startTime: now - 30_000 + i * 100, durationMs: 3 + (i % 20), status: i % 40 === 0 ? 502 : 200 }));
+      if (i % 3 === 0) metrics.requestDone(requestRecord({ startTime: now - 20_000 + i * 50, ingress: 'wildcard', durationMs: 40 }));
+    }
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath(),
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1280, height: 900 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await app.close();
+    if (userDataDir !== '') rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('shows hosts, a broken Ingress with its field, updates live, explains a URL', async () => {
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(base);
+
+    const hostNames = page.locator('#hosts .host-name');
+    await expect.poll(() => hostNames.allTextContents()).toEqual(['shop.example.com', '*.example.com', 'hostile.example.com']);
+    // The hostile path is shown as text, not markup.
+    await expect.poll(() => page.locator('#hosts .path').allTextContents()).toContain(`/${HOSTILE}`);
+    expect(await page.locator('#hosts img').count()).toBe(0);
+
+    const broken = page.locator('.problem-group', { hasText: 'Ingress shop/broken' });
+    expect(await broken.locator('.field').textContent()).toBe('spec.rules[0].http.paths[0].backend.service.name');
+    expect(await broken.locator('.msg').textContent()).toBe('Service "shop/missing" does not exist');
+    const highlight = await broken.locator('.field').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(highlight).not.toBe('rgba(0, 0, 0, 0)');
+    await page.locator('#live.on').waitFor();
+
+    // Live update: a new Ingress appears without a reload.
+    await page.evaluate(() => {
+      (window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true;
+    });
+    state = fixtureState({ generation: 2, withNewHost: true });
+    await page.locator('#hosts .host-name', { hasText: 'new.example.com' }).waitFor();
+    expect(await page.locator('#generation').textContent()).toBe('2');
+    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+
+    // The filter narrows the hosts.
+    await page.fill('#filter', 'api');
+    await expect.poll(() => page.locator('#hosts .host:not(.hidden) .host-name').allTextContents()).toEqual(['shop.example.com']);
+    await page.fill('#filter', '');
+
+    // The explainer answers for a URL.
+    await page.fill('#explain-input', 'https://shop.example.com/cart?ref=mail');
+    await page.click('#explain-form button');
+    const verdict = page.locator('#explain-result .verdict');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toBe('proxied to shop/web');
+    const details = await page.locator('#explain-result').textContent();
+    expect(details).toContain('/cart (Exact)');
+    expect(details).toContain('shop/storefront');
+    expect(details).toContain('10.0.0.1:8080');
+    expect(await page.locator('#explain-result .passed li').count()).toBeGreaterThan(0);
+
+    // Rates from traffic are on the page.
+    const cartRow = page.locator('#hosts tr.route', { hasText: '/cart' });
+    expect(Number(await cartRow.locator('td[data-label="Req/s"]').textContent())).toBeGreaterThan(0);
+
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('reads on a phone, in the dark theme', async () => {
+    const page = await context.newPage();
+    watch(page);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(base);
+    await page.locator('#hosts .host-name').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(15, 18, 22)');
+    await page.screenshot({ path: SCREENSHOT_PHONE, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
