@@ -147,6 +147,32 @@ describe('HTTPS listener, HTTP/1.1 and HTTP/2', () => {
     }
   });
 
+  it('advertises HTTP/2 limits, refuses oversized header lists and CONNECT', async () => {
+    const session = http2Connect(`https://127.0.0.1:${ports.httpsPort}`, { rejectUnauthorized: false });
+    session.on('error', () => {});
+    const outcome = (headers: Record<string, string>): Promise<string> =>
+      new Promise((resolve) => {
+        const stream = session.request(headers);
+        stream.on('response', (response) => {
+          resolve(`status ${String(response[':status'])}`);
+          stream.resume();
+        });
+        stream.on('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code ?? ''}`));
+        stream.end();
+      });
+    try {
+      await new Promise((resolve) => session.once('remoteSettings', resolve));
+      expect(session.remoteSettings.maxConcurrentStreams).toBe(128);
+      expect(session.remoteSettings.maxHeaderListSize).toBe(8192);
+      const before = handler.calls.length;
+      expect(await outcome({ ':path': '/huge', ':authority': 'app.test', 'x-big': 'b'.repeat(10_000) })).toBe('error ERR_HTTP2_STREAM_ERROR');
+      expect(await outcome({ ':method': 'CONNECT', ':authority': 'app.test:443' })).toBe('status 405');
+      expect(handler.calls.length).toBe(before);
+    } finally {
+      session.close();
+    }
+  });
+
   it('enforces the same HTTP/1.1 parser rules over TLS', async () => {
     const { connect } = await import('node:tls');
     const response = await new Promise<string>((resolve) => {

@@ -249,7 +249,13 @@ function listenOn(server: NetServer, host: string, port: number, reusePort: bool
   });
 }
 
-function onConnect(_req: IncomingMessage, socket: Duplex): void {
+/** CONNECT: HTTP/1 hands over the socket, HTTP/2 (compat API) a request and response. */
+function onConnect(req: IncomingMessage | Http2ServerRequest, socketOrResponse: Duplex | Http2ServerResponse): void {
+  if (req.httpVersionMajor === 2) {
+    answerRefused(req, socketOrResponse as Http2ServerResponse, 405);
+    return;
+  }
+  const socket = socketOrResponse as Duplex;
   socket.on('error', ignoreError);
   answerSocket(socket, 405);
 }
