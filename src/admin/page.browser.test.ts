@@ -15,20 +15,21 @@ import { HOSTILE, fixtureState } from './state-fixture.ts';
 const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'admin-page.png');
 const SCREENSHOT_PHONE = join(import.meta.dirname, '..', '..', 'docs', 'admin-page-phone.png');
 
+function whichChromium(): string {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
 /** Debian's chromium; installed with apt when missing (never downloaded by playwright). */
 function chromiumPath(): string {
-  const find = () => {
-    try {
-      return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-    } catch {
-      return '';
-    }
-  };
-  let path = find();
+  let path = whichChromium();
   if (path === '') {
     execFileSync('apt-get', ['update'], { stdio: 'ignore' });
     execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    path = find();
+    path = whichChromium();
   }
   if (path === '') throw new Error('chromium is not installed and apt-get could not install it');
   return path;
@@ -112,18 +113,17 @@ describe('status page in a browser', () => {
     const broken = page.locator('.problem-group', { hasText: 'Ingress shop/broken' });
     expect(await broken.locator('.field').textContent()).toBe('spec.rules[0].http.paths[0].backend.service.name');
     expect(await broken.locator('.msg').textContent()).toBe('Service "shop/missing" does not exist');
-    const highlight = await broken.locator('.field').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const highlight = (await broken.locator('.field').evaluate('(el) => getComputedStyle(el).backgroundColor')) as string;
     expect(highlight).not.toBe('rgba(0, 0, 0, 0)');
     await page.locator('#live.on').waitFor();
 
     // Live update: a new Ingress appears without a reload.
-    await page.evaluate(() => {
-      (window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true;
-    });
+    // (DOM code as strings: the project's TypeScript has no DOM lib.)
+    await page.evaluate('window.stillTheSamePage = true');
     state = fixtureState({ generation: 2, withNewHost: true });
     await page.locator('#hosts .host-name', { hasText: 'new.example.com' }).waitFor();
     expect(await page.locator('#generation').textContent()).toBe('2');
-    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+    expect(await page.evaluate('window.stillTheSamePage')).toBe(true);
 
     // The filter narrows the hosts.
     await page.fill('#filter', 'api');
@@ -159,9 +159,9 @@ describe('status page in a browser', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(base);
     await page.locator('#hosts .host-name').first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(15, 18, 22)');
     await page.screenshot({ path: SCREENSHOT_PHONE, fullPage: true });
     expect(problems).toEqual([]);
