@@ -70,7 +70,6 @@ export function createInformer(options: InformerOptions): Informer {
   let lastError: string | null = null;
   let lastErrorAt: string | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
 
   const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
     if (stopped) throw abortError();
@@ -125,11 +124,7 @@ export function createInformer(options: InformerOptions): Informer {
 
   function run(): void {
     if (stopped) return;
-    const attempt = listWatch.start().catch(failed);
-    running = attempt;
-    void attempt.finally(() => {
-      if (running === attempt) running = null;
-    });
+    listWatch.start().catch(failed);
   }
 
   listWatch.on('add', changed);
@@ -148,9 +143,7 @@ export function createInformer(options: InformerOptions): Informer {
       stopped = true;
       if (restartTimer !== null) clearTimeout(restartTimer);
       restartTimer = null;
-      await listWatch.stop();
-      // A start in flight may open its watch after the abort above; StoppableWatch refuses it.
-      if (running !== null) await running;
+      // A start in flight may still open its watch after this; StoppableWatch closes it at once.
       await listWatch.stop();
     },
     synced: () => listed,
@@ -188,7 +181,9 @@ class StoppableWatch extends Watch {
       controller.abort();
       return controller;
     }
-    return super.watch(path, queryParams, callback, done);
+    const controller = await super.watch(path, queryParams, callback, done);
+    if (this.#isStopped()) controller.abort();
+    return controller;
   }
 }
 

@@ -276,6 +276,21 @@ describe('createKubeSource against the API emulator', () => {
     await waitFor('convergence', () => has('ingresses', 'default/while-down')() && has('services', 'default/while-down')());
   });
 
+  it('stops promptly while a watch request hangs, and leaves no watch behind', async () => {
+    const kube = await startSource();
+    await waitFor('sync', () => kube.synced());
+    await api.waitForWatches('secrets');
+    const watches = api.callsOf('watch').length;
+    api.pause();
+    api.closeWatches();
+    await waitFor('held re-watches', () => api.callsOf('watch').length > watches);
+    const started = Date.now();
+    await kube.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    api.resume();
+    await waitFor('no open watches', () => api.openWatches() === 0);
+  });
+
   it('stops: closes its watches and reports no more changes', async () => {
     const kube = await startSource();
     await waitFor('sync', () => kube.synced());

@@ -8,7 +8,7 @@ import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type W
 
 export interface KubeSourceOptions {
   readonly kubeConfig: KubeConfig;
-  /** --watch-namespace; null watches every namespace. IngressClasses are always watched cluster-wide. */
+  /** --watch-namespace; null (or an empty list) watches every namespace. IngressClasses are always watched cluster-wide. */
   readonly watchNamespaces: readonly string[] | null;
   readonly log: Logger;
   /** Restart backoff of every informer (default 250 ms doubling to 30 s, jittered). */
@@ -31,7 +31,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     version += 1;
     if (onChange !== null) onChange();
   };
-  const namespaces = options.watchNamespaces === null ? [null] : [...new Set(options.watchNamespaces)];
+  const namespaces = options.watchNamespaces === null || options.watchNamespaces.length === 0 ? [null] : [...new Set(options.watchNamespaces)];
   const informersOf = (resource: WatchedResource): Informer[] =>
     (resource.namespaced ? namespaces : [null]).map((namespace) =>
       createInformer({ kubeConfig: options.kubeConfig, resource, namespace, log, onChange: notify, backoff: options.backoff }),

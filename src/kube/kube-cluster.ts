@@ -1,0 +1,84 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { PublishSink } from '../controller/sink.ts';
+import type { Logger } from '../util/logger.ts';
+import { createEventRecorder, type EventRecorder } from './event-recorder.ts';
+import type { InformerStats } from './informer.ts';
+import { createKubeSource, type KubeSource } from './kube-source.ts';
+import { createLeaderElector, type LeaderElector } from './leader-election.ts';
+import { fromStatusAddresses } from './load-balancer-ingress.ts';
+import { publishServiceSource, staticAddressSource } from './publish-service.ts';
+import { createStatusWriter, type StatusWriter, type StatusWriterStats } from './status-writer.ts';
+
+export interface KubeClusterOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly log: Logger;
+  /** --watch-namespace; empty or null: all. */
+  readonly watchNamespaces: readonly string[] | null;
+  /** --publish-service "namespace/name", or null. */
+  readonly publishService: string | null;
+  /** --publish-status-address values (used when publishService is null). */
+  readonly publishStatusAddresses: readonly string[];
+  /** --election-id. */
+  readonly electionId: string;
+  /** IngressClass spec.controller we own, used as the Events' reportingController. */
+  readonly controllerClass?: string;
+}
+
+export interface KubeClusterStats {
+  readonly informers: readonly InformerStats[];
+  readonly leader: boolean;
+  readonly identity: string;
+  /** null when neither --publish-service nor --publish-status-address is set. */
+  readonly status: StatusWriterStats | null;
+  readonly events: ReturnType<EventRecorder['stats']>;
+}
+
+/** Everything sluice does with a cluster, wired: the source, the leader elector and the write-back sinks. */
+export interface KubeCluster {
+  readonly source: KubeSource;
+  readonly leader: LeaderElector;
+  /** Give these to the reconciler; it stops them. */
+  readonly sinks: readonly PublishSink[];
+  stats(): KubeClusterStats;
+  /** Starts the election (the reconciler starts the source). */
+  start(): void;
+  /** Stops the election and releases the Lease; call after the reconciler has stopped. */
+  stop(): Promise<void>;
+}
+
+export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
+  const { kubeConfig, log } = options;
+  const source = createKubeSource({ kubeConfig, watchNamespaces: options.watchNamespaces, log });
+  const leader = createLeaderElector({ kubeConfig, log, electionId: options.electionId });
+  const findIngress = source.findIngress;
+  let statusWriter: StatusWriter | null = null;
+  if (options.publishService !== null || options.publishStatusAddresses.length > 0) {
+    const addresses =
+      options.publishService !== null
+        ? publishServiceSource({ kubeConfig, service: options.publishService, log })
+        : staticAddressSource(fromStatusAddresses(options.publishStatusAddresses));
+    statusWriter = createStatusWriter({ kubeConfig, log, leadership: leader, addresses, findIngress });
+  }
+  const events = createEventRecorder({
+    kubeConfig,
+    log,
+    leadership: leader,
+    findIngress,
+    reportingController: options.controllerClass,
+    reportingInstance: leader.identity,
+  });
+  return {
+    source,
+    leader,
+    sinks: statusWriter === null ? [events] : [statusWriter, events],
+    stats: () => ({
+      informers: source.stats(),
+      leader: leader.isLeader(),
+      identity: leader.identity,
+      status: statusWriter?.stats() ?? null,
+      events: events.stats(),
+    }),
+    start: () => leader.start(),
+    stop: () => leader.stop(),
+  };
+}
