@@ -181,7 +181,8 @@ function translateTls(draft: IngressDraft, entry: unknown, field: string, proble
   }
   const secretName = entry.secretName;
   if (typeof secretName !== 'string' || secretName === '') {
-    problems.push(problem('TlsSecretNameMissing', ref, `${field}.secretName`, `secretName ${describeValue(secretName)} names no Secret`));
+    const message = secretName === undefined ? 'secretName is missing' : `secretName ${describeValue(secretName)} names no Secret`;
+    problems.push(problem('TlsSecretNameMissing', ref, `${field}.secretName`, message));
     return;
   }
   const secret = `${ref.namespace}/${secretName}`;
