@@ -83,7 +83,8 @@ export function readBackend(ingress: Named, raw: unknown, field: string, problem
   const rawName = readValue(service, 'name');
   const name = typeof rawName === 'string' && isDnsLabel(rawName) ? rawName : UNUSABLE;
   if (name === UNUSABLE) {
-    problems.push(problem('BackendServiceNameInvalid', ingress.ref, `${field}.service.name`, `service name ${describeValue(rawName)} is not a valid Service name`));
+    const message = rawName === undefined ? 'service.name is missing' : `service name ${describeValue(rawName)} is not a valid Service name`;
+    problems.push(problem('BackendServiceNameInvalid', ingress.ref, `${field}.service.name`, message));
   }
   const port = readPort(ingress, service, `${field}.service.port`, problems);
   if (name === UNUSABLE || !port.ok) return defective(namespace, name, port.port);

@@ -7,3 +7,32 @@ export function compareText(a: string, b: string): number {
 export function compareNumber(a: number, b: number): number {
   return a - b;
 }
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Text order where digit runs compare as numbers: "paths[2]" before "paths[10]". */
+export function compareNatural(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigitCode(ca) && isDigitCode(cb)) {
+      let endA = i;
+      let endB = j;
+      while (endA < a.length && isDigitCode(a.charCodeAt(endA))) endA++;
+      while (endB < b.length && isDigitCode(b.charCodeAt(endB))) endB++;
+      const byNumber = Number(a.slice(i, endA)) - Number(b.slice(j, endB)) || endA - i - (endB - j);
+      if (byNumber !== 0) return byNumber;
+      i = endA;
+      j = endB;
+      continue;
+    }
+    if (ca !== cb) return ca - cb;
+    i++;
+    j++;
+  }
+  return a.length - i - (b.length - j);
+}

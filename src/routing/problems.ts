@@ -1,7 +1,7 @@
 // Every problem code the builder can report, with what it means. Codes are stable: the status page,
 // the JSON API, Kubernetes Events and tests refer to them. Add codes; never rename one.
 
-import { compareText } from './compare.ts';
+import { compareNatural, compareText } from './compare.ts';
 import type { ObjectRef, Problem } from './types.ts';
 
 export const PROBLEM_CODES = {
@@ -71,7 +71,7 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
       compareText(a.object.kind, b.object.kind) ||
       compareText(a.object.namespace, b.object.namespace) ||
       compareText(a.object.name, b.object.name) ||
-      compareText(a.field, b.field) ||
+      compareNatural(a.field, b.field) ||
       compareText(a.code, b.code) ||
       compareText(a.message, b.message),
   );
