@@ -9,8 +9,8 @@ export interface AccessLogger {
  * One JSON line per finished request, in pino's shape (`level` 30, `time` in epoch ms, `msg`), so
  * controller and access logs read alike; `"log":"access"` tells them apart on one stream.
  * Given a function, the line is built by hand: numbers are
- * concatenated and only strings go through JSON.stringify, so a request costs one string and no
- * objects; pass a buffered writer (pino.destination({ sync: false }), sonic-boom) to keep the write
+ * concatenated and strings are quoted (escaped only when they need it), so a request costs one
+ * string and no objects; pass a buffered writer (pino.destination({ sync: false }), sonic-boom) to keep the write
  * off the request path. Given a pino logger, each request is one object handed to `info`.
  */
 export function createAccessLog(sink: ((line: string) => void) | AccessLogger): RequestRecordListener {
@@ -24,15 +24,15 @@ export function accessLogLine(r: RequestRecord): string {
     '{"level":30,"time":' +
     r.startTime +
     ',"log":"access","msg":"request","client":' +
-    JSON.stringify(r.clientAddress) +
+    jsonString(r.clientAddress) +
     ',"method":' +
-    JSON.stringify(r.method) +
+    jsonString(r.method) +
     ',"host":' +
-    JSON.stringify(r.host) +
+    jsonString(r.host) +
     ',"path":' +
-    JSON.stringify(r.path) +
+    jsonString(r.path) +
     ',"protocol":' +
-    JSON.stringify(r.protocol) +
+    jsonString(r.protocol) +
     ',"tls":' +
     r.tls +
     ',"status":' +
@@ -44,23 +44,23 @@ export function accessLogLine(r: RequestRecord): string {
     ',"durationMs":' +
     Math.round(r.durationMs * 1000) / 1000 +
     ',"upstream":' +
-    JSON.stringify(r.upstreamAddress) +
+    jsonString(r.upstreamAddress) +
     ',"upstreamStatus":' +
     r.upstreamStatus +
     ',"upstreamConnectMs":' +
     Math.round(r.upstreamConnectMs * 1000) / 1000 +
     ',"requestId":' +
-    JSON.stringify(r.requestId) +
+    jsonString(r.requestId) +
     ',"namespace":' +
-    JSON.stringify(r.namespace) +
+    jsonString(r.namespace) +
     ',"ingress":' +
-    JSON.stringify(r.ingress) +
+    jsonString(r.ingress) +
     ',"service":' +
-    JSON.stringify(r.service) +
+    jsonString(r.service) +
     ',"retries":' +
     r.retries +
     ',"error":' +
-    JSON.stringify(r.error) +
+    jsonString(r.error) +
     '}\n'
   );
 }
@@ -89,4 +89,17 @@ export function accessLogFields(r: RequestRecord): object {
     retries: r.retries,
     error: r.error,
   };
+}
+
+/**
+ * A JSON string literal. Most strings need no escaping (checked with charCodeAt), and then quoting
+ * them is much cheaper than JSON.stringify; anything with quotes, backslashes, controls or
+ * surrogates goes through JSON.stringify.
+ */
+function jsonString(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(value);
+  }
+  return `"${value}"`;
 }
