@@ -267,6 +267,13 @@ describe('api emulator over raw HTTP', () => {
     await waitUntil(() => replay.ended() && selected.ended(), 'the watches to end');
   });
 
+  it('ends a watch after timeoutSeconds, as the API server does', async () => {
+    const watch = openWatch(emulator, `${ingressPath}?watch=true&timeoutSeconds=0.05`);
+    await emulator.waitForWatches('ingresses');
+    await waitUntil(() => watch.ended(), 'the watch to time out');
+    expect(emulator.openWatches()).toBe(0);
+  });
+
   it('answers a watch from before compaction with a 410 ERROR event, or HTTP 410 when asked', async () => {
     const old = emulator.apply(ingress('a')).metadata.resourceVersion;
     emulator.compact();

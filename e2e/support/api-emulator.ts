@@ -509,6 +509,11 @@ class ApiEmulatorServer implements ApiEmulator {
     }
     response.on('close', () => this.watchers.delete(watcher));
     this.watchers.add(watcher);
+    const timeoutSeconds = Number(params.get('timeoutSeconds') ?? '0');
+    if (timeoutSeconds > 0) {
+      const timer = setTimeout(() => this.endWatch(watcher), timeoutSeconds * 1000);
+      response.on('close', () => clearTimeout(timer));
+    }
     if (fromRv === null) {
       for (const object of this.store.list(type, namespace === '' ? undefined : namespace)) {
         if (watcher.matches(object)) this.writeEvent(watcher, 'ADDED', object);

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, startController } from './controller.ts';
@@ -29,5 +31,15 @@ describe('startController (against a fake controller)', () => {
     const controller = await startController([], {}, { command: [process.execPath, '-e', 'console.log("bad flag: --nope"); process.exit(2)', '--'] });
     await expect(controller.waitReady(5000)).rejects.toThrow(/exited \(code 2.*bad flag: --nope/s);
     expect((await controller.exited).code).toBe(2);
+  });
+
+  it('through npm start, SIGTERM reaches the controller itself and its exit code comes back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-npm-start-'));
+    const script = `${JSON.stringify(process.execPath)} ${JSON.stringify(fake[1])}`;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fake', private: true, scripts: { start: script } }));
+    const controller = await startController([], {}, { cwd: dir });
+    await controller.waitReady(10_000);
+    expect((await controller.stop(5000)).code).toBe(0);
+    expect(controller.output.some((line) => line.includes('draining'))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
  * Runs the real controller as a user would (`npm start -- …flags`) and waits on its admin API instead of sleeping.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +47,10 @@ export interface RunningController {
   waitGeneration(generation: number, timeoutMs?: number): Promise<ControllerStatus>;
   /** Waits for an output line matching `pattern`. */
   waitForOutput(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
-  /** Sends a signal to the whole process group (npm, the shell and node). */
+  /**
+   * Sends a signal to the controller's own process (npm's child, as a pod's entrypoint gets it); SIGKILL, and
+   * every signal when `command` replaced npm, go to the whole process group.
+   */
   signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL after `graceMs` (default 10 s); resolves with the exit. */
   stop(graceMs?: number): Promise<ControllerExit>;
@@ -93,6 +97,46 @@ function groupAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+}
+
+function processTable(): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      out.push({ pid: Number(entry), ppid: Number(fields[1]), comm: stat.slice(stat.indexOf('(') + 1, close) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+const wrapperCommands = new Set(['sh', 'bash', 'dash']);
+
+/**
+ * The controller's own process under `npm start`: the first descendant of npm that is not a shell. As in a
+ * pod, where SIGTERM reaches only the entrypoint, signals go there; npm then exits with its exit code.
+ */
+function mainProcess(leader: number): number | undefined {
+  const table = processTable();
+  let level = [leader];
+  for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+    const children = table.filter((p) => level.includes(p.ppid));
+    const main = children.find((p) => !wrapperCommands.has(p.comm));
+    if (main !== undefined) return main.pid;
+    level = children.map((p) => p.pid);
+  }
+  return undefined;
 }
 
 const MAX_OUTPUT_LINES = 5000;
@@ -181,7 +225,8 @@ export async function startController(
 
   const signal = (sig: NodeJS.Signals) => {
     try {
-      process.kill(-pid, sig);
+      if (sig === 'SIGKILL' || options.command !== undefined) process.kill(-pid, sig);
+      else process.kill(mainProcess(pid) ?? -pid, sig);
     } catch {
       // already gone
     }
