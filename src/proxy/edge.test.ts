@@ -13,7 +13,7 @@ import { generateSelfSigned } from './self-signed.ts';
 let edge: Edge;
 let handler: FakeHandler;
 let ports: { httpPort: number; httpsPort: number };
-let state: RoutingState = makeState(1, []);
+const state: RoutingState = makeState(1, []);
 
 beforeAll(async () => {
   handler = createFakeHandler();
@@ -198,7 +198,3 @@ describe('HTTPS listener, HTTP/1.1 and HTTP/2', () => {
     expect(edge.connections()).toBe(0);
   });
 });
-
-export function setStateForTest(next: RoutingState): void {
-  state = next;
-}
