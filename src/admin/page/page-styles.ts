@@ -114,5 +114,7 @@ footer a { margin-right: 12px; }
   table.routes td { border: 0; padding: 3px 14px; text-align: left !important; }
   table.routes td[data-label]::before { content: attr(data-label); display: inline-block; min-width: 92px; color: var(--muted); font-size: 11.5px; text-transform: uppercase; letter-spacing: .04em; }
   .explain form { flex-direction: column; }
+  .problem { grid-template-columns: 1fr; }
+  .problem .msg { grid-column: 1; }
 }
 `;
