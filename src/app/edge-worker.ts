@@ -1,0 +1,89 @@
+// --workers N: the primary keeps the one set of watches and the admin server; N edge worker processes
+// share the ports (SO_REUSEPORT) and each builds its own table from the snapshots the primary sends.
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.ts';
+import type { Current } from '../controller/current.ts';
+import type { SnapshotSource } from '../controller/source.ts';
+import type { RoutingState } from '../controller/state.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
+import { runAsEdgeWorker, startEdgeWorkers } from '../proxy/workers.ts';
+import { build } from '../routing/build.ts';
+import { compileMatcher } from '../routing/matcher.ts';
+import type { Snapshot } from '../routing/types.ts';
+import { createAccessLogger } from '../util/log.ts';
+import type { Logger } from '../util/logger.ts';
+import { buildOptionsFrom } from './build-options.ts';
+import { edgeFromConfig } from './edge-from-config.ts';
+
+interface SnapshotMessage {
+  readonly generation: number;
+  readonly snapshot: Snapshot;
+}
+
+export interface WorkerEdge {
+  stats(): EdgeStats;
+  close(graceMs: number): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+const STATS_INTERVAL_MS = 2000;
+
+export async function startWorkerEdge(config: Config, count: number, current: Current, source: SnapshotSource, log: Logger): Promise<WorkerEdge> {
+  const workers = await startEdgeWorkers<SnapshotMessage, EdgeStats>({
+    count,
+    entry: MAIN,
+    args: process.argv.slice(2),
+    httpPort: config.httpPort,
+    httpsPort: config.httpsPort,
+    log,
+  });
+  const send = (state: RoutingState) => workers.broadcast({ generation: state.generation, snapshot: source.snapshot() });
+  const latest = current.get();
+  if (latest !== null) send(latest);
+  current.subscribe(send);
+  return {
+    stats() {
+      const backends: Record<string, EdgeStats['backends'][string]> = {};
+      let balancer: EdgeStats['balancer'] = config.balancer;
+      for (const s of workers.stats().values()) {
+        balancer = s.balancer;
+        for (const [key, endpoints] of Object.entries(s.backends)) backends[key] = [...(backends[key] ?? []), ...endpoints];
+      }
+      return { balancer, backends };
+    },
+    close: (graceMs) => workers.close(graceMs),
+  };
+}
+
+/** The body of an edge worker process. */
+export function runEdgeWorker(config: Config, log: Logger): void {
+  const buildOptions = buildOptionsFrom(config);
+  const empty = build({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] }, buildOptions);
+  let state: RoutingState = { generation: 0, builtAt: new Date().toISOString(), buildMs: 0, result: empty, matcher: compileMatcher(empty.table) };
+  const accessLog = config.accessLog ? createAccessLogger() : null;
+  const workerLog = log.child({ worker: process.pid });
+  let parts: ReturnType<typeof edgeFromConfig> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const report = runAsEdgeWorker<SnapshotMessage, EdgeStats>({
+    async start(ports) {
+      parts = edgeFromConfig(config, () => state, accessLog === null ? null : (r) => accessLog.log(r), workerLog, { ...ports, reusePort: true });
+      timer = setInterval(() => parts !== null && report(parts.handler.stats()), STATS_INTERVAL_MS);
+      timer.unref();
+      return parts.edge.listen();
+    },
+    snapshot(message) {
+      const started = performance.now();
+      const result = build(message.snapshot, buildOptions);
+      state = { generation: message.generation, builtAt: new Date().toISOString(), buildMs: performance.now() - started, result, matcher: compileMatcher(result.table) };
+    },
+    async shutdown(graceMs) {
+      if (timer !== null) clearInterval(timer);
+      if (parts !== null) {
+        await parts.edge.close(graceMs);
+        await parts.handler.close();
+      }
+      await accessLog?.close();
+    },
+  });
+}

@@ -1,0 +1,165 @@
+// The composition root: flags → source → reconciler → edge and admin servers → signals.
+import { availableParallelism } from 'node:os';
+import { buildOptionsFrom } from './app/build-options.ts';
+import { chooseSource } from './app/choose-source.ts';
+import { edgeFromConfig } from './app/edge-from-config.ts';
+import { runEdgeWorker, startWorkerEdge, type WorkerEdge } from './app/edge-worker.ts';
+import { createReadiness } from './app/readiness.ts';
+import { createAdminServer } from './admin/server.ts';
+import { parseConfig, type Config } from './config.ts';
+import { createCurrent } from './controller/current.ts';
+import { createReconciler } from './controller/reconciler.ts';
+import type { PublishSink } from './controller/sink.ts';
+import { exampleEndpoints, startExampleBackends } from './embedded/example-backends.ts';
+import { isEdgeWorker } from './proxy/workers.ts';
+import type { RequestRecord } from './proxy/request-record.ts';
+import { build } from './routing/build.ts';
+import { compileMatcher } from './routing/matcher.ts';
+import type { RoutingState } from './controller/state.ts';
+import { createMetrics } from './telemetry/metrics.ts';
+import { createAccessLogger } from './util/log.ts';
+import { createLogger } from './util/log.ts';
+import type { Logger } from './util/logger.ts';
+
+async function main(): Promise<void> {
+  const parsed = parseConfig(process.argv.slice(2), process.env);
+  if (parsed.ok === 'help') {
+    process.stdout.write(parsed.text);
+    return;
+  }
+  if (parsed.ok === false) {
+    for (const error of parsed.errors) process.stderr.write(`sluice: ${error}\n`);
+    process.stderr.write('sluice: see --help\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = parsed.config;
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  if (isEdgeWorker()) {
+    runEdgeWorker(config, log);
+    return;
+  }
+  await runController(config, log);
+}
+
+async function runController(config: Config, log: Logger): Promise<void> {
+  const choice = chooseSource(config, log);
+  if (choice.kind === 'embedded') {
+    log.info({ dir: choice.dir }, 'no cluster configured (no --kubeconfig, $KUBECONFIG, ~/.kube/config or in-cluster environment): serving the embedded example manifests');
+  } else if (choice.kind === 'manifests') {
+    log.info({ dir: choice.dir }, 'serving manifests from a directory');
+  }
+
+  const buildOptions = buildOptionsFrom(config);
+  const current = createCurrent();
+  const metrics = createMetrics();
+  const accessLog = config.accessLog ? createAccessLogger() : null;
+  const onRequestDone = (record: RequestRecord) => {
+    metrics.requestDone(record);
+    if (accessLog !== null) accessLog.log(record);
+  };
+  current.subscribe((state) => metrics.tablePublished(state));
+
+  // Until the first table is published the edge does not listen; this empty state only keeps types simple.
+  const emptyState: RoutingState = emptyRoutingState(buildOptions);
+  const getState = () => current.get() ?? emptyState;
+
+  const workerCount = config.workers === 'auto' ? availableParallelism() : config.workers;
+  let edgeInProcess: ReturnType<typeof edgeFromConfig> | null = null;
+  let workerEdge: WorkerEdge | null = null;
+  if (workerCount <= 1) {
+    edgeInProcess = edgeFromConfig(config, getState, onRequestDone, log, {
+      httpPort: config.httpPort,
+      httpsPort: config.httpsPort,
+      reusePort: false,
+    });
+  }
+
+  const sinks: PublishSink[] = choice.kind === 'kubernetes' ? [...choice.cluster.sinks] : [];
+  const readiness = createReadiness(choice.source, current);
+  const reconciler = createReconciler({ source: choice.source, buildOptions, current, sinks, log: log.child({ component: 'reconciler' }) });
+
+  const admin = createAdminServer({
+    getState: () => current.get(),
+    readiness: readiness.check,
+    metrics,
+    sources: () => [
+      {
+        name: choice.source.name,
+        synced: choice.source.synced(),
+        detail: choice.kind === 'kubernetes' ? choice.cluster.stats() : { errors: choice.source.errors() },
+      },
+    ],
+    edgeStats: () => (edgeInProcess !== null ? edgeInProcess.handler.stats() : workerEdge?.stats()),
+    leader: choice.kind === 'kubernetes' ? () => choice.cluster.leader.isLeader() : undefined,
+    log: log.child({ component: 'admin' }),
+  });
+  await admin.listen({ port: config.adminPort, host: config.bindAddress });
+  log.info({ port: config.adminPort }, 'admin server listening');
+
+  let examples: { close(): Promise<void> } | null = null;
+  if (choice.kind === 'kubernetes') {
+    choice.cluster.start();
+    choice.cluster.leader.subscribe?.((leading: boolean) => metrics.setLeader(leading));
+  }
+  await reconciler.start();
+  if (choice.kind === 'embedded') {
+    examples = await startExampleBackends(exampleEndpoints(choice.source.snapshot()));
+  }
+
+  // Listen once the first table is live, so no request ever sees an empty table.
+  await waitForFirstTable(current);
+  if (edgeInProcess !== null) {
+    await edgeInProcess.edge.listen();
+  } else {
+    workerEdge = await startWorkerEdge(config, workerCount, current, choice.source, log);
+  }
+  readiness.edgeListening();
+  if (choice.kind === 'embedded') {
+    log.info(`try: curl -H 'Host: hello.localhost' http://localhost:${config.httpPort}/  and the status page at http://localhost:${config.adminPort}/`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    readiness.draining();
+    log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
+    const openConnections = setInterval(() => metrics.setOpenConnections(edgeInProcess?.edge.connections() ?? 0), 1000);
+    await Promise.all([
+      edgeInProcess?.edge.close(config.shutdownGraceMs),
+      workerEdge?.close(config.shutdownGraceMs),
+    ]);
+    clearInterval(openConnections);
+    await edgeInProcess?.handler.close();
+    await reconciler.stop();
+    if (choice.kind === 'kubernetes') await choice.cluster.stop();
+    await examples?.close();
+    await admin.close();
+    await accessLog?.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function emptyRoutingState(buildOptions: ReturnType<typeof buildOptionsFrom>): RoutingState {
+  const result = build({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] }, buildOptions);
+  return { generation: 0, builtAt: new Date(0).toISOString(), buildMs: 0, result, matcher: compileMatcher(result.table) };
+}
+
+function waitForFirstTable(current: ReturnType<typeof createCurrent>): Promise<void> {
+  if (current.get() !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = current.subscribe(() => {
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
