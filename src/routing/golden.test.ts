@@ -138,7 +138,7 @@ describe('golden cases', () => {
   });
 
   for (const name of caseNames) {
-    describe(name, () => {
+    describe(`case ${name}`, () => {
       const golden = loadCase(name);
       const expected = render(golden);
 
