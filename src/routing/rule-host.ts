@@ -44,7 +44,10 @@ function isHexOrColon(code: number): boolean {
 
 function looksLikeIp(host: string): boolean {
   if (host.startsWith('[')) return true;
-  if (host.includes(':')) {
+  const colon = host.indexOf(':');
+  if (colon >= 0) {
+    // IPv6 has at least two colons; "name:80" is a host with a port, reported as such.
+    if (host.indexOf(':', colon + 1) < 0) return false;
     for (let i = 0; i < host.length; i++) if (!isHexOrColon(host.charCodeAt(i))) return false;
     return true;
   }
