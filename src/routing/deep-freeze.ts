@@ -5,25 +5,26 @@ function refuse(): never {
   throw new TypeError('frozen routing data cannot be changed');
 }
 
+// An already frozen object is taken to be deeply frozen: the builder only embeds fresh objects and
+// its own deeply frozen constants, and the output has no cycles. Shared objects are visited once.
 export function deepFreeze<T>(value: T): T {
-  freezeValue(value, new Set());
+  freezeValue(value);
   return value;
 }
 
-function freezeValue(value: unknown, seen: Set<object>): void {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return;
-  seen.add(value);
+function freezeValue(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
   if (value instanceof Map) {
     for (const [key, entry] of value) {
-      freezeValue(key, seen);
-      freezeValue(entry, seen);
+      freezeValue(key);
+      freezeValue(entry);
     }
     Object.defineProperties(value, { set: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } });
   } else if (value instanceof Set) {
-    for (const entry of value) freezeValue(entry, seen);
+    for (const entry of value) freezeValue(entry);
     Object.defineProperties(value, { add: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } });
   } else {
-    for (const key of Object.keys(value)) freezeValue((value as Record<string, unknown>)[key], seen);
+    for (const key of Object.keys(value)) freezeValue((value as Record<string, unknown>)[key]);
   }
   Object.freeze(value);
 }

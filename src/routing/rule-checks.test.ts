@@ -40,9 +40,7 @@ describe('checkRuleHost', () => {
     [Array.from({ length: 130 }, () => 'ab').join('.'), 'HostInvalid'],
     ['*.', 'HostInvalid'],
   ])('rejects %j with %s', (raw, code) => {
-    const check = checkRuleHost(raw);
-    expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.code).toBe(code);
+    expect(checkRuleHost(raw)).toMatchObject({ ok: false, code });
   });
 
   it('knows which hosts a wildcard covers: exactly one extra label', () => {
@@ -80,9 +78,7 @@ describe('checkRulePath', () => {
     ['/$', 'PathRegexLike'],
     [`/${'a'.repeat(2048)}`, 'PathTooLong'],
   ])('rejects %j with %s', (path, code) => {
-    const check = checkRulePath(path);
-    expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.code).toBe(code);
+    expect(checkRulePath(path)).toMatchObject({ ok: false, code });
   });
 
   it('counts segments and ignores trailing slashes for Prefix keys', () => {
