@@ -31,18 +31,21 @@ interface CompiledHost {
   readonly rootPrefix: Match | null;
   /** The host's default backend, or null (→ 404). */
   readonly fallback: Match | null;
+  /** One Match per route, in the order of `rules.routes` (explain finds its choice here). */
+  readonly routeMatches: readonly Match[];
 }
 
 function freezeMatch(kind: Match['kind'], target: Match['target'], host: HostRules | null, route: PathRoute | null): Match {
   return Object.freeze({ kind, target, host, route });
 }
 
-function compileHost(rules: HostRules, pathMatches: Map<PathRoute, Match>): CompiledHost {
+function compileHost(rules: HostRules): CompiledHost {
   let exact: Map<string, Match> | null = null;
   let prefixes: RangeMap<Match> | null = null;
+  const routeMatches: Match[] = [];
   for (const route of rules.routes) {
     const match = freezeMatch('path', route, rules, route);
-    pathMatches.set(route, match);
+    routeMatches.push(match);
     if (route.match === 'exact') {
       exact ??= new Map();
       const key = rulePathKey(route.path);
@@ -54,7 +57,7 @@ function compileHost(rules: HostRules, pathMatches: Map<PathRoute, Match>): Comp
   }
   const rootPrefix = prefixes === null ? null : (prefixes.get('', 0, 0) ?? null);
   const fallback = rules.defaultBackend === null ? null : freezeMatch('host-default', rules.defaultBackend, rules, null);
-  return { rules, exact, prefixes, rootPrefix, fallback };
+  return { rules, exact, prefixes, rootPrefix, fallback, routeMatches };
 }
 
 /** The longest Prefix rule matching `path`: every prefix ending at a '/' (or at the end) is looked up. */
@@ -97,15 +100,15 @@ class CompiledMatcher implements Matcher {
   readonly #wildcardHosts = new RangeMap<CompiledHost>();
   readonly #anyHost: CompiledHost | null;
   readonly #globalDefault: Match | null;
-  readonly #pathMatches = new Map<PathRoute, Match>();
-  readonly #hostDefaults = new Map<HostRules, Match>();
+  /** Parallel to table.hosts, for explain. */
+  readonly #compiledHosts: CompiledHost[] = [];
 
   constructor(table: RouteTable) {
     this.#table = table;
     let anyHost: CompiledHost | null = null;
     for (const rules of table.hosts) {
-      const compiled = compileHost(rules, this.#pathMatches);
-      if (compiled.fallback !== null) this.#hostDefaults.set(rules, compiled.fallback);
+      const compiled = compileHost(rules);
+      this.#compiledHosts.push(compiled);
       if (rules.kind === 'exact') {
         if (!this.#exactHosts.has(rules.host)) this.#exactHosts.set(rules.host, compiled);
       } else if (rules.kind === 'wildcard') {
@@ -135,7 +138,7 @@ class CompiledMatcher implements Matcher {
   }
 
   explain(host: string, path: string): Explanation {
-    return explainPlainly(this.#table, host, path, this.#pathMatches, this.#hostDefaults, this.#globalDefault);
+    return explainPlainly(this.#table, this.#compiledHosts, host, path, this.#globalDefault);
   }
 }
 
@@ -150,7 +153,8 @@ export function compileMatcher(table: RouteTable): Matcher {
 // ---- explain: the same decision, taken plainly, with the reasons for everything passed over ----
 
 interface HostChoice {
-  readonly rules: HostRules | null;
+  /** Index into table.hosts, or -1. */
+  readonly index: number;
   readonly kind: HostKind | 'none';
 }
 
@@ -163,10 +167,10 @@ function hostRuleMatches(rules: HostRules, host: string): boolean {
 
 function chooseHostPlainly(table: RouteTable, host: string): HostChoice {
   for (const kind of ['exact', 'wildcard', 'any'] as const) {
-    const rules = table.hosts.find((candidate) => candidate.kind === kind && hostRuleMatches(candidate, host));
-    if (rules !== undefined) return { rules, kind };
+    const index = table.hosts.findIndex((rules) => rules.kind === kind && hostRuleMatches(rules, host));
+    if (index !== -1) return { index, kind };
   }
-  return { rules: null, kind: 'none' };
+  return { index: -1, kind: 'none' };
 }
 
 /** Why a host rule set that does not match was not chosen. */
@@ -185,20 +189,21 @@ function isRelatedHost(rules: HostRules, host: string): boolean {
   return host === suffix || host.endsWith('.' + suffix);
 }
 
-function chooseRoutePlainly(rules: HostRules, path: string): PathRoute | null {
-  const exact = rules.routes.find((route) => route.match === 'exact' && rulePathKey(route.path) === path);
-  if (exact !== undefined) return exact;
-  let best: PathRoute | null = null;
+/** Index of the chosen route in rules.routes, or -1. */
+function chooseRoutePlainly(rules: HostRules, path: string): number {
+  const exact = rules.routes.findIndex((route) => route.match === 'exact' && rulePathKey(route.path) === path);
+  if (exact !== -1) return exact;
+  let best = -1;
   let bestSegments = -1;
-  for (const route of rules.routes) {
-    if (route.match !== 'prefix') continue;
+  rules.routes.forEach((route, index) => {
+    if (route.match !== 'prefix') return;
     const key = prefixKey(route.path);
     const segments = prefixSegmentCount(key);
     if (segments > bestSegments && prefixKeyMatches(key, path)) {
-      best = route;
+      best = index;
       bestSegments = segments;
     }
-  }
+  });
   return best;
 }
 
@@ -253,18 +258,18 @@ const PRECEDENCE_REASON: Readonly<Record<HostKind, string>> = {
 
 function explainPlainly(
   table: RouteTable,
+  compiledHosts: readonly CompiledHost[],
   host: string,
   path: string,
-  pathMatches: ReadonlyMap<PathRoute, Match>,
-  hostDefaults: ReadonlyMap<HostRules, Match>,
   globalDefault: Match | null,
 ): Explanation {
   const choice = chooseHostPlainly(table, host);
+  const chosenRules = choice.index === -1 ? null : table.hosts[choice.index];
   const passedOver: ExplainCandidate[] = [];
   let match: Match | null = globalDefault;
   const listEveryHost = table.hosts.length <= EXPLAIN_ALL_HOSTS_LIMIT;
   for (const rules of table.hosts) {
-    if (rules === choice.rules) continue;
+    if (rules === chosenRules) continue;
     if (hostRuleMatches(rules, host)) {
       if (choice.kind !== 'none' && choice.kind !== 'any') hostCandidates(rules, PRECEDENCE_REASON[choice.kind], passedOver);
       else hostCandidates(rules, 'an earlier rule set for the same host was chosen', passedOver);
@@ -272,12 +277,14 @@ function explainPlainly(
       hostCandidates(rules, hostMismatchReason(rules, host), passedOver);
     }
   }
-  if (choice.rules !== null) {
-    const chosen = chooseRoutePlainly(choice.rules, path);
-    for (const route of choice.rules.routes) {
-      if (route !== chosen) passedOver.push(passedOverCandidate(choice.rules, route, route.source, routeReason(route, chosen, path)));
-    }
-    match = chosen !== null ? (pathMatches.get(chosen) ?? null) : (hostDefaults.get(choice.rules) ?? null);
+  if (chosenRules !== null) {
+    const chosenIndex = chooseRoutePlainly(chosenRules, path);
+    const chosen = chosenIndex === -1 ? null : chosenRules.routes[chosenIndex];
+    chosenRules.routes.forEach((route, index) => {
+      if (index !== chosenIndex) passedOver.push(passedOverCandidate(chosenRules, route, route.source, routeReason(route, chosen, path)));
+    });
+    const compiled = compiledHosts[choice.index];
+    match = chosenIndex !== -1 ? compiled.routeMatches[chosenIndex] : compiled.fallback;
   }
   return Object.freeze({ host, path, match, hostMatch: choice.kind, passedOver: Object.freeze(passedOver) });
 }
