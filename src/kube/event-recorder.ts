@@ -11,7 +11,7 @@ import { TokenBucket } from './token-bucket.ts';
 export interface EventRecorderOptions {
   readonly kubeConfig: KubeConfig;
   readonly log: Logger;
-  /** Only the leader emits; followers still track problems so that a new leader does not repeat them. */
+  /** Only the leader emits; a replica that becomes leader reports the problems present then. */
   readonly leadership: Leadership;
   /** The Ingress as the informer holds it now, for its uid (KubeSource.findIngress). */
   readonly findIngress: (namespace: string, name: string) => KubeObject | undefined;
@@ -122,27 +122,43 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
     }
   }
 
+  /** The problems of the last published table, by key. */
+  let latest = new Map<string, Problem>();
+
+  /** Queues an Event for every current problem this replica has not reported while leading. */
+  function reconcile(): void {
+    if (stopped || !leadership.isLeader()) return;
+    for (const [key, problem] of latest) {
+      if (active.has(key)) continue;
+      active.add(key);
+      if (queue.length >= maxQueued) dropped += 1;
+      else queue.push(problem);
+    }
+    drain();
+  }
+
+  const unsubscribe = leadership.subscribe((leading) => {
+    if (leading) reconcile();
+  });
+
   return {
     published(state) {
       if (stopped) return;
       const owned = new Set(state.result.ownedIngresses);
-      const leading = leadership.isLeader();
-      const current = new Set<string>();
+      const current = new Map<string, Problem>();
       for (const problem of state.result.problems) {
         const { kind, namespace, name } = problem.object;
         if (kind !== 'Ingress' || !owned.has(`${namespace}/${name}`)) continue;
-        const key = JSON.stringify([namespace, name, problem.code, problem.field, problem.message]);
-        if (current.has(key)) continue;
-        current.add(key);
-        if (active.has(key) || !leading) continue;
-        if (queue.length >= maxQueued) dropped += 1;
-        else queue.push(problem);
+        current.set(JSON.stringify([namespace, name, problem.code, problem.field, problem.message]), problem);
       }
-      active = current;
-      drain();
+      latest = current;
+      // A problem that went away and comes back is new again.
+      for (const key of active) if (!current.has(key)) active.delete(key);
+      reconcile();
     },
     async stop() {
       stopped = true;
+      unsubscribe();
       if (drainTimer !== null) clearTimeout(drainTimer);
       drainTimer = null;
       dropped += queue.length;
