@@ -384,11 +384,12 @@ describe('cluster watch', () => {
     test(`compaction (410 as ${answer === 'event' ? 'an ERROR event' : 'HTTP 410'}) → relist, converge, never an empty table`, async () => {
       const listsBefore = api.callsOf('list').length;
       // Serve traffic through the relist: the known route must answer every time.
-      let stop = false;
+      const traffic = { stop: false };
+      const deadline = Date.now() + 15_000;
       const failures: string[] = [];
       let requests = 0;
       const load = (async () => {
-        while (!stop) {
+        while (!traffic.stop && Date.now() < deadline) {
           const reply = await get('shop.example');
           requests++;
           if (reply.status !== 200) failures.push(`${reply.status} ${reply.body.slice(0, 80)}`);
@@ -411,7 +412,7 @@ describe('cluster watch', () => {
       );
       await waitAnswer(`${name}.example`, '/relisted', 200);
       const convergedMs = Date.now() - started;
-      stop = true;
+      traffic.stop = true;
       await load;
       console.log(`410 (${answer}): relisted and converged in ${convergedMs} ms; ${requests} requests meanwhile, ${failures.length} failed`);
       expect(failures).toEqual([]);
