@@ -2,9 +2,10 @@
 // (split, filter, arrays: everything the compiled one is not allowed to do), on random tables.
 
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { compileMatcher } from './matcher.ts';
 import { normalizeRequestPath } from './request-path.ts';
+import { tableOf, type IngressSpec, type PathSpec } from './matcher-test-fixtures.ts';
 import type { HostKind, HostRules, PathRoute, RoutePolicy, RouteTable, Target } from './types.ts';
 
 const POLICY: RoutePolicy = { sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null };
@@ -126,13 +127,9 @@ describe('compiled matcher properties', () => {
         for (const { host, path } of requests) {
           const expected = referenceMatch(t, host, path);
           const actual = matcher.match(host, path);
-          if (expected === null) {
-            expect(actual).toBeNull();
-          } else {
-            expect(actual?.kind).toBe(expected.kind);
-            expect(actual?.target).toBe(expected.target);
-            expect(actual?.route).toBe(expected.route);
-          }
+          expect(actual?.kind ?? null).toBe(expected?.kind ?? null);
+          expect(actual?.target ?? null).toBe(expected?.target ?? null);
+          expect(actual?.route ?? null).toBe(expected?.route ?? null);
         }
       }),
       { numRuns: 1500 },
@@ -151,7 +148,8 @@ describe('compiled matcher properties', () => {
           const chosen = match?.route ?? null;
           for (const candidate of explanation.passedOver) {
             expect(candidate.reason.length).toBeGreaterThan(0);
-            if (chosen !== null) expect(candidate.path === chosen.path && candidate.source === chosen.source && candidate.host === match?.host?.host).toBe(false);
+            const isChosen = chosen !== null && candidate.path === chosen.path && candidate.pathType === chosen.pathType && candidate.source === chosen.source && candidate.host === match?.host?.host;
+            expect(isChosen).toBe(false);
           }
         }
       }),
@@ -181,6 +179,45 @@ describe('compiled matcher properties', () => {
         for (const { host, path } of requests) expect(b.match(host, path)?.route ?? null).toBe(a.match(host, path)?.route ?? null);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('compiled matcher on built tables', () => {
+  const pathSpec = fc.record({ path: pathText, pathType: fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific'), service: fc.constantFrom('s1', 's2', 's3') }).map(
+    (p): PathSpec => ({ path: p.path.replaceAll('//', '/'), pathType: p.pathType as PathSpec['pathType'], service: p.service }),
+  );
+  const ingressSpecs = fc.array(
+    fc.record({
+      hosts: fc.array(fc.oneof(hostName, hostName.map((h) => '*.' + h), fc.constant('')), { minLength: 1, maxLength: 3 }),
+      paths: fc.array(pathSpec, { minLength: 1, maxLength: 4 }),
+      defaultBackend: fc.option(fc.constantFrom('d1', 'd2'), { nil: undefined }),
+      day: fc.integer({ min: 1, max: 28 }),
+    }),
+    { maxLength: 6 },
+  );
+
+  it('agrees with the reference matcher on tables the builder made from random Ingresses', () => {
+    fc.assert(
+      fc.property(ingressSpecs, fc.array(request, { minLength: 1, maxLength: 10 }), fc.boolean(), (specs, requests, controllerDefault) => {
+        const ingresses: IngressSpec[] = specs.map((spec, i) => ({
+          name: `ing-${i}`,
+          created: `2024-01-${String(spec.day).padStart(2, '0')}T00:00:00Z`,
+          defaultBackend: spec.defaultBackend,
+          rules: spec.hosts.map((host) => ({ host, paths: spec.paths })),
+        }));
+        const t = tableOf(ingresses, { controllerDefault });
+        const matcher = compileMatcher(t);
+        const hostsOfTable = t.hosts.map((h) => (h.kind === 'wildcard' ? 'q' + h.host.slice(1) : h.host));
+        for (const { host, path } of [...requests, ...hostsOfTable.map((h, i) => ({ host: h, path: requests[i % requests.length].path }))]) {
+          const expected = referenceMatch(t, host, path);
+          const actual = matcher.match(host, path);
+          expect(actual?.kind ?? null).toBe(expected?.kind ?? null);
+          expect(actual?.target ?? null).toBe(expected?.target ?? null);
+          expect(matcher.explain(host, path).match).toBe(actual);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -72,67 +72,28 @@ export const ingressClassObject: KubeObject = {
   spec: { controller: 'sluice.dev/ingress-controller' },
 };
 
-// ---- until build.ts lands: a plain translation of the specs, following routing-semantics §2–§4 ----
+// ---- through the builder: the matcher is tested on the tables it will really be given ----
 
-import type { HostRules, PathRoute, RoutePolicy, Target } from './types.ts';
+import { build } from './build.ts';
+import type { BuildOptions, BuildResult } from './types.ts';
 
-const POLICY: RoutePolicy = Object.freeze({ sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null });
-
-function targetOf(spec: IngressSpec, service: string): Target {
-  const namespace = spec.namespace ?? NAMESPACE;
-  return { backend: backendOf(service, namespace), source: { kind: 'Ingress', namespace, name: spec.name }, policy: POLICY };
+export function buildOptions(controllerDefault: boolean): BuildOptions {
+  return {
+    controllerClass: 'sluice.dev/ingress-controller',
+    ingressClass: 'sluice',
+    watchIngressWithoutClass: false,
+    defaultBackendService: controllerDefault ? `${CONTROLLER_DEFAULT_SERVICE}:80` : null,
+    defaultSslCertificate: null,
+    sslRedirect: false,
+    inspectCertificate: () => ({ ok: false, error: 'no certificates in matcher tests' }),
+  };
 }
 
-function age(spec: IngressSpec): string {
-  return `${spec.created ?? '2024-01-01T00:00:00Z'} ${spec.namespace ?? NAMESPACE}/${spec.name}`;
-}
-
-function segments(path: string): number {
-  return path.split('/').filter((s) => s !== '').length;
-}
-
-function kindOf(host: string): HostRules['kind'] {
-  return host === '' ? 'any' : host.startsWith('*.') ? 'wildcard' : 'exact';
+export function buildFrom(ingresses: readonly IngressSpec[], options: { controllerDefault?: boolean } = {}): BuildResult {
+  const snapshot = { ingressClasses: [ingressClassObject], ingresses: ingresses.map(ingressObject), services: [], endpointSlices: [], secrets: [] };
+  return build(snapshot, buildOptions(options.controllerDefault === true));
 }
 
 export function tableOf(ingresses: readonly IngressSpec[], options: { controllerDefault?: boolean } = {}): RouteTable {
-  const oldestFirst = [...ingresses].sort((a, b) => (age(a) < age(b) ? -1 : 1));
-  const controllerDefault: Target | null = options.controllerDefault
-    ? { backend: `${CONTROLLER_DEFAULT_SERVICE}:80`, source: { kind: 'Service', namespace: 'sluice-system', name: 'fallback' }, policy: POLICY }
-    : null;
-  const byHost = new Map<string, { routes: PathRoute[]; defaultBackend: Target | null; claimed: Set<string> }>();
-  for (const spec of oldestFirst) {
-    (spec.rules ?? []).forEach((rule, r) => {
-      const host = (rule.host ?? '').toLowerCase();
-      let entry = byHost.get(host);
-      if (entry === undefined) {
-        entry = { routes: [], defaultBackend: null, claimed: new Set() };
-        byHost.set(host, entry);
-      }
-      if (entry.defaultBackend === null && spec.defaultBackend !== undefined) entry.defaultBackend = targetOf(spec, spec.defaultBackend);
-      rule.paths.forEach((p, i) => {
-        const id = `${p.pathType} ${p.path}`;
-        if (entry.claimed.has(id)) return;
-        entry.claimed.add(id);
-        const match = p.pathType === 'Exact' ? 'exact' : 'prefix';
-        entry.routes.push({ ...targetOf(spec, p.service), path: p.path, pathType: p.pathType, match, field: `spec.rules[${r}].http.paths[${i}]` });
-      });
-    });
-  }
-  const kindRank = { exact: 0, wildcard: 1, any: 2 } as const;
-  const hosts: HostRules[] = [...byHost].map(([host, entry]) => ({
-    host,
-    kind: kindOf(host),
-    routes: entry.routes.sort(
-      (a, b) =>
-        (a.match === 'exact' ? 0 : 1) - (b.match === 'exact' ? 0 : 1) ||
-        segments(b.path) - segments(a.path) ||
-        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-    ),
-    defaultBackend: entry.defaultBackend ?? controllerDefault,
-    tlsSecret: null,
-  }));
-  hosts.sort((a, b) => kindRank[a.kind] - kindRank[b.kind] || (a.host < b.host ? -1 : 1));
-  const oldestDefault = oldestFirst.find((spec) => spec.defaultBackend !== undefined);
-  return { hosts, defaultBackend: oldestDefault !== undefined ? targetOf(oldestDefault, oldestDefault.defaultBackend!) : controllerDefault };
+  return buildFrom(ingresses, options).table;
 }
