@@ -43,6 +43,11 @@ function grants(grant: Grant, call: ApiCall): boolean {
   return true;
 }
 
+const route = (name: string, service: string) => ({
+  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { namespace: 'shop', name },
+  spec: { ingressClassName: 'sluice', rules: [{ host: `${name}.shop.example`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }] },
+});
+
 const describeCall = (c: ApiCall) =>
   `${c.verb} ${c.group || 'core'}/${c.resource}${c.subresource ? `/${c.subresource}` : ''} ns=${c.namespace || '*'} name=${c.name || '*'}`;
 
@@ -61,10 +66,6 @@ describe('RBAC matches what the controller does', () => {
       apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'sluice', name: 'sluice' },
       spec: { type: 'LoadBalancer', ports: [{ name: 'http', port: 80 }] },
       status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
-    });
-    const route = (name: string, service: string) => ({
-      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { namespace: 'shop', name },
-      spec: { ingressClassName: 'sluice', rules: [{ host: `${name}.shop.example`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }] },
     });
     api.apply(route('web', 'web'));
     api.apply(route('broken', 'missing'));
