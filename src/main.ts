@@ -17,7 +17,7 @@ import { build } from './routing/build.ts';
 import { compileMatcher } from './routing/matcher.ts';
 import type { RoutingState } from './controller/state.ts';
 import { createMetrics } from './telemetry/metrics.ts';
-import { createAccessLogger } from './util/log.ts';
+import { createAccessLogger } from './telemetry/access-log.ts';
 import { createLogger } from './util/log.ts';
 import type { Logger } from './util/logger.ts';
 

@@ -10,7 +10,7 @@ import { runAsEdgeWorker, startEdgeWorkers } from '../proxy/workers.ts';
 import { build } from '../routing/build.ts';
 import { compileMatcher } from '../routing/matcher.ts';
 import type { Snapshot } from '../routing/types.ts';
-import { createAccessLogger } from '../util/log.ts';
+import { createAccessLogger } from '../telemetry/access-log.ts';
 import type { Logger } from '../util/logger.ts';
 import { buildOptionsFrom } from './build-options.ts';
 import { edgeFromConfig } from './edge-from-config.ts';

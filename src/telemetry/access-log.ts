@@ -1,21 +1,61 @@
+import pino from 'pino';
 import type { RequestRecord, RequestRecordListener } from '../proxy/request-record.ts';
 
-/** The part of a pino logger the access log uses. */
+export interface AccessLogOptions {
+  /** A file descriptor or a file path; default 1 (stdout). */
+  readonly destination?: number | string;
+  /** Bytes buffered before a write; default 4096. 0 writes every line at once. */
+  readonly minLength?: number;
+  /** Longest a line waits in the buffer when traffic is light; default 1000 ms. */
+  readonly flushIntervalMs?: number;
+}
+
 export interface AccessLogger {
-  info(obj: object, msg?: string): void;
+  /** One JSON line for a finished request. Serialises now (the record may be reused), writes later. */
+  readonly log: RequestRecordListener;
+  /** Write out whatever is buffered. */
+  flush(): Promise<void>;
+  /** Flush and close the destination. */
+  close(): Promise<void>;
 }
 
 /**
- * One JSON line per finished request, in pino's shape (`level` 30, `time` in epoch ms, `msg`), so
- * controller and access logs read alike; `"log":"access"` tells them apart on one stream.
- * Given a function, the line is built by hand: numbers are
- * concatenated and strings are quoted (escaped only when they need it), so a request costs one
- * string and no objects; pass a buffered writer (pino.destination({ sync: false }), sonic-boom) to keep the write
- * off the request path. Given a pino logger, each request is one object handed to `info`.
+ * One JSON line per finished request, off the request's critical path: the line is built by hand
+ * (about 1 µs; pino's object serialisation costs about 5) into sonic-boom's buffer, which writes
+ * asynchronously once `minLength` bytes collect or on the flush interval. Lines are pino-shaped
+ * (`level` 30, epoch-ms `time`) with `"log":"access"`, so they sit beside the controller's logs.
  */
-export function createAccessLog(sink: ((line: string) => void) | AccessLogger): RequestRecordListener {
-  if (typeof sink === 'function') return (record) => sink(accessLogLine(record));
-  return (record) => sink.info(accessLogFields(record), 'request');
+export function createAccessLogger(options: AccessLogOptions = {}): AccessLogger {
+  const destination = pino.destination({
+    dest: options.destination ?? 1,
+    sync: false,
+    minLength: options.minLength ?? 4096,
+    periodicFlush: options.flushIntervalMs ?? 1000,
+    mkdir: typeof options.destination === 'string',
+  });
+  // A failed write loses log lines but must never take the edge down.
+  destination.on('error', () => {});
+  let closed = false;
+  const flush = () =>
+    new Promise<void>((resolve) => {
+      if (closed) return resolve();
+      destination.flush(() => resolve());
+    });
+  return {
+    log(record) {
+      if (!closed) destination.write(accessLogLine(record));
+    },
+    flush,
+    async close() {
+      if (closed) return;
+      await flush();
+      closed = true;
+      await new Promise<void>((resolve) => {
+        destination.once('close', () => resolve());
+        destination.end();
+      });
+    },
+  };
 }
 
 /** The access log line for a record, ending in "\n". Field order is fixed. */
@@ -63,32 +103,6 @@ export function accessLogLine(r: RequestRecord): string {
     jsonString(r.error) +
     '}\n'
   );
-}
-
-/** The same fields as an object, for a pino logger (which adds level, time and msg itself). */
-export function accessLogFields(r: RequestRecord): object {
-  return {
-    startTime: r.startTime,
-    client: r.clientAddress,
-    method: r.method,
-    host: r.host,
-    path: r.path,
-    protocol: r.protocol,
-    tls: r.tls,
-    status: r.status,
-    bytesIn: r.bytesIn,
-    bytesOut: r.bytesOut,
-    durationMs: Math.round(r.durationMs * 1000) / 1000,
-    upstream: r.upstreamAddress,
-    upstreamStatus: r.upstreamStatus,
-    upstreamConnectMs: Math.round(r.upstreamConnectMs * 1000) / 1000,
-    requestId: r.requestId,
-    namespace: r.namespace,
-    ingress: r.ingress,
-    service: r.service,
-    retries: r.retries,
-    error: r.error,
-  };
 }
 
 /**

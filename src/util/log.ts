@@ -1,7 +1,6 @@
-// The controller's logger (pino) and the access log (pino on an asynchronous, buffered sonic-boom).
+// The controller's logger (pino). The access log lives in telemetry/access-log.ts.
 import pino from 'pino';
 import type { LogFormat, LogLevel } from '../config.ts';
-import type { RequestRecord } from '../proxy/request-record.ts';
 import type { Logger } from './logger.ts';
 
 /** Anything with a `write(line)`, e.g. process.stdout; `isTTY` turns on colours in the pretty format. */
@@ -76,72 +75,3 @@ function prettyValue(value: unknown): string {
 }
 
 // ---- access log ----
-
-export interface AccessLogOptions {
-  /** A file descriptor or a file path; default 1 (stdout). */
-  readonly destination?: number | string;
-  /** Bytes buffered before a write; default 4096. 0 writes every line at once. */
-  readonly minLength?: number;
-  /** Longest a line waits in the buffer when traffic is light; default 1000 ms. */
-  readonly flushIntervalMs?: number;
-}
-
-export interface AccessLogger {
-  /** One JSON line for a finished request. Serialises now (the record may be reused), writes later. */
-  log(record: RequestRecord): void;
-  /** Write out whatever is buffered. */
-  flush(): Promise<void>;
-  /** Flush and close the destination. */
-  close(): Promise<void>;
-}
-
-/**
- * JSON lines, one per request, off the request's critical path: pino serialises into sonic-boom's
- * buffer, which writes asynchronously once `minLength` bytes collect (or on the flush interval).
- * A line is `{"log":"access","time":<epoch ms>, …every field of RequestRecord}`: the `log` field tells it
- * apart from controller logs on the same stream. Measured ~5 µs per line on the caller on the 2-core dev VM.
- */
-export function createAccessLogger(options: AccessLogOptions = {}): AccessLogger {
-  const destination = pino.destination({
-    dest: options.destination ?? 1,
-    sync: false,
-    minLength: options.minLength ?? 4096,
-    periodicFlush: options.flushIntervalMs ?? 1000,
-    mkdir: typeof options.destination === 'string',
-  });
-  // A failed write loses log lines but must never take the edge down (pino already mutes EPIPE).
-  destination.on('error', () => {});
-  const logger = pino(
-    {
-      level: 'info',
-      base: null,
-      // Epoch milliseconds, as in the controller's JSON logs; an ISO string per line costs more than the rest of the line.
-      timestamp: pino.stdTimeFunctions.epochTime,
-      formatters: { level: () => ({ log: 'access' }) },
-    },
-    destination,
-  );
-  let closed = false;
-
-  const flushDestination = () =>
-    new Promise<void>((resolve) => {
-      if (closed) return resolve();
-      destination.flush(() => resolve());
-    });
-
-  return {
-    log(record: RequestRecord) {
-      if (!closed) logger.info(record);
-    },
-    flush: flushDestination,
-    async close() {
-      if (closed) return;
-      await flushDestination();
-      closed = true;
-      await new Promise<void>((resolve) => {
-        destination.once('close', () => resolve());
-        destination.end();
-      });
-    },
-  };
-}
