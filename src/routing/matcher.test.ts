@@ -328,4 +328,14 @@ describe('explain', () => {
     expect(miss.passedOver.map((c) => c.reason)).toEqual(['host does not match']);
     expect(Object.isFrozen(miss)).toBe(true);
   });
+
+  it('lists only related hosts once the table is large', () => {
+    const many: IngressSpec[] = Array.from({ length: 150 }, (_, i) => ({ name: `site-${i}`, rules: [{ host: `site-${i}.com`, paths: [prefix('/', `s${i}`)] }] }));
+    many.push({ name: 'wild', rules: [{ host: '*.x.com', paths: [prefix('/', 'wild')] }] });
+    const large = matcherFor(many);
+    const explanation = large.explain('a.b.x.com', '/');
+    expect(explanation.match).toBeNull();
+    expect(explanation.passedOver.map((c) => `${c.host}: ${c.reason}`)).toEqual(['*.x.com: wildcard matches one label only']);
+    expect(large.explain('site-7.com', '/').passedOver).toEqual([]);
+  });
 });
