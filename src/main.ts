@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { buildOptionsFrom } from './app/build-options.ts';
 import { chooseSource } from './app/choose-source.ts';
 import { edgeFromConfig } from './app/edge-from-config.ts';
+import { sampleEdgeTelemetry } from './app/edge-telemetry.ts';
 import { runEdgeWorker, startWorkerEdge, type WorkerEdge } from './app/edge-worker.ts';
 import { createReadiness } from './app/readiness.ts';
 import { createAdminServer } from './admin/server.ts';
@@ -16,6 +17,7 @@ import type { RequestRecord } from './proxy/request-record.ts';
 import { build } from './routing/build.ts';
 import { compileMatcher } from './routing/matcher.ts';
 import type { RoutingState } from './controller/state.ts';
+import { combineMetrics } from './telemetry/combined-metrics.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { createAccessLogger } from './telemetry/access-log.ts';
 import { createLogger } from './util/log.ts';
@@ -75,6 +77,9 @@ async function runController(config: Config, log: Logger): Promise<void> {
     });
   }
 
+  const edgeStats = () => edgeInProcess?.handler.stats() ?? workerEdge?.stats() ?? null;
+  const stopSampling = sampleEdgeTelemetry(metrics, edgeStats, () => edgeInProcess?.edge.connections() ?? workerEdge?.connections() ?? 0);
+
   const sinks: PublishSink[] = choice.kind === 'kubernetes' ? [...choice.cluster.sinks] : [];
   const readiness = createReadiness(choice.source, current);
   const reconciler = createReconciler({ source: choice.source, buildOptions, current, sinks, log: log.child({ component: 'reconciler' }) });
@@ -82,7 +87,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
   const admin = createAdminServer({
     getState: () => current.get(),
     readiness: readiness.check,
-    metrics,
+    metrics: workerCount <= 1 ? metrics : combineMetrics(metrics, () => workerEdge?.telemetry() ?? []),
     sources: () => [
       {
         name: choice.source.name,
@@ -90,7 +95,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
         detail: choice.kind === 'kubernetes' ? choice.cluster.stats() : { errors: choice.source.errors() },
       },
     ],
-    edgeStats: () => (edgeInProcess !== null ? edgeInProcess.handler.stats() : workerEdge?.stats()),
+    edgeStats: () => edgeStats(),
     leader: choice.kind === 'kubernetes' ? () => choice.cluster.leader.isLeader() : undefined,
     log: log.child({ component: 'admin' }),
   });
@@ -104,7 +109,9 @@ async function runController(config: Config, log: Logger): Promise<void> {
   }
   await reconciler.start();
   if (choice.kind === 'embedded') {
-    examples = await startExampleBackends(exampleEndpoints(choice.source.snapshot()));
+    examples = await startExampleBackends(exampleEndpoints(choice.source.snapshot()), (busy) =>
+      log.warn(busy, 'an example backend address is already in use (another sluice?); leaving it to its holder'),
+    );
   }
 
   // Listen once the first table is live, so no request ever sees an empty table.
@@ -125,12 +132,11 @@ async function runController(config: Config, log: Logger): Promise<void> {
     stopping = true;
     readiness.draining();
     log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
-    const openConnections = setInterval(() => metrics.setOpenConnections(edgeInProcess?.edge.connections() ?? 0), 1000);
     await Promise.all([
       edgeInProcess?.edge.close(config.shutdownGraceMs),
       workerEdge?.close(config.shutdownGraceMs),
     ]);
-    clearInterval(openConnections);
+    stopSampling();
     await edgeInProcess?.handler.close();
     await reconciler.stop();
     if (choice.kind === 'kubernetes') await choice.cluster.stop();

@@ -10,7 +10,10 @@ import { runAsEdgeWorker, startEdgeWorkers } from '../proxy/workers.ts';
 import { build } from '../routing/build.ts';
 import { compileMatcher } from '../routing/matcher.ts';
 import type { Snapshot } from '../routing/types.ts';
+import type { RequestRecord } from '../proxy/request-record.ts';
 import { createAccessLogger } from '../telemetry/access-log.ts';
+import type { WorkerTelemetry } from '../telemetry/combined-metrics.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
 import type { Logger } from '../util/logger.ts';
 import { buildOptionsFrom } from './build-options.ts';
 import { edgeFromConfig } from './edge-from-config.ts';
@@ -20,8 +23,18 @@ interface SnapshotMessage {
   readonly snapshot: Snapshot;
 }
 
+/** What each worker reports every few seconds. */
+interface WorkerReport {
+  readonly edge: EdgeStats;
+  readonly connections: number;
+  readonly telemetry: WorkerTelemetry;
+}
+
 export interface WorkerEdge {
+  /** Balancer state of every worker, endpoint lists concatenated. */
   stats(): EdgeStats;
+  connections(): number;
+  telemetry(): WorkerTelemetry[];
   close(graceMs: number): Promise<void>;
 }
 
@@ -29,7 +42,7 @@ const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const STATS_INTERVAL_MS = 2000;
 
 export async function startWorkerEdge(config: Config, count: number, current: Current, source: SnapshotSource, log: Logger): Promise<WorkerEdge> {
-  const workers = await startEdgeWorkers<SnapshotMessage, EdgeStats>({
+  const workers = await startEdgeWorkers<SnapshotMessage, WorkerReport>({
     count,
     entry: MAIN,
     args: process.argv.slice(2),
@@ -45,12 +58,14 @@ export async function startWorkerEdge(config: Config, count: number, current: Cu
     stats() {
       const backends: Record<string, EdgeStats['backends'][string]> = {};
       let balancer: EdgeStats['balancer'] = config.balancer;
-      for (const s of workers.stats().values()) {
-        balancer = s.balancer;
-        for (const [key, endpoints] of Object.entries(s.backends)) backends[key] = [...(backends[key] ?? []), ...endpoints];
+      for (const report of workers.stats().values()) {
+        balancer = report.edge.balancer;
+        for (const [key, endpoints] of Object.entries(report.edge.backends)) backends[key] = [...(backends[key] ?? []), ...endpoints];
       }
       return { balancer, backends };
     },
+    connections: () => [...workers.stats().values()].reduce((sum, report) => sum + report.connections, 0),
+    telemetry: () => [...workers.stats().values()].map((report) => report.telemetry),
     close: (graceMs) => workers.close(graceMs),
   };
 }
@@ -61,14 +76,23 @@ export function runEdgeWorker(config: Config, log: Logger): void {
   const empty = build({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] }, buildOptions);
   let state: RoutingState = { generation: 0, builtAt: new Date().toISOString(), buildMs: 0, result: empty, matcher: compileMatcher(empty.table) };
   const accessLog = config.accessLog ? createAccessLogger() : null;
+  const metrics = createMetrics({ processMetrics: false });
+  const onRequestDone = (record: RequestRecord) => {
+    metrics.requestDone(record);
+    if (accessLog !== null) accessLog.log(record);
+  };
   const workerLog = log.child({ worker: process.pid });
   let parts: ReturnType<typeof edgeFromConfig> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
-  const report = runAsEdgeWorker<SnapshotMessage, EdgeStats>({
+  const report = runAsEdgeWorker<SnapshotMessage, WorkerReport>({
     async start(ports) {
-      parts = edgeFromConfig(config, () => state, accessLog === null ? null : (r) => accessLog.log(r), workerLog, { ...ports, reusePort: true });
-      timer = setInterval(() => parts !== null && report(parts.handler.stats()), STATS_INTERVAL_MS);
+      const edge = edgeFromConfig(config, () => state, onRequestDone, workerLog, { ...ports, reusePort: true });
+      parts = edge;
+      timer = setInterval(async () => {
+        const telemetry = { metrics: await metrics.registry.getMetricsAsJSON(), routes: metrics.routeStats() };
+        report({ edge: edge.handler.stats(), connections: edge.edge.connections(), telemetry });
+      }, STATS_INTERVAL_MS);
       timer.unref();
       return parts.edge.listen();
     },
@@ -76,6 +100,7 @@ export function runEdgeWorker(config: Config, log: Logger): void {
       const started = performance.now();
       const result = build(message.snapshot, buildOptions);
       state = { generation: message.generation, builtAt: new Date().toISOString(), buildMs: performance.now() - started, result, matcher: compileMatcher(result.table) };
+      metrics.tablePublished(state);
     },
     async shutdown(graceMs) {
       if (timer !== null) clearInterval(timer);

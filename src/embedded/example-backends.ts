@@ -28,8 +28,14 @@ export function exampleEndpoints(snapshot: Snapshot): ExampleBackend[] {
   return [...found.values()];
 }
 
-/** Starts a tiny HTTP server for each backend; resolves once all listen. */
-export async function startExampleBackends(backends: readonly ExampleBackend[]): Promise<{ close(): Promise<void> }> {
+/**
+ * Starts a tiny HTTP server for each backend; resolves once all listen. An address already taken
+ * (another sluice serving the same examples) is reported through `onBusy` and left to its holder.
+ */
+export async function startExampleBackends(
+  backends: readonly ExampleBackend[],
+  onBusy: (backend: ExampleBackend) => void,
+): Promise<{ close(): Promise<void> }> {
   const servers: Server[] = [];
   for (const backend of backends) {
     const server = createServer((req, res) => {
@@ -39,11 +45,12 @@ export async function startExampleBackends(backends: readonly ExampleBackend[]):
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(backend.port, backend.address, () => resolve());
+    const listening = await new Promise<boolean>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+      server.listen(backend.port, backend.address, () => resolve(true));
     });
-    servers.push(server);
+    if (listening) servers.push(server);
+    else onBusy(backend);
   }
   return {
     async close() {
