@@ -1,0 +1,376 @@
+// The proxy benchmark (issue 4, shared/design/performance.md): sluice against nginx, HAProxy and Caddy, one worker
+// each, on the same nginx backend, measured by wrk (one thread, keep-alive) in alternating rounds. A script, never a
+// test: `npm run bench`. Prints a plain table and writes it to bench/out/proxy-<date>.md, then profiles sluice.
+//
+// Env: BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_ROUNDS (2), BENCH_ONLY=sluice,nginx (targets; backend, nginx,
+// haproxy, caddy, sluice, sluice-log), BENCH_SCENARIOS=small,large,c1000, BENCH_PROFILE=0 to skip the profile.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureInstalled } from './peers/install.ts';
+import { get, pickLoopbackAddress } from './peers/net.ts';
+import { killAllNow, resetPeakRss, statusKiB, stopAll, stopProcess } from './peers/process.ts';
+import {
+  LARGE_BODY_BYTES,
+  REPO_ROOT,
+  SMALL_BODY,
+  startBackend,
+  startCaddy,
+  startHaproxy,
+  startNginx,
+  startSluice,
+  writeSluiceManifests,
+  type Server,
+} from './peers/servers.ts';
+import { runWrk, type WrkResult } from './peers/wrk.ts';
+import { formatSummary, summarizeProfile, type CpuProfile } from './profile-summary.ts';
+
+const TARGETS = ['backend', 'nginx', 'haproxy', 'caddy', 'sluice', 'sluice-log'] as const;
+type TargetName = (typeof TARGETS)[number];
+const LABEL: Record<TargetName, string> = {
+  backend: 'backend direct (ceiling)',
+  nginx: 'nginx, 1 worker',
+  haproxy: 'HAProxy, 1 thread',
+  caddy: 'Caddy, GOMAXPROCS=1',
+  sluice: 'sluice, 1 worker, access log off',
+  'sluice-log': 'sluice, 1 worker, access log on',
+};
+
+interface Scenario {
+  readonly key: 'small' | 'large' | 'c1000';
+  readonly title: string;
+  readonly path: string;
+  readonly bodyBytes: number;
+  readonly connections: number;
+  readonly targets: readonly TargetName[];
+}
+
+const HIGH_CONNECTIONS = 1000;
+const SCENARIOS: Scenario[] = [
+  { key: 'small', title: '19-byte body, 50 connections', path: '/', bodyBytes: SMALL_BODY.length, connections: 50, targets: TARGETS },
+  {
+    key: 'large',
+    title: '64 KiB body, 50 connections',
+    path: '/64k',
+    bodyBytes: LARGE_BODY_BYTES,
+    connections: 50,
+    targets: ['backend', 'nginx', 'haproxy', 'caddy', 'sluice'],
+  },
+  {
+    key: 'c1000',
+    title: `19-byte body, ${HIGH_CONNECTIONS} connections`,
+    path: '/',
+    bodyBytes: SMALL_BODY.length,
+    connections: HIGH_CONNECTIONS,
+    targets: ['backend', 'nginx', 'haproxy', 'caddy', 'sluice'],
+  },
+];
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}=${raw}: want a number from ${min} to ${max}`);
+  return value;
+}
+
+function envList<T extends string>(name: string, allowed: readonly T[]): T[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return [...allowed];
+  const list = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const bad = list.filter((item) => !(allowed as readonly string[]).includes(item));
+  if (bad.length > 0) throw new Error(`${name}: unknown ${bad.join(', ')} (known: ${allowed.join(', ')})`);
+  return list as T[];
+}
+
+const SECONDS = envNumber('BENCH_SECONDS', 10, 1, 600);
+const WARMUP = envNumber('BENCH_WARMUP', 3, 0, 60);
+const ROUNDS = envNumber('BENCH_ROUNDS', 2, 1, 20);
+const ONLY = envList('BENCH_ONLY', TARGETS);
+const SCENARIO_KEYS = envList('BENCH_SCENARIOS', ['small', 'large', 'c1000'] as const);
+const PROFILE = process.env.BENCH_PROFILE !== '0';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function openFileLimit(): number {
+  const limits = readFileSync('/proc/self/limits', 'utf8');
+  const match = /^Max open files\s+(\S+)/m.exec(limits);
+  return match === null || match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
+}
+
+function versionOf(command: string, args: string[]): string {
+  // nginx -v answers on stderr, wrk --version exits 1: take the first non-empty line of either stream.
+  const run = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` }, timeout: 10_000 });
+  const line = `${run.stdout ?? ''}\n${run.stderr ?? ''}`.split('\n').find((text) => text.trim() !== '');
+  return line === undefined ? `${command}: unknown version` : line.trim();
+}
+
+interface Measurement {
+  readonly round: number;
+  readonly result: WrkResult;
+}
+
+interface Cell {
+  readonly runs: Measurement[];
+  peakRssKiB: number | null;
+}
+
+const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const fmtMs = (value: number) => (Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value.toFixed(1)) : 'n/a');
+
+function cellFigures(cell: Cell) {
+  const results = cell.runs.map((run) => run.result);
+  return {
+    rps: mean(results.map((r) => r.requestsPerSec)),
+    rpsMin: Math.min(...results.map((r) => r.requestsPerSec)),
+    rpsMax: Math.max(...results.map((r) => r.requestsPerSec)),
+    p50: mean(results.map((r) => r.p50)),
+    p99: mean(results.map((r) => r.p99)),
+    errors: results.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
+    requests: results.reduce((sum, r) => sum + r.requests, 0),
+  };
+}
+
+/** Per-round ratios (same round, same conditions), as "mean (min–max)". */
+function roundRatios(a: Cell, b: Cell, pick: (r: WrkResult) => number): { mean: number; text: string } {
+  const ratios: number[] = [];
+  for (const run of a.runs) {
+    const other = b.runs.find((candidate) => candidate.round === run.round);
+    if (other !== undefined) ratios.push(pick(run.result) / pick(other.result));
+  }
+  if (ratios.length === 0) return { mean: Number.NaN, text: 'n/a' };
+  const m = mean(ratios);
+  const spread = ratios.length > 1 ? ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})` : '';
+  return { mean: m, text: `${fmt(m, 2)}${spread}` };
+}
+
+function scenarioTable(scenario: Scenario, cells: Map<TargetName, Cell>): string {
+  const sluice = cells.get('sluice');
+  const lines = [
+    `### ${scenario.title} (wrk -t1 -c${scenario.connections}, ${SECONDS} s × ${ROUNDS} rounds, path ${scenario.path})`,
+    '',
+    '| proxy | req/s (mean) | req/s min–max | p50 ms | p99 ms | peak RSS MiB | errors | sluice/this req/s | sluice/this p99 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const target of scenario.targets) {
+    const cell = cells.get(target);
+    if (cell === undefined || cell.runs.length === 0) continue;
+    const f = cellFigures(cell);
+    const vs = (pick: (r: WrkResult) => number) =>
+      sluice === undefined || sluice.runs.length === 0 || target === 'sluice' ? '' : roundRatios(sluice, cell, pick).text;
+    const rss = cell.peakRssKiB === null ? 'n/a' : fmt(cell.peakRssKiB / 1024, 1);
+    lines.push(
+      `| ${LABEL[target]} | ${fmt(f.rps)} | ${fmt(f.rpsMin)}–${fmt(f.rpsMax)} | ${fmtMs(f.p50)} | ${fmtMs(f.p99)} | ${rss} | ${f.errors} | ${vs((r) => r.requestsPerSec)} | ${vs((r) => r.p99)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+interface Verdict {
+  readonly what: string;
+  readonly value: string;
+  readonly ok: boolean | null;
+}
+
+function verdicts(cells: Map<TargetName, Cell> | undefined): Verdict[] {
+  const sluice = cells?.get('sluice');
+  const nginx = cells?.get('nginx');
+  const caddy = cells?.get('caddy');
+  const out: Verdict[] = [];
+  const have = (cell: Cell | undefined): cell is Cell => cell !== undefined && cell.runs.length > 0;
+  if (have(sluice) && have(nginx)) {
+    const rps = roundRatios(sluice, nginx, (r) => r.requestsPerSec);
+    out.push({ what: 'sluice req/s ≥ 0.5× nginx (50 connections, small body)', value: `${rps.text}×`, ok: rps.mean >= 0.5 });
+    const p99 = roundRatios(sluice, nginx, (r) => r.p99);
+    out.push({ what: "sluice p99 ≤ 3× nginx's", value: `${p99.text}×`, ok: p99.mean <= 3 });
+  }
+  if (have(sluice) && have(caddy)) {
+    const rps = roundRatios(sluice, caddy, (r) => r.requestsPerSec);
+    out.push({ what: 'sluice ahead of Caddy in req/s', value: `${rps.text}×`, ok: rps.mean > 1 });
+  }
+  const logged = cells?.get('sluice-log');
+  if (have(sluice) && have(logged)) {
+    const rps = roundRatios(logged, sluice, (r) => r.requestsPerSec);
+    out.push({ what: 'sluice with access log on, relative to off (information)', value: `${rps.text}×`, ok: null });
+  }
+  return out;
+}
+
+async function sanityCheck(name: TargetName, server: Server, path: string, bodyBytes: number): Promise<void> {
+  const reply = await get(server.host, server.port, path, 5000);
+  if (reply.status !== 200 || reply.body.length !== bodyBytes) {
+    throw new Error(`${name}: GET ${path} answered ${reply.status} with ${reply.body.length} bytes, want 200 and ${bodyBytes}`);
+  }
+  if (path === '/' && reply.body.toString() !== SMALL_BODY) throw new Error(`${name}: GET / body ${JSON.stringify(reply.body.toString())}`);
+  if (name.startsWith('sluice') && !String(reply.headers.server ?? '').includes('sluice')) {
+    throw new Error(`${name}: the answer did not come through sluice (Server: ${String(reply.headers.server)})`);
+  }
+}
+
+function sane(name: string, result: WrkResult): string | null {
+  if (!(result.requests > 0) || !Number.isFinite(result.requestsPerSec)) return `${name}: wrk counted no requests`;
+  if (!Number.isFinite(result.p50) || !Number.isFinite(result.p99) || result.p99 < result.p50) return `${name}: wrk latency figures unreadable`;
+  const errors = result.socketErrors + result.non2xx;
+  if (errors > result.requests * 0.01) return `${name}: ${errors} errors in ${result.requests} requests (over 1%)`;
+  return null;
+}
+
+async function profileSluice(dir: string, host: string, manifests: string, problems: string[]): Promise<string> {
+  const profileDir = join(dir, 'cpu-profile');
+  mkdirSync(profileDir, { recursive: true });
+  log(`profile: sluice under wrk -t1 -c50 for ${WARMUP + SECONDS} s with --cpu-prof`);
+  const server = await startSluice(dir, host, manifests, { name: 'sluice-profiled', accessLog: false, cpuProfileDir: profileDir });
+  const result = await runWrk({ url: `http://${server.host}:${server.port}/`, connections: 50, seconds: WARMUP + SECONDS });
+  const issue = sane('sluice-profiled', result);
+  if (issue !== null) problems.push(issue);
+  await stopProcess(server.process, 15_000);
+  const files = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile'));
+  if (files.length === 0) {
+    problems.push('profile: sluice wrote no .cpuprofile (did it exit cleanly on SIGTERM?)');
+    return '';
+  }
+  const source = join(profileDir, files[0]);
+  const outDir = join(REPO_ROOT, 'bench', 'out');
+  const kept = join(outDir, `sluice-${stamp}.cpuprofile`);
+  writeFileSync(kept, readFileSync(source));
+  const summary = summarizeProfile(JSON.parse(readFileSync(source, 'utf8')) as CpuProfile, 25);
+  return [
+    `## Where sluice's time goes (node --cpu-prof, wrk -t1 -c50, ${fmt(result.requestsPerSec)} req/s while profiled)`,
+    '',
+    `Profile kept at bench/out/sluice-${stamp}.cpuprofile (open in Chrome DevTools or \`node bench/profile-summary.ts FILE\`).`,
+    'The profile spans the whole process, start-up included; percentages are of busy (non-idle) time.',
+    '',
+    formatSummary(summary),
+  ].join('\n');
+}
+
+const stamp = new Date().toISOString().slice(0, 16).replace(':', '');
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const installed = ensureInstalled(log);
+  if (installed.length > 0) log(`installed: ${installed.join(', ')}`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+  chmodSync(dir, 0o755);
+  const host = pickLoopbackAddress();
+  const backendHost = pickLoopbackAddress();
+  log(`bench dir ${dir}; proxies on ${host}, backend on ${backendHost}`);
+  const limit = openFileLimit();
+  const scenarios = SCENARIOS.filter((s) => SCENARIO_KEYS.includes(s.key)).filter((s) => {
+    if (s.connections * 2 + 256 <= limit) return true;
+    log(`skipping "${s.title}": open-file limit ${limit} is below ${s.connections * 2 + 256} (raise ulimit -n)`);
+    return false;
+  });
+
+  const backend = await startBackend(dir, backendHost);
+  const servers = new Map<TargetName, Server>([['backend', backend]]);
+  const manifests = writeSluiceManifests(dir, backend);
+  for (const target of ONLY) {
+    if (target === 'backend') continue;
+    log(`starting ${target}`);
+    const server =
+      target === 'nginx'
+        ? await startNginx(dir, host, backend)
+        : target === 'haproxy'
+          ? await startHaproxy(dir, host, backend)
+          : target === 'caddy'
+            ? await startCaddy(dir, host, backend)
+            : await startSluice(dir, host, manifests, { name: target, accessLog: target === 'sluice-log' });
+    servers.set(target, server);
+  }
+
+  const problems: string[] = [];
+  const results = new Map<Scenario['key'], Map<TargetName, Cell>>();
+  for (const scenario of scenarios) {
+    const targets = scenario.targets.filter((t) => ONLY.includes(t));
+    const cells = new Map<TargetName, Cell>();
+    results.set(scenario.key, cells);
+    for (const target of targets) {
+      await sanityCheck(target, servers.get(target)!, scenario.path, scenario.bodyBytes);
+      const pid = servers.get(target)!.process.servingPid;
+      if (!resetPeakRss(pid)) problems.push(`${target}: could not reset peak RSS (clear_refs); its figure is the lifetime peak`);
+      cells.set(target, { runs: [], peakRssKiB: null });
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const target of targets) {
+        const server = servers.get(target)!;
+        const url = `http://${server.host}:${server.port}${scenario.path}`;
+        if (WARMUP > 0) await runWrk({ url, connections: scenario.connections, seconds: WARMUP });
+        const result = await runWrk({ url, connections: scenario.connections, seconds: SECONDS });
+        const cell = cells.get(target)!;
+        cell.runs.push({ round, result });
+        const hwm = statusKiB(server.process.servingPid, 'VmHWM');
+        if (hwm !== null) cell.peakRssKiB = Math.max(cell.peakRssKiB ?? 0, hwm);
+        const issue = sane(`${scenario.key}/${target} round ${round}`, result);
+        if (issue !== null) problems.push(issue);
+        log(
+          `${scenario.key} round ${round}/${ROUNDS} ${target.padEnd(10)} ${fmt(result.requestsPerSec).padStart(7)} req/s  p50 ${fmtMs(result.p50)} ms  p99 ${fmtMs(result.p99)} ms  errors ${result.socketErrors + result.non2xx}`,
+        );
+      }
+    }
+  }
+
+  let profileText = '';
+  if (PROFILE && ONLY.includes('sluice')) {
+    mkdirSync(join(REPO_ROOT, 'bench', 'out'), { recursive: true });
+    profileText = await profileSluice(dir, host, manifests, problems);
+  }
+  await stopAll();
+
+  const versions = [
+    `node ${process.version}`,
+    versionOf('nginx', ['-v']),
+    versionOf('haproxy', ['-v']),
+    `caddy ${versionOf('caddy', ['version'])}`,
+    versionOf('wrk', ['--version']),
+  ];
+  const cpus = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((line) => line.startsWith('processor')).length;
+  const report: string[] = [
+    `# Proxy benchmark, ${new Date().toISOString()}`,
+    '',
+    `\`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_WARMUP=${WARMUP}, BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_ONLY ? `, BENCH_ONLY=${process.env.BENCH_ONLY}` : ''}); ${cpus} CPUs; ${versions.join('; ')}.`,
+    'One worker per proxy, the same nginx backend (1 worker), wrk -t1 keep-alive, targets alternating in each round after a warm-up;',
+    'p50/p99 are means over rounds; ratios are per round (sluice ÷ peer, same round), mean (min–max). Peak RSS: VmHWM of the serving process in that scenario.',
+    '',
+  ];
+  for (const scenario of scenarios) {
+    const cells = results.get(scenario.key);
+    if (cells !== undefined && cells.size > 0) report.push(scenarioTable(scenario, cells), '');
+  }
+  const checks = verdicts(results.get('small'));
+  if (checks.length > 0) {
+    report.push('### Targets (performance.md, issue 4)', '', '| target | measured | |', '|---|---:|---|');
+    for (const check of checks) report.push(`| ${check.what} | ${check.value} | ${check.ok === null ? '' : check.ok ? 'met' : 'MISSED'} |`);
+    report.push('');
+  }
+  if (problems.length > 0) report.push('### Problems', '', ...problems.map((p) => `- ${p}`), '');
+  if (profileText !== '') report.push(profileText, '');
+  report.push(`Total time ${fmt((Date.now() - started) / 1000)} s.`);
+  const text = report.join('\n');
+  const outDir = join(REPO_ROOT, 'bench', 'out');
+  mkdirSync(outDir, { recursive: true });
+  const outFile = join(outDir, `proxy-${stamp}.md`);
+  writeFileSync(outFile, `${text}\n`);
+  process.stdout.write(`${text}\n\nwritten to ${outFile}\n`);
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  if (problems.some((p) => p.includes('wrk counted no requests') || p.includes('unreadable'))) process.exitCode = 1;
+}
+
+process.on('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  killAllNow();
+  process.exitCode = 1;
+}
