@@ -24,11 +24,13 @@ export interface LoadOptions {
   /** Per-request timeout (default 5 s). */
   timeoutMs?: number;
   /** Which answers count as successes (default: status 200). */
-  ok?: (status: number, body: string) => boolean;
+  ok?: (status: number, body: string, target: LoadTarget) => boolean;
   /** A new TCP connection for every request (Connection: close), to prove new connections are accepted. */
   newConnectionEachRequest?: boolean;
   /** Pause between two requests of one client, ms (default 0). */
   pauseMs?: number;
+  /** Pause after a failed request instead (default pauseMs): keeps a refused client from spinning. */
+  pauseAfterFailureMs?: number;
 }
 
 export interface LoadFailure {
@@ -51,6 +53,11 @@ export interface LoadReport {
   /** By status code (successes and failures). */
   statuses: Record<string, number>;
   durationMs: number;
+  /** Epoch ms of the first and last failure, null when none. */
+  firstFailureAt: number | null;
+  lastFailureAt: number | null;
+  /** Epoch ms of the last success, null when none. */
+  lastSuccessAt: number | null;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -107,10 +114,15 @@ export function startLoad(options: LoadOptions): RunningLoad {
   let sequence = 0;
   let stopping = false;
   let endedAt: number | null = null;
+  let firstFailureAt: number | null = null;
+  let lastFailureAt: number | null = null;
+  let lastSuccessAt: number | null = null;
   const waiters = new Set<{ until: number; resolve: () => void }>();
 
   const recordFailure = (kind: string, path: string, detail: string) => {
     failed++;
+    lastFailureAt = Date.now();
+    firstFailureAt ??= lastFailureAt;
     failures[kind] = (failures[kind] ?? 0) + 1;
     if (firstFailures.length < 20) firstFailures.push({ kind, at: Date.now() - started, path, detail: detail.slice(0, 200) });
   };
@@ -130,6 +142,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       const target = targetOf(sequence++);
       const path = target.path ?? '/';
       const t0 = performance.now();
+      let thisFailed = true;
       try {
         const response = await request(new URL(path, base), {
           method: (target.method ?? 'GET') as Dispatcher.HttpMethod,
@@ -143,14 +156,18 @@ export function startLoad(options: LoadOptions): RunningLoad {
         const body = await response.body.text();
         latencies.push(performance.now() - t0);
         statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-        if (ok(response.statusCode, body)) succeeded++;
-        else recordFailure(`status ${response.statusCode}`, path, body);
+        if (ok(response.statusCode, body, target)) {
+          succeeded++;
+          thisFailed = false;
+          lastSuccessAt = Date.now();
+        } else recordFailure(`status ${response.statusCode}`, path, body);
       } catch (error) {
         latencies.push(performance.now() - t0);
         recordFailure(errorKind(error), path, (error as Error)?.message ?? String(error));
       }
       completedOne();
-      if (options.pauseMs) await delay(options.pauseMs);
+      const pause = thisFailed ? (options.pauseAfterFailureMs ?? options.pauseMs) : options.pauseMs;
+      if (pause) await delay(pause);
     }
   };
 
@@ -170,6 +187,9 @@ export function startLoad(options: LoadOptions): RunningLoad {
       firstFailures: firstFailures.slice(),
       statuses: { ...statuses },
       durationMs,
+      firstFailureAt,
+      lastFailureAt,
+      lastSuccessAt,
       p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
       p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
       maxMs: Math.round((sorted.at(-1) ?? 0) * 10) / 10,

@@ -1,0 +1,141 @@
+// Fault scenarios (reliability.md 5, 6): an endpoint that refuses connections while still listed ready is retried
+// around and ejected, then comes back; a hung backend answers 504 after --upstream-response-timeout on its own
+// route while another route keeps serving at the same time.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
+import { startController, type RunningController } from './support/controller.ts';
+import { writeBackend } from './support/endpoint-slices.ts';
+import { edgeRequest } from './support/http-client.ts';
+import { writeKubeconfig } from './support/kubeconfig.ts';
+import { startPods, type Pod } from './support/pods.ts';
+import { describeLoad, INGRESS_CLASS, ingress, startLoad, timeUntil, type LoadReport } from './load-support.ts';
+
+let api: ApiEmulator;
+let apiPods: Pod[];
+let slowPods: Pod[];
+let controller: RunningController;
+
+beforeAll(async () => {
+  api = await startApiEmulator();
+  apiPods = await startPods(3, { namePrefix: 'api', namespace: 'shop', service: 'api' });
+  slowPods = await startPods(1, { namePrefix: 'slow', namespace: 'shop', service: 'slow' });
+  writeBackend(api, { namespace: 'shop', name: 'api', ports: [{ name: 'http', port: 80, targetPort: apiPods[0].port }], endpoints: apiPods });
+  writeBackend(api, { namespace: 'shop', name: 'slow', ports: [{ name: 'http', port: 80, targetPort: slowPods[0].port }], endpoints: slowPods });
+  api.apply(INGRESS_CLASS);
+  api.apply(ingress('shop', 'api', 'api.example', 'api'));
+  api.apply(ingress('shop', 'slow', 'slow.example', 'slow'));
+  controller = await startController([
+    '--kubeconfig',
+    writeKubeconfig(api.url),
+    '--access-log',
+    'off',
+    '--upstream-response-timeout',
+    '1s',
+  ]);
+  await controller.waitReady();
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  await Promise.all([...(apiPods ?? []), ...(slowPods ?? [])].map((p) => p.kill()));
+  await api?.close();
+});
+
+interface EndpointView {
+  address: string;
+  port: number;
+  requests: number;
+  failures: number;
+  ejectedUntil: number | null;
+}
+
+async function edgeEndpoint(backend: string, address: string): Promise<EndpointView | undefined> {
+  const status = await controller.status();
+  const edge = status.edge as { backends?: Record<string, EndpointView[]> } | undefined;
+  return edge?.backends?.[backend]?.find((e) => e.address === address);
+}
+
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${controller.adminUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{}`));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+test('an endpoint that refuses connections while listed ready: zero failed requests, ejected, back after it returns', async () => {
+  const dead = apiPods[1];
+  const retriesBefore = await metric('sluice_retries_total');
+  const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'api.example', path: '/' }, concurrency: 4, pauseMs: 2 });
+  let report: LoadReport;
+  let ejectMs: number;
+  let recoverMs: number;
+  let deadRequests: number;
+  try {
+    await load.waitRequests(100);
+    const stoppedAt = Date.now();
+    await dead.stop();
+    ejectMs = await timeUntil('the dead endpoint ejected', async () => (await edgeEndpoint('shop/api:http', dead.ip))?.ejectedUntil != null, 10_000);
+    ejectMs = Date.now() - stoppedAt;
+    const deadCountWhileDown = dead.requestCount;
+    await load.waitRequests(600);
+    deadRequests = dead.requestCount - deadCountWhileDown;
+    const restartedAt = Date.now();
+    await dead.restart();
+    await timeUntil('the endpoint back in rotation', async () => {
+      const view = await edgeEndpoint('shop/api:http', dead.ip);
+      return dead.requestCount > deadCountWhileDown && view?.failures === 0 && view.ejectedUntil === null;
+    }, 40_000);
+    recoverMs = Date.now() - restartedAt;
+    await load.waitRequests(100);
+  } finally {
+    report = await load.stop();
+  }
+  const retries = (await metric('sluice_retries_total')) - retriesBefore;
+  const share = Math.round((100 * (await edgeEndpoint('shop/api:http', dead.ip))!.requests) / report.requests);
+  console.log(describeLoad('endpoint-refuses', report));
+  console.log(
+    `[endpoint-refuses] ejected ${ejectMs} ms after it stopped accepting; ${retries} retries; back in rotation ${recoverMs} ms after it listened again`,
+  );
+  expect(report.failed, JSON.stringify(report.firstFailures)).toBe(0);
+  expect(report.succeeded).toBeGreaterThan(700);
+  expect(deadRequests).toBe(0); // nothing reached it while it was down
+  expect(retries).toBeGreaterThan(0);
+  expect(ejectMs).toBeLessThan(5000);
+  expect(recoverMs).toBeLessThan(35_000);
+  expect(share).toBeGreaterThan(0);
+}, 60_000);
+
+test('a hung backend answers 504 after the response timeout on its route only; another route is unaffected', async () => {
+  const HUNG = 4;
+  const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'api.example', path: '/' }, concurrency: 4, pauseMs: 2 });
+  let report: LoadReport;
+  let hung: { status: number; ms: number }[];
+  let inTime: { status: number; ms: number };
+  try {
+    await load.waitRequests(50);
+    const timed = async (path: string) => {
+      const started = Date.now();
+      const reply = await edgeRequest(controller.httpUrl, { host: 'slow.example', path, timeoutMs: 10_000 });
+      return { status: reply.status, ms: Date.now() - started };
+    };
+    [hung, inTime] = await Promise.all([
+      Promise.all(Array.from({ length: HUNG }, () => timed('/slow?ms=5000'))),
+      timed('/slow?ms=200'),
+    ]);
+    await load.waitRequests(50);
+  } finally {
+    report = await load.stop();
+  }
+  console.log(describeLoad('hung-backend other route', report));
+  console.log(
+    `[hung-backend] ${HUNG} hung requests: ${hung.map((h) => `${h.status} in ${h.ms} ms`).join(', ')}; a 200 ms request: ${inTime.status} in ${inTime.ms} ms`,
+  );
+  for (const h of hung) {
+    expect(h.status).toBe(504);
+    expect(h.ms).toBeGreaterThanOrEqual(950);
+    expect(h.ms).toBeLessThan(3000); // one timeout, not one per retry
+  }
+  expect(inTime.status).toBe(200);
+  expect(report.failed, JSON.stringify(report.firstFailures)).toBe(0);
+  expect(report.requests).toBeGreaterThan(200); // the other route kept serving during the whole second
+  expect(report.p99Ms).toBeLessThan(500);
+}, 30_000);
