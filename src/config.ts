@@ -495,7 +495,7 @@ export const FLAGS: readonly FlagSpec[] = Object.freeze([
     placeholder: 'DURATION',
     defaultValue: 60_000,
     defaultText: '60s',
-    help: 'keeping an idle upstream connection open (0: no limit)',
+    help: 'silence allowed between two chunks of a response body from an endpoint (0: no limit)',
     parse: parseDuration,
   }),
   flag({
