@@ -101,14 +101,31 @@ afterAll(async () => {
   await closeHttpClients();
 });
 
-function expectServedBy(reply: { status: number; body: string; json<T>(): T }, service: string, host: string): EchoReply {
-  expect(reply.status, reply.body).toBe(200);
-  const echo = reply.json<EchoReply>();
-  expect(echo.service).toBe(service);
-  expect(echo.pod).toBe(`${service}-0`);
-  expect(echo.host).toBe(host);
-  return echo;
+interface Outcome {
+  status: number;
+  service: string | null;
+  pod: string | null;
+  /** The Host the backend received. */
+  host: string | null;
 }
+
+/** What a request came to: the status and, for an echo answer, the Service, pod and Host the backend saw. */
+function outcomeOf(reply: { status: number; body: string; json<T>(): T }): Outcome {
+  if (reply.status !== 200) return { status: reply.status, service: null, pod: null, host: null };
+  const echo = reply.json<EchoReply>();
+  return { status: 200, service: echo.service, pod: echo.pod, host: echo.host };
+}
+
+async function route(host: string, path = '/'): Promise<Outcome> {
+  return outcomeOf(await edgeRequest(controller.httpUrl, { host, path }));
+}
+
+/** The outcome of a request served by the single pod of `service`, which saw Host `host`. */
+function servedBy(service: string, host: string): Outcome {
+  return { status: 200, service, pod: `${service}-0`, host };
+}
+
+const NOT_FOUND: Outcome = { status: 404, service: null, pod: null, host: null };
 
 describe('conformance host_rules', () => {
   it('the Ingress status shows the IP address where it is exposed', async () => {
@@ -124,48 +141,47 @@ describe('conformance host_rules', () => {
     expect((await servedCertificate(controller.httpsPort, 'foo.bar.com', secure.certPem)).authorized).toBe(false);
     expect((await servedCertificate(controller.httpsPort, 'unknown.example', fooBarCom.certPem)).authorized).toBe(false);
     const reply = await edgeRequest(controller.httpsUrl, { host: 'foo.bar.com', path: '/' });
-    const echo = expectServedBy(reply, 'foo-bar-com', 'foo.bar.com');
-    expect(echo.headers['x-forwarded-proto']).toEqual(['https']);
+    expect(outcomeOf(reply)).toEqual(servedBy('foo-bar-com', 'foo.bar.com'));
+    expect(reply.json<EchoReply>().headers['x-forwarded-proto']).toEqual(['https']);
   });
 
   it('http://foo.bar.com reaches foo-bar-com (redirect turned off by annotation)', async () => {
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'foo.bar.com' }), 'foo-bar-com', 'foo.bar.com');
+    expect(await route('foo.bar.com')).toEqual(servedBy('foo-bar-com', 'foo.bar.com'));
   });
 
   it('http://subdomain.bar.com is not routed: 404', async () => {
-    const reply = await edgeRequest(controller.httpUrl, { host: 'subdomain.bar.com' });
-    expect(reply.status).toBe(404);
+    expect(await route('subdomain.bar.com')).toEqual(NOT_FOUND);
   });
 
   it('wildcard *.foo.com matches bar.foo.com', async () => {
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'bar.foo.com' }), 'wildcard-foo-com', 'bar.foo.com');
+    expect(await route('bar.foo.com')).toEqual(servedBy('wildcard-foo-com', 'bar.foo.com'));
   });
 
   it('wildcard *.foo.com does not match more than one label: baz.bar.foo.com → 404', async () => {
-    expect((await edgeRequest(controller.httpUrl, { host: 'baz.bar.foo.com' })).status).toBe(404);
+    expect(await route('baz.bar.foo.com')).toEqual(NOT_FOUND);
   });
 
   it('wildcard *.foo.com does not match no label: foo.com → 404', async () => {
-    expect((await edgeRequest(controller.httpUrl, { host: 'foo.com' })).status).toBe(404);
+    expect(await route('foo.com')).toEqual(NOT_FOUND);
   });
 
   it('a precise host wins over the wildcard that also covers it', async () => {
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'exact.foo.com' }), 'exact-foo-com', 'exact.foo.com');
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'other.foo.com' }), 'wildcard-foo-com', 'other.foo.com');
+    expect(await route('exact.foo.com')).toEqual(servedBy('exact-foo-com', 'exact.foo.com'));
+    expect(await route('other.foo.com')).toEqual(servedBy('wildcard-foo-com', 'other.foo.com'));
   });
 
   it('the Host header is matched case-insensitively, without port or trailing dot, and forwarded as sent', async () => {
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'FOO.Bar.COM:80' }), 'foo-bar-com', 'FOO.Bar.COM:80');
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'foo.bar.com.' }), 'foo-bar-com', 'foo.bar.com.');
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'Bar.FOO.com' }), 'wildcard-foo-com', 'Bar.FOO.com');
+    expect(await route('FOO.Bar.COM:80')).toEqual(servedBy('foo-bar-com', 'FOO.Bar.COM:80'));
+    expect(await route('foo.bar.com.')).toEqual(servedBy('foo-bar-com', 'foo.bar.com.'));
+    expect(await route('Bar.FOO.com')).toEqual(servedBy('wildcard-foo-com', 'Bar.FOO.com'));
   });
 
   it('a host-less rule serves any host that has no rule set of its own, and only those', async () => {
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'subdomain.bar.com', path: '/nohost' }), 'any-host', 'subdomain.bar.com');
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'baz.bar.foo.com', path: '/nohost/x' }), 'any-host', 'baz.bar.foo.com');
+    expect(await route('subdomain.bar.com', '/nohost')).toEqual(servedBy('any-host', 'subdomain.bar.com'));
+    expect(await route('baz.bar.foo.com', '/nohost/x')).toEqual(servedBy('any-host', 'baz.bar.foo.com'));
     // Hosts with their own rules keep them.
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'foo.bar.com', path: '/nohost' }), 'foo-bar-com', 'foo.bar.com');
-    expectServedBy(await edgeRequest(controller.httpUrl, { host: 'bar.foo.com', path: '/nohost' }), 'wildcard-foo-com', 'bar.foo.com');
+    expect(await route('foo.bar.com', '/nohost')).toEqual(servedBy('foo-bar-com', 'foo.bar.com'));
+    expect(await route('bar.foo.com', '/nohost')).toEqual(servedBy('wildcard-foo-com', 'bar.foo.com'));
   });
 });
 
@@ -206,13 +222,13 @@ describe('TLS certificates by SNI', () => {
   it('SNI selects the certificate, Host selects the route', async () => {
     // SNI foo.bar.com (its certificate), Host bar.foo.com (the wildcard route).
     const reply = await edgeRequest(controller.httpsUrl, { host: 'bar.foo.com', servername: 'foo.bar.com' });
-    expectServedBy(reply, 'wildcard-foo-com', 'bar.foo.com');
+    expect(outcomeOf(reply)).toEqual(servedBy('wildcard-foo-com', 'bar.foo.com'));
   });
 
   it('https to the wildcard TLS host reaches its backend', async () => {
     const reply = await edgeRequest(controller.httpsUrl, { host: 'x.wild.example', path: '/deep/path?q=1' });
-    const echo = expectServedBy(reply, 'wild-web', 'x.wild.example');
-    expect(echo.url).toBe('/deep/path?q=1');
+    expect(outcomeOf(reply)).toEqual(servedBy('wild-web', 'x.wild.example'));
+    expect(reply.json<EchoReply>().url).toBe('/deep/path?q=1');
   });
 });
 
@@ -229,8 +245,8 @@ describe('plain HTTP → HTTPS redirect for TLS hosts', () => {
     // Following it (over TLS, SNI secure.example) reaches the backend.
     const url = new URL(location);
     const followed = await edgeRequest(`https://127.0.0.1:${url.port}`, { host: 'secure.example', path: url.pathname + url.search });
-    const echo = expectServedBy(followed, 'secure-web', 'secure.example');
-    expect(echo.url).toBe('/a/b?x=1&y=2');
+    expect(outcomeOf(followed)).toEqual(servedBy('secure-web', 'secure.example'));
+    expect(followed.json<EchoReply>().url).toBe('/a/b?x=1&y=2');
   });
 
   it('POST is redirected with 308 as well (method and body kept by the client)', async () => {
@@ -246,6 +262,6 @@ describe('plain HTTP → HTTPS redirect for TLS hosts', () => {
   });
 
   it('hosts without TLS are not redirected', async () => {
-    expect((await edgeRequest(controller.httpUrl, { host: 'bar.foo.com' })).status).toBe(200);
+    expect(await route('bar.foo.com', '/plain')).toEqual(servedBy('wildcard-foo-com', 'bar.foo.com'));
   });
 });
