@@ -1,0 +1,149 @@
+// Change latency (performance.md, issue 3): from an API write to the first request routed by the new table.
+// The real controller (`npm start -- --kubeconfig …`) watches the API emulator; each change is written into the
+// emulator's store (which sends the watch event at once, as the API server does after a write), and a tight loop
+// of requests on one keep-alive connection polls the edge until the new table answers.
+//
+// 100 changes, alternating:
+//   - Ingress write: a new path /c<i> on host bench.example (404 before, 200 after);
+//   - EndpointSlice write: the first endpoint of Service e<j>, whose route on eps.example/e<j> exists but has no
+//     endpoint (503 before, 200 after). Each endpoint change gets its own Service so that the first 200 is exactly
+//     the first request routed by the new table (with several endpoints the balancer could pick an old one).
+//
+// Usage: npm run bench:latency [-- --changes N]
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { startApiEmulator, type KubeObject } from '../e2e/support/api-emulator.ts';
+import { startController } from '../e2e/support/controller.ts';
+import { setEndpoints, writeService } from '../e2e/support/endpoint-slices.ts';
+import { writeKubeconfig } from '../e2e/support/kubeconfig.ts';
+import { startPods } from '../e2e/support/pods.ts';
+
+const NS = 'bench';
+const changesFlag = process.argv.indexOf('--changes');
+const CHANGES = changesFlag > 0 ? Number(process.argv[changesFlag + 1]) : 100;
+const POLL_LIMIT_MS = 10_000;
+
+function path(p: string, service: string) {
+  return { path: p, pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } };
+}
+
+function ingress(name: string, host: string, paths: ReturnType<typeof path>[]): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { namespace: NS, name },
+    spec: { ingressClassName: 'sluice', rules: [{ host, http: { paths } }] },
+  };
+}
+
+const api = await startApiEmulator();
+const pods = await startPods(4, { namePrefix: 'pod', namespace: NS, service: 'web' });
+const port = pods[0].port;
+const endpointChanges = Math.floor(CHANGES / 2);
+api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: 'sluice.dev/ingress-controller' } });
+writeService(api, { namespace: NS, name: 'web', ports: [{ name: 'http', port: 80, targetPort: port }] });
+setEndpoints(api, NS, 'web', pods);
+api.apply(ingress('bench', 'bench.example', [path('/base', 'web')]));
+const epsPaths = [];
+for (let j = 0; j < endpointChanges; j++) {
+  writeService(api, { namespace: NS, name: `e${j}`, ports: [{ name: 'http', port: 80, targetPort: port }] });
+  setEndpoints(api, NS, `e${j}`, []);
+  epsPaths.push(path(`/e${j}`, `e${j}`));
+}
+api.apply(ingress('eps', 'eps.example', epsPaths));
+
+const controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn']);
+const edge = new Pool(controller.httpUrl, { connections: 1, pipelining: 1 });
+
+async function status(host: string, target: string): Promise<number> {
+  const response = await edge.request({ method: 'GET', path: target, headers: { host } });
+  await response.body.dump();
+  return response.statusCode;
+}
+
+/** Requests host+target back to back until it answers `wanted`; returns the time of that answer and the count. */
+async function pollUntil(host: string, target: string, wanted: number): Promise<{ at: number; requests: number }> {
+  const deadline = performance.now() + POLL_LIMIT_MS;
+  for (let requests = 1; ; requests++) {
+    const code = await status(host, target);
+    if (code === wanted) return { at: performance.now(), requests };
+    if (performance.now() > deadline) throw new Error(`${host}${target} did not answer ${wanted} within ${POLL_LIMIT_MS} ms (last ${code})`);
+  }
+}
+
+interface Sample {
+  kind: 'Ingress' | 'EndpointSlice';
+  ms: number;
+  requests: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+try {
+  await controller.waitReady(30_000);
+  // Warm up the connection and measure the polling resolution: one idle round trip through the edge.
+  const rtts: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const started = performance.now();
+    const code = await status('bench.example', '/base');
+    if (code !== 200) throw new Error(`bench.example/base answered ${code}`);
+    rtts.push(performance.now() - started);
+  }
+  rtts.sort((a, b) => a - b);
+
+  const samples: Sample[] = [];
+  const benchPaths = [path('/base', 'web')];
+  let endpointIndex = 0;
+  for (let i = 0; i < CHANGES; i++) {
+    // A short random gap so that changes do not phase-lock with any periodic timer in the controller.
+    await new Promise((done) => setTimeout(done, 5 + Math.random() * 20));
+    if (i % 2 === 0) {
+      const target = `/c${i}`;
+      if ((await status('bench.example', target)) !== 404) throw new Error(`${target} answered before its write`);
+      benchPaths.push(path(target, 'web'));
+      const written = performance.now();
+      api.modify('Ingress', NS, 'bench', (o) => {
+        o.spec.rules[0].http.paths = benchPaths;
+      });
+      const { at, requests } = await pollUntil('bench.example', target, 200);
+      samples.push({ kind: 'Ingress', ms: at - written, requests });
+    } else {
+      const j = endpointIndex++;
+      const target = `/e${j}`;
+      if ((await status('eps.example', target)) !== 503) throw new Error(`${target} had an endpoint before its write`);
+      const written = performance.now();
+      setEndpoints(api, NS, `e${j}`, [pods[j % pods.length]]);
+      const { at, requests } = await pollUntil('eps.example', target, 200);
+      samples.push({ kind: 'EndpointSlice', ms: at - written, requests });
+    }
+  }
+  const final = await controller.status();
+
+  const rows: [string, Sample[]][] = [
+    ['Ingress write (new path)', samples.filter((s) => s.kind === 'Ingress')],
+    ['EndpointSlice write (+1 endpoint)', samples.filter((s) => s.kind === 'EndpointSlice')],
+    ['all changes', samples],
+  ];
+  const fmt = (n: number) => n.toFixed(1).padStart(7);
+  const lines = [
+    `change latency: API write → first request routed by the new table (${samples.length} changes, generation ${final.generation})`,
+    `polling: one keep-alive connection, back-to-back requests; idle round trip p50 ${rtts[100].toFixed(2)} ms, p99 ${percentile(rtts, 99).toFixed(2)} ms`,
+    '',
+    `${'change'.padEnd(34)} ${'n'.padStart(4)} ${'p50 ms'.padStart(7)} ${'p90 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'polls/chg'.padStart(9)}`,
+  ];
+  for (const [label, group] of rows) {
+    const sorted = group.map((s) => s.ms).sort((a, b) => a - b);
+    const polls = group.reduce((sum, s) => sum + s.requests, 0) / group.length;
+    lines.push(
+      `${label.padEnd(34)} ${String(group.length).padStart(4)} ${fmt(percentile(sorted, 50))} ${fmt(percentile(sorted, 90))} ${fmt(percentile(sorted, 99))} ${fmt(sorted[sorted.length - 1])} ${polls.toFixed(1).padStart(9)}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  await edge.close();
+  await controller.stop();
+  await Promise.all(pods.map((p) => p.kill()));
+  await api.close();
+}
