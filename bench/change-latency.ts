@@ -77,6 +77,8 @@ interface Sample {
   requests: number;
 }
 
+const fmt = (n: number) => n.toFixed(1).padStart(7);
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
@@ -126,7 +128,6 @@ try {
     ['EndpointSlice write (+1 endpoint)', samples.filter((s) => s.kind === 'EndpointSlice')],
     ['all changes', samples],
   ];
-  const fmt = (n: number) => n.toFixed(1).padStart(7);
   const lines = [
     `change latency: API write → first request routed by the new table (${samples.length} changes, generation ${final.generation})`,
     `polling: one keep-alive connection, back-to-back requests; idle round trip p50 ${rtts[100].toFixed(2)} ms, p99 ${percentile(rtts, 99).toFixed(2)} ms`,
