@@ -84,7 +84,7 @@ test(`a burst of ${COUNT} Ingress writes: coalesced builds, no partial table see
     `[burst] ${COUNT} Ingress writes in ${writeMs} ms → ${builds} builds (generation ${before.generation} → ${after.generation}); all in the table ${convergeMs} ms after the first write; last build ${Math.round(Number(after.buildMs))} ms; ${served.size} hosts seen appearing, none disappearing`,
   );
   expect(fixedReport.failed, JSON.stringify(fixedReport.firstFailures)).toBe(0);
-  expect(fixedReport.succeeded).toBeGreaterThan(200);
+  expect(fixedReport.succeeded).toBeGreaterThanOrEqual(200);
   expect(walkerReport.failed, JSON.stringify(walkerReport.firstFailures)).toBe(0);
   expect(builds).toBeGreaterThanOrEqual(1);
   expect(builds).toBeLessThan(COUNT / 10);

@@ -136,6 +136,8 @@ test('a hung backend answers 504 after the response timeout on its route only; a
   }
   expect(inTime.status).toBe(200);
   expect(report.failed, JSON.stringify(report.firstFailures)).toBe(0);
-  expect(report.requests).toBeGreaterThan(200); // the other route kept serving during the whole second
+  // The other route kept serving through the whole second: many answers, none of them held up by the hung one.
+  expect(report.requests).toBeGreaterThan(100);
   expect(report.p99Ms).toBeLessThan(500);
+  expect(report.maxMs).toBeLessThan(900);
 }, 30_000);

@@ -137,8 +137,9 @@ export function startLoad(options: LoadOptions): RunningLoad {
     }
   };
 
+  const active = () => !stopping && Date.now() < deadline;
   const client = async () => {
-    while (!stopping && Date.now() < deadline) {
+    while (active()) {
       const target = targetOf(sequence++);
       const path = target.path ?? '/';
       const t0 = performance.now();
@@ -254,6 +255,8 @@ export function ingress(namespace: string, name: string, host: string, service: 
 }
 
 export interface ReadyzSample {
+  /** Epoch ms when the request was sent: the controller answered after this. */
+  sentAt: number;
   /** Epoch ms when the answer (or error) arrived. */
   at: number;
   /** HTTP status, or 0 when the request failed. */
@@ -270,14 +273,16 @@ export function watchReadyz(adminUrl: string, intervalMs = 50, maxDurationMs = 6
   const samples: ReadyzSample[] = [];
   const deadline = Date.now() + maxDurationMs;
   let stopping = false;
+  const active = () => !stopping && Date.now() < deadline;
   const loop = (async () => {
-    while (!stopping && Date.now() < deadline) {
+    while (active()) {
+      const sentAt = Date.now();
       try {
         const response = await request(`${adminUrl}/readyz`, { reset: true, headersTimeout: 1000, bodyTimeout: 1000 });
         await response.body.dump();
-        samples.push({ at: Date.now(), status: response.statusCode });
+        samples.push({ sentAt, at: Date.now(), status: response.statusCode });
       } catch {
-        samples.push({ at: Date.now(), status: 0 });
+        samples.push({ sentAt, at: Date.now(), status: 0 });
       }
       await delay(intervalMs);
     }
