@@ -32,6 +32,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly shutdownGraceMs: number;
+  /** Serving on after SIGTERM with /readyz at 503, before the drain starts. */
+  readonly shutdownDelayMs: number;
   readonly accessLog: boolean;
   readonly sslRedirect: boolean;
   /** CIDRs in "address/prefix" form (a bare address becomes /32 or /128). */
@@ -433,6 +435,15 @@ export const FLAGS: readonly FlagSpec[] = Object.freeze([
     defaultValue: 30_000,
     defaultText: '30s',
     help: 'on SIGTERM, how long in-flight requests and WebSockets may take to finish',
+    parse: parseDuration,
+  }),
+  flag({
+    name: 'shutdown-delay',
+    key: 'shutdownDelayMs',
+    placeholder: 'DURATION',
+    defaultValue: 0,
+    defaultText: '0s',
+    help: 'on SIGTERM, how long to keep serving (with /readyz at 503) before listeners close, so load balancers notice first',
     parse: parseDuration,
   }),
   flag({

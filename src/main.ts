@@ -131,6 +131,10 @@ async function runController(config: Config, log: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     readiness.draining();
+    if (config.shutdownDelayMs > 0) {
+      log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down: not ready, still serving until load balancers notice');
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+    }
     log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
     await Promise.all([
       edgeInProcess?.edge.close(config.shutdownGraceMs),

@@ -38,11 +38,11 @@ export interface InformerOptions {
   readonly log: Logger;
   /** Called after every change to the store, and once the first list is in. */
   readonly onChange: () => void;
-  /** Default: 250 ms doubling to 30 s, jittered by up to half. */
+  /** Default: 250 ms doubling to 8 s, jittered by up to half: after an API outage a watch is back within seconds. */
   readonly backoff?: BackoffPolicy;
 }
 
-export const informerBackoff: BackoffPolicy = Object.freeze({ initialMs: 250, maxMs: 30_000, factor: 2, jitter: 0.5 });
+export const informerBackoff: BackoffPolicy = Object.freeze({ initialMs: 250, maxMs: 8_000, factor: 2, jitter: 0.5 });
 
 const noObjects: readonly KubeObject[] = Object.freeze([]);
 

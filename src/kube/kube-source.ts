@@ -11,7 +11,7 @@ export interface KubeSourceOptions {
   /** --watch-namespace; null (or an empty list) watches every namespace. IngressClasses are always watched cluster-wide. */
   readonly watchNamespaces: readonly string[] | null;
   readonly log: Logger;
-  /** Restart backoff of every informer (default 250 ms doubling to 30 s, jittered). */
+  /** Restart backoff of every informer (default 250 ms doubling to 8 s, jittered). */
   readonly backoff?: BackoffPolicy;
 }
 
