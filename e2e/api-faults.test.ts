@@ -112,7 +112,13 @@ describe('API faults', () => {
     const before = await controller.status();
     const restartsBefore = restartsByName(before);
     const traffic = steadyTraffic(controller, 'shop.example', 5);
-    api.failNext(KINDS.length, 500, { verb: 'watch' });
+    // The next watch of each kind answers 500 (once per kind, whatever order the informers come back in).
+    const failedKinds = new Set<string>();
+    api.failNext(KINDS.length, 500, (call) => {
+      if (call.verb !== 'watch' || failedKinds.has(call.resource)) return false;
+      failedKinds.add(call.resource);
+      return true;
+    });
     api.closeWatches(); // every re-watch meets a 500: client-node's informer stops for good on it
     const status = await controller.waitFor((s) => informers(s).every((i) => i.restarts > restartsBefore[i.name]), {
       what: 'a restart of every informer',
