@@ -90,15 +90,40 @@ function rows(map: Map<string, number>, busyMs: number, top: number, skip: (name
     .map(([name, selfMs]) => ({ name, selfMs, percent: busyMs > 0 ? (100 * selfMs) / busyMs : 0 }));
 }
 
-export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary {
+export interface SummaryOptions {
+  readonly top?: number;
+  /**
+   * Only samples taken in [fromUs, toUs] count, on the profile's clock (CLOCK_MONOTONIC in µs, the clock of
+   * `process.hrtime`), e.g. the measured part of a load run without start-up and warm-up.
+   */
+  readonly fromUs?: number;
+  readonly toUs?: number;
+}
+
+export function summarizeProfile(profile: CpuProfile, options: SummaryOptions = {}): ProfileSummary {
+  const top = options.top ?? 25;
+  const fromUs = options.fromUs ?? Number.NEGATIVE_INFINITY;
+  const toUs = options.toUs ?? Number.POSITIVE_INFINITY;
   const byId = new Map<number, CpuProfileNode>();
   for (const node of profile.nodes) byId.set(node.id, node);
   const selfUs = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  let firstUs = Number.POSITIVE_INFINITY;
+  let lastUs = Number.NEGATIVE_INFINITY;
   if (samples.length > 0) {
-    for (let i = 0; i < samples.length; i++) selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + Math.max(0, deltas[i] ?? 0));
+    let at = profile.startTime;
+    for (let i = 0; i < samples.length; i++) {
+      const delta = Math.max(0, deltas[i] ?? 0);
+      at += delta;
+      if (at < fromUs || at > toUs) continue;
+      firstUs = Math.min(firstUs, at - delta);
+      lastUs = Math.max(lastUs, at);
+      selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + delta);
+    }
   } else {
+    firstUs = profile.startTime;
+    lastUs = profile.endTime;
     // Old format: hit counts only; spread the wall time evenly over the hits.
     const hits = profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
     const each = hits > 0 ? (profile.endTime - profile.startTime) / hits : 0;
@@ -124,7 +149,7 @@ export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary 
   }
   const busyMs = totalMs - idleMs;
   return {
-    wallMs: (profile.endTime - profile.startTime) / 1000,
+    wallMs: lastUs > firstUs ? (lastUs - firstUs) / 1000 : 0,
     idleMs,
     busyMs,
     functions: rows(functions, busyMs, top, isIdle),
@@ -164,6 +189,6 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   }
   for (const file of files) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    process.stdout.write(`## ${file}\n\n${formatSummary(summarizeProfile(profile, top))}\n`);
+    process.stdout.write(`## ${file}\n\n${formatSummary(summarizeProfile(profile, { top }))}\n`);
   }
 }

@@ -6,11 +6,11 @@
 // haproxy, caddy, sluice, sluice-log), BENCH_SCENARIOS=small,large,c1000, BENCH_PROFILE=0 to skip the profile.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureInstalled } from './peers/install.ts';
 import { get, pickLoopbackAddress } from './peers/net.ts';
-import { killAllNow, resetPeakRss, statusKiB, stopAll, stopProcess } from './peers/process.ts';
+import { cpuTimeMs, killAllNow, loadAverage, resetPeakRss, statusKiB, stopAll, stopProcess } from './peers/process.ts';
 import {
   LARGE_BODY_BYTES,
   REPO_ROOT,
@@ -109,6 +109,10 @@ function versionOf(command: string, args: string[]): string {
 interface Measurement {
   readonly round: number;
   readonly result: WrkResult;
+  /** CPU time of the serving process per request in the measured run, µs (null when unreadable). */
+  readonly cpuUsPerRequest: number | null;
+  /** Host 1-minute load average after the run: above the CPU count, other work shared the machine. */
+  readonly load: number;
 }
 
 interface Cell {
@@ -130,16 +134,18 @@ function cellFigures(cell: Cell) {
     p99: mean(results.map((r) => r.p99)),
     errors: results.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
     requests: results.reduce((sum, r) => sum + r.requests, 0),
+    cpuUs: mean(cell.runs.map((run) => run.cpuUsPerRequest ?? Number.NaN)),
   };
 }
 
 /** Per-round ratios (same round, same conditions), as "mean (min–max)". */
-function roundRatios(a: Cell, b: Cell, pick: (r: WrkResult) => number): { mean: number; text: string } {
+function roundRatios(a: Cell, b: Cell, pick: (r: Measurement) => number): { mean: number; text: string } {
   const ratios: number[] = [];
   for (const run of a.runs) {
     const other = b.runs.find((candidate) => candidate.round === run.round);
-    if (other !== undefined) ratios.push(pick(run.result) / pick(other.result));
+    if (other !== undefined) ratios.push(pick(run) / pick(other));
   }
+  if (ratios.some((ratio) => !Number.isFinite(ratio))) return { mean: Number.NaN, text: 'n/a' };
   if (ratios.length === 0) return { mean: Number.NaN, text: 'n/a' };
   const m = mean(ratios);
   const spread = ratios.length > 1 ? ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})` : '';
@@ -151,20 +157,22 @@ function scenarioTable(scenario: Scenario, cells: Map<TargetName, Cell>): string
   const lines = [
     `### ${scenario.title} (wrk -t1 -c${scenario.connections}, ${SECONDS} s × ${ROUNDS} rounds, path ${scenario.path})`,
     '',
-    '| proxy | req/s (mean) | req/s min–max | p50 ms | p99 ms | peak RSS MiB | errors | sluice/this req/s | sluice/this p99 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| proxy | req/s (mean) | req/s min–max | p50 ms | p99 ms | CPU µs/req | peak RSS MiB | errors | sluice/this req/s | sluice/this p99 | sluice/this CPU/req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const target of scenario.targets) {
     const cell = cells.get(target);
     if (cell === undefined || cell.runs.length === 0) continue;
     const f = cellFigures(cell);
-    const vs = (pick: (r: WrkResult) => number) =>
+    const vs = (pick: (r: Measurement) => number) =>
       sluice === undefined || sluice.runs.length === 0 || target === 'sluice' ? '' : roundRatios(sluice, cell, pick).text;
     const rss = cell.peakRssKiB === null ? 'n/a' : fmt(cell.peakRssKiB / 1024, 1);
     lines.push(
-      `| ${LABEL[target]} | ${fmt(f.rps)} | ${fmt(f.rpsMin)}–${fmt(f.rpsMax)} | ${fmtMs(f.p50)} | ${fmtMs(f.p99)} | ${rss} | ${f.errors} | ${vs((r) => r.requestsPerSec)} | ${vs((r) => r.p99)} |`,
+      `| ${LABEL[target]} | ${fmt(f.rps)} | ${fmt(f.rpsMin)}–${fmt(f.rpsMax)} | ${fmtMs(f.p50)} | ${fmtMs(f.p99)} | ${fmt(f.cpuUs, 1)} | ${rss} | ${f.errors} | ${vs((r) => r.result.requestsPerSec)} | ${vs((r) => r.result.p99)} | ${vs((r) => r.cpuUsPerRequest ?? Number.NaN)} |`,
     );
   }
+  const loads = [...cells.values()].flatMap((cell) => cell.runs.map((run) => run.load));
+  lines.push('', `Host load average (1 min) after each run: ${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)} on ${cpuCount} CPUs; the benchmark itself keeps about 3 busy (wrk, proxy, backend)${Math.max(...loads) > 4 ? ': other work shared the machine, so trust the ratios and CPU µs/req over the absolute req/s' : ''}.`);
   return lines.join('\n');
 }
 
@@ -181,18 +189,20 @@ function verdicts(cells: Map<TargetName, Cell> | undefined): Verdict[] {
   const out: Verdict[] = [];
   const have = (cell: Cell | undefined): cell is Cell => cell !== undefined && cell.runs.length > 0;
   if (have(sluice) && have(nginx)) {
-    const rps = roundRatios(sluice, nginx, (r) => r.requestsPerSec);
+    const rps = roundRatios(sluice, nginx, (r) => r.result.requestsPerSec);
     out.push({ what: 'sluice req/s ≥ 0.5× nginx (50 connections, small body)', value: `${rps.text}×`, ok: rps.mean >= 0.5 });
-    const p99 = roundRatios(sluice, nginx, (r) => r.p99);
+    const p99 = roundRatios(sluice, nginx, (r) => r.result.p99);
     out.push({ what: "sluice p99 ≤ 3× nginx's", value: `${p99.text}×`, ok: p99.mean <= 3 });
+    const cpu = roundRatios(sluice, nginx, (r) => r.cpuUsPerRequest ?? Number.NaN);
+    out.push({ what: 'sluice CPU per request relative to nginx (information; 2× ≈ the 0.5× req/s target on a free core)', value: `${cpu.text}×`, ok: null });
   }
   if (have(sluice) && have(caddy)) {
-    const rps = roundRatios(sluice, caddy, (r) => r.requestsPerSec);
+    const rps = roundRatios(sluice, caddy, (r) => r.result.requestsPerSec);
     out.push({ what: 'sluice ahead of Caddy in req/s', value: `${rps.text}×`, ok: rps.mean > 1 });
   }
   const logged = cells?.get('sluice-log');
   if (have(sluice) && have(logged)) {
-    const rps = roundRatios(logged, sluice, (r) => r.requestsPerSec);
+    const rps = roundRatios(logged, sluice, (r) => r.result.requestsPerSec);
     out.push({ what: 'sluice with access log on, relative to off (information)', value: `${rps.text}×`, ok: null });
   }
   return out;
@@ -222,7 +232,12 @@ async function profileSluice(dir: string, host: string, manifests: string, probl
   mkdirSync(profileDir, { recursive: true });
   log(`profile: sluice under wrk -t1 -c50 for ${WARMUP + SECONDS} s with --cpu-prof`);
   const server = await startSluice(dir, host, manifests, { name: 'sluice-profiled', accessLog: false, cpuProfileDir: profileDir });
-  const result = await runWrk({ url: `http://${server.host}:${server.port}/`, connections: 50, seconds: WARMUP + SECONDS });
+  const url = `http://${server.host}:${server.port}/`;
+  if (WARMUP > 0) await runWrk({ url, connections: 50, seconds: WARMUP });
+  // The profile's clock is CLOCK_MONOTONIC in µs, as process.hrtime: keep only the measured run.
+  const fromUs = Number(process.hrtime.bigint() / 1000n);
+  const result = await runWrk({ url, connections: 50, seconds: SECONDS });
+  const toUs = Number(process.hrtime.bigint() / 1000n);
   const issue = sane('sluice-profiled', result);
   if (issue !== null) problems.push(issue);
   await stopProcess(server.process, 15_000);
@@ -235,18 +250,19 @@ async function profileSluice(dir: string, host: string, manifests: string, probl
   const outDir = join(REPO_ROOT, 'bench', 'out');
   const kept = join(outDir, `sluice-${stamp}.cpuprofile`);
   writeFileSync(kept, readFileSync(source));
-  const summary = summarizeProfile(JSON.parse(readFileSync(source, 'utf8')) as CpuProfile, 25);
+  const summary = summarizeProfile(JSON.parse(readFileSync(source, 'utf8')) as CpuProfile, { top: 25, fromUs, toUs });
   return [
     `## Where sluice's time goes (node --cpu-prof, wrk -t1 -c50, ${fmt(result.requestsPerSec)} req/s while profiled)`,
     '',
     `Profile kept at bench/out/sluice-${stamp}.cpuprofile (open in Chrome DevTools or \`node bench/profile-summary.ts FILE\`).`,
-    'The profile spans the whole process, start-up included; percentages are of busy (non-idle) time.',
+    `Only the ${SECONDS} s measured run counts (start-up and warm-up left out); percentages are of busy (non-idle) time.`,
     '',
     formatSummary(summary),
   ].join('\n');
 }
 
-const stamp = new Date().toISOString().slice(0, 16).replace(':', '');
+const cpuCount = availableParallelism();
+const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '');
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -299,15 +315,18 @@ async function main(): Promise<void> {
         const server = servers.get(target)!;
         const url = `http://${server.host}:${server.port}${scenario.path}`;
         if (WARMUP > 0) await runWrk({ url, connections: scenario.connections, seconds: WARMUP });
+        const cpuBefore = cpuTimeMs(server.process.servingPid);
         const result = await runWrk({ url, connections: scenario.connections, seconds: SECONDS });
+        const cpuAfter = cpuTimeMs(server.process.servingPid);
+        const cpuUsPerRequest = cpuBefore === null || cpuAfter === null || !(result.requests > 0) ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests;
         const cell = cells.get(target)!;
-        cell.runs.push({ round, result });
+        cell.runs.push({ round, result, cpuUsPerRequest, load: loadAverage() });
         const hwm = statusKiB(server.process.servingPid, 'VmHWM');
         if (hwm !== null) cell.peakRssKiB = Math.max(cell.peakRssKiB ?? 0, hwm);
         const issue = sane(`${scenario.key}/${target} round ${round}`, result);
         if (issue !== null) problems.push(issue);
         log(
-          `${scenario.key} round ${round}/${ROUNDS} ${target.padEnd(10)} ${fmt(result.requestsPerSec).padStart(7)} req/s  p50 ${fmtMs(result.p50)} ms  p99 ${fmtMs(result.p99)} ms  errors ${result.socketErrors + result.non2xx}`,
+          `${scenario.key} round ${round}/${ROUNDS} ${target.padEnd(10)} ${fmt(result.requestsPerSec).padStart(7)} req/s  p50 ${fmtMs(result.p50)} ms  p99 ${fmtMs(result.p99)} ms  CPU ${fmt(cpuUsPerRequest ?? Number.NaN, 1)} µs/req  errors ${result.socketErrors + result.non2xx}  load ${loadAverage()}`,
         );
       }
     }
@@ -327,11 +346,10 @@ async function main(): Promise<void> {
     `caddy ${versionOf('caddy', ['version'])}`,
     versionOf('wrk', ['--version']),
   ];
-  const cpus = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((line) => line.startsWith('processor')).length;
   const report: string[] = [
     `# Proxy benchmark, ${new Date().toISOString()}`,
     '',
-    `\`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_WARMUP=${WARMUP}, BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_ONLY ? `, BENCH_ONLY=${process.env.BENCH_ONLY}` : ''}); ${cpus} CPUs; ${versions.join('; ')}.`,
+    `\`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_WARMUP=${WARMUP}, BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_ONLY ? `, BENCH_ONLY=${process.env.BENCH_ONLY}` : ''}); ${cpuCount} CPUs; ${versions.join('; ')}.`,
     'One worker per proxy, the same nginx backend (1 worker), wrk -t1 keep-alive, targets alternating in each round after a warm-up;',
     'p50/p99 are means over rounds; ratios are per round (sluice ÷ peer, same round), mean (min–max). Peak RSS: VmHWM of the serving process in that scenario.',
     '',

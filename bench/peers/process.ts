@@ -77,6 +77,27 @@ export function argvOf(pid: number): string[] {
   }
 }
 
+/** CPU time (user + system) `pid` has used so far, in ms (clock ticks of 10 ms), or null when gone. */
+export function cpuTimeMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After ")": state(0) ppid(1) … utime(11) stime(12), in USER_HZ (100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** The 1-minute load average of the host. */
+export function loadAverage(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'latin1').split(' ')[0]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** A field of /proc/PID/status in KiB (VmHWM = peak RSS, VmRSS = current), or null when the process is gone. */
 export function statusKiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
