@@ -70,7 +70,6 @@ interface Window {
 const newWindow = (): Window => ({ requests: 0, failures: 0, latencies: [], failureKinds: new Map() });
 
 async function main(): Promise<void> {
-  const started = performance.now();
   const api: ApiEmulator = await startApiEmulator();
   // Two pod sets per Service: endpoint churn rolls each Service from one set to the other and back.
   const podSets = new Map<string, [Pod[], Pod[]]>();
@@ -85,9 +84,9 @@ async function main(): Promise<void> {
   api.apply(ingress('img', 'img.soak', [{ path: '/', service: 'img' }]));
 
   const controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn']);
-  let stopping = false;
+  const run = { stopping: false };
   const cleanup = async () => {
-    stopping = true;
+    run.stopping = true;
     await controller.stop().catch(() => undefined);
     for (const [blue, green] of podSets.values()) await Promise.all([...blue, ...green].map((p) => p.kill()));
     await api.close();
@@ -100,7 +99,8 @@ async function main(): Promise<void> {
   console.log(`soak: ${SECONDS} s, ${CLIENTS} clients over ${ROUTES.length} routes, endpoint churn and Ingress churn; controller pid ${controller.pid}, RSS at start ${mib(rssStart)}`);
   console.log('   t(s)   requests   failures   req/s    p50 ms   p99 ms   RSS        gen   churn(endpoints/ingress)');
 
-  const deadline = started + SECONDS * 1000;
+  const loadStarted = performance.now();
+  const deadline = loadStarted + SECONDS * 1000;
   let window = newWindow();
   const all = { requests: 0, failures: 0, latencies: [] as number[], failureKinds: new Map<string, number>() };
   const record = (ms: number, failure: string | null) => {
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const agent = new Agent({ connections: CLIENTS, keepAliveTimeout: 10_000 });
   const client = async (index: number) => {
     let sequence = index;
-    while (!stopping && performance.now() < deadline) {
+    while (!run.stopping && performance.now() < deadline) {
       const route = ROUTES[sequence++ % ROUTES.length];
       const t0 = performance.now();
       try {
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   let endpointRolls = 0;
   const endpointChurn = async () => {
     const live = new Map<string, 0 | 1>(SERVICES.map((s) => [s, 0]));
-    for (let i = 0; !stopping && performance.now() < deadline - 2000; i++) {
+    for (let i = 0; !run.stopping && performance.now() < deadline - 2000; i++) {
       const service = SERVICES[i % SERVICES.length];
       const sets = podSets.get(service)!;
       const from = live.get(service)!;
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   // ---- Ingress churn: side Ingresses come and go, the live ones are edited (annotations, an extra path) ----
   let ingressWrites = 0;
   const ingressChurn = async () => {
-    for (let i = 0; !stopping && performance.now() < deadline - 1000; i++) {
+    for (let i = 0; !run.stopping && performance.now() < deadline - 1000; i++) {
       const side = `side-${i % 20}`;
       if (i % 3 === 2) api.remove('Ingress', NS, `side-${(i + 10) % 20}`);
       api.apply(ingress(side, `${side}.soak`, [{ path: '/', service: SERVICES[i % SERVICES.length] }, { path: `/v${i}`, service: 'api', type: 'Exact' }], i));
@@ -173,12 +173,15 @@ async function main(): Promise<void> {
 
   // ---- reporting ----
   const rssSeries: number[] = [rssStart];
+  let windowStarted = performance.now();
   const report = async () => {
-    while (!stopping && performance.now() < deadline) {
+    while (!run.stopping && performance.now() < deadline) {
       const next = Math.min(deadline, performance.now() + REPORT_SECONDS * 1000);
-      while (!stopping && performance.now() < next) await delay(Math.min(250, next - performance.now()));
+      while (!run.stopping && performance.now() < next) await delay(Math.min(250, next - performance.now()));
       const w = window;
       window = newWindow();
+      const windowSeconds = (performance.now() - windowStarted) / 1000;
+      windowStarted = performance.now();
       const sorted = w.latencies.sort((a, b) => a - b);
       let rss = Number.NaN;
       let generation = 0;
@@ -189,22 +192,22 @@ async function main(): Promise<void> {
         console.log(`   admin API not answering: ${(error as Error).message}`);
       }
       rssSeries.push(rss);
-      const t = (performance.now() - started) / 1000;
+      const t = (performance.now() - loadStarted) / 1000;
       const kinds = [...w.failureKinds].map(([k, n]) => `${k}×${n}`).join(' ');
       console.log(
-        `${t.toFixed(0).padStart(7)} ${String(w.requests).padStart(10)} ${String(w.failures).padStart(10)} ${(w.requests / REPORT_SECONDS).toFixed(0).padStart(7)} ` +
+        `${t.toFixed(0).padStart(7)} ${String(w.requests).padStart(10)} ${String(w.failures).padStart(10)} ${(w.requests / windowSeconds).toFixed(0).padStart(7)} ` +
           `${percentile(sorted, 50).toFixed(1).padStart(9)} ${percentile(sorted, 99).toFixed(1).padStart(8)}   ${mib(rss).padEnd(10)} ${String(generation).padStart(5)}   ${endpointRolls}/${ingressWrites}${kinds === '' ? '' : `   failures: ${kinds}`}`,
       );
     }
   };
 
   await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), endpointChurn(), ingressChurn(), report()]);
-  stopping = true;
+  run.stopping = true;
   await agent.close();
   const rssEnd = await controllerRss(controller);
   const finalStatus = await controller.status();
   const sorted = all.latencies.sort((a, b) => a - b);
-  const elapsed = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - loadStarted) / 1000;
   const kinds = [...all.failureKinds].map(([k, n]) => `${k}×${n}`).join(', ') || 'none';
   console.log('');
   console.log(`summary: ${elapsed.toFixed(0)} s, ${all.requests} requests (${(all.requests / elapsed).toFixed(0)}/s), ${all.failures} failed (${((all.failures / Math.max(1, all.requests)) * 100).toFixed(3)} %; ${kinds})`);
