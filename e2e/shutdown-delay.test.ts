@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startController, type RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
 import { startPods, type Pod } from './support/pods.ts';
+import { webManifests } from './web-manifests.ts';
 
 // --shutdown-delay: after SIGTERM the controller reports not-ready at once but keeps serving new
 // requests for the delay, so a load balancer notices before any connection is refused.
@@ -15,7 +16,7 @@ describe('SIGTERM with --shutdown-delay', () => {
   beforeAll(async () => {
     pods = await startPods(1, { namePrefix: 'web', namespace: 'shop', service: 'web' });
     const dir = mkdtempSync(join(tmpdir(), 'sluice-delay-'));
-    writeFileSync(join(dir, 'app.yaml'), manifests(pods[0]));
+    writeFileSync(join(dir, 'app.yaml'), webManifests(pods, ['web.example']));
     controller = await startController(['--manifests', dir, '--shutdown-delay', '1500ms', '--shutdown-grace', '2s', '--access-log', 'off']);
     await controller.waitReady();
   }, 60_000);
@@ -48,31 +49,3 @@ describe('SIGTERM with --shutdown-delay', () => {
     expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(1500);
   }, 30_000);
 });
-
-function manifests(pod: Pod): string {
-  return `
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: { name: sluice }
-spec: { controller: sluice.dev/ingress-controller }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { ports: [{ name: http, port: 80 }] }
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: web-1, namespace: shop, labels: { kubernetes.io/service-name: web } }
-addressType: IPv4
-ports: [{ name: http, port: ${pod.port} }]
-endpoints: [{ addresses: ["${pod.ip}"], conditions: { ready: true } }]
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: { name: web, namespace: shop }
-spec:
-  ingressClassName: sluice
-  rules: [{ host: web.example, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }]
-`;
-}
