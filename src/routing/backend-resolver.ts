@@ -2,8 +2,7 @@
 // index holds exactly the backends a request can reach.
 
 import type { BackendRef } from './backends.ts';
-import { resolveBackend, type Resolution } from './endpoints.ts';
-import type { Named } from './object-index.ts';
+import { resolveBackend, type Resolution, type ServiceCatalog } from './endpoints.ts';
 import { problem } from './problems.ts';
 import type { BackendEndpoints, BackendKey, ObjectRef, Problem } from './types.ts';
 
@@ -14,42 +13,61 @@ const FIELD_SUFFIX: Readonly<Record<string, string>> = {
   NoReadyEndpoints: '.service',
 };
 
-export class BackendResolver {
-  readonly #services: ReadonlyMap<string, Named>;
-  readonly #slicesByService: ReadonlyMap<string, readonly Named[]>;
-  readonly #problems: Problem[];
-  readonly #resolved = new Map<BackendKey, Resolution>();
-  readonly #used = new Map<BackendKey, BackendEndpoints>();
+interface Resolved {
+  readonly key: BackendKey;
+  readonly resolution: Resolution;
+  /** Reachable by a request, so it belongs in the endpoint index. */
+  used: boolean;
+}
 
-  constructor(services: ReadonlyMap<string, Named>, slicesByService: ReadonlyMap<string, readonly Named[]>, problems: Problem[]) {
-    this.#services = services;
-    this.#slicesByService = slicesByService;
+function compareKeys(a: Resolved, b: Resolved): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+export class BackendResolver {
+  readonly #catalog: ServiceCatalog;
+  readonly #problems: Problem[];
+  readonly #resolved = new Map<BackendKey, Resolved>();
+
+  constructor(catalog: ServiceCatalog, problems: Problem[]) {
+    this.#catalog = catalog;
     this.#problems = problems;
   }
 
-  /** Resolves `ref` and reports its problem against `source` at `field` (the backend's own field). */
-  check(ref: BackendRef, source: ObjectRef, field: string): Resolution {
-    let resolution = this.#resolved.get(ref.key);
-    if (resolution === undefined) {
-      resolution = resolveBackend(ref, this.#services, this.#slicesByService);
-      this.#resolved.set(ref.key, resolution);
-    }
-    const found = resolution.problem;
-    if (found !== null) {
-      const suffix = source.kind === 'Ingress' ? (FIELD_SUFFIX[found.code] ?? '') : '';
-      this.#problems.push(problem(found.code, source, `${field}${suffix}`, found.message));
-    }
-    return resolution;
+  /**
+   * Resolves `ref` and reports its problem against `source` at the backend's own field, `field + fieldTail`
+   * (joined only when there is a problem: most backends have none).
+   */
+  check(ref: BackendRef, source: ObjectRef, field: string, fieldTail = ''): Resolution {
+    return this.#resolve(ref, source, field, fieldTail).resolution;
   }
 
   /** Like check, and puts the backend into the endpoint index. */
-  use(ref: BackendRef, source: ObjectRef, field: string): void {
-    const resolution = this.check(ref, source, field);
-    this.#used.set(ref.key, resolution.endpoints);
+  use(ref: BackendRef, source: ObjectRef, field: string, fieldTail = ''): void {
+    this.#resolve(ref, source, field, fieldTail).used = true;
   }
 
-  /** The endpoint index, sorted by key. */
+  /** The endpoint index of the used backends, sorted by key. */
   index(): Map<BackendKey, BackendEndpoints> {
-    return new Map([...this.#used].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    const used: Resolved[] = [];
+    for (const resolved of this.#resolved.values()) if (resolved.used) used.push(resolved);
+    used.sort(compareKeys);
+    const index = new Map<BackendKey, BackendEndpoints>();
+    for (const resolved of used) index.set(resolved.key, resolved.resolution.endpoints);
+    return index;
+  }
+
+  #resolve(ref: BackendRef, source: ObjectRef, field: string, fieldTail: string): Resolved {
+    let resolved = this.#resolved.get(ref.key);
+    if (resolved === undefined) {
+      resolved = { key: ref.key, resolution: resolveBackend(ref, this.#catalog), used: false };
+      this.#resolved.set(ref.key, resolved);
+    }
+    const found = resolved.resolution.problem;
+    if (found !== null) {
+      const suffix = source.kind === 'Ingress' ? (FIELD_SUFFIX[found.code] ?? '') : '';
+      this.#problems.push(problem(found.code, source, field + fieldTail + suffix, found.message));
+    }
+    return resolved;
   }
 }

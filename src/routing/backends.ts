@@ -25,6 +25,33 @@ export function backendKey(namespace: string, service: string, port: number | st
   return `${namespace}/${service}:${port}`;
 }
 
+/**
+ * One BackendRef per distinct usable backend of a build: its key string is then made (and hashed, by
+ * the maps that use it) once, not once per route. Looked up by strings the input already holds.
+ */
+export class BackendRefs {
+  readonly #byNamespace = new Map<string, Map<string, Map<number | string, BackendRef>>>();
+
+  get(namespace: string, service: string, port: number | string): BackendRef {
+    let services = this.#byNamespace.get(namespace);
+    if (services === undefined) {
+      services = new Map();
+      this.#byNamespace.set(namespace, services);
+    }
+    let ports = services.get(service);
+    if (ports === undefined) {
+      ports = new Map();
+      services.set(service, ports);
+    }
+    let ref = ports.get(port);
+    if (ref === undefined) {
+      ref = Object.freeze({ key: backendKey(namespace, service, port), namespace, service, port, defect: null });
+      ports.set(port, ref);
+    }
+    return ref;
+  }
+}
+
 function isLowerAlnum(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
 }
@@ -57,38 +84,52 @@ export function isPortNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
-/** Reads a backend at `field`. Null (with a problem) when there is no backend object at all. */
-export function readBackend(ingress: Named, raw: unknown, field: string, problems: Problem[]): BackendRef | null {
+/**
+ * Reads a backend at `field + fieldTail` ("spec.rules[0].http.paths[1]" + ".backend"), a name only
+ * spelled out for a problem. Null (with a problem) when there is no backend object at all.
+ */
+export function readBackend(
+  ingress: Named,
+  raw: unknown,
+  field: string,
+  fieldTail: string,
+  refs: BackendRefs,
+  problems: Problem[],
+): BackendRef | null {
   const namespace = ingress.ref.namespace;
   if (raw === undefined || raw === null) {
-    problems.push(problem('BackendMissing', ingress.ref, field, 'no backend is given'));
+    problems.push(problem('BackendMissing', ingress.ref, field + fieldTail, 'no backend is given'));
     return null;
   }
   if (!isRecord(raw)) {
-    problems.push(problem('FieldTypeInvalid', ingress.ref, field, `backend must be an object, not ${describeValue(raw)}`));
+    problems.push(problem('FieldTypeInvalid', ingress.ref, field + fieldTail, `backend must be an object, not ${describeValue(raw)}`));
     return null;
   }
   const service = readRecord(raw, 'service');
   if (service === null) {
     if (hasField(raw, 'resource')) {
-      problems.push(problem('BackendResourceUnsupported', ingress.ref, `${field}.resource`, 'resource backends are not supported; use a Service'));
+      problems.push(problem('BackendResourceUnsupported', ingress.ref, `${field}${fieldTail}.resource`, 'resource backends are not supported; use a Service'));
       return defective(namespace, UNUSABLE, UNUSABLE);
     }
-    problems.push(problem('BackendServiceNameInvalid', ingress.ref, `${field}.service`, `backend.service must be an object, not ${describeValue(readValue(raw, 'service'))}`));
+    problems.push(
+      problem('BackendServiceNameInvalid', ingress.ref, `${field}${fieldTail}.service`, `backend.service must be an object, not ${describeValue(readValue(raw, 'service'))}`),
+    );
     return defective(namespace, UNUSABLE, UNUSABLE);
   }
   if (hasField(raw, 'resource')) {
-    problems.push(problem('BackendResourceUnsupported', ingress.ref, `${field}.resource`, 'a backend has either service or resource, not both; resource is ignored'));
+    problems.push(
+      problem('BackendResourceUnsupported', ingress.ref, `${field}${fieldTail}.resource`, 'a backend has either service or resource, not both; resource is ignored'),
+    );
   }
   const rawName = readValue(service, 'name');
   const name = typeof rawName === 'string' && isDnsLabel(rawName) ? rawName : UNUSABLE;
   if (name === UNUSABLE) {
     const message = rawName === undefined ? 'service.name is missing' : `service name ${describeValue(rawName)} is not a valid Service name`;
-    problems.push(problem('BackendServiceNameInvalid', ingress.ref, `${field}.service.name`, message));
+    problems.push(problem('BackendServiceNameInvalid', ingress.ref, `${field}${fieldTail}.service.name`, message));
   }
-  const port = readPort(ingress, service, `${field}.service.port`, problems);
+  const port = readPort(ingress, service, field, fieldTail, problems);
   if (name === UNUSABLE || !port.ok) return defective(namespace, name, port.port);
-  return { key: backendKey(namespace, name, port.port), namespace, service: name, port: port.port, defect: null };
+  return refs.get(namespace, name, port.port);
 }
 
 /** The defect follows from the key alone, so two broken refs sharing a key always agree. */
@@ -106,6 +147,7 @@ function readPort(
   ingress: Named,
   service: Readonly<Record<string, unknown>>,
   field: string,
+  fieldTail: string,
   problems: Problem[],
 ): { port: number | string; ok: boolean } {
   const port = readRecord(service, 'port');
@@ -115,16 +157,18 @@ function readPort(
   const hasName = name !== undefined && name !== null && name !== '';
   if (hasNumber === hasName) {
     const message = hasNumber ? 'give port.number or port.name, not both' : 'the backend gives no port number or name';
-    problems.push(problem('BackendPortMissing', ingress.ref, field, message));
+    problems.push(problem('BackendPortMissing', ingress.ref, `${field}${fieldTail}.service.port`, message));
     return { port: UNUSABLE, ok: false };
   }
   if (hasNumber) {
     if (isPortNumber(number)) return { port: number, ok: true };
-    problems.push(problem('BackendPortOutOfRange', ingress.ref, `${field}.number`, `port ${describeValue(number)} is not an integer from 1 to 65535`));
+    problems.push(
+      problem('BackendPortOutOfRange', ingress.ref, `${field}${fieldTail}.service.port.number`, `port ${describeValue(number)} is not an integer from 1 to 65535`),
+    );
     const shown = typeof number === 'number' && Number.isInteger(number) ? number : UNUSABLE;
     return { port: shown, ok: false };
   }
   if (typeof name === 'string' && isPortName(name)) return { port: name, ok: true };
-  problems.push(problem('BackendPortNameInvalid', ingress.ref, `${field}.name`, `port name ${describeValue(name)} is not a valid port name`));
+  problems.push(problem('BackendPortNameInvalid', ingress.ref, `${field}${fieldTail}.service.port.name`, `port name ${describeValue(name)} is not a valid port name`));
   return { port: UNUSABLE, ok: false };
 }

@@ -3,13 +3,13 @@
 // every unusable piece becomes a problem instead of an exception.
 
 import { BackendResolver } from './backend-resolver.ts';
-import type { BackendRef } from './backends.ts';
+import { BackendRefs, type BackendRef } from './backends.ts';
 import { isOwnedIngress, selectClasses } from './class-filter.ts';
-import { compareText } from './compare.ts';
+import { compareText, sortInPlace } from './compare.ts';
 import { mergeHosts, type MergedHost } from './conflicts.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { chooseDefault, DEFAULT_BACKEND_FIELD, DEFAULT_BACKEND_FLAG_REF, readDefaultBackendFlag, type DefaultChoice } from './default-backend.ts';
-import { indexSlices } from './endpoints.ts';
+import { catalogServices } from './endpoints.ts';
 import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from './ingress-translate.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
@@ -35,11 +35,12 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   const ours = listOf(snapshot, 'ingresses').filter((object) => isOwnedIngress(object, selection, options));
   const ingresses = indexObjects('Ingress', ours, true, problems);
   const services = indexObjects('Service', listOf(snapshot, 'services'), true, problems);
-  const slicesByService = indexSlices(indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, problems));
+  const catalog = catalogServices(services, indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, problems));
   const secrets = indexObjects('Secret', listOf(snapshot, 'secrets'), true, problems);
 
   // Pass 2: translate each Ingress alone, then order them by precedence (oldest first).
-  const drafts = [...ingresses.values()].map((named) => translateIngress(named, problems)).sort(compareAge);
+  const refs = new BackendRefs();
+  const drafts = [...ingresses.values()].map((named) => translateIngress(named, refs, problems)).sort(compareAge);
 
   // Pass 3: merge hosts across Ingresses, oldest wins identical claims (§2, §3).
   const merged = mergeHosts(drafts, problems);
@@ -54,7 +55,7 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   );
 
   // Pass 5: routes, defaults and the backends they use (§4, §5).
-  const resolver = new BackendResolver(services, slicesByService, problems);
+  const resolver = new BackendResolver(catalog, problems);
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
   const hosts = [...merged.values()].sort(compareHosts).map((entry) => hostRules(entry, tls.declared, flag, resolver, options));
   const globalChoice = chooseDefault(drafts, flag);
@@ -94,30 +95,36 @@ function hostRules(
   options: BuildOptions,
 ): HostRules {
   const tlsSecret = tlsSecretForHost(entry.host, declaredTls);
-  const routes = [...entry.routes.values()].sort(compareRoutes).map((draft): PathRoute => {
-    resolver.use(draft.backend, draft.ingress.named.ref, `${draft.field}.backend`);
-    return {
-      backend: draft.backend.key,
-      source: draft.ingress.named.ref,
-      policy: policyFor(tlsSecret !== null, draft.ingress, options),
-      path: draft.path,
-      pathType: draft.pathType,
-      match: draft.match,
-      field: draft.field,
-    };
-  });
+  const hasTls = tlsSecret !== null;
+  const routes: PathRoute[] = [];
+  for (const draft of sortInPlace(entry.routes, compareRoutes)) {
+    const source = draft.ingress.named.ref;
+    resolver.use(draft.backend, source, draft.field, '.backend');
+    // Created frozen (as everything below), so the final deepFreeze skips it.
+    routes.push(
+      Object.freeze({
+        backend: draft.backend.key,
+        source,
+        policy: policyFor(hasTls, draft.ingress, options),
+        path: draft.path,
+        pathType: draft.pathType,
+        match: draft.match,
+        field: draft.field,
+      }),
+    );
+  }
   const choice = chooseDefault(entry.contributors, flag);
-  const defaultBackend = choice === null ? null : defaultTarget(choice, policyFor(tlsSecret !== null, choice.ingress, options), resolver);
-  return { host: entry.host, kind: entry.kind, routes, defaultBackend, tlsSecret };
+  const defaultBackend = choice === null ? null : defaultTarget(choice, policyFor(hasTls, choice.ingress, options), resolver);
+  return Object.freeze({ host: entry.host, kind: entry.kind, routes: Object.freeze(routes), defaultBackend, tlsSecret });
 }
 
 function defaultTarget(choice: DefaultChoice, policy: RoutePolicy, resolver: BackendResolver): Target {
   if (choice.ingress === null) {
     resolver.use(choice.backend, CONTROLLER_REF, DEFAULT_BACKEND_FIELD);
-    return { backend: choice.backend.key, source: DEFAULT_BACKEND_FLAG_REF, policy };
+    return Object.freeze({ backend: choice.backend.key, source: DEFAULT_BACKEND_FLAG_REF, policy });
   }
   resolver.use(choice.backend, choice.ingress.named.ref, 'spec.defaultBackend');
-  return { backend: choice.backend.key, source: choice.ingress.named.ref, policy };
+  return Object.freeze({ backend: choice.backend.key, source: choice.ingress.named.ref, policy });
 }
 
 /** Exact first (by path), then Prefix by descending segment count, then by path, then by source. */

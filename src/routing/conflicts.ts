@@ -5,26 +5,43 @@ import type { HostClaim, IngressDraft, RouteDraft } from './ingress-translate.ts
 import { problem } from './problems.ts';
 import type { HostKind, Problem } from './types.ts';
 
+/** Up to this many routes a host finds a claim by scanning its list; beyond, by a Map. */
+const SCAN_LIMIT = 8;
+
 export interface MergedHost {
   readonly host: string;
   readonly kind: HostKind;
   /** Ingresses that wrote a rule for this host, oldest first. */
   readonly contributors: IngressDraft[];
-  /** Winning routes by match key, in precedence order of their claim. */
-  readonly routes: Map<string, RouteDraft>;
+  /** Winning routes (one per match key), in precedence order of their claim. */
+  readonly routes: RouteDraft[];
+  /** Winning routes by match path, once the host has more than SCAN_LIMIT of them. */
+  exact: Map<string, RouteDraft> | null;
+  prefix: Map<string, RouteDraft> | null;
 }
 
 /** `drafts` must be sorted oldest first; the merge is then independent of input order. */
 export function mergeHosts(drafts: readonly IngressDraft[], problems: Problem[]): Map<string, MergedHost> {
   const hosts = new Map<string, MergedHost>();
   for (const draft of drafts) {
-    for (const claim of draft.hosts) hostEntry(hosts, claim).contributors.push(draft);
+    let entry: MergedHost | undefined;
+    for (const claim of draft.hosts) {
+      entry = hostEntry(hosts, claim);
+      entry.contributors.push(draft);
+    }
     for (const route of draft.routes) {
-      const entry = hosts.get(route.host);
+      // Most Ingresses name one host: the entry just claimed is the usual answer.
+      if (entry === undefined || entry.host !== route.host) entry = hosts.get(route.host);
       if (entry === undefined) continue; // every route's host was claimed above
-      const winner = entry.routes.get(route.matchKey);
+      const winner = claimed(entry, route);
       if (winner === undefined) {
-        entry.routes.set(route.matchKey, route);
+        entry.routes.push(route);
+        if (entry.exact !== null) index(entry, route);
+        else if (entry.routes.length > SCAN_LIMIT) {
+          entry.exact = new Map();
+          entry.prefix = new Map();
+          for (const each of entry.routes) index(entry, each);
+        }
         continue;
       }
       problems.push(problem('RouteConflict', draft.named.ref, `${route.field}.path`, conflictMessage(route, winner)));
@@ -33,10 +50,21 @@ export function mergeHosts(drafts: readonly IngressDraft[], problems: Problem[])
   return hosts;
 }
 
+/** The winning route that matches the same requests as `route`, if any. */
+function claimed(entry: MergedHost, route: RouteDraft): RouteDraft | undefined {
+  if (entry.exact !== null) return (route.match === 'exact' ? entry.exact : entry.prefix)?.get(route.matchPath);
+  for (const each of entry.routes) if (each.match === route.match && each.matchPath === route.matchPath) return each;
+  return undefined;
+}
+
+function index(entry: MergedHost, route: RouteDraft): void {
+  (route.match === 'exact' ? entry.exact : entry.prefix)?.set(route.matchPath, route);
+}
+
 function hostEntry(hosts: Map<string, MergedHost>, claim: HostClaim): MergedHost {
   let entry = hosts.get(claim.host);
   if (entry === undefined) {
-    entry = { host: claim.host, kind: claim.kind, contributors: [], routes: new Map() };
+    entry = { host: claim.host, kind: claim.kind, contributors: [], routes: [], exact: null, prefix: null };
     hosts.set(claim.host, entry);
   }
   return entry;

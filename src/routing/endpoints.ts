@@ -2,7 +2,7 @@
 // Slices are indexed once by Service, so resolving a backend never scans every slice.
 
 import { type BackendRef, isPortNumber } from './backends.ts';
-import { compareText } from './compare.ts';
+import { compareText, sortInPlace } from './compare.ts';
 import { readArray, readBoolean, readLabel, readRecord, readString, readValue } from './kube-read.ts';
 import type { Named } from './object-index.ts';
 import type { ProblemCode } from './problems.ts';
@@ -17,18 +17,40 @@ export interface Resolution {
   readonly problem: { readonly code: ProblemCode; readonly message: string } | null;
 }
 
-/** EndpointSlices grouped by "namespace/service" from their service-name label. */
-export function indexSlices(slices: ReadonlyMap<string, Named>): Map<string, Named[]> {
-  const byService = new Map<string, Named[]>();
+/** The endpoints of one Service port, frozen: shared by every backend key naming that port ("svc:80", "svc:http"). */
+export interface ServicePortEndpoints {
+  readonly portName: string;
+  readonly all: readonly Endpoint[];
+  /** The ready ones, else the serving-and-terminating ones. */
+  readonly usable: readonly Endpoint[];
+}
+
+/** A Service with the EndpointSlices labelled for it, and its ports' endpoints once a build has collected them. */
+export interface ServiceEntry {
+  readonly named: Named;
+  readonly slices: Named[];
+  /** Filled as backends resolve; a Service has few ports, so a list. */
+  readonly ports: ServicePortEndpoints[];
+}
+
+/** Services by "namespace/name": one lookup finds a Service, its slices and its collected endpoints. */
+export type ServiceCatalog = ReadonlyMap<string, ServiceEntry>;
+
+const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);
+
+/**
+ * Each Service with the EndpointSlices whose service-name label names it. Slices of Services that do
+ * not exist are left out: no backend can reach them.
+ */
+export function catalogServices(services: ReadonlyMap<string, Named>, slices: ReadonlyMap<string, Named>): Map<string, ServiceEntry> {
+  const catalog = new Map<string, ServiceEntry>();
+  for (const [key, named] of services) catalog.set(key, { named, slices: [], ports: [] });
   for (const slice of slices.values()) {
     const service = readLabel(slice.object, SERVICE_NAME_LABEL);
     if (service === null || service === '') continue;
-    const key = `${slice.ref.namespace}/${service}`;
-    const list = byService.get(key);
-    if (list === undefined) byService.set(key, [slice]);
-    else list.push(slice);
+    catalog.get(`${slice.ref.namespace}/${service}`)?.slices.push(slice);
   }
-  return byService;
+  return catalog;
 }
 
 interface ServicePort {
@@ -56,43 +78,63 @@ export function firstServicePort(service: Named | undefined): number | string | 
   return null;
 }
 
-function unusable(ref: BackendRef, state: BackendEndpoints['state'], reason: string, all: readonly Endpoint[] = []): BackendEndpoints {
-  return { key: ref.key, namespace: ref.namespace, service: ref.service, servicePort: ref.port, state, reason, usable: [], all, externalName: null };
+function unusable(ref: BackendRef, state: BackendEndpoints['state'], reason: string, all: readonly Endpoint[] = NO_ENDPOINTS): BackendEndpoints {
+  return Object.freeze({
+    key: ref.key,
+    namespace: ref.namespace,
+    service: ref.service,
+    servicePort: ref.port,
+    state,
+    reason,
+    usable: NO_ENDPOINTS,
+    all,
+    externalName: null,
+  });
 }
 
-export function resolveBackend(
-  ref: BackendRef,
-  services: ReadonlyMap<string, Named>,
-  slicesByService: ReadonlyMap<string, readonly Named[]>,
-): Resolution {
-  if (ref.defect !== null) return { endpoints: unusable(ref, ref.defect.state, ref.defect.reason), problem: null };
+function resolution(endpoints: BackendEndpoints, code: ProblemCode | null, message = ''): Resolution {
+  return Object.freeze({ endpoints, problem: code === null ? null : Object.freeze({ code, message }) });
+}
+
+/** Resolves a backend; its endpoints come out frozen and are shared with other keys naming the same Service port. */
+export function resolveBackend(ref: BackendRef, catalog: ServiceCatalog): Resolution {
+  if (ref.defect !== null) return resolution(unusable(ref, ref.defect.state, ref.defect.reason), null);
   const serviceKey = `${ref.namespace}/${ref.service}`;
-  const service = services.get(serviceKey);
-  if (service === undefined) {
+  const entry = catalog.get(serviceKey);
+  if (entry === undefined) {
     const reason = `service ${serviceKey} not found`;
-    return { endpoints: unusable(ref, 'no-service', reason), problem: { code: 'ServiceNotFound', message: reason } };
+    return resolution(unusable(ref, 'no-service', reason), 'ServiceNotFound', reason);
   }
+  const service = entry.named;
   const spec = readRecord(service.object, 'spec');
   if (readString(spec, 'type') === 'ExternalName') return resolveExternalName(ref, service);
   const servicePort = findServicePort(service, ref.port);
   if (servicePort === null) {
     const reason = `service ${serviceKey} has no port ${typeof ref.port === 'number' ? ref.port : `named "${ref.port}"`}`;
-    return { endpoints: unusable(ref, 'no-port', reason), problem: { code: 'ServicePortNotFound', message: reason } };
+    return resolution(unusable(ref, 'no-port', reason), 'ServicePortNotFound', reason);
   }
-  const all = collectEndpoints(slicesByService.get(serviceKey) ?? [], servicePort.name);
-  let usable = all.filter((endpoint) => endpoint.ready);
-  if (usable.length === 0) usable = all.filter((endpoint) => endpoint.serving && endpoint.terminating);
+  const { all, usable } = servicePortEndpoints(entry, servicePort.name);
   if (usable.length === 0) {
     const reason =
       all.length === 0
         ? `service ${serviceKey} port ${ref.port} has no endpoints`
         : `service ${serviceKey} port ${ref.port} has no ready endpoints (${all.length} not ready)`;
-    return { endpoints: unusable(ref, 'no-endpoints', reason, all), problem: { code: 'NoReadyEndpoints', message: reason } };
+    return resolution(unusable(ref, 'no-endpoints', reason, all), 'NoReadyEndpoints', reason);
   }
-  return {
-    endpoints: { key: ref.key, namespace: ref.namespace, service: ref.service, servicePort: ref.port, state: 'ok', reason: null, usable, all, externalName: null },
-    problem: null,
-  };
+  return resolution(
+    Object.freeze({ key: ref.key, namespace: ref.namespace, service: ref.service, servicePort: ref.port, state: 'ok', reason: null, usable, all, externalName: null }),
+    null,
+  );
+}
+
+function servicePortEndpoints(entry: ServiceEntry, portName: string): ServicePortEndpoints {
+  for (const collected of entry.ports) if (collected.portName === portName) return collected;
+  const all = collectEndpoints(entry.slices, portName);
+  let usable = all.filter((endpoint) => endpoint.ready);
+  if (usable.length === 0) usable = all.filter((endpoint) => endpoint.serving && endpoint.terminating);
+  const collected = Object.freeze({ portName, all: Object.freeze(all), usable: usable.length === 0 ? NO_ENDPOINTS : Object.freeze(usable) });
+  entry.ports.push(collected);
+  return collected;
 }
 
 function resolveExternalName(ref: BackendRef, service: Named): Resolution {
@@ -101,28 +143,28 @@ function resolveExternalName(ref: BackendRef, service: Named): Resolution {
   const defect = dnsNameDefect(host);
   if (defect !== null) {
     const reason = `ExternalName service ${service.key} has no valid spec.externalName (${defect})`;
-    return { endpoints: unusable(ref, 'no-service', reason), problem: { code: 'ServiceExternalNameInvalid', message: reason } };
+    return resolution(unusable(ref, 'no-service', reason), 'ServiceExternalNameInvalid', reason);
   }
   // ExternalName Services often list no ports: a port number stands for itself; a name must be listed.
   const port = typeof ref.port === 'number' ? ref.port : (findServicePort(service, ref.port)?.port ?? null);
   if (port === null) {
     const reason = `service ${service.key} has no port named "${ref.port}"`;
-    return { endpoints: unusable(ref, 'no-port', reason), problem: { code: 'ServicePortNotFound', message: reason } };
+    return resolution(unusable(ref, 'no-port', reason), 'ServicePortNotFound', reason);
   }
-  return {
-    endpoints: {
+  return resolution(
+    Object.freeze({
       key: ref.key,
       namespace: ref.namespace,
       service: ref.service,
       servicePort: ref.port,
       state: 'external-name',
       reason: null,
-      usable: [],
-      all: [],
-      externalName: { host, port },
-    },
-    problem: null,
-  };
+      usable: NO_ENDPOINTS,
+      all: NO_ENDPOINTS,
+      externalName: Object.freeze({ host, port }),
+    }),
+    null,
+  );
 }
 
 /** Endpoints of every slice whose port name equals the Service port's, deduplicated and sorted. */
@@ -142,14 +184,14 @@ function collectEndpoints(slices: readonly Named[], portName: string): Endpoint[
       const zone = readString(raw, 'zone') || null;
       for (const address of readArray(raw, 'addresses') ?? []) {
         if (typeof address !== 'string' || address === '' || address.length > 253) continue;
-        const endpoint: Endpoint = { address, port, ready, serving, terminating, pod, zone };
+        const endpoint: Endpoint = Object.freeze({ address, port, ready, serving, terminating, pod, zone });
         const key = `${address}|${port}`;
         const seen = byAddress.get(key);
         if (seen === undefined || compareEndpoints(endpoint, seen) < 0) byAddress.set(key, endpoint);
       }
     }
   }
-  return [...byAddress.values()].sort(compareEndpoints);
+  return sortInPlace([...byAddress.values()], compareEndpoints);
 }
 
 function slicePort(slice: Named, portName: string): number | null {

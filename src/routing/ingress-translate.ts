@@ -1,8 +1,9 @@
 // One owned Ingress → its host claims, path routes, default backend and TLS claims, plus problems.
 // Each Ingress is translated alone, so a bad one can only lose its own routes.
 
-import { readBackend, type BackendRef } from './backends.ts';
-import { describeValue, isRecord, readAnnotation, readArray, readRecord, readString, readValue } from './kube-read.ts';
+import { readBackend, type BackendRef, type BackendRefs } from './backends.ts';
+import { pathField, ruleField } from './field-names.ts';
+import { describeValue, isRecord, readAnnotation, readRecord, readString, readValue } from './kube-read.ts';
 import type { Named } from './object-index.ts';
 import { problem } from './problems.ts';
 import { checkRuleHost } from './rule-host.ts';
@@ -23,8 +24,11 @@ export interface RouteDraft {
   readonly path: string;
   readonly pathType: PathType;
   readonly match: 'exact' | 'prefix';
-  /** Two routes of one host with the same key match the same requests: only one may exist. */
-  readonly matchKey: string;
+  /**
+   * The path as matching sees it (Prefix: trailing slashes dropped). Two routes of one host with the
+   * same `match` and `matchPath` match the same requests: only one may exist.
+   */
+  readonly matchPath: string;
   readonly segments: number;
   /** "spec.rules[0].http.paths[1]" */
   readonly field: string;
@@ -57,7 +61,8 @@ export function compareAge(a: IngressDraft, b: IngressDraft): number {
   return a.named.key < b.named.key ? -1 : a.named.key > b.named.key ? 1 : 0;
 }
 
-export function translateIngress(named: Named, problems: Problem[]): IngressDraft {
+/** `refs` is shared by every Ingress of a build, so routes naming the same backend share one BackendRef. */
+export function translateIngress(named: Named, refs: BackendRefs, problems: Problem[]): IngressDraft {
   const spec = readValue(named.object, 'spec');
   const specOk = isRecord(spec);
   if (!specOk) problems.push(problem('FieldTypeInvalid', named.ref, 'spec', `spec must be an object, not ${describeValue(spec)}`));
@@ -68,32 +73,36 @@ export function translateIngress(named: Named, problems: Problem[]): IngressDraf
     hosts: [],
     routes: [],
     defaultBackend:
-      rawDefault === undefined || rawDefault === null ? null : readBackend(named, rawDefault, 'spec.defaultBackend', problems),
+      rawDefault === undefined || rawDefault === null ? null : readBackend(named, rawDefault, 'spec.defaultBackend', '', refs, problems),
     tls: [],
     sslRedirectOff: SSL_REDIRECT_ANNOTATIONS.some((name) => readAnnotation(named.object, name) === 'false'),
   };
   if (!specOk) return draft;
-  const rules = listAt(named, spec, 'rules', 'spec.rules', problems);
-  for (let r = 0; r < rules.length; r++) translateRule(draft, rules[r], `spec.rules[${r}]`, problems);
-  const tls = listAt(named, spec, 'tls', 'spec.tls', problems);
+  const rules = listAt(named, spec, 'rules', 'spec.rules', '', problems);
+  for (let r = 0; r < rules.length; r++) translateRule(draft, rules[r], r, refs, problems);
+  const tls = listAt(named, spec, 'tls', 'spec.tls', '', problems);
   for (let t = 0; t < tls.length; t++) translateTls(draft, tls[t], `spec.tls[${t}]`, problems);
   return draft;
 }
 
-function listAt(named: Named, from: unknown, key: string, field: string, problems: Problem[]): readonly unknown[] {
+const NOTHING: readonly unknown[] = Object.freeze([]);
+
+/** The list at `key`; its field, `field + fieldTail`, is only spelled out for a problem. */
+function listAt(named: Named, from: unknown, key: string, field: string, fieldTail: string, problems: Problem[]): readonly unknown[] {
   const value = readValue(from, key);
-  if (value === undefined || value === null) return [];
-  const list = readArray(from, key);
-  if (list === null) problems.push(problem('FieldTypeInvalid', named.ref, field, `${key} must be a list, not ${describeValue(value)}`));
-  return list ?? [];
+  if (value === undefined || value === null) return NOTHING;
+  if (Array.isArray(value)) return value;
+  problems.push(problem('FieldTypeInvalid', named.ref, field + fieldTail, `${key} must be a list, not ${describeValue(value)}`));
+  return NOTHING;
 }
 
 function claimHost(draft: IngressDraft, host: string, kind: HostKind): void {
   if (!draft.hosts.some((claim) => claim.host === host)) draft.hosts.push({ host, kind });
 }
 
-function translateRule(draft: IngressDraft, rule: unknown, field: string, problems: Problem[]): void {
+function translateRule(draft: IngressDraft, rule: unknown, r: number, refs: BackendRefs, problems: Problem[]): void {
   const ref = draft.named.ref;
+  const field = ruleField(r);
   if (!isRecord(rule)) {
     problems.push(problem('FieldTypeInvalid', ref, field, `a rule must be an object, not ${describeValue(rule)}`));
     return;
@@ -119,14 +128,14 @@ function translateRule(draft: IngressDraft, rule: unknown, field: string, proble
     problems.push(problem('FieldTypeInvalid', ref, `${field}.http`, `http must be an object, not ${describeValue(http)}`));
     return;
   }
-  const paths = listAt(draft.named, http, 'paths', `${field}.http.paths`, problems);
+  const paths = listAt(draft.named, http, 'paths', field, '.http.paths', problems);
   for (let p = 0; p < paths.length; p++) {
-    const route = translatePath(draft, host.host, paths[p], `${field}.http.paths[${p}]`, problems);
+    const route = translatePath(draft, host.host, paths[p], pathField(r, p), refs, problems);
     if (route !== null) draft.routes.push(route);
   }
 }
 
-function translatePath(draft: IngressDraft, host: string, entry: unknown, field: string, problems: Problem[]): RouteDraft | null {
+function translatePath(draft: IngressDraft, host: string, entry: unknown, field: string, refs: BackendRefs, problems: Problem[]): RouteDraft | null {
   const ref = draft.named.ref;
   if (!isRecord(entry)) {
     problems.push(problem('FieldTypeInvalid', ref, field, `a path must be an object, not ${describeValue(entry)}`));
@@ -156,7 +165,7 @@ function translatePath(draft: IngressDraft, host: string, entry: unknown, field:
       usable = false;
     }
   }
-  const backend = readBackend(draft.named, entry.backend, `${field}.backend`, problems);
+  const backend = readBackend(draft.named, entry.backend, field, '.backend', refs, problems);
   if (!usable || backend === null || typeof path !== 'string') return null;
   const type = pathType as PathType;
   const exact = type === 'Exact';
@@ -166,7 +175,7 @@ function translatePath(draft: IngressDraft, host: string, entry: unknown, field:
     path,
     pathType: type,
     match: exact ? 'exact' : 'prefix',
-    matchKey: exact ? `=${path}` : `^${prefixKey(path)}`,
+    matchPath: exact ? path : prefixKey(path),
     segments: segmentCount(path),
     field,
     backend,
@@ -194,7 +203,7 @@ function translateTls(draft: IngressDraft, entry: unknown, field: string, proble
     }
     return;
   }
-  const hosts = listAt(draft.named, entry, 'hosts', `${field}.hosts`, problems);
+  const hosts = listAt(draft.named, entry, 'hosts', field, '.hosts', problems);
   for (let h = 0; h < hosts.length; h++) {
     const raw = hosts[h];
     const hostField = `${field}.hosts[${h}]`;

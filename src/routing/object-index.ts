@@ -26,7 +26,8 @@ export function nameObject(kind: string, object: unknown, namespaced: boolean, p
     problems.push(problem('ObjectInvalid', ref, 'metadata', `${kind} has no usable metadata.name or metadata.namespace`));
     return null;
   }
-  return { ref: { kind, namespace, name }, key: namespaced ? `${namespace}/${name}` : name, object };
+  // The ref ends up in routes and problems, which are frozen output: created frozen, never walked again.
+  return { ref: Object.freeze({ kind, namespace, name }), key: namespaced ? `${namespace}/${name}` : name, object };
 }
 
 export function indexObjects(

@@ -53,8 +53,9 @@ export const PROBLEM_CODES = {
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
+/** Created frozen with its ref, like all routing output, so the final freeze need not walk it. */
 export function problem(code: ProblemCode, object: ObjectRef, field: string, message: string): Problem {
-  return { code, object, field, message };
+  return Object.freeze({ code, object: Object.freeze(object), field, message });
 }
 
 /** The controller itself, for problems in its options. */
