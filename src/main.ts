@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 }
 
 async function runController(config: Config, log: Logger): Promise<void> {
-  const choice = chooseSource(config, log);
+  const choice = await chooseSource(config, log);
   if (choice.kind === 'embedded') {
     log.info({ dir: choice.dir }, 'no cluster configured (no --kubeconfig, $KUBECONFIG, ~/.kube/config or in-cluster environment): serving the embedded example manifests');
   } else if (choice.kind === 'manifests') {

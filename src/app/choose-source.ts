@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import type { SnapshotSource } from '../controller/source.ts';
-import { loadKubeConfig } from '../kube/kube-config.ts';
-import { createKubeCluster, type KubeCluster } from '../kube/kube-cluster.ts';
+import type { KubeCluster } from '../kube/kube-cluster.ts';
 import { createManifestSource, type ManifestSource } from '../source/manifest-directory.ts';
 import type { Logger } from '../util/logger.ts';
 
@@ -16,16 +15,19 @@ export type SourceChoice =
 /**
  * --manifests wins; else a cluster from --kubeconfig, $KUBECONFIG, ~/.kube/config or in-cluster;
  * else the embedded default (never client-node's http://localhost:8080 fallback: that is our own edge).
+ * The Kubernetes client (about 85 MiB of heap once loaded) is loaded only when a cluster is used.
  */
-export function chooseSource(config: Config, log: Logger): SourceChoice {
+export async function chooseSource(config: Config, log: Logger): Promise<SourceChoice> {
   if (config.manifests !== null) {
     const dir = resolve(config.manifests);
     return { kind: 'manifests', dir, source: createManifestSource({ dir, log }) };
   }
+  const { loadKubeConfig } = await import('../kube/kube-config.ts');
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   if (kubeConfig === null) {
     return { kind: 'embedded', dir: EMBEDDED_MANIFESTS, source: createManifestSource({ dir: EMBEDDED_MANIFESTS, log }) };
   }
+  const { createKubeCluster } = await import('../kube/kube-cluster.ts');
   const cluster = createKubeCluster({
     kubeConfig,
     log,
