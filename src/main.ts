@@ -1,7 +1,7 @@
 // The composition root: flags → source → reconciler → edge and admin servers → signals.
 import { availableParallelism } from 'node:os';
 import { buildOptionsFrom } from './app/build-options.ts';
-import { chooseSource } from './app/choose-source.ts';
+import { chooseSource, StartupError } from './app/choose-source.ts';
 import { edgeFromConfig } from './app/edge-from-config.ts';
 import { sampleEdgeTelemetry } from './app/edge-telemetry.ts';
 import { runEdgeWorker, startWorkerEdge, type WorkerEdge } from './app/edge-worker.ts';
@@ -171,5 +171,5 @@ function waitForFirstTable(current: ReturnType<typeof createCurrent>): Promise<v
 
 main().catch((error: unknown) => {
   process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof StartupError ? 2 : 1);
 });

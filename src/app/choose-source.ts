@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import type { SnapshotSource } from '../controller/source.ts';
@@ -20,10 +21,16 @@ export type SourceChoice =
 export async function chooseSource(config: Config, log: Logger): Promise<SourceChoice> {
   if (config.manifests !== null) {
     const dir = resolve(config.manifests);
+    if (!isDirectory(dir)) throw new StartupError(`--manifests ${config.manifests}: not a readable directory`);
     return { kind: 'manifests', dir, source: createManifestSource({ dir, log }) };
   }
   const { loadKubeConfig } = await import('../kube/kube-config.ts');
-  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  let kubeConfig;
+  try {
+    kubeConfig = loadKubeConfig(config.kubeconfig);
+  } catch (error) {
+    throw new StartupError(`cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (kubeConfig === null) {
     return { kind: 'embedded', dir: EMBEDDED_MANIFESTS, source: createManifestSource({ dir: EMBEDDED_MANIFESTS, log }) };
   }
@@ -38,4 +45,15 @@ export async function chooseSource(config: Config, log: Logger): Promise<SourceC
     controllerClass: config.controllerClass,
   });
   return { kind: 'kubernetes', source: cluster.source, cluster };
+}
+
+/** A problem with what the user asked for, found before anything listens. */
+export class StartupError extends Error {}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
