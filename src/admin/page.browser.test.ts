@@ -12,8 +12,10 @@ import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
 import { HOSTILE, fixtureState } from './state-fixture.ts';
 
-const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'admin-page.png');
-const SCREENSHOT_PHONE = join(import.meta.dirname, '..', '..', 'docs', 'admin-page-phone.png');
+// The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
+const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', 'docs') : join(tmpdir(), 'sluice-screenshots');
+const SCREENSHOT = join(SCREENSHOT_DIR, 'admin-page.png');
+const SCREENSHOT_PHONE = join(SCREENSHOT_DIR, 'admin-page-phone.png');
 
 function whichChromium(): string {
   try {
