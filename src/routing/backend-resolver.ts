@@ -20,10 +20,6 @@ interface Resolved {
   used: boolean;
 }
 
-function compareKeys(a: Resolved, b: Resolved): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-
 export class BackendResolver {
   readonly #catalog: ServiceCatalog;
   readonly #problems: Problem[];
@@ -47,13 +43,13 @@ export class BackendResolver {
     this.#resolve(ref, source, field, fieldTail).used = true;
   }
 
-  /** The endpoint index of the used backends, sorted by key. */
+  /**
+   * The endpoint index of the used backends, in the order the table first uses them (hosts in table
+   * order, then routes in precedence order): as deterministic as the table, and no sort of every key.
+   */
   index(): Map<BackendKey, BackendEndpoints> {
-    const used: Resolved[] = [];
-    for (const resolved of this.#resolved.values()) if (resolved.used) used.push(resolved);
-    used.sort(compareKeys);
     const index = new Map<BackendKey, BackendEndpoints>();
-    for (const resolved of used) index.set(resolved.key, resolved.resolution.endpoints);
+    for (const resolved of this.#resolved.values()) if (resolved.used) index.set(resolved.key, resolved.resolution.endpoints);
     return index;
   }
 

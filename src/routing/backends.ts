@@ -30,7 +30,8 @@ export function backendKey(namespace: string, service: string, port: number | st
  * the maps that use it) once, not once per route. Looked up by strings the input already holds.
  */
 export class BackendRefs {
-  readonly #byNamespace = new Map<string, Map<string, Map<number | string, BackendRef>>>();
+  /** namespace → service → its refs, one per port (a Service has few ports: a list). */
+  readonly #byNamespace = new Map<string, Map<string, BackendRef[]>>();
 
   get(namespace: string, service: string, port: number | string): BackendRef {
     let services = this.#byNamespace.get(namespace);
@@ -40,14 +41,12 @@ export class BackendRefs {
     }
     let ports = services.get(service);
     if (ports === undefined) {
-      ports = new Map();
+      ports = [];
       services.set(service, ports);
     }
-    let ref = ports.get(port);
-    if (ref === undefined) {
-      ref = Object.freeze({ key: backendKey(namespace, service, port), namespace, service, port, defect: null });
-      ports.set(port, ref);
-    }
+    for (const ref of ports) if (ref.port === port) return ref;
+    const ref: BackendRef = Object.freeze({ key: backendKey(namespace, service, port), namespace, service, port, defect: null });
+    ports.push(ref);
     return ref;
   }
 }

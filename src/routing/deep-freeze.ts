@@ -12,13 +12,15 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function freezeEntry(entry: unknown, key: unknown): void {
+  freezeValue(key);
+  freezeValue(entry);
+}
+
 function freezeValue(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
   if (value instanceof Map) {
-    for (const [key, entry] of value) {
-      freezeValue(key);
-      freezeValue(entry);
-    }
+    value.forEach(freezeEntry);
     Object.defineProperties(value, { set: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } });
   } else if (value instanceof Set) {
     for (const entry of value) freezeValue(entry);

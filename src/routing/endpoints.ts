@@ -33,8 +33,11 @@ export interface ServiceEntry {
   readonly ports: ServicePortEndpoints[];
 }
 
-/** Services by "namespace/name": one lookup finds a Service, its slices and its collected endpoints. */
-export type ServiceCatalog = ReadonlyMap<string, ServiceEntry>;
+/**
+ * Services by namespace, then name: one lookup finds a Service, its slices and its collected
+ * endpoints, by strings the input already holds (no "namespace/name" made per lookup).
+ */
+export type ServiceCatalog = ReadonlyMap<string, ReadonlyMap<string, ServiceEntry>>;
 
 const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);
 
@@ -42,13 +45,20 @@ const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);
  * Each Service with the EndpointSlices whose service-name label names it. Slices of Services that do
  * not exist are left out: no backend can reach them.
  */
-export function catalogServices(services: ReadonlyMap<string, Named>, slices: ReadonlyMap<string, Named>): Map<string, ServiceEntry> {
-  const catalog = new Map<string, ServiceEntry>();
-  for (const [key, named] of services) catalog.set(key, { named, slices: [], ports: [] });
+export function catalogServices(services: ReadonlyMap<string, Named>, slices: ReadonlyMap<string, Named>): ServiceCatalog {
+  const catalog = new Map<string, Map<string, ServiceEntry>>();
+  for (const named of services.values()) {
+    let byName = catalog.get(named.ref.namespace);
+    if (byName === undefined) {
+      byName = new Map();
+      catalog.set(named.ref.namespace, byName);
+    }
+    byName.set(named.ref.name, { named, slices: [], ports: [] });
+  }
   for (const slice of slices.values()) {
     const service = readLabel(slice.object, SERVICE_NAME_LABEL);
     if (service === null || service === '') continue;
-    catalog.get(`${slice.ref.namespace}/${service}`)?.slices.push(slice);
+    catalog.get(slice.ref.namespace)?.get(service)?.slices.push(slice);
   }
   return catalog;
 }
@@ -99,13 +109,13 @@ function resolution(endpoints: BackendEndpoints, code: ProblemCode | null, messa
 /** Resolves a backend; its endpoints come out frozen and are shared with other keys naming the same Service port. */
 export function resolveBackend(ref: BackendRef, catalog: ServiceCatalog): Resolution {
   if (ref.defect !== null) return resolution(unusable(ref, ref.defect.state, ref.defect.reason), null);
-  const serviceKey = `${ref.namespace}/${ref.service}`;
-  const entry = catalog.get(serviceKey);
+  const entry = catalog.get(ref.namespace)?.get(ref.service);
   if (entry === undefined) {
-    const reason = `service ${serviceKey} not found`;
+    const reason = `service ${ref.namespace}/${ref.service} not found`;
     return resolution(unusable(ref, 'no-service', reason), 'ServiceNotFound', reason);
   }
   const service = entry.named;
+  const serviceKey = service.key;
   const spec = readRecord(service.object, 'spec');
   if (readString(spec, 'type') === 'ExternalName') return resolveExternalName(ref, service);
   const servicePort = findServicePort(service, ref.port);
@@ -169,7 +179,7 @@ function resolveExternalName(ref: BackendRef, service: Named): Resolution {
 
 /** Endpoints of every slice whose port name equals the Service port's, deduplicated and sorted. */
 function collectEndpoints(slices: readonly Named[], portName: string): Endpoint[] {
-  const byAddress = new Map<string, Endpoint>();
+  const found: Endpoint[] = [];
   for (const slice of slices) {
     const port = slicePort(slice, portName);
     if (port === null) continue;
@@ -184,14 +194,21 @@ function collectEndpoints(slices: readonly Named[], portName: string): Endpoint[
       const zone = readString(raw, 'zone') || null;
       for (const address of readArray(raw, 'addresses') ?? []) {
         if (typeof address !== 'string' || address === '' || address.length > 253) continue;
-        const endpoint: Endpoint = Object.freeze({ address, port, ready, serving, terminating, pod, zone });
-        const key = `${address}|${port}`;
-        const seen = byAddress.get(key);
-        if (seen === undefined || compareEndpoints(endpoint, seen) < 0) byAddress.set(key, endpoint);
+        found.push(Object.freeze({ address, port, ready, serving, terminating, pod, zone }));
       }
     }
   }
-  return sortInPlace([...byAddress.values()], compareEndpoints);
+  // Sorted, duplicates of one address and port are adjacent with the preferred one first: keep it.
+  sortInPlace(found, compareEndpoints);
+  let kept = 0;
+  for (let i = 0; i < found.length; i++) {
+    const endpoint = found[i];
+    const last = kept === 0 ? null : found[kept - 1];
+    if (last !== null && last.address === endpoint.address && last.port === endpoint.port) continue;
+    found[kept++] = endpoint;
+  }
+  found.length = kept;
+  return found;
 }
 
 function slicePort(slice: Named, portName: string): number | null {

@@ -41,8 +41,10 @@ export function indexObjects(
   for (const object of Array.isArray(objects) ? objects : []) {
     const named = nameObject(kind, object, namespaced, problems);
     if (named === null) continue;
-    if (index.has(named.key)) duplicates.add(named.key);
-    else index.set(named.key, named);
+    // One lookup, not has + set: a repeated key (all its objects are dropped below) does not grow the map.
+    const size = index.size;
+    index.set(named.key, named);
+    if (index.size === size) duplicates.add(named.key);
   }
   for (const key of duplicates) {
     const named = index.get(key);
