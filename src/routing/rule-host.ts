@@ -16,21 +16,27 @@ function fail(code: ProblemCode, message: string): HostCheck {
   return { ok: false, code, message };
 }
 
+const ANY_HOST: HostCheck = Object.freeze({ ok: true, host: '', kind: 'any' });
+
+/** The host as problem messages quote it (made only when there is a problem). */
+function shownHost(raw: string): string {
+  return JSON.stringify(clip(raw, 64));
+}
+
 /** Lower-cases and validates a rule host: "" (any), "*.one.label.wildcard" or a precise DNS name. */
 export function checkRuleHost(raw: string): HostCheck {
-  if (raw === '') return { ok: true, host: '', kind: 'any' };
-  const shown = JSON.stringify(clip(raw, 64));
+  if (raw === '') return ANY_HOST;
   for (let i = 0; i < raw.length; i++) {
-    if (raw.charCodeAt(i) >= 128) return fail('HostNotAscii', `host ${shown} is not ASCII; use its punycode form`);
+    if (raw.charCodeAt(i) >= 128) return fail('HostNotAscii', `host ${shownHost(raw)} is not ASCII; use its punycode form`);
   }
-  if (raw.length > MAX_HOST) return fail('HostInvalid', `host ${shown} is longer than ${MAX_HOST} characters`);
+  if (raw.length > MAX_HOST) return fail('HostInvalid', `host ${shownHost(raw)} is longer than ${MAX_HOST} characters`);
   const host = raw.toLowerCase();
   if (host === '*') return fail('HostWildcardAlone', 'host "*" is not allowed; leave the host empty to match every host');
-  if (looksLikeIp(host)) return fail('HostIsIpAddress', `host ${shown} is an IP address; Ingress hosts must be DNS names`);
+  if (looksLikeIp(host)) return fail('HostIsIpAddress', `host ${shownHost(raw)} is an IP address; Ingress hosts must be DNS names`);
   const wildcard = host.startsWith('*.');
   const name = wildcard ? host.slice(2) : host;
   const defect = dnsNameDefect(name);
-  if (defect !== null) return fail('HostInvalid', `host ${shown} is not a valid DNS name: ${defect}`);
+  if (defect !== null) return fail('HostInvalid', `host ${shownHost(raw)} is not a valid DNS name: ${defect}`);
   return { ok: true, host, kind: wildcard ? 'wildcard' : 'exact' };
 }
 
