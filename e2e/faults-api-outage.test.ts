@@ -7,7 +7,8 @@ import { writeBackend } from './support/endpoint-slices.ts';
 import { edgeRequest } from './support/http-client.ts';
 import { writeKubeconfig } from './support/kubeconfig.ts';
 import { startPods, type Pod } from './support/pods.ts';
-import { describeLoad, INGRESS_CLASS, ingress, startLoad, timeUntil, watchReadyz } from './load-support.ts';
+import { hostIngress as ingress, ingressClass, timeUntil } from './fixtures.ts';
+import { describeLoad, startLoad, watchReadyz } from './load-support.ts';
 
 const OUTAGE_MS = 10_000;
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
   api = await startApiEmulator();
   pods = await startPods(2, { namePrefix: 'web', namespace: 'shop', service: 'web' });
   writeBackend(api, { namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 80, targetPort: pods[0].port }], endpoints: pods });
-  api.apply(INGRESS_CLASS);
+  api.apply(ingressClass());
   api.apply(ingress('shop', 'web', 'shop.example', 'web'));
   controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off']);
   await controller.waitReady();

@@ -2,47 +2,22 @@
 // informer crash-loop (every list fails for a while) restarts with growing backoff, then recovers. Throughout, no
 // client request fails and the table is never empty.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
-import { startController, type ControllerStatus, type RunningController } from './support/controller.ts';
-import { writeBackend } from './support/endpoint-slices.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
+import type { RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
-import { writeKubeconfig } from './support/kubeconfig.ts';
-import { startPods, type Pod } from './support/pods.ts';
-import { describeLoad, INGRESS_CLASS, ingress, startLoad, timeUntil, type LoadReport } from './load-support.ts';
+import { hostIngress, informers, startScenario, timeUntil, totalRestarts, type Scenario } from './fixtures.ts';
+import { describeLoad, startLoad, type LoadReport } from './load-support.ts';
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let pods: Pod[];
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  pods = await startPods(2, { namePrefix: 'web', namespace: 'shop', service: 'web' });
-  writeBackend(api, { namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 80, targetPort: pods[0].port }], endpoints: pods });
-  api.apply(INGRESS_CLASS);
-  api.apply(ingress('shop', 'web', 'shop.example', 'web'));
-  controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off']);
-  await controller.waitReady();
+  scenario = await startScenario({ objects: [hostIngress('shop', 'web', 'shop.example', 'web')] });
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await Promise.all((pods ?? []).map((p) => p.kill()));
-  await api?.close();
-});
-
-interface InformerView {
-  name: string;
-  restarts: number;
-  synced: boolean;
-  objects: number;
-}
-
-function informers(status: ControllerStatus): InformerView[] {
-  const sources = status.sources as { detail?: { informers?: InformerView[] } }[];
-  return sources.flatMap((s) => s.detail?.informers ?? []);
-}
-
-const totalRestarts = (status: ControllerStatus) => informers(status).reduce((sum, i) => sum + i.restarts, 0);
+afterAll(() => scenario?.close());
 
 /** Runs `fault` under load on shop.example, then times until `host` (added by the fault) is served. */
 async function underLoad(name: string, host: string, fault: () => Promise<void> | void): Promise<{ report: LoadReport; convergeMs: number }> {
@@ -69,7 +44,7 @@ test('watch expiry (compaction, 410 on open watches) under load: relist, no fail
   const before = await controller.status();
   const listsBefore = api.callsOf('list').length;
   const { report, convergeMs } = await underLoad('watch-expiry', 'expiry.example', () => {
-    api.apply(ingress('shop', 'expiry', 'expiry.example', 'web'));
+    api.apply(hostIngress('shop', 'expiry', 'expiry.example', 'web'));
     api.compact({ expireOpenWatches: true });
   });
   const after = await controller.waitFor((s) => informers(s).every((i) => i.synced), { what: 'informers synced' });
@@ -87,7 +62,7 @@ test('watch expiry answered with HTTP 410 on re-watch: relist and convergence', 
   const { report, convergeMs } = await underLoad('watch-410', 'gone.example', () => {
     api.compact({ answer: 'status' });
     api.closeWatches();
-    api.apply(ingress('shop', 'gone', 'gone.example', 'web'));
+    api.apply(hostIngress('shop', 'gone', 'gone.example', 'web'));
   });
   expect(report.failed, JSON.stringify(report.firstFailures)).toBe(0);
   expect(convergeMs).toBeLessThan(10_000);
@@ -98,7 +73,7 @@ test('API errors (the next 12 requests answer 500) under load: informers restart
   const { report, convergeMs } = await underLoad('api-500', 'errors.example', () => {
     api.failNext(12, 500);
     api.closeWatches();
-    api.apply(ingress('shop', 'errors', 'errors.example', 'web'));
+    api.apply(hostIngress('shop', 'errors', 'errors.example', 'web'));
   });
   const after = await controller.waitFor((s) => informers(s).every((i) => i.synced), { what: 'informers synced' });
   const restarts = totalRestarts(after) - totalRestarts(before);
@@ -125,7 +100,7 @@ test('informer crash-loop (every list fails for 4 s): restarts counted with grow
     await timeUntil('the ingresses informer failing', async () =>
       controller.output.slice(outputFrom).some((line) => /"informer":"ingresses".*informer failed; restarting/.test(line)),
     );
-    api.apply(ingress('shop', 'loop', 'loop.example', 'web'));
+    api.apply(hostIngress('shop', 'loop', 'loop.example', 'web'));
     await new Promise((done) => setTimeout(done, Math.max(0, until - Date.now())));
     const loopEnded = Date.now();
     api.clearFaults();

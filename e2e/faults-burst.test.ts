@@ -2,36 +2,25 @@
 // far less than 1,000), a fixed route hammered during the burst never fails, a host once served never disappears
 // again (no request sees a partial table), and the final table has all 1,000.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
-import { startController, type RunningController } from './support/controller.ts';
-import { writeBackend } from './support/endpoint-slices.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
+import type { RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
-import { writeKubeconfig } from './support/kubeconfig.ts';
-import { startPods, type Pod } from './support/pods.ts';
-import { describeLoad, INGRESS_CLASS, ingress, startLoad, type LoadReport } from './load-support.ts';
+import { hostIngress, startScenario, type Scenario } from './fixtures.ts';
+import { describeLoad, startLoad, type LoadReport } from './load-support.ts';
 
 const COUNT = 1000;
 const BATCH = 25;
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let pods: Pod[];
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  pods = await startPods(2, { namePrefix: 'web', namespace: 'shop', service: 'web' });
-  writeBackend(api, { namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 80, targetPort: pods[0].port }], endpoints: pods });
-  api.apply(INGRESS_CLASS);
-  api.apply(ingress('shop', 'web', 'shop.example', 'web'));
-  controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off']);
-  await controller.waitReady();
+  scenario = await startScenario({ objects: [hostIngress('shop', 'web', 'shop.example', 'web')] });
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await Promise.all((pods ?? []).map((p) => p.kill()));
-  await api?.close();
-});
+afterAll(() => scenario?.close());
 
 const burstHost = (i: number) => `b-${i}.example`;
 
@@ -62,7 +51,7 @@ test(`a burst of ${COUNT} Ingress writes: coalesced builds, no partial table see
     await Promise.all([fixed.waitRequests(100), walker.waitRequests(20)]);
     const started = Date.now();
     for (let i = 0; i < COUNT; i += BATCH) {
-      for (let j = i; j < Math.min(COUNT, i + BATCH); j++) api.apply(ingress('shop', `b-${j}`, burstHost(j), 'web'));
+      for (let j = i; j < Math.min(COUNT, i + BATCH); j++) api.apply(hostIngress('shop', `b-${j}`, burstHost(j), 'web'));
       // Let the watch stream flush between batches, as a real burst arrives over time.
       await new Promise((done) => setTimeout(done, 5));
     }

@@ -2,44 +2,27 @@
 // around and ejected, then comes back; a hung backend answers 504 after --upstream-response-timeout on its own
 // route while another route keeps serving at the same time.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
-import { startController, type RunningController } from './support/controller.ts';
-import { writeBackend } from './support/endpoint-slices.ts';
+import type { RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
-import { writeKubeconfig } from './support/kubeconfig.ts';
-import { startPods, type Pod } from './support/pods.ts';
-import { describeLoad, INGRESS_CLASS, ingress, startLoad, timeUntil, type LoadReport } from './load-support.ts';
+import type { Pod } from './support/pods.ts';
+import { hostIngress, metricSum, startScenario, timeUntil, type Scenario } from './fixtures.ts';
+import { describeLoad, startLoad, type LoadReport } from './load-support.ts';
 
-let api: ApiEmulator;
+let scenario: Scenario;
 let apiPods: Pod[];
-let slowPods: Pod[];
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  apiPods = await startPods(3, { namePrefix: 'api', namespace: 'shop', service: 'api' });
-  slowPods = await startPods(1, { namePrefix: 'slow', namespace: 'shop', service: 'slow' });
-  writeBackend(api, { namespace: 'shop', name: 'api', ports: [{ name: 'http', port: 80, targetPort: apiPods[0].port }], endpoints: apiPods });
-  writeBackend(api, { namespace: 'shop', name: 'slow', ports: [{ name: 'http', port: 80, targetPort: slowPods[0].port }], endpoints: slowPods });
-  api.apply(INGRESS_CLASS);
-  api.apply(ingress('shop', 'api', 'api.example', 'api'));
-  api.apply(ingress('shop', 'slow', 'slow.example', 'slow'));
-  controller = await startController([
-    '--kubeconfig',
-    writeKubeconfig(api.url),
-    '--access-log',
-    'off',
-    '--upstream-response-timeout',
-    '1s',
-  ]);
-  await controller.waitReady();
+  scenario = await startScenario({
+    backends: { api: 3, slow: 1 },
+    objects: [hostIngress('shop', 'api', 'api.example', 'api'), hostIngress('shop', 'slow', 'slow.example', 'slow')],
+    args: ['--upstream-response-timeout', '1s'],
+  });
+  controller = scenario.controller;
+  apiPods = scenario.backends.get('api')!;
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await Promise.all([...(apiPods ?? []), ...(slowPods ?? [])].map((p) => p.kill()));
-  await api?.close();
-});
+afterAll(() => scenario?.close());
 
 interface EndpointView {
   address: string;
@@ -55,15 +38,9 @@ async function edgeEndpoint(backend: string, address: string): Promise<EndpointV
   return edge?.backends?.[backend]?.find((e) => e.address === address);
 }
 
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${controller.adminUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{}`));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
 test('an endpoint that refuses connections while listed ready: zero failed requests, ejected, back after it returns', async () => {
   const dead = apiPods[1];
-  const retriesBefore = await metric('sluice_retries_total');
+  const retriesBefore = await metricSum(controller, 'sluice_retries_total');
   const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'api.example', path: '/' }, concurrency: 4, pauseMs: 2 });
   let report: LoadReport;
   let ejectMs: number;
@@ -89,7 +66,7 @@ test('an endpoint that refuses connections while listed ready: zero failed reque
   } finally {
     report = await load.stop();
   }
-  const retries = (await metric('sluice_retries_total')) - retriesBefore;
+  const retries = (await metricSum(controller, 'sluice_retries_total')) - retriesBefore;
   const share = Math.round((100 * (await edgeEndpoint('shop/api:http', dead.ip))!.requests) / report.requests);
   console.log(describeLoad('endpoint-refuses', report));
   console.log(

@@ -2,33 +2,22 @@
 // complete, no connection is refused before /readyz went 503, and the process exits 0.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
-import { startController, type RunningController } from './support/controller.ts';
-import { writeBackend } from './support/endpoint-slices.ts';
+import type { RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
-import { writeKubeconfig } from './support/kubeconfig.ts';
-import { startPods, type Pod } from './support/pods.ts';
-import { describeLoad, INGRESS_CLASS, ingress, startLoad, timeUntil, watchReadyz } from './load-support.ts';
+import type { Pod } from './support/pods.ts';
+import { delay, hostIngress, startScenario, timeUntil, type Scenario } from './fixtures.ts';
+import { describeLoad, startLoad, watchReadyz } from './load-support.ts';
 
-let api: ApiEmulator;
+let scenario: Scenario;
 let pods: Pod[];
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  pods = await startPods(2, { namePrefix: 'web', namespace: 'shop', service: 'web' });
-  writeBackend(api, { namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 80, targetPort: pods[0].port }], endpoints: pods });
-  api.apply(INGRESS_CLASS);
-  api.apply(ingress('shop', 'web', 'shop.example', 'web'));
-  controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--shutdown-grace', '15s']);
-  await controller.waitReady();
+  scenario = await startScenario({ objects: [hostIngress('shop', 'web', 'shop.example', 'web')], args: ['--shutdown-grace', '15s'] });
+  ({ pods, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.kill();
-  await Promise.all((pods ?? []).map((p) => p.kill()));
-  await api?.close();
-});
+afterAll(() => scenario?.close('kill'));
 
 /** Opens a WebSocket through the edge and resolves once it is open. */
 function openWebSocket(): Promise<WebSocket> {
@@ -73,12 +62,12 @@ test('SIGTERM under load: the long request and the WebSocket complete, no refusa
     // The long request has reached a pod before the signal.
     const podRequests = pods[0].requestCount + pods[1].requestCount;
     await timeUntil('the long request at a pod', async () => pods[0].requestCount + pods[1].requestCount > podRequests);
-    await new Promise((done) => setTimeout(done, 200));
+    await delay(200);
 
     const signalledAt = Date.now();
     controller.signal('SIGTERM');
     // Half-way through the drain the WebSocket still carries messages both ways, then the client closes it.
-    await new Promise((done) => setTimeout(done, 1000));
+    await delay(1000);
     const during = await echo(ws, 'during drain');
     const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)));
     ws.close(1000, 'done');

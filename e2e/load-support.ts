@@ -1,8 +1,10 @@
 /**
  * A small, bounded load generator for fault scenarios: N concurrent clients (undici) send requests to the edge
- * in a loop until stopped (or until a hard deadline), recording successes, failures by kind and latencies.
+ * in a loop until stopped (or until a hard deadline), recording successes, failures by kind and latencies; and a
+ * /readyz watcher that samples readiness meanwhile.
  */
 import { Agent, request, type Dispatcher } from 'undici';
+import { delay } from './fixtures.ts';
 
 export interface LoadTarget {
   /** Path and query, default '/'. */
@@ -74,8 +76,6 @@ export interface RunningLoad {
   /** Stops every client after its current request and resolves with the final report. */
   stop(): Promise<LoadReport>;
 }
-
-const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -232,27 +232,7 @@ export function describeLoad(name: string, r: LoadReport): string {
   }, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms`;
 }
 
-// ---- small fixtures shared by the fault scenarios ----
-
-export const INGRESS_CLASS = {
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'IngressClass',
-  metadata: { name: 'sluice' },
-  spec: { controller: 'sluice.dev/ingress-controller' },
-};
-
-/** An Ingress of class sluice with one Prefix rule `host` + `path` → `service` port "http". */
-export function ingress(namespace: string, name: string, host: string, service: string, path = '/') {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { namespace, name },
-    spec: {
-      ingressClassName: 'sluice',
-      rules: [{ host, http: { paths: [{ path, pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }],
-    },
-  };
-}
+// ---- readiness under load ----
 
 export interface ReadyzSample {
   /** Epoch ms when the request was sent: the controller answered after this. */
@@ -294,18 +274,4 @@ export function watchReadyz(adminUrl: string, intervalMs = 50, maxDurationMs = 6
       return samples;
     },
   };
-}
-
-/** Polls `probe` every 20 ms until it returns true; resolves with the ms it took. Throws after `timeoutMs`. */
-export async function timeUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      if (await probe()) return Date.now() - started;
-    } catch {
-      // not yet
-    }
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached after ${timeoutMs} ms`);
-    await delay(20);
-  }
 }
