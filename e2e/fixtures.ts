@@ -371,6 +371,8 @@ export interface ServedCertificate {
   authorizationError: string | null;
 }
 
+const subjectField = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : (value ?? ''));
+
 /**
  * Opens a TLS connection to 127.0.0.1:port with the given SNI (none when `servername` is undefined) and returns the
  * certificate served. With `ca`, the connection verifies the chain and the hostname against it (reported, not thrown).
@@ -403,10 +405,9 @@ export function servedCertificate(port: number, servername: string | undefined, 
         }
       }
       socket.destroy();
-      const field = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : (value ?? ''));
       resolve({
-        commonName: field(cert.subject?.CN),
-        organization: field(cert.subject?.O),
+        commonName: subjectField(cert.subject?.CN),
+        organization: subjectField(cert.subject?.O),
         subjectAltName: cert.subjectaltname ?? '',
         fingerprint256: cert.fingerprint256,
         authorized,
