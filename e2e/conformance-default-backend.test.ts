@@ -4,41 +4,26 @@
  * with the suite's response- and request-header checks. routing-semantics.md §4.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
-import { closeHttpClients, edgeRequest, rawHttp, rawStatus } from './support/http-client.ts';
+import { edgeRequest, rawHttp, rawStatus } from './support/http-client.ts';
 import type { EchoReply } from './support/pods.ts';
-import {
-  PUBLISHED_ADDRESS,
-  backend,
-  ingress,
-  startBackends,
-  startSluice,
-  waitIngressStatus,
-  writeOurClass,
-  type Backends,
-} from './conformance-support.ts';
+import { PUBLISHED_ADDRESS, conformanceBackend, ingress, startConformance, waitIngressStatus, type Scenario } from './fixtures.ts';
 
 const NS = 'conformance-default-backend';
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let backends: Backends;
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  writeOurClass(api);
-  backends = await startBackends(api, NS, { 'echo-service': 2 });
-  api.apply(ingress(NS, 'default-backend', { defaultBackend: backend('echo-service') }));
-  controller = await startSluice(api);
+  scenario = await startConformance(NS, { 'echo-service': 2 }, [
+    ingress(NS, 'default-backend', { defaultBackend: conformanceBackend('echo-service') }),
+  ]);
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await backends?.stopAll();
-  await api?.close();
-  await closeHttpClients();
-});
+afterAll(() => scenario?.close());
 
 describe('conformance default_backend: an Ingress with no rules sends all requests to the default backend', () => {
   it('the Ingress status shows the IP address where it is exposed', async () => {
@@ -76,7 +61,7 @@ describe('conformance default_backend: an Ingress with no rules sends all reques
     // Served by the echo-service Service, by one of its pods, and the header names the same pod as the body.
     expect(echo.service).toBe('echo-service');
     expect(echo.namespace).toBe(NS);
-    expect(backends.pods.get('echo-service')!.map((p) => p.name)).toContain(echo.pod);
+    expect(scenario.backends.get('echo-service')!.map((p) => p.name)).toContain(echo.pod);
     expect(reply.headers['x-pod-name']).toBe(echo.pod);
     // What the backend received: method, path (query kept apart), proto, host as sent, User-Agent kept.
     expect(echo.method).toBe(method);
@@ -92,7 +77,7 @@ describe('conformance default_backend: an Ingress with no rules sends all reques
     const reply = await edgeRequest(controller.httpUrl, { method: 'HEAD', host: 'head.example', path: '/anything' });
     expect(reply.status).toBe(200);
     expect(reply.body).toBe('');
-    expect(backends.pods.get('echo-service')!.map((p) => p.name)).toContain(reply.headers['x-pod-name']);
+    expect(scenario.backends.get('echo-service')!.map((p) => p.name)).toContain(reply.headers['x-pod-name']);
   });
 
   it('the response proto is HTTP/1.1 on the wire, with Content-Length, Content-Type, Date and Server', async () => {

@@ -5,57 +5,53 @@
  * redirect (308, absolute Location) for a TLS host. routing-semantics.md §2 and §6.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
-import { closeHttpClients, edgeRequest } from './support/http-client.ts';
+import { edgeRequest } from './support/http-client.ts';
 import type { EchoReply } from './support/pods.ts';
 import {
   PUBLISHED_ADDRESS,
   backend,
+  conformancePath as pathRule,
   ingress,
-  pathRule,
   selfSignedFor,
   servedCertificate,
-  startBackends,
-  startSluice,
+  startConformance,
+  tlsSecret,
   waitIngressStatus,
-  writeOurClass,
-  writeTlsSecret,
-  type Backends,
+  type Scenario,
   type TlsPair,
-} from './conformance-support.ts';
+} from './fixtures.ts';
 
 const NS = 'conformance-host-rules';
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let backends: Backends;
 let controller: RunningController;
 let fooBarCom: TlsPair;
 let secure: TlsPair;
 let wild: TlsPair;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  writeOurClass(api);
   [fooBarCom, secure, wild] = await Promise.all([
     selfSignedFor(['foo.bar.com']),
     selfSignedFor(['secure.example']),
     selfSignedFor(['*.wild.example']),
   ]);
-  writeTlsSecret(api, NS, 'conformance-tls', fooBarCom);
-  writeTlsSecret(api, NS, 'secure-tls', secure);
-  writeTlsSecret(api, NS, 'wild-tls', wild);
-  backends = await startBackends(api, NS, {
+  const backends = {
     'wildcard-foo-com': 1,
     'foo-bar-com': 1,
     'exact-foo-com': 1,
     'any-host': 1,
     'secure-web': 1,
     'wild-web': 1,
-  });
-  // The suite's Ingress. The suite also expects plain HTTP to foo.bar.com to be served (not redirected), so the
-  // redirect is turned off for this Ingress by annotation; the 'secure' Ingress below keeps it.
-  api.apply(
+  };
+  scenario = await startConformance(NS, backends, [
+    tlsSecret(NS, 'conformance-tls', fooBarCom),
+    tlsSecret(NS, 'secure-tls', secure),
+    tlsSecret(NS, 'wild-tls', wild),
+    // The suite's Ingress. The suite also expects plain HTTP to foo.bar.com to be served (not redirected), so the
+    // redirect is turned off for this Ingress by annotation; the 'secure' Ingress below keeps it.
     ingress(
       NS,
       'host-rules',
@@ -68,18 +64,14 @@ beforeAll(async () => {
       },
       { annotations: { 'sluice.dev/ssl-redirect': 'false' } },
     ),
-  );
-  // Beyond the suite: a precise host under the wildcard, and a host-less rule.
-  api.apply(
+    // Beyond the suite: a precise host under the wildcard, and a host-less rule.
     ingress(NS, 'precise-and-hostless', {
       rules: [
         { host: 'exact.foo.com', http: { paths: [pathRule('/', 'Prefix', 'exact-foo-com')] } },
         { http: { paths: [pathRule('/nohost', 'Prefix', 'any-host')] } },
       ],
     }),
-  );
-  // TLS hosts that keep the default redirect: one precise, one wildcard certificate.
-  api.apply(
+    // TLS hosts that keep the default redirect: one precise, one wildcard certificate.
     ingress(NS, 'secure', {
       tls: [
         { hosts: ['secure.example'], secretName: 'secure-tls' },
@@ -90,16 +82,11 @@ beforeAll(async () => {
         { host: '*.wild.example', http: { paths: [pathRule('/', 'Prefix', 'wild-web')] } },
       ],
     }),
-  );
-  controller = await startSluice(api);
+  ]);
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await backends?.stopAll();
-  await api?.close();
-  await closeHttpClients();
-});
+afterAll(() => scenario?.close());
 
 interface Outcome {
   status: number;
@@ -234,14 +221,14 @@ describe('TLS certificates by SNI', () => {
 
 describe('plain HTTP → HTTPS redirect for TLS hosts', () => {
   it('GET to a TLS host answers 308 with an absolute https Location keeping path and query', async () => {
-    const before = backends.pods.get('secure-web')![0].requestCount;
+    const before = scenario.backends.get('secure-web')![0].requestCount;
     const reply = await edgeRequest(controller.httpUrl, { host: 'secure.example', path: '/a/b?x=1&y=2' });
     expect(reply.status).toBe(308);
     const location = String(reply.headers.location);
     expect(location).toBe(`https://secure.example:${controller.httpsPort}/a/b?x=1&y=2`);
     expect(new URL(location).protocol).toBe('https:');
     // The redirect never reached the backend.
-    expect(backends.pods.get('secure-web')![0].requestCount).toBe(before);
+    expect(scenario.backends.get('secure-web')![0].requestCount).toBe(before);
     // Following it (over TLS, SNI secure.example) reaches the backend.
     const url = new URL(location);
     const followed = await edgeRequest(`https://127.0.0.1:${url.port}`, { host: 'secure.example', path: url.pathname + url.search });

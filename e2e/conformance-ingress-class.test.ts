@@ -6,33 +6,33 @@
  * status write, no events. routing-semantics.md §1 and §7.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
-import { closeHttpClients, edgeRequest } from './support/http-client.ts';
+import { edgeRequest } from './support/http-client.ts';
 import type { EchoReply } from './support/pods.ts';
 import {
   PUBLISHED_ADDRESS,
+  conformancePath as pathRule,
   ingress,
+  ingressClass,
   ingressStatusAddresses,
-  pathRule,
   routesOf,
-  startBackends,
-  startSluice,
+  startConformance,
   tableHosts,
   waitIngressStatus,
   waitRoutes,
-  writeOurClass,
-  type Backends,
-} from './conformance-support.ts';
+  type IngressOptions,
+  type Scenario,
+} from './fixtures.ts';
 
 const NS = 'conformance-ingress-class';
 const LEGACY = 'kubernetes.io/ingress.class';
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let backends: Backends;
 let controller: RunningController;
 
-function simple(name: string, host: string, options: Parameters<typeof ingress>[3]) {
+function simple(name: string, host: string, options: IngressOptions) {
   return ingress(NS, name, { rules: [{ host, http: { paths: [pathRule('/', 'Prefix', 'ingress-class-prefix')] } }] }, options);
 }
 
@@ -40,31 +40,20 @@ function simple(name: string, host: string, options: Parameters<typeof ingress>[
 const NEVER_OURS = ['test-ingress-class', 'other-controller', 'other-legacy-class'];
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  writeOurClass(api);
-  api.apply({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'IngressClass',
-    metadata: { name: 'other' },
-    spec: { controller: 'example.com/other-controller' },
-  });
-  backends = await startBackends(api, NS, { 'ingress-class-prefix': 1 });
-  // The suite's Ingress: a class name that names no IngressClass.
-  api.apply(simple('test-ingress-class', 'ingress-class', { className: 'some-invalid-class-name' }));
-  api.apply(simple('other-controller', 'other-controller.example', { className: 'other' }));
-  api.apply(simple('other-legacy-class', 'other-legacy.example', { className: null, annotations: { [LEGACY]: 'nginx' } }));
-  api.apply(simple('by-class-name', 'by-class-name.example', {}));
-  api.apply(simple('by-legacy-annotation', 'by-legacy.example', { className: null, annotations: { [LEGACY]: 'sluice' } }));
-  api.apply(simple('no-class', 'no-class.example', { className: null }));
-  controller = await startSluice(api);
+  scenario = await startConformance(NS, { 'ingress-class-prefix': 1 }, [
+    ingressClass('other', { controller: 'example.com/other-controller' }),
+    // The suite's Ingress: a class name that names no IngressClass.
+    simple('test-ingress-class', 'ingress-class', { className: 'some-invalid-class-name' }),
+    simple('other-controller', 'other-controller.example', { className: 'other' }),
+    simple('other-legacy-class', 'other-legacy.example', { className: null, annotations: { [LEGACY]: 'nginx' } }),
+    simple('by-class-name', 'by-class-name.example', {}),
+    simple('by-legacy-annotation', 'by-legacy.example', { className: null, annotations: { [LEGACY]: 'sluice' } }),
+    simple('no-class', 'no-class.example', { className: null }),
+  ]);
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await backends?.stopAll();
-  await api?.close();
-  await closeHttpClients();
-});
+afterAll(() => scenario?.close());
 
 /** The Service that answered a request for `host`, or the status code when it was not a 200. */
 async function routedTo(host: string): Promise<string | number> {
@@ -122,7 +111,7 @@ describe('conformance ingress_class', () => {
   });
 
   it('our IngressClass becoming the default class adopts the Ingress without a class, and only that one', async () => {
-    writeOurClass(api, { isDefault: true });
+    api.apply(ingressClass('sluice', { isDefault: true }));
     await waitRoutes(controller, (r) => tableHosts(r).includes('no-class.example'), 'no-class.example in the table');
     await expectRouted('no-class.example');
     expect(await waitIngressStatus(api, NS, 'no-class')).toEqual([PUBLISHED_ADDRESS]);

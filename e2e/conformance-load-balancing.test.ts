@@ -4,46 +4,38 @@
  * all answer 200 and reach all 10 pods. routing-semantics.md §5.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
 import { setEndpoints } from './support/endpoint-slices.ts';
-import { closeHttpClients, edgeRequest } from './support/http-client.ts';
+import { edgeRequest } from './support/http-client.ts';
 import type { EchoReply } from './support/pods.ts';
 import {
   PUBLISHED_ADDRESS,
-  backend,
+  conformanceBackend,
   ingress,
-  startBackends,
-  startSluice,
+  startConformance,
   tally,
   waitIngressStatus,
   waitRoutes,
-  writeOurClass,
-  type Backends,
-} from './conformance-support.ts';
+  type Scenario,
+} from './fixtures.ts';
 
 const NS = 'conformance-load-balancing';
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let backends: Backends;
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  writeOurClass(api);
-  backends = await startBackends(api, NS, { 'echo-service': 10 });
-  // The deployment starts with one replica; the scenario scales it to 10 once the Ingress is exposed.
-  setEndpoints(api, NS, 'echo-service', backends.all.slice(0, 1));
-  api.apply(ingress(NS, 'load-balancing', { defaultBackend: backend('echo-service') }));
-  controller = await startSluice(api);
+  // The deployment starts with one replica (of the 10 pods started); the scenario scales it to 10 once the Ingress
+  // is exposed.
+  scenario = await startConformance(NS, { 'echo-service': { pods: 10, endpoints: 1 } }, [
+    ingress(NS, 'load-balancing', { defaultBackend: conformanceBackend('echo-service') }),
+  ]);
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await backends?.stopAll();
-  await api?.close();
-  await closeHttpClients();
-});
+afterAll(() => scenario?.close());
 
 /** Ready endpoints of the echo-service backend in the routes API (the key names the port as the Ingress does). */
 function readyEndpoints(routes: any): number {
@@ -81,7 +73,7 @@ describe('conformance load_balancing', () => {
 
   it('scaled to 10: 100 sequential requests answer 200 and reach all 10 pods', async () => {
     const started = performance.now();
-    setEndpoints(api, NS, 'echo-service', backends.all);
+    setEndpoints(api, NS, 'echo-service', scenario.pods);
     await waitRoutes(controller, (r) => readyEndpoints(r) === 10, '10 ready endpoints', 10_000);
     const visibleMs = performance.now() - started;
     const pods = await send(100, 1);
@@ -90,7 +82,7 @@ describe('conformance load_balancing', () => {
     console.log('load_balancing: 100 sequential requests per pod', counts);
     expect(pods).toHaveLength(100);
     expect(Object.keys(counts)).toHaveLength(10);
-    expect(new Set(pods)).toEqual(new Set(backends.all.map((p) => p.name)));
+    expect(new Set(pods)).toEqual(new Set(scenario.pods.map((p) => p.name)));
     // Round robin spreads evenly; allow some slack for the order the table lists endpoints in.
     expect(Math.min(...Object.values(counts))).toBeGreaterThanOrEqual(5);
     expect(Math.max(...Object.values(counts))).toBeLessThanOrEqual(15);

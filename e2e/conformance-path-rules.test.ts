@@ -5,31 +5,20 @@
  * routing-semantics.md §2–§3.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
-import { closeHttpClients, edgeRequest } from './support/http-client.ts';
+import { edgeRequest } from './support/http-client.ts';
 import type { EchoReply } from './support/pods.ts';
-import {
-  PUBLISHED_ADDRESS,
-  ingress,
-  pathRule,
-  startBackends,
-  startSluice,
-  waitIngressStatus,
-  writeOurClass,
-  type Backends,
-} from './conformance-support.ts';
+import { PUBLISHED_ADDRESS, conformancePath as pathRule, ingress, startConformance, waitIngressStatus, type Scenario } from './fixtures.ts';
 
 const NS = 'conformance-path-rules';
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let backends: Backends;
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  writeOurClass(api);
-  backends = await startBackends(api, NS, {
+  const backends = {
     'foo-exact': 1,
     'foo-prefix': 1,
     'aaa-slash-bbb-prefix': 1,
@@ -38,9 +27,9 @@ beforeAll(async () => {
     'foo-slash-exact': 1,
     'any-host': 1,
     'query-exact': 1,
-  });
-  // The suite's Ingress, verbatim apart from the class.
-  api.apply(
+  };
+  scenario = await startConformance(NS, backends, [
+    // The suite's Ingress, verbatim apart from the class.
     ingress(NS, 'path-rules', {
       rules: [
         { host: 'exact-path-rules', http: { paths: [pathRule('/foo', 'Exact', 'foo-exact')] } },
@@ -66,26 +55,19 @@ beforeAll(async () => {
         },
       ],
     }),
-  );
-  // Ours: a host-less rule for /any and /foo, which must never catch requests for the hosts above, and an Exact
-  // rule used to show that the query string is not part of the match.
-  api.apply(
+    // Ours: a host-less rule for /any and /foo, which must never catch requests for the hosts above, and an Exact
+    // rule used to show that the query string is not part of the match.
     ingress(NS, 'hostless', {
       rules: [
         { http: { paths: [pathRule('/any', 'Prefix', 'any-host'), pathRule('/foo', 'Prefix', 'any-host')] } },
         { host: 'query-rules', http: { paths: [pathRule('/q', 'Exact', 'query-exact')] } },
       ],
     }),
-  );
-  controller = await startSluice(api);
+  ]);
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await backends?.stopAll();
-  await api?.close();
-  await closeHttpClients();
-});
+afterAll(() => scenario?.close());
 
 async function get(host: string, path: string) {
   return await edgeRequest(controller.httpUrl, { host, path });
@@ -140,15 +122,15 @@ describe('conformance path_rules', () => {
   });
 
   it('each backend pod receives exactly the requests routed to it, nothing else', async () => {
-    const before = new Map(backends.all.map((p) => [p.name, p.requestCount]));
+    const before = new Map(scenario.pods.map((p) => [p.name, p.requestCount]));
     const expected = new Map<string, number>();
     for (const [, host, path, service] of cases) {
       const reply = await get(host, path);
       expect(reply.status).toBe(service === 404 ? 404 : 200);
       if (service !== 404) expected.set(`${service}-0`, (expected.get(`${service}-0`) ?? 0) + 1);
     }
-    const served = Object.fromEntries(backends.all.map((p) => [p.name, p.requestCount - before.get(p.name)!]));
+    const served = Object.fromEntries(scenario.pods.map((p) => [p.name, p.requestCount - before.get(p.name)!]));
     console.log('path_rules: requests per backend pod for one pass over the cases', served);
-    for (const pod of backends.all) expect(served[pod.name], pod.name).toBe(expected.get(pod.name) ?? 0);
+    for (const pod of scenario.pods) expect(served[pod.name], pod.name).toBe(expected.get(pod.name) ?? 0);
   });
 });

@@ -5,34 +5,28 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startApiEmulator, type ApiEmulator } from './support/api-emulator.ts';
+import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
-import { closeHttpClients } from './support/http-client.ts';
 import {
+  conformancePath as pathRule,
   ingress,
-  pathRule,
   selfSignedFor,
-  startBackends,
-  startSluice,
+  startConformance,
   tableHosts,
+  tlsSecret,
   waitRoutes,
-  writeOurClass,
-  writeTlsSecret,
-  type Backends,
-} from './conformance-support.ts';
+  type Scenario,
+} from './fixtures.ts';
 
 const NS = 'conformance-websocket';
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let backends: Backends;
 let controller: RunningController;
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  writeOurClass(api);
-  writeTlsSecret(api, NS, 'chat-tls', await selfSignedFor(['chat-tls.example']));
-  backends = await startBackends(api, NS, { chat: 2, other: 1 });
-  api.apply(
+  scenario = await startConformance(NS, { chat: 2, other: 1 }, [
+    tlsSecret(NS, 'chat-tls', await selfSignedFor(['chat-tls.example'])),
     ingress(NS, 'chat', {
       tls: [{ hosts: ['chat-tls.example'], secretName: 'chat-tls' }],
       rules: [
@@ -40,16 +34,11 @@ beforeAll(async () => {
         { host: 'chat-tls.example', http: { paths: [pathRule('/ws', 'Prefix', 'chat')] } },
       ],
     }),
-  );
-  controller = await startSluice(api);
+  ]);
+  ({ api, controller } = scenario);
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  await backends?.stopAll();
-  await api?.close();
-  await closeHttpClients();
-});
+afterAll(() => scenario?.close());
 
 interface OpenSocket {
   socket: WebSocket;
