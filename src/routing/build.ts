@@ -2,6 +2,7 @@
 // passes; the output never depends on input order, never shares structure with the input, and
 // every unusable piece becomes a problem instead of an exception.
 
+import { PLAIN_POLICY, REDIRECT_POLICY } from './annotations.ts';
 import { BackendResolver } from './backend-resolver.ts';
 import { BackendRefs, type BackendRef } from './backends.ts';
 import { isOwnedIngress, selectClasses } from './class-filter.ts';
@@ -16,8 +17,6 @@ import { CONTROLLER_REF, sortProblems } from './problems.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
 import type { BuildOptions, BuildResult, HostKind, HostRules, PathRoute, Problem, RoutePolicy, Snapshot, Target } from './types.ts';
 
-const PLAIN_POLICY: RoutePolicy = Object.freeze({ sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null });
-const REDIRECT_POLICY: RoutePolicy = Object.freeze({ sslRedirect: true, requestTimeoutMs: null, maxBodyBytes: null });
 
 const HOST_KIND_ORDER: Readonly<Record<HostKind, number>> = { exact: 0, wildcard: 1, any: 2 };
 
@@ -59,7 +58,9 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
   const hosts = [...merged.values()].sort(compareHosts).map((entry) => hostRules(entry, tls.declared, flag, resolver, options));
   const globalChoice = chooseDefault(drafts, flag);
-  const globalDefault = globalChoice === null ? null : defaultTarget(globalChoice, PLAIN_POLICY, resolver);
+  // A request for no known host has no TLS host to redirect for: the source Ingress's policy, plain.
+  const globalDefault =
+    globalChoice === null ? null : defaultTarget(globalChoice, globalChoice.ingress === null ? PLAIN_POLICY : globalChoice.ingress.policy.plain, resolver);
   for (const draft of drafts) {
     // Shadowed default backends are still checked, so their problems show.
     if (draft.defaultBackend !== null) resolver.check(draft.defaultBackend, draft.named.ref, 'spec.defaultBackend');
@@ -82,9 +83,14 @@ function compareHosts(a: MergedHost, b: MergedHost): number {
   return HOST_KIND_ORDER[a.kind] - HOST_KIND_ORDER[b.kind] || compareText(a.host, b.host);
 }
 
+/**
+ * The policy of a route (or host default) from `ingress` (null: from the controller's flag). It redirects
+ * plain HTTP when the host has TLS, unless turned off globally or by that Ingress (routing-semantics §6).
+ */
 function policyFor(hasTls: boolean, ingress: IngressDraft | null, options: BuildOptions): RoutePolicy {
-  const redirect = hasTls && options.sslRedirect && (ingress === null || !ingress.sslRedirectOff);
-  return redirect ? REDIRECT_POLICY : PLAIN_POLICY;
+  if (ingress === null) return hasTls && options.sslRedirect ? REDIRECT_POLICY : PLAIN_POLICY;
+  const redirect = hasTls && options.sslRedirect && ingress.policy.sslRedirect !== false;
+  return redirect ? ingress.policy.redirect : ingress.policy.plain;
 }
 
 function hostRules(

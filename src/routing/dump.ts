@@ -30,12 +30,16 @@ export function objectText(ref: ObjectRef): string {
   return ref.namespace === '' ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
-/** The policy fields that are on: true booleans and non-null values, in name order. */
+/**
+ * The policy fields that are on, in name order: true booleans by name, set values as name=value
+ * (an infinite limit as "unlimited"). Fields left to the controller default (null) are not shown.
+ */
 export function policyText(policy: RoutePolicy): string {
   const on: string[] = [];
   for (const name of Object.keys(policy).sort(compareText)) {
     const value = (policy as unknown as Record<string, unknown>)[name];
     if (value === true) on.push(name);
+    else if (value === Number.POSITIVE_INFINITY) on.push(`${name}=unlimited`);
     else if (value !== false && value !== null && value !== undefined) on.push(`${name}=${String(value)}`);
   }
   return on.length === 0 ? '' : `  [${on.join(' ')}]`;

@@ -1,17 +1,16 @@
 // One owned Ingress → its host claims, path routes, default backend and TLS claims, plus problems.
 // Each Ingress is translated alone, so a bad one can only lose its own routes.
 
+import { readPolicyAnnotations, type IngressPolicy } from './annotations.ts';
 import { readBackend, type BackendRef, type BackendRefs } from './backends.ts';
 import { pathField, ruleField } from './field-names.ts';
-import { describeValue, isRecord, readAnnotation, readRecord, readString, readValue } from './kube-read.ts';
+import { describeValue, isRecord, readRecord, readString, readValue } from './kube-read.ts';
 import type { Named } from './object-index.ts';
 import { problem } from './problems.ts';
 import { checkRuleHost } from './rule-host.ts';
 import { checkRulePath, prefixKey, segmentCount } from './rule-path.ts';
 import type { TlsClaim } from './tls.ts';
 import type { HostKind, PathType, Problem } from './types.ts';
-
-export const SSL_REDIRECT_ANNOTATIONS = ['sluice.dev/ssl-redirect', 'nginx.ingress.kubernetes.io/ssl-redirect'] as const;
 
 export interface HostClaim {
   readonly host: string;
@@ -43,8 +42,8 @@ export interface IngressDraft {
   readonly routes: RouteDraft[];
   readonly defaultBackend: BackendRef | null;
   readonly tls: TlsClaim[];
-  /** The Ingress turned off the plain-HTTP → HTTPS redirect by annotation. */
-  readonly sslRedirectOff: boolean;
+  /** Its annotations' policy for its routes and its default backend. */
+  readonly policy: IngressPolicy;
 }
 
 const PATH_TYPES: ReadonlySet<string> = new Set(['Exact', 'Prefix', 'ImplementationSpecific']);
@@ -75,7 +74,7 @@ export function translateIngress(named: Named, refs: BackendRefs, problems: Prob
     defaultBackend:
       rawDefault === undefined || rawDefault === null ? null : readBackend(named, rawDefault, 'spec.defaultBackend', '', refs, problems),
     tls: [],
-    sslRedirectOff: SSL_REDIRECT_ANNOTATIONS.some((name) => readAnnotation(named.object, name) === 'false'),
+    policy: readPolicyAnnotations(named, problems),
   };
   if (!specOk) return draft;
   const rules = listAt(named, spec, 'rules', 'spec.rules', '', problems);

@@ -46,6 +46,13 @@ export const PROBLEM_CODES = {
   TlsCertificateInvalid: 'The certificate or key does not parse, or the key does not match; its hosts use the default certificate.',
   TlsHostNotInCertificate: 'The certificate does not name this host; clients will reject it. It is served anyway.',
 
+  // Annotations (metadata.annotations["..."]): warnings, the routes still work
+  AnnotationValueInvalid:
+    'A policy annotation (sluice.dev/ssl-redirect, request-timeout, max-body-size or the ingress-nginx equivalent) has a value that cannot be read; the controller default is used.',
+  AnnotationUnknown: 'A sluice.dev/ annotation that sluice does not know (a typo?); it is ignored.',
+  AnnotationUnsupported:
+    'An nginx.ingress.kubernetes.io/ annotation sluice does not support (rewrite-target, use-regex, auth-*, ...); it is ignored. Snippets never will be: configuration is data, not code.',
+
   // Controller options
   DefaultBackendServiceInvalid: '--default-backend-service is not "namespace/name[:port]"; it is ignored.',
   DefaultSslCertificateInvalid: '--default-ssl-certificate is not "namespace/name"; it is ignored.',
