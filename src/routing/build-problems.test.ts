@@ -144,6 +144,14 @@ const cases: readonly BadCase[] = [
   { name: 'a resource backend', objects: [badSpec({ rules: [{ host: 'bad.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { resource: { kind: 'Bucket', name: 'b' } } }] } }] })], code: 'BackendResourceUnsupported', field: `${path0}.backend.resource` },
   { name: 'TLS hosts of the wrong type', objects: [badSpec({ tls: [{ hosts: 'bad.example.com', secretName: 'x' }] })], code: 'FieldTypeInvalid', field: 'spec.tls[0].hosts' },
   { name: 'a defaultBackend of the wrong type', objects: [badSpec({ defaultBackend: 'web' })], code: 'FieldTypeInvalid', field: 'spec.defaultBackend' },
+  // Annotations: warnings on the bad Ingress only, even when it shares a host with good ones.
+  { name: 'an unreadable request timeout', objects: [bad({ host: 'a.example.com', paths: [{ path: '/slow', service: 'web' }], annotations: { 'sluice.dev/request-timeout': '30 secs' } })], code: 'AnnotationValueInvalid', field: 'metadata.annotations["sluice.dev/request-timeout"]' },
+  { name: 'an unreadable body size', objects: [bad({ host: 'a.example.com', paths: [{ path: '/big', service: 'web' }], annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8 MB' } })], code: 'AnnotationValueInvalid', field: 'metadata.annotations["nginx.ingress.kubernetes.io/proxy-body-size"]' },
+  { name: 'an unreadable ssl-redirect', objects: [bad({ host: 'a.example.com', paths: [{ path: '/plain', service: 'web' }], annotations: { 'sluice.dev/ssl-redirect': 'off' } })], code: 'AnnotationValueInvalid', field: 'metadata.annotations["sluice.dev/ssl-redirect"]' },
+  { name: 'a policy annotation on a shared host', objects: [bad({ host: 'a.example.com', paths: [{ path: '/slow', service: 'web' }], annotations: { 'sluice.dev/request-timeout': '1h', 'sluice.dev/ssl-redirect': 'false', 'sluice.dev/typo': 'x' } })], code: 'AnnotationUnknown', field: 'metadata.annotations["sluice.dev/typo"]' },
+  { name: 'an unsupported nginx annotation', objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/' } })], code: 'AnnotationUnsupported', field: 'metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"]' },
+  { name: 'an nginx snippet', objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'return 200;' } })], code: 'AnnotationUnsupported', field: 'metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]' },
+  { name: 'annotations of the wrong type', objects: [{ ...bad({}), metadata: { name: BAD, namespace: 'default', creationTimestamp: YOUNG, annotations: 'sluice.dev/ssl-redirect=false' } }], code: 'FieldTypeInvalid', field: 'metadata.annotations' },
 ];
 
 describe('problems: a bad Ingress is reported and changes nothing else', () => {

@@ -42,7 +42,18 @@ const metadata = maybe(
       name,
       namespace,
       creationTimestamp: maybe(fc.constantFrom('2024-01-01T00:00:00Z', '2023-05-05T10:00:00Z', 'not a date')),
-      annotations: maybe(fc.record({ 'kubernetes.io/ingress.class': maybe(fc.constantFrom('sluice', 'nginx')), 'sluice.dev/ssl-redirect': maybe(fc.constant('false')) }, { requiredKeys: [] })),
+      annotations: maybe(
+        fc.record(
+          {
+            'kubernetes.io/ingress.class': maybe(fc.constantFrom('sluice', 'nginx')),
+            'sluice.dev/ssl-redirect': maybe(fc.oneof(fc.constantFrom('false', 'true'), junk)),
+            'sluice.dev/request-timeout': maybe(fc.oneof(fc.constantFrom('30s', '500ms', '0', '2h'), fc.string({ maxLength: 12 }), junk)),
+            'nginx.ingress.kubernetes.io/proxy-body-size': maybe(fc.oneof(fc.constantFrom('8m', '0', '1g'), fc.string({ maxLength: 12 }), junk)),
+            'nginx.ingress.kubernetes.io/rewrite-target': maybe(fc.constant('/')),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
       labels: maybe(fc.record({ 'kubernetes.io/service-name': name }, { requiredKeys: [] })),
     },
     { requiredKeys: [] },

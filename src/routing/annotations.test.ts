@@ -1,0 +1,144 @@
+// The policy annotations' value formats, and that reading them never costs an Ingress its routes.
+
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_INGRESS_POLICY, parseByteSize, parseDuration, parseSeconds, readPolicyAnnotations } from './annotations.ts';
+import { build } from './build.ts';
+import { ingress, service, slice, sluiceClass, snapshotOf, testOptions } from './build-test-fixtures.ts';
+import { nameObject } from './object-index.ts';
+import type { Problem } from './types.ts';
+
+function valueOf(parsed: { ok: true; value: number } | { ok: false; expected: string }): number | null {
+  return parsed.ok ? parsed.value : null;
+}
+
+describe('parseDuration (sluice.dev/request-timeout)', () => {
+  const cases: ReadonlyArray<[string, number | null]> = [
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+    ['30', 30_000],
+    ['0.5', 500],
+    ['1.5s', 1500],
+    ['1ms', 1],
+    ['3600', 3_600_000],
+    ['3601', null],
+    ['61m', null],
+    ['0', null],
+    ['0ms', null],
+    ['0.4ms', null],
+    ['-1s', null],
+    ['30 s', null],
+    ['30S', null],
+    ['1h30m', null],
+    ['', null],
+    ['s', null],
+    ['1e3', null],
+  ];
+  for (const [text, expected] of cases) {
+    it(`"${text}" → ${expected ?? 'invalid'}`, () => expect(valueOf(parseDuration(text))).toBe(expected));
+  }
+});
+
+describe('parseSeconds (nginx proxy-read-timeout)', () => {
+  it('reads whole seconds from 1 to 3600', () => {
+    expect(valueOf(parseSeconds('60'))).toBe(60_000);
+    expect(valueOf(parseSeconds('1'))).toBe(1000);
+    expect(valueOf(parseSeconds('3600'))).toBe(3_600_000);
+    for (const bad of ['0', '3601', '1m', '1.5', '-5', '', ' 60x']) expect(valueOf(parseSeconds(bad)), bad).toBeNull();
+  });
+});
+
+describe('parseByteSize (max-body-size, nginx proxy-body-size)', () => {
+  const cases: ReadonlyArray<[string, number | null]> = [
+    ['1048576', 1_048_576],
+    ['512k', 524_288],
+    ['512K', 524_288],
+    ['10m', 10_485_760],
+    ['8M', 8_388_608],
+    ['1g', 1_073_741_824],
+    ['0', Number.POSITIVE_INFINITY],
+    ['0m', Number.POSITIVE_INFINITY],
+    ['10mb', null],
+    ['1.5m', null],
+    ['-1', null],
+    ['1t', null],
+    ['', null],
+    ['9999999999999g', null],
+  ];
+  for (const [text, expected] of cases) {
+    it(`"${text}" → ${expected ?? 'invalid'}`, () => expect(valueOf(parseByteSize(text))).toBe(expected));
+  }
+});
+
+function read(annotations: Record<string, unknown>): { policy: ReturnType<typeof readPolicyAnnotations>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const named = nameObject('Ingress', { metadata: { name: 'x', namespace: 'default', annotations } }, true, problems);
+  if (named === null) throw new Error('fixture has no name');
+  return { policy: readPolicyAnnotations(named, problems), problems };
+}
+
+describe('readPolicyAnnotations', () => {
+  it('shares the default policy when no sluice or nginx annotation is present', () => {
+    expect(read({ 'kubernetes.io/ingress.class': 'sluice', 'cert-manager.io/issuer': 'x' })).toEqual({ policy: DEFAULT_INGRESS_POLICY, problems: [] });
+    expect(read({ 'kubernetes.io/ingress.class': 'sluice' }).policy).toBe(DEFAULT_INGRESS_POLICY);
+  });
+
+  it('makes frozen route policies with and without the redirect', () => {
+    const { policy, problems } = read({ 'sluice.dev/request-timeout': '30s', 'sluice.dev/max-body-size': '1m', 'sluice.dev/ssl-redirect': 'false' });
+    expect(problems).toEqual([]);
+    expect(policy.sslRedirect).toBe(false);
+    expect(policy.plain).toEqual({ sslRedirect: false, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576 });
+    expect(policy.redirect).toEqual({ sslRedirect: true, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576 });
+    expect(Object.isFrozen(policy.plain) && Object.isFrozen(policy.redirect)).toBe(true);
+  });
+
+  it('lets the sluice.dev annotation decide over the nginx one, and reads nginx booleans as Go does', () => {
+    expect(read({ 'sluice.dev/request-timeout': '5s', 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' }).policy.plain.requestTimeoutMs).toBe(5000);
+    expect(read({ 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' }).policy.plain.requestTimeoutMs).toBe(60_000);
+    expect(read({ 'nginx.ingress.kubernetes.io/ssl-redirect': 'False' }).policy.sslRedirect).toBe(false);
+    expect(read({ 'sluice.dev/ssl-redirect': 'False' }).policy.sslRedirect).toBe(false);
+    expect(read({ 'sluice.dev/ssl-redirect': '0' }).problems.map((item) => item.code)).toEqual(['AnnotationValueInvalid']);
+  });
+
+  it('uses the controller default for a bad value, and says so', () => {
+    const { policy, problems } = read({ 'sluice.dev/request-timeout': 30, 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' });
+    expect(policy.plain.requestTimeoutMs).toBeNull();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'AnnotationValueInvalid', field: 'metadata.annotations["sluice.dev/request-timeout"]' });
+    expect(problems[0].message).toContain('the controller default is used');
+  });
+
+  it('names the snippet rule for every *-snippet annotation', () => {
+    const { problems } = read({ 'nginx.ingress.kubernetes.io/configuration-snippet': 'x', 'nginx.ingress.kubernetes.io/stream-snippet': 'y' });
+    expect(problems.map((item) => item.code)).toEqual(['AnnotationUnsupported', 'AnnotationUnsupported']);
+    for (const item of problems) expect(item.message).toContain('snippets are never supported: configuration is data, not code');
+  });
+});
+
+describe('policy in the built table', () => {
+  const result = build(
+    snapshotOf([
+      sluiceClass,
+      ingress({ name: 'slow', created: '2024-01-01T00:00:00Z', host: 'shop.test', paths: [{ path: '/report', service: 'web' }], defaultService: 'web', annotations: { 'sluice.dev/request-timeout': '2m' } }),
+      ingress({ name: 'uploads', created: '2024-01-02T00:00:00Z', host: 'shop.test', paths: [{ path: '/upload', service: 'web' }], annotations: { 'sluice.dev/max-body-size': '0', 'sluice.dev/colour': 'blue' } }),
+      service('web'),
+      slice('web', ['10.0.0.1']),
+    ]),
+    testOptions,
+  );
+  const host = result.table.hosts[0];
+  const route = (path: string) => host.routes.find((each) => each.path === path);
+
+  it('gives each route its own Ingress policy on a shared host, and the host default its source policy', () => {
+    expect(route('/report')?.policy).toEqual({ sslRedirect: false, requestTimeoutMs: 120_000, maxBodyBytes: null });
+    expect(route('/upload')?.policy).toEqual({ sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: Number.POSITIVE_INFINITY });
+    expect(host.defaultBackend?.policy.requestTimeoutMs).toBe(120_000);
+    expect(result.table.defaultBackend?.policy.requestTimeoutMs).toBe(120_000);
+  });
+
+  it('keeps the route of an Ingress with an unknown annotation', () => {
+    expect(route('/upload')?.backend).toBe('default/web:80');
+    expect(result.problems.map((item) => `${item.object.name} ${item.code}`)).toEqual(['uploads AnnotationUnknown']);
+  });
+});
