@@ -66,7 +66,9 @@ export type PathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 export interface RoutePolicy {
   /** Redirect plain-HTTP requests to HTTPS (host has TLS and nothing turned it off). */
   readonly sslRedirect: boolean;
+  /** Upstream response timeout (sluice.dev/request-timeout), 1 ms .. 1 h. */
   readonly requestTimeoutMs: number | null;
+  /** Request body limit (sluice.dev/max-body-size); Infinity when the Ingress asks for no limit ("0"). */
   readonly maxBodyBytes: number | null;
 }
 
