@@ -2,117 +2,57 @@
 // emulator. Initial sync; add, update and delete of every kind it watches (IngressClass, Ingress, Service,
 // EndpointSlice, TLS Secret) seen in request results and in /api/v1/status; watches closed by the server are
 // resumed; a compaction (410 Gone) makes the informers relist and converge without ever serving an empty table.
-import { connect as tlsConnect } from 'node:tls';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApiEmulator, type ApiEmulator, type KubeObject } from './support/api-emulator.ts';
-import { startController, type ControllerStatus, type RunningController } from './support/controller.ts';
+import type { ApiEmulator, KubeObject } from './support/api-emulator.ts';
+import type { ControllerStatus, RunningController } from './support/controller.ts';
 import { removeBackend, setEndpoints, slicesOf, writeBackend, writeService } from './support/endpoint-slices.ts';
-import { closeHttpClients, edgeRequest, type EdgeResponse } from './support/http-client.ts';
-import { writeKubeconfig } from './support/kubeconfig.ts';
-import { startPods, type Pod } from './support/pods.ts';
+import { edgeRequest, type EdgeResponse } from './support/http-client.ts';
+import type { Pod } from './support/pods.ts';
+import {
+  CONTROLLER_CLASS,
+  WATCHED_KINDS,
+  hostIngress,
+  informers as informerStats,
+  ingressClass,
+  pollUntil,
+  routesOf,
+  selfSignedFor,
+  servedCertificate as certificateAt,
+  startScenario,
+  tableHosts,
+  tlsSecret as tlsSecretOf,
+  type IngressOptions,
+  type Scenario,
+} from './fixtures.ts';
+import { startLoad } from './load-support.ts';
 
 const NS = 'shop';
-const CONTROLLER_CLASS = 'sluice.dev/ingress-controller';
 const DEFAULT_CERT_CN = 'sluice default certificate';
 
+let scenario: Scenario;
 let api: ApiEmulator;
 let pods: Pod[];
 let controller: RunningController;
 
-interface PathSpec {
-  path: string;
-  service: string;
-  pathType?: string;
+/** An Ingress in NS: `host` + `path` (Prefix) → `service` port http. */
+function ingress(name: string, host: string, service: string, options: IngressOptions & { path?: string; tlsSecret?: string } = {}): KubeObject {
+  return hostIngress(NS, name, host, service, options);
 }
 
-function ingressClass(name: string, controllerClass = CONTROLLER_CLASS): KubeObject {
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name }, spec: { controller: controllerClass } };
-}
-
-function ingress(name: string, host: string, paths: PathSpec[], extra: { className?: string; tlsSecret?: string } = {}): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { namespace: NS, name },
-    spec: {
-      ingressClassName: extra.className ?? 'sluice',
-      ...(extra.tlsSecret === undefined ? {} : { tls: [{ hosts: [host], secretName: extra.tlsSecret }] }),
-      rules: [
-        {
-          host,
-          http: {
-            paths: paths.map((p) => ({
-              path: p.path,
-              pathType: p.pathType ?? 'Prefix',
-              backend: { service: { name: p.service, port: { name: 'http' } } },
-            })),
-          },
-        },
-      ],
-    },
-  };
-}
-
+/** A TLS Secret for `commonName` whose certificate carries `organization`, to tell versions apart. */
 async function tlsSecret(name: string, commonName: string, organization: string): Promise<KubeObject> {
-  const now = Date.now();
-  const pair = await generate(
-    [
-      { name: 'commonName', value: commonName },
-      { name: 'organizationName', value: organization },
-    ],
-    {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      notBeforeDate: new Date(now - 60_000),
-      notAfterDate: new Date(now + 24 * 3600_000),
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2 as const, value: commonName }] }],
-    },
-  );
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'kubernetes.io/tls',
-    metadata: { namespace: NS, name },
-    data: { 'tls.crt': Buffer.from(pair.cert).toString('base64'), 'tls.key': Buffer.from(pair.private).toString('base64') },
-  };
+  return tlsSecretOf(NS, name, await selfSignedFor([commonName], { organization }));
 }
 
 /** The certificate the edge serves for an SNI name: subject CN and O. */
-function servedCertificate(servername: string): Promise<{ cn: string; o: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port: controller.httpsPort, servername, rejectUnauthorized: false }, () => {
-      const cert = socket.getPeerCertificate();
-      socket.destroy();
-      const subject = (cert.subject ?? {}) as unknown as Record<string, string | undefined>;
-      resolve({ cn: String(subject.CN ?? ''), o: String(subject.O ?? '') });
-    });
-    socket.setTimeout(5000, () => socket.destroy(new Error('TLS handshake timed out')));
-    socket.once('error', reject);
-  });
+async function servedCertificate(servername: string): Promise<{ cn: string; o: string }> {
+  const served = await certificateAt(controller.httpsPort, servername);
+  return { cn: served.commonName, o: served.organization };
 }
-
-const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Polls `probe` every 20 ms until `accept` holds; fails after `timeoutMs` with the last value. */
-async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = 'nothing yet';
-  for (;;) {
-    try {
-      const value = await probe();
-      if (accept(value)) return value;
-      last = value;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last).slice(0, 600)}\n${controller.outputTail(15)}`);
-    }
-    await delay(20);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5000): Promise<T> =>
+  pollUntil(what, probe, accept, { timeoutMs, controller });
 
 const get = (host: string, path = '/') => edgeRequest(controller.httpUrl, { host, path, timeoutMs: 3000 });
 const podOf = (reply: EdgeResponse) => (reply.status === 200 ? (reply.json().pod as string) : `status ${reply.status}`);
@@ -133,44 +73,22 @@ function waitStatus(what: string, after: number, predicate: (s: ControllerStatus
 
 const problemsOf = (s: ControllerStatus, name: string) => s.problems.filter((p) => p.object.name === name).map((p) => p.code);
 const counts = (s: ControllerStatus) => s.counts as { ingresses: number; routes: number; backends: number; endpoints: number };
-
-interface InformerStats {
-  name: string;
-  synced: boolean;
-  objects: number;
-  restarts: number;
-  lastError: string | null;
-}
-
-function informerStats(s: ControllerStatus): InformerStats[] {
-  return (s.sources as { detail: { informers: InformerStats[] } }[])[0].detail.informers;
-}
-
-async function routedHosts(): Promise<string[]> {
-  const response = await fetch(`${controller.adminUrl}/api/v1/routes`, { signal: AbortSignal.timeout(5000) });
-  const body = (await response.json()) as { hosts: { host: string }[] };
-  return body.hosts.map((h) => h.host);
-}
+const routedHosts = async () => tableHosts(await routesOf(controller));
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  pods = await startPods(3, { namePrefix: 'web', namespace: NS, service: 'web' });
-  const port = pods[0].port;
-  api.apply(ingressClass('sluice'));
-  writeBackend(api, { namespace: NS, name: 'web', ports: [{ name: 'http', port: 80, targetPort: port }], endpoints: [pods[0]] });
-  api.apply(ingress('shop', 'shop.example', [{ path: '/', service: 'web' }]));
-  api.apply(await tlsSecret('secure-tls', 'secure.example', 'initial'));
-  api.apply(ingress('secure', 'secure.example', [{ path: '/', service: 'web' }], { tlsSecret: 'secure-tls' }));
-  controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off']);
-  await controller.waitReady(30_000);
+  scenario = await startScenario({
+    namespace: NS,
+    backends: { web: { pods: 3, endpoints: 1 } }, // web-0 listed; web-1 and web-2 serve other Services later
+    objects: [
+      ingress('shop', 'shop.example', 'web'),
+      await tlsSecret('secure-tls', 'secure.example', 'initial'),
+      ingress('secure', 'secure.example', 'web', { tlsSecret: 'secure-tls' }),
+    ],
+  });
+  ({ api, pods, controller } = scenario);
 }, 60_000);
 
-afterAll(async () => {
-  await controller?.stop();
-  await Promise.all((pods ?? []).map((p) => p.kill()));
-  await closeHttpClients();
-  await api?.close();
-});
+afterAll(() => scenario?.close());
 
 describe('cluster watch', () => {
   test('initial sync: every informer lists, the first table serves what was there before start', async () => {
@@ -183,7 +101,7 @@ describe('cluster watch', () => {
     expect(status.problems).toEqual([]);
     expect((status.sources as { name: string }[])[0].name).toBe('kubernetes');
     const informers = informerStats(status);
-    expect(informers.map((i) => i.name).sort()).toEqual(['endpointslices', 'ingressclasses', 'ingresses', 'secrets', 'services']);
+    expect(informers.map((i) => i.name).sort()).toEqual(WATCHED_KINDS);
     expect(informers.every((i) => i.synced)).toBe(true);
     for (const kind of ['ingresses', 'ingressclasses', 'services', 'endpointslices', 'secrets']) {
       expect(api.callsOf('list', kind).length, `list of ${kind}`).toBeGreaterThanOrEqual(1);
@@ -198,7 +116,7 @@ describe('cluster watch', () => {
 
   test('Ingress: add, update, delete', async () => {
     let generation = (await controller.status()).generation;
-    api.apply(ingress('cart', 'cart.example', [{ path: '/cart', service: 'web' }]));
+    api.apply(ingress('cart', 'cart.example', 'web', { path: '/cart' }));
     await waitAnswer('cart.example', '/cart/items', 200, 'web-0');
     expect((await get('cart.example', '/basket')).status).toBe(404);
     let status = await waitStatus('3 Ingresses', generation, (s) => counts(s).ingresses === 3);
@@ -221,7 +139,7 @@ describe('cluster watch', () => {
 
   test('IngressClass: add, update, delete decide which Ingresses are ours', async () => {
     let generation = (await controller.status()).generation;
-    api.apply(ingress('classy', 'classy.example', [{ path: '/', service: 'web' }], { className: 'sluice-extra' }));
+    api.apply(ingress('classy', 'classy.example', 'web', { className: 'sluice-extra' }));
     let status = await controller.waitGeneration(generation + 1);
     expect((await get('classy.example')).status).toBe(404); // names a class that does not exist: not ours
     expect(counts(status).ingresses).toBe(2);
@@ -254,7 +172,7 @@ describe('cluster watch', () => {
 
   test('Service: add, update, delete', async () => {
     let generation = (await controller.status()).generation;
-    api.apply(ingress('late', 'late.example', [{ path: '/', service: 'late' }]));
+    api.apply(ingress('late', 'late.example', 'late'));
     await waitAnswer('late.example', '/', 503); // the route claims its host and answers 503, no fall-through
     let status = await waitStatus('ServiceNotFound on late', generation, (s) => problemsOf(s, 'late').includes('ServiceNotFound'));
 
@@ -286,7 +204,7 @@ describe('cluster watch', () => {
     const port = pods[0].port;
     let generation = (await controller.status()).generation;
     writeService(api, { namespace: NS, name: 'grow', ports: [{ name: 'http', port: 80, targetPort: port }] });
-    api.apply(ingress('grow', 'grow.example', [{ path: '/', service: 'grow' }]));
+    api.apply(ingress('grow', 'grow.example', 'grow'));
     await waitAnswer('grow.example', '/', 503);
     let status = await waitStatus('NoReadyEndpoints on grow', generation, (s) => problemsOf(s, 'grow').includes('NoReadyEndpoints'));
     const baseEndpoints = counts(status).endpoints;
@@ -327,7 +245,7 @@ describe('cluster watch', () => {
 
   test('TLS Secret: add, update, delete change the certificate served for the host', async () => {
     let generation = (await controller.status()).generation;
-    api.apply(ingress('vault', 'vault.example', [{ path: '/', service: 'web' }], { tlsSecret: 'vault-tls' }));
+    api.apply(ingress('vault', 'vault.example', 'web', { tlsSecret: 'vault-tls' }));
     let status = await waitStatus('TlsSecretNotFound on vault', generation, (s) => problemsOf(s, 'vault').includes('TlsSecretNotFound'));
     expect((await servedCertificate('vault.example')).cn).toBe(DEFAULT_CERT_CN);
 
@@ -364,7 +282,7 @@ describe('cluster watch', () => {
   });
 
   test('watches closed by the server are resumed from their resourceVersion, without a relist', async () => {
-    const kinds = ['ingresses', 'ingressclasses', 'services', 'endpointslices', 'secrets'];
+    const kinds = WATCHED_KINDS;
     const listsBefore = api.callsOf('list').length;
     const watchesBefore = api.callsOf('watch').length;
     api.closeWatches();
@@ -372,7 +290,7 @@ describe('cluster watch', () => {
     expect(api.callsOf('watch').length).toBeGreaterThanOrEqual(watchesBefore + kinds.length);
 
     const generation = (await controller.status()).generation;
-    api.apply(ingress('resumed', 'resumed.example', [{ path: '/', service: 'web' }]));
+    api.apply(ingress('resumed', 'resumed.example', 'web'));
     await waitAnswer('resumed.example', '/', 200);
     await controller.waitGeneration(generation + 1);
     expect(api.callsOf('list').length).toBe(listsBefore);
@@ -384,21 +302,11 @@ describe('cluster watch', () => {
     test(`compaction (410 as ${answer === 'event' ? 'an ERROR event' : 'HTTP 410'}) → relist, converge, never an empty table`, async () => {
       const listsBefore = api.callsOf('list').length;
       // Serve traffic through the relist: the known route must answer every time.
-      const traffic = { stop: false };
-      const deadline = Date.now() + 15_000;
-      const failures: string[] = [];
-      let requests = 0;
-      const load = (async () => {
-        while (!traffic.stop && Date.now() < deadline) {
-          const reply = await get('shop.example');
-          requests++;
-          if (reply.status !== 200) failures.push(`${reply.status} ${reply.body.slice(0, 80)}`);
-        }
-      })();
+      const traffic = startLoad({ baseUrl: controller.httpUrl, target: { host: 'shop.example' }, concurrency: 1, timeoutMs: 3000, maxDurationMs: 15_000 });
 
       const started = Date.now();
       const name = `after-410-${answer}`;
-      api.apply(ingress(name, `${name}.example`, [{ path: '/', service: 'web' }]));
+      api.apply(ingress(name, `${name}.example`, 'web'));
       api.compact({ answer, expireOpenWatches: answer === 'event' });
       if (answer === 'status') api.closeWatches(); // the re-watch from an expired version gets HTTP 410
       // A change the old watches never saw: only a relist brings it.
@@ -412,10 +320,9 @@ describe('cluster watch', () => {
       );
       await waitAnswer(`${name}.example`, '/relisted', 200);
       const convergedMs = Date.now() - started;
-      traffic.stop = true;
-      await load;
-      console.log(`410 (${answer}): relisted and converged in ${convergedMs} ms; ${requests} requests meanwhile, ${failures.length} failed`);
-      expect(failures).toEqual([]);
+      const { requests, failed, firstFailures } = await traffic.stop();
+      console.log(`410 (${answer}): relisted and converged in ${convergedMs} ms; ${requests} requests meanwhile, ${failed} failed`);
+      expect(failed, JSON.stringify(firstFailures)).toBe(0);
       expect(requests).toBeGreaterThan(0);
       expect(convergedMs).toBeLessThan(5000);
       expect(api.callsOf('list').length).toBeGreaterThanOrEqual(listsBefore + 5);

@@ -18,7 +18,7 @@ import { startPods, type Pod } from './support/pods.ts';
 export const CLASS_NAME = 'sluice';
 export const CONTROLLER_CLASS = 'sluice.dev/ingress-controller';
 /** The kinds the controller watches in a cluster, one informer each. */
-export const WATCHED_KINDS = ['endpointslices', 'ingressclasses', 'ingresses', 'secrets', 'services'];
+export const WATCHED_KINDS: readonly string[] = Object.freeze(['endpointslices', 'ingressclasses', 'ingresses', 'secrets', 'services']);
 
 export const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 

@@ -2,11 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { startApiEmulator, type ApiCall, type ApiEmulator } from './support/api-emulator.ts';
-import { startController, REPO_ROOT, type RunningController } from './support/controller.ts';
-import { writeBackend } from './support/endpoint-slices.ts';
-import { writeKubeconfig } from './support/kubeconfig.ts';
-import { startPods, type Pod } from './support/pods.ts';
+import type { ApiCall, ApiEmulator } from './support/api-emulator.ts';
+import { REPO_ROOT, type RunningController } from './support/controller.ts';
+import { hostIngress, pollUntil, startScenario, type Scenario } from './fixtures.ts';
 
 // Issue 6: the RBAC in manifests/ is proven against behaviour. The controller runs a full scenario
 // (sync, status through --publish-service LoadBalancer then NodePort, events, leader election) against
@@ -43,46 +41,37 @@ function grants(grant: Grant, call: ApiCall): boolean {
   return true;
 }
 
-const route = (name: string, service: string) => ({
-  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { namespace: 'shop', name },
-  spec: { ingressClassName: 'sluice', rules: [{ host: `${name}.shop.example`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }] },
-});
+const route = (name: string, service: string) => hostIngress('shop', name, `${name}.shop.example`, service);
 
 const describeCall = (c: ApiCall) =>
   `${c.verb} ${c.group || 'core'}/${c.resource}${c.subresource ? `/${c.subresource}` : ''} ns=${c.namespace || '*'} name=${c.name || '*'}`;
 
 describe('RBAC matches what the controller does', () => {
+  let scenario: Scenario;
   let api: ApiEmulator;
-  let pods: Pod[];
   let controller: RunningController;
 
   beforeAll(async () => {
-    api = await startApiEmulator();
-    pods = await startPods(1, { namePrefix: 'web', namespace: 'shop', service: 'web' });
-    writeBackend(api, { namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 80, targetPort: pods[0].port }], endpoints: pods });
-    api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: 'sluice.dev/ingress-controller' } });
-    api.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.7' }] } });
-    api.apply({
-      apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'sluice', name: 'sluice' },
-      spec: { type: 'LoadBalancer', ports: [{ name: 'http', port: 80 }] },
-      status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+    scenario = await startScenario({
+      backends: { web: 1 },
+      objects: [
+        { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.7' }] } },
+        {
+          apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'sluice', name: 'sluice' },
+          spec: { type: 'LoadBalancer', ports: [{ name: 'http', port: 80 }] },
+          status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+        },
+        route('web', 'web'),
+        route('broken', 'missing'),
+        { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { namespace: 'shop', name: 'cert' }, data: { 'tls.crt': '', 'tls.key': '' } },
+      ],
+      args: ['--publish-service', 'sluice/sluice', '--election-id', 'sluice-leader'],
+      env: { POD_NAMESPACE: 'sluice', POD_NAME: 'sluice-0' },
     });
-    api.apply(route('web', 'web'));
-    api.apply(route('broken', 'missing'));
-    api.apply({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { namespace: 'shop', name: 'cert' }, data: { 'tls.crt': '', 'tls.key': '' } });
-
-    controller = await startController(
-      ['--kubeconfig', writeKubeconfig(api.url), '--publish-service', 'sluice/sluice', '--election-id', 'sluice-leader'],
-      { POD_NAMESPACE: 'sluice', POD_NAME: 'sluice-0' },
-    );
-    await controller.waitReady();
+    ({ api, controller } = scenario);
   }, 60_000);
 
-  afterAll(async () => {
-    await controller?.stop();
-    await Promise.all((pods ?? []).map((p) => p.kill()));
-    await api?.close();
-  });
+  afterAll(() => scenario?.close());
 
   it('runs the whole scenario, then every call is granted and every grant is used', async () => {
     const statusIps = () => (api.get('Ingress', 'shop', 'web')?.status?.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip);
@@ -117,10 +106,6 @@ describe('RBAC matches what the controller does', () => {
   }, 60_000);
 });
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<boolean> {
+  return pollUntil(what, condition, (yes) => yes, { timeoutMs, everyMs: 25 });
 }

@@ -3,12 +3,17 @@
 // routes answer; with two replicas exactly one (the Lease holder) writes, and the other takes over within 20 s
 // after the leader is SIGKILLed (Lease 15 s, retry 2 s).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApiEmulator, type ApiEmulator, type KubeObject } from './support/api-emulator.ts';
-import { startController, type ControllerStatus, type RunningController } from './support/controller.ts';
-import { writeBackend } from './support/endpoint-slices.ts';
-import { edgeRequest, type EdgeResponse } from './support/http-client.ts';
-import { writeKubeconfig } from './support/kubeconfig.ts';
-import { startPods, type Pod } from './support/pods.ts';
+import type { ApiEmulator, KubeObject } from './support/api-emulator.ts';
+import type { ControllerStatus, RunningController } from './support/controller.ts';
+import {
+  hostIngress,
+  ingressClass,
+  ingressStatusAddresses,
+  pollUntil,
+  startScenario,
+  tryEdge as get,
+  type Scenario,
+} from './fixtures.ts';
 
 const NS = 'status';
 const LEASE_NAMESPACE = 'sluice-system';
@@ -17,82 +22,49 @@ const ADDRESS_A = '127.0.0.11';
 const ADDRESS_B = '127.0.0.12';
 const FOREIGN_STATUS = { loadBalancer: { ingress: [{ ip: '127.0.0.99' }] } };
 
+let scenario: Scenario;
 let api: ApiEmulator;
-let pods: Pod[];
-let kubeconfig: string;
 let replicaA: RunningController;
-let replicaB: RunningController | undefined;
 
-function ingress(name: string, host: string, className: string | null, status?: KubeObject): KubeObject {
+function ingress(name: string, host: string, className: string | null, options: { status?: KubeObject; annotations?: Record<string, string> } = {}): KubeObject {
+  return hostIngress(NS, name, host, 'web', { className, ...options });
+}
+
+/** A replica's flags and environment: its own status address, the shared election. */
+function replica(identity: string, address: string) {
   return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { namespace: NS, name },
-    spec: {
-      ...(className === null ? {} : { ingressClassName: className }),
-      rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }],
-    },
-    ...(status === undefined ? {} : { status }),
+    args: ['--publish-status-address', address, '--election-id', ELECTION_ID],
+    env: { POD_NAME: identity, POD_NAMESPACE: LEASE_NAMESPACE },
   };
 }
 
-function startReplica(identity: string, address: string): Promise<RunningController> {
-  return startController(
-    ['--kubeconfig', kubeconfig, '--access-log', 'off', '--publish-status-address', address, '--election-id', ELECTION_ID],
-    { POD_NAME: identity, POD_NAMESPACE: LEASE_NAMESPACE },
-  );
-}
-
-const statusIps = (name: string): string[] =>
-  ((api.get('Ingress', NS, name)?.status?.loadBalancer?.ingress ?? []) as { ip?: string }[]).map((i) => i.ip ?? '?');
+const statusIps = (name: string): string[] => ingressStatusAddresses(api, NS, name);
 const statusWrites = (name: string) => api.calls.filter((c) => c.resource === 'ingresses' && c.subresource === 'status' && c.name === name);
 const leaseHolder = (): string | undefined => api.get('Lease', LEASE_NAMESPACE, ELECTION_ID)?.spec?.holderIdentity;
 const writerStats = (s: ControllerStatus) =>
   (s.sources as { detail: { status: { writes: number; failures: number } | null } }[])[0].detail.status;
-const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
-async function until<T>(what: string, probe: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs: number, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await delay(everyMs);
-  }
-}
-
-async function get(target: RunningController, host: string): Promise<EdgeResponse | null> {
-  try {
-    return await edgeRequest(target.httpUrl, { host, timeoutMs: 2000 });
-  } catch {
-    return null;
-  }
-}
+const until = <T>(what: string, probe: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs: number, everyMs = 20): Promise<T> =>
+  pollUntil(what, probe, accept, { timeoutMs, everyMs });
 
 beforeAll(async () => {
-  api = await startApiEmulator();
-  pods = await startPods(1, { namePrefix: 'web', namespace: NS, service: 'web' });
-  api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: 'sluice.dev/ingress-controller' } });
-  api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'other' }, spec: { controller: 'example.com/other-controller' } });
-  writeBackend(api, { namespace: NS, name: 'web', ports: [{ name: 'http', port: 80, targetPort: pods[0].port }], endpoints: pods });
-  api.apply(ingress('ours', 'ours.example', 'sluice'));
-  api.apply(ingress('legacy', 'legacy.example', null));
-  api.modify('Ingress', NS, 'legacy', (o) => {
-    o.metadata.annotations = { 'kubernetes.io/ingress.class': 'sluice' };
+  scenario = await startScenario({
+    namespace: NS,
+    backends: { web: 1 },
+    objects: [
+      ingressClass('other', { controller: 'example.com/other-controller' }),
+      ingress('ours', 'ours.example', 'sluice'),
+      ingress('legacy', 'legacy.example', null, { annotations: { 'kubernetes.io/ingress.class': 'sluice' } }),
+      ingress('theirs', 'theirs.example', 'other', { status: FOREIGN_STATUS }),
+      ingress('unclassed', 'unclassed.example', null),
+      ingress('ghost', 'ghost.example', 'no-such-class'),
+    ],
+    ...replica('sluice-a', ADDRESS_A),
   });
-  api.apply(ingress('theirs', 'theirs.example', 'other', FOREIGN_STATUS));
-  api.apply(ingress('unclassed', 'unclassed.example', null));
-  api.apply(ingress('ghost', 'ghost.example', 'no-such-class'));
-  kubeconfig = writeKubeconfig(api.url);
-  replicaA = await startReplica('sluice-a', ADDRESS_A);
-  await replicaA.waitReady(30_000);
+  ({ api, controller: replicaA } = scenario);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([replicaA?.stop(), replicaB?.stop()]);
-  await Promise.all((pods ?? []).map((p) => p.kill()));
-  await api?.close();
-});
+afterAll(() => scenario?.close());
 
 describe('Ingress status and leader election', () => {
   test('status is written on our Ingresses only', async () => {
@@ -133,9 +105,9 @@ describe('Ingress status and leader election', () => {
   });
 
   test('two replicas: only the Lease holder writes; the other takes over within 20 s of a SIGKILL', async () => {
-    replicaB = await startReplica('sluice-b', ADDRESS_B);
-    await replicaB.waitReady(30_000);
-    const b = replicaB;
+    const { args, env } = replica('sluice-b', ADDRESS_B);
+    const b = await scenario.startController(args, env);
+    await b.waitReady(30_000);
     api.apply(ingress('shared', 'shared.example', 'sluice'));
     // Both replicas serve the new Ingress; only A (the leader) writes its address.
     await until('shared.example on both replicas', async () => [(await get(replicaA, 'shared.example'))?.status, (await get(b, 'shared.example'))?.status], (v) => v.every((s) => s === 200), 10_000);
