@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startController, type RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
 import { startPods, type Pod } from './support/pods.ts';
+import { metricSum, pollUntil } from './fixtures.ts';
 import { webManifests } from './web-manifests.ts';
+
+/** The sample of successful requests through Ingress `web`. */
+const webOk = (line: string) => line.includes('ingress="web"') && line.includes('code="200"');
 
 // --workers 2: two edge processes share the ports; the admin server in the primary adds up their metrics,
 // and a change to the manifests reaches both.
@@ -34,17 +38,10 @@ describe('--workers 2', () => {
       const reply = await edgeRequest(controller.httpUrl, { host: 'web.example', path: '/', headers: { connection: 'close' } });
       expect(reply.status).toBe(200);
     }
-    const counted = async () => {
-      const text = await (await fetch(`${controller.adminUrl}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('sluice_requests_total{') && l.includes('ingress="web"') && l.includes('code="200"'));
-      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-    };
-    const deadline = Date.now() + 10_000;
-    let total = await counted();
-    while (total < requests && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      total = await counted();
-    }
+    const total = await pollUntil('every request counted', () => metricSum(controller, 'sluice_requests_total', webOk), (n) => n >= requests, {
+      timeoutMs: 10_000,
+      everyMs: 200,
+    });
     expect(total).toBe(requests);
     const status = await controller.status();
     expect(Object.keys((status.edge as { backends: object }).backends)).toContain('shop/web:80');
