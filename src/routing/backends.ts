@@ -39,14 +39,11 @@ export class BackendRefs {
       services = new Map();
       this.#byNamespace.set(namespace, services);
     }
-    let ports = services.get(service);
-    if (ports === undefined) {
-      ports = [];
-      services.set(service, ports);
-    }
-    for (const ref of ports) if (ref.port === port) return ref;
+    const ports = services.get(service);
+    if (ports !== undefined) for (const ref of ports) if (ref.port === port) return ref;
     const ref: BackendRef = Object.freeze({ key: backendKey(namespace, service, port), namespace, service, port, defect: null });
-    ports.push(ref);
+    if (ports === undefined) services.set(service, [ref]);
+    else ports.push(ref);
     return ref;
   }
 }

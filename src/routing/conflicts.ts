@@ -25,11 +25,9 @@ export function mergeHosts(drafts: readonly IngressDraft[], problems: Problem[])
   const hosts = new Map<string, MergedHost>();
   for (const draft of drafts) {
     let entry: MergedHost | undefined;
-    for (const claim of draft.hosts) {
-      entry = hostEntry(hosts, claim);
-      entry.contributors.push(draft);
-    }
-    for (const route of draft.routes) {
+    for (let h = 0; h < draft.hosts.length; h++) entry = contribute(hosts, draft.hosts[h], draft);
+    for (let r = 0; r < draft.routes.length; r++) {
+      const route = draft.routes[r];
       // Most Ingresses name one host: the entry just claimed is the usual answer.
       if (entry === undefined || entry.host !== route.host) entry = hosts.get(route.host);
       if (entry === undefined) continue; // every route's host was claimed above
@@ -61,11 +59,13 @@ function index(entry: MergedHost, route: RouteDraft): void {
   (route.match === 'exact' ? entry.exact : entry.prefix)?.set(route.matchPath, route);
 }
 
-function hostEntry(hosts: Map<string, MergedHost>, claim: HostClaim): MergedHost {
+function contribute(hosts: Map<string, MergedHost>, claim: HostClaim, draft: IngressDraft): MergedHost {
   let entry = hosts.get(claim.host);
   if (entry === undefined) {
-    entry = { host: claim.host, kind: claim.kind, contributors: [], routes: [], exact: null, prefix: null };
+    entry = { host: claim.host, kind: claim.kind, contributors: [draft], routes: [], exact: null, prefix: null };
     hosts.set(claim.host, entry);
+  } else {
+    entry.contributors.push(draft);
   }
   return entry;
 }

@@ -25,6 +25,9 @@ function freezeValue(value: unknown): void {
   } else if (value instanceof Set) {
     for (const entry of value) freezeValue(entry);
     Object.defineProperties(value, { add: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } });
+  } else if (Array.isArray(value)) {
+    // By index: Object.keys of a long array would make a string per element.
+    for (let i = 0; i < value.length; i++) freezeValue(value[i]);
   } else {
     for (const key of Object.keys(value)) freezeValue((value as Record<string, unknown>)[key]);
   }

@@ -28,9 +28,10 @@ export interface ServicePortEndpoints {
 /** A Service with the EndpointSlices labelled for it, and its ports' endpoints once a build has collected them. */
 export interface ServiceEntry {
   readonly named: Named;
-  readonly slices: Named[];
-  /** Filled as backends resolve; a Service has few ports, so a list. */
-  readonly ports: ServicePortEndpoints[];
+  /** Made on the first slice (most Services have one or two, so no room for more is set aside). */
+  slices: Named[] | null;
+  /** Filled as backends resolve; a Service has few ports, so a list, made on the first. */
+  ports: ServicePortEndpoints[] | null;
 }
 
 /**
@@ -47,19 +48,22 @@ const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);
  */
 export function catalogServices(services: ReadonlyMap<string, Named>, slices: ReadonlyMap<string, Named>): ServiceCatalog {
   const catalog = new Map<string, Map<string, ServiceEntry>>();
-  for (const named of services.values()) {
+  services.forEach((named) => {
     let byName = catalog.get(named.ref.namespace);
     if (byName === undefined) {
       byName = new Map();
       catalog.set(named.ref.namespace, byName);
     }
-    byName.set(named.ref.name, { named, slices: [], ports: [] });
-  }
-  for (const slice of slices.values()) {
+    byName.set(named.ref.name, { named, slices: null, ports: null });
+  });
+  slices.forEach((slice) => {
     const service = readLabel(slice.object, SERVICE_NAME_LABEL);
-    if (service === null || service === '') continue;
-    catalog.get(slice.ref.namespace)?.get(service)?.slices.push(slice);
-  }
+    if (service === null || service === '') return;
+    const entry = catalog.get(slice.ref.namespace)?.get(service);
+    if (entry === undefined) return;
+    if (entry.slices === null) entry.slices = [slice];
+    else entry.slices.push(slice);
+  });
   return catalog;
 }
 
@@ -138,12 +142,13 @@ export function resolveBackend(ref: BackendRef, catalog: ServiceCatalog): Resolu
 }
 
 function servicePortEndpoints(entry: ServiceEntry, portName: string): ServicePortEndpoints {
-  for (const collected of entry.ports) if (collected.portName === portName) return collected;
-  const all = collectEndpoints(entry.slices, portName);
+  if (entry.ports !== null) for (const collected of entry.ports) if (collected.portName === portName) return collected;
+  const all = entry.slices === null ? [] : collectEndpoints(entry.slices, portName);
   let usable = all.filter((endpoint) => endpoint.ready);
   if (usable.length === 0) usable = all.filter((endpoint) => endpoint.serving && endpoint.terminating);
   const collected = Object.freeze({ portName, all: Object.freeze(all), usable: usable.length === 0 ? NO_ENDPOINTS : Object.freeze(usable) });
-  entry.ports.push(collected);
+  if (entry.ports === null) entry.ports = [collected];
+  else entry.ports.push(collected);
   return collected;
 }
 

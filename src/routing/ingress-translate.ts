@@ -95,8 +95,10 @@ function listAt(named: Named, from: unknown, key: string, field: string, fieldTa
   return NOTHING;
 }
 
-function claimHost(draft: IngressDraft, host: string, kind: HostKind): void {
-  if (!draft.hosts.some((claim) => claim.host === host)) draft.hosts.push({ host, kind });
+/** `claim` is the host check's own result (it has host and kind): no object is made per rule. */
+function claimHost(draft: IngressDraft, claim: HostClaim): void {
+  for (const each of draft.hosts) if (each.host === claim.host) return;
+  draft.hosts.push(claim);
 }
 
 function translateRule(draft: IngressDraft, rule: unknown, r: number, refs: BackendRefs, problems: Problem[]): void {
@@ -119,10 +121,10 @@ function translateRule(draft: IngressDraft, rule: unknown, r: number, refs: Back
   const http = rule.http;
   if (http === undefined || http === null) {
     // A host with no paths still claims the host: its requests get the host's default backend.
-    if (host.host !== '') claimHost(draft, host.host, host.kind);
+    if (host.host !== '') claimHost(draft, host);
     return;
   }
-  claimHost(draft, host.host, host.kind);
+  claimHost(draft, host);
   if (!isRecord(http)) {
     problems.push(problem('FieldTypeInvalid', ref, `${field}.http`, `http must be an object, not ${describeValue(http)}`));
     return;

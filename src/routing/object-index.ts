@@ -38,8 +38,9 @@ export function indexObjects(
 ): Map<string, Named> {
   const index = new Map<string, Named>();
   const duplicates = new Set<string>();
-  for (const object of Array.isArray(objects) ? objects : []) {
-    const named = nameObject(kind, object, namespaced, problems);
+  const list = Array.isArray(objects) ? objects : [];
+  for (let i = 0; i < list.length; i++) {
+    const named = nameObject(kind, list[i], namespaced, problems);
     if (named === null) continue;
     // One lookup, not has + set: a repeated key (all its objects are dropped below) does not grow the map.
     const size = index.size;
