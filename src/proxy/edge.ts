@@ -238,11 +238,17 @@ export function createEdge(options: EdgeOptions): Edge {
   };
 }
 
+/**
+ * The kernel's accept queue per listener. Node's default (511) overflows when a thousand clients connect at
+ * once (TcpExtListenOverflows, SYNs dropped and retried after 1 s, 3 s…); the kernel caps it at somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listenOn(server: NetServer, host: string, port: number, reusePort: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
     server.once('error', onError);
-    server.listen({ host, port, reusePort, exclusive: reusePort }, () => {
+    server.listen({ host, port, reusePort, exclusive: reusePort, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolve((server.address() as AddressInfo).port);
     });
