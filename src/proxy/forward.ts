@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { BackendBalance } from './balancer.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { proxyErrors, writeProxyError, type ProxyError } from './errors.ts';
-import { filterResponseHeaders } from './headers.ts';
+import { filterResponseHeaders, ResponseHeadScan } from './headers.ts';
 import { recordConnectFailure, recordReachable } from './passive-health.ts';
 import type { RequestRecord } from './request-record.ts';
 import type { UpstreamEndpoint } from './upstream-endpoint.ts';
@@ -101,6 +101,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
   bodyTooLarge = false;
   clientGone = false;
   recorded = false;
+  /** The upstream response's Content-Length (-1 when none, or when no body follows). */
+  responseLength = -1;
+  /** The client response was ended with the chunk that completed responseLength. */
+  responseEnded = false;
+  listensForDrain = false;
 
   constructor(context: EdgeContext, req: EdgeRequest, res: EdgeResponse) {
     this.context = context;
@@ -121,7 +126,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     };
     (res as unknown as CarriesExchange)[kExchange] = this;
     res.on('close', onResponseClose);
-    res.on('drain', onResponseDrain);
   }
 
   /** Sends the request upstream: `balance` chosen, headers filtered, path normalised. */
@@ -197,18 +201,34 @@ export class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     const raw = controller.rawHeaders;
-    const list = filterResponseHeaders(Array.isArray(raw) ? raw : flattenHeaders(headers), this.requestId);
+    const scan = new ResponseHeadScan();
+    const list = filterResponseHeaders(Array.isArray(raw) ? raw : flattenHeaders(headers), this.requestId, scan);
+    this.responseLength = this.isHead ? -1 : scan.contentLength;
     (this.res as ServerResponse).writeHead(statusCode, list);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.record.bytesOut += chunk.length;
-    if (!(this.res as ServerResponse).write(chunk)) controller.pause();
+    const sent = this.record.bytesOut + chunk.length;
+    this.record.bytesOut = sent;
+    if (sent === this.responseLength) {
+      // The chunk completes the declared body (undici's parser never delivers more), so end with it: head,
+      // body and end leave in one write without node's cork-until-next-tick. Nothing is held back.
+      this.responseEnded = true;
+      this.res.end(chunk);
+      return;
+    }
+    if (!(this.res as ServerResponse).write(chunk)) {
+      if (!this.listensForDrain) {
+        this.listensForDrain = true;
+        this.res.on('drain', onResponseDrain);
+      }
+      controller.pause();
+    }
   }
 
   onResponseEnd(): void {
     this.closeAttempt();
-    this.res.end();
+    if (!this.responseEnded) this.res.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {

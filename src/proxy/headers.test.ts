@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendForwardedHeaders, filterRequestHeaders, filterResponseHeaders, RequestHeadScan } from './headers.ts';
+import { appendForwardedHeaders, filterRequestHeaders, filterResponseHeaders, RequestHeadScan, ResponseHeadScan } from './headers.ts';
 
 function names(list: readonly string[]): string[] {
   return list.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
@@ -84,5 +84,21 @@ describe('filterResponseHeaders', () => {
     expect(filterResponseHeaders(raw, 'ours')).toEqual([
       'Date', 'd', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Content-Length', '5', 'server', 'sluice', 'x-request-id', 'ours',
     ]);
+  });
+
+  it('reads one plain Content-Length into the scan, and none when repeated or malformed', () => {
+    const lengthOf = (...values: string[]): number => {
+      const scan = new ResponseHeadScan();
+      filterResponseHeaders(values.flatMap((value) => ['Content-Length', value]), 'id', scan);
+      return scan.contentLength;
+    };
+    expect(lengthOf()).toBe(-1);
+    expect(lengthOf('19')).toBe(19);
+    expect(lengthOf('0')).toBe(0);
+    expect(lengthOf('19', '19')).toBe(-1);
+    expect(lengthOf('1x')).toBe(-1);
+    expect(lengthOf('')).toBe(-1);
+    expect(lengthOf('-1')).toBe(-1);
+    expect(lengthOf('9'.repeat(16))).toBe(-1);
   });
 });

@@ -46,7 +46,20 @@ const responseKinds = new Map<string, number>([
   ['upgrade', DROP],
   ['server', SERVER],
   ['x-request-id', REQUEST_ID],
+  ['content-length', CONTENT_LENGTH],
 ]);
+
+/** What the pass over the upstream's response headers found. */
+export class ResponseHeadScan {
+  /** The Content-Length as a number when there is exactly one valid one, else -1. */
+  contentLength = -1;
+  #seenLength = false;
+
+  noteContentLength(value: string): void {
+    this.contentLength = this.#seenLength ? -1 : parseDecimal(value);
+    this.#seenLength = true;
+  }
+}
 
 /** What the one pass over the request's raw headers found. One per request, stable shape. */
 export class RequestHeadScan {
@@ -185,7 +198,11 @@ export function appendForwardedHeaders(
  * hop-by-hop and Connection-named dropped, Server replaced by `sluice`, X-Request-Id set to ours.
  * Repeated headers (Set-Cookie) stay repeated; Date and Content-Length pass through.
  */
-export function filterResponseHeaders(raw: ReadonlyArray<Buffer | string>, requestId: string): string[] {
+export function filterResponseHeaders(
+  raw: ReadonlyArray<Buffer | string>,
+  requestId: string,
+  scan: ResponseHeadScan | null = null,
+): string[] {
   const out: string[] = [];
   let connectionTokens: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
@@ -196,6 +213,12 @@ export function filterResponseHeaders(raw: ReadonlyArray<Buffer | string>, reque
       if (!isProxyHeader(lower)) out.push(name, asText(raw[i + 1]));
       continue;
     }
+    if (kind === CONTENT_LENGTH) {
+      const value = asText(raw[i + 1]);
+      if (scan !== null) scan.noteContentLength(value);
+      out.push(name, value);
+      continue;
+    }
     if (kind === CONNECTION) {
       const value = asText(raw[i + 1]).toLowerCase();
       connectionTokens = connectionTokens === null ? value : connectionTokens + ',' + value;
@@ -204,6 +227,18 @@ export function filterResponseHeaders(raw: ReadonlyArray<Buffer | string>, reque
   const filtered = connectionTokens === null ? out : removeConnectionNamed(out, connectionTokens, false);
   filtered.push('server', 'sluice', 'x-request-id', requestId);
   return filtered;
+}
+
+/** Digits only (1 to 15 of them) as a number, else -1. */
+function parseDecimal(text: string): number {
+  if (text.length === 0 || text.length > 15) return -1;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function asText(value: Buffer | string): string {
