@@ -75,6 +75,12 @@ describe('filterRequestHeaders', () => {
   });
 });
 
+function lengthOf(...values: string[]): number {
+  const scan = new ResponseHeadScan();
+  filterResponseHeaders(values.flatMap((value) => ['Content-Length', value]), 'id', scan);
+  return scan.contentLength;
+}
+
 describe('filterResponseHeaders', () => {
   it('keeps repeated Set-Cookie, Date and Content-Length; replaces Server and X-Request-Id; drops hop-by-hop', () => {
     const raw = [
@@ -87,11 +93,6 @@ describe('filterResponseHeaders', () => {
   });
 
   it('reads one plain Content-Length into the scan, and none when repeated or malformed', () => {
-    const lengthOf = (...values: string[]): number => {
-      const scan = new ResponseHeadScan();
-      filterResponseHeaders(values.flatMap((value) => ['Content-Length', value]), 'id', scan);
-      return scan.contentLength;
-    };
     expect(lengthOf()).toBe(-1);
     expect(lengthOf('19')).toBe(19);
     expect(lengthOf('0')).toBe(0);
