@@ -17,6 +17,8 @@ export interface EdgeContext {
   readonly ids: RequestIdGenerator;
   readonly responseHeadersMs: number;
   readonly bodyIdleMs: number;
+  /** Longest silence between two chunks of a request body from the client; 0 = no limit. */
+  readonly clientBodyMs: number;
   readonly maxTries: number;
   readonly retryBudgetMs: number;
   /** Controller-wide body limit; Infinity when unlimited. */

@@ -7,6 +7,7 @@ import type { Http2ServerResponse } from 'node:http2';
  */
 export const proxyErrors = {
   badRequest: { status: 400, title: 'Bad Request', record: 'bad-request' },
+  clientBodyTimeout: { status: 408, title: 'Request Timeout', record: 'timeout' },
   httpsRequired: { status: 403, title: 'Forbidden', record: 'other' },
   noRoute: { status: 404, title: 'Not Found', record: 'no-route' },
   bodyTooLarge: { status: 413, title: 'Content Too Large', record: 'other' },

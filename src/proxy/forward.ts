@@ -8,6 +8,7 @@ import { proxyErrors, writeProxyError, type ProxyError } from './errors.ts';
 import { filterResponseHeaders, ResponseHeadScan } from './headers.ts';
 import { recordConnectFailure, recordReachable } from './passive-health.ts';
 import type { RequestRecord } from './request-record.ts';
+import { queuedAbortKey } from './undici-queued-abort.ts';
 import type { UpstreamEndpoint } from './upstream-endpoint.ts';
 
 export type EdgeRequest = IncomingMessage | Http2ServerRequest;
@@ -27,6 +28,44 @@ class BodyTooLargeError extends Error {
 
 class ClientGoneError extends Error {
   readonly code = 'SLUICE_CLIENT_GONE';
+}
+
+class ClientBodyTimeoutError extends Error {
+  readonly code = 'SLUICE_CLIENT_BODY_TIMEOUT';
+}
+
+/** Takes a request waiting for an upstream connection out of undici's queue (see undici-queued-abort.ts). */
+type QueuedCancel = (reason: Error) => void;
+
+/**
+ * undici's dispatch options of one exchange (reused by its retries). The queued-abort hook is a getter, so
+ * its closure is made only when undici asks for it: when the request has to wait for a connection.
+ */
+class ExchangeDispatchOptions implements Dispatcher.DispatchOptions {
+  readonly exchange: Exchange;
+  path = '/';
+  method: Dispatcher.HttpMethod = 'GET';
+  headers: string[] | null = null;
+  body: Readable | null = null;
+  headersTimeout: number;
+  bodyTimeout: number;
+  idempotent = false;
+  blocking = false;
+
+  constructor(exchange: Exchange, headersTimeout: number, bodyTimeout: number) {
+    this.exchange = exchange;
+    this.headersTimeout = headersTimeout;
+    this.bodyTimeout = bodyTimeout;
+  }
+}
+
+if (queuedAbortKey !== null) {
+  Object.defineProperty(ExchangeDispatchOptions.prototype, queuedAbortKey, {
+    get(this: ExchangeDispatchOptions) {
+      const exchange = this.exchange;
+      return (cancel: QueuedCancel) => exchange.onQueued(cancel);
+    },
+  });
 }
 
 /** Errors raised before a connection to the upstream existed: the request never reached it. */
@@ -87,18 +126,23 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   balance: BackendBalance | null = null;
   endpoint: UpstreamEndpoint | null = null;
-  readonly dispatchOptions: Dispatcher.DispatchOptions;
+  readonly dispatchOptions: ExchangeDispatchOptions;
   /** Infinity when unlimited. */
   bodyLimit = Infinity;
   tries = 0;
 
   controller: Dispatcher.DispatchController | null = null;
+  /** While the current attempt waits in undici's queue for a connection: how to take it out. */
+  queuedCancel: QueuedCancel | null = null;
   attemptOpen = false;
   attemptStartedAt = 0;
   /** The current attempt's request began to be written to a connection. */
   requestStarted = false;
   responseStarted = false;
   bodyTooLarge = false;
+  /** Runs while the request body is being forwarded; refreshed by each chunk (--client-body-timeout). */
+  bodyTimer: NodeJS.Timeout | null = null;
+  bodyTimedOut = false;
   clientGone = false;
   recorded = false;
   /** The upstream response's Content-Length (-1 when none, or when no body follows). */
@@ -114,16 +158,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.startedAt = performance.now();
     this.isHead = req.method === 'HEAD';
     this.record = emptyRecord();
-    this.dispatchOptions = {
-      path: '/',
-      method: 'GET',
-      headers: null as unknown as string[],
-      body: null,
-      headersTimeout: context.responseHeadersMs,
-      bodyTimeout: context.bodyIdleMs,
-      idempotent: false,
-      blocking: false,
-    };
+    this.dispatchOptions = new ExchangeDispatchOptions(this, context.responseHeadersMs, context.bodyIdleMs);
     (res as unknown as CarriesExchange)[kExchange] = this;
     res.on('close', onResponseClose);
   }
@@ -139,12 +174,18 @@ export class Exchange implements Dispatcher.DispatchHandler {
   ): void {
     this.balance = balance;
     const options = this.dispatchOptions;
-    options.method = method;
+    options.method = method as Dispatcher.HttpMethod;
     options.path = path;
     options.headers = headers;
     options.body = body;
     options.headersTimeout = headersTimeoutMs;
     options.idempotent = body === null && idempotentMethods.has(method);
+    if (this.req.httpVersionMajor === 2) {
+      // nghttp2 hands over a stream's HEADERS before it reads the RST_STREAM that may follow in the same
+      // packet (HTTP/2 rapid reset): start once the packet is read, so a cancelled stream is never sent.
+      setImmediate(attemptUnlessGone, this);
+      return;
+    }
     this.attempt();
   }
 
@@ -162,6 +203,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.attemptOpen = true;
     this.tries++;
     this.controller = null;
+    this.queuedCancel = null;
     this.requestStarted = false;
     this.responseStarted = false;
     this.attemptStartedAt = performance.now();
@@ -174,18 +216,37 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    this.queuedCancel = null;
     this.requestStarted = true;
     this.record.upstreamConnectMs = performance.now() - this.attemptStartedAt;
-    if (this.clientGone) controller.abort(new ClientGoneError('client went away'));
+    if (this.clientGone) {
+      controller.abort(new ClientGoneError('client went away'));
+      return;
+    }
+    if (this.dispatchOptions.body !== null && this.context.clientBodyMs > 0) this.startBodyTimer();
+  }
+
+  /** undici queued the attempt (no free connection yet); called again when it moves from pool to client. */
+  onQueued(cancel: QueuedCancel): void {
+    if (this.clientGone) {
+      cancel(new ClientGoneError('client went away'));
+      return;
+    }
+    this.queuedCancel = cancel;
   }
 
   onBodySent(chunk: Buffer): void {
+    if (this.bodyTimer !== null) this.bodyTimer.refresh();
     const total = this.record.bytesIn + chunk.length;
     this.record.bytesIn = total;
     if (total > this.bodyLimit && !this.bodyTooLarge) {
       this.bodyTooLarge = true;
       this.controller?.abort(new BodyTooLargeError('request body over the limit'));
     }
+  }
+
+  onRequestSent(): void {
+    this.stopBodyTimer();
   }
 
   onResponseStart(
@@ -238,6 +299,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.record.error = 'client-abort';
       return;
     }
+    if (this.bodyTimedOut) {
+      this.failResponse(proxyErrors.clientBodyTimeout, 'no request body for ' + this.context.clientBodyMs + ' ms', true);
+      return;
+    }
     if (this.bodyTooLarge) {
       this.failResponse(proxyErrors.bodyTooLarge, 'request body over ' + this.bodyLimit + ' bytes', true);
       return;
@@ -255,11 +320,23 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   // ---- client side ----
 
+  /**
+   * The response closed: finished, or the client left first. HTTP/1 and HTTP/2 alike: an HTTP/2 stream the
+   * client resets also reads as finished (node's compat response emits 'finish' before 'close'), so "ended
+   * by us" (writableEnded) tells the two apart. A forward still running is taken out of undici's queue, or
+   * aborted, which frees its upstream connection.
+   */
   onClientClose(): void {
-    if (!this.res.writableFinished && !this.clientGone) {
+    const res = this.res;
+    if (!this.clientGone && !(res.writableEnded && res.writableFinished)) {
       this.clientGone = true;
+      this.stopBodyTimer();
       if (this.record.error === '') this.record.error = 'client-abort';
-      if (this.controller !== null && this.attemptOpen) this.controller.abort(new ClientGoneError('client went away'));
+      if (this.attemptOpen) {
+        const error = new ClientGoneError('client went away');
+        if (this.controller !== null) this.controller.abort(error);
+        else if (this.queuedCancel !== null) this.queuedCancel(error);
+      }
     }
     this.emitRecord();
   }
@@ -297,7 +374,25 @@ export class Exchange implements Dispatcher.DispatchHandler {
     );
   }
 
+  startBodyTimer(): void {
+    if (this.bodyTimer === null) {
+      this.bodyTimer = setTimeout(onClientBodyTimeout, this.context.clientBodyMs, this);
+      this.bodyTimer.unref();
+    } else {
+      this.bodyTimer.refresh();
+    }
+  }
+
+  stopBodyTimer(): void {
+    if (this.bodyTimer !== null) {
+      clearTimeout(this.bodyTimer);
+      this.bodyTimer = null;
+    }
+  }
+
   closeAttempt(): void {
+    this.stopBodyTimer();
+    this.queuedCancel = null;
     if (this.attemptOpen) {
       this.attemptOpen = false;
       this.endpoint!.inFlight--;
@@ -341,6 +436,24 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     else out.push(name, value);
   }
   return out;
+}
+
+function attemptUnlessGone(exchange: Exchange): void {
+  if (exchange.clientGone) return;
+  try {
+    exchange.attempt();
+  } catch (error) {
+    exchange.context.log.error({ err: error }, 'edge request failed');
+    exchange.answerError(proxyErrors.upstreamFailed, null);
+  }
+}
+
+/** The client sent no request body data for --client-body-timeout: 408 (or a cut response), upstream aborted. */
+function onClientBodyTimeout(exchange: Exchange): void {
+  exchange.bodyTimer = null;
+  if (exchange.clientGone || !exchange.attemptOpen) return;
+  exchange.bodyTimedOut = true;
+  exchange.controller?.abort(new ClientBodyTimeoutError('request body stalled'));
 }
 
 function onResponseClose(this: EdgeResponse): void {

@@ -26,7 +26,8 @@ export interface ProxyHandlerOptions {
   /** CIDRs whose X-Forwarded-* / X-Real-IP are kept (X-Forwarded-For appended to). */
   trustedProxies: readonly string[];
   balancer: 'round-robin' | 'least-request';
-  timeouts: { connectMs: number; responseHeadersMs: number; bodyIdleMs: number };
+  /** clientBodyMs: longest silence between two request body chunks from the client (408 after); default 60 s, 0 = off. */
+  timeouts: { connectMs: number; responseHeadersMs: number; bodyIdleMs: number; clientBodyMs?: number };
   /** maxTries counts the first attempt; budgetMs bounds the time after which no retry starts. */
   retry: { maxTries: number; budgetMs: number };
   /** Default when the route policy says null; null = unlimited. */
@@ -57,6 +58,8 @@ export interface ProxyHandler {
 }
 
 const SWEEP_INTERVAL_MS = 10_000;
+/** nginx's client_body_timeout. */
+const DEFAULT_CLIENT_BODY_MS = 60_000;
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const log = options.log;
@@ -77,6 +80,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     ids: new RequestIdGenerator(),
     responseHeadersMs: options.timeouts.responseHeadersMs,
     bodyIdleMs: options.timeouts.bodyIdleMs,
+    clientBodyMs: options.timeouts.clientBodyMs ?? DEFAULT_CLIENT_BODY_MS,
     maxTries: Math.max(1, options.retry.maxTries),
     retryBudgetMs: options.retry.budgetMs,
     maxBodyBytes: options.maxBodyBytes ?? Infinity,
