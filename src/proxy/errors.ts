@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Http2ServerResponse } from 'node:http2';
+import { constants as http2Constants, type Http2ServerResponse } from 'node:http2';
 
 /**
  * Every answer the edge makes up itself, in one table: status, reason phrase, and the
@@ -36,7 +36,8 @@ export function errorBody(error: ProxyError, requestId: string, reason: string |
 
 /**
  * Writes an error answer. `closeConnection` when the request body was not read, so the
- * connection cannot be reused safely (HTTP/1 only; HTTP/2 streams end independently).
+ * connection cannot be reused safely. An HTTP/2 stream ends on its own instead: once the answer is
+ * out, RST_STREAM NO_ERROR tells the client to stop sending (RFC 9113 section 8.1).
  */
 export function writeProxyError(
   res: ServerResponse | Http2ServerResponse,
@@ -65,12 +66,11 @@ export function writeProxyError(
     res.shouldKeepAlive = false;
   }
   (res as ServerResponse).writeHead(error.status, headers);
-  if (isHead) {
-    res.end();
-    return 0;
-  }
-  res.end(body);
-  return length;
+  const written = isHead ? 0 : length;
+  if (isHead) res.end();
+  else res.end(body);
+  if (closeConnection && !isHttp1(res)) res.stream.close(http2Constants.NGHTTP2_NO_ERROR);
+  return written;
 }
 
 function isHttp1(res: ServerResponse | Http2ServerResponse): res is ServerResponse {
