@@ -52,6 +52,7 @@ describe('parseConfig: defaults', () => {
       upstreamResponseTimeoutMs: 60_000,
       upstreamIdleTimeoutMs: 60_000,
       clientHeaderTimeoutMs: 10_000,
+      clientBodyTimeoutMs: 60_000,
       maxBodySize: 0,
       maxHeaderSize: 16_384,
       retries: 2,
@@ -104,6 +105,8 @@ describe('parseConfig: every flag', () => {
       ['--upstream-connect-timeout', '1s', '--upstream-response-timeout', '1m30s', '--upstream-idle-timeout', '0', '--client-header-timeout', '2.5s'],
       { upstreamConnectTimeoutMs: 1000, upstreamResponseTimeoutMs: 90_000, upstreamIdleTimeoutMs: 0, clientHeaderTimeoutMs: 2500 },
     ],
+    [['--client-body-timeout', '15s'], { clientBodyTimeoutMs: 15_000 }],
+    [['--client-body-timeout=0'], { clientBodyTimeoutMs: 0 }],
     [['--max-body-size', '10m', '--max-header-size', '32k'], { maxBodySize: 10 * 1024 * 1024, maxHeaderSize: 32 * 1024 }],
     [['--max-body-size=1g'], { maxBodySize: 1024 ** 3 }],
     [['--retries', '0'], { retries: 0 }],
@@ -131,6 +134,7 @@ describe('parseConfig: environment', () => {
       SLUICE_ACCESS_LOG: 'off',
       SLUICE_SHUTDOWN_GRACE: '5s',
       SLUICE_LOG_FORMAT: 'pretty',
+      SLUICE_CLIENT_BODY_TIMEOUT: '90s',
     });
     expect(config).toMatchObject({
       httpPort: 9000,
@@ -139,6 +143,7 @@ describe('parseConfig: environment', () => {
       accessLog: false,
       shutdownGraceMs: 5000,
       logFormat: 'pretty',
+      clientBodyTimeoutMs: 90_000,
     });
   });
 

@@ -44,6 +44,8 @@ export interface Config {
   readonly upstreamResponseTimeoutMs: number;
   readonly upstreamIdleTimeoutMs: number;
   readonly clientHeaderTimeoutMs: number;
+  /** Longest silence between two chunks of a request body from the client. */
+  readonly clientBodyTimeoutMs: number;
   /** Bytes; 0 means unlimited. */
   readonly maxBodySize: number;
   /** Bytes. */
@@ -516,6 +518,15 @@ export const FLAGS: readonly FlagSpec[] = Object.freeze([
     defaultValue: 10_000,
     defaultText: '10s',
     help: 'a client has this long to send the request headers (408 after)',
+    parse: parseDuration,
+  }),
+  flag({
+    name: 'client-body-timeout',
+    key: 'clientBodyTimeoutMs',
+    placeholder: 'DURATION',
+    defaultValue: 60_000,
+    defaultText: '60s',
+    help: 'silence allowed between two chunks of a request body from a client (408 after; 0: no limit)',
     parse: parseDuration,
   }),
   flag({

@@ -26,6 +26,7 @@ export function edgeFromConfig(
       connectMs: config.upstreamConnectTimeoutMs,
       responseHeadersMs: config.upstreamResponseTimeoutMs,
       bodyIdleMs: config.upstreamIdleTimeoutMs,
+      clientBodyMs: config.clientBodyTimeoutMs,
     },
     retry: { maxTries: config.retries + 1, budgetMs: Math.max(config.upstreamConnectTimeoutMs * 2, 1000) },
     maxBodyBytes: config.maxBodySize === 0 ? null : config.maxBodySize,
