@@ -2,7 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createSecureServer } from 'node:http2';
 import type { Http2SecureServer, Http2ServerRequest, Http2ServerResponse, ServerHttp2Session } from 'node:http2';
-import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { RoutingState } from '../controller/state.ts';
@@ -10,6 +10,8 @@ import type { Logger } from '../util/logger.ts';
 import { createCertificateStore } from './certificates.ts';
 import { guardHttp1Request, guardHttp2Request, isBehindClosingResponse } from './listeners-request-guard.ts';
 import { answerRefused, answerSocket } from './listeners-responses.ts';
+import { DEFAULT_ACCEPT_SOCKETS, listenGroup } from './listen-group.ts';
+import type { ListenGroup } from './listen-group.ts';
 import { generateSelfSigned } from './self-signed.ts';
 import type { PemPair } from './self-signed.ts';
 import { createConnectionTracker } from './shutdown.ts';
@@ -45,6 +47,8 @@ export interface EdgeOptions {
   upgradeConnectTimeoutMs?: number;
   /** Let several processes listen on the same ports (SO_REUSEPORT, Linux); see workers.ts. */
   reusePort?: boolean;
+  /** Listening sockets per port, so bursts of new connections are accepted fast (listen-group.ts). Default 64 on Linux, else 1. */
+  acceptSockets?: number;
 }
 
 export interface Edge {
@@ -69,8 +73,7 @@ export function createEdge(options: EdgeOptions): Edge {
   const checkingInterval = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
   const sessionIdleMs = Math.max(options.keepAliveTimeoutMs, 1000);
 
-  let httpServer: HttpServer | null = null;
-  let httpsServer: Http2SecureServer | null = null;
+  let listeners: ListenGroup[] = [];
   let closing: Promise<void> | null = null;
 
   function onHttpRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -208,25 +211,24 @@ export function createEdge(options: EdgeOptions): Edge {
   return {
     async listen() {
       const selfSigned = options.selfSigned ?? (await generateSelfSigned());
-      httpServer = setUpHttpServer();
-      httpsServer = setUpHttpsServer(selfSigned);
-      const reusePort = options.reusePort === true;
-      const httpPort = await listenOn(httpServer, options.bindAddress, options.httpPort, reusePort);
-      const httpsPort = await listenOn(httpsServer, options.bindAddress, options.httpsPort, reusePort);
+      const httpServer = setUpHttpServer();
+      const httpsServer = setUpHttpsServer(selfSigned);
+      const host = options.bindAddress;
+      const shared = options.reusePort === true;
+      const sockets = options.acceptSockets ?? DEFAULT_ACCEPT_SOCKETS;
+      const http = await listenGroup(httpServer, { host, port: options.httpPort, shared, sockets });
+      listeners.push(http);
+      const https = await listenGroup(httpsServer, { host, port: options.httpsPort, shared, sockets });
+      listeners.push(https);
+      const httpPort = http.port;
+      const httpsPort = https.port;
       log.info({ httpPort, httpsPort, address: options.bindAddress }, 'edge listening');
       return { httpPort, httpsPort };
     },
     close(graceMs) {
       if (closing !== null) return closing;
-      const servers: NetServer[] = [];
-      if (httpServer !== null) servers.push(httpServer);
-      if (httpsServer !== null) servers.push(httpsServer);
-      const stopped = servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-          }),
-      );
+      const stopped = listeners.map((group) => group.close());
+      listeners = [];
       closing = Promise.all([tracker.drain(graceMs), ...stopped]).then(() => {
         log.info({}, 'edge closed');
       });
@@ -236,23 +238,6 @@ export function createEdge(options: EdgeOptions): Edge {
       return tracker.count();
     },
   };
-}
-
-/**
- * The kernel's accept queue per listener. Node's default (511) overflows when a thousand clients connect at
- * once (TcpExtListenOverflows, SYNs dropped and retried after 1 s, 3 s…); the kernel caps it at somaxconn.
- */
-const LISTEN_BACKLOG = 4096;
-
-function listenOn(server: NetServer, host: string, port: number, reusePort: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ host, port, reusePort, exclusive: reusePort, backlog: LISTEN_BACKLOG }, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 /** CONNECT: HTTP/1 hands over the socket, HTTP/2 (compat API) a request and response. */
