@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startController } from './support/controller.ts';
+import { writeKubeconfig } from './support/kubeconfig.ts';
 
 // interface.md: a bad flag or value exits non-zero with one clear line per problem, before anything listens.
 async function runToExit(args: string[]) {
@@ -39,5 +40,15 @@ describe('start-up errors', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.join('\n')).toMatch(/cannot load the kubeconfig: .*nonexistent/);
     expect(run.adminListening).toBe(false);
+  }, 30_000);
+
+  it('exits 0 on SIGTERM while still waiting for an API server that never answers', async () => {
+    const controller = await startController(['--kubeconfig', writeKubeconfig('http://127.0.0.1:1'), '--access-log', 'off']);
+    await controller.waitForOutput(/admin server listening/);
+    const readyz = await fetch(`${controller.adminUrl}/readyz`);
+    expect(readyz.status).toBe(503);
+    controller.signal('SIGTERM');
+    const exit = await controller.exited;
+    expect(exit.code).toBe(0);
   }, 30_000);
 });

@@ -99,10 +99,38 @@ async function runController(config: Config, log: Logger): Promise<void> {
     leader: choice.kind === 'kubernetes' ? () => choice.cluster.leader.isLeader() : undefined,
     log: log.child({ component: 'admin' }),
   });
+  // Signals are handled from here on, so a SIGTERM while waiting for the first table also exits cleanly.
+  let stopping = false;
+  let edgeListening = false;
+  let examples: { close(): Promise<void> } | null = null;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    readiness.draining();
+    if (config.shutdownDelayMs > 0) {
+      log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down: not ready, still serving until load balancers notice');
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+    }
+    log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
+    if (edgeListening) {
+      await Promise.all([edgeInProcess?.edge.close(config.shutdownGraceMs), workerEdge?.close(config.shutdownGraceMs)]);
+    }
+    stopSampling();
+    await edgeInProcess?.handler.close();
+    await reconciler.stop();
+    if (choice.kind === 'kubernetes') await choice.cluster.stop();
+    await examples?.close();
+    await admin.close();
+    await accessLog?.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
   await admin.listen({ port: config.adminPort, host: config.bindAddress });
   log.info({ port: config.adminPort }, 'admin server listening');
 
-  let examples: { close(): Promise<void> } | null = null;
   if (choice.kind === 'kubernetes') {
     choice.cluster.start();
     choice.cluster.leader.subscribe?.((leading: boolean) => metrics.setLeader(leading));
@@ -121,37 +149,12 @@ async function runController(config: Config, log: Logger): Promise<void> {
   } else {
     workerEdge = await startWorkerEdge(config, workerCount, current, choice.source, log);
   }
+  edgeListening = true;
   readiness.edgeListening();
   if (choice.kind === 'embedded') {
     log.info(`try: curl -H 'Host: hello.localhost' http://localhost:${config.httpPort}/  and the status page at http://localhost:${config.adminPort}/`);
   }
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    readiness.draining();
-    if (config.shutdownDelayMs > 0) {
-      log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down: not ready, still serving until load balancers notice');
-      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-    }
-    log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
-    await Promise.all([
-      edgeInProcess?.edge.close(config.shutdownGraceMs),
-      workerEdge?.close(config.shutdownGraceMs),
-    ]);
-    stopSampling();
-    await edgeInProcess?.handler.close();
-    await reconciler.stop();
-    if (choice.kind === 'kubernetes') await choice.cluster.stop();
-    await examples?.close();
-    await admin.close();
-    await accessLog?.close();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 function emptyRoutingState(buildOptions: ReturnType<typeof buildOptionsFrom>): RoutingState {
