@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect as http2Connect } from 'node:http2';
 import type { RoutingState } from '../controller/state.ts';
-import { silentLogger } from '../util/logger.ts';
 import { secretForServerName } from './certificates.ts';
-import { createEdge } from './edge.ts';
 import type { Edge } from './edge.ts';
-import { createFakeHandler, makeCertificate, makeState, presentedCommonName } from './listeners-test-kit.ts';
+import { createFakeHandler, startTestEdge, makeCertificate, makeState, presentedCommonName } from './listeners-test-kit.ts';
 import type { TlsEntry } from './listeners-test-kit.ts';
 import type { PemPair } from './self-signed.ts';
 
@@ -47,20 +45,15 @@ describe('HTTPS certificates chosen by SNI', () => {
       { secret: 'shop/wild-tls', pems: wild, hosts: ['*.wild.test'] },
     ];
     state = makeState(1, entries);
-    edge = createEdge({
+    let ports: { httpsPort: number };
+    ({ edge, ports } = await startTestEdge({
       handler: createFakeHandler(),
       getState: () => state,
-      bindAddress: '127.0.0.1',
-      httpPort: 0,
-      httpsPort: 0,
       headerTimeoutMs: 5000,
       requestTimeoutMs: 10_000,
-      keepAliveTimeoutMs: 5000,
-      maxHeaderBytes: 16_384,
-      log: silentLogger,
       selfSigned: certs.selfSigned,
-    });
-    ({ httpsPort } = await edge.listen());
+    }));
+    httpsPort = ports.httpsPort;
   });
 
   afterAll(async () => {

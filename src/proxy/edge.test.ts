@@ -3,10 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { connect as http2Connect } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import type { RoutingState } from '../controller/state.ts';
-import { silentLogger } from '../util/logger.ts';
-import { createEdge } from './edge.ts';
 import type { Edge } from './edge.ts';
-import { createFakeHandler, makeState, sendRaw, statusLine } from './listeners-test-kit.ts';
+import { createFakeHandler, startTestEdge, makeState, sendRaw, statusLine } from './listeners-test-kit.ts';
 import type { FakeHandler } from './listeners-test-kit.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
@@ -17,20 +15,14 @@ const state: RoutingState = makeState(1, []);
 
 beforeAll(async () => {
   handler = createFakeHandler();
-  edge = createEdge({
+  ({ edge, ports } = await startTestEdge({
     handler,
     getState: () => state,
-    bindAddress: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: 0,
     headerTimeoutMs: 300,
     requestTimeoutMs: 2000,
-    keepAliveTimeoutMs: 5000,
     maxHeaderBytes: 8192,
-    log: silentLogger,
     selfSigned: await generateSelfSigned('edge test default'),
-  });
-  ports = await edge.listen();
+  }));
 });
 
 afterAll(async () => {

@@ -1,21 +1,9 @@
 import http, { type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  closedPort,
-  echoUpstream,
-  json,
-  makeState,
-  okBackend,
-  send,
-  startEdge,
-  startUpstream,
-  waitFor,
-  type Edge,
-  type Upstream,
-} from './handler-test-fixtures.ts';
+import { closedPort, echoUpstream, json, send, singleRouteState, startEdge, startUpstream, waitFor, type Edge, type Upstream } from './handler-test-fixtures.ts';
 
+/** The backend of singleRouteState. */
 const KEY = 'default/app:80';
-const route = [{ host: 'app.test', path: '/', backend: KEY }];
 
 describe('edge request path: balancing, retries, passive health', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -30,7 +18,7 @@ describe('edge request path: balancing, retries, passive health', () => {
   it('round robin: 100 requests over 10 endpoints reach all 10, evenly', async () => {
     const upstreams: Upstream[] = [];
     for (let i = 0; i < 10; i++) upstreams.push(track(await echoUpstream(`127.0.0.${10 + i}`, `pod-${i}`)));
-    const edge = track(await startEdge(makeState(route, [okBackend(KEY, upstreams)])));
+    const edge = track(await startEdge(singleRouteState(upstreams)));
     const seen = new Map<string, number>();
     for (let i = 0; i < 100; i++) {
       const name = json(await send(edge.port)).name;
@@ -43,20 +31,20 @@ describe('edge request path: balancing, retries, passive health', () => {
   it('keeps its rotation across table generations and follows endpoint changes', async () => {
     const upstreams: Upstream[] = [];
     for (let i = 0; i < 4; i++) upstreams.push(track(await echoUpstream(`127.0.0.${30 + i}`, `pod-${i}`)));
-    const edge = track(await startEdge(makeState(route, [okBackend(KEY, upstreams.slice(0, 3))])));
+    const edge = track(await startEdge(singleRouteState(upstreams.slice(0, 3))));
     const names: string[] = [];
     for (let i = 0; i < 2; i++) names.push(json(await send(edge.port)).name);
     // A new generation with the same three endpoints: the rotation continues where it was.
-    edge.state = makeState(route, [okBackend(KEY, upstreams.slice(0, 3))]);
+    edge.state = singleRouteState(upstreams.slice(0, 3));
     names.push(json(await send(edge.port)).name);
     expect(names).toEqual(['pod-0', 'pod-1', 'pod-2']);
     // A fourth endpoint appears: it receives traffic within one rotation.
-    edge.state = makeState(route, [okBackend(KEY, upstreams)]);
+    edge.state = singleRouteState(upstreams);
     const after = new Set<string>();
     for (let i = 0; i < 4; i++) after.add(json(await send(edge.port)).name);
     expect(after).toEqual(new Set(['pod-0', 'pod-1', 'pod-2', 'pod-3']));
     // An endpoint removed from the table gets nothing more.
-    edge.state = makeState(route, [okBackend(KEY, upstreams.slice(1))]);
+    edge.state = singleRouteState(upstreams.slice(1));
     const before = upstreams[0].count;
     for (let i = 0; i < 6; i++) await send(edge.port);
     expect(upstreams[0].count).toBe(before);
@@ -71,7 +59,7 @@ describe('edge request path: balancing, retries, passive health', () => {
       }),
     );
     const fast = track(await echoUpstream('127.0.0.41', 'fast'));
-    const edge = track(await startEdge(makeState(route, [okBackend(KEY, [slow, fast])]), { balancer: 'least-request' }));
+    const edge = track(await startEdge(singleRouteState([slow, fast]), { balancer: 'least-request' }));
     // Requests that park on the slow endpoint keep their in-flight count up.
     const parked: http.ClientRequest[] = [];
     for (let i = 0; i < 20; i++) {
@@ -97,7 +85,7 @@ describe('edge request path: balancing, retries, passive health', () => {
     const live = [track(await echoUpstream('127.0.0.50', 'a')), track(await echoUpstream('127.0.0.51', 'b'))];
     const dead = { address: '127.0.0.52', port: await closedPort('127.0.0.52') };
     const edge = track(
-      await startEdge(makeState(route, [okBackend(KEY, [live[0], dead, live[1]])]), {
+      await startEdge(singleRouteState([live[0], dead, live[1]]), {
         passiveHealth: { baseEjectMs: 60_000, maxEjectMs: 60_000 },
       }),
     );
@@ -119,7 +107,7 @@ describe('edge request path: balancing, retries, passive health', () => {
   it('bounds retries by maxTries and answers 502 when every endpoint refuses', async () => {
     const dead = [];
     for (let i = 0; i < 3; i++) dead.push({ address: `127.0.0.${60 + i}`, port: await closedPort(`127.0.0.${60 + i}`) });
-    const edge = track(await startEdge(makeState(route, [okBackend(KEY, dead)]), { retry: { maxTries: 2, budgetMs: 5_000 } }));
+    const edge = track(await startEdge(singleRouteState(dead), { retry: { maxTries: 2, budgetMs: 5_000 } }));
     const reply = await send(edge.port, { method: 'POST', body: 'x' });
     expect(reply.status).toBe(502);
     await waitFor(() => edge.records.length === 1);
@@ -131,7 +119,7 @@ describe('edge request path: balancing, retries, passive health', () => {
     const deadAddress = '127.0.0.71';
     const deadPort = await closedPort(deadAddress);
     const edge = track(
-      await startEdge(makeState(route, [okBackend(KEY, [live, { address: deadAddress, port: deadPort }])]), {
+      await startEdge(singleRouteState([live, { address: deadAddress, port: deadPort }]), {
         passiveHealth: { baseEjectMs: 150, maxEjectMs: 1_000 },
       }),
     );
@@ -155,7 +143,7 @@ describe('edge request path: balancing, retries, passive health', () => {
     const address = '127.0.0.80';
     const port = await closedPort(address);
     const edge = track(
-      await startEdge(makeState(route, [okBackend(KEY, [{ address, port }])]), {
+      await startEdge(singleRouteState([{ address, port }]), {
         passiveHealth: { baseEjectMs: 60_000, maxEjectMs: 60_000 },
         retry: { maxTries: 1, budgetMs: 1_000 },
       }),
@@ -180,7 +168,7 @@ describe('edge request path: balancing, retries, passive health', () => {
         res.end('recovered');
       }),
     );
-    const edge = track(await startEdge(makeState(route, [okBackend(KEY, [flaky])])));
+    const edge = track(await startEdge(singleRouteState([flaky])));
     const get = await send(edge.port);
     expect(get.status).toBe(200);
     expect(get.body.toString()).toBe('recovered');

@@ -1,18 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  json,
-  makeState,
-  okBackend,
-  send,
-  sendRaw,
-  startEdge,
-  startUpstream,
-  waitFor,
-  type Edge,
-  type Upstream,
-} from './handler-test-fixtures.ts';
+import { json, makeState, okBackend, send, sendRaw, startEdge, startUpstream, waitFor, type Edge, type Upstream } from './handler-test-fixtures.ts';
 
 const TEN_MIB = 10 * 1024 * 1024;
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeState, okBackend, startEdge, startUpstream, waitFor, type Edge, type Upstream } from './handler-test-fixtures.ts';
+import { singleRouteState, startEdge, startUpstream, waitFor, type Edge, type Upstream } from './handler-test-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 // --client-body-timeout: the longest silence between two chunks of a request body from the client.
@@ -35,7 +35,7 @@ describe('edge request path: a request body that stalls', () => {
       req.on('end', () => setTimeout(() => res.end('got ' + length), delay));
     });
     edge = await startEdge(
-      makeState([{ host: 'app.test', path: '/', backend: 'default/app:80' }], [okBackend('default/app:80', [upstream])]),
+      singleRouteState([upstream]),
       { timeouts: { connectMs: 1_000, responseHeadersMs: 5_000, bodyIdleMs: 5_000, clientBodyMs: BODY_TIMEOUT_MS } },
     );
     h2 = http2.createServer((req, res) => edge.handler.handle(req, res, true));

@@ -3,9 +3,8 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../util/logger.ts';
-import { createProxyHandler, type ProxyHandler } from './handler.ts';
-import { makeState, okBackend, startUpstream, waitFor, type Upstream } from './handler-test-fixtures.ts';
+import type { ProxyHandler } from './handler.ts';
+import { createTestHandler, recordInto, singleRouteState, startUpstream, waitFor, type Upstream } from './handler-test-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 // A client that leaves before its response starts: its request is not sent (HTTP/2 rapid reset), taken out of
@@ -22,17 +21,11 @@ interface EdgeUnderTest {
 /** The handler behind an HTTP/1 and an h2c listener, with `connections` upstream connections per endpoint. */
 async function startEdges(upstream: Upstream, connections: number): Promise<EdgeUnderTest> {
   const records: RequestRecord[] = [];
-  const state = makeState([{ host: 'app.test', path: '/', backend: 'default/app:80' }], [okBackend('default/app:80', [upstream])]);
-  const handler = createProxyHandler({
-    getState: () => state,
-    trustedProxies: [],
-    balancer: 'round-robin',
+  const state = singleRouteState([upstream]);
+  const handler = createTestHandler(() => state, {
     timeouts: { connectMs: 1_000, responseHeadersMs: 5_000, bodyIdleMs: 5_000 },
     retry: { maxTries: 1, budgetMs: 1_000 },
-    maxBodyBytes: null,
-    httpsPort: 443,
-    onRequestDone: (record) => records.push({ ...record }),
-    log: silentLogger,
+    onRequestDone: recordInto(records),
     connectionsPerEndpoint: connections,
   });
   const h1 = http.createServer((req, res) => handler.handle(req, res, false));

@@ -2,20 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../util/logger.ts';
-import { createProxyHandler } from './handler.ts';
-import {
-  echoUpstream,
-  json,
-  makeState,
-  okBackend,
-  send,
-  sendRaw,
-  startEdge,
-  startUpstream,
-  type Edge,
-  type Upstream,
-} from './handler-test-fixtures.ts';
+import { createTestHandler, echoUpstream, json, makeState, okBackend, send, sendRaw, startEdge, startUpstream, type Edge, type Upstream } from './handler-test-fixtures.ts';
 
 describe('edge request path: header rules', () => {
   let echo: Upstream;
@@ -112,16 +99,10 @@ describe('edge request path: header rules', () => {
 
   it('reports and forwards an IPv4-mapped client address as plain IPv4', async () => {
     const records: string[] = [];
-    const handler = createProxyHandler({
-      getState: state,
-      trustedProxies: [],
-      balancer: 'round-robin',
+    const handler = createTestHandler(state, {
       timeouts: { connectMs: 1_000, responseHeadersMs: 2_000, bodyIdleMs: 2_000 },
       retry: { maxTries: 2, budgetMs: 1_000 },
-      maxBodyBytes: null,
-      httpsPort: 443,
       onRequestDone: (record) => records.push(record.clientAddress),
-      log: silentLogger,
     });
     const server = http.createServer((req, res) => handler.handle(req, res, false));
     server.listen({ port: 0, host: '::', ipv6Only: false });

@@ -2,9 +2,8 @@ import { once } from 'node:events';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../util/logger.ts';
-import { createProxyHandler, type ProxyHandler } from './handler.ts';
-import { echoUpstream, makeState, okBackend, type Upstream } from './handler-test-fixtures.ts';
+import type { ProxyHandler } from './handler.ts';
+import { createTestHandler, echoUpstream, recordInto, singleRouteState, type Upstream } from './handler-test-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 describe('edge request path: HTTP/2 client to an HTTP/1.1 upstream', () => {
@@ -16,17 +15,11 @@ describe('edge request path: HTTP/2 client to an HTTP/1.1 upstream', () => {
 
   beforeAll(async () => {
     upstream = await echoUpstream('127.0.0.2', 'h1');
-    const state = makeState([{ host: 'app.test', path: '/', backend: 'default/app:80' }], [okBackend('default/app:80', [upstream])]);
-    handler = createProxyHandler({
-      getState: () => state,
-      trustedProxies: [],
-      balancer: 'round-robin',
+    const state = singleRouteState([upstream]);
+    handler = createTestHandler(() => state, {
       timeouts: { connectMs: 1_000, responseHeadersMs: 2_000, bodyIdleMs: 2_000 },
       retry: { maxTries: 2, budgetMs: 1_000 },
-      maxBodyBytes: null,
-      httpsPort: 443,
-      onRequestDone: (record) => records.push({ ...record }),
-      log: silentLogger,
+      onRequestDone: recordInto(records),
     });
     // h2c here; edge.ts serves h2 over TLS with ALPN through the same handle() call.
     server = http2.createServer((req, res) => handler.handle(req, res, true));

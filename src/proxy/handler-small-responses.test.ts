@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeState, okBackend, sendRaw, startEdge, startUpstream, type Edge, type Upstream } from './handler-test-fixtures.ts';
+import { sendRaw, singleRouteState, startEdge, startUpstream, type Edge, type Upstream } from './handler-test-fixtures.ts';
 
 // The edge ends a response with the chunk that completes its declared Content-Length (one write for small
 // answers); these pin that nothing is held back, HEAD keeps its length without a body, and keep-alive holds.
@@ -29,7 +29,7 @@ describe('edge request path: Content-Length responses ended with their last chun
       res.end(req.method === 'HEAD' ? undefined : 'hello');
     });
     edge = await startEdge(
-      makeState([{ host: 'app.test', path: '/', backend: 'default/small:80' }], [okBackend('default/small:80', [upstream])]),
+      singleRouteState([upstream], 'default/small:80'),
     );
   });
 

@@ -189,6 +189,32 @@ export async function closedPort(address: string): Promise<number> {
   return port;
 }
 
+/** The request handler with test defaults (round robin, no body limit, silent); `overrides` replaces any of them. */
+export function createTestHandler(getState: () => RoutingState, overrides: Partial<ProxyHandlerOptions> = {}): ProxyHandler {
+  return createProxyHandler({
+    getState,
+    trustedProxies: [],
+    balancer: 'round-robin',
+    timeouts: { connectMs: 2_000, responseHeadersMs: 5_000, bodyIdleMs: 5_000 },
+    retry: { maxTries: 3, budgetMs: 5_000 },
+    maxBodyBytes: null,
+    httpsPort: 443,
+    onRequestDone: null,
+    log: silentLogger,
+    ...overrides,
+  });
+}
+
+/** An onRequestDone listener that keeps a copy of each record in `records`. */
+export function recordInto(records: RequestRecord[]): (record: RequestRecord) => void {
+  return (record) => records.push({ ...record });
+}
+
+/** One host, one Prefix `/` route, to `upstreams` behind backend `key`. */
+export function singleRouteState(upstreams: ReadonlyArray<{ address: string; port: number }>, key = 'default/app:80'): RoutingState {
+  return makeState([{ host: 'app.test', path: '/', backend: key }], [okBackend(key, upstreams)]);
+}
+
 export interface Edge {
   readonly port: number;
   readonly handler: ProxyHandler;
@@ -208,18 +234,7 @@ export async function startEdge(
     records,
     state,
   } as { port: number; records: RequestRecord[]; state: RoutingState; handler: ProxyHandler; close(): Promise<void> };
-  const handler = createProxyHandler({
-    getState: () => edge.state,
-    trustedProxies: [],
-    balancer: 'round-robin',
-    timeouts: { connectMs: 2_000, responseHeadersMs: 5_000, bodyIdleMs: 5_000 },
-    retry: { maxTries: 3, budgetMs: 5_000 },
-    maxBodyBytes: null,
-    httpsPort: 443,
-    onRequestDone: (record) => records.push({ ...record }),
-    log: silentLogger,
-    ...overrides,
-  });
+  const handler = createTestHandler(() => edge.state, { onRequestDone: recordInto(records), ...overrides });
   const server = http.createServer((req, res) => handler.handle(req, res, tls));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -2,9 +2,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../util/logger.ts';
-import { createProxyHandler, type ProxyHandler, type UpgradeResolution } from './handler.ts';
-import { makeState, okBackend, unusableBackend } from './handler-test-fixtures.ts';
+import type { ProxyHandler, UpgradeResolution } from './handler.ts';
+import { createTestHandler, makeState, okBackend, unusableBackend } from './handler-test-fixtures.ts';
 
 describe('resolveUpgrade', () => {
   let handler: ProxyHandler;
@@ -24,16 +23,9 @@ describe('resolveUpgrade', () => {
         unusableBackend('default/down:80', 'no-endpoints', 'no ready endpoints'),
       ],
     );
-    handler = createProxyHandler({
-      getState: () => state,
-      trustedProxies: [],
-      balancer: 'round-robin',
+    handler = createTestHandler(() => state, {
       timeouts: { connectMs: 1_000, responseHeadersMs: 1_000, bodyIdleMs: 1_000 },
       retry: { maxTries: 2, budgetMs: 1_000 },
-      maxBodyBytes: null,
-      httpsPort: 443,
-      onRequestDone: null,
-      log: silentLogger,
     });
     server = http.createServer();
     server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {

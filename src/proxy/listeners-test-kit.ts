@@ -6,12 +6,33 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { RoutingState } from '../controller/state.ts';
 import type { BuildResult, Matcher, TlsCertificate } from '../routing/types.ts';
-import type { EdgeRequestHandler } from './edge.ts';
+import { silentLogger } from '../util/logger.ts';
+import { createEdge } from './edge.ts';
+import type { Edge, EdgeOptions, EdgeRequestHandler } from './edge.ts';
 import { generateSelfSigned } from './self-signed.ts';
 import type { PemPair } from './self-signed.ts';
 
 export async function makeCertificate(commonName: string, dnsNames: readonly string[]): Promise<PemPair> {
   return generateSelfSigned(commonName, dnsNames);
+}
+
+export type TestEdgeOptions = Pick<EdgeOptions, 'handler' | 'getState' | 'selfSigned'> & Partial<EdgeOptions>;
+
+/** An edge on loopback with free ports and test timeouts (any of them overridable), listening. */
+export async function startTestEdge(options: TestEdgeOptions): Promise<{ edge: Edge; ports: { httpPort: number; httpsPort: number } }> {
+  const edge = createEdge({
+    bindAddress: '127.0.0.1',
+    httpPort: 0,
+    httpsPort: 0,
+    headerTimeoutMs: 2000,
+    requestTimeoutMs: 5000,
+    keepAliveTimeoutMs: 5000,
+    maxHeaderBytes: 16_384,
+    log: silentLogger,
+    ...options,
+  });
+  const ports = await edge.listen();
+  return { edge, ports };
 }
 
 const noMatcher: Matcher = {

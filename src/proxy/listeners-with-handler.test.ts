@@ -6,14 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ClientOptions } from 'ws';
 import type { RoutingState } from '../controller/state.ts';
-import { silentLogger } from '../util/logger.ts';
-import { createEdge } from './edge.ts';
 import type { Edge } from './edge.ts';
-import { createProxyHandler } from './handler.ts';
 import type { ProxyHandler } from './handler.ts';
-import { echoUpstream, makeState, okBackend, startUpstream } from './handler-test-fixtures.ts';
+import { createTestHandler, echoUpstream, makeState, okBackend, startUpstream } from './handler-test-fixtures.ts';
 import type { Upstream } from './handler-test-fixtures.ts';
-import { sendRaw, statusLine, waitFor } from './listeners-test-kit.ts';
+import { sendRaw, startTestEdge, statusLine, waitFor } from './listeners-test-kit.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
 let web: Upstream;
@@ -55,31 +52,16 @@ beforeAll(async () => {
   await new Promise((resolve) => wsUpstream.once('listening', resolve));
   wsUpstream.on('connection', (socket) => socket.on('message', (data) => socket.send(String(data))));
   state = routes(true);
-  handler = createProxyHandler({
-    getState: () => state,
-    trustedProxies: [],
-    balancer: 'round-robin',
+  handler = createTestHandler(() => state, {
     timeouts: { connectMs: 2000, responseHeadersMs: 10_000, bodyIdleMs: 10_000 },
     retry: { maxTries: 2, budgetMs: 2000 },
-    maxBodyBytes: null,
-    httpsPort: 443,
-    onRequestDone: null,
-    log: silentLogger,
   });
-  edge = createEdge({
+  ({ edge, ports } = await startTestEdge({
     handler,
     getState: () => state,
-    bindAddress: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: 0,
-    headerTimeoutMs: 2000,
     requestTimeoutMs: 10_000,
-    keepAliveTimeoutMs: 5000,
-    maxHeaderBytes: 16_384,
-    log: silentLogger,
     selfSigned: await generateSelfSigned('with handler'),
-  });
-  ports = await edge.listen();
+  }));
 });
 
 afterAll(async () => {

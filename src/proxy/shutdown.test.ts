@@ -4,30 +4,14 @@ import { connect as http2Connect } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { silentLogger } from '../util/logger.ts';
-import { createEdge } from './edge.ts';
-import { createFakeHandler, makeState, waitFor } from './listeners-test-kit.ts';
+import { createFakeHandler, startTestEdge, makeState, waitFor } from './listeners-test-kit.ts';
 import type { FakeHandler } from './listeners-test-kit.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
 const selfSigned = generateSelfSigned('shutdown test');
 
 async function startEdge(handler: FakeHandler) {
-  const edge = createEdge({
-    handler,
-    getState: () => makeState(1, []),
-    bindAddress: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: 0,
-    headerTimeoutMs: 2000,
-    requestTimeoutMs: 5000,
-    keepAliveTimeoutMs: 5000,
-    maxHeaderBytes: 16_384,
-    log: silentLogger,
-    selfSigned: await selfSigned,
-  });
-  const ports = await edge.listen();
-  return { edge, ports };
+  return startTestEdge({ handler, getState: () => makeState(1, []), selfSigned: await selfSigned });
 }
 
 function gate(): { promise: Promise<void>; open: () => void } {

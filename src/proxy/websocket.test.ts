@@ -3,10 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ClientOptions } from 'ws';
 import type { RoutingState } from '../controller/state.ts';
-import { silentLogger } from '../util/logger.ts';
-import { createEdge } from './edge.ts';
 import type { Edge } from './edge.ts';
-import { createFakeHandler, makeState, sendRaw, statusLine } from './listeners-test-kit.ts';
+import { createFakeHandler, startTestEdge, makeState, sendRaw, statusLine } from './listeners-test-kit.ts';
 import type { FakeHandler } from './listeners-test-kit.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
@@ -26,20 +24,7 @@ beforeAll(async () => {
   });
   handler = createFakeHandler();
   handler.upstream = { address: '127.0.0.1', port: (upstream.address() as AddressInfo).port };
-  edge = createEdge({
-    handler,
-    getState: () => state,
-    bindAddress: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: 0,
-    headerTimeoutMs: 2000,
-    requestTimeoutMs: 5000,
-    keepAliveTimeoutMs: 5000,
-    maxHeaderBytes: 16_384,
-    log: silentLogger,
-    selfSigned: await generateSelfSigned('websocket test'),
-  });
-  ports = await edge.listen();
+  ({ edge, ports } = await startTestEdge({ handler, getState: () => state, selfSigned: await generateSelfSigned('websocket test') }));
 });
 
 afterAll(async () => {
