@@ -2,31 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../routing/build.ts';
 import { compileMatcher } from '../routing/matcher.ts';
+import { ingress, sluiceClass, testOptions } from '../routing/build-test-fixtures.ts';
 import type { KubeObject } from '../routing/types.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 import { inspectCertificate } from '../util/inspect-certificate.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
 
-const ingressClass: KubeObject = { kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: 'sluice.dev/ingress-controller' } };
-
-function ingress(name: string, host: string, path: string, service: string): KubeObject {
-  return {
-    kind: 'Ingress',
-    metadata: { name, namespace: 'shop', creationTimestamp: '2024-01-01T00:00:00Z' },
-    spec: {
-      ingressClassName: 'sluice',
-      rules: [{ host, http: { paths: [{ path, pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } }] } }],
-    },
-  };
+function shopIngress(name: string, host: string, path: string, service: string): KubeObject {
+  return ingress({ name, namespace: 'shop', host, paths: [{ path, service }] });
 }
 
 describe('admin API on a built table', () => {
   it('shows routes, endpoints, problems with field paths, the dump, and explains', async () => {
     const result = build(
       {
-        ingressClasses: [ingressClass],
-        ingresses: [ingress('storefront', 'shop.example.com', '/', 'web'), ingress('broken', 'shop.example.com', '/admin', 'missing')],
+        ingressClasses: [sluiceClass],
+        ingresses: [shopIngress('storefront', 'shop.example.com', '/', 'web'), shopIngress('broken', 'shop.example.com', '/admin', 'missing')],
         services: [{ kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }],
         endpointSlices: [
           {
@@ -42,15 +34,7 @@ describe('admin API on a built table', () => {
         ],
         secrets: [],
       },
-      {
-        controllerClass: 'sluice.dev/ingress-controller',
-        ingressClass: 'sluice',
-        watchIngressWithoutClass: false,
-        defaultBackendService: null,
-        defaultSslCertificate: null,
-        sslRedirect: true,
-        inspectCertificate,
-      },
+      { ...testOptions, inspectCertificate },
     );
     const state = { generation: 1, builtAt: new Date().toISOString(), buildMs: 1, result, matcher: compileMatcher(result.table) };
     const app = createAdminServer({

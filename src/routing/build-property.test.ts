@@ -4,24 +4,11 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { build } from './build.ts';
-import { fakeTlsSecret, sluiceClass, testOptions } from './build-test-fixtures.ts';
+import { fakeTlsSecret, junkValues, sluiceClass, testOptions } from './build-test-fixtures.ts';
 import { dumpBuild } from './dump.ts';
 import type { BuildOptions, KubeObject, Snapshot } from './types.ts';
 
-const junk = fc.oneof(
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.string({ maxLength: 20 }),
-  fc.constant('x'.repeat(100_000)),
-  fc.constant([]),
-  fc.constant({}),
-  fc.constant('__proto__'),
-  fc.constant('*'),
-  fc.constant('ünï.example.com'),
-);
+const junk = junkValues(20, 100_000);
 
 /** A value that is usually the right shape and sometimes junk. */
 const maybe = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: junk });

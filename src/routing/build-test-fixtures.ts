@@ -1,6 +1,7 @@
 // Compact builders of Kubernetes objects for the builder's tests. Test-only: nothing in the product
 // imports this file.
 
+import * as fc from 'fast-check';
 import type { BuildOptions, CertificateInspector, KubeObject, Snapshot } from './types.ts';
 
 export interface PathFixture {
@@ -116,4 +117,23 @@ export function snapshotOf(objects: readonly KubeObject[]): Snapshot {
     endpointSlices: pick('EndpointSlice'),
     secrets: pick('Secret'),
   };
+}
+
+/** Values of the wrong shape for fuzzing the builder: nulls, numbers, strings up to `stringMaxLength`, one of `hugeLength`, prototype keys, `extra`. */
+export function junkValues(stringMaxLength: number, hugeLength: number, extra: readonly unknown[] = []): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.string({ maxLength: stringMaxLength }),
+    fc.constant('x'.repeat(hugeLength)),
+    fc.constant([]),
+    fc.constant({}),
+    fc.constant('__proto__'),
+    fc.constant('*'),
+    fc.constant('ünï.example.com'),
+    ...extra.map((value) => fc.constant(value)),
+  );
 }

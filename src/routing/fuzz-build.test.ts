@@ -10,7 +10,7 @@ import { routesView } from '../admin/routes-view.ts';
 import { statusView } from '../admin/status-view.ts';
 import type { RoutingState } from '../controller/state.ts';
 import { build } from './build.ts';
-import { fakeTlsSecret, sluiceClass, testOptions } from './build-test-fixtures.ts';
+import { fakeTlsSecret, junkValues, sluiceClass, testOptions } from './build-test-fixtures.ts';
 import { dumpBuild } from './dump.ts';
 import { compileMatcher } from './matcher.ts';
 import { normalizeRequestHost } from './request-host.ts';
@@ -22,23 +22,7 @@ const STEP_LIMIT_MS = 2000;
 
 // ---- generators: usually the right shape, sometimes junk ----
 
-const junk = fc.oneof(
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.string({ maxLength: 12 }),
-  fc.constant('x'.repeat(50_000)),
-  fc.constant([]),
-  fc.constant({}),
-  fc.constant('__proto__'),
-  fc.constant('constructor'),
-  fc.constant('*'),
-  fc.constant('ünï.example.com'),
-  fc.constant('a\u0000b'),
-  fc.constant([null, 1, 'x']),
-);
+const junk = junkValues(12, 50_000, ['constructor', 'a\u0000b', [null, 1, 'x']]);
 const maybe = <T>(good: fc.Arbitrary<T>, junkWeight = 1): fc.Arbitrary<unknown> =>
   fc.oneof({ weight: 12, arbitrary: good }, { weight: junkWeight, arbitrary: junk });
 

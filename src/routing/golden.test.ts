@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { inspectCertificate } from '../util/inspect-certificate.ts';
 import { build } from './build.ts';
+import { testOptions } from './build-test-fixtures.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { dumpBuild, sourceText } from './dump.ts';
 import { compileMatcher } from './matcher.ts';
@@ -17,15 +18,7 @@ import type { BuildOptions, KubeObject, Match, Snapshot } from './types.ts';
 const TESTDATA = join(import.meta.dirname, 'testdata');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-const BASE_OPTIONS: BuildOptions = {
-  controllerClass: 'sluice.dev/ingress-controller',
-  ingressClass: 'sluice',
-  watchIngressWithoutClass: false,
-  defaultBackendService: null,
-  defaultSslCertificate: null,
-  sslRedirect: true,
-  inspectCertificate,
-};
+const BASE_OPTIONS: BuildOptions = { ...testOptions, inspectCertificate };
 
 const OPTION_NAMES = ['controllerClass', 'ingressClass', 'watchIngressWithoutClass', 'defaultBackendService', 'defaultSslCertificate', 'sslRedirect'];
 
