@@ -54,7 +54,7 @@ describe('Dockerfile', () => {
     expect(Array.isArray(argv)).toBe(true);
     expect(argv[0]).not.toMatch(/sh$/);
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
-    expect(pkg.scripts.start).toBe(`node ${argv[1]}`);
+    expect(pkg.scripts.start).toBe(`node ${argv.slice(1).join(' ')}`);
     expect(runtimeStage.steps.some((s) => s.op === 'RUN')).toBe(false);
   });
 
