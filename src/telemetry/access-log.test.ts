@@ -7,35 +7,14 @@ import { requestRecord } from './request-record-fixture.ts';
 
 describe('access log', () => {
   it('writes one JSON line per request with every field', () => {
-    const lines = [accessLogLine(requestRecord({ retries: 2, upstreamConnectMs: 1.25 })), accessLogLine(requestRecord({ requestId: 'req-2', status: 502, error: 'reset' }))];
+    const first = requestRecord({ retries: 2, upstreamConnectMs: 1.25 });
+    const lines = [accessLogLine(first), accessLogLine(requestRecord({ requestId: 'req-2', status: 502, error: 'reset' }))];
     expect(lines).toHaveLength(2);
     expect(lines[0].endsWith('\n')).toBe(true);
     expect(lines[0].indexOf('\n')).toBe(lines[0].length - 1);
-    expect(JSON.parse(lines[0])).toEqual({
-      level: 30,
-      time: 1_700_000_000_000,
-      log: 'access',
-      msg: 'request',
-      client: '127.0.0.1',
-      method: 'GET',
-      host: 'shop.example.com',
-      path: '/cart',
-      protocol: 'http/1.1',
-      tls: false,
-      status: 200,
-      bytesIn: 120,
-      bytesOut: 2048,
-      durationMs: 12.5,
-      upstream: '10.0.0.7:8080',
-      upstreamStatus: 200,
-      upstreamConnectMs: 1.25,
-      requestId: 'req-1',
-      namespace: 'shop',
-      ingress: 'storefront',
-      service: 'web',
-      retries: 2,
-      error: '',
-    });
+    // Three fields are renamed in the log and the backend key is left out; every other field keeps its record name.
+    const { startTime, clientAddress, upstreamAddress, backend: _backend, ...sameName } = first;
+    expect(JSON.parse(lines[0])).toEqual({ level: 30, time: startTime, log: 'access', msg: 'request', client: clientAddress, upstream: upstreamAddress, ...sameName });
     expect(JSON.parse(lines[1])).toMatchObject({ requestId: 'req-2', status: 502, error: 'reset' });
   });
 
