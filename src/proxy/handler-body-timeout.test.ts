@@ -84,6 +84,21 @@ describe('edge request path: a request body that stalls', () => {
     expect(inFlight()).toBe(0);
   });
 
+  /** A POST to the edge whose body `sendBody` writes and ends; resolves with the whole answer. */
+  function post(path: string, sendBody: (req: http.ClientRequest) => void): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: edge.port, method: 'POST', path, headers: { host: 'app.test' }, agent: false });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      sendBody(req);
+    });
+  }
+
   it('HTTP/1: cuts a response already started when the body stalls behind it', async () => {
     const cutBefore = upstreamCutShort;
     const { text, ms } = await stallAfter('POST /early HTTP/1.1\r\nHost: app.test\r\nContent-Length: 100\r\n\r\n', 'x'.repeat(10));
@@ -96,15 +111,7 @@ describe('edge request path: a request body that stalls', () => {
   });
 
   it('a body that keeps coming, slower than the timeout in all but between chunks, arrives whole', async () => {
-    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, method: 'POST', path: '/trickle', headers: { host: 'app.test' }, agent: false });
-      req.on('error', reject);
-      req.on('response', (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+    const reply = await post('/trickle', (req) => {
       let sent = 0;
       const timer = setInterval(() => {
         req.write('y'.repeat(100));
@@ -118,17 +125,7 @@ describe('edge request path: a request body that stalls', () => {
   });
 
   it('stops watching once the body is sent: a slow upstream answer is not cut', async () => {
-    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, method: 'POST', path: '/slow-answer', headers: { host: 'app.test' }, agent: false });
-      req.on('error', reject);
-      req.on('response', (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.end('z'.repeat(50));
-    });
+    const reply = await post('/slow-answer', (req) => req.end('z'.repeat(50)));
     expect(reply).toEqual({ status: 200, body: 'got 50' });
   });
 
