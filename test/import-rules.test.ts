@@ -10,8 +10,13 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+    return entry.name.endsWith('.ts') && !isTestCode(entry.name) ? [path] : [];
   });
+}
+
+/** Tests and their helpers (`*.test.ts`, `*-test-fixtures.ts`, `*.test-support.ts`, `*-test-kit.ts`, …) are not shipped code. */
+function isTestCode(name: string): boolean {
+  return /(^|[.-])test([.-]|$)/.test(name) || name.endsWith('-fixture.ts');
 }
 
 const importPattern = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
@@ -37,8 +42,10 @@ const forbidden: Record<string, (target: string) => boolean> = {
 describe('import rules', () => {
   const files = sourceFiles(src);
 
-  it('finds the source files', () => {
+  it('finds the source files, and only shipped ones', () => {
     expect(files.length).toBeGreaterThan(5);
+    expect(files.some((f) => f.endsWith('src/routing/build.ts'))).toBe(true);
+    expect(files.filter((f) => /test/.test(relative(src, f)))).toEqual([]);
   });
 
   it('routing/ is pure: no node:* or package imports', () => {
