@@ -93,7 +93,8 @@ describe('status page in a browser', () => {
       args: FLAGS,
       viewport: { width: 1280, height: 900 },
     });
-  });
+    // On a fresh machine chromium comes from apt first, which can take minutes.
+  }, 600_000);
 
   afterAll(async () => {
     await context?.close();
