@@ -149,22 +149,21 @@ function serve(context: EdgeContext, exchange: Exchange, tls: boolean): void {
     record.ingress = match.target.source.name;
     record.backend = match.target.backend;
   }
+  // An answer given without reading the request body closes the connection after it, so a client that
+  // stalls the rest of its body holds nothing open.
+  const unreadBody = hasBody(req, scan);
   if (decision.error !== null) {
-    exchange.answerError(decision.error, decision.reason, decision.error.status === 400);
+    exchange.answerError(decision.error, decision.reason, decision.error.status === 400 || unreadBody);
     return;
   }
   if (decision.redirectTo !== null) {
     const res = exchange.res as ServerResponse;
-    res.writeHead(HTTPS_REDIRECT_STATUS, [
-      'location',
-      decision.redirectTo,
-      'server',
-      'sluice',
-      'x-request-id',
-      requestId,
-      'content-length',
-      '0',
-    ]);
+    const head = ['location', decision.redirectTo, 'server', 'sluice', 'x-request-id', requestId, 'content-length', '0'];
+    if (unreadBody && (exchange.res as Http2ServerResponse).stream === undefined) {
+      head.push('connection', 'close');
+      res.shouldKeepAlive = false;
+    }
+    res.writeHead(HTTPS_REDIRECT_STATUS, head);
     res.end();
     return;
   }
@@ -180,7 +179,7 @@ function serve(context: EdgeContext, exchange: Exchange, tls: boolean): void {
   }
 
   appendForwardedHeaders(headers, scan, clientAddress, tls, req.socket.localPort, requestId);
-  const body = hasBody(req, scan) ? (req as Readable) : null;
+  const body = unreadBody ? (req as Readable) : null;
   const path = decision.query === '' ? decision.path : decision.path + decision.query;
   exchange.forward(
     context.balancer.balanceFor(backend),
