@@ -13,6 +13,8 @@ function harness(options: { edgeStats?: () => unknown } = {}) {
   let state: RoutingState | null = null;
   let ready = false;
   const metrics = createMetrics({ processMetrics: false });
+  // The composition root feeds the table and leader gauges as they change; the harness does the same.
+  metrics.setLeader(true);
   const app = createAdminServer({
     getState: () => state,
     readiness: () => (ready ? { ready: true, reasons: [] } : { ready: false, reasons: ['waiting for the first routing table'] }),

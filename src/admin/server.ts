@@ -82,9 +82,6 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
   });
 
   app.get('/metrics', async (_request, reply) => {
-    const state = options.getState();
-    if (state !== null) options.metrics.tablePublished(state);
-    if (options.leader !== undefined) options.metrics.setLeader(options.leader());
     reply.type(options.metrics.contentType);
     return options.metrics.text();
   });
