@@ -10,13 +10,11 @@ import { createAdminServer } from './admin/server.ts';
 import { parseConfig, type Config } from './config.ts';
 import { createCurrent } from './controller/current.ts';
 import { createReconciler } from './controller/reconciler.ts';
+import { emptyRoutingState } from './controller/routing-state.ts';
 import type { PublishSink } from './controller/sink.ts';
 import { exampleEndpoints, startExampleBackends } from './embedded/example-backends.ts';
 import { isEdgeWorker } from './proxy/workers.ts';
 import type { RequestRecord } from './proxy/request-record.ts';
-import { build } from './routing/build.ts';
-import { compileMatcher } from './routing/matcher.ts';
-import type { RoutingState } from './controller/state.ts';
 import { combineMetrics } from './telemetry/combined-metrics.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { createAccessLogger } from './telemetry/access-log.ts';
@@ -63,7 +61,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
   current.subscribe((state) => metrics.tablePublished(state));
 
   // Until the first table is published the edge does not listen; this empty state only keeps types simple.
-  const emptyState: RoutingState = emptyRoutingState(buildOptions);
+  const emptyState = emptyRoutingState(buildOptions);
   const getState = () => current.get() ?? emptyState;
 
   const workerCount = config.workers === 'auto' ? availableParallelism() : config.workers;
@@ -155,11 +153,6 @@ async function runController(config: Config, log: Logger): Promise<void> {
     log.info(`try: curl -H 'Host: hello.localhost' http://localhost:${config.httpPort}/  and the status page at http://localhost:${config.adminPort}/`);
   }
 
-}
-
-function emptyRoutingState(buildOptions: ReturnType<typeof buildOptionsFrom>): RoutingState {
-  const result = build({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] }, buildOptions);
-  return { generation: 0, builtAt: new Date(0).toISOString(), buildMs: 0, result, matcher: compileMatcher(result.table) };
 }
 
 function waitForFirstTable(current: ReturnType<typeof createCurrent>): Promise<void> {

@@ -4,11 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import type { Current } from '../controller/current.ts';
 import type { SnapshotSource } from '../controller/source.ts';
+import { buildRoutingState, emptyRoutingState } from '../controller/routing-state.ts';
 import type { RoutingState } from '../controller/state.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import { runAsEdgeWorker, startEdgeWorkers } from '../proxy/workers.ts';
-import { build } from '../routing/build.ts';
-import { compileMatcher } from '../routing/matcher.ts';
 import type { Snapshot } from '../routing/types.ts';
 import type { RequestRecord } from '../proxy/request-record.ts';
 import { createAccessLogger } from '../telemetry/access-log.ts';
@@ -73,8 +72,7 @@ export async function startWorkerEdge(config: Config, count: number, current: Cu
 /** The body of an edge worker process. */
 export function runEdgeWorker(config: Config, log: Logger): void {
   const buildOptions = buildOptionsFrom(config);
-  const empty = build({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] }, buildOptions);
-  let state: RoutingState = { generation: 0, builtAt: new Date().toISOString(), buildMs: 0, result: empty, matcher: compileMatcher(empty.table) };
+  let state = emptyRoutingState(buildOptions);
   const accessLog = config.accessLog ? createAccessLogger() : null;
   const metrics = createMetrics({ processMetrics: false });
   const onRequestDone = (record: RequestRecord) => {
@@ -97,9 +95,7 @@ export function runEdgeWorker(config: Config, log: Logger): void {
       return parts.edge.listen();
     },
     snapshot(message) {
-      const started = performance.now();
-      const result = build(message.snapshot, buildOptions);
-      state = { generation: message.generation, builtAt: new Date().toISOString(), buildMs: performance.now() - started, result, matcher: compileMatcher(result.table) };
+      state = buildRoutingState(message.snapshot, buildOptions, message.generation);
       metrics.tablePublished(state);
     },
     async shutdown(graceMs) {

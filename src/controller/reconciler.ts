@@ -1,12 +1,10 @@
-import { build } from '../routing/build.ts';
-import { compileMatcher } from '../routing/matcher.ts';
 import type { BuildOptions, Problem } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { createCoalescer } from './coalescer.ts';
+import { buildRoutingState } from './routing-state.ts';
 import type { Current } from './current.ts';
 import type { PublishSink } from './sink.ts';
 import type { SnapshotSource } from './source.ts';
-import type { RoutingState } from './state.ts';
 
 export interface ReconcilerOptions {
   source: SnapshotSource;
@@ -38,18 +36,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   const rebuild = () => {
     if (!source.synced()) return;
-    const started = performance.now();
-    const result = build(source.snapshot(), buildOptions);
-    const matcher = compileMatcher(result.table);
-    const buildMs = performance.now() - started;
     generation += 1;
-    const state: RoutingState = Object.freeze({
-      generation,
-      builtAt: new Date().toISOString(),
-      buildMs,
-      result,
-      matcher,
-    });
+    const state = buildRoutingState(source.snapshot(), buildOptions, generation);
+    const { result, buildMs } = state;
     current.publish(state);
     log.info(
       {
