@@ -1,26 +1,23 @@
+import type { EdgeStats } from '../proxy/edge-stats.ts';
 import type { BackendKey } from '../routing/types.ts';
 
 /**
- * What the admin reads from the edge's `edgeStats()`, when the edge offers it: per backend key,
- * the endpoint ("address:port") the balancer would pick next and the ones ejected now. Anything
- * else in the object is passed through to /api/v1/status as `edge`. Read defensively: the edge
- * owns the shape.
+ * What the admin shows of the edge's balancer state for one backend: the endpoint ("address:port")
+ * round robin picks next, and the ones passive health has ejected now.
  */
 export interface EdgeBackendView {
   readonly next: string | null;
   readonly ejected: readonly string[];
 }
 
-export function edgeBackendView(edgeStats: unknown, key: BackendKey): EdgeBackendView | null {
-  if (typeof edgeStats !== 'object' || edgeStats === null) return null;
-  const backends = (edgeStats as { backends?: unknown }).backends;
-  let entry: unknown;
-  if (backends instanceof Map) entry = backends.get(key);
-  else if (typeof backends === 'object' && backends !== null) entry = (backends as Record<string, unknown>)[key];
-  if (typeof entry !== 'object' || entry === null) return null;
-  const { next, ejected } = entry as { next?: unknown; ejected?: unknown };
-  return {
-    next: typeof next === 'string' ? next : null,
-    ejected: Array.isArray(ejected) ? ejected.filter((e): e is string => typeof e === 'string') : [],
-  };
+export function edgeBackendView(edgeStats: EdgeStats | null, key: BackendKey): EdgeBackendView | null {
+  if (edgeStats === null) return null;
+  const endpoints = edgeStats.backends[key];
+  const next = edgeStats.next[key] ?? null;
+  if (endpoints === undefined && next === null) return null;
+  const ejected: string[] = [];
+  for (const endpoint of endpoints ?? []) {
+    if (endpoint.ejectedUntil !== null) ejected.push(`${endpoint.address}:${endpoint.port}`);
+  }
+  return { next, ejected };
 }

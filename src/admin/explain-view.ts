@@ -3,6 +3,7 @@ import { normalizeRequestHost } from '../routing/request-host.ts';
 import { normalizeRequestPath, splitTarget } from '../routing/request-path.ts';
 import type { BackendKey, ExplainCandidate, HostKind, PathType } from '../routing/types.ts';
 import { type BackendView, backendView } from './routes-view.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 export interface ExplainQuery {
   readonly host?: string;
@@ -71,7 +72,7 @@ export interface ExplainView {
   readonly outcome: string;
 }
 
-export function explainView(state: RoutingState, host: string, path: string, edge: unknown): ExplainView {
+export function explainView(state: RoutingState, host: string, path: string, edge: EdgeStats | null): ExplainView {
   const explanation = state.matcher.explain(host, path);
   const match = explanation.match;
   if (match === null) {

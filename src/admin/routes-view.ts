@@ -2,6 +2,7 @@ import type { RoutingState } from '../controller/state.ts';
 import type { BackendEndpoints, BackendKey, BackendState, HostKind, PathType, Target } from '../routing/types.ts';
 import type { RouteStats } from '../telemetry/metrics.ts';
 import { edgeBackendView } from './edge-stats.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -98,7 +99,7 @@ export function indexStats(stats: readonly RouteStats[]): Map<string, RouteStats
   return index;
 }
 
-export function backendView(backend: BackendEndpoints, edge: unknown): BackendView {
+export function backendView(backend: BackendEndpoints, edge: EdgeStats | null): BackendView {
   const edgeView = edgeBackendView(edge, backend.key);
   const ejected = new Set(edgeView?.ejected ?? []);
   const counts = { ready: 0, terminating: 0, ejected: 0, notReady: 0 };
@@ -128,7 +129,7 @@ export function backendView(backend: BackendEndpoints, edge: unknown): BackendVi
 export function routesView(
   state: RoutingState | null,
   stats: readonly RouteStats[],
-  edge: unknown,
+  edge: EdgeStats | null,
   dump: string | null,
   nowMs: number,
 ): RoutesView {

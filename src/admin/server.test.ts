@@ -8,8 +8,9 @@ import { silentLogger } from '../util/logger.ts';
 import { escapeHtml, jsonForScript } from './escape-html.ts';
 import { createAdminServer } from './server.ts';
 import { HOSTILE, fixtureState } from './state-fixture.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
 
-function harness(options: { edgeStats?: () => unknown } = {}) {
+function harness(options: { edgeStats?: () => EdgeStats | null } = {}) {
   let state: RoutingState | null = null;
   let ready = false;
   const metrics = createMetrics({ processMetrics: false });
@@ -94,7 +95,13 @@ describe('admin server', () => {
   });
 
   it('reports the published table in status and routes, without key material', async () => {
-    const h = harness({ edgeStats: () => ({ backends: { 'shop/web:80': { next: '10.0.0.2:8080', ejected: ['10.0.0.1:8080'] } } }) });
+    const endpoint = (address: string, ejectedUntil: number | null) => ({ address, port: 8080, inFlight: 0, requests: 3, failures: ejectedUntil === null ? 0 : 2, ejectedUntil });
+    const edge: EdgeStats = {
+      balancer: 'round-robin',
+      backends: { 'shop/web:80': [endpoint('10.0.0.1', Date.now() + 5_000), endpoint('10.0.0.2', null)] },
+      next: { 'shop/web:80': '10.0.0.2:8080' },
+    };
+    const h = harness({ edgeStats: () => edge });
     open.push(h.app);
     h.publish(fixtureState({ generation: 3 }));
     h.setReady(true);

@@ -10,14 +10,15 @@ import { renderPage } from './page/render-page.ts';
 import { type PageModel, type StatsUpdate, statsUpdate } from './page-model.ts';
 import { routesView } from './routes-view.ts';
 import { type Readiness, type SourceStatus, statusView } from './status-view.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 export interface AdminServerOptions {
   getState(): RoutingState | null;
   readiness(): Readiness;
   readonly metrics: Metrics;
   sources(): SourceStatus[];
-  /** Balancer and connection figures from the edge; see edge-stats.ts for what the admin reads. */
-  edgeStats?(): unknown;
+  /** The edge's balancer state (next endpoint, ejections), when there is an edge. */
+  edgeStats?(): EdgeStats | null;
   leader?(): boolean;
   readonly log: Logger;
   /** How often the event stream looks for a new generation (default 500 ms). */

@@ -1,5 +1,6 @@
 import type { RoutingState } from '../controller/state.ts';
 import type { Problem } from '../routing/types.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 export interface SourceStatus {
   readonly name: string;
@@ -33,7 +34,7 @@ export interface StatusView {
   readonly problems: readonly Problem[];
   readonly sources: readonly SourceStatus[];
   readonly leader: boolean | null;
-  readonly edge: unknown;
+  readonly edge: EdgeStats | null;
 }
 
 export function statusView(
@@ -41,7 +42,7 @@ export function statusView(
   readiness: Readiness,
   sources: readonly SourceStatus[],
   leader: boolean | null,
-  edge: unknown,
+  edge: EdgeStats | null,
 ): StatusView {
   return {
     generation: state?.generation ?? 0,

@@ -56,12 +56,15 @@ export async function startWorkerEdge(config: Config, count: number, current: Cu
   return {
     stats() {
       const backends: Record<string, EdgeStats['backends'][string]> = {};
+      const next: Record<string, string> = {};
       let balancer: EdgeStats['balancer'] = config.balancer;
       for (const report of workers.stats().values()) {
         balancer = report.edge.balancer;
         for (const [key, endpoints] of Object.entries(report.edge.backends)) backends[key] = [...(backends[key] ?? []), ...endpoints];
+        // Each worker has its own rotation; the kernel decides which worker a connection reaches.
+        for (const [key, endpoint] of Object.entries(report.edge.next)) next[key] ??= endpoint;
       }
-      return { balancer, backends };
+      return { balancer, backends, next };
     },
     connections: () => [...workers.stats().values()].reduce((sum, report) => sum + report.connections, 0),
     telemetry: () => [...workers.stats().values()].map((report) => report.telemetry),

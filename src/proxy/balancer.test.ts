@@ -36,6 +36,19 @@ describe('Balancer', () => {
     expect(balancer.pick(balance, 2_000, null)).not.toBeNull();
   });
 
+  it('peek tells which endpoint round robin picks next, skipping ejected ones, without advancing', () => {
+    const balancer = new Balancer('round-robin', pools());
+    const balance = balancer.balanceFor(backend('k', 3));
+    const [a, b, c] = balance.endpoints;
+    expect(balancer.peek(balance, 0)).toBe(a);
+    expect(balancer.peek(balance, 0)).toBe(a);
+    expect(balancer.pick(balance, 0, null)).toBe(a);
+    recordConnectFailure(b, 0, defaultPassiveHealth);
+    expect(balancer.peek(balance, 10)).toBe(c);
+    expect(balancer.pick(balance, 10, null)).toBe(c);
+    expect(new Balancer('least-request', pools()).peek(balance, 10)).toBeNull();
+  });
+
   it('doubles the ejection with each consecutive failure, up to the maximum', () => {
     const balancer = new Balancer('round-robin', pools());
     const [a] = balancer.balanceFor(backend('k', 1)).endpoints;

@@ -56,17 +56,20 @@ export class Balancer {
       const chosen = pickTwoChoices(endpoints, now, exclude);
       if (chosen !== null) return chosen;
     }
-    const start = balance.cursor % n;
-    for (let k = 0; k < n; k++) {
-      const index = (start + k) % n;
-      const endpoint = endpoints[index];
-      if (endpoint !== exclude && isAvailable(endpoint, now)) {
-        balance.cursor = index + 1;
-        return endpoint;
-      }
+    const index = nextAvailable(balance, now, exclude);
+    if (index !== -1) {
+      balance.cursor = index + 1;
+      return endpoints[index];
     }
-    balance.cursor = start + 1;
+    balance.cursor = (balance.cursor % n) + 1;
     return soonestBack(endpoints, exclude);
+  }
+
+  /** The endpoint round robin would pick next, without picking it; null for least-request (random). */
+  peek(balance: BackendBalance, now: number): UpstreamEndpoint | null {
+    if (this.kind === 'least-request' && balance.endpoints.length > 1) return null;
+    const index = nextAvailable(balance, now, null);
+    return index === -1 ? null : balance.endpoints[index];
   }
 
   /** Every backend's balance, for stats. */
@@ -97,6 +100,19 @@ export class Balancer {
     balance.endpoints = endpoints;
     balance.source = backend;
   }
+}
+
+/** Index of the first available endpoint from the round-robin cursor, other than `exclude`; -1 when none. */
+function nextAvailable(balance: BackendBalance, now: number, exclude: UpstreamEndpoint | null): number {
+  const endpoints = balance.endpoints;
+  const n = endpoints.length;
+  const start = balance.cursor % n;
+  for (let k = 0; k < n; k++) {
+    const index = (start + k) % n;
+    const endpoint = endpoints[index];
+    if (endpoint !== exclude && isAvailable(endpoint, now)) return index;
+  }
+  return -1;
 }
 
 /** Power of two choices on in-flight requests, among available endpoints other than `exclude`. */

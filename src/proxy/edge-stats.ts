@@ -18,11 +18,16 @@ export interface EdgeStats {
   readonly balancer: BalancerKind;
   /** Backend key ("namespace/service:port") → its endpoints, for backends that received traffic. */
   readonly backends: Readonly<Record<string, readonly EdgeEndpointStats[]>>;
+  /** Backend key → "address:port" round robin picks next (absent for least-request, which picks at random). */
+  readonly next: Readonly<Record<string, string>>;
 }
 
 export function collectEdgeStats(balancer: Balancer, now: number): EdgeStats {
   const backends: Record<string, EdgeEndpointStats[]> = {};
+  const next: Record<string, string> = {};
   for (const balance of balancer.balances()) {
+    const upcoming = balancer.peek(balance, now);
+    if (upcoming !== null) next[balance.key] = `${upcoming.address}:${upcoming.port}`;
     backends[balance.key] = balance.endpoints.map((endpoint) => ({
       address: endpoint.address,
       port: endpoint.port,
@@ -32,5 +37,5 @@ export function collectEdgeStats(balancer: Balancer, now: number): EdgeStats {
       ejectedUntil: endpoint.ejectedUntil > now ? endpoint.ejectedUntil : null,
     }));
   }
-  return { balancer: balancer.kind, backends };
+  return { balancer: balancer.kind, backends, next };
 }
