@@ -10,6 +10,9 @@ import { createAdminServer } from './server.ts';
 import { HOSTILE, fixtureState } from './state-fixture.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 
+/** One endpoint as the edge reports it; ejected while `ejectedUntil` is set. */
+const endpoint = (address: string, ejectedUntil: number | null) => ({ address, port: 8080, inFlight: 0, requests: 3, failures: ejectedUntil === null ? 0 : 2, ejectedUntil });
+
 function harness(options: { edgeStats?: () => EdgeStats | null } = {}) {
   let state: RoutingState | null = null;
   let ready = false;
@@ -95,7 +98,6 @@ describe('admin server', () => {
   });
 
   it('reports the published table in status and routes, without key material', async () => {
-    const endpoint = (address: string, ejectedUntil: number | null) => ({ address, port: 8080, inFlight: 0, requests: 3, failures: ejectedUntil === null ? 0 : 2, ejectedUntil });
     const edge: EdgeStats = {
       balancer: 'round-robin',
       backends: { 'shop/web:80': [endpoint('10.0.0.1', Date.now() + 5_000), endpoint('10.0.0.2', null)] },
