@@ -40,7 +40,12 @@ const api = await startApiEmulator();
 const pods = await startPods(4, { namePrefix: 'pod', namespace: NS, service: 'web' });
 const port = pods[0].port;
 const endpointChanges = Math.floor(CHANGES / 2);
-api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: 'sluice.dev/ingress-controller' } });
+api.apply({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'IngressClass',
+  metadata: { name: 'sluice' },
+  spec: { controller: 'sluice.dev/ingress-controller' },
+});
 writeService(api, { namespace: NS, name: 'web', ports: [{ name: 'http', port: 80, targetPort: port }] });
 setEndpoints(api, NS, 'web', pods);
 api.apply(ingress('bench', 'bench.example', [path('/base', 'web')]));
@@ -52,7 +57,14 @@ for (let j = 0; j < endpointChanges; j++) {
 }
 api.apply(ingress('eps', 'eps.example', epsPaths));
 
-const controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn']);
+const controller = await startController([
+  '--kubeconfig',
+  writeKubeconfig(api.url),
+  '--access-log',
+  'off',
+  '--log-level',
+  'warn',
+]);
 const edge = new Pool(controller.httpUrl, { connections: 1, pipelining: 1 });
 
 async function status(host: string, target: string): Promise<number> {
@@ -67,7 +79,8 @@ async function pollUntil(host: string, target: string, wanted: number): Promise<
   for (let requests = 1; ; requests++) {
     const code = await status(host, target);
     if (code === wanted) return { at: performance.now(), requests };
-    if (performance.now() > deadline) throw new Error(`${host}${target} did not answer ${wanted} within ${POLL_LIMIT_MS} ms (last ${code})`);
+    if (performance.now() > deadline)
+      throw new Error(`${host}${target} did not answer ${wanted} within ${POLL_LIMIT_MS} ms (last ${code})`);
   }
 }
 

@@ -60,9 +60,11 @@ export function areaOf(functionName: string, url: string): string {
   if (file.startsWith('node:')) {
     const name = file.slice('node:'.length);
     if (name.startsWith('_http') || name === 'http' || name.startsWith('internal/http')) return 'node: http';
-    if (name === 'net' || name.startsWith('internal/stream_base') || name.startsWith('internal/net')) return 'node: net/sockets';
+    if (name === 'net' || name.startsWith('internal/stream_base') || name.startsWith('internal/net'))
+      return 'node: net/sockets';
     if (name.startsWith('internal/streams') || name === 'stream') return 'node: streams';
-    if (name.startsWith('internal/process') || name.startsWith('internal/timers') || name === 'timers') return 'node: timers/ticks';
+    if (name.startsWith('internal/process') || name.startsWith('internal/timers') || name === 'timers')
+      return 'node: timers/ticks';
     if (name === 'events' || name.startsWith('internal/events')) return 'node: events';
     return 'node: other';
   }
@@ -142,7 +144,10 @@ export function summarizeProfile(profile: CpuProfile, options: SummaryOptions = 
     const area = areaOf(functionName, url);
     totalMs += ms;
     if (area === 'idle') idleMs += ms;
-    const label = url === '' ? functionName || '(anonymous)' : `${functionName || '(anonymous)'} ${shortFile(url)}:${lineNumber + 1}`;
+    const label =
+      url === ''
+        ? functionName || '(anonymous)'
+        : `${functionName || '(anonymous)'} ${shortFile(url)}:${lineNumber + 1}`;
     add(functions, label, ms);
     add(files, url === '' ? (functionName.startsWith('(') ? functionName : '(native builtins)') : shortFile(url), ms);
     add(areas, area, ms);
@@ -160,7 +165,8 @@ export function summarizeProfile(profile: CpuProfile, options: SummaryOptions = 
 
 function table(title: string, list: Row[]): string {
   const lines = [`| ${title} | self ms | % of busy |`, '|---|---:|---:|'];
-  for (const row of list) lines.push(`| ${row.name.replaceAll('|', '\\|')} | ${row.selfMs.toFixed(0)} | ${row.percent.toFixed(1)} |`);
+  for (const row of list)
+    lines.push(`| ${row.name.replaceAll('|', '\\|')} | ${row.selfMs.toFixed(0)} | ${row.percent.toFixed(1)} |`);
   return lines.join('\n');
 }
 

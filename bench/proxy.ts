@@ -5,7 +5,16 @@
 // Env: BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_ROUNDS (2), BENCH_ONLY=sluice,nginx (targets; backend, nginx,
 // haproxy, caddy, sluice, sluice-log), BENCH_SCENARIOS=small,large,c1000, BENCH_PROFILE=0 to skip the profile.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureInstalled } from './peers/install.ts';
@@ -48,7 +57,14 @@ interface Scenario {
 
 const HIGH_CONNECTIONS = 1000;
 const SCENARIOS: Scenario[] = [
-  { key: 'small', title: '19-byte body, 50 connections', path: '/', bodyBytes: SMALL_BODY.length, connections: 50, targets: TARGETS },
+  {
+    key: 'small',
+    title: '19-byte body, 50 connections',
+    path: '/',
+    bodyBytes: SMALL_BODY.length,
+    connections: 50,
+    targets: TARGETS,
+  },
   {
     key: 'large',
     title: '64 KiB body, 50 connections',
@@ -71,14 +87,18 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}=${raw}: want a number from ${min} to ${max}`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`${name}=${raw}: want a number from ${min} to ${max}`);
   return value;
 }
 
 function envList<T extends string>(name: string, allowed: readonly T[]): T[] {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return [...allowed];
-  const list = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const list = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   const bad = list.filter((item) => !(allowed as readonly string[]).includes(item));
   if (bad.length > 0) throw new Error(`${name}: unknown ${bad.join(', ')} (known: ${allowed.join(', ')})`);
   return list as T[];
@@ -101,7 +121,11 @@ function openFileLimit(): number {
 
 function versionOf(command: string, args: string[]): string {
   // nginx -v answers on stderr, wrk --version exits 1: take the first non-empty line of either stream.
-  const run = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` }, timeout: 10_000 });
+  const run = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` },
+    timeout: 10_000,
+  });
   const line = `${run.stdout ?? ''}\n${run.stderr ?? ''}`.split('\n').find((text) => text.trim() !== '');
   return line === undefined ? `${command}: unknown version` : line.trim();
 }
@@ -165,14 +189,19 @@ function scenarioTable(scenario: Scenario, cells: Map<TargetName, Cell>): string
     if (cell === undefined || cell.runs.length === 0) continue;
     const f = cellFigures(cell);
     const vs = (pick: (r: Measurement) => number) =>
-      sluice === undefined || sluice.runs.length === 0 || target === 'sluice' ? '' : roundRatios(sluice, cell, pick).text;
+      sluice === undefined || sluice.runs.length === 0 || target === 'sluice'
+        ? ''
+        : roundRatios(sluice, cell, pick).text;
     const rss = cell.peakRssKiB === null ? 'n/a' : fmt(cell.peakRssKiB / 1024, 1);
     lines.push(
       `| ${LABEL[target]} | ${fmt(f.rps)} | ${fmt(f.rpsMin)}–${fmt(f.rpsMax)} | ${fmtMs(f.p50)} | ${fmtMs(f.p99)} | ${fmt(f.cpuUs, 1)} | ${rss} | ${f.errors} | ${vs((r) => r.result.requestsPerSec)} | ${vs((r) => r.result.p99)} | ${vs((r) => r.cpuUsPerRequest ?? Number.NaN)} |`,
     );
   }
   const loads = [...cells.values()].flatMap((cell) => cell.runs.map((run) => run.load));
-  lines.push('', `Host load average (1 min) after each run: ${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)} on ${cpuCount} CPUs; the benchmark itself keeps about 3 busy (wrk, proxy, backend)${Math.max(...loads) > 4 ? ': other work shared the machine, so trust the ratios and CPU µs/req over the absolute req/s' : ''}.`);
+  lines.push(
+    '',
+    `Host load average (1 min) after each run: ${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)} on ${cpuCount} CPUs; the benchmark itself keeps about 3 busy (wrk, proxy, backend)${Math.max(...loads) > 4 ? ': other work shared the machine, so trust the ratios and CPU µs/req over the absolute req/s' : ''}.`,
+  );
   return lines.join('\n');
 }
 
@@ -190,11 +219,19 @@ function verdicts(cells: Map<TargetName, Cell> | undefined): Verdict[] {
   const have = (cell: Cell | undefined): cell is Cell => cell !== undefined && cell.runs.length > 0;
   if (have(sluice) && have(nginx)) {
     const rps = roundRatios(sluice, nginx, (r) => r.result.requestsPerSec);
-    out.push({ what: 'sluice req/s ≥ 0.5× nginx (50 connections, small body)', value: `${rps.text}×`, ok: rps.mean >= 0.5 });
+    out.push({
+      what: 'sluice req/s ≥ 0.5× nginx (50 connections, small body)',
+      value: `${rps.text}×`,
+      ok: rps.mean >= 0.5,
+    });
     const p99 = roundRatios(sluice, nginx, (r) => r.result.p99);
     out.push({ what: "sluice p99 ≤ 3× nginx's", value: `${p99.text}×`, ok: p99.mean <= 3 });
     const cpu = roundRatios(sluice, nginx, (r) => r.cpuUsPerRequest ?? Number.NaN);
-    out.push({ what: 'sluice CPU per request relative to nginx (information; 2× ≈ the 0.5× req/s target on a free core)', value: `${cpu.text}×`, ok: null });
+    out.push({
+      what: 'sluice CPU per request relative to nginx (information; 2× ≈ the 0.5× req/s target on a free core)',
+      value: `${cpu.text}×`,
+      ok: null,
+    });
   }
   if (have(sluice) && have(caddy)) {
     const rps = roundRatios(sluice, caddy, (r) => r.result.requestsPerSec);
@@ -211,9 +248,12 @@ function verdicts(cells: Map<TargetName, Cell> | undefined): Verdict[] {
 async function sanityCheck(name: TargetName, server: Server, path: string, bodyBytes: number): Promise<void> {
   const reply = await get(server.host, server.port, path, 5000);
   if (reply.status !== 200 || reply.body.length !== bodyBytes) {
-    throw new Error(`${name}: GET ${path} answered ${reply.status} with ${reply.body.length} bytes, want 200 and ${bodyBytes}`);
+    throw new Error(
+      `${name}: GET ${path} answered ${reply.status} with ${reply.body.length} bytes, want 200 and ${bodyBytes}`,
+    );
   }
-  if (path === '/' && reply.body.toString() !== SMALL_BODY) throw new Error(`${name}: GET / body ${JSON.stringify(reply.body.toString())}`);
+  if (path === '/' && reply.body.toString() !== SMALL_BODY)
+    throw new Error(`${name}: GET / body ${JSON.stringify(reply.body.toString())}`);
   if (name.startsWith('sluice') && !String(reply.headers.server ?? '').includes('sluice')) {
     throw new Error(`${name}: the answer did not come through sluice (Server: ${String(reply.headers.server)})`);
   }
@@ -221,7 +261,8 @@ async function sanityCheck(name: TargetName, server: Server, path: string, bodyB
 
 function sane(name: string, result: WrkResult): string | null {
   if (!(result.requests > 0) || !Number.isFinite(result.requestsPerSec)) return `${name}: wrk counted no requests`;
-  if (!Number.isFinite(result.p50) || !Number.isFinite(result.p99) || result.p99 < result.p50) return `${name}: wrk latency figures unreadable`;
+  if (!Number.isFinite(result.p50) || !Number.isFinite(result.p99) || result.p99 < result.p50)
+    return `${name}: wrk latency figures unreadable`;
   const errors = result.socketErrors + result.non2xx;
   if (errors > result.requests * 0.01) return `${name}: ${errors} errors in ${result.requests} requests (over 1%)`;
   return null;
@@ -231,7 +272,11 @@ async function profileSluice(dir: string, host: string, manifests: string, probl
   const profileDir = join(dir, 'cpu-profile');
   mkdirSync(profileDir, { recursive: true });
   log(`profile: sluice under wrk -t1 -c50 for ${WARMUP + SECONDS} s with --cpu-prof`);
-  const server = await startSluice(dir, host, manifests, { name: 'sluice-profiled', accessLog: false, cpuProfileDir: profileDir });
+  const server = await startSluice(dir, host, manifests, {
+    name: 'sluice-profiled',
+    accessLog: false,
+    cpuProfileDir: profileDir,
+  });
   const url = `http://${server.host}:${server.port}/`;
   if (WARMUP > 0) await runWrk({ url, connections: 50, seconds: WARMUP });
   // The profile's clock is CLOCK_MONOTONIC in µs, as process.hrtime: keep only the measured run.
@@ -307,7 +352,8 @@ async function main(): Promise<void> {
     for (const target of targets) {
       await sanityCheck(target, servers.get(target)!, scenario.path, scenario.bodyBytes);
       const pid = servers.get(target)!.process.servingPid;
-      if (!resetPeakRss(pid)) problems.push(`${target}: could not reset peak RSS (clear_refs); its figure is the lifetime peak`);
+      if (!resetPeakRss(pid))
+        problems.push(`${target}: could not reset peak RSS (clear_refs); its figure is the lifetime peak`);
       cells.set(target, { runs: [], peakRssKiB: null });
     }
     for (let round = 1; round <= ROUNDS; round++) {
@@ -318,7 +364,10 @@ async function main(): Promise<void> {
         const cpuBefore = cpuTimeMs(server.process.servingPid);
         const result = await runWrk({ url, connections: scenario.connections, seconds: SECONDS });
         const cpuAfter = cpuTimeMs(server.process.servingPid);
-        const cpuUsPerRequest = cpuBefore === null || cpuAfter === null || !(result.requests > 0) ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests;
+        const cpuUsPerRequest =
+          cpuBefore === null || cpuAfter === null || !(result.requests > 0)
+            ? null
+            : ((cpuAfter - cpuBefore) * 1000) / result.requests;
         const cell = cells.get(target)!;
         cell.runs.push({ round, result, cpuUsPerRequest, load: loadAverage() });
         const hwm = statusKiB(server.process.servingPid, 'VmHWM');
@@ -361,7 +410,8 @@ async function main(): Promise<void> {
   const checks = verdicts(results.get('small'));
   if (checks.length > 0) {
     report.push('### Targets (performance.md, issue 4)', '', '| target | measured | |', '|---|---:|---|');
-    for (const check of checks) report.push(`| ${check.what} | ${check.value} | ${check.ok === null ? '' : check.ok ? 'met' : 'MISSED'} |`);
+    for (const check of checks)
+      report.push(`| ${check.what} | ${check.value} | ${check.ok === null ? '' : check.ok ? 'met' : 'MISSED'} |`);
     report.push('');
   }
   if (problems.length > 0) report.push('### Problems', '', ...problems.map((p) => `- ${p}`), '');

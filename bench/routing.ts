@@ -10,7 +10,6 @@ import { normalizeRequestHost } from '../src/routing/request-host.ts';
 import { normalizeRequestPath, splitTarget } from '../src/routing/request-path.ts';
 import type { BuildOptions, KubeObject, Matcher, Snapshot } from '../src/routing/types.ts';
 
-
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
@@ -52,12 +51,24 @@ function hostOf(i: number, count: number): string {
 function pathsOf(i: number): Array<[string, string, string | number]> {
   switch (hostStyle(i)) {
     case 'distinct':
-      return [['/', 'Prefix', 80], ['/api/v1', 'Prefix', 'http'], ['/healthz', 'Exact', 80]];
+      return [
+        ['/', 'Prefix', 80],
+        ['/api/v1', 'Prefix', 'http'],
+        ['/healthz', 'Exact', 80],
+      ];
     case 'shared':
     case 'none':
-      return [[`/svc-${i}`, 'Prefix', 80], [`/svc-${i}/api`, 'Prefix', 'http'], [`/svc-${i}/status`, 'Exact', 80]];
+      return [
+        [`/svc-${i}`, 'Prefix', 80],
+        [`/svc-${i}/api`, 'Prefix', 'http'],
+        [`/svc-${i}/status`, 'Exact', 80],
+      ];
     case 'wildcard':
-      return [['/', 'Prefix', 80], ['/api', 'Prefix', 'http'], ['/static', 'ImplementationSpecific', 80]];
+      return [
+        ['/', 'Prefix', 80],
+        ['/api', 'Prefix', 'http'],
+        ['/static', 'ImplementationSpecific', 80],
+      ];
   }
 }
 
@@ -84,7 +95,11 @@ function snapshotOf(count: number): Snapshot {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: service, namespace, uid: `svc-${i}` },
-      spec: { type: 'ClusterIP', clusterIP: `10.96.${(i >> 8) & 255}.${i & 255}`, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: `10.96.${(i >> 8) & 255}.${i & 255}`,
+        ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+      },
     });
     endpointSlices.push({
       apiVersion: 'discovery.k8s.io/v1',
@@ -99,17 +114,31 @@ function snapshotOf(count: number): Snapshot {
       })),
     });
   }
-  services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'fallback', namespace: 'sluice-system', uid: 'fallback' }, spec: { type: 'ClusterIP', ports: [{ name: 'http', port: 80 }] } });
+  services.push({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'fallback', namespace: 'sluice-system', uid: 'fallback' },
+    spec: { type: 'ClusterIP', ports: [{ name: 'http', port: 80 }] },
+  });
   endpointSlices.push({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: 'fallback-xyz', namespace: 'sluice-system', labels: { 'kubernetes.io/service-name': 'fallback' } },
+    metadata: {
+      name: 'fallback-xyz',
+      namespace: 'sluice-system',
+      labels: { 'kubernetes.io/service-name': 'fallback' },
+    },
     addressType: 'IPv4',
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
     endpoints: [{ addresses: ['10.255.0.1'], conditions: { ready: true } }],
   });
   const ingressClasses: KubeObject[] = [
-    { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: options.controllerClass } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'sluice' },
+      spec: { controller: options.controllerClass },
+    },
   ];
   return { ingressClasses, ingresses, services, endpointSlices, secrets: [] };
 }
@@ -228,7 +257,10 @@ function measureSize(count: number): string[] {
   gc();
   const heapAfter = process.memoryUsage().heapUsed;
   const problems = built.result.problems.length;
-  if (problems > 0) console.error(`note: ${count} Ingresses gave ${problems} problems, first: ${JSON.stringify(built.result.problems[0])}`);
+  if (problems > 0)
+    console.error(
+      `note: ${count} Ingresses gave ${problems} problems, first: ${JSON.stringify(built.result.problems[0])}`,
+    );
 
   const spread = measureMatch(compiled.result, requestsOf(count, 200_000, count));
   const hot = measureMatch(compiled.result, requestsOf(count, 200_000, Math.min(count, HOT_INGRESSES)));
@@ -247,7 +279,18 @@ function measureSize(count: number): string[] {
 }
 
 const rows: string[][] = [
-  ['ingresses', 'paths', 'build ms', 'compile ms', 'heap MiB', 'table MiB', 'match ns', 'match ns (hot 1k)', 'norm+match ns', 'hit %'],
+  [
+    'ingresses',
+    'paths',
+    'build ms',
+    'compile ms',
+    'heap MiB',
+    'table MiB',
+    'match ns',
+    'match ns (hot 1k)',
+    'norm+match ns',
+    'hit %',
+  ],
 ];
 for (const count of SIZES) rows.push(measureSize(count));
 

@@ -31,7 +31,12 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-function ingress(name: string, host: string, paths: { path: string; service: string; type?: string }[], generation = 0): Record<string, unknown> {
+function ingress(
+  name: string,
+  host: string,
+  paths: { path: string; service: string; type?: string }[],
+  generation = 0,
+): Record<string, unknown> {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -42,7 +47,11 @@ function ingress(name: string, host: string, paths: { path: string; service: str
         {
           host,
           http: {
-            paths: paths.map((p) => ({ path: p.path, pathType: p.type ?? 'Prefix', backend: { service: { name: p.service, port: { name: 'http' } } } })),
+            paths: paths.map((p) => ({
+              path: p.path,
+              pathType: p.type ?? 'Prefix',
+              backend: { service: { name: p.service, port: { name: 'http' } } },
+            })),
           },
         },
       ],
@@ -77,13 +86,35 @@ async function main(): Promise<void> {
     const blue = await startPods(2, { namePrefix: `${service}-blue`, namespace: NS, service });
     const green = await startPods(2, { namePrefix: `${service}-green`, namespace: NS, service, port: blue[0].port });
     podSets.set(service, [blue, green]);
-    writeBackend(api, { namespace: NS, name: service, ports: [{ name: 'http', port: 80, targetPort: blue[0].port }], endpoints: blue });
+    writeBackend(api, {
+      namespace: NS,
+      name: service,
+      ports: [{ name: 'http', port: 80, targetPort: blue[0].port }],
+      endpoints: blue,
+    });
   }
-  api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: 'sluice.dev/ingress-controller' } });
-  api.apply(ingress('shop', 'shop.soak', [{ path: '/', service: 'web' }, { path: '/api', service: 'api' }]));
+  api.apply({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name: 'sluice' },
+    spec: { controller: 'sluice.dev/ingress-controller' },
+  });
+  api.apply(
+    ingress('shop', 'shop.soak', [
+      { path: '/', service: 'web' },
+      { path: '/api', service: 'api' },
+    ]),
+  );
   api.apply(ingress('img', 'img.soak', [{ path: '/', service: 'img' }]));
 
-  const controller = await startController(['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn']);
+  const controller = await startController([
+    '--kubeconfig',
+    writeKubeconfig(api.url),
+    '--access-log',
+    'off',
+    '--log-level',
+    'warn',
+  ]);
   const run = { stopping: false };
   const cleanup = async () => {
     run.stopping = true;
@@ -94,9 +125,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
   await controller.waitReady();
-  await controller.waitFor((s) => ((s.counts as { routes?: number } | undefined)?.routes ?? 0) >= 3, { what: 'the soak routes' });
+  await controller.waitFor((s) => ((s.counts as { routes?: number } | undefined)?.routes ?? 0) >= 3, {
+    what: 'the soak routes',
+  });
   const rssStart = await controllerRss(controller);
-  console.log(`soak: ${SECONDS} s, ${CLIENTS} clients over ${ROUTES.length} routes, endpoint churn and Ingress churn; controller pid ${controller.pid}, RSS at start ${mib(rssStart)}`);
+  console.log(
+    `soak: ${SECONDS} s, ${CLIENTS} clients over ${ROUTES.length} routes, endpoint churn and Ingress churn; controller pid ${controller.pid}, RSS at start ${mib(rssStart)}`,
+  );
   console.log('   t(s)   requests   failures   req/s    p50 ms   p99 ms   RSS        gen   churn(endpoints/ingress)');
 
   const loadStarted = performance.now();
@@ -133,7 +168,16 @@ async function main(): Promise<void> {
         const body = await response.body.arrayBuffer();
         const pod = response.headers['x-pod-name'];
         const fromRightService = typeof pod === 'string' && pod.startsWith(`${route.service}-`);
-        record(performance.now() - t0, response.statusCode !== 200 ? `status ${response.statusCode}` : !fromRightService ? `wrong backend ${String(pod)}` : body.byteLength === 0 ? 'empty body' : null);
+        record(
+          performance.now() - t0,
+          response.statusCode !== 200
+            ? `status ${response.statusCode}`
+            : !fromRightService
+              ? `wrong backend ${String(pod)}`
+              : body.byteLength === 0
+                ? 'empty body'
+                : null,
+        );
       } catch (error) {
         record(performance.now() - t0, (error as { code?: string }).code ?? (error as Error).name);
       }
@@ -150,7 +194,10 @@ async function main(): Promise<void> {
       const from = live.get(service)!;
       const to = from === 0 ? 1 : 0;
       const spec = (pods: Pod[]): EndpointSpec[] => pods.map((p) => ({ ip: p.ip, name: p.name, namespace: NS }));
-      await rollingUpdate(api, NS, service, spec(sets[from]), spec(sets[to]), { showNotReady: true, afterStep: () => delay(150) });
+      await rollingUpdate(api, NS, service, spec(sets[from]), spec(sets[to]), {
+        showNotReady: true,
+        afterStep: () => delay(150),
+      });
       live.set(service, to);
       endpointRolls++;
       await delay(500);
@@ -163,9 +210,30 @@ async function main(): Promise<void> {
     for (let i = 0; !run.stopping && performance.now() < deadline - 1000; i++) {
       const side = `side-${i % 20}`;
       if (i % 3 === 2) api.remove('Ingress', NS, `side-${(i + 10) % 20}`);
-      api.apply(ingress(side, `${side}.soak`, [{ path: '/', service: SERVICES[i % SERVICES.length] }, { path: `/v${i}`, service: 'api', type: 'Exact' }], i));
+      api.apply(
+        ingress(
+          side,
+          `${side}.soak`,
+          [
+            { path: '/', service: SERVICES[i % SERVICES.length] },
+            { path: `/v${i}`, service: 'api', type: 'Exact' },
+          ],
+          i,
+        ),
+      );
       // The live Ingresses are rewritten with the same routes plus a changing extra path: never a gap.
-      api.apply(ingress('shop', 'shop.soak', [{ path: '/', service: 'web' }, { path: '/api', service: 'api' }, { path: `/extra-${i}`, service: 'img', type: 'Exact' }], i));
+      api.apply(
+        ingress(
+          'shop',
+          'shop.soak',
+          [
+            { path: '/', service: 'web' },
+            { path: '/api', service: 'api' },
+            { path: `/extra-${i}`, service: 'img', type: 'Exact' },
+          ],
+          i,
+        ),
+      );
       ingressWrites += i % 3 === 2 ? 3 : 2;
       await delay(200);
     }
@@ -201,7 +269,12 @@ async function main(): Promise<void> {
     }
   };
 
-  await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), endpointChurn(), ingressChurn(), report()]);
+  await Promise.all([
+    ...Array.from({ length: CLIENTS }, (_, i) => client(i)),
+    endpointChurn(),
+    ingressChurn(),
+    report(),
+  ]);
   run.stopping = true;
   await agent.close();
   const rssEnd = await controllerRss(controller);
@@ -210,12 +283,20 @@ async function main(): Promise<void> {
   const elapsed = (performance.now() - loadStarted) / 1000;
   const kinds = [...all.failureKinds].map(([k, n]) => `${k}×${n}`).join(', ') || 'none';
   console.log('');
-  console.log(`summary: ${elapsed.toFixed(0)} s, ${all.requests} requests (${(all.requests / elapsed).toFixed(0)}/s), ${all.failures} failed (${((all.failures / Math.max(1, all.requests)) * 100).toFixed(3)} %; ${kinds})`);
-  console.log(`latency: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`);
-  console.log(`churn: ${endpointRolls} rolling updates (2 endpoints each), ${ingressWrites} Ingress writes; final generation ${finalStatus.generation}`);
+  console.log(
+    `summary: ${elapsed.toFixed(0)} s, ${all.requests} requests (${(all.requests / elapsed).toFixed(0)}/s), ${all.failures} failed (${((all.failures / Math.max(1, all.requests)) * 100).toFixed(3)} %; ${kinds})`,
+  );
+  console.log(
+    `latency: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`,
+  );
+  console.log(
+    `churn: ${endpointRolls} rolling updates (2 endpoints each), ${ingressWrites} Ingress writes; final generation ${finalStatus.generation}`,
+  );
   const minRss = Math.min(...rssSeries.filter(Number.isFinite));
   const maxRss = Math.max(...rssSeries.filter(Number.isFinite));
-  console.log(`RSS: start ${mib(rssStart)}, end ${mib(rssEnd)} (${rssEnd >= rssStart ? '+' : ''}${mib(rssEnd - rssStart)}), min ${mib(minRss)}, max ${mib(maxRss)}`);
+  console.log(
+    `RSS: start ${mib(rssStart)}, end ${mib(rssEnd)} (${rssEnd >= rssStart ? '+' : ''}${mib(rssEnd - rssStart)}), min ${mib(minRss)}, max ${mib(maxRss)}`,
+  );
   await cleanup();
   process.exitCode = all.failures === 0 ? 0 : 1;
 }

@@ -48,7 +48,11 @@ const failuresOf = (report: LoadReport) => JSON.stringify(report.firstFailures);
 
 beforeAll(async () => {
   // Two pods, only web-0 listed at first: web-1 joins while the API is down.
-  scenario = await startScenario({ namespace: NS, backends: { web: { pods: 2, endpoints: 1 } }, objects: [ingress('shop', 'shop.example')] });
+  scenario = await startScenario({
+    namespace: NS,
+    backends: { web: { pods: 2, endpoints: 1 } },
+    objects: [ingress('shop', 'shop.example')],
+  });
   ({ api, pods, controller } = scenario);
 }, 60_000);
 
@@ -100,7 +104,12 @@ describe('API faults', () => {
     const listDeadline = Date.now() + 15_000;
     while (api.callsOf('list').length < listsBefore + 3 * KINDS.length && Date.now() < listDeadline) await delay(20);
     for (const kind of KINDS) await api.waitForWatches(kind, 1, 10_000);
-    await waitAnswer('after-relist.example', (r) => r.status === 200, 10_000, 'the Ingress written during the failing relists');
+    await waitAnswer(
+      'after-relist.example',
+      (r) => r.status === 200,
+      10_000,
+      'the Ingress written during the failing relists',
+    );
     const convergedMs = Date.now() - started;
     const { requests, failed, ...report } = await traffic.stop();
     const lists = api.callsOf('list').length - listsBefore;
@@ -120,7 +129,12 @@ describe('API faults', () => {
     await waitAnswer('doomed.example', (r) => r.status === 200, 5000, 'doomed.example before the outage');
     const before = await controller.status();
     const readyz = watchReadyz(controller.adminUrl);
-    const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'shop.example' }, concurrency: 4, pauseMs: 5 });
+    const load = startLoad({
+      baseUrl: controller.httpUrl,
+      target: { host: 'shop.example' },
+      concurrency: 4,
+      pauseMs: 5,
+    });
     const doomedWhileDown = steadyTraffic('doomed.example', 100);
     let report: LoadReport;
     let served: LoadReport | undefined;
@@ -149,9 +163,18 @@ describe('API faults', () => {
       upAt = Date.now();
 
       // Convergence: the new Ingress answers, the deleted one is gone, the new endpoint gets traffic.
-      bornMs = await timeUntil('born.example served', async () => (await tryEdge(controller, 'born.example'))?.status === 200, 35_000);
+      bornMs = await timeUntil(
+        'born.example served',
+        async () => (await tryEdge(controller, 'born.example'))?.status === 200,
+        35_000,
+      );
       await waitAnswer('doomed.example', (r) => r.status === 404, 35_000, 'doomed.example gone after the outage');
-      await waitAnswer('shop.example', (r) => r.status === 200 && r.json().pod === 'web-1', 35_000, 'web-1 in the rotation');
+      await waitAnswer(
+        'shop.example',
+        (r) => r.status === 200 && r.json().pod === 'web-1',
+        35_000,
+        'web-1 in the rotation',
+      );
       convergedMs = Date.now() - upAt;
     } finally {
       report = await load.stop();
@@ -190,10 +213,13 @@ describe('API faults', () => {
     await api.stop();
     const late = await scenario.startController();
     try {
-      const status = await late.waitFor((s) => informers(s).length === KINDS.length && informers(s).every((i) => i.restarts >= 1), {
-        what: 'every informer restarted after a refused list',
-        timeoutMs: 20_000,
-      });
+      const status = await late.waitFor(
+        (s) => informers(s).length === KINDS.length && informers(s).every((i) => i.restarts >= 1),
+        {
+          what: 'every informer restarted after a refused list',
+          timeoutMs: 20_000,
+        },
+      );
       expect(status.ready).toBe(false);
       expect(status.synced).toBe(false);
       const readyz = await fetch(`${late.adminUrl}/readyz`, { signal: AbortSignal.timeout(2000) });

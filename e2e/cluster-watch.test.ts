@@ -35,7 +35,12 @@ let pods: Pod[];
 let controller: RunningController;
 
 /** An Ingress in NS: `host` + `path` (Prefix) → `service` port http. */
-function ingress(name: string, host: string, service: string, options: IngressOptions & { path?: string; tlsSecret?: string } = {}): KubeObject {
+function ingress(
+  name: string,
+  host: string,
+  service: string,
+  options: IngressOptions & { path?: string; tlsSecret?: string } = {},
+): KubeObject {
   return hostIngress(NS, name, host, service, options);
 }
 
@@ -67,12 +72,18 @@ function waitAnswer(host: string, path: string, status: number, pod?: string): P
 }
 
 /** Waits for the admin status to satisfy `predicate` after a change (by a generation newer than `after`). */
-function waitStatus(what: string, after: number, predicate: (s: ControllerStatus) => boolean): Promise<ControllerStatus> {
+function waitStatus(
+  what: string,
+  after: number,
+  predicate: (s: ControllerStatus) => boolean,
+): Promise<ControllerStatus> {
   return controller.waitFor((s) => s.generation > after && predicate(s), { what, timeoutMs: 5000 });
 }
 
-const problemsOf = (s: ControllerStatus, name: string) => s.problems.filter((p) => p.object.name === name).map((p) => p.code);
-const counts = (s: ControllerStatus) => s.counts as { ingresses: number; routes: number; backends: number; endpoints: number };
+const problemsOf = (s: ControllerStatus, name: string) =>
+  s.problems.filter((p) => p.object.name === name).map((p) => p.code);
+const counts = (s: ControllerStatus) =>
+  s.counts as { ingresses: number; routes: number; backends: number; endpoints: number };
 const routedHosts = async () => tableHosts(await routesOf(controller));
 
 beforeAll(async () => {
@@ -174,17 +185,26 @@ describe('cluster watch', () => {
     let generation = (await controller.status()).generation;
     api.apply(ingress('late', 'late.example', 'late'));
     await waitAnswer('late.example', '/', 503); // the route claims its host and answers 503, no fall-through
-    let status = await waitStatus('ServiceNotFound on late', generation, (s) => problemsOf(s, 'late').includes('ServiceNotFound'));
+    let status = await waitStatus('ServiceNotFound on late', generation, (s) =>
+      problemsOf(s, 'late').includes('ServiceNotFound'),
+    );
 
     generation = status.generation;
-    writeBackend(api, { namespace: NS, name: 'late', ports: [{ name: 'http', port: 80, targetPort: pods[1].port }], endpoints: [pods[1]] });
+    writeBackend(api, {
+      namespace: NS,
+      name: 'late',
+      ports: [{ name: 'http', port: 80, targetPort: pods[1].port }],
+      endpoints: [pods[1]],
+    });
     await waitAnswer('late.example', '/', 200, 'web-1');
     status = await waitStatus('no problem on late', generation, (s) => problemsOf(s, 'late').length === 0);
 
     generation = status.generation;
     writeService(api, { namespace: NS, name: 'late', ports: [{ name: 'other', port: 80, targetPort: pods[1].port }] });
     await waitAnswer('late.example', '/', 503);
-    status = await waitStatus('ServicePortNotFound on late', generation, (s) => problemsOf(s, 'late').includes('ServicePortNotFound'));
+    status = await waitStatus('ServicePortNotFound on late', generation, (s) =>
+      problemsOf(s, 'late').includes('ServicePortNotFound'),
+    );
 
     generation = status.generation;
     writeService(api, { namespace: NS, name: 'late', ports: [{ name: 'http', port: 80, targetPort: pods[1].port }] });
@@ -195,7 +215,9 @@ describe('cluster watch', () => {
     generation = status.generation;
     expect(api.remove('Service', NS, 'late')).toBe(true);
     await waitAnswer('late.example', '/', 503);
-    await waitStatus('ServiceNotFound on late again', generation, (s) => problemsOf(s, 'late').includes('ServiceNotFound'));
+    await waitStatus('ServiceNotFound on late again', generation, (s) =>
+      problemsOf(s, 'late').includes('ServiceNotFound'),
+    );
     removeBackend(api, NS, 'late');
     api.remove('Ingress', NS, 'late');
   });
@@ -206,7 +228,9 @@ describe('cluster watch', () => {
     writeService(api, { namespace: NS, name: 'grow', ports: [{ name: 'http', port: 80, targetPort: port }] });
     api.apply(ingress('grow', 'grow.example', 'grow'));
     await waitAnswer('grow.example', '/', 503);
-    let status = await waitStatus('NoReadyEndpoints on grow', generation, (s) => problemsOf(s, 'grow').includes('NoReadyEndpoints'));
+    let status = await waitStatus('NoReadyEndpoints on grow', generation, (s) =>
+      problemsOf(s, 'grow').includes('NoReadyEndpoints'),
+    );
     const baseEndpoints = counts(status).endpoints;
     expect(slicesOf(api, NS, 'grow')).toEqual([]);
 
@@ -214,7 +238,11 @@ describe('cluster watch', () => {
     generation = status.generation;
     setEndpoints(api, NS, 'grow', [pods[2]]);
     await waitAnswer('grow.example', '/', 200, 'web-2');
-    status = await waitStatus('one more endpoint', generation, (s) => counts(s).endpoints === baseEndpoints + 1 && problemsOf(s, 'grow').length === 0);
+    status = await waitStatus(
+      'one more endpoint',
+      generation,
+      (s) => counts(s).endpoints === baseEndpoints + 1 && problemsOf(s, 'grow').length === 0,
+    );
 
     // update: a second endpoint joins, both get traffic
     generation = status.generation;
@@ -238,7 +266,9 @@ describe('cluster watch', () => {
     generation = status.generation;
     for (const slice of slicesOf(api, NS, 'grow')) api.remove('EndpointSlice', NS, slice.metadata.name);
     await waitAnswer('grow.example', '/', 503);
-    await waitStatus('NoReadyEndpoints on grow again', generation, (s) => problemsOf(s, 'grow').includes('NoReadyEndpoints'));
+    await waitStatus('NoReadyEndpoints on grow again', generation, (s) =>
+      problemsOf(s, 'grow').includes('NoReadyEndpoints'),
+    );
     removeBackend(api, NS, 'grow');
     api.remove('Ingress', NS, 'grow');
   });
@@ -246,12 +276,18 @@ describe('cluster watch', () => {
   test('TLS Secret: add, update, delete change the certificate served for the host', async () => {
     let generation = (await controller.status()).generation;
     api.apply(ingress('vault', 'vault.example', 'web', { tlsSecret: 'vault-tls' }));
-    let status = await waitStatus('TlsSecretNotFound on vault', generation, (s) => problemsOf(s, 'vault').includes('TlsSecretNotFound'));
+    let status = await waitStatus('TlsSecretNotFound on vault', generation, (s) =>
+      problemsOf(s, 'vault').includes('TlsSecretNotFound'),
+    );
     expect((await servedCertificate('vault.example')).cn).toBe(DEFAULT_CERT_CN);
 
     generation = status.generation;
     api.apply(await tlsSecret('vault-tls', 'vault.example', 'first'));
-    await until('the first vault certificate', () => servedCertificate('vault.example'), (c) => c.o === 'first');
+    await until(
+      'the first vault certificate',
+      () => servedCertificate('vault.example'),
+      (c) => c.o === 'first',
+    );
     status = await waitStatus('no problem on vault', generation, (s) => problemsOf(s, 'vault').length === 0);
     const reply = await edgeRequest(controller.httpsUrl, { host: 'vault.example', timeoutMs: 3000 });
     expect(reply.status).toBe(200);
@@ -259,21 +295,38 @@ describe('cluster watch', () => {
 
     generation = status.generation;
     api.apply(await tlsSecret('vault-tls', 'vault.example', 'second'));
-    await until('the second vault certificate', () => servedCertificate('vault.example'), (c) => c.o === 'second');
+    await until(
+      'the second vault certificate',
+      () => servedCertificate('vault.example'),
+      (c) => c.o === 'second',
+    );
     status = await controller.waitGeneration(generation + 1);
 
     generation = status.generation;
     expect(api.remove('Secret', NS, 'vault-tls')).toBe(true);
-    await until('the default certificate for vault', () => servedCertificate('vault.example'), (c) => c.cn === DEFAULT_CERT_CN);
-    await waitStatus('TlsSecretNotFound on vault again', generation, (s) => problemsOf(s, 'vault').includes('TlsSecretNotFound'));
+    await until(
+      'the default certificate for vault',
+      () => servedCertificate('vault.example'),
+      (c) => c.cn === DEFAULT_CERT_CN,
+    );
+    await waitStatus('TlsSecretNotFound on vault again', generation, (s) =>
+      problemsOf(s, 'vault').includes('TlsSecretNotFound'),
+    );
     api.remove('Ingress', NS, 'vault');
     await controller.waitFor((s) => counts(s).ingresses === 2, { what: 'vault gone' });
     // Secrets that are not kubernetes.io/tls are not watched at all (field selector on type). One watch stream
     // delivers in resourceVersion order: once the TLS Secret written after the Opaque one is in, the Opaque one
     // would have been too.
-    const secretObjects = async () => informerStats(await controller.status()).find((i) => i.name === 'secrets')?.objects ?? -1;
+    const secretObjects = async () =>
+      informerStats(await controller.status()).find((i) => i.name === 'secrets')?.objects ?? -1;
     const before = await secretObjects();
-    api.apply({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { namespace: NS, name: 'opaque' }, data: { a: 'Yg==' } });
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { namespace: NS, name: 'opaque' },
+      data: { a: 'Yg==' },
+    });
     api.apply(await tlsSecret('marker-tls', 'marker.example', 'marker'));
     const after = await until('the marker Secret in the informer', secretObjects, (n) => n >= before + 1);
     expect(after).toBe(before + 1);
@@ -302,7 +355,13 @@ describe('cluster watch', () => {
     test(`compaction (410 as ${answer === 'event' ? 'an ERROR event' : 'HTTP 410'}) → relist, converge, never an empty table`, async () => {
       const listsBefore = api.callsOf('list').length;
       // Serve traffic through the relist: the known route must answer every time.
-      const traffic = startLoad({ baseUrl: controller.httpUrl, target: { host: 'shop.example' }, concurrency: 1, timeoutMs: 3000, maxDurationMs: 15_000 });
+      const traffic = startLoad({
+        baseUrl: controller.httpUrl,
+        target: { host: 'shop.example' },
+        concurrency: 1,
+        timeoutMs: 3000,
+        maxDurationMs: 15_000,
+      });
 
       const started = Date.now();
       const name = `after-410-${answer}`;
@@ -321,7 +380,9 @@ describe('cluster watch', () => {
       await waitAnswer(`${name}.example`, '/relisted', 200);
       const convergedMs = Date.now() - started;
       const { requests, failed, firstFailures } = await traffic.stop();
-      console.log(`410 (${answer}): relisted and converged in ${convergedMs} ms; ${requests} requests meanwhile, ${failed} failed`);
+      console.log(
+        `410 (${answer}): relisted and converged in ${convergedMs} ms; ${requests} requests meanwhile, ${failed} failed`,
+      );
       expect(failed, JSON.stringify(firstFailures)).toBe(0);
       expect(requests).toBeGreaterThan(0);
       expect(convergedMs).toBeLessThan(5000);

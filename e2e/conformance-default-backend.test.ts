@@ -8,7 +8,14 @@ import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
 import { edgeRequest, rawHttp, rawStatus } from './support/http-client.ts';
 import type { EchoReply } from './support/pods.ts';
-import { PUBLISHED_ADDRESS, conformanceBackend, ingress, startConformance, waitIngressStatus, type Scenario } from './fixtures.ts';
+import {
+  PUBLISHED_ADDRESS,
+  conformanceBackend,
+  ingress,
+  startConformance,
+  waitIngressStatus,
+  type Scenario,
+} from './fixtures.ts';
 
 const NS = 'conformance-default-backend';
 

@@ -58,8 +58,14 @@ beforeAll(async () => {
       {
         tls: [{ hosts: ['foo.bar.com'], secretName: 'conformance-tls' }],
         rules: [
-          { host: '*.foo.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend('wildcard-foo-com', 8080) }] } },
-          { host: 'foo.bar.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend('foo-bar-com', 'http') }] } },
+          {
+            host: '*.foo.com',
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend('wildcard-foo-com', 8080) }] },
+          },
+          {
+            host: 'foo.bar.com',
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend('foo-bar-com', 'http') }] },
+          },
         ],
       },
       { annotations: { 'sluice.dev/ssl-redirect': 'false' } },
@@ -126,7 +132,9 @@ describe('conformance host_rules', () => {
     expect(cert.authorized).toBe(true);
     // The check can fail: the same certificate does not verify against another CA or for another name.
     expect((await servedCertificate(controller.httpsPort, 'foo.bar.com', secure.certPem)).authorized).toBe(false);
-    expect((await servedCertificate(controller.httpsPort, 'unknown.example', fooBarCom.certPem)).authorized).toBe(false);
+    expect((await servedCertificate(controller.httpsPort, 'unknown.example', fooBarCom.certPem)).authorized).toBe(
+      false,
+    );
     const reply = await edgeRequest(controller.httpsUrl, { host: 'foo.bar.com', path: '/' });
     expect(outcomeOf(reply)).toEqual(servedBy('foo-bar-com', 'foo.bar.com'));
     expect(reply.json<EchoReply>().headers['x-forwarded-proto']).toEqual(['https']);
@@ -231,13 +239,21 @@ describe('plain HTTP → HTTPS redirect for TLS hosts', () => {
     expect(scenario.backends.get('secure-web')![0].requestCount).toBe(before);
     // Following it (over TLS, SNI secure.example) reaches the backend.
     const url = new URL(location);
-    const followed = await edgeRequest(`https://127.0.0.1:${url.port}`, { host: 'secure.example', path: url.pathname + url.search });
+    const followed = await edgeRequest(`https://127.0.0.1:${url.port}`, {
+      host: 'secure.example',
+      path: url.pathname + url.search,
+    });
     expect(outcomeOf(followed)).toEqual(servedBy('secure-web', 'secure.example'));
     expect(followed.json<EchoReply>().url).toBe('/a/b?x=1&y=2');
   });
 
   it('POST is redirected with 308 as well (method and body kept by the client)', async () => {
-    const reply = await edgeRequest(controller.httpUrl, { method: 'POST', host: 'secure.example', path: '/form', body: 'a=1' });
+    const reply = await edgeRequest(controller.httpUrl, {
+      method: 'POST',
+      host: 'secure.example',
+      path: '/form',
+      body: 'a=1',
+    });
     expect(reply.status).toBe(308);
     expect(reply.headers.location).toBe(`https://secure.example:${controller.httpsPort}/form`);
   });

@@ -33,7 +33,12 @@ let api: ApiEmulator;
 let controller: RunningController;
 
 function simple(name: string, host: string, options: IngressOptions) {
-  return ingress(NS, name, { rules: [{ host, http: { paths: [pathRule('/', 'Prefix', 'ingress-class-prefix')] } }] }, options);
+  return ingress(
+    NS,
+    name,
+    { rules: [{ host, http: { paths: [pathRule('/', 'Prefix', 'ingress-class-prefix')] } }] },
+    options,
+  );
 }
 
 /** Ingresses that must never be ours, whatever happens in this file. */
@@ -72,7 +77,9 @@ async function expectNotRouted(host: string): Promise<void> {
 /** Names of Ingresses that got a status write (update or patch on ingresses/status) over HTTP. */
 function statusWrites(): string[] {
   return api.calls
-    .filter((c) => c.resource === 'ingresses' && c.subresource === 'status' && (c.verb === 'patch' || c.verb === 'update'))
+    .filter(
+      (c) => c.resource === 'ingresses' && c.subresource === 'status' && (c.verb === 'patch' || c.verb === 'update'),
+    )
     .map((c) => c.name ?? '');
 }
 
@@ -93,7 +100,7 @@ describe('conformance ingress_class', () => {
     expect(status.counts).toMatchObject({ ingresses: 2 });
   });
 
-  it('an invalid class, another controller\'s class, another legacy class and no class (no default): ignored', async () => {
+  it("an invalid class, another controller's class, another legacy class and no class (no default): ignored", async () => {
     // Our own Ingresses have their status already (previous test or wait here), so the build saw everything.
     await waitIngressStatus(api, NS, 'by-class-name');
     for (const host of ['ingress-class', 'other-controller.example', 'other-legacy.example', 'no-class.example']) {
@@ -115,13 +122,14 @@ describe('conformance ingress_class', () => {
     await waitRoutes(controller, (r) => tableHosts(r).includes('no-class.example'), 'no-class.example in the table');
     await expectRouted('no-class.example');
     expect(await waitIngressStatus(api, NS, 'no-class')).toEqual([PUBLISHED_ADDRESS]);
-    for (const host of ['ingress-class', 'other-controller.example', 'other-legacy.example']) await expectNotRouted(host);
+    for (const host of ['ingress-class', 'other-controller.example', 'other-legacy.example'])
+      await expectNotRouted(host);
     for (const name of NEVER_OURS) expect(ingressStatusAddresses(api, NS, name), name).toEqual([]);
     expect(new Set(statusWrites())).toEqual(new Set(['by-class-name', 'by-legacy-annotation', 'no-class']));
     for (const name of NEVER_OURS) expect(eventSubjects()).not.toContain(name);
   });
 
-  it('an Ingress moved to another controller\'s class stops routing', async () => {
+  it("an Ingress moved to another controller's class stops routing", async () => {
     expect(await routedTo('by-class-name.example')).toBe('ingress-class-prefix');
     api.modify('Ingress', NS, 'by-class-name', (object) => {
       object.spec.ingressClassName = 'other';

@@ -9,7 +9,14 @@ import type { ApiEmulator } from './support/api-emulator.ts';
 import type { RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
 import type { EchoReply } from './support/pods.ts';
-import { PUBLISHED_ADDRESS, conformancePath as pathRule, ingress, startConformance, waitIngressStatus, type Scenario } from './fixtures.ts';
+import {
+  PUBLISHED_ADDRESS,
+  conformancePath as pathRule,
+  ingress,
+  startConformance,
+  waitIngressStatus,
+  type Scenario,
+} from './fixtures.ts';
 
 const NS = 'conformance-path-rules';
 
@@ -50,7 +57,10 @@ beforeAll(async () => {
         {
           host: 'trailing-slash-path-rules',
           http: {
-            paths: [pathRule('/aaa/bbb/', 'Prefix', 'aaa-slash-bbb-slash-prefix'), pathRule('/foo/', 'Exact', 'foo-slash-exact')],
+            paths: [
+              pathRule('/aaa/bbb/', 'Prefix', 'aaa-slash-bbb-slash-prefix'),
+              pathRule('/foo/', 'Exact', 'foo-slash-exact'),
+            ],
           },
         },
       ],
@@ -95,9 +105,24 @@ describe('conformance path_rules', () => {
     ['mixed: exact /foo is preferred for request /foo', 'mixed-path-rules', '/foo', 'foo-exact'],
     ['mixed: prefix /foo serves request /foo/', 'mixed-path-rules', '/foo/', 'foo-prefix'],
     ['mixed: prefix /foo serves request /foo/bar', 'mixed-path-rules', '/foo/bar', 'foo-prefix'],
-    ['prefix /aaa/bbb/ matches request /aaa/bbb', 'trailing-slash-path-rules', '/aaa/bbb', 'aaa-slash-bbb-slash-prefix'],
-    ['prefix /aaa/bbb/ matches request /aaa/bbb/', 'trailing-slash-path-rules', '/aaa/bbb/', 'aaa-slash-bbb-slash-prefix'],
-    ['prefix /aaa/bbb/ matches request /aaa/bbb/ccc', 'trailing-slash-path-rules', '/aaa/bbb/ccc', 'aaa-slash-bbb-slash-prefix'],
+    [
+      'prefix /aaa/bbb/ matches request /aaa/bbb',
+      'trailing-slash-path-rules',
+      '/aaa/bbb',
+      'aaa-slash-bbb-slash-prefix',
+    ],
+    [
+      'prefix /aaa/bbb/ matches request /aaa/bbb/',
+      'trailing-slash-path-rules',
+      '/aaa/bbb/',
+      'aaa-slash-bbb-slash-prefix',
+    ],
+    [
+      'prefix /aaa/bbb/ matches request /aaa/bbb/ccc',
+      'trailing-slash-path-rules',
+      '/aaa/bbb/ccc',
+      'aaa-slash-bbb-slash-prefix',
+    ],
     ['exact /foo/ does not match request /foo', 'trailing-slash-path-rules', '/foo', 404],
     ['exact /foo/ matches request /foo/', 'trailing-slash-path-rules', '/foo/', 'foo-slash-exact'],
     // Known host, unknown path: 404, never the host-less rule for the same path.
@@ -112,7 +137,13 @@ describe('conformance path_rules', () => {
   it.each(cases)('%s', async (_scenario, host, path, expected) => {
     const reply = await get(host, path);
     const echo = reply.status === 200 ? reply.json<EchoReply>() : null;
-    const outcome = { status: reply.status, pod: reply.headers['x-pod-name'], service: echo?.service, host: echo?.host, url: echo?.url };
+    const outcome = {
+      status: reply.status,
+      pod: reply.headers['x-pod-name'],
+      service: echo?.service,
+      host: echo?.host,
+      url: echo?.url,
+    };
     expect(outcome, reply.body).toEqual(
       expected === 404
         ? { status: 404, pod: undefined, service: undefined, host: undefined, url: undefined }

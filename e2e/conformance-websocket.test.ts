@@ -105,7 +105,11 @@ describe('WebSocket through the edge', () => {
   });
 
   it('wss:// upgrade with SNI reaches a chat pod and echoes', async () => {
-    const ws = await openWebSocket(`wss://127.0.0.1:${controller.httpsPort}/ws`, 'chat-tls.example', 'chat-tls.example');
+    const ws = await openWebSocket(
+      `wss://127.0.0.1:${controller.httpsPort}/ws`,
+      'chat-tls.example',
+      'chat-tls.example',
+    );
     expect(['chat-0', 'chat-1']).toContain(ws.pod);
     expect((await ws.roundTrip('secure hello')).data.toString()).toBe('secure hello');
     ws.socket.close(1000);
@@ -120,7 +124,11 @@ describe('WebSocket through the edge', () => {
     const ws = await openWebSocket(`ws://127.0.0.1:${controller.httpPort}/ws`, 'chat.example');
     expect((await ws.roundTrip('before')).data.toString()).toBe('before');
     const before = (await controller.status()).generation;
-    api.apply(ingress(NS, 'another', { rules: [{ host: 'another.example', http: { paths: [pathRule('/', 'Prefix', 'other')] } }] }));
+    api.apply(
+      ingress(NS, 'another', {
+        rules: [{ host: 'another.example', http: { paths: [pathRule('/', 'Prefix', 'other')] } }],
+      }),
+    );
     await waitRoutes(controller, (r) => tableHosts(r).includes('another.example'), 'another.example in the table');
     const after = (await controller.status()).generation;
     console.log(`websocket: table generation ${before} → ${after} while the socket stayed open`);

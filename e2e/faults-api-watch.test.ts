@@ -20,15 +20,28 @@ beforeAll(async () => {
 afterAll(() => scenario?.close());
 
 /** Runs `fault` under load on shop.example, then times until `host` (added by the fault) is served. */
-async function underLoad(name: string, host: string, fault: () => Promise<void> | void): Promise<{ report: LoadReport; convergeMs: number }> {
-  const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'shop.example', path: '/' }, concurrency: 4, pauseMs: 5 });
+async function underLoad(
+  name: string,
+  host: string,
+  fault: () => Promise<void> | void,
+): Promise<{ report: LoadReport; convergeMs: number }> {
+  const load = startLoad({
+    baseUrl: controller.httpUrl,
+    target: { host: 'shop.example', path: '/' },
+    concurrency: 4,
+    pauseMs: 5,
+  });
   let report: LoadReport;
   let convergeMs: number;
   try {
     await load.waitRequests(50);
     const faultAt = Date.now();
     await fault();
-    await timeUntil(`${host} served`, async () => (await edgeRequest(controller.httpUrl, { host, timeoutMs: 2000 })).status === 200, 20_000);
+    await timeUntil(
+      `${host} served`,
+      async () => (await edgeRequest(controller.httpUrl, { host, timeoutMs: 2000 })).status === 200,
+      20_000,
+    );
     convergeMs = Date.now() - faultAt;
     // Keep the load running a little past convergence: a relist must not leave an empty table behind.
     await load.waitRequests(50);
@@ -87,7 +100,12 @@ test('informer crash-loop (every list fails for 4 s): restarts counted with grow
   const LOOP_MS = 4000;
   const before = await controller.status();
   const outputFrom = controller.output.length;
-  const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'shop.example', path: '/' }, concurrency: 4, pauseMs: 5 });
+  const load = startLoad({
+    baseUrl: controller.httpUrl,
+    target: { host: 'shop.example', path: '/' },
+    concurrency: 4,
+    pauseMs: 5,
+  });
   let report: LoadReport;
   let recoverMs: number;
   try {
@@ -98,13 +116,19 @@ test('informer crash-loop (every list fails for 4 s): restarts counted with grow
     // after that can only arrive through a list that succeeds.
     api.compact({ expireOpenWatches: true });
     await timeUntil('the ingresses informer failing', async () =>
-      controller.output.slice(outputFrom).some((line) => /"informer":"ingresses".*informer failed; restarting/.test(line)),
+      controller.output
+        .slice(outputFrom)
+        .some((line) => /"informer":"ingresses".*informer failed; restarting/.test(line)),
     );
     api.apply(hostIngress('shop', 'loop', 'loop.example', 'web'));
     await new Promise((done) => setTimeout(done, Math.max(0, until - Date.now())));
     const loopEnded = Date.now();
     api.clearFaults();
-    await timeUntil('loop.example served', async () => (await edgeRequest(controller.httpUrl, { host: 'loop.example', timeoutMs: 2000 })).status === 200, 30_000);
+    await timeUntil(
+      'loop.example served',
+      async () => (await edgeRequest(controller.httpUrl, { host: 'loop.example', timeoutMs: 2000 })).status === 200,
+      30_000,
+    );
     recoverMs = Date.now() - loopEnded;
   } finally {
     report = await load.stop();

@@ -27,7 +27,12 @@ const burstHost = (i: number) => `b-${i}.example`;
 test(`a burst of ${COUNT} Ingress writes: coalesced builds, no partial table seen, all ${COUNT} served at the end`, async () => {
   const before = await controller.status();
   // A fixed route hammered during the burst.
-  const fixed = startLoad({ baseUrl: controller.httpUrl, target: { host: 'shop.example', path: '/' }, concurrency: 4, pauseMs: 1 });
+  const fixed = startLoad({
+    baseUrl: controller.httpUrl,
+    target: { host: 'shop.example', path: '/' },
+    concurrency: 4,
+    pauseMs: 1,
+  });
   // One sequential client walking the burst hosts: 404 until a host appears, then 200 for good.
   const served = new Set<string>();
   const walker = startLoad({
@@ -51,7 +56,8 @@ test(`a burst of ${COUNT} Ingress writes: coalesced builds, no partial table see
     await Promise.all([fixed.waitRequests(100), walker.waitRequests(20)]);
     const started = Date.now();
     for (let i = 0; i < COUNT; i += BATCH) {
-      for (let j = i; j < Math.min(COUNT, i + BATCH); j++) api.apply(hostIngress('shop', `b-${j}`, burstHost(j), 'web'));
+      for (let j = i; j < Math.min(COUNT, i + BATCH); j++)
+        api.apply(hostIngress('shop', `b-${j}`, burstHost(j), 'web'));
       // Let the watch stream flush between batches, as a real burst arrives over time.
       await new Promise((done) => setTimeout(done, 5));
     }
@@ -84,7 +90,9 @@ test(`a burst of ${COUNT} Ingress writes: coalesced builds, no partial table see
   const statuses = new Map<number, number>();
   for (let i = 0; i < COUNT; i += 20) {
     const replies = await Promise.all(
-      Array.from({ length: Math.min(20, COUNT - i) }, (_, k) => edgeRequest(controller.httpUrl, { host: burstHost(i + k) })),
+      Array.from({ length: Math.min(20, COUNT - i) }, (_, k) =>
+        edgeRequest(controller.httpUrl, { host: burstHost(i + k) }),
+      ),
     );
     for (const reply of replies) statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
   }

@@ -41,7 +41,12 @@ async function edgeEndpoint(backend: string, address: string): Promise<EndpointV
 test('an endpoint that refuses connections while listed ready: zero failed requests, ejected, back after it returns', async () => {
   const dead = apiPods[1];
   const retriesBefore = await metricSum(controller, 'sluice_retries_total');
-  const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'api.example', path: '/' }, concurrency: 4, pauseMs: 2 });
+  const load = startLoad({
+    baseUrl: controller.httpUrl,
+    target: { host: 'api.example', path: '/' },
+    concurrency: 4,
+    pauseMs: 2,
+  });
   let report: LoadReport;
   let ejectMs: number;
   let recoverMs: number;
@@ -50,17 +55,25 @@ test('an endpoint that refuses connections while listed ready: zero failed reque
     await load.waitRequests(100);
     const stoppedAt = Date.now();
     await dead.stop();
-    ejectMs = await timeUntil('the dead endpoint ejected', async () => (await edgeEndpoint('shop/api:http', dead.ip))?.ejectedUntil != null, 10_000);
+    ejectMs = await timeUntil(
+      'the dead endpoint ejected',
+      async () => (await edgeEndpoint('shop/api:http', dead.ip))?.ejectedUntil != null,
+      10_000,
+    );
     ejectMs = Date.now() - stoppedAt;
     const deadCountWhileDown = dead.requestCount;
     await load.waitRequests(600);
     deadRequests = dead.requestCount - deadCountWhileDown;
     const restartedAt = Date.now();
     await dead.restart();
-    await timeUntil('the endpoint back in rotation', async () => {
-      const view = await edgeEndpoint('shop/api:http', dead.ip);
-      return dead.requestCount > deadCountWhileDown && view?.failures === 0 && view.ejectedUntil === null;
-    }, 40_000);
+    await timeUntil(
+      'the endpoint back in rotation',
+      async () => {
+        const view = await edgeEndpoint('shop/api:http', dead.ip);
+        return dead.requestCount > deadCountWhileDown && view?.failures === 0 && view.ejectedUntil === null;
+      },
+      40_000,
+    );
     recoverMs = Date.now() - restartedAt;
     await load.waitRequests(100);
   } finally {
@@ -83,7 +96,12 @@ test('an endpoint that refuses connections while listed ready: zero failed reque
 
 test('a hung backend answers 504 after the response timeout on its route only; another route is unaffected', async () => {
   const HUNG = 4;
-  const load = startLoad({ baseUrl: controller.httpUrl, target: { host: 'api.example', path: '/' }, concurrency: 4, pauseMs: 2 });
+  const load = startLoad({
+    baseUrl: controller.httpUrl,
+    target: { host: 'api.example', path: '/' },
+    concurrency: 4,
+    pauseMs: 2,
+  });
   let report: LoadReport;
   let hung: { status: number; ms: number }[];
   let inTime: { status: number; ms: number };

@@ -13,7 +13,10 @@ let pods: Pod[];
 let controller: RunningController;
 
 beforeAll(async () => {
-  scenario = await startScenario({ objects: [hostIngress('shop', 'web', 'shop.example', 'web')], args: ['--shutdown-grace', '15s'] });
+  scenario = await startScenario({
+    objects: [hostIngress('shop', 'web', 'shop.example', 'web')],
+    args: ['--shutdown-grace', '15s'],
+  });
   ({ pods, controller } = scenario);
 });
 
@@ -22,7 +25,10 @@ afterAll(() => scenario?.close('kill'));
 /** Opens a WebSocket through the edge and resolves once it is open. */
 function openWebSocket(): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${controller.httpPort}/ws`, { headers: { host: 'shop.example' }, handshakeTimeout: 5000 });
+    const ws = new WebSocket(`ws://127.0.0.1:${controller.httpPort}/ws`, {
+      headers: { host: 'shop.example' },
+      handshakeTimeout: 5000,
+    });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -41,7 +47,14 @@ function echo(ws: WebSocket, text: string): Promise<string> {
 
 test('SIGTERM under load: the long request and the WebSocket complete, no refusal before /readyz 503, exit 0', async () => {
   const LONG_MS = 2500;
-  const keepAlive = startLoad({ baseUrl: controller.httpUrl, target: { host: 'shop.example' }, concurrency: 3, pauseMs: 2, pauseAfterFailureMs: 20, timeoutMs: 3000 });
+  const keepAlive = startLoad({
+    baseUrl: controller.httpUrl,
+    target: { host: 'shop.example' },
+    concurrency: 3,
+    pauseMs: 2,
+    pauseAfterFailureMs: 20,
+    timeoutMs: 3000,
+  });
   const fresh = startLoad({
     baseUrl: controller.httpUrl,
     target: { host: 'shop.example' },
@@ -58,7 +71,11 @@ test('SIGTERM under load: the long request and the WebSocket complete, no refusa
     ws = await openWebSocket();
     expect(await echo(ws, 'before')).toBe('before');
     const longStarted = Date.now();
-    const long = edgeRequest(controller.httpUrl, { host: 'shop.example', path: `/slow?ms=${LONG_MS}`, timeoutMs: 10_000 });
+    const long = edgeRequest(controller.httpUrl, {
+      host: 'shop.example',
+      path: `/slow?ms=${LONG_MS}`,
+      timeoutMs: 10_000,
+    });
     // The long request has reached a pod before the signal.
     const podRequests = pods[0].requestCount + pods[1].requestCount;
     await timeUntil('the long request at a pod', async () => pods[0].requestCount + pods[1].requestCount > podRequests);
@@ -76,7 +93,9 @@ test('SIGTERM under load: the long request and the WebSocket complete, no refusa
     const longMs = Date.now() - longStarted;
     const exit = await Promise.race([
       controller.exited,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 20 s\n${controller.outputTail()}`)), 20_000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no exit within 20 s\n${controller.outputTail()}`)), 20_000),
+      ),
     ]);
     const exitMs = Date.now() - signalledAt;
     const keepAliveReport = await keepAlive.stop();
@@ -105,7 +124,10 @@ test('SIGTERM under load: the long request and the WebSocket complete, no refusa
     // Everything before the readiness flip succeeded, on fresh connections and on kept-alive ones.
     for (const report of [freshReport, keepAliveReport]) {
       expect(report.succeeded).toBeGreaterThan(40);
-      expect(report.firstFailureAt ?? Number.POSITIVE_INFINITY, JSON.stringify(report.firstFailures)).toBeGreaterThanOrEqual(last200);
+      expect(
+        report.firstFailureAt ?? Number.POSITIVE_INFINITY,
+        JSON.stringify(report.firstFailures),
+      ).toBeGreaterThanOrEqual(last200);
     }
     expect(last200).toBeGreaterThanOrEqual(signalledAt - 100);
   } finally {

@@ -18,18 +18,30 @@ import { startPods, type Pod } from './support/pods.ts';
 export const CLASS_NAME = 'sluice';
 export const CONTROLLER_CLASS = 'sluice.dev/ingress-controller';
 /** The kinds the controller watches in a cluster, one informer each. */
-export const WATCHED_KINDS: readonly string[] = Object.freeze(['endpointslices', 'ingressclasses', 'ingresses', 'secrets', 'services']);
+export const WATCHED_KINDS: readonly string[] = Object.freeze([
+  'endpointslices',
+  'ingressclasses',
+  'ingresses',
+  'secrets',
+  'services',
+]);
 
 export const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 // ---- object builders ----
 
 /** An IngressClass (default: `sluice`, owned by sluice), optionally marked as the cluster's default class. */
-export function ingressClass(name = CLASS_NAME, options: { controller?: string; isDefault?: boolean } = {}): KubeObject {
+export function ingressClass(
+  name = CLASS_NAME,
+  options: { controller?: string; isDefault?: boolean } = {},
+): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
-    metadata: { name, ...(options.isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}) },
+    metadata: {
+      name,
+      ...(options.isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
+    },
     spec: { controller: options.controller ?? CONTROLLER_CLASS },
   };
 }
@@ -41,7 +53,12 @@ export function backend(service: string, port: number | string = 'http'): KubeOb
   return { service: { name: service, port: typeof port === 'number' ? { number: port } : { name: port } } };
 }
 
-export function pathRule(path: string, pathType: PathType, service: string, port: number | string = 'http'): KubeObject {
+export function pathRule(
+  path: string,
+  pathType: PathType,
+  service: string,
+  port: number | string = 'http',
+): KubeObject {
   return { path, pathType, backend: backend(service, port) };
 }
 
@@ -58,7 +75,11 @@ export function ingress(namespace: string, name: string, spec: KubeObject, optio
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { namespace, name, ...(options.annotations === undefined ? {} : { annotations: { ...options.annotations } }) },
+    metadata: {
+      namespace,
+      name,
+      ...(options.annotations === undefined ? {} : { annotations: { ...options.annotations } }),
+    },
     spec: className === null ? spec : { ingressClassName: className, ...spec },
     ...(options.status === undefined ? {} : { status: options.status }),
   };
@@ -77,7 +98,9 @@ export function hostIngress(
 ): KubeObject {
   const spec: KubeObject = {
     ...(options.tlsSecret === undefined ? {} : { tls: [{ hosts: [host], secretName: options.tlsSecret }] }),
-    rules: [{ host, http: { paths: [pathRule(options.path ?? '/', options.pathType ?? 'Prefix', service, options.port)] } }],
+    rules: [
+      { host, http: { paths: [pathRule(options.path ?? '/', options.pathType ?? 'Prefix', service, options.port)] } },
+    ],
   };
   return ingress(namespace, name, spec, options);
 }
@@ -226,7 +249,8 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
 
   try {
     api.apply(ingressClass());
-    for (const [service, spec] of Object.entries(options.backends ?? { web: 2 })) await scenario.addBackend(service, spec);
+    for (const [service, spec] of Object.entries(options.backends ?? { web: 2 }))
+      await scenario.addBackend(service, spec);
     for (const object of options.objects ?? []) api.apply(object);
     controller = await scenario.startController(options.args, options.env);
     await controller.waitReady(options.readyTimeoutMs ?? 30_000);
@@ -268,7 +292,9 @@ export async function pollUntil<T>(
     }
     if (Date.now() > deadline) {
       const tail = controller === undefined ? '' : `\n${controller.outputTail(20)}`;
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 1500)}${tail}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 1500)}${tail}`,
+      );
     }
     await delay(everyMs);
   }
@@ -299,7 +325,12 @@ export async function waitEdge(
   what: string,
   timeoutMs = 10_000,
 ): Promise<EdgeResponse> {
-  const reply = await pollUntil(what, () => tryEdge(controller, host, path), (r) => r !== null && accept(r), { timeoutMs, controller });
+  const reply = await pollUntil(
+    what,
+    () => tryEdge(controller, host, path),
+    (r) => r !== null && accept(r),
+    { timeoutMs, controller },
+  );
   return reply!;
 }
 
@@ -329,7 +360,12 @@ export async function routesOf(controller: RunningController): Promise<any> {
 }
 
 /** Polls GET /api/v1/routes until `predicate` holds. */
-export function waitRoutes(controller: RunningController, predicate: (routes: any) => boolean, what: string, timeoutMs = 10_000): Promise<any> {
+export function waitRoutes(
+  controller: RunningController,
+  predicate: (routes: any) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<any> {
   return pollUntil(what, () => routesOf(controller), predicate, { timeoutMs });
 }
 
@@ -339,11 +375,16 @@ export function tableHosts(routes: any): string[] {
 }
 
 /** The sum of the samples of a metric family on /metrics (every label set, or those whose line `where` accepts). */
-export async function metricSum(controller: RunningController, name: string, where: (line: string) => boolean = () => true): Promise<number> {
+export async function metricSum(
+  controller: RunningController,
+  name: string,
+  where: (line: string) => boolean = () => true,
+): Promise<number> {
   const text = await (await fetch(`${controller.adminUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   let sum = 0;
   for (const line of text.split('\n')) {
-    if ((line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && where(line)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if ((line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && where(line))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
 }
@@ -355,10 +396,20 @@ export function ingressStatusAddresses(api: ApiEmulator, namespace: string, name
 }
 
 /** Polls the emulator until the Ingress status lists an address; returns the addresses. */
-export function waitIngressStatus(api: ApiEmulator, namespace: string, name: string, timeoutMs = 10_000): Promise<string[]> {
-  return pollUntil(`a status address on Ingress ${namespace}/${name}`, () => ingressStatusAddresses(api, namespace, name), (a) => a.length > 0, {
-    timeoutMs,
-  });
+export function waitIngressStatus(
+  api: ApiEmulator,
+  namespace: string,
+  name: string,
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  return pollUntil(
+    `a status address on Ingress ${namespace}/${name}`,
+    () => ingressStatusAddresses(api, namespace, name),
+    (a) => a.length > 0,
+    {
+      timeoutMs,
+    },
+  );
 }
 
 export interface ServedCertificate {
@@ -377,7 +428,11 @@ const subjectField = (value: string | string[] | undefined) => (Array.isArray(va
  * Opens a TLS connection to 127.0.0.1:port with the given SNI (none when `servername` is undefined) and returns the
  * certificate served. With `ca`, the connection verifies the chain and the hostname against it (reported, not thrown).
  */
-export function servedCertificate(port: number, servername: string | undefined, ca?: string): Promise<ServedCertificate> {
+export function servedCertificate(
+  port: number,
+  servername: string | undefined,
+  ca?: string,
+): Promise<ServedCertificate> {
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
       host: '127.0.0.1',
@@ -438,7 +493,8 @@ export const CONFORMANCE_PORT = 8080;
 /** `backend.service` by port number 8080 (the suite's form). */
 export const conformanceBackend = (service: string) => backend(service, CONFORMANCE_PORT);
 /** A path rule to `service` port number 8080 (the suite's form). */
-export const conformancePath = (path: string, pathType: PathType, service: string) => pathRule(path, pathType, service, CONFORMANCE_PORT);
+export const conformancePath = (path: string, pathType: PathType, service: string) =>
+  pathRule(path, pathType, service, CONFORMANCE_PORT);
 
 /**
  * A conformance scenario: backends on Service port 8080 (`count` pods each, named `<service>-<i>`) in `namespace`,

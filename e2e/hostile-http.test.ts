@@ -87,7 +87,9 @@ beforeAll(async () => {
     'warn',
   ]);
   await controller.waitReady();
-  await controller.waitFor((s) => (s.counts as { routes?: number } | undefined)?.routes === 2, { what: 'both routes published' });
+  await controller.waitFor((s) => (s.counts as { routes?: number } | undefined)?.routes === 2, {
+    what: 'both routes published',
+  });
   // The table works before anything hostile is sent.
   const a = (await edgeRequest(controller.httpUrl, { host: HOST, path: '/public/x' })).json<EchoReply>().pod;
   const b = (await edgeRequest(controller.httpUrl, { host: HOST, path: '/admin' })).json<EchoReply>().pod;
@@ -109,7 +111,9 @@ function forwarded(): number {
 
 /** Requests the edge is forwarding to pod A right now (from /api/v1/status's edge figures). */
 async function inFlightToPodA(): Promise<number> {
-  const edge = (await controller.status()).edge as { backends?: Record<string, { port: number; inFlight: number }[]> } | undefined;
+  const edge = (await controller.status()).edge as
+    | { backends?: Record<string, { port: number; inFlight: number }[]> }
+    | undefined;
   let total = 0;
   for (const endpoints of Object.values(edge?.backends ?? {})) {
     for (const endpoint of endpoints) if (endpoint.port === podA.port) total += endpoint.inFlight;
@@ -127,7 +131,9 @@ function oneResponse(text: string): boolean {
   const end = text.indexOf('\r\n\r\n');
   if (end < 0) return false;
   const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end));
-  return length !== null && text.length - end - 4 >= Number(length[1]) && !/\r\nconnection: *close/i.test(text.slice(0, end));
+  return (
+    length !== null && text.length - end - 4 >= Number(length[1]) && !/\r\nconnection: *close/i.test(text.slice(0, end))
+  );
 }
 
 /** The next honest request is served by pod A (the server is healthy) and counts exactly one forward. */
@@ -153,7 +159,10 @@ async function refuses(c: HostileCase): Promise<{ status: number; text: string }
   const statuses = responseStatuses(text);
   const status = rawStatus(text);
   expect(c.statuses, `${c.name}: got ${JSON.stringify(text.slice(0, 200))}`).toContain(status);
-  expect(statuses.length, `${c.name}: more than one response: ${JSON.stringify(text.slice(0, 400))}`).toBeLessThanOrEqual(1);
+  expect(
+    statuses.length,
+    `${c.name}: more than one response: ${JSON.stringify(text.slice(0, 400))}`,
+  ).toBeLessThanOrEqual(1);
   expect(forwarded(), `${c.name} reached a pod`).toBe(before);
   await expectHealthy();
   return { status, text };
@@ -194,48 +203,54 @@ const teteVariants: readonly [string, string][] = [
 
 describe('request smuggling', () => {
   corpus('request smuggling', [
-  {
-    name: 'CL.TE: Content-Length and chunked, smuggled GET in the body',
-    bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: ${chunkedSmuggle.length}\r\nTransfer-Encoding: chunked`, chunkedSmuggle),
-    statuses: [400],
-  },
-  {
-    name: 'TE.CL: chunked and a short Content-Length, smuggled GET in the chunk',
-    bytes: req(
-      `POST /public HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked\r\nContent-Length: 4`,
-      `${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`,
-    ),
-    statuses: [400],
-  },
-  ...teteVariants.map(([name, te]) => ({
-    name: `TE.TE with Content-Length: ${name}`,
-    bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: ${chunkedSmuggle.length}\r\n${te}`, chunkedSmuggle),
-    statuses: [400],
-  })),
-  // Without Content-Length: forms that do not mean exactly "chunked" to every parser.
-  ...teteVariants
-    .filter(([name]) => !['leading space (value " chunked")', 'tab before the value', 'upper case'].includes(name))
-    .map(([name, te]) => ({
-      name: `TE alone: ${name}`,
-      bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\n${te}`, chunkedSmuggle),
-      statuses: [400, 501],
+    {
+      name: 'CL.TE: Content-Length and chunked, smuggled GET in the body',
+      bytes: req(
+        `POST /public HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: ${chunkedSmuggle.length}\r\nTransfer-Encoding: chunked`,
+        chunkedSmuggle,
+      ),
+      statuses: [400],
+    },
+    {
+      name: 'TE.CL: chunked and a short Content-Length, smuggled GET in the chunk',
+      bytes: req(
+        `POST /public HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked\r\nContent-Length: 4`,
+        `${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`,
+      ),
+      statuses: [400],
+    },
+    ...teteVariants.map(([name, te]) => ({
+      name: `TE.TE with Content-Length: ${name}`,
+      bytes: req(
+        `POST /public HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: ${chunkedSmuggle.length}\r\n${te}`,
+        chunkedSmuggle,
+      ),
+      statuses: [400],
     })),
-  {
-    name: 'chunked on HTTP/1.0',
-    bytes: req(`POST /public HTTP/1.0\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked`, chunkedSmuggle),
-    statuses: [400],
-  },
-  {
-    name: 'chunk size with junk after it',
-    bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked`, `5 x\r\nhello\r\n0\r\n\r\n`),
-    statuses: [400],
-  },
-  {
-    name: 'chunk size in a 0x hex form',
-    bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked`, `0x5\r\nhello\r\n0\r\n\r\n`),
-    statuses: [400],
-  },
-]);
+    // Without Content-Length: forms that do not mean exactly "chunked" to every parser.
+    ...teteVariants
+      .filter(([name]) => !['leading space (value " chunked")', 'tab before the value', 'upper case'].includes(name))
+      .map(([name, te]) => ({
+        name: `TE alone: ${name}`,
+        bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\n${te}`, chunkedSmuggle),
+        statuses: [400, 501],
+      })),
+    {
+      name: 'chunked on HTTP/1.0',
+      bytes: req(`POST /public HTTP/1.0\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked`, chunkedSmuggle),
+      statuses: [400],
+    },
+    {
+      name: 'chunk size with junk after it',
+      bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked`, `5 x\r\nhello\r\n0\r\n\r\n`),
+      statuses: [400],
+    },
+    {
+      name: 'chunk size in a 0x hex form',
+      bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked`, `0x5\r\nhello\r\n0\r\n\r\n`),
+      statuses: [400],
+    },
+  ]);
 });
 
 const contentLengths: readonly [string, string][] = [
@@ -255,110 +270,184 @@ const contentLengths: readonly [string, string][] = [
 
 describe('malformed Content-Length', () => {
   corpus(
-  'malformed Content-Length',
-  contentLengths.map(([name, cl]) => ({
-    name,
-    bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\n${cl}`, `hello${smuggled}`),
-    statuses: [400, 413],
-  })),
-);
+    'malformed Content-Length',
+    contentLengths.map(([name, cl]) => ({
+      name,
+      bytes: req(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\n${cl}`, `hello${smuggled}`),
+      statuses: [400, 413],
+    })),
+  );
 });
 
 const withBadHeader = (line: string): string => req(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\n${line}`);
 
 describe('line endings, folding and header bytes', () => {
-  corpus('line endings, folding and header bytes', [
-  { name: 'obs-fold continuation line', bytes: withBadHeader('X-A: one\r\n two') },
-  { name: 'obs-fold continuing Host', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\n evil.test\r\nX-A: b`) },
-  { name: 'bare CR inside a value', bytes: withBadHeader('X-A: one\rtwo') },
-  { name: 'bare CR as line end', bytes: `GET /public HTTP/1.1\rHost: ${HOST}\r\r` },
-  { name: 'bare LF line ends throughout', bytes: `GET /public HTTP/1.1\nHost: ${HOST}\n\n` },
-  { name: 'bare LF after the request line', bytes: `GET /public HTTP/1.1\nHost: ${HOST}\r\n\r\n` },
-  { name: 'NUL in a value', bytes: withBadHeader('X-A: one\x00two') },
-  { name: 'NUL in a name', bytes: withBadHeader('X-\x00A: one') },
-  { name: 'SOH in a value', bytes: withBadHeader('X-A: one\x01two') },
-  { name: 'ESC in a value', bytes: withBadHeader('X-A: \x1b[31mred') },
-  { name: 'DEL in a value', bytes: withBadHeader('X-A: one\x7ftwo') },
-  { name: 'DEL in a name', bytes: withBadHeader('X-A\x7f: one') },
-  { name: 'space inside a name', bytes: withBadHeader('X A: one') },
-  { name: 'parenthesis in a name', bytes: withBadHeader('X(A): one') },
-  { name: 'slash in a name', bytes: withBadHeader('X/A: one') },
-  { name: 'non-ASCII in a name', bytes: Buffer.from(withBadHeader('X-\xe9: one'), 'latin1') },
-  { name: 'empty name', bytes: withBadHeader(': one') },
-  { name: 'no colon', bytes: withBadHeader('X-A one') },
-  { name: 'tab inside a name', bytes: withBadHeader('X-\tA: one') },
-].map((c) => ({ ...c, statuses: [400] })));
+  corpus(
+    'line endings, folding and header bytes',
+    [
+      { name: 'obs-fold continuation line', bytes: withBadHeader('X-A: one\r\n two') },
+      { name: 'obs-fold continuing Host', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\n evil.test\r\nX-A: b`) },
+      { name: 'bare CR inside a value', bytes: withBadHeader('X-A: one\rtwo') },
+      { name: 'bare CR as line end', bytes: `GET /public HTTP/1.1\rHost: ${HOST}\r\r` },
+      { name: 'bare LF line ends throughout', bytes: `GET /public HTTP/1.1\nHost: ${HOST}\n\n` },
+      { name: 'bare LF after the request line', bytes: `GET /public HTTP/1.1\nHost: ${HOST}\r\n\r\n` },
+      { name: 'NUL in a value', bytes: withBadHeader('X-A: one\x00two') },
+      { name: 'NUL in a name', bytes: withBadHeader('X-\x00A: one') },
+      { name: 'SOH in a value', bytes: withBadHeader('X-A: one\x01two') },
+      { name: 'ESC in a value', bytes: withBadHeader('X-A: \x1b[31mred') },
+      { name: 'DEL in a value', bytes: withBadHeader('X-A: one\x7ftwo') },
+      { name: 'DEL in a name', bytes: withBadHeader('X-A\x7f: one') },
+      { name: 'space inside a name', bytes: withBadHeader('X A: one') },
+      { name: 'parenthesis in a name', bytes: withBadHeader('X(A): one') },
+      { name: 'slash in a name', bytes: withBadHeader('X/A: one') },
+      { name: 'non-ASCII in a name', bytes: Buffer.from(withBadHeader('X-\xe9: one'), 'latin1') },
+      { name: 'empty name', bytes: withBadHeader(': one') },
+      { name: 'no colon', bytes: withBadHeader('X-A one') },
+      { name: 'tab inside a name', bytes: withBadHeader('X-\tA: one') },
+    ].map((c) => ({ ...c, statuses: [400] })),
+  );
 });
 
 describe('methods, tokens and request lines', () => {
-  corpus('methods, tokens and request lines', [
-  { name: 'space inside the method', bytes: req(`GE T /public HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'lower-case method', bytes: req(`get /public HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'unknown method', bytes: req(`FROB /public HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'method with a separator', bytes: req(`G(ET /public HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'NUL in the method', bytes: req(`G\x00ET /public HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'tab between method and target', bytes: req(`GET\t/public HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'space inside the target', bytes: req(`GET /pub lic HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'control byte in the target', bytes: req(`GET /public/\x01 HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'DEL in the target', bytes: req(`GET /public/\x7f HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'non-ASCII in the target', bytes: Buffer.from(req(`GET /public/\xff HTTP/1.1\r\nHost: ${HOST}`), 'latin1') },
-  { name: 'backslashes in the target', bytes: req(`GET /public\\..\\admin HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'fragment in the target', bytes: req(`GET /public#frag HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'malformed escape', bytes: req(`GET /public/%zz HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'truncated escape', bytes: req(`GET /public/%2 HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'no version (HTTP/0.9 style)', bytes: `GET /public\r\n\r\n` },
-  { name: 'version HTTP/2.0 on HTTP/1 framing', bytes: req(`GET /public HTTP/2.0\r\nHost: ${HOST}`) },
-  { name: 'version HTTP/1.1x', bytes: req(`GET /public HTTP/1.1x\r\nHost: ${HOST}`) },
-  { name: 'lower-case version', bytes: req(`GET /public http/1.1\r\nHost: ${HOST}`) },
-  { name: 'version with a space', bytes: req(`GET /public HTTP/1.1 \r\nHost: ${HOST}`) },
-  { name: 'asterisk-form outside OPTIONS', bytes: req(`GET * HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'asterisk-form OPTIONS', bytes: req(`OPTIONS * HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'authority-form outside CONNECT', bytes: req(`GET ${HOST}:80 HTTP/1.1\r\nHost: ${HOST}`) },
-  { name: 'scheme-less target', bytes: req(`GET ${HOST}/public HTTP/1.1\r\nHost: ${HOST}`) },
-].map((c) => ({ ...c, statuses: [400, 405, 501, 505] })));
+  corpus(
+    'methods, tokens and request lines',
+    [
+      { name: 'space inside the method', bytes: req(`GE T /public HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'lower-case method', bytes: req(`get /public HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'unknown method', bytes: req(`FROB /public HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'method with a separator', bytes: req(`G(ET /public HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'NUL in the method', bytes: req(`G\x00ET /public HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'tab between method and target', bytes: req(`GET\t/public HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'space inside the target', bytes: req(`GET /pub lic HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'control byte in the target', bytes: req(`GET /public/\x01 HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'DEL in the target', bytes: req(`GET /public/\x7f HTTP/1.1\r\nHost: ${HOST}`) },
+      {
+        name: 'non-ASCII in the target',
+        bytes: Buffer.from(req(`GET /public/\xff HTTP/1.1\r\nHost: ${HOST}`), 'latin1'),
+      },
+      { name: 'backslashes in the target', bytes: req(`GET /public\\..\\admin HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'fragment in the target', bytes: req(`GET /public#frag HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'malformed escape', bytes: req(`GET /public/%zz HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'truncated escape', bytes: req(`GET /public/%2 HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'no version (HTTP/0.9 style)', bytes: `GET /public\r\n\r\n` },
+      { name: 'version HTTP/2.0 on HTTP/1 framing', bytes: req(`GET /public HTTP/2.0\r\nHost: ${HOST}`) },
+      { name: 'version HTTP/1.1x', bytes: req(`GET /public HTTP/1.1x\r\nHost: ${HOST}`) },
+      { name: 'lower-case version', bytes: req(`GET /public http/1.1\r\nHost: ${HOST}`) },
+      { name: 'version with a space', bytes: req(`GET /public HTTP/1.1 \r\nHost: ${HOST}`) },
+      { name: 'asterisk-form outside OPTIONS', bytes: req(`GET * HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'asterisk-form OPTIONS', bytes: req(`OPTIONS * HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'authority-form outside CONNECT', bytes: req(`GET ${HOST}:80 HTTP/1.1\r\nHost: ${HOST}`) },
+      { name: 'scheme-less target', bytes: req(`GET ${HOST}/public HTTP/1.1\r\nHost: ${HOST}`) },
+    ].map((c) => ({ ...c, statuses: [400, 405, 501, 505] })),
+  );
 });
 
 describe('oversized request line and headers', () => {
   corpus('oversized request line and headers', [
-  { name: 'request line of 20 KiB', bytes: req(`GET /public/${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: ${HOST}`), statuses: [414, 431] },
-  { name: 'request line of 70 KiB', bytes: req(`GET /public/${'a'.repeat(70 * 1024)} HTTP/1.1\r\nHost: ${HOST}`), statuses: [414, 431, 0] },
-  { name: 'one header of 20 KiB', bytes: withBadHeader(`X-Big: ${'b'.repeat(20 * 1024)}`), statuses: [431] },
-  { name: '400 headers of 50 bytes', bytes: withBadHeader(Array.from({ length: 400 }, (_, i) => `X-H${i}: ${'c'.repeat(40)}`).join('\r\n')), statuses: [431] },
-  { name: 'header name of 20 KiB', bytes: withBadHeader(`X-${'n'.repeat(20 * 1024)}: one`), statuses: [431] },
-]);
+    {
+      name: 'request line of 20 KiB',
+      bytes: req(`GET /public/${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [414, 431],
+    },
+    {
+      name: 'request line of 70 KiB',
+      bytes: req(`GET /public/${'a'.repeat(70 * 1024)} HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [414, 431, 0],
+    },
+    { name: 'one header of 20 KiB', bytes: withBadHeader(`X-Big: ${'b'.repeat(20 * 1024)}`), statuses: [431] },
+    {
+      name: '400 headers of 50 bytes',
+      bytes: withBadHeader(Array.from({ length: 400 }, (_, i) => `X-H${i}: ${'c'.repeat(40)}`).join('\r\n')),
+      statuses: [431],
+    },
+    { name: 'header name of 20 KiB', bytes: withBadHeader(`X-${'n'.repeat(20 * 1024)}: one`), statuses: [431] },
+  ]);
 });
 
 describe('absolute-form, CONNECT and Host', () => {
   corpus('absolute-form, CONNECT and Host', [
-  { name: 'absolute-form whose authority conflicts with Host', bytes: req(`GET http://other.test/admin HTTP/1.1\r\nHost: ${HOST}`), statuses: [400] },
-  { name: 'absolute-form to /admin with Host of another name', bytes: req(`GET http://${HOST}/admin HTTP/1.1\r\nHost: other.test`), statuses: [400] },
-  { name: 'absolute-form with userinfo', bytes: req(`GET http://${HOST}@other.test/public HTTP/1.1\r\nHost: ${HOST}`), statuses: [400] },
-  { name: 'absolute-form with an empty authority', bytes: req(`GET http:///public HTTP/1.1\r\nHost: ${HOST}`), statuses: [400] },
-  { name: 'absolute-form with a port that differs', bytes: req(`GET http://${HOST}:8081/public HTTP/1.1\r\nHost: ${HOST}`), statuses: [400] },
-  { name: 'absolute-form of another scheme', bytes: req(`GET ftp://${HOST}/public HTTP/1.1\r\nHost: ${HOST}`), statuses: [400] },
-  { name: 'absolute-form without Host', bytes: req(`GET http://${HOST}/public HTTP/1.1`), statuses: [400] },
-  { name: 'CONNECT to a host:port', bytes: req(`CONNECT ${HOST}:443 HTTP/1.1\r\nHost: ${HOST}:443`), statuses: [400, 405] },
-  { name: 'CONNECT to a pod address', bytes: req(`CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22`), statuses: [400, 405] },
-  { name: 'CONNECT with an origin-form target', bytes: req(`CONNECT /public HTTP/1.1\r\nHost: ${HOST}`), statuses: [400, 405] },
-  { name: 'missing Host on HTTP/1.1', bytes: req('GET /public HTTP/1.1'), statuses: [400] },
-  { name: 'duplicate Host, same value', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\nHost: ${HOST}`), statuses: [400] },
-  { name: 'duplicate Host, different values', bytes: req(`GET /public HTTP/1.1\r\nHost: other.test\r\nHost: ${HOST}`), statuses: [400] },
-  { name: 'Host holding two names', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}, other.test`), statuses: [400] },
-  { name: 'Host with userinfo', bytes: req(`GET /public HTTP/1.1\r\nHost: evil@${HOST}`), statuses: [400] },
-  { name: 'Host with a path', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}/admin`), statuses: [400] },
-  { name: 'Host with a space', bytes: req(`GET /public HTTP/1.1\r\nHost: h .test`), statuses: [400] },
-  { name: 'Host with a non-numeric port', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}:http`), statuses: [400] },
-  { name: 'Host with an empty label', bytes: req(`GET /public HTTP/1.1\r\nHost: h..test`), statuses: [400] },
-  // Legal but routed nowhere: HTTP/1.0 without Host matches only host-less rules (there are none).
-  { name: 'HTTP/1.0 without Host', bytes: req('GET /public HTTP/1.0'), statuses: [404] },
-  { name: 'empty Host', bytes: req('GET /public HTTP/1.1\r\nHost: '), statuses: [400, 404] },
-]);
+    {
+      name: 'absolute-form whose authority conflicts with Host',
+      bytes: req(`GET http://other.test/admin HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [400],
+    },
+    {
+      name: 'absolute-form to /admin with Host of another name',
+      bytes: req(`GET http://${HOST}/admin HTTP/1.1\r\nHost: other.test`),
+      statuses: [400],
+    },
+    {
+      name: 'absolute-form with userinfo',
+      bytes: req(`GET http://${HOST}@other.test/public HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [400],
+    },
+    {
+      name: 'absolute-form with an empty authority',
+      bytes: req(`GET http:///public HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [400],
+    },
+    {
+      name: 'absolute-form with a port that differs',
+      bytes: req(`GET http://${HOST}:8081/public HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [400],
+    },
+    {
+      name: 'absolute-form of another scheme',
+      bytes: req(`GET ftp://${HOST}/public HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [400],
+    },
+    { name: 'absolute-form without Host', bytes: req(`GET http://${HOST}/public HTTP/1.1`), statuses: [400] },
+    {
+      name: 'CONNECT to a host:port',
+      bytes: req(`CONNECT ${HOST}:443 HTTP/1.1\r\nHost: ${HOST}:443`),
+      statuses: [400, 405],
+    },
+    {
+      name: 'CONNECT to a pod address',
+      bytes: req(`CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22`),
+      statuses: [400, 405],
+    },
+    {
+      name: 'CONNECT with an origin-form target',
+      bytes: req(`CONNECT /public HTTP/1.1\r\nHost: ${HOST}`),
+      statuses: [400, 405],
+    },
+    { name: 'missing Host on HTTP/1.1', bytes: req('GET /public HTTP/1.1'), statuses: [400] },
+    {
+      name: 'duplicate Host, same value',
+      bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\nHost: ${HOST}`),
+      statuses: [400],
+    },
+    {
+      name: 'duplicate Host, different values',
+      bytes: req(`GET /public HTTP/1.1\r\nHost: other.test\r\nHost: ${HOST}`),
+      statuses: [400],
+    },
+    {
+      name: 'Host holding two names',
+      bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}, other.test`),
+      statuses: [400],
+    },
+    { name: 'Host with userinfo', bytes: req(`GET /public HTTP/1.1\r\nHost: evil@${HOST}`), statuses: [400] },
+    { name: 'Host with a path', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}/admin`), statuses: [400] },
+    { name: 'Host with a space', bytes: req(`GET /public HTTP/1.1\r\nHost: h .test`), statuses: [400] },
+    { name: 'Host with a non-numeric port', bytes: req(`GET /public HTTP/1.1\r\nHost: ${HOST}:http`), statuses: [400] },
+    { name: 'Host with an empty label', bytes: req(`GET /public HTTP/1.1\r\nHost: h..test`), statuses: [400] },
+    // Legal but routed nowhere: HTTP/1.0 without Host matches only host-less rules (there are none).
+    { name: 'HTTP/1.0 without Host', bytes: req('GET /public HTTP/1.0'), statuses: [404] },
+    { name: 'empty Host', bytes: req('GET /public HTTP/1.1\r\nHost: '), statuses: [400, 404] },
+  ]);
 });
 
 describe('absolute-form that agrees with Host', () => {
   it('is served as the origin-form request, with one host', async () => {
     const before = podA.requestCount;
-    const text = await rawHttp(EDGE_IP, controller.httpPort, req(`GET http://${HOST}/public/abs?q=1 HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close`), { timeoutMs: 3000 });
+    const text = await rawHttp(
+      EDGE_IP,
+      controller.httpPort,
+      req(`GET http://${HOST}/public/abs?q=1 HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close`),
+      { timeoutMs: 3000 },
+    );
     expect(rawStatus(text)).toBe(200);
     const echo = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as EchoReply;
     expect(echo.pod).toBe('pod-a');
@@ -374,9 +463,14 @@ type PathOutcome = { status: number; pod: string | null; url: string | null };
 
 async function sendPath(target: string): Promise<PathOutcome> {
   const before = { a: podA.requestCount, b: podB.requestCount };
-  const text = await rawHttp(EDGE_IP, controller.httpPort, req(`GET ${target} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close`), { timeoutMs: 3000 });
+  const text = await rawHttp(
+    EDGE_IP,
+    controller.httpPort,
+    req(`GET ${target} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close`),
+    { timeoutMs: 3000 },
+  );
   const status = rawStatus(text);
-  const reached = (podA.requestCount - before.a) + (podB.requestCount - before.b);
+  const reached = podA.requestCount - before.a + (podB.requestCount - before.b);
   expect(reached, `${target} reached more than one pod request`).toBeLessThanOrEqual(1);
   if (reached === 0) return { status, pod: null, url: null };
   const echo = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as EchoReply;
@@ -399,11 +493,14 @@ describe('encoded dot segments never carry a request across rules', () => {
     '/%61dmin',
     '/public/%2e%2e/%61dmin',
   ];
-  it.each(climbing)('%s reaches B\'s rule as /admin, or is refused', async (target) => {
+  it.each(climbing)("%s reaches B's rule as /admin, or is refused", async (target) => {
     const outcome = await sendPath(target);
-    console.log(`hostile dot-segment | ${target} → ${outcome.status} ${outcome.pod ?? '(not forwarded)'} ${outcome.url ?? ''}`);
+    console.log(
+      `hostile dot-segment | ${target} → ${outcome.status} ${outcome.pod ?? '(not forwarded)'} ${outcome.url ?? ''}`,
+    );
     expect(outcome.pod).not.toBe('pod-a');
-    const acceptable = outcome.pod === 'pod-b' ? outcome.url === '/admin' && outcome.status === 200 : outcome.status === 400;
+    const acceptable =
+      outcome.pod === 'pod-b' ? outcome.url === '/admin' && outcome.status === 200 : outcome.status === 400;
     expect(acceptable, `${target}: ${JSON.stringify(outcome)}`).toBe(true);
     await expectHealthy();
   });
@@ -421,7 +518,9 @@ describe('encoded dot segments never carry a request across rules', () => {
   ] as const;
   it.each(staying)('%s stays with A, forwarded as %s', async (target, expected) => {
     const outcome = await sendPath(target);
-    console.log(`hostile dot-segment | ${target} → ${outcome.status} ${outcome.pod ?? '(not forwarded)'} ${outcome.url ?? ''}`);
+    console.log(
+      `hostile dot-segment | ${target} → ${outcome.status} ${outcome.pod ?? '(not forwarded)'} ${outcome.url ?? ''}`,
+    );
     expect(outcome.pod).toBe('pod-a');
     expect(outcome.url).toBe(expected);
     // What A receives is already normal: a second normalisation (by A or anything behind it) changes nothing,
@@ -451,7 +550,12 @@ describe('encoded dot segments never carry a request across rules', () => {
 // ---- slowloris ----
 
 /** Opens a socket, writes `first`, then one `drip` every `everyMs` until the server answers or closes. */
-function drip(first: string, dripText: string, everyMs: number, limitMs: number): Promise<{ text: string; ms: number; closed: boolean }> {
+function drip(
+  first: string,
+  dripText: string,
+  everyMs: number,
+  limitMs: number,
+): Promise<{ text: string; ms: number; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const socket: Socket = netConnect({ host: EDGE_IP, port: controller.httpPort });
@@ -486,7 +590,9 @@ describe('slowloris', () => {
   it('headers trickled one line at a time get 408 once the header timeout passes', async () => {
     const before = forwarded();
     const { text, ms, closed } = await drip(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\n`, 'X-Slow: a\r\n', 100, 10_000);
-    console.log(`hostile slowloris headers → ${rawStatus(text)} after ${Math.round(ms)} ms (header timeout ${HEADER_TIMEOUT_MS} ms), closed ${closed}`);
+    console.log(
+      `hostile slowloris headers → ${rawStatus(text)} after ${Math.round(ms)} ms (header timeout ${HEADER_TIMEOUT_MS} ms), closed ${closed}`,
+    );
     expect(rawStatus(text)).toBe(408);
     expect(closed).toBe(true);
     expect(ms).toBeGreaterThanOrEqual(HEADER_TIMEOUT_MS * 0.9);
@@ -508,13 +614,17 @@ describe('slowloris', () => {
 
   it('many idle half-open connections do not stop the next client', async () => {
     const sockets = await Promise.all(
-      Array.from({ length: 50 }, () => new Promise<Socket>((resolve) => {
-        const s = netConnect({ host: EDGE_IP, port: controller.httpPort }, () => {
-          s.write(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\n`);
-          resolve(s);
-        });
-        s.on('error', () => {});
-      })),
+      Array.from(
+        { length: 50 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const s = netConnect({ host: EDGE_IP, port: controller.httpPort }, () => {
+              s.write(`GET /public HTTP/1.1\r\nHost: ${HOST}\r\n`);
+              resolve(s);
+            });
+            s.on('error', () => {});
+          }),
+      ),
     );
     try {
       const reply = await edgeRequest(controller.httpUrl, { host: HOST, path: '/public/busy', timeoutMs: 5000 });
@@ -531,9 +641,16 @@ describe('slowloris', () => {
   it('a body that stalls gets 408 after the client body timeout, the connection closes and the pod is freed', async () => {
     const before = podA.requestCount;
     const limitMs = CLIENT_BODY_TIMEOUT_MS + 4000;
-    const { text, ms, closed } = await drip(`POST /public HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(10)}`, '', 1000, limitMs);
+    const { text, ms, closed } = await drip(
+      `POST /public HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(10)}`,
+      '',
+      1000,
+      limitMs,
+    );
     const status = rawStatus(text);
-    console.log(`hostile slowloris body → ${status === 0 ? 'no answer' : status} after ${Math.round(ms)} ms (client body timeout ${CLIENT_BODY_TIMEOUT_MS} ms), closed ${closed}; pod saw ${podA.requestCount - before} request(s)`);
+    console.log(
+      `hostile slowloris body → ${status === 0 ? 'no answer' : status} after ${Math.round(ms)} ms (client body timeout ${CLIENT_BODY_TIMEOUT_MS} ms), closed ${closed}; pod saw ${podA.requestCount - before} request(s)`,
+    );
     expect(status).toBe(408);
     expect(closed).toBe(true);
     expect(ms).toBeGreaterThanOrEqual(CLIENT_BODY_TIMEOUT_MS * 0.9);
@@ -547,12 +664,19 @@ describe('slowloris', () => {
 // ---- HTTP/2 ----
 
 function h2Session() {
-  const session = http2Connect(`https://127.0.0.1:${controller.httpsPort}`, { rejectUnauthorized: false, servername: HOST });
+  const session = http2Connect(`https://127.0.0.1:${controller.httpsPort}`, {
+    rejectUnauthorized: false,
+    servername: HOST,
+  });
   session.on('error', () => {});
   return session;
 }
 
-function h2Get(path: string, extra: Record<string, string> = {}, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+function h2Get(
+  path: string,
+  extra: Record<string, string> = {},
+  timeoutMs = 5000,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const session = h2Session();
     const stream = session.request({ ':method': 'GET', ':path': path, ':authority': HOST, ...extra });
@@ -697,5 +821,4 @@ describe('HTTP/2 abuse', () => {
     expect(resetFigures!.nextMs).toBeLessThan(1000);
     expect(resetFigures!.reachedTotal).toBeLessThanOrEqual(Math.ceil(resetFigures!.opened / 100));
   });
-
 });

@@ -124,7 +124,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
     lastFailureAt = Date.now();
     firstFailureAt ??= lastFailureAt;
     failures[kind] = (failures[kind] ?? 0) + 1;
-    if (firstFailures.length < 20) firstFailures.push({ kind, at: Date.now() - started, path, detail: detail.slice(0, 200) });
+    if (firstFailures.length < 20)
+      firstFailures.push({ kind, at: Date.now() - started, path, detail: detail.slice(0, 200) });
   };
 
   const completedOne = () => {
@@ -208,7 +209,11 @@ export function startLoad(options: LoadOptions): RunningLoad {
         const waiter = { until: requests + count, resolve: () => (clearTimeout(timer), resolve()) };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`load: fewer than ${count} requests completed in ${waitTimeoutMs} ms (${JSON.stringify(report())})`));
+          reject(
+            new Error(
+              `load: fewer than ${count} requests completed in ${waitTimeoutMs} ms (${JSON.stringify(report())})`,
+            ),
+          );
         }, waitTimeoutMs);
         waiters.add(waiter);
       });

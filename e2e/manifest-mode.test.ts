@@ -93,9 +93,12 @@ async function waitAnswer(host: string, status: number, pod?: string, timeoutMs 
   const started = Date.now();
   for (;;) {
     const reply = await get(host);
-    if (reply !== null && reply.status === status && (pod === undefined || reply.json().pod === pod)) return Date.now() - started;
+    if (reply !== null && reply.status === status && (pod === undefined || reply.json().pod === pod))
+      return Date.now() - started;
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${host} → ${status}; last ${reply?.status}\n${controller.outputTail(20)}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${host} → ${status}; last ${reply?.status}\n${controller.outputTail(20)}`,
+      );
     }
     await delay(10);
   }
@@ -152,8 +155,14 @@ describe('--manifests DIR', () => {
   test('a broken file keeps its last good objects in service and shows the error; fixing it recovers', async () => {
     const before = await controller.status();
     // Line 6 opens a flow sequence that never closes (the parser reports it where the file ends).
-    write('web.yaml', `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: files\nspec: [rules, {\n`);
-    const broken = await controller.waitFor((s) => source(s).detail.errors.length > 0, { what: 'the YAML error in the status', timeoutMs: 10_000 });
+    write(
+      'web.yaml',
+      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: files\nspec: [rules, {\n`,
+    );
+    const broken = await controller.waitFor((s) => source(s).detail.errors.length > 0, {
+      what: 'the YAML error in the status',
+      timeoutMs: 10_000,
+    });
     const errors = source(broken).detail.errors;
     console.log(`manifests: broken file reported as ${JSON.stringify(errors)}`);
     expect(errors.some((e) => /web\.yaml:\d+/.test(e))).toBe(true);
@@ -177,7 +186,10 @@ describe('--manifests DIR', () => {
     write('web.yaml', `${backend('web', pods[0])}---\n${ingressYaml('web', ['app.example', 'fixed.example'])}`);
     await waitAnswer('fixed.example', 200, 'web-0');
     await waitAnswer('new.example', 404);
-    const fixed = await controller.waitFor((s) => source(s).detail.errors.length === 0, { what: 'errors cleared', timeoutMs: 5000 });
+    const fixed = await controller.waitFor((s) => source(s).detail.errors.length === 0, {
+      what: 'errors cleared',
+      timeoutMs: 5000,
+    });
     expect(fixed.problems).toEqual([]);
     expect((await get('app.example'))?.status).toBe(200);
   });

@@ -27,7 +27,13 @@ function rbacGrants(): Grant[] {
   const objects = parseAllDocuments(text).map((d) => d.toJS());
   return objects
     .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
-    .flatMap((o) => (o.rules as Rule[]).map((rule) => ({ role: `${o.kind}/${o.metadata.name}`, namespace: o.kind === 'Role' ? o.metadata.namespace : null, rule })));
+    .flatMap((o) =>
+      (o.rules as Rule[]).map((rule) => ({
+        role: `${o.kind}/${o.metadata.name}`,
+        namespace: o.kind === 'Role' ? o.metadata.namespace : null,
+        rule,
+      })),
+    );
 }
 
 function grants(grant: Grant, call: ApiCall): boolean {
@@ -55,15 +61,28 @@ describe('RBAC matches what the controller does', () => {
     scenario = await startScenario({
       backends: { web: 1 },
       objects: [
-        { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.7' }] } },
         {
-          apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'sluice', name: 'sluice' },
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: 'node-1' },
+          status: { addresses: [{ type: 'InternalIP', address: '10.0.0.7' }] },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { namespace: 'sluice', name: 'sluice' },
           spec: { type: 'LoadBalancer', ports: [{ name: 'http', port: 80 }] },
           status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
         },
         route('web', 'web'),
         route('broken', 'missing'),
-        { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { namespace: 'shop', name: 'cert' }, data: { 'tls.crt': '', 'tls.key': '' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          type: 'kubernetes.io/tls',
+          metadata: { namespace: 'shop', name: 'cert' },
+          data: { 'tls.crt': '', 'tls.key': '' },
+        },
       ],
       args: ['--publish-service', 'sluice/sluice', '--election-id', 'sluice-leader'],
       env: { POD_NAMESPACE: 'sluice', POD_NAME: 'sluice-0' },
@@ -74,9 +93,13 @@ describe('RBAC matches what the controller does', () => {
   afterAll(() => scenario?.close());
 
   it('runs the whole scenario, then every call is granted and every grant is used', async () => {
-    const statusIps = () => (api.get('Ingress', 'shop', 'web')?.status?.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip);
+    const statusIps = () =>
+      (api.get('Ingress', 'shop', 'web')?.status?.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip);
     await waitUntil(() => statusIps().includes('203.0.113.10'), 'status from the LoadBalancer Service');
-    await waitUntil(() => api.list('events.k8s.io/events', 'shop').length > 0, 'a Warning event for the broken Ingress');
+    await waitUntil(
+      () => api.list('events.k8s.io/events', 'shop').length > 0,
+      'a Warning event for the broken Ingress',
+    );
     // Switch the published Service to NodePort: the controller then reads the nodes' addresses.
     api.modify('Service', 'sluice', 'sluice', (s) => {
       s.spec.type = 'NodePort';
@@ -96,8 +119,12 @@ describe('RBAC matches what the controller does', () => {
       for (const group of grant.rule.apiGroups) {
         for (const resource of grant.rule.resources) {
           for (const verb of grant.rule.verbs) {
-            const narrowed: Grant = { ...grant, rule: { ...grant.rule, apiGroups: [group], resources: [resource], verbs: [verb] } };
-            if (!calls.some((c) => grants(narrowed, c))) unused.push(`${grant.role}: ${verb} ${group || 'core'}/${resource}`);
+            const narrowed: Grant = {
+              ...grant,
+              rule: { ...grant.rule, apiGroups: [group], resources: [resource], verbs: [verb] },
+            };
+            if (!calls.some((c) => grants(narrowed, c)))
+              unused.push(`${grant.role}: ${verb} ${group || 'core'}/${resource}`);
           }
         }
       }

@@ -84,12 +84,16 @@ async function waitControllerSees(service: string, timeoutMs = 10_000): Promise<
   for (;;) {
     const expected = expectedView(service);
     const routes = await routesOf(controller);
-    const entry = Object.values(routes.backends as Record<string, any>).find((b: any) => b.namespace === NS && b.service === service) as any;
+    const entry = Object.values(routes.backends as Record<string, any>).find(
+      (b: any) => b.namespace === NS && b.service === service,
+    ) as any;
     const shown = new Map<string, string>((entry?.endpoints ?? []).map((e: any) => [e.address, e.health]));
     const same =
       entry?.state === expected.state &&
       shown.size === expected.health.size &&
-      [...expected.health].every(([address, health]) => shown.get(address) === health || shown.get(address) === 'ejected');
+      [...expected.health].every(
+        ([address, health]) => shown.get(address) === health || shown.get(address) === 'ejected',
+      );
     if (same) return performance.now() - started;
     if (Date.now() > deadline) {
       throw new Error(
@@ -114,7 +118,8 @@ function difference(after: Record<string, number>, before: Record<string, number
 }
 
 /** Counts by pod name, sorted by name for printing. */
-const sortedCounts = (perPod: Record<string, number>) => tally(Object.entries(perPod).flatMap(([p, n]) => Array<string>(n).fill(p)));
+const sortedCounts = (perPod: Record<string, number>) =>
+  tally(Object.entries(perPod).flatMap(([p, n]) => Array<string>(n).fill(p)));
 
 function report(name: string, r: LoadReport, perPod: Record<string, number>, propagation: number[]): void {
   const sorted = [...propagation].sort((a, b) => a - b);
@@ -184,7 +189,8 @@ describe('rolling update under load', () => {
 
     // Afterwards only the new pods answer.
     const after = new Set<string>();
-    for (let i = 0; i < 12; i++) after.add((await edgeRequest(controller.httpUrl, { host: 'web.example' })).json<EchoReply>().pod);
+    for (let i = 0; i < 12; i++)
+      after.add((await edgeRequest(controller.httpUrl, { host: 'web.example' })).json<EchoReply>().pod);
     expect([...after].sort()).toEqual(fresh.map((p) => p.name).sort());
   });
 
@@ -216,9 +222,16 @@ describe('rolling update under load', () => {
 
   it('when every endpoint is terminating but still serving, they keep receiving traffic', async () => {
     const pods = await scenario.addBackend('drain', 2);
-    api.apply(ingress(NS, 'drain', { rules: [{ host: 'drain.example', http: { paths: [pathRule('/', 'Prefix', 'drain')] } }] }));
+    api.apply(
+      ingress(NS, 'drain', { rules: [{ host: 'drain.example', http: { paths: [pathRule('/', 'Prefix', 'drain')] } }] }),
+    );
     await waitControllerSees('drain');
-    setEndpoints(api, NS, 'drain', pods.map((p) => ({ ...p, ready: false, serving: true, terminating: true })));
+    setEndpoints(
+      api,
+      NS,
+      'drain',
+      pods.map((p) => ({ ...p, ready: false, serving: true, terminating: true })),
+    );
     await waitControllerSees('drain');
     const seen: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -228,7 +241,12 @@ describe('rolling update under load', () => {
     }
     expect(new Set(seen)).toEqual(new Set(['drain-0', 'drain-1']));
     // Not serving any more: no usable endpoint, 503 (never a fall-through elsewhere).
-    setEndpoints(api, NS, 'drain', pods.map((p) => ({ ...p, ready: false, serving: false, terminating: true })));
+    setEndpoints(
+      api,
+      NS,
+      'drain',
+      pods.map((p) => ({ ...p, ready: false, serving: false, terminating: true })),
+    );
     await waitControllerSees('drain');
     const reply = await edgeRequest(controller.httpUrl, { host: 'drain.example' });
     expect(reply.status).toBe(503);

@@ -17,7 +17,16 @@ describe('SIGTERM with --shutdown-delay', () => {
     pods = await startPods(1, { namePrefix: 'web', namespace: 'shop', service: 'web' });
     const dir = mkdtempSync(join(tmpdir(), 'sluice-delay-'));
     writeFileSync(join(dir, 'app.yaml'), webManifests(pods, ['web.example']));
-    controller = await startController(['--manifests', dir, '--shutdown-delay', '1500ms', '--shutdown-grace', '2s', '--access-log', 'off']);
+    controller = await startController([
+      '--manifests',
+      dir,
+      '--shutdown-delay',
+      '1500ms',
+      '--shutdown-grace',
+      '2s',
+      '--access-log',
+      'off',
+    ]);
     await controller.waitReady();
   }, 60_000);
 
@@ -32,7 +41,10 @@ describe('SIGTERM with --shutdown-delay', () => {
     controller.signal('SIGTERM');
     let notReadyAt = 0;
     while (notReadyAt === 0 && Date.now() - signalledAt < 1000) {
-      const ready = await fetch(`${controller.adminUrl}/readyz`).then((r) => r.status, () => 0);
+      const ready = await fetch(`${controller.adminUrl}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (ready === 503) notReadyAt = Date.now();
     }
     expect(notReadyAt).toBeGreaterThan(0);
@@ -42,7 +54,9 @@ describe('SIGTERM with --shutdown-delay', () => {
       expect(reply.status).toBe(200);
       servedDuringDelay++;
     }
-    console.log(`shutdown delay: /readyz 503 after ${notReadyAt - signalledAt} ms; ${servedDuringDelay} requests served during the delay`);
+    console.log(
+      `shutdown delay: /readyz 503 after ${notReadyAt - signalledAt} ms; ${servedDuringDelay} requests served during the delay`,
+    );
     expect(servedDuringDelay).toBeGreaterThan(5);
     const exit = await controller.exited;
     expect(exit.code).toBe(0);

@@ -43,7 +43,12 @@ describe('start-up errors', () => {
   }, 30_000);
 
   it('exits 0 on SIGTERM while still waiting for an API server that never answers', async () => {
-    const controller = await startController(['--kubeconfig', writeKubeconfig('http://127.0.0.1:1'), '--access-log', 'off']);
+    const controller = await startController([
+      '--kubeconfig',
+      writeKubeconfig('http://127.0.0.1:1'),
+      '--access-log',
+      'off',
+    ]);
     await controller.waitForOutput(/admin server listening/);
     const readyz = await fetch(`${controller.adminUrl}/readyz`);
     expect(readyz.status).toBe(503);

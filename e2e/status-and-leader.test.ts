@@ -26,7 +26,12 @@ let scenario: Scenario;
 let api: ApiEmulator;
 let replicaA: RunningController;
 
-function ingress(name: string, host: string, className: string | null, options: { status?: KubeObject; annotations?: Record<string, string> } = {}): KubeObject {
+function ingress(
+  name: string,
+  host: string,
+  className: string | null,
+  options: { status?: KubeObject; annotations?: Record<string, string> } = {},
+): KubeObject {
   return hostIngress(NS, name, host, 'web', { className, ...options });
 }
 
@@ -39,13 +44,19 @@ function replica(identity: string, address: string) {
 }
 
 const statusIps = (name: string): string[] => ingressStatusAddresses(api, NS, name);
-const statusWrites = (name: string) => api.calls.filter((c) => c.resource === 'ingresses' && c.subresource === 'status' && c.name === name);
+const statusWrites = (name: string) =>
+  api.calls.filter((c) => c.resource === 'ingresses' && c.subresource === 'status' && c.name === name);
 const leaseHolder = (): string | undefined => api.get('Lease', LEASE_NAMESPACE, ELECTION_ID)?.spec?.holderIdentity;
 const writerStats = (s: ControllerStatus) =>
   (s.sources as { detail: { status: { writes: number; failures: number } | null } }[])[0].detail.status;
 
-const until = <T>(what: string, probe: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs: number, everyMs = 20): Promise<T> =>
-  pollUntil(what, probe, accept, { timeoutMs, everyMs });
+const until = <T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<T> => pollUntil(what, probe, accept, { timeoutMs, everyMs });
 
 beforeAll(async () => {
   scenario = await startScenario({
@@ -69,7 +80,12 @@ afterAll(() => scenario?.close());
 describe('Ingress status and leader election', () => {
   test('status is written on our Ingresses only', async () => {
     await until('the Lease held by sluice-a', leaseHolder, (h) => h === 'sluice-a', 10_000);
-    await until('status on ours and legacy', () => [statusIps('ours'), statusIps('legacy')], (v) => v.every((ips) => ips.join() === ADDRESS_A), 10_000);
+    await until(
+      'status on ours and legacy',
+      () => [statusIps('ours'), statusIps('legacy')],
+      (v) => v.every((ips) => ips.join() === ADDRESS_A),
+      10_000,
+    );
     const status = await replicaA.status();
     expect(status.leader).toBe(true);
     expect(writerStats(status)?.writes).toBe(2);
@@ -87,10 +103,18 @@ describe('Ingress status and leader election', () => {
     const started = Date.now();
     api.apply(ingress('fresh', 'fresh.example', 'sluice'));
     // Watch the emulator's copy closely; the moment status appears, the route must already answer.
-    await until('status on fresh', () => statusIps('fresh'), (ips) => ips.length > 0, 10_000, 1);
+    await until(
+      'status on fresh',
+      () => statusIps('fresh'),
+      (ips) => ips.length > 0,
+      10_000,
+      1,
+    );
     const statusMs = Date.now() - started;
     const reply = await get(replicaA, 'fresh.example');
-    console.log(`status on a new Ingress written ${statusMs} ms after the API write; the route answered ${reply?.status}`);
+    console.log(
+      `status on a new Ingress written ${statusMs} ms after the API write; the route answered ${reply?.status}`,
+    );
     expect(reply?.status).toBe(200);
     expect(reply?.json().pod).toBe('web-0');
     expect(statusIps('fresh')).toEqual([ADDRESS_A]);
@@ -100,7 +124,12 @@ describe('Ingress status and leader election', () => {
       o.metadata.labels = { touched: 'yes' };
     });
     api.apply(ingress('fresh-marker', 'fresh-marker.example', 'sluice'));
-    await until('status on fresh-marker', () => statusIps('fresh-marker'), (ips) => ips.length > 0, 10_000);
+    await until(
+      'status on fresh-marker',
+      () => statusIps('fresh-marker'),
+      (ips) => ips.length > 0,
+      10_000,
+    );
     expect(statusWrites('fresh')).toHaveLength(1);
   });
 
@@ -110,20 +139,36 @@ describe('Ingress status and leader election', () => {
     await b.waitReady(30_000);
     api.apply(ingress('shared', 'shared.example', 'sluice'));
     // Both replicas serve the new Ingress; only A (the leader) writes its address.
-    await until('shared.example on both replicas', async () => [(await get(replicaA, 'shared.example'))?.status, (await get(b, 'shared.example'))?.status], (v) => v.every((s) => s === 200), 10_000);
-    await until('status on shared', () => statusIps('shared'), (ips) => ips.length > 0, 10_000);
+    await until(
+      'shared.example on both replicas',
+      async () => [(await get(replicaA, 'shared.example'))?.status, (await get(b, 'shared.example'))?.status],
+      (v) => v.every((s) => s === 200),
+      10_000,
+    );
+    await until(
+      'status on shared',
+      () => statusIps('shared'),
+      (ips) => ips.length > 0,
+      10_000,
+    );
     // B published a table with "shared" (it answers it), so a writing B would have written by the time A's
     // write and B's next build are in. Make B build once more and look again.
     const bGeneration = (await b.status()).generation;
     api.apply(ingress('shared-2', 'shared-2.example', 'sluice'));
     await b.waitGeneration(bGeneration + 1);
-    await until('status on shared-2', () => statusIps('shared-2'), (ips) => ips.length > 0, 10_000);
+    await until(
+      'status on shared-2',
+      () => statusIps('shared-2'),
+      (ips) => ips.length > 0,
+      10_000,
+    );
     const [statusA, statusB] = await Promise.all([replicaA.status(), b.status()]);
     expect(leaseHolder()).toBe('sluice-a');
     expect([statusA.leader, statusB.leader]).toEqual([true, false]);
     expect(writerStats(statusB)?.writes).toBe(0);
     expect(writerStats(statusA)?.writes).toBeGreaterThanOrEqual(5);
-    for (const name of ['ours', 'legacy', 'fresh', 'shared', 'shared-2']) expect(statusIps(name), name).toEqual([ADDRESS_A]);
+    for (const name of ['ours', 'legacy', 'fresh', 'shared', 'shared-2'])
+      expect(statusIps(name), name).toEqual([ADDRESS_A]);
     expect(statusWrites('shared')).toHaveLength(1);
 
     // Kill the leader without letting it release the Lease: the successor must wait out the expiry.
@@ -131,10 +176,17 @@ describe('Ingress status and leader election', () => {
     await replicaA.kill();
     const takeover = await b.waitFor((s) => s.leader === true, { what: 'sluice-b leading', timeoutMs: 22_000 });
     const leadingMs = Date.now() - killedAt;
-    await until('status rewritten with B address', () => ['ours', 'shared', 'shared-2'].map(statusIps), (v) => v.every((ips) => ips.join() === ADDRESS_B), 10_000);
+    await until(
+      'status rewritten with B address',
+      () => ['ours', 'shared', 'shared-2'].map(statusIps),
+      (v) => v.every((ips) => ips.join() === ADDRESS_B),
+      10_000,
+    );
     const rewrittenMs = Date.now() - killedAt;
     const reply = await get(b, 'shared.example');
-    console.log(`leader SIGKILLed: sluice-b leads after ${leadingMs} ms, status rewritten after ${rewrittenMs} ms; lease holder ${leaseHolder()}`);
+    console.log(
+      `leader SIGKILLed: sluice-b leads after ${leadingMs} ms, status rewritten after ${rewrittenMs} ms; lease holder ${leaseHolder()}`,
+    );
     expect(takeover.leader).toBe(true);
     expect(leaseHolder()).toBe('sluice-b');
     expect(leadingMs).toBeLessThan(20_000);

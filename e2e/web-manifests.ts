@@ -6,7 +6,10 @@ import type { Pod } from './support/pods.ts';
  */
 export function webManifests(pods: readonly Pod[], hosts: readonly string[]): string {
   const rules = hosts
-    .map((host) => `{ host: ${host}, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }`)
+    .map(
+      (host) =>
+        `{ host: ${host}, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }`,
+    )
     .join(', ');
   const endpoints = pods.map((p) => `{ addresses: ["${p.ip}"], conditions: { ready: true } }`).join(', ');
   return `

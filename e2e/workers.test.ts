@@ -35,13 +35,22 @@ describe('--workers 2', () => {
     const requests = 40;
     for (let i = 0; i < requests; i++) {
       // A new connection each time, so the kernel spreads them over both workers.
-      const reply = await edgeRequest(controller.httpUrl, { host: 'web.example', path: '/', headers: { connection: 'close' } });
+      const reply = await edgeRequest(controller.httpUrl, {
+        host: 'web.example',
+        path: '/',
+        headers: { connection: 'close' },
+      });
       expect(reply.status).toBe(200);
     }
-    const total = await pollUntil('every request counted', () => metricSum(controller, 'sluice_requests_total', webOk), (n) => n >= requests, {
-      timeoutMs: 10_000,
-      everyMs: 200,
-    });
+    const total = await pollUntil(
+      'every request counted',
+      () => metricSum(controller, 'sluice_requests_total', webOk),
+      (n) => n >= requests,
+      {
+        timeoutMs: 10_000,
+        everyMs: 200,
+      },
+    );
     expect(total).toBe(requests);
     const status = await controller.status();
     expect(Object.keys((status.edge as { backends: object }).backends)).toContain('shop/web:80');
@@ -51,7 +60,11 @@ describe('--workers 2', () => {
     writeFileSync(join(dir, 'app.yaml'), webManifests(pods, ['web.example', 'new.example']));
     await controller.waitFor((s) => (s.counts as { hosts: number }).hosts === 2, { what: 'the new host in the table' });
     for (let i = 0; i < 20; i++) {
-      const reply = await edgeRequest(controller.httpUrl, { host: 'new.example', path: '/', headers: { connection: 'close' } });
+      const reply = await edgeRequest(controller.httpUrl, {
+        host: 'new.example',
+        path: '/',
+        headers: { connection: 'close' },
+      });
       expect(reply.status).toBe(200);
     }
   }, 30_000);

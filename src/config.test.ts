@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { envVarName, FLAGS, flagsMarkdownTable, helpText, parseConfig, parseDuration, parseSize, type Config } from './config.ts';
+import {
+  envVarName,
+  FLAGS,
+  flagsMarkdownTable,
+  helpText,
+  parseConfig,
+  parseDuration,
+  parseSize,
+  type Config,
+} from './config.ts';
 
 function configOf(argv: string[], env: Record<string, string | undefined> = {}): Config {
   const result = parseConfig(argv, env);
@@ -18,7 +27,9 @@ function badVariableOutcome(name: string): string | string[] {
   const variable = envVarName(name);
   const result = parseConfig([], { [variable]: '%%bad%%' });
   if (result.ok !== false) return 'accepted';
-  return result.errors.length === 1 && result.errors[0].startsWith(`${variable}: `) ? 'rejected, naming the variable' : result.errors;
+  return result.errors.length === 1 && result.errors[0].startsWith(`${variable}: `)
+    ? 'rejected, naming the variable'
+    : result.errors;
 }
 
 describe('parseConfig: defaults', () => {
@@ -84,7 +95,10 @@ describe('parseConfig: every flag', () => {
     [['--bind-address', '127.0.0.1'], { bindAddress: '127.0.0.1' }],
     [['--bind-address', '::'], { bindAddress: '::' }],
     [['--publish-service', 'ingress/sluice'], { publishService: 'ingress/sluice' }],
-    [['--publish-status-address', '203.0.113.7,lb.example.com'], { publishStatusAddresses: ['203.0.113.7', 'lb.example.com'] }],
+    [
+      ['--publish-status-address', '203.0.113.7,lb.example.com'],
+      { publishStatusAddresses: ['203.0.113.7', 'lb.example.com'] },
+    ],
     [['--default-backend-service', 'web/fallback'], { defaultBackendService: 'web/fallback' }],
     [['--default-ssl-certificate', 'ingress/wildcard-tls'], { defaultSslCertificate: 'ingress/wildcard-tls' }],
     [['--election-id', 'my.lease'], { electionId: 'my.lease' }],
@@ -99,15 +113,35 @@ describe('parseConfig: every flag', () => {
     [['--access-log=on'], { accessLog: true }],
     [['--ssl-redirect=false'], { sslRedirect: false }],
     [['--ssl-redirect', 'false'], { sslRedirect: false }],
-    [['--trusted-proxies', '10.0.0.0/8,192.168.1.1,fd00::/8'], { trustedProxies: ['10.0.0.0/8', '192.168.1.1/32', 'fd00::/8'] }],
+    [
+      ['--trusted-proxies', '10.0.0.0/8,192.168.1.1,fd00::/8'],
+      { trustedProxies: ['10.0.0.0/8', '192.168.1.1/32', 'fd00::/8'] },
+    ],
     [['--balancer', 'least-request'], { balancer: 'least-request' }],
     [
-      ['--upstream-connect-timeout', '1s', '--upstream-response-timeout', '1m30s', '--upstream-idle-timeout', '0', '--client-header-timeout', '2.5s'],
-      { upstreamConnectTimeoutMs: 1000, upstreamResponseTimeoutMs: 90_000, upstreamIdleTimeoutMs: 0, clientHeaderTimeoutMs: 2500 },
+      [
+        '--upstream-connect-timeout',
+        '1s',
+        '--upstream-response-timeout',
+        '1m30s',
+        '--upstream-idle-timeout',
+        '0',
+        '--client-header-timeout',
+        '2.5s',
+      ],
+      {
+        upstreamConnectTimeoutMs: 1000,
+        upstreamResponseTimeoutMs: 90_000,
+        upstreamIdleTimeoutMs: 0,
+        clientHeaderTimeoutMs: 2500,
+      },
     ],
     [['--client-body-timeout', '15s'], { clientBodyTimeoutMs: 15_000 }],
     [['--client-body-timeout=0'], { clientBodyTimeoutMs: 0 }],
-    [['--max-body-size', '10m', '--max-header-size', '32k'], { maxBodySize: 10 * 1024 * 1024, maxHeaderSize: 32 * 1024 }],
+    [
+      ['--max-body-size', '10m', '--max-header-size', '32k'],
+      { maxBodySize: 10 * 1024 * 1024, maxHeaderSize: 32 * 1024 },
+    ],
     [['--max-body-size=1g'], { maxBodySize: 1024 ** 3 }],
     [['--retries', '0'], { retries: 0 }],
   ];
@@ -116,7 +150,9 @@ describe('parseConfig: every flag', () => {
   });
 
   it('covers every flag of the table in the cases above', () => {
-    const used = new Set(cases.flatMap(([argv]) => argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0])));
+    const used = new Set(
+      cases.flatMap(([argv]) => argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0])),
+    );
     expect(FLAGS.map((spec) => spec.name).filter((name) => !used.has(name))).toEqual([]);
   });
 
@@ -157,7 +193,9 @@ describe('parseConfig: environment', () => {
   });
 
   it('names the variable when its value is bad', () => {
-    expect(errorsOf([], { SLUICE_ADMIN_PORT: 'ten' })).toEqual(['SLUICE_ADMIN_PORT: "ten" is not a whole number (expected a port 0-65535)']);
+    expect(errorsOf([], { SLUICE_ADMIN_PORT: 'ten' })).toEqual([
+      'SLUICE_ADMIN_PORT: "ten" is not a whole number (expected a port 0-65535)',
+    ]);
   });
 
   it('every flag has a SLUICE_ variable named after it', () => {
@@ -166,7 +204,9 @@ describe('parseConfig: environment', () => {
     const freeText = new Set(['kubeconfig', 'manifests', 'ingress-class', 'controller-class']);
     const names = FLAGS.map((spec) => spec.name);
     expect(Object.fromEntries(names.map((name) => [name, badVariableOutcome(name)]))).toEqual(
-      Object.fromEntries(names.map((name) => [name, freeText.has(name) ? 'accepted' : 'rejected, naming the variable'])),
+      Object.fromEntries(
+        names.map((name) => [name, freeText.has(name) ? 'accepted' : 'rejected, naming the variable']),
+      ),
     );
   });
 });
@@ -183,7 +223,10 @@ describe('parseConfig: errors', () => {
     [['--https-port', '65536'], /^--https-port: 65536 is out of range \(expected a port 0-65535\)$/],
     [['--admin-port', '-1'], /^--admin-port: "-1" is not a whole number/],
     [['--publish-service', 'just-a-name'], /^--publish-service: "just-a-name" is not NAMESPACE\/NAME$/],
-    [['--default-backend-service', 'Web/App'], /^--default-backend-service: "Web\/App": namespace "Web" is not a valid namespace name$/],
+    [
+      ['--default-backend-service', 'Web/App'],
+      /^--default-backend-service: "Web\/App": namespace "Web" is not a valid namespace name$/,
+    ],
     [['--default-ssl-certificate', 'a/b/c'], /^--default-ssl-certificate: "a\/b\/c" is not NAMESPACE\/NAME$/],
     [['--trusted-proxies', '10.0.0.0/33'], /^--trusted-proxies: "10.0.0.0\/33" is not a CIDR \(prefix must be 0-32\)$/],
     [['--trusted-proxies', '10.0.0/8'], /^--trusted-proxies: "10.0.0\/8" is not a CIDR/],
@@ -193,7 +236,10 @@ describe('parseConfig: errors', () => {
     [['--max-header-size', '0'], /^--max-header-size: must be greater than 0$/],
     [['--retries', '11'], /^--retries: 11 is out of range/],
     [['--workers', '0'], /^--workers: 0 is out of range \(expected a worker count 1-1024\) or "auto"$/],
-    [['--log-level', 'verbose'], /^--log-level: "verbose" is not one of fatal, error, warn, info, debug, trace, silent$/],
+    [
+      ['--log-level', 'verbose'],
+      /^--log-level: "verbose" is not one of fatal, error, warn, info, debug, trace, silent$/,
+    ],
     [['--log-format', 'xml'], /^--log-format: "xml" is not one of json, pretty$/],
     [['--balancer', 'random'], /^--balancer: "random" is not one of round-robin, least-request$/],
     [['--access-log=maybe'], /^--access-log: "maybe" is not a boolean/],
@@ -203,8 +249,14 @@ describe('parseConfig: errors', () => {
     [['--ingress-class='], /^--ingress-class: must not be empty$/],
     [['--bind-address', 'not an address'], /^--bind-address: "not an address" is not an IP address or host name$/],
     [['--kubeconfig', '/k', '--manifests', '/m'], /^--kubeconfig and --manifests conflict/],
-    [['--publish-service', 'a/b', '--publish-status-address', '1.2.3.4'], /^--publish-service and --publish-status-address conflict/],
-    [['--http-port', '10254'], /^--http-port and --admin-port \(default\) are both 10254: each listener needs its own port$/],
+    [
+      ['--publish-service', 'a/b', '--publish-status-address', '1.2.3.4'],
+      /^--publish-service and --publish-status-address conflict/,
+    ],
+    [
+      ['--http-port', '10254'],
+      /^--http-port and --admin-port \(default\) are both 10254: each listener needs its own port$/,
+    ],
     [['--', '--http-port', '1'], /^unexpected argument "--http-port"$/],
   ];
   it.each(single)('%j', (argv, expected) => {
@@ -214,7 +266,20 @@ describe('parseConfig: errors', () => {
 
   it('reports every problem at once, one line each, flags and variables alike', () => {
     const errors = errorsOf(
-      ['--http-port', 'x', '--admin-port=70000', '--bogus=1', 'stray', '--kubeconfig', '/k', '--manifests=/m', '--shutdown-grace', '3x', '--publish-service', 'a'],
+      [
+        '--http-port',
+        'x',
+        '--admin-port=70000',
+        '--bogus=1',
+        'stray',
+        '--kubeconfig',
+        '/k',
+        '--manifests=/m',
+        '--shutdown-grace',
+        '3x',
+        '--publish-service',
+        'a',
+      ],
       { SLUICE_RETRIES: 'many' },
     );
     expect(errors).toHaveLength(8);

@@ -128,9 +128,7 @@ function parseWorkers(raw: string): Parsed<number | 'auto'> {
 
 function oneOf<T extends string>(values: readonly T[]) {
   return (raw: string): Parsed<T> =>
-    (values as readonly string[]).includes(raw)
-      ? ok(raw as T)
-      : fail(`"${raw}" is not one of ${values.join(', ')}`);
+    (values as readonly string[]).includes(raw) ? ok(raw as T) : fail(`"${raw}" is not one of ${values.join(', ')}`);
 }
 
 function parseNamespacedName(raw: string): Parsed<string | null> {
@@ -573,7 +571,10 @@ interface RawValue {
   readonly origin: string;
 }
 
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParseConfigResult {
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParseConfigResult {
   const errors: string[] = [];
   const fromFlags = new Map<FlagSpec, RawValue[]>();
   let help = false;
@@ -688,7 +689,9 @@ function crossChecks(config: Config, origins: ReadonlyMap<keyof Config, string>)
       const [keyA, portA] = ports[i];
       const [keyB, portB] = ports[j];
       if (portA !== 0 && portA === portB) {
-        errors.push(`${originOrFlag(keyA, origins)} and ${originOrFlag(keyB, origins)} are both ${portA}: each listener needs its own port`);
+        errors.push(
+          `${originOrFlag(keyA, origins)} and ${originOrFlag(keyB, origins)} are both ${portA}: each listener needs its own port`,
+        );
       }
     }
   }

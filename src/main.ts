@@ -45,7 +45,10 @@ async function main(): Promise<void> {
 async function runController(config: Config, log: Logger): Promise<void> {
   const choice = await chooseSource(config, log);
   if (choice.kind === 'embedded') {
-    log.info({ dir: choice.dir }, 'no cluster configured (no --kubeconfig, $KUBECONFIG, ~/.kube/config or in-cluster environment): serving the embedded example manifests');
+    log.info(
+      { dir: choice.dir },
+      'no cluster configured (no --kubeconfig, $KUBECONFIG, ~/.kube/config or in-cluster environment): serving the embedded example manifests',
+    );
   } else if (choice.kind === 'manifests') {
     log.info({ dir: choice.dir }, 'serving manifests from a directory');
   }
@@ -76,11 +79,21 @@ async function runController(config: Config, log: Logger): Promise<void> {
   }
 
   const edgeStats = () => edgeInProcess?.handler.stats() ?? workerEdge?.stats() ?? null;
-  const stopSampling = sampleEdgeTelemetry(metrics, edgeStats, () => edgeInProcess?.edge.connections() ?? workerEdge?.connections() ?? 0);
+  const stopSampling = sampleEdgeTelemetry(
+    metrics,
+    edgeStats,
+    () => edgeInProcess?.edge.connections() ?? workerEdge?.connections() ?? 0,
+  );
 
   const sinks: PublishSink[] = choice.kind === 'kubernetes' ? [...choice.cluster.sinks] : [];
   const readiness = createReadiness(choice.source, current);
-  const reconciler = createReconciler({ source: choice.source, buildOptions, current, sinks, log: log.child({ component: 'reconciler' }) });
+  const reconciler = createReconciler({
+    source: choice.source,
+    buildOptions,
+    current,
+    sinks,
+    log: log.child({ component: 'reconciler' }),
+  });
 
   const admin = createAdminServer({
     getState: () => current.get(),
@@ -106,7 +119,10 @@ async function runController(config: Config, log: Logger): Promise<void> {
     stopping = true;
     readiness.draining();
     if (config.shutdownDelayMs > 0) {
-      log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down: not ready, still serving until load balancers notice');
+      log.info(
+        { signal, delayMs: config.shutdownDelayMs },
+        'shutting down: not ready, still serving until load balancers notice',
+      );
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     }
     log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
@@ -150,9 +166,10 @@ async function runController(config: Config, log: Logger): Promise<void> {
   edgeListening = true;
   readiness.edgeListening();
   if (choice.kind === 'embedded') {
-    log.info(`try: curl -H 'Host: hello.localhost' http://localhost:${config.httpPort}/  and the status page at http://localhost:${config.adminPort}/`);
+    log.info(
+      `try: curl -H 'Host: hello.localhost' http://localhost:${config.httpPort}/  and the status page at http://localhost:${config.adminPort}/`,
+    );
   }
-
 }
 
 function waitForFirstTable(current: ReturnType<typeof createCurrent>): Promise<void> {

@@ -67,7 +67,11 @@ describe('summarizeProfile', () => {
     expect(summary.idleMs).toBe(1);
     expect(summary.busyMs).toBe(8);
     expect(summary.functions[0]).toEqual({ name: 'serve src/proxy/handler.ts:121', selfMs: 4, percent: 50 });
-    expect(summary.files.map((row) => row.name)).toEqual(['src/proxy/handler.ts', 'undici/lib/dispatcher/client-h1.js', '(native builtins)']);
+    expect(summary.files.map((row) => row.name)).toEqual([
+      'src/proxy/handler.ts',
+      'undici/lib/dispatcher/client-h1.js',
+      '(native builtins)',
+    ]);
     expect(summary.areas.map((row) => row.name)).toEqual(['sluice src/proxy/', 'package undici', 'native builtins']);
     expect(summary.functions.some((row) => row.name === '(idle)')).toBe(false);
   });
@@ -75,7 +79,10 @@ describe('summarizeProfile', () => {
   it('keeps only samples inside the window', () => {
     const summary = summarizeProfile(profile, { fromUs: 1_003_500, toUs: 1_007_000 });
     expect(summary.busyMs).toBe(4);
-    expect(summary.functions.map((row) => row.name)).toEqual(['onHeaders undici/lib/dispatcher/client-h1.js:10', 'writev']);
+    expect(summary.functions.map((row) => row.name)).toEqual([
+      'onHeaders undici/lib/dispatcher/client-h1.js:10',
+      'writev',
+    ]);
     expect(summary.wallMs).toBe(4);
   });
 
@@ -84,17 +91,30 @@ describe('summarizeProfile', () => {
     expect(shortFile('node:_http_server')).toBe('node:_http_server');
     expect(areaOf('parserOnIncoming', 'node:_http_server')).toBe('node: http');
     expect(areaOf('(garbage collector)', '')).toBe('GC');
-    expect(areaOf('x', 'file:///a/node_modules/@kubernetes/client-node/dist/x.js')).toBe('package @kubernetes/client-node');
+    expect(areaOf('x', 'file:///a/node_modules/@kubernetes/client-node/dist/x.js')).toBe(
+      'package @kubernetes/client-node',
+    );
   });
 });
 
 describe('peer config templates', () => {
-  const values = { DIR: '/tmp/x', LISTEN: '127.1.1.1:1', BACKEND: '127.2.2.1:2', ADDRESS: '127.1.1.1', PORT: 1, BACKEND_ADDRESS: '127.2.2.1', BACKEND_PORT: 2 };
-  it.each(['nginx-backend.conf', 'nginx-proxy.conf', 'haproxy.cfg', 'Caddyfile', 'sluice-manifests.yaml'])('%s fills every placeholder', (file) => {
-    const text = renderTemplate(file, values);
-    expect(text).not.toContain('{{');
-    expect(text.length).toBeGreaterThan(100);
-  });
+  const values = {
+    DIR: '/tmp/x',
+    LISTEN: '127.1.1.1:1',
+    BACKEND: '127.2.2.1:2',
+    ADDRESS: '127.1.1.1',
+    PORT: 1,
+    BACKEND_ADDRESS: '127.2.2.1',
+    BACKEND_PORT: 2,
+  };
+  it.each(['nginx-backend.conf', 'nginx-proxy.conf', 'haproxy.cfg', 'Caddyfile', 'sluice-manifests.yaml'])(
+    '%s fills every placeholder',
+    (file) => {
+      const text = renderTemplate(file, values);
+      expect(text).not.toContain('{{');
+      expect(text.length).toBeGreaterThan(100);
+    },
+  );
 
   it('refuses a template with a placeholder left unfilled', () => {
     expect(() => renderTemplate('haproxy.cfg', { LISTEN: 'x' })).toThrow(/BACKEND/);

@@ -19,7 +19,8 @@ function isTestCode(name: string): boolean {
   return /(^|[.-])test([.-]|$)/.test(name) || name.endsWith('-fixture.ts');
 }
 
-const importPattern = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const importPattern =
+  /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -51,7 +52,11 @@ describe('import rules', () => {
   it('routing/ is pure: no node:* or package imports', () => {
     const offenders = files
       .filter((f) => areaOf(f) === 'routing')
-      .flatMap((f) => importsOf(f).filter((i) => !i.startsWith('.')).map((i) => `${relative(root, f)} imports ${i}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((i) => !i.startsWith('.'))
+          .map((i) => `${relative(root, f)} imports ${i}`),
+      );
     expect(offenders).toEqual([]);
   });
 

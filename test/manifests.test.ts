@@ -6,18 +6,29 @@ import { parseAllDocuments } from 'yaml';
 // Every rendered object validates against the Kubernetes OpenAPI schemas that kubernetes-models ships
 // (offline: the schemas are inside the npm package).
 const root = resolve(import.meta.dirname, '..');
-const kustomizations = ['manifests/base', 'manifests/overlays/nodeport', 'manifests/overlays/default-class', 'manifests/overlays/examples'];
+const kustomizations = [
+  'manifests/base',
+  'manifests/overlays/nodeport',
+  'manifests/overlays/default-class',
+  'manifests/overlays/examples',
+];
 
-type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<
+  string,
+  unknown
+>;
 
 export function render(dir: string): KubeObject[] {
   const text = execFileSync('kubectl', ['kustomize', resolve(root, dir)], { encoding: 'utf8' });
-  return parseAllDocuments(text).map((d) => d.toJS() as KubeObject).filter(Boolean);
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as KubeObject)
+    .filter(Boolean);
 }
 
 async function validate(obj: KubeObject): Promise<void> {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
-  const modulePath = group === '' ? `kubernetes-models/${version}/${obj.kind}` : `kubernetes-models/${group}/${version}/${obj.kind}`;
+  const modulePath =
+    group === '' ? `kubernetes-models/${version}/${obj.kind}` : `kubernetes-models/${group}/${version}/${obj.kind}`;
   const module = (await import(modulePath)) as Record<string, new (o: unknown) => { validate(): void }>;
   new module[obj.kind](obj).validate();
 }
@@ -34,7 +45,12 @@ describe('deployment manifests', () => {
   }
 
   it('the validator rejects a malformed object', async () => {
-    const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 'two', selector: {}, template: {} } };
+    const bad = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { replicas: 'two', selector: {}, template: {} },
+    };
     await expect(validate(bad)).rejects.toThrow();
   });
 
@@ -61,7 +77,9 @@ describe('deployment manifests', () => {
     expect(service.spec.externalTrafficPolicy).toBe('Local');
     const deployment = objects.find((o) => o.kind === 'Deployment') as any;
     expect(deployment.spec.template.spec.containers[0].args).toContain('--publish-service=sluice/sluice');
-    const nodePort = render('manifests/overlays/nodeport').find((o) => o.kind === 'Service' && o.metadata.name === 'sluice') as any;
+    const nodePort = render('manifests/overlays/nodeport').find(
+      (o) => o.kind === 'Service' && o.metadata.name === 'sluice',
+    ) as any;
     expect(nodePort.spec.type).toBe('NodePort');
   });
 });

@@ -9,7 +9,12 @@ export const TOOLS = [
 ] as const;
 
 export function hasBinary(binary: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).status === 0;
+  return (
+    spawnSync('sh', ['-c', `command -v ${binary}`], {
+      stdio: 'ignore',
+      env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+    }).status === 0
+  );
 }
 
 /** apt-get installs whatever of nginx, haproxy, caddy and wrk is missing; returns the packages it installed. */

@@ -57,7 +57,8 @@ export async function waitServing(
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let last = 'no attempt';
   for (let attempt = 0; Date.now() < deadline; attempt++) {
-    if (options.alive !== undefined && !options.alive()) throw new Error(`${options.what} exited before serving (${last})`);
+    if (options.alive !== undefined && !options.alive())
+      throw new Error(`${options.what} exited before serving (${last})`);
     try {
       const reply = await get(host, port, path);
       if (reply.status === 200 && reply.body.length === bodyLength) return reply;

@@ -71,7 +71,9 @@ export function descendantsOf(pid: number): number[] {
 /** The argv of `pid` (empty when gone). */
 export function argvOf(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter((arg) => arg !== '');
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1')
+      .split('\0')
+      .filter((arg) => arg !== '');
   } catch {
     return [];
   }

@@ -35,16 +35,25 @@ async function ready(server: Server): Promise<Server> {
     what: `${server.name} (log: ${server.process.logPath})`,
     alive: alive(server.process),
   });
-  await waitServing(server.host, server.port, '/64k', LARGE_BODY_BYTES, { what: server.name, alive: alive(server.process) });
+  await waitServing(server.host, server.port, '/64k', LARGE_BODY_BYTES, {
+    what: server.name,
+    alive: alive(server.process),
+  });
   return server;
 }
 
 function nginxDirs(dir: string, prefix: string): void {
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, `${prefix}-tmp`, sub), { recursive: true });
+  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    mkdirSync(join(dir, `${prefix}-tmp`, sub), { recursive: true });
 }
 
 /** nginx with one worker; the serving process is that worker. */
-async function startNginxWith(name: string, dir: string, template: string, values: Record<string, string | number>): Promise<Server> {
+async function startNginxWith(
+  name: string,
+  dir: string,
+  template: string,
+  values: Record<string, string | number>,
+): Promise<Server> {
   const prefix = name === 'backend' ? 'backend' : 'nginx';
   nginxDirs(dir, prefix);
   const conf = join(dir, `${prefix}.conf`);
@@ -69,13 +78,19 @@ export async function startBackend(dir: string, host: string): Promise<Server> {
 
 export async function startNginx(dir: string, host: string, backend: Server): Promise<Server> {
   const port = await freePort(host);
-  return startNginxWith('nginx', dir, 'nginx-proxy.conf', { LISTEN: `${host}:${port}`, BACKEND: `${backend.host}:${backend.port}` });
+  return startNginxWith('nginx', dir, 'nginx-proxy.conf', {
+    LISTEN: `${host}:${port}`,
+    BACKEND: `${backend.host}:${backend.port}`,
+  });
 }
 
 export async function startHaproxy(dir: string, host: string, backend: Server): Promise<Server> {
   const port = await freePort(host);
   const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, renderTemplate('haproxy.cfg', { LISTEN: `${host}:${port}`, BACKEND: `${backend.host}:${backend.port}` }));
+  writeFileSync(
+    cfg,
+    renderTemplate('haproxy.cfg', { LISTEN: `${host}:${port}`, BACKEND: `${backend.host}:${backend.port}` }),
+  );
   const proc = startProcess('haproxy', 'haproxy', ['-f', cfg, '-db'], {
     logPath: join(dir, 'haproxy.out'),
     env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
@@ -86,7 +101,10 @@ export async function startHaproxy(dir: string, host: string, backend: Server): 
 export async function startCaddy(dir: string, host: string, backend: Server): Promise<Server> {
   const port = await freePort(host);
   const caddyfile = join(dir, 'Caddyfile');
-  writeFileSync(caddyfile, renderTemplate('Caddyfile', { ADDRESS: host, PORT: port, BACKEND: `${backend.host}:${backend.port}` }));
+  writeFileSync(
+    caddyfile,
+    renderTemplate('Caddyfile', { ADDRESS: host, PORT: port, BACKEND: `${backend.host}:${backend.port}` }),
+  );
   const home = join(dir, 'caddy-home');
   mkdirSync(home, { recursive: true });
   const proc = startProcess('caddy', 'caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
@@ -116,21 +134,41 @@ export function writeSluiceManifests(dir: string, backend: Server): string {
 
 /** The sluice command line the benchmark uses (without the edge/admin ports). */
 export function sluiceFlags(manifests: string, accessLog: boolean): string[] {
-  return ['--manifests', manifests, '--access-log', accessLog ? 'on' : 'off', '--workers', '1', '--log-level', 'warn', '--shutdown-grace', '2s'];
+  return [
+    '--manifests',
+    manifests,
+    '--access-log',
+    accessLog ? 'on' : 'off',
+    '--workers',
+    '1',
+    '--log-level',
+    'warn',
+    '--shutdown-grace',
+    '2s',
+  ];
 }
 
 /**
  * sluice as a user starts it: `npm start -- --manifests DIR --access-log on|off …` (stdout, with the access log, to a
  * file as a container runtime would take it). The serving process is the node under npm.
  */
-export async function startSluice(dir: string, host: string, manifests: string, options: SluiceOptions): Promise<Server & { adminPort: number }> {
+export async function startSluice(
+  dir: string,
+  host: string,
+  manifests: string,
+  options: SluiceOptions,
+): Promise<Server & { adminPort: number }> {
   const [port, httpsPort, adminPort] = [await freePort(host), await freePort(host), await freePort(host)];
   const flags = [
     ...sluiceFlags(manifests, options.accessLog),
-    '--bind-address', host,
-    '--http-port', String(port),
-    '--https-port', String(httpsPort),
-    '--admin-port', String(adminPort),
+    '--bind-address',
+    host,
+    '--http-port',
+    String(port),
+    '--https-port',
+    String(httpsPort),
+    '--admin-port',
+    String(adminPort),
   ];
   const logPath = join(dir, `${options.name}.out`);
   const proc =

@@ -46,7 +46,12 @@ export function parseWrk(output: string): WrkResult {
   };
 }
 
-export function runWrk(options: { url: string; connections: number; seconds: number; timeoutSeconds?: number }): Promise<WrkResult> {
+export function runWrk(options: {
+  url: string;
+  connections: number;
+  seconds: number;
+  timeoutSeconds?: number;
+}): Promise<WrkResult> {
   const args = [
     '-t1',
     `-c${options.connections}`,

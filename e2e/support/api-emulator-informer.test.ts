@@ -85,7 +85,12 @@ describe('api emulator with the real client-node informer', () => {
     const removal = nextEvents(informer, 'delete');
     expect(emulator.remove('ingresses', 'team', 'b')).toBe(true);
     expect(((await removal)[0] as V1Ingress).metadata?.name).toBe('b');
-    expect(informer.list().map((i) => i.metadata?.name).sort()).toEqual(['a', 'c']);
+    expect(
+      informer
+        .list()
+        .map((i) => i.metadata?.name)
+        .sort(),
+    ).toEqual(['a', 'c']);
     expect(emulator.callsOf('list', 'Ingress')).toHaveLength(1);
     expect(emulator.callsOf('watch', 'Ingress').length).toBeGreaterThanOrEqual(1);
   });
@@ -141,7 +146,12 @@ describe('api emulator with the real client-node informer', () => {
     await reconnected;
     await waitUntil(() => emulator.callsOf('list', 'Ingress').length === 2, 'a relist after 410');
     await emulator.waitForWatches('ingresses');
-    expect(informer.list().map((i) => i.metadata?.name).sort()).toEqual(['a', 'b']);
+    expect(
+      informer
+        .list()
+        .map((i) => i.metadata?.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('expires open watches on demand, and the informer relists', async () => {

@@ -8,7 +8,13 @@ interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-async function call(emulator: ApiEmulator, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
+async function call(
+  emulator: ApiEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<Reply> {
   const response = await fetch(`${emulator.url}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': contentType },
@@ -155,7 +161,10 @@ describe('api emulator over raw HTTP', () => {
   });
 
   it('applies merge, strategic-merge and JSON patches, with resourceVersion preconditions', async () => {
-    await call(emulator, 'POST', ingressPath, { ...ingress('a'), metadata: { name: 'a', annotations: { keep: '1', drop: '2' } } });
+    await call(emulator, 'POST', ingressPath, {
+      ...ingress('a'),
+      metadata: { name: 'a', annotations: { keep: '1', drop: '2' } },
+    });
     const merged = await call(
       emulator,
       'PATCH',
@@ -206,7 +215,10 @@ describe('api emulator over raw HTTP', () => {
   });
 
   it('filters lists by label selector', async () => {
-    emulator.apply({ ...ingress('a', { app: 'web', tier: 'front' }), metadata: { name: 'a', namespace: 'default', labels: { app: 'web', tier: 'front' } } });
+    emulator.apply({
+      ...ingress('a', { app: 'web', tier: 'front' }),
+      metadata: { name: 'a', namespace: 'default', labels: { app: 'web', tier: 'front' } },
+    });
     emulator.apply({ ...ingress('b'), metadata: { name: 'b', namespace: 'default', labels: { app: 'api' } } });
     emulator.apply({ ...ingress('c'), metadata: { name: 'c', namespace: 'other', labels: { app: 'web' } } });
     const names = async (query: string, path = '/apis/networking.k8s.io/v1/ingresses') => {
@@ -227,9 +239,19 @@ describe('api emulator over raw HTTP', () => {
   });
 
   it('filters by field selector, including type for Secrets, and refuses unsupported fields', async () => {
-    emulator.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'a' }, type: 'kubernetes.io/tls' });
+    emulator.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'tls', namespace: 'a' },
+      type: 'kubernetes.io/tls',
+    });
     emulator.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque', namespace: 'a' }, type: 'Opaque' });
-    emulator.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls2', namespace: 'b' }, type: 'kubernetes.io/tls' });
+    emulator.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'tls2', namespace: 'b' },
+      type: 'kubernetes.io/tls',
+    });
     const names = async (query: string) =>
       (await call(emulator, 'GET', `/api/v1/secrets?fieldSelector=${encodeURIComponent(query)}`)).body.items.map(
         (i: KubeObject) => i.metadata.name,
@@ -244,7 +266,10 @@ describe('api emulator over raw HTTP', () => {
   });
 
   it('streams watch events chunked, replays history from a resourceVersion and honours selectors', async () => {
-    const created = emulator.apply({ ...ingress('a'), metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } } });
+    const created = emulator.apply({
+      ...ingress('a'),
+      metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } },
+    });
     emulator.apply({ ...ingress('b'), metadata: { name: 'b', namespace: 'default' } });
     const replay = openWatch(emulator, `${ingressPath}?watch=true&resourceVersion=${created.metadata.resourceVersion}`);
     const selected = openWatch(emulator, `${ingressPath}?watch=true&labelSelector=app%3Dweb`);
@@ -261,7 +286,10 @@ describe('api emulator over raw HTTP', () => {
     expect(replay.events[1].type).toBe('MODIFIED');
     emulator.remove('Ingress', 'default', 'b');
     await waitUntil(() => replay.events.length === 3, 'the delete');
-    expect(replay.events[2]).toMatchObject({ type: 'DELETED', object: { metadata: { name: 'b', resourceVersion: emulator.resourceVersion() } } });
+    expect(replay.events[2]).toMatchObject({
+      type: 'DELETED',
+      object: { metadata: { name: 'b', resourceVersion: emulator.resourceVersion() } },
+    });
     expect(selected.events).toHaveLength(2);
     emulator.closeWatches();
     await waitUntil(() => replay.ended() && selected.ended(), 'the watches to end');
@@ -321,19 +349,51 @@ describe('api emulator over raw HTTP', () => {
       metadata: { generateName: 'x.' },
       reason: 'Bad',
     });
-    await call(emulator, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    await call(emulator, 'POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team' },
+    });
     await call(emulator, 'GET', '/api/v1/namespaces/team');
     await call(emulator, 'GET', '/api/v1/nodes');
     await call(emulator, 'DELETE', `${leases}/sluice-leader`);
     expect(emulator.calls).toEqual([
-      { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', subresource: '', namespace: 'sluice', name: '' },
-      { verb: 'get', resource: 'leases', group: 'coordination.k8s.io', subresource: '', namespace: 'sluice', name: 'sluice-leader' },
-      { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', subresource: '', namespace: 'sluice', name: 'sluice-leader' },
+      {
+        verb: 'create',
+        resource: 'leases',
+        group: 'coordination.k8s.io',
+        subresource: '',
+        namespace: 'sluice',
+        name: '',
+      },
+      {
+        verb: 'get',
+        resource: 'leases',
+        group: 'coordination.k8s.io',
+        subresource: '',
+        namespace: 'sluice',
+        name: 'sluice-leader',
+      },
+      {
+        verb: 'update',
+        resource: 'leases',
+        group: 'coordination.k8s.io',
+        subresource: '',
+        namespace: 'sluice',
+        name: 'sluice-leader',
+      },
       { verb: 'create', resource: 'events', group: 'events.k8s.io', subresource: '', namespace: 'default', name: '' },
       { verb: 'create', resource: 'namespaces', group: '', subresource: '', namespace: '', name: '' },
       { verb: 'get', resource: 'namespaces', group: '', subresource: '', namespace: '', name: 'team' },
       { verb: 'list', resource: 'nodes', group: '', subresource: '', namespace: '', name: '' },
-      { verb: 'delete', resource: 'leases', group: 'coordination.k8s.io', subresource: '', namespace: 'sluice', name: 'sluice-leader' },
+      {
+        verb: 'delete',
+        resource: 'leases',
+        group: 'coordination.k8s.io',
+        subresource: '',
+        namespace: 'sluice',
+        name: 'sluice-leader',
+      },
     ]);
     expect(emulator.list('events.k8s.io/events', 'default')[0].metadata.name).toMatch(/^x\./);
     expect(emulator.list('Event')).toEqual([]);
@@ -371,7 +431,9 @@ describe('api emulator over raw HTTP', () => {
     expect((await call(emulator, 'GET', '/api')).body.versions).toEqual(['v1']);
     const groups = (await call(emulator, 'GET', '/apis')).body.groups.map((g: KubeObject) => g.name);
     expect(groups).toContain('networking.k8s.io');
-    const resources = (await call(emulator, 'GET', '/apis/networking.k8s.io/v1')).body.resources.map((r: KubeObject) => r.name);
+    const resources = (await call(emulator, 'GET', '/apis/networking.k8s.io/v1')).body.resources.map(
+      (r: KubeObject) => r.name,
+    );
     expect(resources).toEqual(expect.arrayContaining(['ingresses', 'ingresses/status', 'ingressclasses']));
     expect((await call(emulator, 'GET', '/healthz')).body).toBe('ok');
   });

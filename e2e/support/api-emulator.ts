@@ -207,7 +207,8 @@ class ApiEmulatorServer implements ApiEmulator {
 
   apply(object: KubeObject): KubeObject {
     const type = typeFromObject(object?.apiVersion, object?.kind);
-    if (type === undefined) throw new Error(`api-emulator: unknown apiVersion/kind ${object?.apiVersion}/${object?.kind}`);
+    if (type === undefined)
+      throw new Error(`api-emulator: unknown apiVersion/kind ${object?.apiVersion}/${object?.kind}`);
     if (!object.metadata?.name) throw new Error('api-emulator: apply needs metadata.name');
     return structuredClone(this.store.apply(type, object));
   }
@@ -251,7 +252,9 @@ class ApiEmulatorServer implements ApiEmulator {
     const deadline = Date.now() + timeoutMs;
     while (this.openWatches(kind) < count) {
       if (Date.now() > deadline) {
-        throw new Error(`api-emulator: ${this.openWatches(kind)} open watches of ${kind} after ${timeoutMs} ms, wanted ${count}`);
+        throw new Error(
+          `api-emulator: ${this.openWatches(kind)} open watches of ${kind} after ${timeoutMs} ms, wanted ${count}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -278,7 +281,11 @@ class ApiEmulatorServer implements ApiEmulator {
     this.store.compact();
     if (options.expireOpenWatches) {
       for (const watcher of this.watchers) {
-        this.writeEvent(watcher, 'ERROR', this.expiredStatus(watcher.next > 0 ? this.store.history[watcher.next - 1].rv : 0));
+        this.writeEvent(
+          watcher,
+          'ERROR',
+          this.expiredStatus(watcher.next > 0 ? this.store.history[watcher.next - 1].rv : 0),
+        );
         this.endWatch(watcher);
       }
     }
@@ -616,14 +623,30 @@ function discovery(pathname: string, serverAddress: string): KubeObject | string
       });
     return { kind: 'APIGroupList', apiVersion: 'v1', groups };
   }
-  const groupVersion = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/apis/') ? path.slice('/apis/'.length) : '';
+  const groupVersion = path.startsWith('/api/')
+    ? path.slice('/api/'.length)
+    : path.startsWith('/apis/')
+      ? path.slice('/apis/'.length)
+      : '';
   const types = all.get(groupVersion);
   if (types === undefined) return undefined;
   const resources: KubeObject[] = [];
   for (const type of types) {
-    resources.push({ name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: resourceVerbs });
+    resources.push({
+      name: type.plural,
+      singularName: type.singular,
+      namespaced: type.namespaced,
+      kind: type.kind,
+      verbs: resourceVerbs,
+    });
     if (type.hasStatus) {
-      resources.push({ name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] });
+      resources.push({
+        name: `${type.plural}/status`,
+        singularName: '',
+        namespaced: type.namespaced,
+        kind: type.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };

@@ -42,7 +42,10 @@ export interface RunningController {
   /** GET /api/v1/status. */
   status(): Promise<ControllerStatus>;
   /** Polls the status every ~20 ms until `predicate` holds; the error names `what` and shows the last status. */
-  waitFor(predicate: (status: ControllerStatus) => boolean, options?: { timeoutMs?: number; what?: string }): Promise<ControllerStatus>;
+  waitFor(
+    predicate: (status: ControllerStatus) => boolean,
+    options?: { timeoutMs?: number; what?: string },
+  ): Promise<ControllerStatus>;
   /** Waits until the published generation is at least `generation`. */
   waitGeneration(generation: number, timeoutMs?: number): Promise<ControllerStatus>;
   /** Waits for an output line matching `pattern`. */
@@ -213,7 +216,9 @@ export async function startController(
   const outputTail = (lines = 40) => output.slice(-lines).join('\n');
   const failIfExited = (what: string) => {
     if (exit !== null) {
-      throw new Error(`controller exited (code ${exit.code}, signal ${exit.signal}) while waiting for ${what}\n${outputTail()}`);
+      throw new Error(
+        `controller exited (code ${exit.code}, signal ${exit.signal}) while waiting for ${what}\n${outputTail()}`,
+      );
     }
   };
 

@@ -32,7 +32,11 @@ describe('emulator parts', () => {
 
   it('merge patch merges objects, deletes on null and replaces arrays', () => {
     const target = { a: { b: 1, c: 2 }, list: [1, 2], keep: true };
-    expect(applyMergePatch(target, { a: { b: null, d: 3 }, list: [3] })).toEqual({ a: { c: 2, d: 3 }, list: [3], keep: true });
+    expect(applyMergePatch(target, { a: { b: null, d: 3 }, list: [3] })).toEqual({
+      a: { c: 2, d: 3 },
+      list: [3],
+      keep: true,
+    });
     expect(target.a.b).toBe(1);
   });
 
@@ -50,18 +54,35 @@ describe('emulator parts', () => {
     expect(out).toEqual({ list: ['A', 'b', 'c', 'd'], o: { '~t': 2 }, moved: 2 });
     expect(target.list).toEqual(['a', 'c']);
     expect(() => applyJsonPatch(target, [{ op: 'remove', path: '/nope' }])).toThrow(/does not exist/);
-    expect(() => applyJsonPatch(target, [{ op: 'test', path: '/list/0', value: 'z' }])).toThrow(/test operation failed/);
+    expect(() => applyJsonPatch(target, [{ op: 'test', path: '/list/0', value: 'z' }])).toThrow(
+      /test operation failed/,
+    );
   });
 
   it('parses namespaced, cluster-scoped and subresource paths into RBAC calls', () => {
     expect(strip(parseResourcePath('GET', '/apis/networking.k8s.io/v1/ingresses', true))).toEqual({
-      verb: 'watch', resource: 'ingresses', group: 'networking.k8s.io', subresource: '', namespace: '', name: '', type: 'Ingress',
+      verb: 'watch',
+      resource: 'ingresses',
+      group: 'networking.k8s.io',
+      subresource: '',
+      namespace: '',
+      name: '',
+      type: 'Ingress',
     });
-    expect(strip(parseResourcePath('PATCH', '/apis/networking.k8s.io/v1/namespaces/a/ingresses/x/status', false))).toMatchObject({
-      verb: 'patch', namespace: 'a', name: 'x', subresource: 'status',
+    expect(
+      strip(parseResourcePath('PATCH', '/apis/networking.k8s.io/v1/namespaces/a/ingresses/x/status', false)),
+    ).toMatchObject({
+      verb: 'patch',
+      namespace: 'a',
+      name: 'x',
+      subresource: 'status',
     });
     expect(strip(parseResourcePath('PUT', '/api/v1/namespaces/a/status', false))).toMatchObject({
-      verb: 'update', resource: 'namespaces', name: 'a', subresource: 'status', namespace: '',
+      verb: 'update',
+      resource: 'namespaces',
+      name: 'a',
+      subresource: 'status',
+      namespace: '',
     });
     expect(parseResourcePath('GET', '/api/v1/namespaces/a/nodes', false)).toBeUndefined();
     expect(parseResourcePath('GET', '/apis/networking.k8s.io/v1beta1/ingresses', false)).toBeUndefined();

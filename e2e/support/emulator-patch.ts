@@ -113,7 +113,10 @@ export function applyJsonPatch(target: Json, operations: Json): Json {
         break;
       case 'replace':
         getAt(doc, raw.path);
-        doc = raw.path === '' ? structuredClone(raw.value) : addAt(removeAt(doc, raw.path), raw.path, structuredClone(raw.value));
+        doc =
+          raw.path === ''
+            ? structuredClone(raw.value)
+            : addAt(removeAt(doc, raw.path), raw.path, structuredClone(raw.value));
         break;
       case 'move': {
         const value = getAt(doc, raw.from ?? '');

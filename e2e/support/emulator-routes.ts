@@ -33,7 +33,10 @@ const verbByMethod: Record<string, string> = {
  * `namespaces/NS/` selects a namespace for namespaced kinds; otherwise `namespaces/NAME` is the Namespace itself.
  */
 export function parseResourcePath(method: string, pathname: string, watch: boolean): ResourceRoute | undefined {
-  const segments = pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const segments = pathname
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];

@@ -163,7 +163,13 @@ export class EmulatorStore {
     return object;
   }
 
-  update(type: ResourceType, namespace: string | undefined, name: string, body: KubeObject, options: WriteOptions): KubeObject {
+  update(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    options: WriteOptions,
+  ): KubeObject {
     return this.updateChecked(type, namespace, name, body, options, options.viaApi);
   }
 
@@ -183,7 +189,12 @@ export class EmulatorStore {
     const old = this.get(type, namespace, name);
     if (old === undefined) throw this.notFound(type, name);
     const wantedRv = object.metadata.resourceVersion;
-    if (checkResourceVersion && wantedRv !== undefined && wantedRv !== '' && wantedRv !== old.metadata.resourceVersion) {
+    if (
+      checkResourceVersion &&
+      wantedRv !== undefined &&
+      wantedRv !== '' &&
+      wantedRv !== old.metadata.resourceVersion
+    ) {
       throw new ApiError(
         409,
         'Conflict',
@@ -207,10 +218,17 @@ export class EmulatorStore {
     let patched: KubeObject;
     try {
       if (contentType === 'application/json-patch+json') patched = applyJsonPatch(old, patch);
-      else if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json') {
+      else if (
+        contentType === 'application/merge-patch+json' ||
+        contentType === 'application/strategic-merge-patch+json'
+      ) {
         patched = applyMergePatch(old, patch);
       } else {
-        throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format: ${contentType}`);
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format: ${contentType}`,
+        );
       }
     } catch (error) {
       if (error instanceof PatchError) {

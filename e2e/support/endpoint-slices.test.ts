@@ -34,8 +34,15 @@ describe('endpoint slice helpers', () => {
     expect(slices).toHaveLength(1);
     const slice = slices[0];
     expect(slice.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
-    expect(slice.metadata.labels).toMatchObject({ [SERVICE_NAME_LABEL]: 'web', [MANAGED_BY_LABEL]: MANAGED_BY_CONTROLLER });
-    expect(slice.metadata.ownerReferences[0]).toMatchObject({ kind: 'Service', name: 'web', uid: service.metadata.uid });
+    expect(slice.metadata.labels).toMatchObject({
+      [SERVICE_NAME_LABEL]: 'web',
+      [MANAGED_BY_LABEL]: MANAGED_BY_CONTROLLER,
+    });
+    expect(slice.metadata.ownerReferences[0]).toMatchObject({
+      kind: 'Service',
+      name: 'web',
+      uid: service.metadata.uid,
+    });
     expect(slice.addressType).toBe('IPv4');
     expect(slice.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
     expect(slice.endpoints).toEqual([
@@ -46,7 +53,11 @@ describe('endpoint slice helpers', () => {
         nodeName: 'node-1',
       },
     ]);
-    const list: any = await (await fetch(`${api.url}/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices?labelSelector=${encodeURIComponent(`${SERVICE_NAME_LABEL}=web`)}`)).json();
+    const list: any = await (
+      await fetch(
+        `${api.url}/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices?labelSelector=${encodeURIComponent(`${SERVICE_NAME_LABEL}=web`)}`,
+      )
+    ).json();
     expect(list.items).toHaveLength(1);
   });
 
@@ -55,7 +66,11 @@ describe('endpoint slice helpers', () => {
     const many: EndpointSpec[] = Array.from({ length: 150 }, (_, i) => ({ ip: `127.1.9.${i + 1}` }));
     expect(slicesOf(api, 'a', 'big')[0].endpoints).toBeNull();
     setEndpoints(api, 'a', 'big', many);
-    expect(slicesOf(api, 'a', 'big').map((s) => s.endpoints.length).sort()).toEqual([100, 50]);
+    expect(
+      slicesOf(api, 'a', 'big')
+        .map((s) => s.endpoints.length)
+        .sort(),
+    ).toEqual([100, 50]);
     expect(slicesOf(api, 'a', 'big')[0].ports).toEqual([{ name: '', port: 80, protocol: 'TCP' }]);
     setEndpoints(api, 'a', 'big', many.slice(0, 3));
     expect(slicesOf(api, 'a', 'big')).toHaveLength(1);
@@ -68,15 +83,29 @@ describe('endpoint slice helpers', () => {
   });
 
   it('rolls endpoints: new ready, old terminating, old removed', async () => {
-    const old: EndpointSpec[] = [{ ip: '127.1.0.1', name: 'v1-a' }, { ip: '127.1.0.2', name: 'v1-b' }];
-    const next: EndpointSpec[] = [{ ip: '127.1.0.3', name: 'v2-a' }, { ip: '127.1.0.4', name: 'v2-b' }];
-    writeBackend(api, { namespace: 'a', name: 'web', ports: [{ name: 'http', port: 80, targetPort: 8080 }], endpoints: old });
+    const old: EndpointSpec[] = [
+      { ip: '127.1.0.1', name: 'v1-a' },
+      { ip: '127.1.0.2', name: 'v1-b' },
+    ];
+    const next: EndpointSpec[] = [
+      { ip: '127.1.0.3', name: 'v2-a' },
+      { ip: '127.1.0.4', name: 'v2-b' },
+    ];
+    writeBackend(api, {
+      namespace: 'a',
+      name: 'web',
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+      endpoints: old,
+    });
     const seen: string[] = [];
     await rollingUpdate(api, 'a', 'web', old, next, {
       afterStep: (step, endpoint) => {
         const endpoints = slicesOf(api, 'a', 'web')[0].endpoints ?? [];
         const state = endpoints
-          .map((e: any) => `${e.addresses[0].slice(-1)}${e.conditions.ready ? 'R' : ''}${e.conditions.terminating ? 'T' : ''}`)
+          .map(
+            (e: any) =>
+              `${e.addresses[0].slice(-1)}${e.conditions.ready ? 'R' : ''}${e.conditions.terminating ? 'T' : ''}`,
+          )
           .join(',');
         seen.push(`${step}:${endpoint.ip.slice(-1)}:${state}`);
       },

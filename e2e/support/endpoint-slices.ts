@@ -136,7 +136,12 @@ export function slicesOf(api: ObjectWriter, namespace: string, service: string):
  * new ones named `<service>-<random>` and deleting the rest. Slices whose content does not change are not
  * rewritten. The Service must exist: its ports and uid are copied.
  */
-export function setEndpoints(api: ObjectWriter, namespace: string, service: string, endpoints: EndpointSpec[]): KubeObject[] {
+export function setEndpoints(
+  api: ObjectWriter,
+  namespace: string,
+  service: string,
+  endpoints: EndpointSpec[],
+): KubeObject[] {
   const svc = api.get('Service', namespace, service);
   if (svc === undefined) throw new Error(`endpoint-slices: Service ${namespace}/${service} does not exist`);
   const ports = (svc.spec.ports ?? []).map((p: KubeObject) => ({
@@ -146,14 +151,16 @@ export function setEndpoints(api: ObjectWriter, namespace: string, service: stri
     ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
   }));
   const chunks: EndpointSpec[][] = [];
-  for (let i = 0; i < endpoints.length; i += MAX_ENDPOINTS_PER_SLICE) chunks.push(endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE));
+  for (let i = 0; i < endpoints.length; i += MAX_ENDPOINTS_PER_SLICE)
+    chunks.push(endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE));
   if (chunks.length === 0) chunks.push([]);
   const existing = slicesOf(api, namespace, service);
   const written: KubeObject[] = [];
   chunks.forEach((chunk, index) => {
     const previous = existing[index];
     const sliceEndpoints = chunk.length === 0 ? null : chunk.map((e) => endpointOf(e, namespace));
-    const unchanged = previous !== undefined && JSON.stringify(previous.endpoints ?? null) === JSON.stringify(sliceEndpoints);
+    const unchanged =
+      previous !== undefined && JSON.stringify(previous.endpoints ?? null) === JSON.stringify(sliceEndpoints);
     const slice: KubeObject = {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
@@ -170,7 +177,14 @@ export function setEndpoints(api: ObjectWriter, namespace: string, service: stri
           ? previous.metadata.annotations
           : { 'endpoints.kubernetes.io/last-change-trigger-time': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
         ownerReferences: [
-          { apiVersion: 'v1', kind: 'Service', name: service, uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true },
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            name: service,
+            uid: svc.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
         ],
       },
       addressType: 'IPv4',

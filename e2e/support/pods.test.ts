@@ -97,7 +97,9 @@ describe('loopback pods', () => {
   it('kill() drops requests in flight', async () => {
     const pod = await startPod();
     started.push(pod);
-    const inFlight: Promise<EdgeResponse | Error> = edgeRequest(pod.url, { path: '/slow?ms=5000' }).catch((e: Error) => e);
+    const inFlight: Promise<EdgeResponse | Error> = edgeRequest(pod.url, { path: '/slow?ms=5000' }).catch(
+      (e: Error) => e,
+    );
     const deadline = Date.now() + 2000;
     while (pod.requestCount === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await pod.kill();

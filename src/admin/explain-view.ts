@@ -95,7 +95,8 @@ export function explainView(state: RoutingState, host: string, path: string, edg
   const usable = endpoints === undefined ? [] : endpoints.usable.map((e) => `${e.address}:${e.port}`);
   let outcome: string;
   if (endpoints === undefined) outcome = `503 Service Unavailable: backend ${match.target.backend} is unknown`;
-  else if (endpoints.state === 'ok' && usable.length > 0) outcome = `proxied to ${endpoints.namespace}/${endpoints.service}`;
+  else if (endpoints.state === 'ok' && usable.length > 0)
+    outcome = `proxied to ${endpoints.namespace}/${endpoints.service}`;
   else if (endpoints.state === 'external-name' && endpoints.externalName !== null) {
     outcome = `proxied to ${endpoints.externalName.host}:${endpoints.externalName.port} (ExternalName)`;
   } else outcome = `503 Service Unavailable: ${endpoints.reason ?? 'no usable endpoints'}`;

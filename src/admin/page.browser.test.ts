@@ -13,7 +13,10 @@ import { createAdminServer } from './server.ts';
 import { HOSTILE, fixtureState } from './state-fixture.ts';
 
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
-const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', 'docs') : join(tmpdir(), 'sluice-screenshots');
+const SCREENSHOT_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(import.meta.dirname, '..', '..', 'docs')
+    : join(tmpdir(), 'sluice-screenshots');
 const SCREENSHOT = join(SCREENSHOT_DIR, 'admin-page.png');
 const SCREENSHOT_PHONE = join(SCREENSHOT_DIR, 'admin-page-phone.png');
 
@@ -30,7 +33,10 @@ function chromiumPath(): string {
   let path = whichChromium();
   if (path === '') {
     execFileSync('apt-get', ['update'], { stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', 'chromium'], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     path = whichChromium();
   }
   if (path === '') throw new Error('chromium is not installed and apt-get could not install it');
@@ -81,8 +87,15 @@ describe('status page in a browser', () => {
     metrics.tablePublished(state);
     const now = Date.now();
     for (let i = 0; i < 240; i++) {
-      metrics.requestDone(requestRecord({ startTime: now - 30_000 + i * 100, durationMs: 3 + (i % 20), status: i % 40 === 0 ? 502 : 200 }));
-      if (i % 3 === 0) metrics.requestDone(requestRecord({ startTime: now - 20_000 + i * 50, ingress: 'wildcard', durationMs: 40 }));
+      metrics.requestDone(
+        requestRecord({
+          startTime: now - 30_000 + i * 100,
+          durationMs: 3 + (i % 20),
+          status: i % 40 === 0 ? 502 : 200,
+        }),
+      );
+      if (i % 3 === 0)
+        metrics.requestDone(requestRecord({ startTime: now - 20_000 + i * 50, ingress: 'wildcard', durationMs: 40 }));
     }
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -108,7 +121,9 @@ describe('status page in a browser', () => {
     await page.goto(base);
 
     const hostNames = page.locator('#hosts .host-name');
-    await expect.poll(() => hostNames.allTextContents()).toEqual(['shop.example.com', '*.example.com', 'hostile.example.com']);
+    await expect
+      .poll(() => hostNames.allTextContents())
+      .toEqual(['shop.example.com', '*.example.com', 'hostile.example.com']);
     // The hostile path is shown as text, not markup.
     await expect.poll(() => page.locator('#hosts .path').allTextContents()).toContain(`/${HOSTILE}`);
     expect(await page.locator('#hosts img').count()).toBe(0);
@@ -116,7 +131,9 @@ describe('status page in a browser', () => {
     const broken = page.locator('.problem-group', { hasText: 'Ingress shop/broken' });
     expect(await broken.locator('.field').textContent()).toBe('spec.rules[0].http.paths[0].backend.service.name');
     expect(await broken.locator('.msg').textContent()).toBe('Service "shop/missing" does not exist');
-    const highlight = (await broken.locator('.field').evaluate('(el) => getComputedStyle(el).backgroundColor')) as string;
+    const highlight = (await broken
+      .locator('.field')
+      .evaluate('(el) => getComputedStyle(el).backgroundColor')) as string;
     expect(highlight).not.toBe('rgba(0, 0, 0, 0)');
     await page.locator('#live.on').waitFor();
 
@@ -130,7 +147,9 @@ describe('status page in a browser', () => {
 
     // The filter narrows the hosts.
     await page.fill('#filter', 'api');
-    await expect.poll(() => page.locator('#hosts .host:not(.hidden) .host-name').allTextContents()).toEqual(['shop.example.com']);
+    await expect
+      .poll(() => page.locator('#hosts .host:not(.hidden) .host-name').allTextContents())
+      .toEqual(['shop.example.com']);
     await page.fill('#filter', '');
 
     // The explainer answers for a URL.
@@ -162,7 +181,9 @@ describe('status page in a browser', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(base);
     await page.locator('#hosts .host-name').first().waitFor();
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(15, 18, 22)');

@@ -24,7 +24,12 @@ export interface BackendView {
   readonly state: BackendState;
   readonly reason: string | null;
   readonly externalName: { readonly host: string; readonly port: number } | null;
-  readonly counts: { readonly ready: number; readonly terminating: number; readonly ejected: number; readonly notReady: number };
+  readonly counts: {
+    readonly ready: number;
+    readonly terminating: number;
+    readonly ejected: number;
+    readonly notReady: number;
+  };
   readonly endpoints: readonly EndpointView[];
   /** "address:port" the balancer picks next, when the edge can tell. */
   readonly next: string | null;
@@ -139,7 +144,10 @@ export function routesView(
   const targetView = (target: Target): TargetView => ({
     backend: target.backend,
     source: { namespace: target.source.namespace, name: target.source.name },
-    stats: statsIndex.get(statsKey(target.source.namespace, target.source.name, endpoints.get(target.backend)?.service ?? '')) ?? null,
+    stats:
+      statsIndex.get(
+        statsKey(target.source.namespace, target.source.name, endpoints.get(target.backend)?.service ?? ''),
+      ) ?? null,
   });
   const hosts = table.hosts.map(
     (host): HostView => ({
@@ -171,7 +179,16 @@ export function routesView(
 function tlsView(secret: string, certificates: RoutingState['result']['tls']['certificates'], nowMs: number): TlsView {
   const certificate = certificates.get(secret);
   if (certificate === undefined) {
-    return { secret, valid: false, subject: null, issuer: null, notBefore: null, notAfter: null, dnsNames: [], expiresInDays: null };
+    return {
+      secret,
+      valid: false,
+      subject: null,
+      issuer: null,
+      notBefore: null,
+      notAfter: null,
+      dnsNames: [],
+      expiresInDays: null,
+    };
   }
   const expiry = Date.parse(certificate.notAfter);
   return {

@@ -18,8 +18,17 @@ describe('admin API on a built table', () => {
     const result = build(
       {
         ingressClasses: [sluiceClass],
-        ingresses: [shopIngress('storefront', 'shop.example.com', '/', 'web'), shopIngress('broken', 'shop.example.com', '/admin', 'missing')],
-        services: [{ kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }],
+        ingresses: [
+          shopIngress('storefront', 'shop.example.com', '/', 'web'),
+          shopIngress('broken', 'shop.example.com', '/admin', 'missing'),
+        ],
+        services: [
+          {
+            kind: 'Service',
+            metadata: { name: 'web', namespace: 'shop' },
+            spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+          },
+        ],
         endpointSlices: [
           {
             kind: 'EndpointSlice',
@@ -36,7 +45,13 @@ describe('admin API on a built table', () => {
       },
       { ...testOptions, inspectCertificate },
     );
-    const state = { generation: 1, builtAt: new Date().toISOString(), buildMs: 1, result, matcher: compileMatcher(result.table) };
+    const state = {
+      generation: 1,
+      builtAt: new Date().toISOString(),
+      buildMs: 1,
+      result,
+      matcher: compileMatcher(result.table),
+    };
     const app = createAdminServer({
       getState: () => state,
       readiness: () => ({ ready: true, reasons: [] }),
@@ -57,7 +72,11 @@ describe('admin API on a built table', () => {
       expect(routes.dump).toContain('shop.example.com');
 
       const explained = (await app.inject('/api/v1/explain?url=shop.example.com/cart')).json();
-      expect(explained).toMatchObject({ result: 'path', match: { path: '/', source: { name: 'storefront' } }, usable: ['10.1.0.1:8080'] });
+      expect(explained).toMatchObject({
+        result: 'path',
+        match: { path: '/', source: { name: 'storefront' } },
+        usable: ['10.1.0.1:8080'],
+      });
     } finally {
       await app.close();
     }

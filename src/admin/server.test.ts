@@ -11,7 +11,14 @@ import { HOSTILE, fixtureState } from './state-fixture.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 /** One endpoint as the edge reports it; ejected while `ejectedUntil` is set. */
-const endpoint = (address: string, ejectedUntil: number | null) => ({ address, port: 8080, inFlight: 0, requests: 3, failures: ejectedUntil === null ? 0 : 2, ejectedUntil });
+const endpoint = (address: string, ejectedUntil: number | null) => ({
+  address,
+  port: 8080,
+  inFlight: 0,
+  requests: 3,
+  failures: ejectedUntil === null ? 0 : 2,
+  ejectedUntil,
+});
 
 function harness(options: { edgeStats?: () => EdgeStats | null } = {}) {
   let state: RoutingState | null = null;
@@ -21,7 +28,8 @@ function harness(options: { edgeStats?: () => EdgeStats | null } = {}) {
   metrics.setLeader(true);
   const app = createAdminServer({
     getState: () => state,
-    readiness: () => (ready ? { ready: true, reasons: [] } : { ready: false, reasons: ['waiting for the first routing table'] }),
+    readiness: () =>
+      ready ? { ready: true, reasons: [] } : { ready: false, reasons: ['waiting for the first routing table'] },
     metrics,
     sources: () => [{ name: 'kubernetes', synced: state !== null }],
     leader: () => true,
@@ -51,7 +59,9 @@ afterEach(async () => {
 
 describe('escapeHtml', () => {
   it('escapes the five HTML specials and nothing else', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;',
+    );
     expect(escapeHtml('plain text / ünïcode 🚀')).toBe('plain text / ünïcode 🚀');
     expect(escapeHtml(42)).toBe('42');
   });
@@ -116,18 +126,35 @@ describe('admin server', () => {
       counts: { ingresses: 5, hosts: 3, routes: 5, backends: 3, endpoints: 4, problems: 2 },
       sources: [{ name: 'kubernetes', synced: true }],
     });
-    expect(status.problems[0]).toMatchObject({ code: 'ServiceNotFound', field: 'spec.rules[0].http.paths[0].backend.service.name' });
+    expect(status.problems[0]).toMatchObject({
+      code: 'ServiceNotFound',
+      field: 'spec.rules[0].http.paths[0].backend.service.name',
+    });
 
     const response = await h.app.inject('/api/v1/routes');
     expect(response.body).not.toContain('SECRETKEYMATERIAL');
     expect(response.body).not.toContain('CERTDATA');
     const routes = response.json();
-    expect(routes.hosts.map((host: { host: string }) => host.host)).toEqual(['shop.example.com', '*.example.com', 'hostile.example.com']);
+    expect(routes.hosts.map((host: { host: string }) => host.host)).toEqual([
+      'shop.example.com',
+      '*.example.com',
+      'hostile.example.com',
+    ]);
     const shop = routes.hosts[0];
-    expect(shop.tls).toMatchObject({ secret: 'shop/shop-tls', valid: true, subject: 'CN=shop.example.com', issuer: 'CN=Example CA' });
+    expect(shop.tls).toMatchObject({
+      secret: 'shop/shop-tls',
+      valid: true,
+      subject: 'CN=shop.example.com',
+      issuer: 'CN=Example CA',
+    });
     expect(shop.tls.expiresInDays).toBeGreaterThan(9);
     expect(shop.tls.expiresInDays).toBeLessThan(11);
-    expect(shop.routes[0]).toMatchObject({ path: '/cart', pathType: 'Exact', backend: 'shop/web:80', source: { namespace: 'shop', name: 'storefront' } });
+    expect(shop.routes[0]).toMatchObject({
+      path: '/cart',
+      pathType: 'Exact',
+      backend: 'shop/web:80',
+      source: { namespace: 'shop', name: 'storefront' },
+    });
     expect(routes.backends['shop/web:80']).toMatchObject({
       service: 'web',
       port: 80,
@@ -141,7 +168,8 @@ describe('admin server', () => {
     const h = harness();
     open.push(h.app);
     h.publish(fixtureState());
-    for (let i = 0; i < 5; i++) h.metrics.requestDone(requestRecord({ startTime: Date.now(), status: i === 0 ? 503 : 200 }));
+    for (let i = 0; i < 5; i++)
+      h.metrics.requestDone(requestRecord({ startTime: Date.now(), status: i === 0 ? 503 : 200 }));
     const routes = (await h.app.inject('/api/v1/routes')).json();
     const cart = routes.hosts[0].routes[0];
     expect(cart.stats).toMatchObject({ requests: 5, errorRate: 0.2 });
@@ -152,7 +180,9 @@ describe('admin server', () => {
     const h = harness();
     open.push(h.app);
     h.publish(fixtureState());
-    const byUrl = await h.app.inject(`/api/v1/explain?url=${encodeURIComponent('https://SHOP.example.com:8443/api/./v2/../orders?id=1')}`);
+    const byUrl = await h.app.inject(
+      `/api/v1/explain?url=${encodeURIComponent('https://SHOP.example.com:8443/api/./v2/../orders?id=1')}`,
+    );
     expect(byUrl.statusCode).toBe(200);
     expect(byUrl.json()).toMatchObject({
       host: 'shop.example.com',
@@ -165,7 +195,11 @@ describe('admin server', () => {
     expect(byUrl.json().outcome).toMatch(/^503/);
 
     const byHost = (await h.app.inject('/api/v1/explain?host=shop.example.com&path=/cart')).json();
-    expect(byHost).toMatchObject({ result: 'path', match: { path: '/cart', pathType: 'Exact' }, usable: ['10.0.0.1:8080', '10.0.0.2:8080'] });
+    expect(byHost).toMatchObject({
+      result: 'path',
+      match: { path: '/cart', pathType: 'Exact' },
+      usable: ['10.0.0.1:8080', '10.0.0.2:8080'],
+    });
     expect(byHost.passedOver.length).toBeGreaterThan(0);
     for (const candidate of byHost.passedOver) expect(typeof candidate.reason).toBe('string');
 
@@ -188,10 +222,17 @@ describe('admin server', () => {
     const response = await h.app.inject('/metrics');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
-    expect(response.body).toContain('sluice_requests_total{namespace="shop",ingress="storefront",service="web",method="GET",code="200"} 4');
+    expect(response.body).toContain(
+      'sluice_requests_total{namespace="shop",ingress="storefront",service="web",method="GET",code="200"} 4',
+    );
     expect(response.body).toContain('sluice_table_generation 9');
     expect(response.body).toContain('sluice_leader 1');
-    for (const name of ['sluice_request_duration_seconds_bucket', 'sluice_backend_endpoints', 'sluice_certificate_expiry_timestamp_seconds', 'sluice_problems 2']) {
+    for (const name of [
+      'sluice_request_duration_seconds_bucket',
+      'sluice_backend_endpoints',
+      'sluice_certificate_expiry_timestamp_seconds',
+      'sluice_problems 2',
+    ]) {
       expect(response.body).toContain(name);
     }
   });

@@ -40,7 +40,13 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
   const status = () => statusView(options.getState(), options.readiness(), options.sources(), leader(), edge());
   const routes = () => {
     const state = options.getState();
-    return routesView(state, options.metrics.routeStats(), edge(), state === null ? null : dumpText(state.result), now());
+    return routesView(
+      state,
+      options.metrics.routeStats(),
+      edge(),
+      state === null ? null : dumpText(state.result),
+      now(),
+    );
   };
   const model = (): PageModel => ({ status: status(), routes: routes() });
   const stats = (): StatsUpdate => statsUpdate(status(), options.metrics.routeStats());

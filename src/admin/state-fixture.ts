@@ -1,13 +1,28 @@
 // Routing states built by hand for the admin and telemetry tests (the routing core is tested elsewhere).
 import type { RoutingState } from '../controller/state.ts';
 import { compileMatcher } from '../routing/matcher.ts';
-import type { BackendEndpoints, Endpoint, HostRules, PathRoute, Problem, RouteTable, TlsCertificate } from '../routing/types.ts';
+import type {
+  BackendEndpoints,
+  Endpoint,
+  HostRules,
+  PathRoute,
+  Problem,
+  RouteTable,
+  TlsCertificate,
+} from '../routing/types.ts';
 
 export const HOSTILE = '<img src=x onerror="alert(1)">&</script><script>alert(2)</script>';
 
 const policy = { sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null };
 
-function route(namespace: string, ingress: string, backendKey: string, path: string, pathType: 'Exact' | 'Prefix', field: string): PathRoute {
+function route(
+  namespace: string,
+  ingress: string,
+  backendKey: string,
+  path: string,
+  pathType: 'Exact' | 'Prefix',
+  field: string,
+): PathRoute {
   return {
     backend: backendKey,
     source: { kind: 'Ingress', namespace, name: ingress },
@@ -23,7 +38,12 @@ function endpoint(address: string, ready: boolean, terminating: boolean): Endpoi
   return { address, port: 8080, ready, serving: ready || terminating, terminating, pod: `shop/${address}`, zone: null };
 }
 
-function backend(key: string, all: Endpoint[], state: BackendEndpoints['state'] = 'ok', reason: string | null = null): BackendEndpoints {
+function backend(
+  key: string,
+  all: Endpoint[],
+  state: BackendEndpoints['state'] = 'ok',
+  reason: string | null = null,
+): BackendEndpoints {
   const [namespace, rest] = key.split('/');
   const [service, port] = rest.split(':');
   return {
@@ -87,7 +107,14 @@ export function fixtureState(options: FixtureOptions = {}): RoutingState {
   }
   const table: RouteTable = { hosts, defaultBackend: null };
   const endpoints = new Map<string, BackendEndpoints>([
-    ['shop/web:80', backend('shop/web:80', [endpoint('10.0.0.1', true, false), endpoint('10.0.0.2', true, false), endpoint('10.0.0.3', false, true)])],
+    [
+      'shop/web:80',
+      backend('shop/web:80', [
+        endpoint('10.0.0.1', true, false),
+        endpoint('10.0.0.2', true, false),
+        endpoint('10.0.0.3', false, true),
+      ]),
+    ],
     ['shop/api:http', backend('shop/api:http', [], 'no-endpoints', 'Service shop/api has no ready endpoints')],
     ['evil/app:80', backend('evil/app:80', [endpoint('10.0.9.9', true, false)])],
   ]);
@@ -122,7 +149,11 @@ export function fixtureState(options: FixtureOptions = {}): RoutingState {
     result: {
       table,
       endpoints,
-      tls: { hosts: new Map([['shop.example.com', 'shop/shop-tls']]), certificates: new Map([['shop/shop-tls', certificate]]), defaultCertificate: null },
+      tls: {
+        hosts: new Map([['shop.example.com', 'shop/shop-tls']]),
+        certificates: new Map([['shop/shop-tls', certificate]]),
+        defaultCertificate: null,
+      },
       problems,
       ownedIngresses: ['evil/hostile', 'shop/broken', 'shop/storefront', 'shop/storefront-api', 'shop/wildcard'],
     },

@@ -32,7 +32,11 @@ export async function chooseSource(config: Config, log: Logger): Promise<SourceC
     throw new StartupError(`cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (kubeConfig === null) {
-    return { kind: 'embedded', dir: EMBEDDED_MANIFESTS, source: createManifestSource({ dir: EMBEDDED_MANIFESTS, log }) };
+    return {
+      kind: 'embedded',
+      dir: EMBEDDED_MANIFESTS,
+      source: createManifestSource({ dir: EMBEDDED_MANIFESTS, log }),
+    };
   }
   const { createKubeCluster } = await import('../kube/kube-cluster.ts');
   const cluster = createKubeCluster({

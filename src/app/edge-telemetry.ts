@@ -5,7 +5,12 @@ import type { Metrics } from '../telemetry/metrics.ts';
  * Feeds the gauges the edge cannot feed per request: open connections and ejected endpoints
  * (passive health), sampled every second off the request path. Returns a stop function.
  */
-export function sampleEdgeTelemetry(metrics: Metrics, edgeStats: () => EdgeStats | null, connections: () => number, intervalMs = 1000): () => void {
+export function sampleEdgeTelemetry(
+  metrics: Metrics,
+  edgeStats: () => EdgeStats | null,
+  connections: () => number,
+  intervalMs = 1000,
+): () => void {
   let ejectedBefore = new Set<string>();
   const sample = () => {
     metrics.setOpenConnections(connections());

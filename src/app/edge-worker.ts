@@ -40,7 +40,13 @@ export interface WorkerEdge {
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const STATS_INTERVAL_MS = 2000;
 
-export async function startWorkerEdge(config: Config, count: number, current: Current, source: SnapshotSource, log: Logger): Promise<WorkerEdge> {
+export async function startWorkerEdge(
+  config: Config,
+  count: number,
+  current: Current,
+  source: SnapshotSource,
+  log: Logger,
+): Promise<WorkerEdge> {
   const workers = await startEdgeWorkers<SnapshotMessage, WorkerReport>({
     count,
     entry: MAIN,
@@ -49,7 +55,8 @@ export async function startWorkerEdge(config: Config, count: number, current: Cu
     httpsPort: config.httpsPort,
     log,
   });
-  const send = (state: RoutingState) => workers.broadcast({ generation: state.generation, snapshot: source.snapshot() });
+  const send = (state: RoutingState) =>
+    workers.broadcast({ generation: state.generation, snapshot: source.snapshot() });
   const latest = current.get();
   if (latest !== null) send(latest);
   current.subscribe(send);
@@ -60,7 +67,8 @@ export async function startWorkerEdge(config: Config, count: number, current: Cu
       let balancer: EdgeStats['balancer'] = config.balancer;
       for (const report of workers.stats().values()) {
         balancer = report.edge.balancer;
-        for (const [key, endpoints] of Object.entries(report.edge.backends)) backends[key] = [...(backends[key] ?? []), ...endpoints];
+        for (const [key, endpoints] of Object.entries(report.edge.backends))
+          backends[key] = [...(backends[key] ?? []), ...endpoints];
         // Each worker has its own rotation; the kernel decides which worker a connection reaches.
         for (const [key, endpoint] of Object.entries(report.edge.next)) next[key] ??= endpoint;
       }

@@ -20,7 +20,11 @@ describe('coalescer', () => {
     vi.useFakeTimers();
     const runsAt: number[] = [];
     const start = Date.now();
-    const c = createCoalescer(() => runsAt.push(Date.now() - start), { holdoffMs: 10, maxDelayMs: 100, now: () => Date.now() });
+    const c = createCoalescer(() => runsAt.push(Date.now() - start), {
+      holdoffMs: 10,
+      maxDelayMs: 100,
+      now: () => Date.now(),
+    });
     for (let t = 0; t < 250; t += 5) {
       c.signal();
       vi.advanceTimersByTime(5);

@@ -3,14 +3,26 @@ import { compileMatcher } from '../routing/matcher.ts';
 import type { BuildOptions, Snapshot } from '../routing/types.ts';
 import type { RoutingState } from './state.ts';
 
-const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] });
+const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
+  ingressClasses: [],
+  ingresses: [],
+  services: [],
+  endpointSlices: [],
+  secrets: [],
+});
 
 /** Builds and compiles one generation of the table from a full snapshot, timing both. */
 export function buildRoutingState(snapshot: Snapshot, options: BuildOptions, generation: number): RoutingState {
   const started = performance.now();
   const result = build(snapshot, options);
   const matcher = compileMatcher(result.table);
-  return Object.freeze({ generation, builtAt: new Date().toISOString(), buildMs: performance.now() - started, result, matcher });
+  return Object.freeze({
+    generation,
+    builtAt: new Date().toISOString(),
+    buildMs: performance.now() - started,
+    result,
+    matcher,
+  });
 }
 
 /** Generation 0: no routes. What the edge holds before the first real table (it answers 404). */

@@ -46,7 +46,9 @@ export async function startExampleBackends(
       res.end(body);
     });
     const listening = await new Promise<boolean>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+      );
       server.listen(backend.port, backend.address, () => resolve(true));
     });
     if (listening) servers.push(server);
@@ -55,7 +57,13 @@ export async function startExampleBackends(
   return {
     async close() {
       await Promise.all(
-        servers.map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })),
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
       );
     },
   };

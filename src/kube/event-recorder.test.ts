@@ -9,7 +9,13 @@ import { loadKubeConfig } from './kube-config.ts';
 import { manualLeadership, stateWith } from './kube-test-fixtures.test-support.ts';
 import { alwaysLeader, type Leadership } from './leadership.ts';
 
-const problem = (name: string, code: string, field = 'spec.rules[0]', message = `${code} happened`, kind = 'Ingress'): Problem => ({
+const problem = (
+  name: string,
+  code: string,
+  field = 'spec.rules[0]',
+  message = `${code} happened`,
+  kind = 'Ingress',
+): Problem => ({
   code,
   object: { kind, namespace: 'default', name },
   field,
@@ -32,12 +38,16 @@ describe('createEventRecorder against the API emulator', () => {
     await api.close();
   });
 
-  function startRecorder(leadership: Leadership = alwaysLeader, rate: { ratePerSecond?: number; burst?: number } = {}): EventRecorder {
+  function startRecorder(
+    leadership: Leadership = alwaysLeader,
+    rate: { ratePerSecond?: number; burst?: number } = {},
+  ): EventRecorder {
     recorder = createEventRecorder({
       kubeConfig,
       log: silentLogger,
       leadership,
-      findIngress: (namespace, name) => (name === 'ours' ? { metadata: { namespace, name, uid: 'uid-ours', resourceVersion: '7' } } : undefined),
+      findIngress: (namespace, name) =>
+        name === 'ours' ? { metadata: { namespace, name, uid: 'uid-ours', resourceVersion: '7' } } : undefined,
       reportingInstance: 'test-replica',
       ...rate,
     });
@@ -45,7 +55,10 @@ describe('createEventRecorder against the API emulator', () => {
   }
 
   const events = () => api.list('events.k8s.io/events', 'default');
-  const reasons = () => events().map((event) => event.reason).sort();
+  const reasons = () =>
+    events()
+      .map((event) => event.reason)
+      .sort();
 
   it('posts one Warning per new problem on our Ingresses, none for others, none twice', async () => {
     const sink = startRecorder();
@@ -65,7 +78,13 @@ describe('createEventRecorder against the API emulator', () => {
       note: 'spec.rules[0].http.paths[0].backend.service.name: Service "web" not found',
       reportingController: 'sluice.dev/ingress-controller',
       reportingInstance: 'test-replica',
-      regarding: { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', namespace: 'default', name: 'ours', uid: 'uid-ours' },
+      regarding: {
+        kind: 'Ingress',
+        apiVersion: 'networking.k8s.io/v1',
+        namespace: 'default',
+        name: 'ours',
+        uid: 'uid-ours',
+      },
     });
     expect(missing.eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
 

@@ -94,7 +94,10 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
     const event = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      metadata: { namespace, name: `${name.slice(0, maxNameLength)}.${Date.now().toString(16)}${sequence.toString(16).padStart(4, '0')}` },
+      metadata: {
+        namespace,
+        name: `${name.slice(0, maxNameLength)}.${Date.now().toString(16)}${sequence.toString(16).padStart(4, '0')}`,
+      },
       eventTime: microTime(),
       reportingController,
       reportingInstance,
@@ -118,7 +121,10 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       emitted += 1;
     } catch (error) {
       failed += 1;
-      log.warn({ ingress: `${namespace}/${name}`, reason: problem.code, err: errorMessage(error) }, 'could not post an Event');
+      log.warn(
+        { ingress: `${namespace}/${name}`, reason: problem.code, err: errorMessage(error) },
+        'could not post an Event',
+      );
     }
   }
 

@@ -1,4 +1,10 @@
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  ListWatch,
+  Watch,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { KubeObject } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
@@ -57,7 +63,8 @@ export function createInformer(options: InformerOptions): Informer {
   const namespace = resource.namespaced ? options.namespace : null;
   const name = namespace === null ? resource.name : `${resource.name}@${namespace}`;
   const path = collectionPath(resource, namespace);
-  const listPath = resource.fieldSelector === null ? path : `${path}?fieldSelector=${encodeURIComponent(resource.fieldSelector)}`;
+  const listPath =
+    resource.fieldSelector === null ? path : `${path}?fieldSelector=${encodeURIComponent(resource.fieldSelector)}`;
   const backoff = new Backoff(options.backoff ?? informerBackoff);
   const itemKind = resource.kind;
   const itemApiVersion = resource.groupVersion.replace(/^\/apis?\//, '');

@@ -13,7 +13,12 @@ describe('createKubeCluster', () => {
 
   beforeEach(async () => {
     api = await startApiEmulator();
-    api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { namespace: 'default', name: 'ours' }, spec: {} });
+    api.apply({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { namespace: 'default', name: 'ours' },
+      spec: {},
+    });
     cluster = createKubeCluster({
       kubeConfig: loadKubeConfig(writeKubeconfig(api.url))!,
       log: silentLogger,
@@ -35,18 +40,25 @@ describe('createKubeCluster', () => {
     await cluster.source.start(() => {});
     cluster.start();
     await waitFor('sync and leadership', () => cluster.source.synced() && cluster.leader.isLeader());
-    const problem = { code: 'InvalidPath', object: { kind: 'Ingress', namespace: 'default', name: 'ours' }, field: 'spec', message: 'bad' };
+    const problem = {
+      code: 'InvalidPath',
+      object: { kind: 'Ingress', namespace: 'default', name: 'ours' },
+      field: 'spec',
+      message: 'bad',
+    };
     for (const sink of cluster.sinks) sink.published(stateWith(['default/ours'], [problem]));
-    await waitFor('status and event', () => cluster.stats().status?.writes === 1 && cluster.stats().events.emitted === 1);
+    await waitFor(
+      'status and event',
+      () => cluster.stats().status?.writes === 1 && cluster.stats().events.emitted === 1,
+    );
     expect(api.get('Ingress', 'default', 'ours')?.status?.loadBalancer?.ingress).toEqual([{ ip: '10.0.0.1' }]);
     expect(cluster.stats()).toMatchObject({ leader: true, identity: cluster.leader.identity });
-    expect(cluster.stats().informers.map((informer) => informer.name).sort()).toEqual([
-      'endpointslices',
-      'ingressclasses',
-      'ingresses',
-      'secrets',
-      'services',
-    ]);
+    expect(
+      cluster
+        .stats()
+        .informers.map((informer) => informer.name)
+        .sort(),
+    ).toEqual(['endpointslices', 'ingressclasses', 'ingresses', 'secrets', 'services']);
     await cluster.stop();
     expect(api.list('Lease')[0]?.spec?.holderIdentity).toBe('');
   });

@@ -55,7 +55,10 @@ export async function kubeCall(kc: KubeConfig, request: KubeRequest): Promise<Ku
   try {
     const response = await fetch(url, {
       method: request.method,
-      headers: request.body === undefined ? ctx.getHeaders() : { ...ctx.getHeaders(), 'Content-Type': request.contentType ?? 'application/json' },
+      headers:
+        request.body === undefined
+          ? ctx.getHeaders()
+          : { ...ctx.getHeaders(), 'Content-Type': request.contentType ?? 'application/json' },
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       dispatcher,
       signal: AbortSignal.timeout(request.timeoutMs ?? 30_000),

@@ -145,7 +145,9 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(endpointSlice('team', 'web-1'));
     api.apply(secret('team', 'tls'));
     await waitFor('adds', () =>
-      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every((kind) => kube.snapshot()[kind as Kind].length === 1),
+      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
+        (kind) => kube.snapshot()[kind as Kind].length === 1,
+      ),
     );
 
     const before = changes;
@@ -155,12 +157,14 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(endpointSlice('team', 'web-1', '127.0.0.3'));
     api.apply({ ...secret('team', 'tls'), data: { 'tls.crt': 'bmV3', 'tls.key': 'a2V5' } });
     const snap = () => kube.snapshot();
-    await waitFor('updates', () =>
-      field(snap().ingressClasses[0], 'spec.controller') === 'other' &&
-      field(snap().ingresses[0], 'spec.rules.0.host') === 'b.example' &&
-      field(snap().services[0], 'spec.ports.0.port') === 81 &&
-      field(snap().endpointSlices[0], 'endpoints.0.addresses.0') === '127.0.0.3' &&
-      (snap().secrets[0].data as Record<string, string>)['tls.crt'] === 'bmV3',
+    await waitFor(
+      'updates',
+      () =>
+        field(snap().ingressClasses[0], 'spec.controller') === 'other' &&
+        field(snap().ingresses[0], 'spec.rules.0.host') === 'b.example' &&
+        field(snap().services[0], 'spec.ports.0.port') === 81 &&
+        field(snap().endpointSlices[0], 'endpoints.0.addresses.0') === '127.0.0.3' &&
+        (snap().secrets[0].data as Record<string, string>)['tls.crt'] === 'bmV3',
     );
     expect(changes).toBeGreaterThanOrEqual(before + 5);
 
@@ -173,7 +177,9 @@ describe('createKubeSource against the API emulator', () => {
     api.remove('Service', 'team', 'web');
     api.remove('EndpointSlice', 'team', 'web-1');
     await waitFor('deletes', () =>
-      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every((kind) => kube.snapshot()[kind as Kind].length === 0),
+      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
+        (kind) => kube.snapshot()[kind as Kind].length === 0,
+      ),
     );
     expect(kube.findIngress('team', 'web')).toBeUndefined();
   });
@@ -194,7 +200,9 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(ingress('c', 'five'));
     await waitFor('b/four', has('ingresses', 'b/four'));
     expect(names(kube.snapshot().ingresses)).toEqual(['a/one', 'b/four', 'b/two']);
-    expect(api.callsOf('list', 'ingresses').every((call) => call.namespace === 'a' || call.namespace === 'b')).toBe(true);
+    expect(api.callsOf('list', 'ingresses').every((call) => call.namespace === 'a' || call.namespace === 'b')).toBe(
+      true,
+    );
   });
 
   it('resumes after the server closes its watches', async () => {
@@ -273,7 +281,10 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(service('default', 'while-down'));
     expect(kube.synced()).toBe(true);
     await api.restart();
-    await waitFor('convergence', () => has('ingresses', 'default/while-down')() && has('services', 'default/while-down')());
+    await waitFor(
+      'convergence',
+      () => has('ingresses', 'default/while-down')() && has('services', 'default/while-down')(),
+    );
   });
 
   it('stops promptly while a watch request hangs, and leaves no watch behind', async () => {

@@ -31,10 +31,20 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     version += 1;
     if (onChange !== null) onChange();
   };
-  const namespaces = options.watchNamespaces === null || options.watchNamespaces.length === 0 ? [null] : [...new Set(options.watchNamespaces)];
+  const namespaces =
+    options.watchNamespaces === null || options.watchNamespaces.length === 0
+      ? [null]
+      : [...new Set(options.watchNamespaces)];
   const informersOf = (resource: WatchedResource): Informer[] =>
     (resource.namespaced ? namespaces : [null]).map((namespace) =>
-      createInformer({ kubeConfig: options.kubeConfig, resource, namespace, log, onChange: notify, backoff: options.backoff }),
+      createInformer({
+        kubeConfig: options.kubeConfig,
+        resource,
+        namespace,
+        log,
+        onChange: notify,
+        backoff: options.backoff,
+      }),
     );
 
   const kinds = {

@@ -3,7 +3,11 @@ import type { Problem } from '../routing/types.ts';
 import type { Leadership } from './leadership.ts';
 
 /** A published state carrying only what the sinks read: owned Ingresses and problems. */
-export function stateWith(ownedIngresses: readonly string[], problems: readonly Problem[] = [], generation = 1): RoutingState {
+export function stateWith(
+  ownedIngresses: readonly string[],
+  problems: readonly Problem[] = [],
+  generation = 1,
+): RoutingState {
   return {
     generation,
     builtAt: new Date(0).toISOString(),
@@ -15,7 +19,10 @@ export function stateWith(ownedIngresses: readonly string[], problems: readonly 
       problems,
       ownedIngresses,
     },
-    matcher: { match: () => null, explain: () => ({ host: '', path: '', match: null, hostMatch: 'none', passedOver: [] }) },
+    matcher: {
+      match: () => null,
+      explain: () => ({ host: '', path: '', match: null, hostMatch: 'none', passedOver: [] }),
+    },
   };
 }
 

@@ -58,7 +58,11 @@ describe('createLeaderElector against the API emulator', () => {
       expect(follower.isLeader()).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(lease()?.spec).toMatchObject({ holderIdentity: leader.identity, leaseDurationSeconds: 1, leaseTransitions: 0 });
+    expect(lease()?.spec).toMatchObject({
+      holderIdentity: leader.identity,
+      leaseDurationSeconds: 1,
+      leaseTransitions: 0,
+    });
     expect(log).toEqual([`${leader.identity} started`]);
 
     const stoppedAt = Date.now();
@@ -78,7 +82,13 @@ describe('createLeaderElector against the API emulator', () => {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { namespace: 'ingress', name: 'sluice-leader' },
-      spec: { holderIdentity: 'crashed', leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: 4 },
+      spec: {
+        holderIdentity: 'crashed',
+        leaseDurationSeconds: 1,
+        acquireTime: now,
+        renewTime: now,
+        leaseTransitions: 4,
+      },
     });
     const startedAt = Date.now();
     const c = startElector('c');

@@ -62,7 +62,11 @@ export function createLeaderElector(options: LeaderElectionOptions): LeaderElect
   const retryPeriodMs = options.retryPeriodMs ?? 2_000;
   const leaseDurationSeconds = Math.max(1, Math.round(leaseDurationMs / 1000));
   const kc = options.kubeConfig;
-  const log = options.log.child({ component: 'leader-election', lease: `${namespace}/${options.electionId}`, identity });
+  const log = options.log.child({
+    component: 'leader-election',
+    lease: `${namespace}/${options.electionId}`,
+    identity,
+  });
   const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   const leasePath = `${collection}/${encodeURIComponent(options.electionId)}`;
   const listeners = new Set<(leading: boolean) => void>();
@@ -100,7 +104,13 @@ export function createLeaderElector(options: LeaderElectionOptions): LeaderElect
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: options.electionId, namespace },
-        spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: nowText, renewTime: nowText, leaseTransitions: 0 },
+        spec: {
+          holderIdentity: identity,
+          leaseDurationSeconds,
+          acquireTime: nowText,
+          renewTime: nowText,
+          leaseTransitions: 0,
+        },
       };
       const created = await kubeCall(kc, { method: 'POST', path: collection, body: lease, timeoutMs: renewDeadlineMs });
       if (created.status === 200 || created.status === 201) return { acquired: true };
@@ -120,8 +130,11 @@ export function createLeaderElector(options: LeaderElectionOptions): LeaderElect
     }
     const holder = typeof spec.holderIdentity === 'string' ? spec.holderIdentity : '';
     const heldForMs =
-      typeof spec.leaseDurationSeconds === 'number' && spec.leaseDurationSeconds > 0 ? spec.leaseDurationSeconds * 1000 : leaseDurationMs;
-    if (holder !== '' && holder !== identity && now < observedAt + heldForMs) return { acquired: false, heldBy: holder };
+      typeof spec.leaseDurationSeconds === 'number' && spec.leaseDurationSeconds > 0
+        ? spec.leaseDurationSeconds * 1000
+        : leaseDurationMs;
+    if (holder !== '' && holder !== identity && now < observedAt + heldForMs)
+      return { acquired: false, heldBy: holder };
 
     const renewing = holder === identity;
     const next: Lease = {

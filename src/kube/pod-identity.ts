@@ -4,7 +4,10 @@ import { hostname } from 'node:os';
 const serviceAccountNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 /** The controller's own namespace: $POD_NAMESPACE, else the in-cluster service account's, else "default". */
-export function controllerNamespace(env: NodeJS.ProcessEnv = process.env, namespaceFile = serviceAccountNamespaceFile): string {
+export function controllerNamespace(
+  env: NodeJS.ProcessEnv = process.env,
+  namespaceFile = serviceAccountNamespaceFile,
+): string {
   const fromEnv = (env.POD_NAMESPACE ?? '').trim();
   if (fromEnv !== '') return fromEnv;
   try {

@@ -49,7 +49,14 @@ export function publishServiceSource(options: PublishServiceOptions): AddressSou
 
   const changed = (): void => {
     if (nodeInformer === null && serviceType() === 'NodePort') {
-      nodeInformer = createInformer({ kubeConfig: options.kubeConfig, resource: nodes, namespace: null, log, onChange: changed, backoff: options.backoff });
+      nodeInformer = createInformer({
+        kubeConfig: options.kubeConfig,
+        resource: nodes,
+        namespace: null,
+        log,
+        onChange: changed,
+        backoff: options.backoff,
+      });
       nodeInformer.start();
     }
     const now = JSON.stringify(addresses());
@@ -82,11 +89,16 @@ export function publishServiceSource(options: PublishServiceOptions): AddressSou
     const found = service();
     if (found === undefined) return null;
     const spec = (found.spec ?? {}) as { clusterIP?: unknown; externalIPs?: unknown };
-    const external = Array.isArray(spec.externalIPs) ? spec.externalIPs.filter((ip) => typeof ip === 'string').map((ip) => ({ ip })) : [];
+    const external = Array.isArray(spec.externalIPs)
+      ? spec.externalIPs.filter((ip) => typeof ip === 'string').map((ip) => ({ ip }))
+      : [];
     switch (serviceType()) {
       case 'LoadBalancer': {
         const status = found.status as { loadBalancer?: { ingress?: unknown } } | undefined;
-        return canonical([...(Array.isArray(status?.loadBalancer?.ingress) ? status.loadBalancer.ingress : []), ...external]);
+        return canonical([
+          ...(Array.isArray(status?.loadBalancer?.ingress) ? status.loadBalancer.ingress : []),
+          ...external,
+        ]);
       }
       case 'NodePort':
         if (nodeInformer === null || !nodeInformer.synced()) return null;
@@ -116,7 +128,8 @@ export function publishServiceSource(options: PublishServiceOptions): AddressSou
 function nodeAddress(node: KubeObject): { ip?: string } {
   const status = node.status as { addresses?: unknown } | undefined;
   const list = Array.isArray(status?.addresses) ? (status.addresses as { type?: unknown; address?: unknown }[]) : [];
-  const of = (type: string) => list.find((entry) => entry?.type === type && typeof entry.address === 'string')?.address as string | undefined;
+  const of = (type: string) =>
+    list.find((entry) => entry?.type === type && typeof entry.address === 'string')?.address as string | undefined;
   const ip = of('ExternalIP') ?? of('InternalIP');
   return ip === undefined ? {} : { ip };
 }

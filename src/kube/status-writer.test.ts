@@ -67,7 +67,8 @@ describe('createStatusWriter against the API emulator', () => {
   }
 
   const statusOf = (name: string) => api.get('Ingress', 'default', name)?.status?.loadBalancer?.ingress;
-  const patches = (name?: string) => api.callsOf('patch', 'ingresses').filter((call) => name === undefined || call.name === name);
+  const patches = (name?: string) =>
+    api.callsOf('patch', 'ingresses').filter((call) => name === undefined || call.name === name);
 
   it('writes our Ingresses only, and only when the value differs', async () => {
     const status = startWriter(staticAddressSource(fromStatusAddresses(['lb.example', '10.0.0.1', ' '])));
@@ -79,7 +80,8 @@ describe('createStatusWriter against the API emulator', () => {
 
     // Once the informer has seen the write, further publishes write nothing.
     await waitFor('the informer to see it', () => source.findIngress('default', 'ours')?.status !== undefined);
-    for (let generation = 2; generation < 5; generation++) status.published(stateWith(['default/ours'], [], generation));
+    for (let generation = 2; generation < 5; generation++)
+      status.published(stateWith(['default/ours'], [], generation));
     await status.idle();
     expect(patches()).toHaveLength(1);
     expect(status.stats()).toMatchObject({ writes: 1, failures: 0 });
@@ -88,7 +90,9 @@ describe('createStatusWriter against the API emulator', () => {
     api.modify('Ingress', 'default', 'ours', (object) => {
       object.status = lbStatus('203.0.113.1');
     });
-    await waitFor('the informer to see that', () => JSON.stringify(source.findIngress('default', 'ours')?.status).includes('203.0.113.1'));
+    await waitFor('the informer to see that', () =>
+      JSON.stringify(source.findIngress('default', 'ours')?.status).includes('203.0.113.1'),
+    );
     status.published(stateWith(['default/ours'], [], 5));
     await waitFor('the rewrite', () => JSON.stringify(statusOf('ours')).includes('10.0.0.1'));
     expect(patches('theirs')).toHaveLength(0);
@@ -125,7 +129,12 @@ describe('createStatusWriter against the API emulator', () => {
       spec: { type: 'LoadBalancer', clusterIP: '10.96.0.10' },
       status: lbStatus('198.51.100.7'),
     });
-    const addresses = publishServiceSource({ kubeConfig, service: 'ingress/sluice', log: silentLogger, backoff: fastBackoff });
+    const addresses = publishServiceSource({
+      kubeConfig,
+      service: 'ingress/sluice',
+      log: silentLogger,
+      backoff: fastBackoff,
+    });
     const status = startWriter(addresses);
     status.published(stateWith(['default/ours']));
     await waitFor('the status', () => statusOf('ours'));
@@ -134,21 +143,36 @@ describe('createStatusWriter against the API emulator', () => {
     api.modify('Service', 'ingress', 'sluice', (object) => {
       object.status = { loadBalancer: { ingress: [{ hostname: 'lb.cloud.example' }] } };
     });
-    await waitFor('the rewrite', () => JSON.stringify(statusOf('ours')) === JSON.stringify([{ hostname: 'lb.cloud.example' }]));
+    await waitFor(
+      'the rewrite',
+      () => JSON.stringify(statusOf('ours')) === JSON.stringify([{ hostname: 'lb.cloud.example' }]),
+    );
     expect(statusOf('theirs')).toEqual([{ ip: '192.0.2.9' }]);
     expect(api.callsOf('list', 'services').some((call) => call.namespace === 'ingress')).toBe(true);
   });
 
   it('publishes node addresses for a NodePort Service (ExternalIP, else InternalIP)', async () => {
-    api.apply(node('a', [{ type: 'InternalIP', address: '10.1.0.1' }, { type: 'ExternalIP', address: '198.51.100.1' }]));
-    api.apply(node('b', [{ type: 'InternalIP', address: '10.1.0.2' }, { type: 'Hostname', address: 'b' }]));
+    api.apply(
+      node('a', [
+        { type: 'InternalIP', address: '10.1.0.1' },
+        { type: 'ExternalIP', address: '198.51.100.1' },
+      ]),
+    );
+    api.apply(
+      node('b', [
+        { type: 'InternalIP', address: '10.1.0.2' },
+        { type: 'Hostname', address: 'b' },
+      ]),
+    );
     api.apply({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { namespace: 'ingress', name: 'sluice' },
       spec: { type: 'NodePort', clusterIP: '10.96.0.10' },
     });
-    const status = startWriter(publishServiceSource({ kubeConfig, service: 'ingress/sluice', log: silentLogger, backoff: fastBackoff }));
+    const status = startWriter(
+      publishServiceSource({ kubeConfig, service: 'ingress/sluice', log: silentLogger, backoff: fastBackoff }),
+    );
     status.published(stateWith(['default/ours']));
     await waitFor('the status', () => statusOf('ours'));
     expect(statusOf('ours')).toEqual([{ ip: '10.1.0.2' }, { ip: '198.51.100.1' }]);
@@ -157,7 +181,9 @@ describe('createStatusWriter against the API emulator', () => {
   });
 
   it('writes nothing while the publish Service does not exist', async () => {
-    const status = startWriter(publishServiceSource({ kubeConfig, service: 'ingress/missing', log: silentLogger, backoff: fastBackoff }));
+    const status = startWriter(
+      publishServiceSource({ kubeConfig, service: 'ingress/missing', log: silentLogger, backoff: fastBackoff }),
+    );
     await api.waitForWatches('services', 2);
     status.published(stateWith(['default/ours']));
     await status.idle();

@@ -120,7 +120,12 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
     // Merge patch replaces the whole list; null removes it when there is nothing to publish.
     const body = { status: { loadBalancer: { ingress: desired.length === 0 ? null : desired } } };
     try {
-      const response = await kubeCall(kubeConfig, { method: 'PATCH', path, body, contentType: 'application/merge-patch+json' });
+      const response = await kubeCall(kubeConfig, {
+        method: 'PATCH',
+        path,
+        body,
+        contentType: 'application/merge-patch+json',
+      });
       if (response.status === 200) {
         writes += 1;
         log.info({ ingress: `${namespace}/${name}`, addresses: desired }, 'wrote Ingress status');

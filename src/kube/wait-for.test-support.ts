@@ -1,5 +1,9 @@
 /** Polls `condition` until it holds (then returns its value) or `timeoutMs` passes (then throws, naming `what`). */
-export async function waitFor<T>(what: string, condition: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  condition: () => T | undefined | null | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = condition();

@@ -14,7 +14,17 @@ function backend(key: string, count: number): BackendEndpoints {
     pod: null,
     zone: null,
   }));
-  return { key, namespace: 'ns', service: 's', servicePort: 80, state: 'ok', reason: null, usable: list, all: list, externalName: null };
+  return {
+    key,
+    namespace: 'ns',
+    service: 's',
+    servicePort: 80,
+    state: 'ok',
+    reason: null,
+    usable: list,
+    all: list,
+    externalName: null,
+  };
 }
 
 const pools = () => new UpstreamPools({ connectMs: 1_000, connections: 1, keepAliveMs: 1_000, idleCloseMs: 1_000 });

@@ -3,7 +3,13 @@ import { connect as http2Connect } from 'node:http2';
 import type { RoutingState } from '../controller/state.ts';
 import { secretForServerName } from './certificates.ts';
 import type { Edge } from './edge.ts';
-import { createFakeHandler, startTestEdge, makeCertificate, makeState, presentedCommonName } from './listeners-test-kit.ts';
+import {
+  createFakeHandler,
+  startTestEdge,
+  makeCertificate,
+  makeState,
+  presentedCommonName,
+} from './listeners-test-kit.ts';
 import type { TlsEntry } from './listeners-test-kit.ts';
 import type { PemPair } from './self-signed.ts';
 
@@ -73,7 +79,11 @@ describe('HTTPS certificates chosen by SNI', () => {
   });
 
   it('serves the configured default certificate for unknown or absent SNI', async () => {
-    state = makeState(2, [...entries, { secret: 'ingress/default-tls', pems: certs.fallback, hosts: [] }], 'ingress/default-tls');
+    state = makeState(
+      2,
+      [...entries, { secret: 'ingress/default-tls', pems: certs.fallback, hosts: [] }],
+      'ingress/default-tls',
+    );
     expect(await presentedCommonName(httpsPort, 'unknown.test')).toBe('configured default');
     expect(await presentedCommonName(httpsPort, undefined)).toBe('configured default');
     expect(await presentedCommonName(httpsPort, 'app.test')).toBe('app cert');
@@ -91,7 +101,10 @@ describe('HTTPS certificates chosen by SNI', () => {
 
   it('negotiates HTTP/2 by ALPN on an SNI-selected certificate', async () => {
     state = makeState(6, entries);
-    const session = http2Connect(`https://127.0.0.1:${httpsPort}`, { servername: 'app.test', rejectUnauthorized: false });
+    const session = http2Connect(`https://127.0.0.1:${httpsPort}`, {
+      servername: 'app.test',
+      rejectUnauthorized: false,
+    });
     try {
       const status = await new Promise<number>((resolve, reject) => {
         const stream = session.request({ ':path': '/', ':authority': 'app.test' });
@@ -101,7 +114,9 @@ describe('HTTPS certificates chosen by SNI', () => {
       });
       expect(status).toBe(200);
       expect(session.alpnProtocol).toBe('h2');
-      expect((session.socket as import('node:tls').TLSSocket).getPeerX509Certificate()?.subject).toContain('CN=app cert');
+      expect((session.socket as import('node:tls').TLSSocket).getPeerX509Certificate()?.subject).toContain(
+        'CN=app cert',
+      );
     } finally {
       session.close();
     }

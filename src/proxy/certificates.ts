@@ -80,7 +80,8 @@ export function createCertificateStore(options: CertificateStoreOptions): Certif
         if (context !== null) return context;
       }
     }
-    if (selfSignedContext === null) selfSignedContext = createSecureContext({ cert: selfSigned.certPem, key: selfSigned.keyPem });
+    if (selfSignedContext === null)
+      selfSignedContext = createSecureContext({ cert: selfSigned.certPem, key: selfSigned.keyPem });
     return selfSignedContext;
   }
 

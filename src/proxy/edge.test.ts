@@ -29,14 +29,20 @@ afterAll(async () => {
   await edge.close(100);
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: ports.httpPort, path, headers: { host: 'app.test', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: ports.httpPort, path, headers: { host: 'app.test', ...headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -50,9 +56,12 @@ describe('HTTP listener', () => {
   });
 
   const smuggling: Record<string, string> = {
-    'Content-Length with Transfer-Encoding': 'POST /cl-te HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG',
-    'duplicate Content-Length': 'POST /dup-cl HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!',
-    'repeated equal Content-Length': 'POST /dup-cl2 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello',
+    'Content-Length with Transfer-Encoding':
+      'POST /cl-te HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG',
+    'duplicate Content-Length':
+      'POST /dup-cl HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!',
+    'repeated equal Content-Length':
+      'POST /dup-cl2 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello',
     'list Content-Length': 'POST /cl-list HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 5\r\n\r\nhello',
     'signed Content-Length': 'POST /cl-sign HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nhello',
     'bare LF line ends': 'GET /bare-lf HTTP/1.1\nHost: a\n\n',
@@ -65,8 +74,10 @@ describe('HTTP listener', () => {
     'missing Host': 'GET /no-host HTTP/1.1\r\n\r\n',
     'duplicate Host': 'GET /two-hosts HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
     'unknown Transfer-Encoding': 'POST /te-identity HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n',
-    'Transfer-Encoding not ending in chunked': 'POST /te-gzip HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n',
-    'gzip, chunked Transfer-Encoding': 'POST /te-gzip-chunked HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n',
+    'Transfer-Encoding not ending in chunked':
+      'POST /te-gzip HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n',
+    'gzip, chunked Transfer-Encoding':
+      'POST /te-gzip-chunked HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n',
     'Transfer-Encoding on HTTP/1.0': 'POST /te-10 HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
     'absolute-form conflicting with Host': 'GET http://evil.test/abs HTTP/1.1\r\nHost: a\r\n\r\n',
     'asterisk-form': 'OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n',
@@ -91,14 +102,21 @@ describe('HTTP listener', () => {
 
   it('accepts an absolute-form target that agrees with Host, as origin-form', async () => {
     const before = handler.calls.length;
-    const response = await sendRaw(ports.httpPort, 'GET http://App.test:80/abs?q=1 HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n', null);
+    const response = await sendRaw(
+      ports.httpPort,
+      'GET http://App.test:80/abs?q=1 HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n',
+      null,
+    );
     expect(statusLine(response)).toBe('HTTP/1.1 200 OK');
     expect(handler.calls.slice(before).map((call) => call.url)).toEqual(['/abs?q=1']);
   });
 
   it('answers 431 to oversized headers', async () => {
     const before = handler.calls.length;
-    const response = await sendRaw(ports.httpPort, `GET /big HTTP/1.1\r\nHost: a\r\nX-Big: ${'b'.repeat(10_000)}\r\n\r\n`);
+    const response = await sendRaw(
+      ports.httpPort,
+      `GET /big HTTP/1.1\r\nHost: a\r\nX-Big: ${'b'.repeat(10_000)}\r\n\r\n`,
+    );
     expect(statusLine(response)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
     expect(response).toContain('Server: sluice');
     expect(handler.calls.length).toBe(before);
@@ -113,7 +131,11 @@ describe('HTTP listener', () => {
   });
 
   it('passes non-WebSocket upgrades (h2c) to the handler as ordinary requests', async () => {
-    const response = await get('/h2c', { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAAQAAP__' });
+    const response = await get('/h2c', {
+      connection: 'Upgrade, HTTP2-Settings',
+      upgrade: 'h2c',
+      'http2-settings': 'AAMAAABkAAQAAP__',
+    });
     expect(response.status).toBe(200);
   });
 });
@@ -157,7 +179,9 @@ describe('HTTPS listener, HTTP/1.1 and HTTP/2', () => {
       expect(session.remoteSettings.maxConcurrentStreams).toBe(128);
       expect(session.remoteSettings.maxHeaderListSize).toBe(8192);
       const before = handler.calls.length;
-      expect(await outcome({ ':path': '/huge', ':authority': 'app.test', 'x-big': 'b'.repeat(10_000) })).toBe('error ERR_HTTP2_STREAM_ERROR');
+      expect(await outcome({ ':path': '/huge', ':authority': 'app.test', 'x-big': 'b'.repeat(10_000) })).toBe(
+        'error ERR_HTTP2_STREAM_ERROR',
+      );
       expect(await outcome({ ':method': 'CONNECT', ':authority': 'app.test:443' })).toBe('status 405');
       expect(handler.calls.length).toBe(before);
     } finally {
@@ -168,7 +192,12 @@ describe('HTTPS listener, HTTP/1.1 and HTTP/2', () => {
   it('enforces the same HTTP/1.1 parser rules over TLS', async () => {
     const { connect } = await import('node:tls');
     const response = await new Promise<string>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port: ports.httpsPort, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+      const socket = connect({
+        host: '127.0.0.1',
+        port: ports.httpsPort,
+        rejectUnauthorized: false,
+        ALPNProtocols: ['http/1.1'],
+      });
       let received = '';
       socket.setEncoding('latin1');
       socket.on('data', (chunk: string) => (received += chunk));

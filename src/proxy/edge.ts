@@ -68,7 +68,9 @@ export function createEdge(options: EdgeOptions): Edge {
     log,
   });
   const headersTimeout =
-    options.requestTimeoutMs > 0 ? Math.min(options.headerTimeoutMs, options.requestTimeoutMs) : options.headerTimeoutMs;
+    options.requestTimeoutMs > 0
+      ? Math.min(options.headerTimeoutMs, options.requestTimeoutMs)
+      : options.headerTimeoutMs;
   // Node checks header/request deadlines on this interval (30 s by default): keep 408s close to the deadline.
   const checkingInterval = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
   const sessionIdleMs = Math.max(options.keepAliveTimeoutMs, 1000);
@@ -115,8 +117,6 @@ export function createEdge(options: EdgeOptions): Edge {
     tracker.onUpgrade(socket);
     upgrades.handleUpgrade(req, socket, head, true);
   }
-
-
 
   function onSession(session: ServerHttp2Session): void {
     session.on('error', ignoreError);

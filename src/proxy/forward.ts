@@ -300,7 +300,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     if (this.bodyTimedOut) {
-      this.failResponse(proxyErrors.clientBodyTimeout, 'no request body for ' + this.context.clientBodyMs + ' ms', true);
+      this.failResponse(
+        proxyErrors.clientBodyTimeout,
+        'no request body for ' + this.context.clientBodyMs + ' ms',
+        true,
+      );
       return;
     }
     if (this.bodyTooLarge) {

@@ -1,6 +1,17 @@
 import http, { type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPort, echoUpstream, json, send, singleRouteState, startEdge, startUpstream, waitFor, type Edge, type Upstream } from './handler-test-fixtures.ts';
+import {
+  closedPort,
+  echoUpstream,
+  json,
+  send,
+  singleRouteState,
+  startEdge,
+  startUpstream,
+  waitFor,
+  type Edge,
+  type Upstream,
+} from './handler-test-fixtures.ts';
 
 /** The backend of singleRouteState. */
 const KEY = 'default/app:80';
@@ -63,7 +74,13 @@ describe('edge request path: balancing, retries, passive health', () => {
     // Requests that park on the slow endpoint keep their in-flight count up.
     const parked: http.ClientRequest[] = [];
     for (let i = 0; i < 20; i++) {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, path: '/', headers: { host: 'app.test' }, agent: false });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: edge.port,
+        path: '/',
+        headers: { host: 'app.test' },
+        agent: false,
+      });
       req.on('error', () => undefined);
       req.on('response', (res) => res.resume());
       req.end();
@@ -90,7 +107,11 @@ describe('edge request path: balancing, retries, passive health', () => {
       }),
     );
     for (let i = 0; i < 9; i++) {
-      const reply = await send(edge.port, { method: 'POST', body: `payload-${i}`, headers: { host: 'app.test', 'content-type': 'text/plain' } });
+      const reply = await send(edge.port, {
+        method: 'POST',
+        body: `payload-${i}`,
+        headers: { host: 'app.test', 'content-type': 'text/plain' },
+      });
       expect(reply.status).toBe(200);
       expect(json(reply).body).toBe(`payload-${i}`);
     }
@@ -106,7 +127,8 @@ describe('edge request path: balancing, retries, passive health', () => {
 
   it('bounds retries by maxTries and answers 502 when every endpoint refuses', async () => {
     const dead = [];
-    for (let i = 0; i < 3; i++) dead.push({ address: `127.0.0.${60 + i}`, port: await closedPort(`127.0.0.${60 + i}`) });
+    for (let i = 0; i < 3; i++)
+      dead.push({ address: `127.0.0.${60 + i}`, port: await closedPort(`127.0.0.${60 + i}`) });
     const edge = track(await startEdge(singleRouteState(dead), { retry: { maxTries: 2, budgetMs: 5_000 } }));
     const reply = await send(edge.port, { method: 'POST', body: 'x' });
     expect(reply.status).toBe(502);
@@ -173,7 +195,11 @@ describe('edge request path: balancing, retries, passive health', () => {
     expect(get.status).toBe(200);
     expect(get.body.toString()).toBe('recovered');
     expect(resets).toBe(1);
-    const post = await send(edge.port, { method: 'POST', body: 'not twice', headers: { host: 'app.test', 'x-reset': 'always' } });
+    const post = await send(edge.port, {
+      method: 'POST',
+      body: 'not twice',
+      headers: { host: 'app.test', 'x-reset': 'always' },
+    });
     expect(post.status).toBe(502);
     expect(resets).toBe(2);
     await waitFor(() => edge.records.length === 2);

@@ -1,7 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, makeState, okBackend, send, sendRaw, startEdge, startUpstream, waitFor, type Edge, type Upstream } from './handler-test-fixtures.ts';
+import {
+  json,
+  makeState,
+  okBackend,
+  send,
+  sendRaw,
+  startEdge,
+  startUpstream,
+  waitFor,
+  type Edge,
+  type Upstream,
+} from './handler-test-fixtures.ts';
 
 const TEN_MIB = 10 * 1024 * 1024;
 
@@ -29,7 +40,11 @@ describe('edge request path: bodies, aborts, limits', () => {
         length += c.length;
       });
       req.on('end', () => {
-        const body = JSON.stringify({ hash: hash.digest('hex'), length, chunked: req.headers['transfer-encoding'] ?? null });
+        const body = JSON.stringify({
+          hash: hash.digest('hex'),
+          length,
+          chunked: req.headers['transfer-encoding'] ?? null,
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(body);
       });
@@ -102,11 +117,23 @@ describe('edge request path: bodies, aborts, limits', () => {
   });
 
   it('streams a 10 MiB request body upstream intact (Content-Length and chunked)', async () => {
-    const sized = await send(edge.port, { method: 'PUT', path: '/upload', headers: { host: 'app.test' }, body: payload });
+    const sized = await send(edge.port, {
+      method: 'PUT',
+      path: '/upload',
+      headers: { host: 'app.test' },
+      body: payload,
+    });
     expect(json(sized as never)).toMatchObject({ hash: sha256(payload), length: TEN_MIB, chunked: null });
 
     const chunked = await new Promise<string>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, method: 'POST', path: '/upload', headers: { host: 'app.test' }, agent: false });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: edge.port,
+        method: 'POST',
+        path: '/upload',
+        headers: { host: 'app.test' },
+        agent: false,
+      });
       req.on('error', reject);
       req.on('response', (res) => {
         let text = '';
@@ -114,7 +141,8 @@ describe('edge request path: bodies, aborts, limits', () => {
         res.on('data', (c: string) => (text += c));
         res.on('end', () => resolve(text));
       });
-      for (let offset = 0; offset < payload.length; offset += 1024 * 1024) req.write(payload.subarray(offset, offset + 1024 * 1024));
+      for (let offset = 0; offset < payload.length; offset += 1024 * 1024)
+        req.write(payload.subarray(offset, offset + 1024 * 1024));
       req.end();
     });
     expect(JSON.parse(chunked)).toMatchObject({ hash: sha256(payload), length: TEN_MIB, chunked: 'chunked' });
@@ -131,7 +159,13 @@ describe('edge request path: bodies, aborts, limits', () => {
 
   it('applies backpressure: a client that stops reading stalls the upstream instead of buffering', async () => {
     const before = upstreamBytes;
-    const req = http.request({ host: '127.0.0.1', port: edge.port, path: '/forever', headers: { host: 'app.test' }, agent: false });
+    const req = http.request({
+      host: '127.0.0.1',
+      port: edge.port,
+      path: '/forever',
+      headers: { host: 'app.test' },
+      agent: false,
+    });
     const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve).end());
     res.pause();
     // The upstream writes until the socket buffers along the way are full, then must stop: sample
@@ -151,7 +185,13 @@ describe('edge request path: bodies, aborts, limits', () => {
   it('aborts the upstream request when the client goes away mid-response', async () => {
     const abortsBefore = upstreamAborts;
     edge.records.length = 0;
-    const req = http.request({ host: '127.0.0.1', port: edge.port, path: '/forever', headers: { host: 'app.test' }, agent: false });
+    const req = http.request({
+      host: '127.0.0.1',
+      port: edge.port,
+      path: '/forever',
+      headers: { host: 'app.test' },
+      agent: false,
+    });
     req.on('error', () => undefined);
     const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve).end());
     await new Promise((resolve) => res.once('data', resolve));
@@ -170,13 +210,25 @@ describe('edge request path: bodies, aborts, limits', () => {
     expect(raw).toMatch(/^HTTP\/1\.1 413 /);
     expect(raw).toContain('413 Content Too Large');
     expect(hasher.count).toBe(before);
-    const small = await send(edge.port, { method: 'POST', path: '/limited', headers: { host: 'app.test' }, body: 'x'.repeat(1024) });
+    const small = await send(edge.port, {
+      method: 'POST',
+      path: '/limited',
+      headers: { host: 'app.test' },
+      body: 'x'.repeat(1024),
+    });
     expect(small.status).toBe(200);
   });
 
   it('answers 413 when a chunked body grows over the limit while streaming', async () => {
     const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, method: 'POST', path: '/limited', headers: { host: 'app.test' }, agent: false });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: edge.port,
+        method: 'POST',
+        path: '/limited',
+        headers: { host: 'app.test' },
+        agent: false,
+      });
       req.on('error', reject);
       req.on('response', (res) => {
         let text = '';

@@ -3,7 +3,14 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { singleRouteState, startEdge, startUpstream, waitFor, type Edge, type Upstream } from './handler-test-fixtures.ts';
+import {
+  singleRouteState,
+  startEdge,
+  startUpstream,
+  waitFor,
+  type Edge,
+  type Upstream,
+} from './handler-test-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 // --client-body-timeout: the longest silence between two chunks of a request body from the client.
@@ -34,10 +41,9 @@ describe('edge request path: a request body that stalls', () => {
       const delay = req.url === '/slow-answer' ? BODY_TIMEOUT_MS * 2 : 0;
       req.on('end', () => setTimeout(() => res.end('got ' + length), delay));
     });
-    edge = await startEdge(
-      singleRouteState([upstream]),
-      { timeouts: { connectMs: 1_000, responseHeadersMs: 5_000, bodyIdleMs: 5_000, clientBodyMs: BODY_TIMEOUT_MS } },
-    );
+    edge = await startEdge(singleRouteState([upstream]), {
+      timeouts: { connectMs: 1_000, responseHeadersMs: 5_000, bodyIdleMs: 5_000, clientBodyMs: BODY_TIMEOUT_MS },
+    });
     h2 = http2.createServer((req, res) => edge.handler.handle(req, res, true));
     h2.listen(0, '127.0.0.1');
     await once(h2, 'listening');
@@ -73,7 +79,10 @@ describe('edge request path: a request body that stalls', () => {
 
   it('HTTP/1: answers 408 and closes the connection once the body stalls, and frees the upstream', async () => {
     const cutBefore = upstreamCutShort;
-    const { text, ms } = await stallAfter('POST /stall HTTP/1.1\r\nHost: app.test\r\nContent-Length: 100\r\n\r\n', 'x'.repeat(10));
+    const { text, ms } = await stallAfter(
+      'POST /stall HTTP/1.1\r\nHost: app.test\r\nContent-Length: 100\r\n\r\n',
+      'x'.repeat(10),
+    );
     expect(text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(text.toLowerCase()).toContain('\r\nconnection: close\r\n');
     expect(ms).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS * 0.9);
@@ -87,7 +96,14 @@ describe('edge request path: a request body that stalls', () => {
   /** A POST to the edge whose body `sendBody` writes and ends; resolves with the whole answer. */
   function post(path: string, sendBody: (req: http.ClientRequest) => void): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, method: 'POST', path, headers: { host: 'app.test' }, agent: false });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: edge.port,
+        method: 'POST',
+        path,
+        headers: { host: 'app.test' },
+        agent: false,
+      });
       req.on('error', reject);
       req.on('response', (res) => {
         let body = '';
@@ -101,7 +117,10 @@ describe('edge request path: a request body that stalls', () => {
 
   it('HTTP/1: cuts a response already started when the body stalls behind it', async () => {
     const cutBefore = upstreamCutShort;
-    const { text, ms } = await stallAfter('POST /early HTTP/1.1\r\nHost: app.test\r\nContent-Length: 100\r\n\r\n', 'x'.repeat(10));
+    const { text, ms } = await stallAfter(
+      'POST /early HTTP/1.1\r\nHost: app.test\r\nContent-Length: 100\r\n\r\n',
+      'x'.repeat(10),
+    );
     expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(text).not.toContain('done');
     expect(ms).toBeLessThan(BODY_TIMEOUT_MS + 1000);
@@ -134,7 +153,10 @@ describe('edge request path: a request body that stalls', () => {
     const session = http2.connect(`http://127.0.0.1:${h2Port}`);
     session.on('error', () => undefined);
     const started = performance.now();
-    const stream = session.request({ ':method': 'POST', ':path': '/stall-h2', ':authority': 'app.test', 'content-length': '100' }, { endStream: false });
+    const stream = session.request(
+      { ':method': 'POST', ':path': '/stall-h2', ':authority': 'app.test', 'content-length': '100' },
+      { endStream: false },
+    );
     stream.on('error', () => undefined);
     let status = 0;
     stream.on('response', (headers) => (status = Number(headers[':status'])));

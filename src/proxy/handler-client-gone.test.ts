@@ -4,7 +4,14 @@ import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandler } from './handler.ts';
-import { createTestHandler, recordInto, singleRouteState, startUpstream, waitFor, type Upstream } from './handler-test-fixtures.ts';
+import {
+  createTestHandler,
+  recordInto,
+  singleRouteState,
+  startUpstream,
+  waitFor,
+  type Upstream,
+} from './handler-test-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 // A client that leaves before its response starts: its request is not sent (HTTP/2 rapid reset), taken out of
@@ -157,7 +164,13 @@ describe('edge request path: clients that leave before the response', () => {
     const connectionsBefore = upstreamConnections;
     const countBefore = upstream.count;
     const heldBefore = held.length;
-    const first = http.request({ host: '127.0.0.1', port: single.h1Port, path: '/hold-first', headers: { host: 'app.test' }, agent: false });
+    const first = http.request({
+      host: '127.0.0.1',
+      port: single.h1Port,
+      path: '/hold-first',
+      headers: { host: 'app.test' },
+      agent: false,
+    });
     first.on('error', () => undefined);
     const firstResponse = new Promise<http.IncomingMessage>((resolve) => first.on('response', resolve));
     first.end();
@@ -179,12 +192,15 @@ describe('edge request path: clients that leave before the response', () => {
     await once(released, 'end');
     const reply = await new Promise<string>((resolve, reject) => {
       http
-        .get({ host: '127.0.0.1', port: single.h1Port, path: '/third', headers: { host: 'app.test' }, agent: false }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve(text));
-        })
+        .get(
+          { host: '127.0.0.1', port: single.h1Port, path: '/third', headers: { host: 'app.test' }, agent: false },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve(text));
+          },
+        )
         .on('error', reject);
     });
     expect(reply).toBe('ok /third');

@@ -2,7 +2,19 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHandler, echoUpstream, json, makeState, okBackend, send, sendRaw, startEdge, startUpstream, type Edge, type Upstream } from './handler-test-fixtures.ts';
+import {
+  createTestHandler,
+  echoUpstream,
+  json,
+  makeState,
+  okBackend,
+  send,
+  sendRaw,
+  startEdge,
+  startUpstream,
+  type Edge,
+  type Upstream,
+} from './handler-test-fixtures.ts';
 
 describe('edge request path: header rules', () => {
   let echo: Upstream;
@@ -142,8 +154,18 @@ describe('edge request path: header rules', () => {
         'Proxy-Authorization: Basic Zm9vOmJhcg==\r\nProxy-Connection: keep-alive\r\nX-Normal: kept\r\n\r\n',
     );
     const reply = { body: Buffer.from(raw.slice(raw.indexOf('\r\n\r\n') + 4)) } as Parameters<typeof json>[0];
-    const names = json(reply).rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
-    for (const hop of ['x-private', 'keep-alive', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-connection']) {
+    const names = json(reply)
+      .rawHeaders.filter((_, i) => i % 2 === 0)
+      .map((n) => n.toLowerCase());
+    for (const hop of [
+      'x-private',
+      'keep-alive',
+      'te',
+      'trailer',
+      'upgrade',
+      'proxy-authorization',
+      'proxy-connection',
+    ]) {
       expect(names).not.toContain(hop);
     }
     expect(json(reply).headers['x-normal']).toBe('kept');

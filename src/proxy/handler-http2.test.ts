@@ -3,7 +3,13 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandler } from './handler.ts';
-import { createTestHandler, echoUpstream, recordInto, singleRouteState, type Upstream } from './handler-test-fixtures.ts';
+import {
+  createTestHandler,
+  echoUpstream,
+  recordInto,
+  singleRouteState,
+  type Upstream,
+} from './handler-test-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 describe('edge request path: HTTP/2 client to an HTTP/1.1 upstream', () => {
@@ -35,7 +41,10 @@ describe('edge request path: HTTP/2 client to an HTTP/1.1 upstream', () => {
     await upstream.close();
   });
 
-  function request(headers: http2.OutgoingHttpHeaders, body?: string): Promise<{ headers: http2.IncomingHttpHeaders; body: string }> {
+  function request(
+    headers: http2.OutgoingHttpHeaders,
+    body?: string,
+  ): Promise<{ headers: http2.IncomingHttpHeaders; body: string }> {
     return new Promise((resolve, reject) => {
       const stream = client.request(headers, { endStream: body === undefined });
       let text = '';
@@ -50,7 +59,10 @@ describe('edge request path: HTTP/2 client to an HTTP/1.1 upstream', () => {
   }
 
   it('forwards :authority as Host, strips pseudo-headers, streams the body and filters the answer', async () => {
-    const reply = await request({ ':method': 'POST', ':path': '/p?q=1', ':authority': 'App.Test', 'x-request-id': 'h2-1' }, 'h2 body');
+    const reply = await request(
+      { ':method': 'POST', ':path': '/p?q=1', ':authority': 'App.Test', 'x-request-id': 'h2-1' },
+      'h2 body',
+    );
     expect(reply.headers[':status']).toBe(200);
     expect(reply.headers.server).toBe('sluice');
     expect(reply.headers['x-request-id']).toBe('h2-1');

@@ -87,7 +87,10 @@ describe('edge request path: routing and errors', () => {
   });
 
   it('answers 404 for an unknown host or path with the request id in a plain-text body', async () => {
-    const reply = await send(edge.port, { path: '/nothing', headers: { host: 'unknown.test', 'x-request-id': 'abc-1' } });
+    const reply = await send(edge.port, {
+      path: '/nothing',
+      headers: { host: 'unknown.test', 'x-request-id': 'abc-1' },
+    });
     expect(reply.status).toBe(404);
     expect(reply.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(reply.headers.server).toBe('sluice');
@@ -101,7 +104,10 @@ describe('edge request path: routing and errors', () => {
     const before = app.count + admin.count;
     const badHost = await send(edge.port, { headers: { host: 'bad host!' } });
     expect(badHost.status).toBe(400);
-    const absolute = await sendRaw(edge.port, 'GET http://app.test/ HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n');
+    const absolute = await sendRaw(
+      edge.port,
+      'GET http://app.test/ HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n',
+    );
     expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
     const badEscape = await send(edge.port, { path: '/a%zz', headers: { host: 'app.test' } });
     expect(badEscape.status).toBe(400);
@@ -111,7 +117,9 @@ describe('edge request path: routing and errors', () => {
   it('answers 503 with a one-line reason for a backend without endpoints or an unknown backend', async () => {
     const empty = await send(edge.port, { path: '/noendpoints', headers: { host: 'app.test' } });
     expect(empty.status).toBe(503);
-    expect(empty.body.toString()).toMatch(/^503 Service Unavailable\nservice default\/empty has no ready endpoints\nrequest-id: \S+\n$/);
+    expect(empty.body.toString()).toMatch(
+      /^503 Service Unavailable\nservice default\/empty has no ready endpoints\nrequest-id: \S+\n$/,
+    );
     const missing = await send(edge.port, { path: '/missing', headers: { host: 'app.test' } });
     expect(missing.status).toBe(503);
     expect(missing.body.toString()).toContain('default/missing:80');
@@ -145,7 +153,12 @@ describe('edge request path: routing and errors', () => {
 
   it('redirects plain HTTP to HTTPS with 308 and an absolute Location for a TLS host', async () => {
     const before = app.count;
-    const reply = await send(edge.port, { method: 'POST', path: '/a/./b?x=1', headers: { host: 'Secure.Test' }, body: 'x' });
+    const reply = await send(edge.port, {
+      method: 'POST',
+      path: '/a/./b?x=1',
+      headers: { host: 'Secure.Test' },
+      body: 'x',
+    });
     expect(reply.status).toBe(308);
     expect(reply.headers.location).toBe('https://secure.test:8443/a/b?x=1');
     expect(reply.headers.server).toBe('sluice');

@@ -1,6 +1,13 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendRaw, singleRouteState, startEdge, startUpstream, type Edge, type Upstream } from './handler-test-fixtures.ts';
+import {
+  sendRaw,
+  singleRouteState,
+  startEdge,
+  startUpstream,
+  type Edge,
+  type Upstream,
+} from './handler-test-fixtures.ts';
 
 // The edge ends a response with the chunk that completes its declared Content-Length (one write for small
 // answers); these pin that nothing is held back, HEAD keeps its length without a body, and keep-alive holds.
@@ -28,9 +35,7 @@ describe('edge request path: Content-Length responses ended with their last chun
       res.writeHead(200, { 'content-length': '5', 'content-type': 'text/plain' });
       res.end(req.method === 'HEAD' ? undefined : 'hello');
     });
-    edge = await startEdge(
-      singleRouteState([upstream], 'default/small:80'),
-    );
+    edge = await startEdge(singleRouteState([upstream], 'default/small:80'));
   });
 
   afterAll(async () => {
@@ -59,7 +64,13 @@ describe('edge request path: Content-Length responses ended with their last chun
   it('forwards a first chunk before the rest of the body exists, then completes it', async () => {
     const received: string[] = [];
     const done = new Promise<{ status: number; length: string | undefined }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, path: '/split', headers: { host: 'app.test' }, agent: false });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: edge.port,
+        path: '/split',
+        headers: { host: 'app.test' },
+        agent: false,
+      });
       req.on('error', reject);
       req.on('response', (res) => {
         res.setEncoding('latin1');
@@ -79,7 +90,13 @@ describe('edge request path: Content-Length responses ended with their last chun
 
   it('cuts a response short when the upstream sends less than it declared', async () => {
     const outcome = await new Promise<string>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port: edge.port, path: '/wrong-length', headers: { host: 'app.test' }, agent: false });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: edge.port,
+        path: '/wrong-length',
+        headers: { host: 'app.test' },
+        agent: false,
+      });
       req.on('error', () => resolve('request error'));
       req.on('response', (res) => {
         res.on('data', () => undefined);

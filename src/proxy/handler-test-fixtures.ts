@@ -122,7 +122,16 @@ export function makeState(specs: readonly RouteSpec[], backends: readonly Backen
     ownedIngresses: [],
   };
   generation++;
-  return { generation, builtAt: new Date().toISOString(), buildMs: 0, result, matcher: handMadeMatcher(routes, specs.map((spec) => spec.host)) };
+  return {
+    generation,
+    builtAt: new Date().toISOString(),
+    buildMs: 0,
+    result,
+    matcher: handMadeMatcher(
+      routes,
+      specs.map((spec) => spec.host),
+    ),
+  };
 }
 
 export interface Upstream {
@@ -190,7 +199,10 @@ export async function closedPort(address: string): Promise<number> {
 }
 
 /** The request handler with test defaults (round robin, no body limit, silent); `overrides` replaces any of them. */
-export function createTestHandler(getState: () => RoutingState, overrides: Partial<ProxyHandlerOptions> = {}): ProxyHandler {
+export function createTestHandler(
+  getState: () => RoutingState,
+  overrides: Partial<ProxyHandlerOptions> = {},
+): ProxyHandler {
   return createProxyHandler({
     getState,
     trustedProxies: [],
@@ -211,7 +223,10 @@ export function recordInto(records: RequestRecord[]): (record: RequestRecord) =>
 }
 
 /** One host, one Prefix `/` route, to `upstreams` behind backend `key`. */
-export function singleRouteState(upstreams: ReadonlyArray<{ address: string; port: number }>, key = 'default/app:80'): RoutingState {
+export function singleRouteState(
+  upstreams: ReadonlyArray<{ address: string; port: number }>,
+  key = 'default/app:80',
+): RoutingState {
   return makeState([{ host: 'app.test', path: '/', backend: key }], [okBackend(key, upstreams)]);
 }
 

@@ -35,7 +35,10 @@ describe('edge request path: answering without reading the body', () => {
   }
 
   it('closes the connection after a 404 to a request whose body is still coming', async () => {
-    const { text, closedByEdge } = await stall('POST /x HTTP/1.1\r\nHost: nowhere.example\r\nContent-Length: 100000\r\n\r\n', '0123456789');
+    const { text, closedByEdge } = await stall(
+      'POST /x HTTP/1.1\r\nHost: nowhere.example\r\nContent-Length: 100000\r\n\r\n',
+      '0123456789',
+    );
     expect(text.startsWith('HTTP/1.1 404')).toBe(true);
     expect(text.toLowerCase()).toContain('connection: close');
     expect(closedByEdge).toBe(true);

@@ -19,7 +19,10 @@ describe('resolveUpgrade', () => {
         { host: 'tls.test', path: '/', backend: 'default/ws:80', policy: { sslRedirect: true } },
       ],
       [
-        okBackend('default/ws:80', [{ address: '127.0.0.20', port: 9001 }, { address: '127.0.0.21', port: 9001 }]),
+        okBackend('default/ws:80', [
+          { address: '127.0.0.20', port: 9001 },
+          { address: '127.0.0.21', port: 9001 },
+        ]),
         unusableBackend('default/down:80', 'no-endpoints', 'no ready endpoints'),
       ],
     );

@@ -158,7 +158,16 @@ function serve(context: EdgeContext, exchange: Exchange, tls: boolean): void {
   }
   if (decision.redirectTo !== null) {
     const res = exchange.res as ServerResponse;
-    const head = ['location', decision.redirectTo, 'server', 'sluice', 'x-request-id', requestId, 'content-length', '0'];
+    const head = [
+      'location',
+      decision.redirectTo,
+      'server',
+      'sluice',
+      'x-request-id',
+      requestId,
+      'content-length',
+      '0',
+    ];
     if (unreadBody && (exchange.res as Http2ServerResponse).stream === undefined) {
       head.push('connection', 'close');
       res.shouldKeepAlive = false;
@@ -204,7 +213,11 @@ function resolveUpgrade(context: EdgeContext, req: IncomingMessage, tls: boolean
   }
   if (decision.redirectTo !== null) {
     const error = proxyErrors.httpsRequired;
-    return { ok: false, status: error.status, body: errorBody(error, requestId, 'this host is served over HTTPS only') };
+    return {
+      ok: false,
+      status: error.status,
+      body: errorBody(error, requestId, 'this host is served over HTTPS only'),
+    };
   }
   const balance = context.balancer.balanceFor(decision.backend!);
   const endpoint = context.balancer.pick(balance, Date.now(), null);

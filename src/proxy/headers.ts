@@ -182,10 +182,7 @@ export function appendForwardedHeaders(
   localPort: number | undefined,
   requestId: string,
 ): void {
-  out.push(
-    'x-forwarded-for',
-    scan.forwardedFor === null ? clientAddress : scan.forwardedFor + ', ' + clientAddress,
-  );
+  out.push('x-forwarded-for', scan.forwardedFor === null ? clientAddress : scan.forwardedFor + ', ' + clientAddress);
   if (!scan.hasForwardedProto) out.push('x-forwarded-proto', tls ? 'https' : 'http');
   if (!scan.hasForwardedHost && scan.host !== null) out.push('x-forwarded-host', scan.host);
   if (!scan.hasForwardedPort && localPort !== undefined) out.push('x-forwarded-port', String(localPort));
@@ -257,7 +254,11 @@ function removeConnectionNamed(headers: string[], tokens: string, keepUpgrade: b
   const out: string[] = [];
   for (let i = 0; i < headers.length; i += 2) {
     const lower = headers[i].toLowerCase();
-    if (lower !== 'host' && !(keepUpgrade && (lower === 'upgrade' || lower === 'connection')) && named.includes(lower)) {
+    if (
+      lower !== 'host' &&
+      !(keepUpgrade && (lower === 'upgrade' || lower === 'connection')) &&
+      named.includes(lower)
+    ) {
       continue;
     }
     out.push(headers[i], headers[i + 1]);

@@ -55,7 +55,9 @@ describe('listenGroup', () => {
     await new Promise<void>((resolve) => holder.listen({ host, port: 0 }, resolve));
     const port = (holder.address() as AddressInfo).port;
     const server = createHttpServer();
-    await expect(listenGroup(server, { host, port, shared: false, sockets: 4 })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(listenGroup(server, { host, port, shared: false, sockets: 4 })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
     await new Promise<void>((resolve) => holder.close(() => resolve()));
   });
 
@@ -66,8 +68,14 @@ describe('listenGroup', () => {
     ).rejects.toMatchObject({ code: 'EADDRINUSE' });
     await first.close();
 
-    const a = await listenGroup(createHttpServer((_q, s) => s.end('a')), { host, port: 0, shared: true, sockets: 2 });
-    const b = await listenGroup(createHttpServer((_q, s) => s.end('b')), { host, port: a.port, shared: true, sockets: 2 });
+    const a = await listenGroup(
+      createHttpServer((_q, s) => s.end('a')),
+      { host, port: 0, shared: true, sockets: 2 },
+    );
+    const b = await listenGroup(
+      createHttpServer((_q, s) => s.end('b')),
+      { host, port: a.port, shared: true, sockets: 2 },
+    );
     expect(b.port).toBe(a.port);
     await Promise.all([a.close(), b.close()]);
   });

@@ -19,7 +19,9 @@ export async function makeCertificate(commonName: string, dnsNames: readonly str
 export type TestEdgeOptions = Pick<EdgeOptions, 'handler' | 'getState' | 'selfSigned'> & Partial<EdgeOptions>;
 
 /** An edge on loopback with free ports and test timeouts (any of them overridable), listening. */
-export async function startTestEdge(options: TestEdgeOptions): Promise<{ edge: Edge; ports: { httpPort: number; httpsPort: number } }> {
+export async function startTestEdge(
+  options: TestEdgeOptions,
+): Promise<{ edge: Edge; ports: { httpPort: number; httpsPort: number } }> {
   const edge = createEdge({
     bindAddress: '127.0.0.1',
     httpPort: 0,
@@ -46,7 +48,11 @@ export interface TlsEntry {
   hosts: readonly string[];
 }
 
-export function makeState(generation: number, entries: readonly TlsEntry[], defaultSecret: string | null = null): RoutingState {
+export function makeState(
+  generation: number,
+  entries: readonly TlsEntry[],
+  defaultSecret: string | null = null,
+): RoutingState {
   const hosts = new Map<string, string>();
   const certificates = new Map<string, TlsCertificate>();
   for (const entry of entries) {
@@ -86,7 +92,8 @@ export function createFakeHandler(): FakeHandler {
     gate: null,
     upstream: null,
     handle(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse, tls: boolean) {
-      const host = req.httpVersionMajor === 2 ? String(req.headers[':authority'] ?? '') : String(req.headers.host ?? '');
+      const host =
+        req.httpVersionMajor === 2 ? String(req.headers[':authority'] ?? '') : String(req.headers.host ?? '');
       fake.calls.push({ url: req.url ?? '', httpVersion: req.httpVersion, tls, host });
       const body = JSON.stringify({ url: req.url, httpVersion: req.httpVersion, tls, host });
       const answer = (): void => {
@@ -132,7 +139,13 @@ export function statusLine(response: string): string {
 /** The subject CN of the certificate the server presents for `serverName` (undefined: no SNI). */
 export function presentedCommonName(port: number, serverName: string | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port, servername: serverName, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername: serverName,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+    });
     socket.once('secureConnect', () => {
       const raw = socket.getPeerX509Certificate() as X509Certificate | undefined;
       socket.destroy();

@@ -100,7 +100,12 @@ describe('edge with the real request handler', () => {
       });
       expect(reply.status).toBe(200);
       expect(reply.server).toBe('sluice');
-      const seen = JSON.parse(reply.body) as { url: string; httpVersion: string; body: string; headers: Record<string, string> };
+      const seen = JSON.parse(reply.body) as {
+        url: string;
+        httpVersion: string;
+        body: string;
+        headers: Record<string, string>;
+      };
       expect(seen.url).toBe('/h2?x=1');
       expect(seen.httpVersion).toBe('1.1');
       expect(seen.body).toBe('payload over h2');
@@ -119,7 +124,10 @@ describe('edge with the real request handler', () => {
         'GET /smuggled HTTP/1.1\r\nHost: app.test\r\n\r\n',
     );
     expect(statusLine(response)).toBe('HTTP/1.1 400 Bad Request');
-    const duplicateHost = await sendRaw(ports.httpPort, 'GET / HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\nGET /again HTTP/1.1\r\nHost: app.test\r\n\r\n');
+    const duplicateHost = await sendRaw(
+      ports.httpPort,
+      'GET / HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\nGET /again HTTP/1.1\r\nHost: app.test\r\n\r\n',
+    );
     expect(statusLine(duplicateHost)).toBe('HTTP/1.1 400 Bad Request');
     expect(web.count).toBe(before);
   });
@@ -128,16 +136,23 @@ describe('edge with the real request handler', () => {
     const options = { headers: { host: 'app.test' }, rejectUnauthorized: false } as ClientOptions;
     const plain = new WebSocket(`ws://127.0.0.1:${ports.httpPort}/ws/plain`, options);
     const secure = new WebSocket(`wss://127.0.0.1:${ports.httpsPort}/ws/secure`, options);
-    await Promise.all([plain, secure].map((socket) => new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    })));
+    await Promise.all(
+      [plain, secure].map(
+        (socket) =>
+          new Promise((resolve, reject) => {
+            socket.once('open', resolve);
+            socket.once('error', reject);
+          }),
+      ),
+    );
     expect(await echo(plain, 'one')).toBe('one');
     expect(await echo(secure, 'two')).toBe('two');
 
     state = routes(false); // the WebSocket route is gone from the new table
     const refused = new WebSocket(`ws://127.0.0.1:${ports.httpPort}/ws/new`, options);
-    const refusedStatus = await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const refusedStatus = await new Promise<number>((resolve) =>
+      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(refusedStatus).not.toBe(101);
     expect(await echo(plain, 'still open')).toBe('still open');
     expect(await echo(secure, 'also open')).toBe('also open');
@@ -148,12 +163,15 @@ describe('edge with the real request handler', () => {
 
   it('drains an in-flight upstream request on shutdown before closing', async () => {
     const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: ports.httpPort, path: '/slow', headers: { host: 'app.test' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port: ports.httpPort, path: '/slow', headers: { host: 'app.test' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });

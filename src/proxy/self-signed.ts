@@ -9,7 +9,10 @@ export interface PemPair {
  * The certificate served for unknown SNI when no --default-ssl-certificate is set. EC P-256 keeps
  * start-up fast (milliseconds, where RSA 2048 takes hundreds).
  */
-export async function generateSelfSigned(commonName = 'sluice default certificate', dnsNames: readonly string[] = []): Promise<PemPair> {
+export async function generateSelfSigned(
+  commonName = 'sluice default certificate',
+  dnsNames: readonly string[] = [],
+): Promise<PemPair> {
   const now = Date.now();
   const result = await generate([{ name: 'commonName', value: commonName }], {
     keyType: 'ec',

@@ -20,7 +20,11 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-function get(port: number, path: string, agent: Agent): Promise<{ status: number; body: string; connection: string | undefined }> {
+function get(
+  port: number,
+  path: string,
+  agent: Agent,
+): Promise<{ status: number; body: string; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, agent, headers: { host: 'app.test' } }, (res) => {
       let body = '';

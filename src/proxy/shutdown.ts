@@ -67,7 +67,6 @@ export function createConnectionTracker(): ConnectionTracker {
     sessions.delete(this);
   }
 
-
   return {
     onConnection(raw) {
       const state = new ConnectionState(raw);

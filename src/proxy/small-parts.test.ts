@@ -40,7 +40,14 @@ describe('request ids', () => {
 
 describe('trusted proxies', () => {
   it('matches IPv4 and IPv6 CIDRs and bare addresses, and reports bad entries', () => {
-    const { trusted, errors } = parseTrustedProxies(['10.0.0.0/8', '192.168.1.5', 'fd00::/8', 'nonsense', '1.2.3.4/33', '1.2.3.4/']);
+    const { trusted, errors } = parseTrustedProxies([
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'fd00::/8',
+      'nonsense',
+      '1.2.3.4/33',
+      '1.2.3.4/',
+    ]);
     expect(errors).toHaveLength(3);
     expect(trusted.isTrusted('10.200.3.4')).toBe(true);
     expect(trusted.isTrusted('11.0.0.1')).toBe(false);
@@ -67,7 +74,9 @@ describe('https redirect location', () => {
 
 describe('error bodies', () => {
   it('name the status and the request id, with the reason kept to one line', () => {
-    expect(errorBody(proxyErrors.noEndpoint, 'r1', 'no pods\nsecond line')).toBe('503 Service Unavailable\nno pods second line\nrequest-id: r1\n');
+    expect(errorBody(proxyErrors.noEndpoint, 'r1', 'no pods\nsecond line')).toBe(
+      '503 Service Unavailable\nno pods second line\nrequest-id: r1\n',
+    );
     expect(errorBody(proxyErrors.upstreamTimeout, 'r2', null)).toBe('504 Gateway Timeout\nrequest-id: r2\n');
   });
 });

@@ -19,12 +19,20 @@ beforeAll(async () => {
   upstream = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => upstream.once('listening', resolve));
   upstream.on('connection', (socket, req) => {
-    upstreamSaw.push({ url: req.url ?? '', host: req.headers.host ?? '', forwardedBy: String(req.headers['x-forwarded-by']) });
+    upstreamSaw.push({
+      url: req.url ?? '',
+      host: req.headers.host ?? '',
+      forwardedBy: String(req.headers['x-forwarded-by']),
+    });
     socket.on('message', (data, binary) => socket.send(data, { binary }));
   });
   handler = createFakeHandler();
   handler.upstream = { address: '127.0.0.1', port: (upstream.address() as AddressInfo).port };
-  ({ edge, ports } = await startTestEdge({ handler, getState: () => state, selfSigned: await generateSelfSigned('websocket test') }));
+  ({ edge, ports } = await startTestEdge({
+    handler,
+    getState: () => state,
+    selfSigned: await generateSelfSigned('websocket test'),
+  }));
 });
 
 afterAll(async () => {
@@ -34,7 +42,11 @@ afterAll(async () => {
 
 function open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const options = { headers: { host: 'app.test' }, rejectUnauthorized: false, servername: 'app.test' } as ClientOptions;
+    const options = {
+      headers: { host: 'app.test' },
+      rejectUnauthorized: false,
+      servername: 'app.test',
+    } as ClientOptions;
     const socket = new WebSocket(url, options);
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);

@@ -74,7 +74,13 @@ export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
       headers.upgrade = req.headers.upgrade ?? 'websocket';
       req.headers = headers;
       req.url = resolved.path;
-      proxy.ws(req, socket as never, head, { target: { host: resolved.upstream.address, port: resolved.upstream.port } }, onUpstreamError as never);
+      proxy.ws(
+        req,
+        socket as never,
+        head,
+        { target: { host: resolved.upstream.address, port: resolved.upstream.port } },
+        onUpstreamError as never,
+      );
     },
   };
 }

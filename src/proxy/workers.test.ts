@@ -19,12 +19,15 @@ describe('parseWorkerCount', () => {
 
 function ask(port: number): Promise<{ pid: number; generation: number }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/', agent: false, headers: { host: 'app.test' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve(JSON.parse(body) as { pid: number; generation: number }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: '/', agent: false, headers: { host: 'app.test' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(JSON.parse(body) as { pid: number; generation: number }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -84,7 +84,10 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
       if (!closing) log.error({ worker: index, code, signal }, 'edge worker exited');
     });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`edge worker ${index} did not start listening`)), options.startTimeoutMs ?? 15_000);
+      const timer = setTimeout(
+        () => reject(new Error(`edge worker ${index} did not start listening`)),
+        options.startTimeoutMs ?? 15_000,
+      );
       const onExit = (code: number | null): void => {
         clearTimeout(timer);
         reject(new Error(`edge worker ${index} exited with ${code} before listening`));
@@ -125,10 +128,13 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
     },
     async close(graceMs) {
       closing = true;
-      const exits = children.map((child) => new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) resolve();
-        else child.once('exit', () => resolve());
-      }));
+      const exits = children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) resolve();
+            else child.once('exit', () => resolve());
+          }),
+      );
       for (const child of children) send(child, { type: 'shutdown', graceMs });
       // A worker that ignores the request is killed a little after the grace it was given.
       const killer = setTimeout(() => {

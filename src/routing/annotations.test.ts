@@ -1,7 +1,13 @@
 // The policy annotations' value formats, and that reading them never costs an Ingress its routes.
 
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INGRESS_POLICY, parseByteSize, parseDuration, parseSeconds, readPolicyAnnotations } from './annotations.ts';
+import {
+  DEFAULT_INGRESS_POLICY,
+  parseByteSize,
+  parseDuration,
+  parseSeconds,
+  readPolicyAnnotations,
+} from './annotations.ts';
 import { build } from './build.ts';
 import { ingress, service, slice, sluiceClass, snapshotOf, testOptions } from './build-test-fixtures.ts';
 import { nameObject } from './object-index.ts';
@@ -71,7 +77,10 @@ describe('parseByteSize (max-body-size, nginx proxy-body-size)', () => {
   }
 });
 
-function read(annotations: Record<string, unknown>): { policy: ReturnType<typeof readPolicyAnnotations>; problems: Problem[] } {
+function read(annotations: Record<string, unknown>): {
+  policy: ReturnType<typeof readPolicyAnnotations>;
+  problems: Problem[];
+} {
   const problems: Problem[] = [];
   const named = nameObject('Ingress', { metadata: { name: 'x', namespace: 'default', annotations } }, true, problems);
   if (named === null) throw new Error('fixture has no name');
@@ -80,12 +89,19 @@ function read(annotations: Record<string, unknown>): { policy: ReturnType<typeof
 
 describe('readPolicyAnnotations', () => {
   it('shares the default policy when no sluice or nginx annotation is present', () => {
-    expect(read({ 'kubernetes.io/ingress.class': 'sluice', 'cert-manager.io/issuer': 'x' })).toEqual({ policy: DEFAULT_INGRESS_POLICY, problems: [] });
+    expect(read({ 'kubernetes.io/ingress.class': 'sluice', 'cert-manager.io/issuer': 'x' })).toEqual({
+      policy: DEFAULT_INGRESS_POLICY,
+      problems: [],
+    });
     expect(read({ 'kubernetes.io/ingress.class': 'sluice' }).policy).toBe(DEFAULT_INGRESS_POLICY);
   });
 
   it('makes frozen route policies with and without the redirect', () => {
-    const { policy, problems } = read({ 'sluice.dev/request-timeout': '30s', 'sluice.dev/max-body-size': '1m', 'sluice.dev/ssl-redirect': 'false' });
+    const { policy, problems } = read({
+      'sluice.dev/request-timeout': '30s',
+      'sluice.dev/max-body-size': '1m',
+      'sluice.dev/ssl-redirect': 'false',
+    });
     expect(problems).toEqual([]);
     expect(policy.sslRedirect).toBe(false);
     expect(policy.plain).toEqual({ sslRedirect: false, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576 });
@@ -94,25 +110,40 @@ describe('readPolicyAnnotations', () => {
   });
 
   it('lets the sluice.dev annotation decide over the nginx one, and reads nginx booleans as Go does', () => {
-    expect(read({ 'sluice.dev/request-timeout': '5s', 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' }).policy.plain.requestTimeoutMs).toBe(5000);
+    expect(
+      read({ 'sluice.dev/request-timeout': '5s', 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' }).policy.plain
+        .requestTimeoutMs,
+    ).toBe(5000);
     expect(read({ 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' }).policy.plain.requestTimeoutMs).toBe(60_000);
     expect(read({ 'nginx.ingress.kubernetes.io/ssl-redirect': 'False' }).policy.sslRedirect).toBe(false);
     expect(read({ 'sluice.dev/ssl-redirect': 'False' }).policy.sslRedirect).toBe(false);
-    expect(read({ 'sluice.dev/ssl-redirect': '0' }).problems.map((item) => item.code)).toEqual(['AnnotationValueInvalid']);
+    expect(read({ 'sluice.dev/ssl-redirect': '0' }).problems.map((item) => item.code)).toEqual([
+      'AnnotationValueInvalid',
+    ]);
   });
 
   it('uses the controller default for a bad value, and says so', () => {
-    const { policy, problems } = read({ 'sluice.dev/request-timeout': 30, 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' });
+    const { policy, problems } = read({
+      'sluice.dev/request-timeout': 30,
+      'nginx.ingress.kubernetes.io/proxy-read-timeout': '60',
+    });
     expect(policy.plain.requestTimeoutMs).toBeNull();
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ code: 'AnnotationValueInvalid', field: 'metadata.annotations["sluice.dev/request-timeout"]' });
+    expect(problems[0]).toMatchObject({
+      code: 'AnnotationValueInvalid',
+      field: 'metadata.annotations["sluice.dev/request-timeout"]',
+    });
     expect(problems[0].message).toContain('the controller default is used');
   });
 
   it('names the snippet rule for every *-snippet annotation', () => {
-    const { problems } = read({ 'nginx.ingress.kubernetes.io/configuration-snippet': 'x', 'nginx.ingress.kubernetes.io/stream-snippet': 'y' });
+    const { problems } = read({
+      'nginx.ingress.kubernetes.io/configuration-snippet': 'x',
+      'nginx.ingress.kubernetes.io/stream-snippet': 'y',
+    });
     expect(problems.map((item) => item.code)).toEqual(['AnnotationUnsupported', 'AnnotationUnsupported']);
-    for (const item of problems) expect(item.message).toContain('snippets are never supported: configuration is data, not code');
+    for (const item of problems)
+      expect(item.message).toContain('snippets are never supported: configuration is data, not code');
   });
 });
 
@@ -120,8 +151,21 @@ describe('policy in the built table', () => {
   const result = build(
     snapshotOf([
       sluiceClass,
-      ingress({ name: 'slow', created: '2024-01-01T00:00:00Z', host: 'shop.test', paths: [{ path: '/report', service: 'web' }], defaultService: 'web', annotations: { 'sluice.dev/request-timeout': '2m' } }),
-      ingress({ name: 'uploads', created: '2024-01-02T00:00:00Z', host: 'shop.test', paths: [{ path: '/upload', service: 'web' }], annotations: { 'sluice.dev/max-body-size': '0', 'sluice.dev/colour': 'blue' } }),
+      ingress({
+        name: 'slow',
+        created: '2024-01-01T00:00:00Z',
+        host: 'shop.test',
+        paths: [{ path: '/report', service: 'web' }],
+        defaultService: 'web',
+        annotations: { 'sluice.dev/request-timeout': '2m' },
+      }),
+      ingress({
+        name: 'uploads',
+        created: '2024-01-02T00:00:00Z',
+        host: 'shop.test',
+        paths: [{ path: '/upload', service: 'web' }],
+        annotations: { 'sluice.dev/max-body-size': '0', 'sluice.dev/colour': 'blue' },
+      }),
       service('web'),
       slice('web', ['10.0.0.1']),
     ]),
@@ -132,7 +176,11 @@ describe('policy in the built table', () => {
 
   it('gives each route its own Ingress policy on a shared host, and the host default its source policy', () => {
     expect(route('/report')?.policy).toEqual({ sslRedirect: false, requestTimeoutMs: 120_000, maxBodyBytes: null });
-    expect(route('/upload')?.policy).toEqual({ sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: Number.POSITIVE_INFINITY });
+    expect(route('/upload')?.policy).toEqual({
+      sslRedirect: false,
+      requestTimeoutMs: null,
+      maxBodyBytes: Number.POSITIVE_INFINITY,
+    });
     expect(host.defaultBackend?.policy.requestTimeoutMs).toBe(120_000);
     expect(result.table.defaultBackend?.policy.requestTimeoutMs).toBe(120_000);
   });

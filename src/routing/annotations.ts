@@ -12,9 +12,18 @@ export const SLUICE_PREFIX = 'sluice.dev/';
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
 
 /** Where a setting's annotations are looked for: the sluice.dev name decides when present. */
-export const SSL_REDIRECT_ANNOTATIONS = ['sluice.dev/ssl-redirect', 'nginx.ingress.kubernetes.io/ssl-redirect'] as const;
-export const REQUEST_TIMEOUT_ANNOTATIONS = ['sluice.dev/request-timeout', 'nginx.ingress.kubernetes.io/proxy-read-timeout'] as const;
-export const MAX_BODY_ANNOTATIONS = ['sluice.dev/max-body-size', 'nginx.ingress.kubernetes.io/proxy-body-size'] as const;
+export const SSL_REDIRECT_ANNOTATIONS = [
+  'sluice.dev/ssl-redirect',
+  'nginx.ingress.kubernetes.io/ssl-redirect',
+] as const;
+export const REQUEST_TIMEOUT_ANNOTATIONS = [
+  'sluice.dev/request-timeout',
+  'nginx.ingress.kubernetes.io/proxy-read-timeout',
+] as const;
+export const MAX_BODY_ANNOTATIONS = [
+  'sluice.dev/max-body-size',
+  'nginx.ingress.kubernetes.io/proxy-body-size',
+] as const;
 
 export const MAX_REQUEST_TIMEOUT_MS = 3_600_000;
 
@@ -27,11 +36,23 @@ export interface IngressPolicy {
   readonly redirect: RoutePolicy;
 }
 
-export const PLAIN_POLICY: RoutePolicy = Object.freeze({ sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null });
-export const REDIRECT_POLICY: RoutePolicy = Object.freeze({ sslRedirect: true, requestTimeoutMs: null, maxBodyBytes: null });
+export const PLAIN_POLICY: RoutePolicy = Object.freeze({
+  sslRedirect: false,
+  requestTimeoutMs: null,
+  maxBodyBytes: null,
+});
+export const REDIRECT_POLICY: RoutePolicy = Object.freeze({
+  sslRedirect: true,
+  requestTimeoutMs: null,
+  maxBodyBytes: null,
+});
 
 /** An Ingress without policy annotations: the controller's defaults, shared, so most Ingresses allocate nothing. */
-export const DEFAULT_INGRESS_POLICY: IngressPolicy = Object.freeze({ sslRedirect: null, plain: PLAIN_POLICY, redirect: REDIRECT_POLICY });
+export const DEFAULT_INGRESS_POLICY: IngressPolicy = Object.freeze({
+  sslRedirect: null,
+  plain: PLAIN_POLICY,
+  redirect: REDIRECT_POLICY,
+});
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly expected: string };
 
@@ -46,7 +67,7 @@ const UNSUPPORTED_HINTS: Readonly<Record<string, string>> = {
   'use-regex': 'sluice paths are always literal (Exact or Prefix; ImplementationSpecific is Prefix)',
   'force-ssl-redirect': 'sluice redirects plain HTTP to HTTPS for hosts with TLS (see sluice.dev/ssl-redirect)',
   'backend-protocol': 'sluice speaks HTTP/1.1 to backends',
-  'canary': 'canary and weighted backends are not supported yet',
+  canary: 'canary and weighted backends are not supported yet',
 };
 
 /** Reads the policy annotations of an owned Ingress; reports unreadable, unknown and unsupported ones. */
@@ -55,7 +76,14 @@ export function readPolicyAnnotations(named: Named, problems: Problem[]): Ingres
   const annotations = metadata === null ? undefined : metadata.annotations;
   if (annotations === undefined || annotations === null) return DEFAULT_INGRESS_POLICY;
   if (!isRecord(annotations)) {
-    problems.push(problem('FieldTypeInvalid', named.ref, 'metadata.annotations', `annotations must be an object, not ${describeValue(annotations)}`));
+    problems.push(
+      problem(
+        'FieldTypeInvalid',
+        named.ref,
+        'metadata.annotations',
+        `annotations must be an object, not ${describeValue(annotations)}`,
+      ),
+    );
     return DEFAULT_INGRESS_POLICY;
   }
   let relevant = false;
@@ -72,7 +100,9 @@ export function readPolicyAnnotations(named: Named, problems: Problem[]): Ingres
   const requestTimeoutMs = readSetting(named, annotations, REQUEST_TIMEOUT, problems);
   const maxBodyBytes = readSetting(named, annotations, MAX_BODY, problems);
   if (requestTimeoutMs === null && maxBodyBytes === null) {
-    return sslRedirect === null ? DEFAULT_INGRESS_POLICY : Object.freeze({ sslRedirect, plain: PLAIN_POLICY, redirect: REDIRECT_POLICY });
+    return sslRedirect === null
+      ? DEFAULT_INGRESS_POLICY
+      : Object.freeze({ sslRedirect, plain: PLAIN_POLICY, redirect: REDIRECT_POLICY });
   }
   return Object.freeze({
     sslRedirect,
@@ -91,7 +121,11 @@ const REQUEST_TIMEOUT: Setting<number> = {
 };
 const MAX_BODY: Setting<number> = { names: MAX_BODY_ANNOTATIONS, parse: parseByteSize };
 
-const KNOWN: ReadonlySet<string> = new Set([...SSL_REDIRECT_ANNOTATIONS, ...REQUEST_TIMEOUT_ANNOTATIONS, ...MAX_BODY_ANNOTATIONS]);
+const KNOWN: ReadonlySet<string> = new Set([
+  ...SSL_REDIRECT_ANNOTATIONS,
+  ...REQUEST_TIMEOUT_ANNOTATIONS,
+  ...MAX_BODY_ANNOTATIONS,
+]);
 
 function annotationField(name: string): string {
   return `metadata.annotations[${JSON.stringify(name)}]`;
@@ -101,17 +135,30 @@ function annotationField(name: string): string {
  * Every annotation of the setting is checked (a bad one is reported even when another decides); the
  * first one present decides, and when its value is bad the controller default (null) is used.
  */
-function readSetting<T>(named: Named, annotations: Readonly<Record<string, unknown>>, setting: Setting<T>, problems: Problem[]): T | null {
+function readSetting<T>(
+  named: Named,
+  annotations: Readonly<Record<string, unknown>>,
+  setting: Setting<T>,
+  problems: Problem[],
+): T | null {
   let decidedBy: string | null = null;
   let value: T | null = null;
   for (const name of setting.names) {
     const raw = annotations[name];
     if (raw === undefined) continue;
-    const parsed: Parsed<T> = typeof raw === 'string' ? setting.parse(raw.trim(), name) : { ok: false, expected: 'a string' };
+    const parsed: Parsed<T> =
+      typeof raw === 'string' ? setting.parse(raw.trim(), name) : { ok: false, expected: 'a string' };
     if (!parsed.ok) {
       const shown = typeof raw === 'string' ? JSON.stringify(clip(raw, 64)) : describeValue(raw);
       const outcome = decidedBy === null ? 'the controller default is used' : `${decidedBy} decides`;
-      problems.push(problem('AnnotationValueInvalid', named.ref, annotationField(name), `${shown} is not ${parsed.expected}; ${outcome}`));
+      problems.push(
+        problem(
+          'AnnotationValueInvalid',
+          named.ref,
+          annotationField(name),
+          `${shown} is not ${parsed.expected}; ${outcome}`,
+        ),
+      );
     } else if (decidedBy === null) {
       value = parsed.value;
     }
@@ -125,7 +172,14 @@ function reportUnknown(named: Named, annotations: Readonly<Record<string, unknow
     if (KNOWN.has(name)) continue;
     if (name.startsWith(SLUICE_PREFIX)) {
       const known = [...KNOWN].filter((each) => each.startsWith(SLUICE_PREFIX)).join(', ');
-      problems.push(problem('AnnotationUnknown', named.ref, annotationField(name), `${clip(name, 100)} is not a sluice annotation (known: ${known}); it is ignored`));
+      problems.push(
+        problem(
+          'AnnotationUnknown',
+          named.ref,
+          annotationField(name),
+          `${clip(name, 100)} is not a sluice annotation (known: ${known}); it is ignored`,
+        ),
+      );
     } else if (name.startsWith(NGINX_PREFIX)) {
       problems.push(problem('AnnotationUnsupported', named.ref, annotationField(name), unsupportedMessage(name)));
     }
@@ -135,7 +189,8 @@ function reportUnknown(named: Named, annotations: Readonly<Record<string, unknow
 function unsupportedMessage(name: string): string {
   const shown = clip(name, 100);
   const short = name.slice(NGINX_PREFIX.length);
-  if (short.endsWith('-snippet') || short === 'snippet') return `${shown} is ignored; snippets are never supported: configuration is data, not code`;
+  if (short.endsWith('-snippet') || short === 'snippet')
+    return `${shown} is ignored; snippets are never supported: configuration is data, not code`;
   const hint = unsupportedHint(short);
   return `${shown} is not supported by sluice, which ignores it${hint === '' ? '' : `; ${hint}`}`;
 }
@@ -182,7 +237,9 @@ const SECONDS_EXPECTED = 'a whole number of seconds from 1 to 3600';
 export function parseSeconds(text: string): Parsed<number> {
   if (!SECONDS.test(text)) return { ok: false, expected: SECONDS_EXPECTED };
   const ms = Number(text) * 1000;
-  return ms >= 1000 && ms <= MAX_REQUEST_TIMEOUT_MS ? { ok: true, value: ms } : { ok: false, expected: SECONDS_EXPECTED };
+  return ms >= 1000 && ms <= MAX_REQUEST_TIMEOUT_MS
+    ? { ok: true, value: ms }
+    : { ok: false, expected: SECONDS_EXPECTED };
 }
 
 const BYTE_SIZE = /^(\d{1,15})([kmg])?$/i;

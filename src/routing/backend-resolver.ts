@@ -49,7 +49,8 @@ export class BackendResolver {
    */
   index(): Map<BackendKey, BackendEndpoints> {
     const index = new Map<BackendKey, BackendEndpoints>();
-    for (const resolved of this.#resolved.values()) if (resolved.used) index.set(resolved.key, resolved.resolution.endpoints);
+    for (const resolved of this.#resolved.values())
+      if (resolved.used) index.set(resolved.key, resolved.resolution.endpoints);
     return index;
   }
 

@@ -41,7 +41,13 @@ export class BackendRefs {
     }
     const ports = services.get(service);
     if (ports !== undefined) for (const ref of ports) if (ref.port === port) return ref;
-    const ref: BackendRef = Object.freeze({ key: backendKey(namespace, service, port), namespace, service, port, defect: null });
+    const ref: BackendRef = Object.freeze({
+      key: backendKey(namespace, service, port),
+      namespace,
+      service,
+      port,
+      defect: null,
+    });
     if (ports === undefined) services.set(service, [ref]);
     else ports.push(ref);
     return ref;
@@ -98,29 +104,56 @@ export function readBackend(
     return null;
   }
   if (!isRecord(raw)) {
-    problems.push(problem('FieldTypeInvalid', ingress.ref, field + fieldTail, `backend must be an object, not ${describeValue(raw)}`));
+    problems.push(
+      problem(
+        'FieldTypeInvalid',
+        ingress.ref,
+        field + fieldTail,
+        `backend must be an object, not ${describeValue(raw)}`,
+      ),
+    );
     return null;
   }
   const service = readRecord(raw, 'service');
   if (service === null) {
     if (hasField(raw, 'resource')) {
-      problems.push(problem('BackendResourceUnsupported', ingress.ref, `${field}${fieldTail}.resource`, 'resource backends are not supported; use a Service'));
+      problems.push(
+        problem(
+          'BackendResourceUnsupported',
+          ingress.ref,
+          `${field}${fieldTail}.resource`,
+          'resource backends are not supported; use a Service',
+        ),
+      );
       return defective(namespace, UNUSABLE, UNUSABLE);
     }
     problems.push(
-      problem('BackendServiceNameInvalid', ingress.ref, `${field}${fieldTail}.service`, `backend.service must be an object, not ${describeValue(readValue(raw, 'service'))}`),
+      problem(
+        'BackendServiceNameInvalid',
+        ingress.ref,
+        `${field}${fieldTail}.service`,
+        `backend.service must be an object, not ${describeValue(readValue(raw, 'service'))}`,
+      ),
     );
     return defective(namespace, UNUSABLE, UNUSABLE);
   }
   if (hasField(raw, 'resource')) {
     problems.push(
-      problem('BackendResourceUnsupported', ingress.ref, `${field}${fieldTail}.resource`, 'a backend has either service or resource, not both; resource is ignored'),
+      problem(
+        'BackendResourceUnsupported',
+        ingress.ref,
+        `${field}${fieldTail}.resource`,
+        'a backend has either service or resource, not both; resource is ignored',
+      ),
     );
   }
   const rawName = readValue(service, 'name');
   const name = typeof rawName === 'string' && isDnsLabel(rawName) ? rawName : UNUSABLE;
   if (name === UNUSABLE) {
-    const message = rawName === undefined ? 'service.name is missing' : `service name ${describeValue(rawName)} is not a valid Service name`;
+    const message =
+      rawName === undefined
+        ? 'service.name is missing'
+        : `service name ${describeValue(rawName)} is not a valid Service name`;
     problems.push(problem('BackendServiceNameInvalid', ingress.ref, `${field}${fieldTail}.service.name`, message));
   }
   const port = readPort(ingress, service, field, fieldTail, problems);
@@ -159,12 +192,24 @@ function readPort(
   if (hasNumber) {
     if (isPortNumber(number)) return { port: number, ok: true };
     problems.push(
-      problem('BackendPortOutOfRange', ingress.ref, `${field}${fieldTail}.service.port.number`, `port ${describeValue(number)} is not an integer from 1 to 65535`),
+      problem(
+        'BackendPortOutOfRange',
+        ingress.ref,
+        `${field}${fieldTail}.service.port.number`,
+        `port ${describeValue(number)} is not an integer from 1 to 65535`,
+      ),
     );
     const shown = typeof number === 'number' && Number.isInteger(number) ? number : UNUSABLE;
     return { port: shown, ok: false };
   }
   if (typeof name === 'string' && isPortName(name)) return { port: name, ok: true };
-  problems.push(problem('BackendPortNameInvalid', ingress.ref, `${field}${fieldTail}.service.port.name`, `port name ${describeValue(name)} is not a valid port name`));
+  problems.push(
+    problem(
+      'BackendPortNameInvalid',
+      ingress.ref,
+      `${field}${fieldTail}.service.port.name`,
+      `port name ${describeValue(name)} is not a valid port name`,
+    ),
+  );
   return { port: UNUSABLE, ok: false };
 }

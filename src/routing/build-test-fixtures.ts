@@ -34,14 +34,18 @@ export function ingress(fixture: IngressFixture): KubeObject {
             path: path.path,
             pathType: path.pathType ?? 'Prefix',
             backend: {
-              service: { name: path.service, port: typeof path.port === 'string' ? { name: path.port } : { number: path.port ?? 80 } },
+              service: {
+                name: path.service,
+                port: typeof path.port === 'string' ? { name: path.port } : { number: path.port ?? 80 },
+              },
             },
           })),
         },
       },
     ];
   }
-  if (fixture.defaultService !== undefined) spec.defaultBackend = { service: { name: fixture.defaultService, port: { number: 80 } } };
+  if (fixture.defaultService !== undefined)
+    spec.defaultBackend = { service: { name: fixture.defaultService, port: { number: 80 } } };
   if (fixture.tls !== undefined) spec.tls = fixture.tls;
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -62,11 +66,20 @@ export const sluiceClass: KubeObject = {
   spec: { controller: 'sluice.dev/ingress-controller' },
 };
 
-export function service(name: string, ports: readonly { port: number; name?: string }[] = [{ port: 80, name: 'http' }], namespace = 'default'): KubeObject {
+export function service(
+  name: string,
+  ports: readonly { port: number; name?: string }[] = [{ port: 80, name: 'http' }],
+  namespace = 'default',
+): KubeObject {
   return { kind: 'Service', metadata: { name, namespace }, spec: { ports } };
 }
 
-export function slice(serviceName: string, addresses: readonly string[], portName = 'http', namespace = 'default'): KubeObject {
+export function slice(
+  serviceName: string,
+  addresses: readonly string[],
+  portName = 'http',
+  namespace = 'default',
+): KubeObject {
   return {
     kind: 'EndpointSlice',
     metadata: { name: `${serviceName}-abc`, namespace, labels: { 'kubernetes.io/service-name': serviceName } },
@@ -77,10 +90,20 @@ export function slice(serviceName: string, addresses: readonly string[], portNam
 }
 
 /** A fake certificate pair the fake inspector understands: PEM-looking text naming its hosts and key id. */
-export function fakeTlsSecret(name: string, dnsNames: readonly string[], keyId = 'k1', namespace = 'default'): KubeObject {
+export function fakeTlsSecret(
+  name: string,
+  dnsNames: readonly string[],
+  keyId = 'k1',
+  namespace = 'default',
+): KubeObject {
   const cert = `-----BEGIN CERTIFICATE-----\nnames=${dnsNames.join(',')};key=${keyId}\n-----END CERTIFICATE-----\n`;
   const key = `-----BEGIN PRIVATE KEY-----\nkey=${keyId}\n-----END PRIVATE KEY-----\n`;
-  return { kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name, namespace }, data: { 'tls.crt': btoa(cert), 'tls.key': btoa(key) } };
+  return {
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
+    metadata: { name, namespace },
+    data: { 'tls.crt': btoa(cert), 'tls.key': btoa(key) },
+  };
 }
 
 export const fakeInspector: CertificateInspector = (certPem, keyPem) => {
@@ -120,7 +143,11 @@ export function snapshotOf(objects: readonly KubeObject[]): Snapshot {
 }
 
 /** Values of the wrong shape for fuzzing the builder: nulls, numbers, strings up to `stringMaxLength`, one of `hugeLength`, prototype keys, `extra`. */
-export function junkValues(stringMaxLength: number, hugeLength: number, extra: readonly unknown[] = []): fc.Arbitrary<unknown> {
+export function junkValues(
+  stringMaxLength: number,
+  hugeLength: number,
+  extra: readonly unknown[] = [],
+): fc.Arbitrary<unknown> {
   return fc.oneof(
     fc.constant(null),
     fc.constant(undefined),

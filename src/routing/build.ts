@@ -9,19 +9,35 @@ import { isOwnedIngress, selectClasses } from './class-filter.ts';
 import { compareText, sortInPlace } from './compare.ts';
 import { mergeHosts, type MergedHost } from './conflicts.ts';
 import { deepFreeze } from './deep-freeze.ts';
-import { chooseDefault, DEFAULT_BACKEND_FIELD, DEFAULT_BACKEND_FLAG_REF, readDefaultBackendFlag, type DefaultChoice } from './default-backend.ts';
+import {
+  chooseDefault,
+  DEFAULT_BACKEND_FIELD,
+  DEFAULT_BACKEND_FLAG_REF,
+  readDefaultBackendFlag,
+  type DefaultChoice,
+} from './default-backend.ts';
 import { catalogServices } from './endpoints.ts';
 import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from './ingress-translate.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
-import type { BuildOptions, BuildResult, HostKind, HostRules, PathRoute, Problem, RoutePolicy, Snapshot, Target } from './types.ts';
-
+import type {
+  BuildOptions,
+  BuildResult,
+  HostKind,
+  HostRules,
+  PathRoute,
+  Problem,
+  RoutePolicy,
+  Snapshot,
+  Target,
+} from './types.ts';
 
 const HOST_KIND_ORDER: Readonly<Record<HostKind, number>> = { exact: 0, wildcard: 1, any: 2 };
 
 function listOf(snapshot: unknown, key: string): readonly unknown[] {
-  const value = typeof snapshot === 'object' && snapshot !== null ? (snapshot as Record<string, unknown>)[key] : undefined;
+  const value =
+    typeof snapshot === 'object' && snapshot !== null ? (snapshot as Record<string, unknown>)[key] : undefined;
   return Array.isArray(value) ? value : [];
 }
 
@@ -34,7 +50,10 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   const ours = listOf(snapshot, 'ingresses').filter((object) => isOwnedIngress(object, selection, options));
   const ingresses = indexObjects('Ingress', ours, true, problems);
   const services = indexObjects('Service', listOf(snapshot, 'services'), true, problems);
-  const catalog = catalogServices(services, indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, problems));
+  const catalog = catalogServices(
+    services,
+    indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, problems),
+  );
   const secrets = indexObjects('Secret', listOf(snapshot, 'secrets'), true, problems);
 
   // Pass 2: translate each Ingress alone, then order them by precedence (oldest first).
@@ -56,11 +75,19 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   // Pass 5: routes, defaults and the backends they use (§4, §5).
   const resolver = new BackendResolver(catalog, problems);
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
-  const hosts = [...merged.values()].sort(compareHosts).map((entry) => hostRules(entry, tls.declared, flag, resolver, options));
+  const hosts = [...merged.values()]
+    .sort(compareHosts)
+    .map((entry) => hostRules(entry, tls.declared, flag, resolver, options));
   const globalChoice = chooseDefault(drafts, flag);
   // A request for no known host has no TLS host to redirect for: the source Ingress's policy, plain.
   const globalDefault =
-    globalChoice === null ? null : defaultTarget(globalChoice, globalChoice.ingress === null ? PLAIN_POLICY : globalChoice.ingress.policy.plain, resolver);
+    globalChoice === null
+      ? null
+      : defaultTarget(
+          globalChoice,
+          globalChoice.ingress === null ? PLAIN_POLICY : globalChoice.ingress.policy.plain,
+          resolver,
+        );
   for (const draft of drafts) {
     // Shadowed default backends are still checked, so their problems show.
     if (draft.defaultBackend !== null) resolver.check(draft.defaultBackend, draft.named.ref, 'spec.defaultBackend');
@@ -120,8 +147,15 @@ function hostRules(
     );
   }
   const choice = chooseDefault(entry.contributors, flag);
-  const defaultBackend = choice === null ? null : defaultTarget(choice, policyFor(hasTls, choice.ingress, options), resolver);
-  return Object.freeze({ host: entry.host, kind: entry.kind, routes: Object.freeze(routes), defaultBackend, tlsSecret });
+  const defaultBackend =
+    choice === null ? null : defaultTarget(choice, policyFor(hasTls, choice.ingress, options), resolver);
+  return Object.freeze({
+    host: entry.host,
+    kind: entry.kind,
+    routes: Object.freeze(routes),
+    defaultBackend,
+    tlsSecret,
+  });
 }
 
 function defaultTarget(choice: DefaultChoice, policy: RoutePolicy, resolver: BackendResolver): Target {

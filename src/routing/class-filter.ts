@@ -31,6 +31,7 @@ export function isOwnedIngress(ingress: unknown, selection: ClassSelection, opti
     return typeof className === 'string' && selection.owned.has(className);
   }
   const legacyClass = readValue(readRecord(readRecord(ingress, 'metadata'), 'annotations'), LEGACY_CLASS_ANNOTATION);
-  if (legacyClass !== undefined && legacyClass !== null && legacyClass !== '') return legacyClass === options.ingressClass;
+  if (legacyClass !== undefined && legacyClass !== null && legacyClass !== '')
+    return legacyClass === options.ingressClass;
   return selection.ownedDefault || options.watchIngressWithoutClass;
 }

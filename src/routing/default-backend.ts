@@ -10,7 +10,11 @@ import { CONTROLLER_REF, problem } from './problems.ts';
 import type { ObjectRef, Problem } from './types.ts';
 
 /** The source of targets that come from --default-backend-service. */
-export const DEFAULT_BACKEND_FLAG_REF: ObjectRef = Object.freeze({ kind: 'Flag', namespace: '', name: 'default-backend-service' });
+export const DEFAULT_BACKEND_FLAG_REF: ObjectRef = Object.freeze({
+  kind: 'Flag',
+  namespace: '',
+  name: 'default-backend-service',
+});
 export const DEFAULT_BACKEND_FIELD = 'defaultBackendService';
 
 export interface DefaultChoice {
@@ -35,18 +39,38 @@ export function readDefaultBackendFlag(
   const name = slash < 0 ? '' : text.slice(slash + 1, colon < 0 ? text.length : colon);
   const portText = colon < 0 ? null : text.slice(colon + 1);
   const portNumber = portText !== null && /^[0-9]{1,5}$/.test(portText) ? Number(portText) : null;
-  const port = portText === null ? null : portNumber !== null && isPortNumber(portNumber) ? portNumber : isPortName(portText) ? portText : undefined;
+  const port =
+    portText === null
+      ? null
+      : portNumber !== null && isPortNumber(portNumber)
+        ? portNumber
+        : isPortName(portText)
+          ? portText
+          : undefined;
   if (!isDnsLabel(namespace) || !isDnsLabel(name) || port === undefined) {
     problems.push(
-      problem('DefaultBackendServiceInvalid', CONTROLLER_REF, DEFAULT_BACKEND_FIELD, `"${clip(text, 100)}" is not "namespace/name" or "namespace/name:port"`),
+      problem(
+        'DefaultBackendServiceInvalid',
+        CONTROLLER_REF,
+        DEFAULT_BACKEND_FIELD,
+        `"${clip(text, 100)}" is not "namespace/name" or "namespace/name:port"`,
+      ),
     );
     return null;
   }
   const service = services.get(`${namespace}/${name}`);
   const chosen = port ?? firstServicePort(service);
   if (chosen === null) {
-    const reason = service === undefined ? `service ${namespace}/${name} not found` : `service ${namespace}/${name} lists no ports`;
-    problems.push(problem(service === undefined ? 'ServiceNotFound' : 'ServicePortNotFound', CONTROLLER_REF, DEFAULT_BACKEND_FIELD, reason));
+    const reason =
+      service === undefined ? `service ${namespace}/${name} not found` : `service ${namespace}/${name} lists no ports`;
+    problems.push(
+      problem(
+        service === undefined ? 'ServiceNotFound' : 'ServicePortNotFound',
+        CONTROLLER_REF,
+        DEFAULT_BACKEND_FIELD,
+        reason,
+      ),
+    );
     return {
       key: backendKey(namespace, name, UNUSABLE),
       namespace,

@@ -7,7 +7,15 @@ describe('dumpBuild', () => {
   const result = build(
     snapshotOf([
       sluiceClass,
-      ingress({ name: 'shop', host: 'shop.example.com', paths: [{ path: '/', service: 'web' }, { path: '/cart', pathType: 'Exact', service: 'web' }], tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] }),
+      ingress({
+        name: 'shop',
+        host: 'shop.example.com',
+        paths: [
+          { path: '/', service: 'web' },
+          { path: '/cart', pathType: 'Exact', service: 'web' },
+        ],
+        tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+      }),
       service('web'),
       slice('web', ['10.0.0.2', '10.0.0.1']),
       fakeTlsSecret('shop-tls', ['shop.example.com']),
@@ -18,7 +26,9 @@ describe('dumpBuild', () => {
 
   it('lists hosts, routes with type, backend, source and the policy flags that are on', () => {
     expect(text).toContain('  shop.example.com  tls default/shop-tls\n');
-    expect(text).toMatch(/ {4}Exact {4}\/cart {2}→ default\/web:80 {2}from default\/shop spec\.rules\[0\]\.http\.paths\[1\] {2}\[sslRedirect\]\n/);
+    expect(text).toMatch(
+      / {4}Exact {4}\/cart {2}→ default\/web:80 {2}from default\/shop spec\.rules\[0\]\.http\.paths\[1\] {2}\[sslRedirect\]\n/,
+    );
     expect(text.indexOf('Exact')).toBeLessThan(text.indexOf('Prefix'));
   });
 
@@ -30,7 +40,9 @@ describe('dumpBuild', () => {
   });
 
   it('lists endpoints sorted with usable ones marked', () => {
-    expect(text).toContain('  default/web:80  ok  2/2 usable\n    * 10.0.0.1:8080  ready\n    * 10.0.0.2:8080  ready\n');
+    expect(text).toContain(
+      '  default/web:80  ok  2/2 usable\n    * 10.0.0.1:8080  ready\n    * 10.0.0.2:8080  ready\n',
+    );
   });
 
   it('ends sections with problems and owned Ingresses', () => {
@@ -39,6 +51,8 @@ describe('dumpBuild', () => {
 
   it('shows only policy fields that are on', () => {
     expect(policyText({ sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null })).toBe('');
-    expect(policyText({ sslRedirect: true, requestTimeoutMs: 5000, maxBodyBytes: null })).toBe('  [requestTimeoutMs=5000 sslRedirect]');
+    expect(policyText({ sslRedirect: true, requestTimeoutMs: 5000, maxBodyBytes: null })).toBe(
+      '  [requestTimeoutMs=5000 sslRedirect]',
+    );
   });
 });

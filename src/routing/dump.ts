@@ -2,7 +2,17 @@
 // page's routes view show this same text. Certificates show subject and dates, never PEM.
 
 import { compareText } from './compare.ts';
-import type { BackendEndpoints, BuildResult, Endpoint, HostRules, ObjectRef, Problem, RoutePolicy, Target, TlsTable } from './types.ts';
+import type {
+  BackendEndpoints,
+  BuildResult,
+  Endpoint,
+  HostRules,
+  ObjectRef,
+  Problem,
+  RoutePolicy,
+  Target,
+  TlsTable,
+} from './types.ts';
 
 const MAX_PATH_COLUMN = 48;
 
@@ -73,7 +83,9 @@ function dumpHosts(result: BuildResult, lines: string[]): void {
     }
     for (const route of host.routes) {
       const origin = `${sourceText(route.source)} ${route.field}`;
-      lines.push(`    ${pad(route.pathType, typeWidth)}  ${pad(route.path, pathWidth)}  → ${pad(route.backend, backendWidth)}  from ${origin}${policyText(route.policy)}`);
+      lines.push(
+        `    ${pad(route.pathType, typeWidth)}  ${pad(route.path, pathWidth)}  → ${pad(route.backend, backendWidth)}  from ${origin}${policyText(route.policy)}`,
+      );
     }
     const fallback = host.defaultBackend === null ? '(none: 404)' : targetText(host.defaultBackend);
     lines.push(`    ${pad('default', typeWidth)}  ${pad('', pathWidth)}  → ${fallback}`);
@@ -83,7 +95,8 @@ function dumpHosts(result: BuildResult, lines: string[]): void {
 function dumpTls(tls: TlsTable, lines: string[]): void {
   lines.push('', 'tls');
   if (tls.hosts.size === 0) lines.push('  (no hosts)');
-  for (const [host, secret] of [...tls.hosts].sort((a, b) => compareText(a[0], b[0]))) lines.push(`  ${host} → ${secret}`);
+  for (const [host, secret] of [...tls.hosts].sort((a, b) => compareText(a[0], b[0])))
+    lines.push(`  ${host} → ${secret}`);
   lines.push(`  default certificate: ${tls.defaultCertificate ?? '(self-signed)'}`);
   for (const certificate of [...tls.certificates.values()].sort((a, b) => compareText(a.secret, b.secret))) {
     lines.push(
@@ -121,7 +134,8 @@ function dumpEndpoints(endpoints: ReadonlyMap<string, BackendEndpoints>, lines: 
   for (const backend of [...endpoints.values()].sort((a, b) => compareText(a.key, b.key))) {
     lines.push(`  ${backend.key}  ${backendSummary(backend)}`);
     const usable = new Set(backend.usable.map(endpointKey));
-    for (const endpoint of backend.all) lines.push(`    ${usable.has(endpointKey(endpoint)) ? '*' : '-'} ${endpointText(endpoint)}`);
+    for (const endpoint of backend.all)
+      lines.push(`    ${usable.has(endpointKey(endpoint)) ? '*' : '-'} ${endpointText(endpoint)}`);
   }
 }
 

@@ -46,7 +46,10 @@ const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);
  * Each Service with the EndpointSlices whose service-name label names it. Slices of Services that do
  * not exist are left out: no backend can reach them.
  */
-export function catalogServices(services: ReadonlyMap<string, Named>, slices: ReadonlyMap<string, Named>): ServiceCatalog {
+export function catalogServices(
+  services: ReadonlyMap<string, Named>,
+  slices: ReadonlyMap<string, Named>,
+): ServiceCatalog {
   const catalog = new Map<string, Map<string, ServiceEntry>>();
   services.forEach((named) => {
     let byName = catalog.get(named.ref.namespace);
@@ -92,7 +95,12 @@ export function firstServicePort(service: Named | undefined): number | string | 
   return null;
 }
 
-function unusable(ref: BackendRef, state: BackendEndpoints['state'], reason: string, all: readonly Endpoint[] = NO_ENDPOINTS): BackendEndpoints {
+function unusable(
+  ref: BackendRef,
+  state: BackendEndpoints['state'],
+  reason: string,
+  all: readonly Endpoint[] = NO_ENDPOINTS,
+): BackendEndpoints {
   return Object.freeze({
     key: ref.key,
     namespace: ref.namespace,
@@ -136,7 +144,17 @@ export function resolveBackend(ref: BackendRef, catalog: ServiceCatalog): Resolu
     return resolution(unusable(ref, 'no-endpoints', reason, all), 'NoReadyEndpoints', reason);
   }
   return resolution(
-    Object.freeze({ key: ref.key, namespace: ref.namespace, service: ref.service, servicePort: ref.port, state: 'ok', reason: null, usable, all, externalName: null }),
+    Object.freeze({
+      key: ref.key,
+      namespace: ref.namespace,
+      service: ref.service,
+      servicePort: ref.port,
+      state: 'ok',
+      reason: null,
+      usable,
+      all,
+      externalName: null,
+    }),
     null,
   );
 }
@@ -146,7 +164,11 @@ function servicePortEndpoints(entry: ServiceEntry, portName: string): ServicePor
   const all = entry.slices === null ? [] : collectEndpoints(entry.slices, portName);
   let usable = all.filter((endpoint) => endpoint.ready);
   if (usable.length === 0) usable = all.filter((endpoint) => endpoint.serving && endpoint.terminating);
-  const collected = Object.freeze({ portName, all: Object.freeze(all), usable: usable.length === 0 ? NO_ENDPOINTS : Object.freeze(usable) });
+  const collected = Object.freeze({
+    portName,
+    all: Object.freeze(all),
+    usable: usable.length === 0 ? NO_ENDPOINTS : Object.freeze(usable),
+  });
   if (entry.ports === null) entry.ports = [collected];
   else entry.ports.push(collected);
   return collected;
@@ -195,7 +217,10 @@ function collectEndpoints(slices: readonly Named[], portName: string): Endpoint[
       const terminating = readBoolean(conditions, 'terminating') === true;
       const targetRef = readRecord(raw, 'targetRef');
       const podName = readString(targetRef, 'name');
-      const pod = podName === null || podName === '' ? null : `${readString(targetRef, 'namespace') ?? slice.ref.namespace}/${podName}`;
+      const pod =
+        podName === null || podName === ''
+          ? null
+          : `${readString(targetRef, 'namespace') ?? slice.ref.namespace}/${podName}`;
       const zone = readString(raw, 'zone') || null;
       for (const address of readArray(raw, 'addresses') ?? []) {
         if (typeof address !== 'string' || address === '' || address.length > 253) continue;

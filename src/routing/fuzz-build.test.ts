@@ -28,11 +28,38 @@ const maybe = <T>(good: fc.Arbitrary<T>, junkWeight = 1): fc.Arbitrary<unknown> 
 
 const ns = fc.constantFrom('default', 'team');
 const serviceName = fc.constantFrom('web', 'api', 'db', 'ext');
-const ruleHost = fc.constantFrom('a.example.com', 'b.example.com', '*.example.com', 'x.a.example.com', '', 'A.Example.COM', '1.2.3.4', '*', 'bad_host!', '-lead.example.com', 'a..b', 'x'.repeat(300));
+const ruleHost = fc.constantFrom(
+  'a.example.com',
+  'b.example.com',
+  '*.example.com',
+  'x.a.example.com',
+  '',
+  'A.Example.COM',
+  '1.2.3.4',
+  '*',
+  'bad_host!',
+  '-lead.example.com',
+  'a..b',
+  'x'.repeat(300),
+);
 const rulePath = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('/', '/a', '/a/', '/a/b', '/b', '/a/b/c', '/api', '/A', '/a/b/', '/%7Ea') },
-  fc.constantFrom('rel', '/a/.*', '/%2F', '/a/../b', '', '/a//b', '/%7Ea', '/a?x', '/a#b', '/ü', `/${'p'.repeat(3000)}`),
-  fc.array(fc.constantFrom('a', 'b', 'api', '.', '..', '%2e', 'x y'), { minLength: 1, maxLength: 4 }).map((segments) => '/' + segments.join('/')),
+  fc.constantFrom(
+    'rel',
+    '/a/.*',
+    '/%2F',
+    '/a/../b',
+    '',
+    '/a//b',
+    '/%7Ea',
+    '/a?x',
+    '/a#b',
+    '/ü',
+    `/${'p'.repeat(3000)}`,
+  ),
+  fc
+    .array(fc.constantFrom('a', 'b', 'api', '.', '..', '%2e', 'x y'), { minLength: 1, maxLength: 4 })
+    .map((segments) => '/' + segments.join('/')),
 );
 const validPathType = fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific');
 const pathType = fc.oneof({ weight: 6, arbitrary: validPathType }, fc.constantFrom('Regex', 'exact', ''));
@@ -42,10 +69,27 @@ const port = fc.oneof(
   fc.record({ name: maybe(fc.constantFrom('http', 'grpc', '', 'Bad_Name')) }),
   fc.record({ number: fc.constant(80), name: fc.constant('http') }),
 );
-const backend = maybe(fc.record({ service: maybe(fc.record({ name: maybe(serviceName), port: maybe(port) }, { requiredKeys: ['name'] })) }));
-const httpPath = maybe(fc.record({ path: maybe(rulePath), pathType: maybe(pathType), backend }, { requiredKeys: ['path', 'backend'] }));
-const rule = maybe(fc.record({ host: maybe(ruleHost), http: maybe(fc.record({ paths: maybe(fc.array(httpPath, { maxLength: 4 })) })) }, { requiredKeys: ['http'] }));
-const tls = maybe(fc.record({ hosts: maybe(fc.array(maybe(ruleHost), { maxLength: 3 })), secretName: maybe(fc.constantFrom('tls-a', 'tls-b', 'missing', '')) }, { requiredKeys: [] }));
+const backend = maybe(
+  fc.record({ service: maybe(fc.record({ name: maybe(serviceName), port: maybe(port) }, { requiredKeys: ['name'] })) }),
+);
+const httpPath = maybe(
+  fc.record({ path: maybe(rulePath), pathType: maybe(pathType), backend }, { requiredKeys: ['path', 'backend'] }),
+);
+const rule = maybe(
+  fc.record(
+    { host: maybe(ruleHost), http: maybe(fc.record({ paths: maybe(fc.array(httpPath, { maxLength: 4 })) })) },
+    { requiredKeys: ['http'] },
+  ),
+);
+const tls = maybe(
+  fc.record(
+    {
+      hosts: maybe(fc.array(maybe(ruleHost), { maxLength: 3 })),
+      secretName: maybe(fc.constantFrom('tls-a', 'tls-b', 'missing', '')),
+    },
+    { requiredKeys: [] },
+  ),
+);
 const annotations = maybe(
   fc.record(
     {
@@ -80,10 +124,29 @@ function ingressWith(metadata: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 }
 
 const anyIngress = ingressWith(
-  maybe(fc.record({ name: maybe(fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'Bad_Name', '')), namespace: maybe(ns), creationTimestamp: maybe(created), annotations }, { requiredKeys: ['name', 'namespace'] })),
+  maybe(
+    fc.record(
+      {
+        name: maybe(fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'Bad_Name', '')),
+        namespace: maybe(ns),
+        creationTimestamp: maybe(created),
+        annotations,
+      },
+      { requiredKeys: ['name', 'namespace'] },
+    ),
+  ),
 );
 
-const servicePort = maybe(fc.record({ name: maybe(fc.constantFrom('http', '', 'grpc')), port: maybe(fc.constantFrom(80, 443, 8080, 0, 99999)), targetPort: maybe(fc.constantFrom(8080, 'http')) }, { requiredKeys: [] }));
+const servicePort = maybe(
+  fc.record(
+    {
+      name: maybe(fc.constantFrom('http', '', 'grpc')),
+      port: maybe(fc.constantFrom(80, 443, 8080, 0, 99999)),
+      targetPort: maybe(fc.constantFrom(8080, 'http')),
+    },
+    { requiredKeys: [] },
+  ),
+);
 const serviceObject = maybe(
   fc.record(
     {
@@ -91,7 +154,11 @@ const serviceObject = maybe(
       metadata: maybe(fc.record({ name: maybe(serviceName), namespace: maybe(ns) }, { requiredKeys: [] })),
       spec: maybe(
         fc.record(
-          { type: maybe(fc.constantFrom('ClusterIP', 'ExternalName', 'NodePort')), externalName: maybe(fc.constantFrom('ext.example.net', 'bad name', '')), ports: maybe(fc.array(servicePort, { maxLength: 3 })) },
+          {
+            type: maybe(fc.constantFrom('ClusterIP', 'ExternalName', 'NodePort')),
+            externalName: maybe(fc.constantFrom('ext.example.net', 'bad name', '')),
+            ports: maybe(fc.array(servicePort, { maxLength: 3 })),
+          },
           { requiredKeys: [] },
         ),
       ),
@@ -102,9 +169,18 @@ const serviceObject = maybe(
 const endpoint = maybe(
   fc.record(
     {
-      addresses: maybe(fc.array(maybe(fc.constantFrom('10.0.0.1', '10.0.0.2', 'fd00::1', 'not-an-ip', '999.1.1.1')), { maxLength: 2 })),
-      conditions: maybe(fc.record({ ready: maybe(fc.boolean()), serving: maybe(fc.boolean()), terminating: maybe(fc.boolean()) }, { requiredKeys: [] })),
-      targetRef: maybe(fc.record({ name: maybe(fc.constantFrom('p-1', 'p-2')), namespace: maybe(ns) }, { requiredKeys: [] })),
+      addresses: maybe(
+        fc.array(maybe(fc.constantFrom('10.0.0.1', '10.0.0.2', 'fd00::1', 'not-an-ip', '999.1.1.1')), { maxLength: 2 }),
+      ),
+      conditions: maybe(
+        fc.record(
+          { ready: maybe(fc.boolean()), serving: maybe(fc.boolean()), terminating: maybe(fc.boolean()) },
+          { requiredKeys: [] },
+        ),
+      ),
+      targetRef: maybe(
+        fc.record({ name: maybe(fc.constantFrom('p-1', 'p-2')), namespace: maybe(ns) }, { requiredKeys: [] }),
+      ),
       zone: maybe(fc.constantFrom('a', 'b', '')),
     },
     { requiredKeys: [] },
@@ -116,26 +192,54 @@ const sliceObject = maybe(
       kind: fc.constant('EndpointSlice'),
       metadata: maybe(
         fc.record(
-          { name: maybe(fc.constantFrom('s-1', 's-2', 's-3')), namespace: maybe(ns), labels: maybe(fc.record({ 'kubernetes.io/service-name': maybe(serviceName) }, { requiredKeys: [] })) },
+          {
+            name: maybe(fc.constantFrom('s-1', 's-2', 's-3')),
+            namespace: maybe(ns),
+            labels: maybe(fc.record({ 'kubernetes.io/service-name': maybe(serviceName) }, { requiredKeys: [] })),
+          },
           { requiredKeys: [] },
         ),
       ),
       addressType: maybe(fc.constantFrom('IPv4', 'IPv6', 'FQDN')),
-      ports: maybe(fc.array(maybe(fc.record({ name: maybe(fc.constantFrom('http', '', 'grpc')), port: maybe(fc.constantFrom(8080, 0, 70000)) }, { requiredKeys: [] })), { maxLength: 2 })),
+      ports: maybe(
+        fc.array(
+          maybe(
+            fc.record(
+              { name: maybe(fc.constantFrom('http', '', 'grpc')), port: maybe(fc.constantFrom(8080, 0, 70000)) },
+              { requiredKeys: [] },
+            ),
+          ),
+          { maxLength: 2 },
+        ),
+      ),
       endpoints: maybe(fc.array(endpoint, { maxLength: 3 })),
     },
     { requiredKeys: [] },
   ),
 );
 const secretObject = fc.oneof(
-  fc.constantFrom(fakeTlsSecret('tls-a', ['a.example.com', '*.example.com']), fakeTlsSecret('tls-b', ['b.example.com'], 'k2', 'team'), fakeTlsSecret('tls-b', ['b.example.com'], 'wrong-key')),
+  fc.constantFrom(
+    fakeTlsSecret('tls-a', ['a.example.com', '*.example.com']),
+    fakeTlsSecret('tls-b', ['b.example.com'], 'k2', 'team'),
+    fakeTlsSecret('tls-b', ['b.example.com'], 'wrong-key'),
+  ),
   maybe(
     fc.record(
       {
         kind: fc.constant('Secret'),
-        metadata: maybe(fc.record({ name: maybe(fc.constantFrom('tls-a', 'tls-b')), namespace: maybe(ns) }, { requiredKeys: [] })),
+        metadata: maybe(
+          fc.record({ name: maybe(fc.constantFrom('tls-a', 'tls-b')), namespace: maybe(ns) }, { requiredKeys: [] }),
+        ),
         type: maybe(fc.constantFrom('kubernetes.io/tls', 'Opaque')),
-        data: maybe(fc.record({ 'tls.crt': maybe(fc.constantFrom('not base64!', btoa('garbage'), '')), 'tls.key': maybe(fc.constantFrom('', btoa('key'))) }, { requiredKeys: [] })),
+        data: maybe(
+          fc.record(
+            {
+              'tls.crt': maybe(fc.constantFrom('not base64!', btoa('garbage'), '')),
+              'tls.key': maybe(fc.constantFrom('', btoa('key'))),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
       },
       { requiredKeys: [] },
     ),
@@ -143,7 +247,10 @@ const secretObject = fc.oneof(
 );
 
 const snapshot: fc.Arbitrary<Snapshot> = fc.record({
-  ingressClasses: fc.array(fc.oneof({ weight: 6, arbitrary: fc.constant(sluiceClass) }, { weight: 1, arbitrary: junk }), { minLength: 1, maxLength: 2 }),
+  ingressClasses: fc.array(
+    fc.oneof({ weight: 6, arbitrary: fc.constant(sluiceClass) }, { weight: 1, arbitrary: junk }),
+    { minLength: 1, maxLength: 2 },
+  ),
   ingresses: fc.array(anyIngress, { maxLength: 6 }),
   services: fc.array(serviceObject, { maxLength: 5 }),
   endpointSlices: fc.array(sliceObject, { maxLength: 5 }),
@@ -172,11 +279,17 @@ function timed<T>(what: string, run: () => T): T {
 function publish(input: Snapshot, opts: BuildOptions): { result: BuildResult; state: RoutingState; dump: string } {
   const result = timed('build', () => build(input, opts));
   const matcher = timed('compileMatcher', () => compileMatcher(result.table));
-  const state: RoutingState = Object.freeze({ generation: 1, builtAt: new Date(0).toISOString(), buildMs: 1, result, matcher });
+  const state: RoutingState = Object.freeze({
+    generation: 1,
+    builtAt: new Date(0).toISOString(),
+    buildMs: 1,
+    result,
+    matcher,
+  });
   const dump = dumpBuild(result);
   // The admin API serialises these for every client: they must not throw either.
   JSON.stringify(routesView(state, [], null, dump, 0));
-  JSON.stringify(statusView(state, { ready: true, reasons: [] }, [{ name: "fuzz", synced: true }], null, null));
+  JSON.stringify(statusView(state, { ready: true, reasons: [] }, [{ name: 'fuzz', synced: true }], null, null));
   return { result, state, dump };
 }
 
@@ -239,7 +352,11 @@ const goodIngress = (index: number) =>
         fc.record({
           host: fc.constantFrom('a.example.com', 'b.example.com', '*.example.com', ''),
           paths: fc.array(
-            fc.record({ path: fc.constantFrom('/', '/a', '/a/b', '/api', '/b/'), pathType: fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific'), service: serviceName }),
+            fc.record({
+              path: fc.constantFrom('/', '/a', '/a/b', '/api', '/b/'),
+              pathType: fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific'),
+              service: serviceName,
+            }),
             { minLength: 1, maxLength: 3 },
           ),
         }),
@@ -256,7 +373,13 @@ const goodIngress = (index: number) =>
           ...(withDefault ? { defaultBackend: { service: { name: 'web', port: { number: 80 } } } } : {}),
           rules: rules.map((r) => ({
             host: r.host === '' ? undefined : r.host,
-            http: { paths: r.paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: { service: { name: p.service, port: { number: 80 } } } })) },
+            http: {
+              paths: r.paths.map((p) => ({
+                path: p.path,
+                pathType: p.pathType,
+                backend: { service: { name: p.service, port: { number: 80 } } },
+              })),
+            },
           })),
         },
       }),
@@ -306,26 +429,37 @@ function routeLinesOf(dump: string, sources: ReadonlySet<string>): string[] {
   return lines.sort();
 }
 
-const goodProblems = (result: BuildResult) => result.problems.filter((p) => p.object.namespace === 'good').map((p) => `${p.object.name} ${p.field} ${p.code}`);
+const goodProblems = (result: BuildResult) =>
+  result.problems.filter((p) => p.object.namespace === 'good').map((p) => `${p.object.name} ${p.field} ${p.code}`);
 
 /** Redirect policy aside: an Ingress declaring TLS for a host turns on the redirect for the whole host (§6). */
 const withoutPolicy = (lines: readonly string[]) => lines.map((line) => line.replace(/ \[[a-zA-Z][^\]]*\]$/, ''));
 
 describe('no cross-Ingress effect', () => {
-  it('adding a random (often malformed) newer Ingress never changes the dump lines of the other Ingresses\' routes', () => {
+  it("adding a random (often malformed) newer Ingress never changes the dump lines of the other Ingresses' routes", () => {
     let withProblems = 0;
     let runs = 0;
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 4 }).chain((count) => fc.tuple(...Array.from({ length: count }, (_, i) => goodIngress(i)))),
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((count) => fc.tuple(...Array.from({ length: count }, (_, i) => goodIngress(i)))),
         fc.array(intruder, { minLength: 1, maxLength: 2 }),
         cluster,
         fc.boolean(),
         (goods, intruders, objects, sslRedirect) => {
           const opts = { ...testOptions, sslRedirect };
-          const base: Snapshot = { ingressClasses: [sluiceClass], ingresses: goods, services: objects.services, endpointSlices: objects.endpointSlices, secrets: [] };
+          const base: Snapshot = {
+            ingressClasses: [sluiceClass],
+            ingresses: goods,
+            services: objects.services,
+            endpointSlices: objects.endpointSlices,
+            secrets: [],
+          };
           // The intruders never share namespace/name with a good one (that would be an update, not an addition).
-          const added = (intruders as KubeObject[]).filter((object) => (object?.metadata as { namespace?: unknown } | undefined)?.namespace !== 'good');
+          const added = (intruders as KubeObject[]).filter(
+            (object) => (object?.metadata as { namespace?: unknown } | undefined)?.namespace !== 'good',
+          );
           const before = publish(base, opts);
           const after = publish({ ...base, ingresses: [...goods, ...added] }, opts);
           const sources = new Set(goods.map((_, i) => `good/good-${i}`));
@@ -336,7 +470,9 @@ describe('no cross-Ingress effect', () => {
           const beforeLines = routeLinesOf(before.dump, sources);
           const afterLines = routeLinesOf(after.dump, sources);
           expect(beforeLines.length).toBeGreaterThan(0);
-          expect(declaresTls ? withoutPolicy(afterLines) : afterLines).toEqual(declaresTls ? withoutPolicy(beforeLines) : beforeLines);
+          expect(declaresTls ? withoutPolicy(afterLines) : afterLines).toEqual(
+            declaresTls ? withoutPolicy(beforeLines) : beforeLines,
+          );
           // And the good Ingresses' problems are their own: the intruder adds none to them.
           expect(goodProblems(after.result)).toEqual(goodProblems(before.result));
           runs++;
@@ -353,10 +489,15 @@ describe('no cross-Ingress effect', () => {
 // ---- request targets against a reference ----
 
 /** Path segments, without the empty ones a leading or trailing slash makes. */
-const pathSegments = (p: string) => p.split('/').filter((s, i, all) => !(s === '' && (i === 0 || i === all.length - 1)));
+const pathSegments = (p: string) =>
+  p.split('/').filter((s, i, all) => !(s === '' && (i === 0 || i === all.length - 1)));
 
 /** The reference: routing-semantics §2–§4 written as plainly as possible over a built table. */
-function referenceMatch(result: BuildResult, rawHost: string, rawTarget: string): { target: unknown; route: PathRoute | null } | 'bad-request' | null {
+function referenceMatch(
+  result: BuildResult,
+  rawHost: string,
+  rawTarget: string,
+): { target: unknown; route: PathRoute | null } | 'bad-request' | null {
   const name = normalizeRequestHost(rawHost);
   const split = splitTarget(rawTarget);
   if (name === null || split === null) return 'bad-request';
@@ -366,9 +507,13 @@ function referenceMatch(result: BuildResult, rawHost: string, rawTarget: string)
   const labels = name.split('.');
   const rules: HostRules | undefined =
     hosts.find((h) => h.kind === 'exact' && h.host === name) ??
-    hosts.find((h) => h.kind === 'wildcard' && labels.length > 1 && labels[0] !== '' && h.host === '*.' + labels.slice(1).join('.')) ??
+    hosts.find(
+      (h) =>
+        h.kind === 'wildcard' && labels.length > 1 && labels[0] !== '' && h.host === '*.' + labels.slice(1).join('.'),
+    ) ??
     hosts.find((h) => h.kind === 'any');
-  if (rules === undefined) return result.table.defaultBackend === null ? null : { target: result.table.defaultBackend, route: null };
+  if (rules === undefined)
+    return result.table.defaultBackend === null ? null : { target: result.table.defaultBackend, route: null };
   // Rule paths are compared as normalised too (the builder keeps them as written; the matcher keys them normalised).
   const exact = rules.routes.find((r) => r.match === 'exact' && referenceNormalize(r.path) === path);
   if (exact !== undefined) return { target: exact, route: exact };
@@ -378,7 +523,11 @@ function referenceMatch(result: BuildResult, rawHost: string, rawTarget: string)
     if (r.match !== 'prefix') continue;
     const ruleSegments = pathSegments(referenceNormalize(r.path) ?? r.path);
     const matches = ruleSegments.every((s, i) => requestSegments[i] === s);
-    if (matches && (best === null || ruleSegments.length > pathSegments(referenceNormalize(best.path) ?? best.path).length)) best = r;
+    if (
+      matches &&
+      (best === null || ruleSegments.length > pathSegments(referenceNormalize(best.path) ?? best.path).length)
+    )
+      best = r;
   }
   if (best !== null) return { target: best, route: best };
   return rules.defaultBackend === null ? null : { target: rules.defaultBackend, route: null };
@@ -418,11 +567,50 @@ function referenceNormalize(raw: string): string | null {
   return '/' + out.join('/');
 }
 
-const targetSegment = fc.constantFrom('a', 'b', 'api', 'A', '', '.', '..', '%2e', '%2E%2e', '%2F', '%2f', '%61', '%7e', '%7E', '%41pi', 'a%2Fb', '%zz', '%', 'x y', 'ü', '~', "a;b=c", '[x]', 'a?q=1', 'a#f');
+const targetSegment = fc.constantFrom(
+  'a',
+  'b',
+  'api',
+  'A',
+  '',
+  '.',
+  '..',
+  '%2e',
+  '%2E%2e',
+  '%2F',
+  '%2f',
+  '%61',
+  '%7e',
+  '%7E',
+  '%41pi',
+  'a%2Fb',
+  '%zz',
+  '%',
+  'x y',
+  'ü',
+  '~',
+  'a;b=c',
+  '[x]',
+  'a?q=1',
+  'a#f',
+);
 const target = fc
   .tuple(fc.array(targetSegment, { maxLength: 5 }), fc.boolean(), fc.constantFrom('', '?x=1', '?a/../b'))
   .map(([segments, trailing, query]) => '/' + segments.join('/') + (trailing ? '/' : '') + query);
-const requestHost = fc.constantFrom('a.example.com', 'A.EXAMPLE.COM.', 'a.example.com:8080', 'z.example.com', 'x.a.example.com', 'example.com', 'b.example.com', 'other.org', '', 'bad host', '[::1]:80', 'a..example.com');
+const requestHost = fc.constantFrom(
+  'a.example.com',
+  'A.EXAMPLE.COM.',
+  'a.example.com:8080',
+  'z.example.com',
+  'x.a.example.com',
+  'example.com',
+  'b.example.com',
+  'other.org',
+  '',
+  'bad host',
+  '[::1]:80',
+  'a..example.com',
+);
 
 describe('request targets: normalizeRequestPath + match against the reference', () => {
   it('agrees on which rule (or default, or 404, or 400) every random target gets', () => {
@@ -431,32 +619,44 @@ describe('request targets: normalizeRequestPath + match against the reference', 
     let byRule = 0;
     let tableRoutes = 0;
     fc.assert(
-      fc.property(snapshot, fc.array(fc.tuple(requestHost, target), { minLength: 1, maxLength: 12 }), (input, requests) => {
-        const { result, state } = publish(input, { ...testOptions, watchIngressWithoutClass: true, defaultBackendService: 'default/web' });
-        for (const h of result.table.hosts) tableRoutes += h.routes.length;
-        for (const [rawHost, rawTarget] of requests) {
-          const expected = referenceMatch(result, rawHost, rawTarget);
-          const name = normalizeRequestHost(rawHost);
-          const split = splitTarget(rawTarget);
-          const path = split === null ? null : normalizeRequestPath(split.path);
-          expect(name === null || path === null, `${rawHost} ${rawTarget}: refused by one side only`).toBe(expected === 'bad-request');
-          if (expected === 'bad-request') {
-            badRequests++;
-            continue;
+      fc.property(
+        snapshot,
+        fc.array(fc.tuple(requestHost, target), { minLength: 1, maxLength: 12 }),
+        (input, requests) => {
+          const { result, state } = publish(input, {
+            ...testOptions,
+            watchIngressWithoutClass: true,
+            defaultBackendService: 'default/web',
+          });
+          for (const h of result.table.hosts) tableRoutes += h.routes.length;
+          for (const [rawHost, rawTarget] of requests) {
+            const expected = referenceMatch(result, rawHost, rawTarget);
+            const name = normalizeRequestHost(rawHost);
+            const split = splitTarget(rawTarget);
+            const path = split === null ? null : normalizeRequestPath(split.path);
+            expect(name === null || path === null, `${rawHost} ${rawTarget}: refused by one side only`).toBe(
+              expected === 'bad-request',
+            );
+            if (expected === 'bad-request') {
+              badRequests++;
+              continue;
+            }
+            expect(path, rawTarget).toBe(referenceNormalize(split!.path));
+            const actual: Match | null = state.matcher.match(name!, path!);
+            expect(actual?.target ?? null, `${rawHost} ${rawTarget} → ${path}`).toBe(expected?.target ?? null);
+            expect(actual?.route ?? null).toBe(expected?.route ?? null);
+            // What is forwarded is already normal: normalising again changes nothing.
+            expect(normalizeRequestPath(path!)).toBe(path);
+            agreed++;
+            if (actual?.kind === 'path') byRule++;
           }
-          expect(path, rawTarget).toBe(referenceNormalize(split!.path));
-          const actual: Match | null = state.matcher.match(name!, path!);
-          expect(actual?.target ?? null, `${rawHost} ${rawTarget} → ${path}`).toBe(expected?.target ?? null);
-          expect(actual?.route ?? null).toBe(expected?.route ?? null);
-          // What is forwarded is already normal: normalising again changes nothing.
-          expect(normalizeRequestPath(path!)).toBe(path);
-          agreed++;
-          if (actual?.kind === 'path') byRule++;
-        }
-      }),
+        },
+      ),
       { numRuns: 500 },
     );
-    console.log(`fuzz targets: ${tableRoutes} routes in 500 random tables; ${agreed} requests agreed with the reference (${byRule} by a path rule), ${badRequests} refused as bad requests by both`);
+    console.log(
+      `fuzz targets: ${tableRoutes} routes in 500 random tables; ${agreed} requests agreed with the reference (${byRule} by a path rule), ${badRequests} refused as bad requests by both`,
+    );
     expect(agreed).toBeGreaterThan(500);
     expect(byRule).toBeGreaterThan(10);
     expect(badRequests).toBeGreaterThan(50);

@@ -20,7 +20,14 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 const BASE_OPTIONS: BuildOptions = { ...testOptions, inspectCertificate };
 
-const OPTION_NAMES = ['controllerClass', 'ingressClass', 'watchIngressWithoutClass', 'defaultBackendService', 'defaultSslCertificate', 'sslRedirect'];
+const OPTION_NAMES = [
+  'controllerClass',
+  'ingressClass',
+  'watchIngressWithoutClass',
+  'defaultBackendService',
+  'defaultSslCertificate',
+  'sslRedirect',
+];
 
 const LIST_OF_KIND: Readonly<Record<string, keyof Snapshot>> = {
   IngressClass: 'ingressClasses',
@@ -50,7 +57,13 @@ function inlineFiles(object: Record<string, unknown>): void {
 
 function loadCase(name: string): GoldenCase {
   const text = readFileSync(join(TESTDATA, `${name}.yaml`), 'utf8');
-  const lists: Record<keyof Snapshot, KubeObject[]> = { ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] };
+  const lists: Record<keyof Snapshot, KubeObject[]> = {
+    ingressClasses: [],
+    ingresses: [],
+    services: [],
+    endpointSlices: [],
+    secrets: [],
+  };
   let options = BASE_OPTIONS;
   let requests: string[] = [];
   for (const document of parseAllDocuments(text)) {

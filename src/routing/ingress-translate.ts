@@ -64,7 +64,8 @@ export function compareAge(a: IngressDraft, b: IngressDraft): number {
 export function translateIngress(named: Named, refs: BackendRefs, problems: Problem[]): IngressDraft {
   const spec = readValue(named.object, 'spec');
   const specOk = isRecord(spec);
-  if (!specOk) problems.push(problem('FieldTypeInvalid', named.ref, 'spec', `spec must be an object, not ${describeValue(spec)}`));
+  if (!specOk)
+    problems.push(problem('FieldTypeInvalid', named.ref, 'spec', `spec must be an object, not ${describeValue(spec)}`));
   const rawDefault = specOk ? spec.defaultBackend : undefined;
   const draft: IngressDraft = {
     named,
@@ -72,7 +73,9 @@ export function translateIngress(named: Named, refs: BackendRefs, problems: Prob
     hosts: [],
     routes: [],
     defaultBackend:
-      rawDefault === undefined || rawDefault === null ? null : readBackend(named, rawDefault, 'spec.defaultBackend', '', refs, problems),
+      rawDefault === undefined || rawDefault === null
+        ? null
+        : readBackend(named, rawDefault, 'spec.defaultBackend', '', refs, problems),
     tls: [],
     policy: readPolicyAnnotations(named, problems),
   };
@@ -87,11 +90,20 @@ export function translateIngress(named: Named, refs: BackendRefs, problems: Prob
 const NOTHING: readonly unknown[] = Object.freeze([]);
 
 /** The list at `key`; its field, `field + fieldTail`, is only spelled out for a problem. */
-function listAt(named: Named, from: unknown, key: string, field: string, fieldTail: string, problems: Problem[]): readonly unknown[] {
+function listAt(
+  named: Named,
+  from: unknown,
+  key: string,
+  field: string,
+  fieldTail: string,
+  problems: Problem[],
+): readonly unknown[] {
   const value = readValue(from, key);
   if (value === undefined || value === null) return NOTHING;
   if (Array.isArray(value)) return value;
-  problems.push(problem('FieldTypeInvalid', named.ref, field + fieldTail, `${key} must be a list, not ${describeValue(value)}`));
+  problems.push(
+    problem('FieldTypeInvalid', named.ref, field + fieldTail, `${key} must be a list, not ${describeValue(value)}`),
+  );
   return NOTHING;
 }
 
@@ -110,7 +122,9 @@ function translateRule(draft: IngressDraft, rule: unknown, r: number, refs: Back
   }
   const rawHost = rule.host === undefined || rule.host === null ? '' : rule.host;
   if (typeof rawHost !== 'string') {
-    problems.push(problem('FieldTypeInvalid', ref, `${field}.host`, `host must be a string, not ${describeValue(rawHost)}`));
+    problems.push(
+      problem('FieldTypeInvalid', ref, `${field}.host`, `host must be a string, not ${describeValue(rawHost)}`),
+    );
     return;
   }
   const host = checkRuleHost(rawHost);
@@ -126,7 +140,9 @@ function translateRule(draft: IngressDraft, rule: unknown, r: number, refs: Back
   }
   claimHost(draft, host);
   if (!isRecord(http)) {
-    problems.push(problem('FieldTypeInvalid', ref, `${field}.http`, `http must be an object, not ${describeValue(http)}`));
+    problems.push(
+      problem('FieldTypeInvalid', ref, `${field}.http`, `http must be an object, not ${describeValue(http)}`),
+    );
     return;
   }
   const paths = listAt(draft.named, http, 'paths', field, '.http.paths', problems);
@@ -136,7 +152,14 @@ function translateRule(draft: IngressDraft, rule: unknown, r: number, refs: Back
   }
 }
 
-function translatePath(draft: IngressDraft, host: string, entry: unknown, field: string, refs: BackendRefs, problems: Problem[]): RouteDraft | null {
+function translatePath(
+  draft: IngressDraft,
+  host: string,
+  entry: unknown,
+  field: string,
+  refs: BackendRefs,
+  problems: Problem[],
+): RouteDraft | null {
   const ref = draft.named.ref;
   if (!isRecord(entry)) {
     problems.push(problem('FieldTypeInvalid', ref, field, `a path must be an object, not ${describeValue(entry)}`));
@@ -145,10 +168,24 @@ function translatePath(draft: IngressDraft, host: string, entry: unknown, field:
   let usable = true;
   const pathType = entry.pathType;
   if (pathType === undefined || pathType === null || pathType === '') {
-    problems.push(problem('PathTypeMissing', ref, `${field}.pathType`, 'pathType is required: Exact, Prefix or ImplementationSpecific'));
+    problems.push(
+      problem(
+        'PathTypeMissing',
+        ref,
+        `${field}.pathType`,
+        'pathType is required: Exact, Prefix or ImplementationSpecific',
+      ),
+    );
     usable = false;
   } else if (typeof pathType !== 'string' || !PATH_TYPES.has(pathType)) {
-    problems.push(problem('PathTypeInvalid', ref, `${field}.pathType`, `pathType ${describeValue(pathType)} is not Exact, Prefix or ImplementationSpecific`));
+    problems.push(
+      problem(
+        'PathTypeInvalid',
+        ref,
+        `${field}.pathType`,
+        `pathType ${describeValue(pathType)} is not Exact, Prefix or ImplementationSpecific`,
+      ),
+    );
     usable = false;
   }
   let path = entry.path;
@@ -157,7 +194,9 @@ function translatePath(draft: IngressDraft, host: string, entry: unknown, field:
     problems.push(problem('PathInvalid', ref, `${field}.path`, 'path is required for Exact and Prefix'));
     usable = false;
   } else if (typeof path !== 'string') {
-    problems.push(problem('FieldTypeInvalid', ref, `${field}.path`, `path must be a string, not ${describeValue(path)}`));
+    problems.push(
+      problem('FieldTypeInvalid', ref, `${field}.path`, `path must be a string, not ${describeValue(path)}`),
+    );
     usable = false;
   } else {
     const check = checkRulePath(path);
@@ -186,12 +225,15 @@ function translatePath(draft: IngressDraft, host: string, entry: unknown, field:
 function translateTls(draft: IngressDraft, entry: unknown, field: string, problems: Problem[]): void {
   const ref = draft.named.ref;
   if (!isRecord(entry)) {
-    problems.push(problem('FieldTypeInvalid', ref, field, `a TLS entry must be an object, not ${describeValue(entry)}`));
+    problems.push(
+      problem('FieldTypeInvalid', ref, field, `a TLS entry must be an object, not ${describeValue(entry)}`),
+    );
     return;
   }
   const secretName = entry.secretName;
   if (typeof secretName !== 'string' || secretName === '') {
-    const message = secretName === undefined ? 'secretName is missing' : `secretName ${describeValue(secretName)} names no Secret`;
+    const message =
+      secretName === undefined ? 'secretName is missing' : `secretName ${describeValue(secretName)} names no Secret`;
     problems.push(problem('TlsSecretNameMissing', ref, `${field}.secretName`, message));
     return;
   }
@@ -209,7 +251,9 @@ function translateTls(draft: IngressDraft, entry: unknown, field: string, proble
     const raw = hosts[h];
     const hostField = `${field}.hosts[${h}]`;
     if (typeof raw !== 'string') {
-      problems.push(problem('FieldTypeInvalid', ref, hostField, `a TLS host must be a string, not ${describeValue(raw)}`));
+      problems.push(
+        problem('FieldTypeInvalid', ref, hostField, `a TLS host must be a string, not ${describeValue(raw)}`),
+      );
       continue;
     }
     const host = checkRuleHost(raw);

@@ -22,13 +22,15 @@ const pathText = fc
   .tuple(fc.array(segment, { maxLength: 4 }), fc.boolean())
   .map(([segments, trailing]) => '/' + segments.join('/') + (trailing && segments.length > 0 ? '/' : ''));
 
-const route = fc.record({ path: pathText, exact: fc.boolean() }).map(({ path, exact }): PathRoute => ({
-  ...target('r'),
-  path,
-  pathType: exact ? 'Exact' : 'Prefix',
-  match: exact ? 'exact' : 'prefix',
-  field: 'spec.rules[0].http.paths[0]',
-}));
+const route = fc.record({ path: pathText, exact: fc.boolean() }).map(
+  ({ path, exact }): PathRoute => ({
+    ...target('r'),
+    path,
+    pathType: exact ? 'Exact' : 'Prefix',
+    match: exact ? 'exact' : 'prefix',
+    field: 'spec.rules[0].http.paths[0]',
+  }),
+);
 
 const hostRules = fc
   .record({
@@ -37,19 +39,26 @@ const hostRules = fc
     routes: fc.array(route, { maxLength: 6 }),
     withDefault: fc.boolean(),
   })
-  .map(({ kind, name, routes, withDefault }): HostRules => ({
-    host: kind === 'exact' ? name : kind === 'wildcard' ? `*.${name}` : '',
-    kind,
-    routes,
-    defaultBackend: withDefault ? target('host-default') : null,
-    tlsSecret: null,
-  }));
+  .map(
+    ({ kind, name, routes, withDefault }): HostRules => ({
+      host: kind === 'exact' ? name : kind === 'wildcard' ? `*.${name}` : '',
+      kind,
+      routes,
+      defaultBackend: withDefault ? target('host-default') : null,
+      tlsSecret: null,
+    }),
+  );
 
 const table = fc
   .record({ hosts: fc.array(hostRules, { maxLength: 8 }), withDefault: fc.boolean() })
-  .map(({ hosts, withDefault }): RouteTable => ({ hosts, defaultBackend: withDefault ? target('global-default') : null }));
+  .map(
+    ({ hosts, withDefault }): RouteTable => ({ hosts, defaultBackend: withDefault ? target('global-default') : null }),
+  );
 
-const request = fc.record({ host: fc.oneof(hostName, fc.constant('')), path: pathText.map((p) => normalizeRequestPath(p) ?? '/') });
+const request = fc.record({
+  host: fc.oneof(hostName, fc.constant('')),
+  path: pathText.map((p) => normalizeRequestPath(p) ?? '/'),
+});
 
 /** Picks requests that mostly hit the table: its own hosts (or a label in front of a wildcard) and paths. */
 const tableAndRequests = table.chain((t) => {
@@ -70,7 +79,10 @@ function referenceHost(t: RouteTable, host: string): HostRules | null {
   const exact = t.hosts.find((h) => h.kind === 'exact' && h.host === host);
   if (exact) return exact;
   const labels = host.split('.');
-  const wildcard = t.hosts.find((h) => h.kind === 'wildcard' && labels.length >= 2 && labels[0] !== '' && h.host === '*.' + labels.slice(1).join('.'));
+  const wildcard = t.hosts.find(
+    (h) =>
+      h.kind === 'wildcard' && labels.length >= 2 && labels[0] !== '' && h.host === '*.' + labels.slice(1).join('.'),
+  );
   if (wildcard) return wildcard;
   return t.hosts.find((h) => h.kind === 'any') ?? null;
 }
@@ -148,7 +160,12 @@ describe('compiled matcher properties', () => {
           const chosen = match?.route ?? null;
           for (const candidate of explanation.passedOver) {
             expect(candidate.reason.length).toBeGreaterThan(0);
-            const isChosen = chosen !== null && candidate.path === chosen.path && candidate.pathType === chosen.pathType && candidate.source === chosen.source && candidate.host === match?.host?.host;
+            const isChosen =
+              chosen !== null &&
+              candidate.path === chosen.path &&
+              candidate.pathType === chosen.pathType &&
+              candidate.source === chosen.source &&
+              candidate.host === match?.host?.host;
             expect(isChosen).toBe(false);
           }
         }
@@ -173,10 +190,14 @@ describe('compiled matcher properties', () => {
             return { ...h, routes };
           }),
         };
-        const reordered: RouteTable = { ...distinct, hosts: distinct.hosts.map((h) => ({ ...h, routes: shuffled(h.routes, seed) })) };
+        const reordered: RouteTable = {
+          ...distinct,
+          hosts: distinct.hosts.map((h) => ({ ...h, routes: shuffled(h.routes, seed) })),
+        };
         const a = compileMatcher(distinct);
         const b = compileMatcher(reordered);
-        for (const { host, path } of requests) expect(b.match(host, path)?.route ?? null).toBe(a.match(host, path)?.route ?? null);
+        for (const { host, path } of requests)
+          expect(b.match(host, path)?.route ?? null).toBe(a.match(host, path)?.route ?? null);
       }),
       { numRuns: 500 },
     );
@@ -184,12 +205,29 @@ describe('compiled matcher properties', () => {
 });
 
 describe('compiled matcher on built tables', () => {
-  const pathSpec = fc.record({ path: pathText, pathType: fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific'), service: fc.constantFrom('s1', 's2', 's3') }).map(
-    (p): PathSpec => ({ path: p.path.replaceAll('//', '/'), pathType: p.pathType as PathSpec['pathType'], service: p.service }),
-  );
+  const pathSpec = fc
+    .record({
+      path: pathText,
+      pathType: fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific'),
+      service: fc.constantFrom('s1', 's2', 's3'),
+    })
+    .map(
+      (p): PathSpec => ({
+        path: p.path.replaceAll('//', '/'),
+        pathType: p.pathType as PathSpec['pathType'],
+        service: p.service,
+      }),
+    );
   const ingressSpecs = fc.array(
     fc.record({
-      hosts: fc.array(fc.oneof(hostName, hostName.map((h) => '*.' + h), fc.constant('')), { minLength: 1, maxLength: 3 }),
+      hosts: fc.array(
+        fc.oneof(
+          hostName,
+          hostName.map((h) => '*.' + h),
+          fc.constant(''),
+        ),
+        { minLength: 1, maxLength: 3 },
+      ),
       paths: fc.array(pathSpec, { minLength: 1, maxLength: 4 }),
       defaultBackend: fc.option(fc.constantFrom('d1', 'd2'), { nil: undefined }),
       day: fc.integer({ min: 1, max: 28 }),
@@ -199,24 +237,32 @@ describe('compiled matcher on built tables', () => {
 
   it('agrees with the reference matcher on tables the builder made from random Ingresses', () => {
     fc.assert(
-      fc.property(ingressSpecs, fc.array(request, { minLength: 1, maxLength: 10 }), fc.boolean(), (specs, requests, controllerDefault) => {
-        const ingresses: IngressSpec[] = specs.map((spec, i) => ({
-          name: `ing-${i}`,
-          created: `2024-01-${String(spec.day).padStart(2, '0')}T00:00:00Z`,
-          defaultBackend: spec.defaultBackend,
-          rules: spec.hosts.map((host) => ({ host, paths: spec.paths })),
-        }));
-        const t = tableOf(ingresses, { controllerDefault });
-        const matcher = compileMatcher(t);
-        const hostsOfTable = t.hosts.map((h) => (h.kind === 'wildcard' ? 'q' + h.host.slice(1) : h.host));
-        for (const { host, path } of [...requests, ...hostsOfTable.map((h, i) => ({ host: h, path: requests[i % requests.length].path }))]) {
-          const expected = referenceMatch(t, host, path);
-          const actual = matcher.match(host, path);
-          expect(actual?.kind ?? null).toBe(expected?.kind ?? null);
-          expect(actual?.target ?? null).toBe(expected?.target ?? null);
-          expect(matcher.explain(host, path).match).toBe(actual);
-        }
-      }),
+      fc.property(
+        ingressSpecs,
+        fc.array(request, { minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        (specs, requests, controllerDefault) => {
+          const ingresses: IngressSpec[] = specs.map((spec, i) => ({
+            name: `ing-${i}`,
+            created: `2024-01-${String(spec.day).padStart(2, '0')}T00:00:00Z`,
+            defaultBackend: spec.defaultBackend,
+            rules: spec.hosts.map((host) => ({ host, paths: spec.paths })),
+          }));
+          const t = tableOf(ingresses, { controllerDefault });
+          const matcher = compileMatcher(t);
+          const hostsOfTable = t.hosts.map((h) => (h.kind === 'wildcard' ? 'q' + h.host.slice(1) : h.host));
+          for (const { host, path } of [
+            ...requests,
+            ...hostsOfTable.map((h, i) => ({ host: h, path: requests[i % requests.length].path })),
+          ]) {
+            const expected = referenceMatch(t, host, path);
+            const actual = matcher.match(host, path);
+            expect(actual?.kind ?? null).toBe(expected?.kind ?? null);
+            expect(actual?.target ?? null).toBe(expected?.target ?? null);
+            expect(matcher.explain(host, path).match).toBe(actual);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -29,7 +29,11 @@ export const CONTROLLER_DEFAULT_SERVICE = 'sluice-system/fallback';
 
 export const exact = (path: string, service: string): PathSpec => ({ path, pathType: 'Exact', service });
 export const prefix = (path: string, service: string): PathSpec => ({ path, pathType: 'Prefix', service });
-export const specific = (path: string, service: string): PathSpec => ({ path, pathType: 'ImplementationSpecific', service });
+export const specific = (path: string, service: string): PathSpec => ({
+  path,
+  pathType: 'ImplementationSpecific',
+  service,
+});
 
 /** The backend key the builder gives a Service on port 80 in the test namespace. */
 export const backendOf = (service: string, namespace = NAMESPACE): string => `${namespace}/${service}:80`;
@@ -57,7 +61,11 @@ export function ingressObject(spec: IngressSpec): KubeObject {
             rules: spec.rules.map((rule) => ({
               ...(rule.host === undefined ? {} : { host: rule.host }),
               http: {
-                paths: rule.paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: serviceBackend(p.service) })),
+                paths: rule.paths.map((p) => ({
+                  path: p.path,
+                  pathType: p.pathType,
+                  backend: serviceBackend(p.service),
+                })),
               },
             })),
           }),
@@ -89,8 +97,17 @@ export function buildOptions(controllerDefault: boolean): BuildOptions {
   };
 }
 
-export function buildFrom(ingresses: readonly IngressSpec[], options: { controllerDefault?: boolean } = {}): BuildResult {
-  const snapshot = { ingressClasses: [ingressClassObject], ingresses: ingresses.map(ingressObject), services: [], endpointSlices: [], secrets: [] };
+export function buildFrom(
+  ingresses: readonly IngressSpec[],
+  options: { controllerDefault?: boolean } = {},
+): BuildResult {
+  const snapshot = {
+    ingressClasses: [ingressClassObject],
+    ingresses: ingresses.map(ingressObject),
+    services: [],
+    endpointSlices: [],
+    secrets: [],
+  };
   return build(snapshot, buildOptions(options.controllerDefault === true));
 }
 

@@ -33,12 +33,32 @@ describe('Kubernetes docs: path matching examples', () => {
     ['Prefix /aaa/bbb/ matches /aaa/bbb (rule slash ignored)', [prefix('/aaa/bbb/', 'bbb')], '/aaa/bbb', 'bbb'],
     ['Prefix /aaa/bbb matches /aaa/bbb/ (request slash ignored)', [prefix('/aaa/bbb', 'bbb')], '/aaa/bbb/', 'bbb'],
     ['Prefix /aaa/bbb matches /aaa/bbb/ccc (subpath)', [prefix('/aaa/bbb', 'bbb')], '/aaa/bbb/ccc', 'bbb'],
-    ['Prefix /aaa/bbb does not match /aaa/bbbxyz (string prefix only)', [prefix('/aaa/bbb', 'bbb')], '/aaa/bbbxyz', 'no-match'],
+    [
+      'Prefix /aaa/bbb does not match /aaa/bbbxyz (string prefix only)',
+      [prefix('/aaa/bbb', 'bbb')],
+      '/aaa/bbbxyz',
+      'no-match',
+    ],
     ['Prefix /, /aaa: /aaa/ccc → /aaa', [prefix('/', 'root'), prefix('/aaa', 'aaa')], '/aaa/ccc', 'aaa'],
-    ['Prefix /, /aaa, /aaa/bbb: /aaa/bbb → /aaa/bbb', [prefix('/', 'root'), prefix('/aaa', 'aaa'), prefix('/aaa/bbb', 'bbb')], '/aaa/bbb', 'bbb'],
-    ['Prefix /, /aaa, /aaa/bbb: /ccc → /', [prefix('/', 'root'), prefix('/aaa', 'aaa'), prefix('/aaa/bbb', 'bbb')], '/ccc', 'root'],
+    [
+      'Prefix /, /aaa, /aaa/bbb: /aaa/bbb → /aaa/bbb',
+      [prefix('/', 'root'), prefix('/aaa', 'aaa'), prefix('/aaa/bbb', 'bbb')],
+      '/aaa/bbb',
+      'bbb',
+    ],
+    [
+      'Prefix /, /aaa, /aaa/bbb: /ccc → /',
+      [prefix('/', 'root'), prefix('/aaa', 'aaa'), prefix('/aaa/bbb', 'bbb')],
+      '/ccc',
+      'root',
+    ],
     ['Prefix /aaa: /ccc → default backend', [prefix('/aaa', 'aaa')], '/ccc', 'no-match'],
-    ['Exact /foo and Prefix /foo: /foo → Exact', [prefix('/foo', 'foo-prefix'), exact('/foo', 'foo-exact')], '/foo', 'foo-exact'],
+    [
+      'Exact /foo and Prefix /foo: /foo → Exact',
+      [prefix('/foo', 'foo-prefix'), exact('/foo', 'foo-exact')],
+      '/foo',
+      'foo-exact',
+    ],
   ];
 
   it.each(rows)('%s', (_name, paths, request, expected) => {
@@ -78,7 +98,11 @@ describe('conformance: path_rules', () => {
         { host: 'exact-path-rules', paths: [exact('/foo', 'foo-exact')] },
         {
           host: 'prefix-path-rules',
-          paths: [prefix('/foo', 'foo-prefix'), prefix('/aaa/bbb', 'aaa-slash-bbb-prefix'), prefix('/aaa', 'aaa-prefix')],
+          paths: [
+            prefix('/foo', 'foo-prefix'),
+            prefix('/aaa/bbb', 'aaa-slash-bbb-prefix'),
+            prefix('/aaa', 'aaa-prefix'),
+          ],
         },
         { host: 'mixed-path-rules', paths: [prefix('/foo', 'foo-prefix'), exact('/foo', 'foo-exact')] },
         {
@@ -164,7 +188,11 @@ describe('host precedence', () => {
 
   it('merges one host across Ingresses, the oldest winning an identical path', () => {
     const merged = matcherFor([
-      { name: 'young', created: '2024-06-01T00:00:00Z', rules: [{ host: 'm.com', paths: [prefix('/api', 'young-api'), prefix('/web', 'web')] }] },
+      {
+        name: 'young',
+        created: '2024-06-01T00:00:00Z',
+        rules: [{ host: 'm.com', paths: [prefix('/api', 'young-api'), prefix('/web', 'web')] }],
+      },
       { name: 'old', created: '2024-01-01T00:00:00Z', rules: [{ host: 'm.com', paths: [prefix('/api', 'old-api')] }] },
     ]);
     expect(serviceOf(merged.match('m.com', '/api/v1'))).toBe('old-api');
@@ -180,8 +208,17 @@ describe('host precedence', () => {
 
 describe('default backends (routing-semantics §4)', () => {
   const ingresses: IngressSpec[] = [
-    { name: 'with-default', created: '2024-02-01T00:00:00Z', defaultBackend: 'own-default', rules: [{ host: 'own.com', paths: [exact('/x', 'x')] }] },
-    { name: 'without-default', created: '2024-03-01T00:00:00Z', rules: [{ host: 'bare.com', paths: [exact('/x', 'x')] }] },
+    {
+      name: 'with-default',
+      created: '2024-02-01T00:00:00Z',
+      defaultBackend: 'own-default',
+      rules: [{ host: 'own.com', paths: [exact('/x', 'x')] }],
+    },
+    {
+      name: 'without-default',
+      created: '2024-03-01T00:00:00Z',
+      rules: [{ host: 'bare.com', paths: [exact('/x', 'x')] }],
+    },
   ];
 
   it('host matched, no path: the contributing Ingress default backend', () => {
@@ -213,7 +250,13 @@ describe('matching details', () => {
       rules: [
         {
           host: 'd.com',
-          paths: [prefix('/a', 'a'), prefix('/a/b/c', 'abc'), exact('/a/b', 'ab-exact'), prefix('/%7Euser', 'tilde'), prefix('/enc', 'enc')],
+          paths: [
+            prefix('/a', 'a'),
+            prefix('/a/b/c', 'abc'),
+            exact('/a/b', 'ab-exact'),
+            prefix('/%7Euser', 'tilde'),
+            prefix('/enc', 'enc'),
+          ],
         },
       ],
     },
@@ -245,13 +288,21 @@ describe('matching details', () => {
   });
 
   it('keeps empty segments significant inside the path', () => {
-    const m = matcherFor([{ name: 'dbl', rules: [{ host: 's.com', paths: [prefix('/a//b', 'double'), prefix('/a', 'a')] }] }]);
+    const m = matcherFor([
+      { name: 'dbl', rules: [{ host: 's.com', paths: [prefix('/a//b', 'double'), prefix('/a', 'a')] }] },
+    ]);
     expect(serviceOf(m.match('s.com', '/a//b/c'))).toBe('double');
     expect(serviceOf(m.match('s.com', '/a/b/c'))).toBe('a');
   });
 
   it('never throws on odd input', () => {
-    for (const [host, path] of [['', ''], ['d.com', ''], ['d.com', 'a'], ['.', '//'], ['d.com', '/'.repeat(10_000)]]) {
+    for (const [host, path] of [
+      ['', ''],
+      ['d.com', ''],
+      ['d.com', 'a'],
+      ['.', '//'],
+      ['d.com', '/'.repeat(10_000)],
+    ]) {
       expect(() => matcher.match(host, path)).not.toThrow();
       expect(() => matcher.explain(host, path)).not.toThrow();
     }
@@ -260,7 +311,13 @@ describe('matching details', () => {
   it('compiles an empty table', () => {
     const empty = compileMatcher({ hosts: [], defaultBackend: null });
     expect(empty.match('x.com', '/')).toBeNull();
-    expect(empty.explain('x.com', '/')).toEqual({ host: 'x.com', path: '/', match: null, hostMatch: 'none', passedOver: [] });
+    expect(empty.explain('x.com', '/')).toEqual({
+      host: 'x.com',
+      path: '/',
+      match: null,
+      hostMatch: 'none',
+      passedOver: [],
+    });
   });
 });
 
@@ -269,7 +326,16 @@ describe('explain', () => {
     {
       name: 'shop',
       rules: [
-        { host: 'shop.com', paths: [exact('/cart', 'cart'), exact('/api/', 'api-slash'), prefix('/api', 'api'), prefix('/api/v1', 'v1'), prefix('/apix', 'apix')] },
+        {
+          host: 'shop.com',
+          paths: [
+            exact('/cart', 'cart'),
+            exact('/api/', 'api-slash'),
+            prefix('/api', 'api'),
+            prefix('/api/v1', 'v1'),
+            prefix('/apix', 'apix'),
+          ],
+        },
         { host: '*.com', paths: [prefix('/', 'wild-com')] },
         { host: '*.shop.com', paths: [prefix('/', 'wild-shop')] },
         { host: 'other.com', paths: [prefix('/', 'other')] },
@@ -280,7 +346,8 @@ describe('explain', () => {
 
   function reasons(host: string, path: string): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const c of matcher.explain(host, path).passedOver) out[`${c.host} ${c.pathType ?? '-'} ${c.path ?? '-'}`] = c.reason;
+    for (const c of matcher.explain(host, path).passedOver)
+      out[`${c.host} ${c.pathType ?? '-'} ${c.path ?? '-'}`] = c.reason;
     return out;
   }
 
@@ -318,7 +385,9 @@ describe('explain', () => {
   });
 
   it('reports the host default and a miss', () => {
-    const m = matcherFor([{ name: 'm', defaultBackend: 'dflt', rules: [{ host: 'm.com', paths: [exact('/x', 'x')] }] }]);
+    const m = matcherFor([
+      { name: 'm', defaultBackend: 'dflt', rules: [{ host: 'm.com', paths: [exact('/x', 'x')] }] },
+    ]);
     const hostDefault = m.explain('m.com', '/y');
     expect(hostDefault.match?.kind).toBe('host-default');
     expect(hostDefault.match).toBe(m.match('m.com', '/y'));
@@ -330,12 +399,17 @@ describe('explain', () => {
   });
 
   it('lists only related hosts once the table is large', () => {
-    const many: IngressSpec[] = Array.from({ length: 150 }, (_, i) => ({ name: `site-${i}`, rules: [{ host: `site-${i}.com`, paths: [prefix('/', `s${i}`)] }] }));
+    const many: IngressSpec[] = Array.from({ length: 150 }, (_, i) => ({
+      name: `site-${i}`,
+      rules: [{ host: `site-${i}.com`, paths: [prefix('/', `s${i}`)] }],
+    }));
     many.push({ name: 'wild', rules: [{ host: '*.x.com', paths: [prefix('/', 'wild')] }] });
     const large = matcherFor(many);
     const explanation = large.explain('a.b.x.com', '/');
     expect(explanation.match).toBeNull();
-    expect(explanation.passedOver.map((c) => `${c.host}: ${c.reason}`)).toEqual(['*.x.com: wildcard matches one label only']);
+    expect(explanation.passedOver.map((c) => `${c.host}: ${c.reason}`)).toEqual([
+      '*.x.com: wildcard matches one label only',
+    ]);
     expect(large.explain('site-7.com', '/').passedOver).toEqual([]);
   });
 });

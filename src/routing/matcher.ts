@@ -35,7 +35,12 @@ interface CompiledHost {
   readonly routeMatches: readonly Match[];
 }
 
-function freezeMatch(kind: Match['kind'], target: Match['target'], host: HostRules | null, route: PathRoute | null): Match {
+function freezeMatch(
+  kind: Match['kind'],
+  target: Match['target'],
+  host: HostRules | null,
+  route: PathRoute | null,
+): Match {
   return Object.freeze({ kind, target, host, route });
 }
 
@@ -56,7 +61,8 @@ function compileHost(rules: HostRules): CompiledHost {
     }
   }
   const rootPrefix = prefixes === null ? null : (prefixes.get('', 0, 0) ?? null);
-  const fallback = rules.defaultBackend === null ? null : freezeMatch('host-default', rules.defaultBackend, rules, null);
+  const fallback =
+    rules.defaultBackend === null ? null : freezeMatch('host-default', rules.defaultBackend, rules, null);
   return { rules, exact, prefixes, rootPrefix, fallback, routeMatches };
 }
 
@@ -118,7 +124,8 @@ class CompiledMatcher implements Matcher {
       }
     }
     this.#anyHost = anyHost;
-    this.#globalDefault = table.defaultBackend === null ? null : freezeMatch('default', table.defaultBackend, null, null);
+    this.#globalDefault =
+      table.defaultBackend === null ? null : freezeMatch('default', table.defaultBackend, null, null);
   }
 
   match(host: string, path: string): Match | null {
@@ -226,7 +233,12 @@ function routeReason(route: PathRoute, chosen: PathRoute | null, path: string): 
   return chosenKey === key ? 'same prefix claimed by an earlier rule' : 'shorter prefix than the chosen one';
 }
 
-function passedOverCandidate(rules: HostRules, route: PathRoute | null, source: ExplainCandidate['source'], reason: string): ExplainCandidate {
+function passedOverCandidate(
+  rules: HostRules,
+  route: PathRoute | null,
+  source: ExplainCandidate['source'],
+  reason: string,
+): ExplainCandidate {
   return Object.freeze({
     host: rules.host,
     path: route === null ? null : route.path,
@@ -271,7 +283,8 @@ function explainPlainly(
   for (const rules of table.hosts) {
     if (rules === chosenRules) continue;
     if (hostRuleMatches(rules, host)) {
-      if (choice.kind !== 'none' && choice.kind !== 'any') hostCandidates(rules, PRECEDENCE_REASON[choice.kind], passedOver);
+      if (choice.kind !== 'none' && choice.kind !== 'any')
+        hostCandidates(rules, PRECEDENCE_REASON[choice.kind], passedOver);
       else hostCandidates(rules, 'an earlier rule set for the same host was chosen', passedOver);
     } else if (listEveryHost || isRelatedHost(rules, host)) {
       hostCandidates(rules, hostMismatchReason(rules, host), passedOver);
@@ -281,7 +294,8 @@ function explainPlainly(
     const chosenIndex = chooseRoutePlainly(chosenRules, path);
     const chosen = chosenIndex === -1 ? null : chosenRules.routes[chosenIndex];
     chosenRules.routes.forEach((route, index) => {
-      if (index !== chosenIndex) passedOver.push(passedOverCandidate(chosenRules, route, route.source, routeReason(route, chosen, path)));
+      if (index !== chosenIndex)
+        passedOver.push(passedOverCandidate(chosenRules, route, route.source, routeReason(route, chosen, path)));
     });
     const compiled = compiledHosts[choice.index];
     match = chosenIndex !== -1 ? compiled.routeMatches[chosenIndex] : compiled.fallback;

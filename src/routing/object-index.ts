@@ -20,10 +20,16 @@ export function nameObject(kind: string, object: unknown, namespaced: boolean, p
   const metadata = readRecord(object, 'metadata');
   const name = readString(metadata, 'name');
   const rawNamespace = metadata === null ? undefined : metadata.namespace;
-  const namespace = namespaced ? (rawNamespace === undefined || rawNamespace === '' ? DEFAULT_NAMESPACE : rawNamespace) : '';
+  const namespace = namespaced
+    ? rawNamespace === undefined || rawNamespace === ''
+      ? DEFAULT_NAMESPACE
+      : rawNamespace
+    : '';
   if (!isRecord(object) || name === null || name === '' || typeof namespace !== 'string') {
     const ref: ObjectRef = { kind, namespace: typeof namespace === 'string' ? namespace : '', name: name ?? '' };
-    problems.push(problem('ObjectInvalid', ref, 'metadata', `${kind} has no usable metadata.name or metadata.namespace`));
+    problems.push(
+      problem('ObjectInvalid', ref, 'metadata', `${kind} has no usable metadata.name or metadata.namespace`),
+    );
     return null;
   }
   // The ref ends up in routes and problems, which are frozen output: created frozen, never walked again.
@@ -51,7 +57,14 @@ export function indexObjects(
     const named = index.get(key);
     index.delete(key);
     if (named !== undefined) {
-      problems.push(problem('DuplicateObject', named.ref, 'metadata.name', `more than one ${kind} is named ${key}; all are ignored`));
+      problems.push(
+        problem(
+          'DuplicateObject',
+          named.ref,
+          'metadata.name',
+          `more than one ${kind} is named ${key}; all are ignored`,
+        ),
+      );
     }
   }
   return index;

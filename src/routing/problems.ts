@@ -43,7 +43,8 @@ export const PROBLEM_CODES = {
   TlsSecretWrongType: 'The Secret is not of type kubernetes.io/tls; its hosts use the default certificate.',
   TlsSecretDataMissing: 'The Secret lacks data["tls.crt"] or data["tls.key"]; its hosts use the default certificate.',
   TlsSecretGarbled: 'The Secret data is not valid base64 PEM; its hosts use the default certificate.',
-  TlsCertificateInvalid: 'The certificate or key does not parse, or the key does not match; its hosts use the default certificate.',
+  TlsCertificateInvalid:
+    'The certificate or key does not parse, or the key does not match; its hosts use the default certificate.',
   TlsHostNotInCertificate: 'The certificate does not name this host; clients will reject it. It is served anyway.',
 
   // Annotations (metadata.annotations["..."]): warnings, the routes still work

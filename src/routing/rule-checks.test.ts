@@ -53,7 +53,21 @@ describe('checkRuleHost', () => {
 });
 
 describe('checkRulePath', () => {
-  it.each(['/', '/a', '/a/', '/a/b.c', '/a//b', '/~user', '/a%20b', '/a-b_c', '/a;b=c', "/it's", '/a@b', '/..a', '/a.'])('accepts %j', (path) => {
+  it.each([
+    '/',
+    '/a',
+    '/a/',
+    '/a/b.c',
+    '/a//b',
+    '/~user',
+    '/a%20b',
+    '/a-b_c',
+    '/a;b=c',
+    "/it's",
+    '/a@b',
+    '/..a',
+    '/a.',
+  ])('accepts %j', (path) => {
     expect(checkRulePath(path)).toEqual({ ok: true });
   });
 
@@ -92,7 +106,16 @@ describe('checkRulePath', () => {
 });
 
 describe('decodeBase64', () => {
-  const samples = ['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'];
+  const samples = [
+    '',
+    'f',
+    'fo',
+    'foo',
+    'foob',
+    'fooba',
+    'foobar',
+    '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  ];
 
   it.each(samples)('round-trips %j against btoa', (text) => {
     expect(decodeBase64(btoa(text))).toBe(text);

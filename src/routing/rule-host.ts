@@ -27,12 +27,15 @@ function shownHost(raw: string): string {
 export function checkRuleHost(raw: string): HostCheck {
   if (raw === '') return ANY_HOST;
   for (let i = 0; i < raw.length; i++) {
-    if (raw.charCodeAt(i) >= 128) return fail('HostNotAscii', `host ${shownHost(raw)} is not ASCII; use its punycode form`);
+    if (raw.charCodeAt(i) >= 128)
+      return fail('HostNotAscii', `host ${shownHost(raw)} is not ASCII; use its punycode form`);
   }
   if (raw.length > MAX_HOST) return fail('HostInvalid', `host ${shownHost(raw)} is longer than ${MAX_HOST} characters`);
   const host = raw.toLowerCase();
-  if (host === '*') return fail('HostWildcardAlone', 'host "*" is not allowed; leave the host empty to match every host');
-  if (looksLikeIp(host)) return fail('HostIsIpAddress', `host ${shownHost(raw)} is an IP address; Ingress hosts must be DNS names`);
+  if (host === '*')
+    return fail('HostWildcardAlone', 'host "*" is not allowed; leave the host empty to match every host');
+  if (looksLikeIp(host))
+    return fail('HostIsIpAddress', `host ${shownHost(raw)} is an IP address; Ingress hosts must be DNS names`);
   const wildcard = host.startsWith('*.');
   const name = wildcard ? host.slice(2) : host;
   const defect = dnsNameDefect(name);

@@ -13,7 +13,9 @@ const OK: PathCheck = Object.freeze({ ok: true });
 
 // Characters that mean something in a regular expression but nothing (or trouble) in a literal path.
 const REGEX_LIKE = '^$*+?()[]{}|\\';
-const IS_REGEX_LIKE: readonly boolean[] = Array.from({ length: 128 }, (_, code) => REGEX_LIKE.includes(String.fromCharCode(code)));
+const IS_REGEX_LIKE: readonly boolean[] = Array.from({ length: 128 }, (_, code) =>
+  REGEX_LIKE.includes(String.fromCharCode(code)),
+);
 
 /** The path as problem messages quote it (made only when there is a problem). */
 function shownPath(path: string): string {
@@ -29,15 +31,22 @@ function isHex(code: number): boolean {
 }
 
 export function checkRulePath(path: string): PathCheck {
-  if (path.length > MAX_PATH) return fail('PathTooLong', `path ${shownPath(path)} is longer than ${MAX_PATH} characters`);
+  if (path.length > MAX_PATH)
+    return fail('PathTooLong', `path ${shownPath(path)} is longer than ${MAX_PATH} characters`);
   if (path.charCodeAt(0) !== 47) return fail('PathInvalid', `path ${shownPath(path)} must start with "/"`);
   for (let i = 0; i < path.length; i++) {
     const code = path.charCodeAt(i);
     if (code < 128 && IS_REGEX_LIKE[code]) {
-      return fail('PathRegexLike', `path ${shownPath(path)} contains ${JSON.stringify(path[i])}; paths are literal, never regular expressions`);
+      return fail(
+        'PathRegexLike',
+        `path ${shownPath(path)} contains ${JSON.stringify(path[i])}; paths are literal, never regular expressions`,
+      );
     }
     if (code <= 32 || code === 127 || code >= 128) {
-      return fail('PathInvalid', `path ${shownPath(path)} contains a space, control or non-ASCII character; percent-encode it`);
+      return fail(
+        'PathInvalid',
+        `path ${shownPath(path)} contains a space, control or non-ASCII character; percent-encode it`,
+      );
     }
     if (code === 35) return fail('PathInvalid', `path ${shownPath(path)} contains "#"`);
     if (code === 37) {

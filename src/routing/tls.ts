@@ -57,7 +57,11 @@ export function checkTlsSecret(key: string, secret: Named | undefined, inspect: 
   const keyPem = decodePem(rawKey);
   if (certPem === null || keyPem === null) {
     const garbled = certPem === null ? 'tls.crt' : 'tls.key';
-    return { ok: false, code: 'TlsSecretGarbled', message: `secret ${key} data["${garbled}"] is not base64-encoded PEM` };
+    return {
+      ok: false,
+      code: 'TlsSecretGarbled',
+      message: `secret ${key} data["${garbled}"] is not base64-encoded PEM`,
+    };
   }
   const check = inspect(certPem, keyPem);
   if (!check.ok) {
@@ -159,7 +163,12 @@ export function assembleTls(
     const ref = parseSecretRef(defaultSslCertificate);
     if (ref === null) {
       problems.push(
-        problem('DefaultSslCertificateInvalid', CONTROLLER_REF, 'defaultSslCertificate', `"${clip(defaultSslCertificate, 100)}" is not "namespace/name"`),
+        problem(
+          'DefaultSslCertificateInvalid',
+          CONTROLLER_REF,
+          'defaultSslCertificate',
+          `"${clip(defaultSslCertificate, 100)}" is not "namespace/name"`,
+        ),
       );
     } else {
       const key = `${ref.namespace}/${ref.name}`;
@@ -168,7 +177,14 @@ export function assembleTls(
         defaultCertificate = key;
         certificates.set(key, check.certificate);
       } else {
-        problems.push(problem(check.code, { kind: 'Secret', namespace: ref.namespace, name: ref.name }, 'data', `--default-ssl-certificate: ${check.message}`));
+        problems.push(
+          problem(
+            check.code,
+            { kind: 'Secret', namespace: ref.namespace, name: ref.name },
+            'data',
+            `--default-ssl-certificate: ${check.message}`,
+          ),
+        );
       }
     }
   }

@@ -17,12 +17,26 @@ function capturingLogger(lines: Captured[]): Logger {
     (obj: object | string, msg?: string): void => {
       lines.push({ level, message: typeof obj === 'string' ? obj : (msg ?? '') });
     };
-  const logger: Logger = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: () => logger };
+  const logger: Logger = {
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    child: () => logger,
+  };
   return logger;
 }
 
 const service = (name: string, namespace?: string) =>
-  ['apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${name}`, ...(namespace ? [`  namespace: ${namespace}`] : []), 'spec:', '  ports: [{port: 80}]'].join('\n');
+  [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    `  name: ${name}`,
+    ...(namespace ? [`  namespace: ${namespace}`] : []),
+    'spec:',
+    '  ports: [{port: 80}]',
+  ].join('\n');
 
 const names = (objects: readonly KubeObject[]) =>
   objects.map((object) => {
@@ -66,7 +80,14 @@ describe('createManifestSource', () => {
     await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
     await writeFile(join(dir, 'a.yaml'), [service('b', 'x'), '---', service('a', 'x')].join('\n'));
     await writeFile(join(dir, 'nested', 'deeper', 'c.yml'), service('c'));
-    await writeFile(join(dir, 'nested', 'd.json'), JSON.stringify({ kind: 'IngressClass', metadata: { name: 'sluice' }, spec: { controller: 'sluice.dev/ingress-controller' } }));
+    await writeFile(
+      join(dir, 'nested', 'd.json'),
+      JSON.stringify({
+        kind: 'IngressClass',
+        metadata: { name: 'sluice' },
+        spec: { controller: 'sluice.dev/ingress-controller' },
+      }),
+    );
     await writeFile(join(dir, 'notes.txt'), service('ignored-by-extension'));
     await mkdir(join(dir, '..2025_01_01'));
     await writeFile(join(dir, '..2025_01_01', 'hidden.yaml'), service('ignored-hidden'));
@@ -85,7 +106,17 @@ describe('createManifestSource', () => {
 
   it('gives every object a stable creationTimestamp (the file mtime) and a resourceVersion', async () => {
     const file = join(dir, 's.yaml');
-    await writeFile(file, [service('one'), '---', service('two'), '  # keeps its own', '---', 'kind: Service\nmetadata: {name: three, creationTimestamp: "2020-01-01T00:00:00Z", resourceVersion: "77"}'].join('\n'));
+    await writeFile(
+      file,
+      [
+        service('one'),
+        '---',
+        service('two'),
+        '  # keeps its own',
+        '---',
+        'kind: Service\nmetadata: {name: three, creationTimestamp: "2020-01-01T00:00:00Z", resourceVersion: "77"}',
+      ].join('\n'),
+    );
     await utimes(file, new Date('2024-05-06T07:08:09.500Z'), new Date('2024-05-06T07:08:09.500Z'));
     const loaded = await start();
     const [one, three, two] = loaded.snapshot().services.map(metadataOf);
@@ -161,13 +192,23 @@ describe('createManifestSource', () => {
     await writeFile(join(dir, 'good.yaml'), service('good'));
     const loaded = await start();
     expect(names(loaded.snapshot().services)).toEqual(['default/good']);
-    expect(loaded.errors()).toEqual([expect.stringMatching(new RegExp(`^${join(dir, 'bad.yaml').replaceAll('.', '\\.')}:4:\\d+: `))]);
+    expect(loaded.errors()).toEqual([
+      expect.stringMatching(new RegExp(`^${join(dir, 'bad.yaml').replaceAll('.', '\\.')}:4:\\d+: `)),
+    ]);
   });
 
   it('converts Secret stringData to base64 data', async () => {
     await writeFile(
       join(dir, 'tls.yaml'),
-      ['apiVersion: v1', 'kind: Secret', 'type: kubernetes.io/tls', 'metadata: {name: cert, namespace: demo}', 'stringData:', '  tls.crt: CERT', '  tls.key: KEY'].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'type: kubernetes.io/tls',
+        'metadata: {name: cert, namespace: demo}',
+        'stringData:',
+        '  tls.crt: CERT',
+        '  tls.key: KEY',
+      ].join('\n'),
     );
     const [secret] = (await start()).snapshot().secrets;
     expect(secret.stringData).toBeUndefined();
@@ -175,7 +216,10 @@ describe('createManifestSource', () => {
   });
 
   it('reports nameless objects and duplicates as errors, and logs unknown kinds at debug', async () => {
-    await writeFile(join(dir, 'a.yaml'), [service('dup'), '---', 'kind: Service\nmetadata: {}', '---', 'kind: ConfigMap\nmetadata: {name: c}'].join('\n'));
+    await writeFile(
+      join(dir, 'a.yaml'),
+      [service('dup'), '---', 'kind: Service\nmetadata: {}', '---', 'kind: ConfigMap\nmetadata: {name: c}'].join('\n'),
+    );
     await writeFile(join(dir, 'b.yaml'), service('dup'));
     const loaded = await start();
     expect(names(loaded.snapshot().services)).toEqual(['default/dup']);
@@ -183,7 +227,10 @@ describe('createManifestSource', () => {
       `${join(dir, 'a.yaml')}:8:1: Service has no metadata.name`,
       `${join(dir, 'b.yaml')}:1:1: duplicate Service default/dup (first defined at ${join(dir, 'a.yaml')}:1:1); ignored`,
     ]);
-    expect(logs).toContainEqual({ level: 'debug', message: `ignored ${join(dir, 'a.yaml')}:11:1: kind ConfigMap is not one sluice reads` });
+    expect(logs).toContainEqual({
+      level: 'debug',
+      message: `ignored ${join(dir, 'a.yaml')}:11:1: kind ConfigMap is not one sluice reads`,
+    });
   });
 
   it('follows symlinked files, as a mounted ConfigMap presents them', async () => {

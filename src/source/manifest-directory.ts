@@ -161,7 +161,9 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
         const identity = `${item.kind}/${item.namespace}/${item.name}`;
         const first = firstSeenAt.get(identity);
         if (first !== undefined) {
-          errors.push(`${item.position}: duplicate ${item.kind} ${displayName(item)} (first defined at ${first}); ignored`);
+          errors.push(
+            `${item.position}: duplicate ${item.kind} ${displayName(item)} (first defined at ${first}); ignored`,
+          );
           continue;
         }
         firstSeenAt.set(identity, item.position);
@@ -194,8 +196,11 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
     if (previous !== undefined && previous.content === content) return previous;
     const metadata = item.object.metadata as Record<string, unknown>;
     const creationTimestamp =
-      typeof metadata.creationTimestamp === 'string' ? metadata.creationTimestamp : (previous?.creationTimestamp ?? mtime);
-    const resourceVersion = typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : String(nextResourceVersion++);
+      typeof metadata.creationTimestamp === 'string'
+        ? metadata.creationTimestamp
+        : (previous?.creationTimestamp ?? mtime);
+    const resourceVersion =
+      typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : String(nextResourceVersion++);
     const object = { ...item.object, metadata: { ...metadata, creationTimestamp, resourceVersion } };
     return { content, creationTimestamp, resourceVersion, frozen: deepFreeze(object) };
   }

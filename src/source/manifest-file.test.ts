@@ -5,7 +5,16 @@ describe('parseManifestFile', () => {
   it('reads every document of a multi-document YAML file, skipping empty ones', () => {
     const parsed = parseManifestFile(
       'm.yaml',
-      ['kind: Service', 'metadata: {name: a, namespace: x}', '---', '---', 'kind: Service', 'metadata: {name: b}', '---', ''].join('\n'),
+      [
+        'kind: Service',
+        'metadata: {name: a, namespace: x}',
+        '---',
+        '---',
+        'kind: Service',
+        'metadata: {name: b}',
+        '---',
+        '',
+      ].join('\n'),
     );
     expect(parsed.errors).toEqual([]);
     expect(parsed.objects.map((o) => [o.kind, o.namespace, o.name, o.position])).toEqual([
@@ -16,13 +25,19 @@ describe('parseManifestFile', () => {
   });
 
   it('drops a namespace from cluster-scoped IngressClasses', () => {
-    const parsed = parseManifestFile('c.yaml', 'kind: IngressClass\nmetadata: {name: sluice, namespace: x}\nspec: {controller: a/b}\n');
+    const parsed = parseManifestFile(
+      'c.yaml',
+      'kind: IngressClass\nmetadata: {name: sluice, namespace: x}\nspec: {controller: a/b}\n',
+    );
     expect(parsed.objects[0]).toMatchObject({ key: 'ingressClasses', namespace: '' });
     expect(parsed.objects[0].object.metadata).toEqual({ name: 'sluice' });
   });
 
   it('reports a YAML syntax error as file:line:col and fails the whole file', () => {
-    const parsed = parseManifestFile('bad.yaml', 'kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata: {name: [b\n');
+    const parsed = parseManifestFile(
+      'bad.yaml',
+      'kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata: {name: [b\n',
+    );
     expect(parsed.failed).toBe(true);
     expect(parsed.objects).toEqual([]);
     expect(parsed.errors.length).toBeGreaterThan(0);
@@ -43,7 +58,13 @@ describe('parseManifestFile', () => {
   });
 
   it('reads JSON files, including a List, and reports JSON errors with line and column', () => {
-    const list = JSON.stringify({ kind: 'List', items: [{ kind: 'Service', metadata: { name: 'a' } }, { kind: 'Service', metadata: { name: 'b' } }] });
+    const list = JSON.stringify({
+      kind: 'List',
+      items: [
+        { kind: 'Service', metadata: { name: 'a' } },
+        { kind: 'Service', metadata: { name: 'b' } },
+      ],
+    });
     expect(parseManifestFile('l.json', list).objects.map((o) => o.name)).toEqual(['a', 'b']);
     const broken = parseManifestFile('b.json', '{\n  "kind": "Service",\n  "metadata": {"name": }\n}\n');
     expect(broken.failed).toBe(true);
@@ -74,7 +95,10 @@ describe('parseManifestFile', () => {
   });
 
   it('skips non-TLS Secrets and unknown kinds, saying why', () => {
-    const parsed = parseManifestFile('o.yaml', 'kind: Secret\nmetadata: {name: s}\n---\nkind: Deployment\nmetadata: {name: d}\n');
+    const parsed = parseManifestFile(
+      'o.yaml',
+      'kind: Secret\nmetadata: {name: s}\n---\nkind: Deployment\nmetadata: {name: d}\n',
+    );
     expect(parsed.objects).toEqual([]);
     expect(parsed.errors).toEqual([]);
     expect(parsed.ignored).toEqual([
@@ -86,7 +110,17 @@ describe('parseManifestFile', () => {
   it('reports objects it cannot use without failing the rest of the file', () => {
     const parsed = parseManifestFile(
       'p.yaml',
-      ['kind: Service', 'metadata: {namespace: x}', '---', '- a list', '---', 'metadata: {name: n}', '---', 'kind: Service', 'metadata: {name: ok}'].join('\n'),
+      [
+        'kind: Service',
+        'metadata: {namespace: x}',
+        '---',
+        '- a list',
+        '---',
+        'metadata: {name: n}',
+        '---',
+        'kind: Service',
+        'metadata: {name: ok}',
+      ].join('\n'),
     );
     expect(parsed.failed).toBe(false);
     expect(parsed.errors).toEqual([
@@ -98,7 +132,15 @@ describe('parseManifestFile', () => {
   });
 
   it('never throws on hostile input', () => {
-    for (const text of ['', '\u0000', '*a', '&a [*a, *a]', '{{{{', '--- !!binary x', 'kind: Secret\nmetadata: {name: s}\nstringData: 3\n']) {
+    for (const text of [
+      '',
+      '\u0000',
+      '*a',
+      '&a [*a, *a]',
+      '{{{{',
+      '--- !!binary x',
+      'kind: Secret\nmetadata: {name: s}\nstringData: 3\n',
+    ]) {
       expect(() => parseManifestFile('x.yaml', text)).not.toThrow();
     }
   });

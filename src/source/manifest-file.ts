@@ -68,7 +68,12 @@ function parseYamlFile(file: string, text: string): ParsedManifestFile {
     try {
       value = document.toJS({ maxAliasCount: 100 });
     } catch (error) {
-      return { failed: true, objects: [], errors: [`${position}: ${firstLine(String((error as Error).message))}`], ignored: [] };
+      return {
+        failed: true,
+        objects: [],
+        errors: [`${position}: ${firstLine(String((error as Error).message))}`],
+        ignored: [],
+      };
     }
     collected.add(value, position);
   }
@@ -80,7 +85,12 @@ function parseJsonFile(file: string, text: string): ParsedManifestFile {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { failed: true, objects: [], errors: [`${file}:${jsonErrorPosition(text, error as Error)}: ${firstLine((error as Error).message)}`], ignored: [] };
+    return {
+      failed: true,
+      objects: [],
+      errors: [`${file}:${jsonErrorPosition(text, error as Error)}: ${firstLine((error as Error).message)}`],
+      ignored: [],
+    };
   }
   const collected = new Collector();
   collected.add(value, `${file}:1:1`);
@@ -168,7 +178,8 @@ class Collector {
     }
     let namespace = '';
     if (known.namespaced) {
-      if (metadata.namespace === undefined || metadata.namespace === null || metadata.namespace === '') metadata.namespace = 'default';
+      if (metadata.namespace === undefined || metadata.namespace === null || metadata.namespace === '')
+        metadata.namespace = 'default';
       if (typeof metadata.namespace !== 'string') {
         this.#errors.push(`${position}: ${kind} ${name}: metadata.namespace must be a string`);
         return;

@@ -8,13 +8,24 @@ import { requestRecord } from './request-record-fixture.ts';
 describe('access log', () => {
   it('writes one JSON line per request with every field', () => {
     const first = requestRecord({ retries: 2, upstreamConnectMs: 1.25 });
-    const lines = [accessLogLine(first), accessLogLine(requestRecord({ requestId: 'req-2', status: 502, error: 'reset' }))];
+    const lines = [
+      accessLogLine(first),
+      accessLogLine(requestRecord({ requestId: 'req-2', status: 502, error: 'reset' })),
+    ];
     expect(lines).toHaveLength(2);
     expect(lines[0].endsWith('\n')).toBe(true);
     expect(lines[0].indexOf('\n')).toBe(lines[0].length - 1);
     // Three fields are renamed in the log and the backend key is left out; every other field keeps its record name.
     const { startTime, clientAddress, upstreamAddress, backend: _backend, ...sameName } = first;
-    expect(JSON.parse(lines[0])).toEqual({ level: 30, time: startTime, log: 'access', msg: 'request', client: clientAddress, upstream: upstreamAddress, ...sameName });
+    expect(JSON.parse(lines[0])).toEqual({
+      level: 30,
+      time: startTime,
+      log: 'access',
+      msg: 'request',
+      client: clientAddress,
+      upstream: upstreamAddress,
+      ...sameName,
+    });
     expect(JSON.parse(lines[1])).toMatchObject({ requestId: 'req-2', status: 502, error: 'reset' });
   });
 
@@ -65,7 +76,9 @@ describe('createAccessLogger', () => {
     const file = join(dir, 'light.log');
     const access = createAccessLogger({ destination: file, flushIntervalMs: 20 });
     access.log(requestRecord());
-    await vi.waitFor(async () => expect(await readFile(file, 'utf8')).toContain('"requestId":"req-1"'), { timeout: 2000 });
+    await vi.waitFor(async () => expect(await readFile(file, 'utf8')).toContain('"requestId":"req-1"'), {
+      timeout: 2000,
+    });
     await access.close();
   });
 
@@ -77,7 +90,10 @@ describe('createAccessLogger', () => {
     reused.requestId = 'second';
     access.log(reused);
     await access.close();
-    const ids = (await readFile(file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line).requestId);
+    const ids = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line).requestId);
     expect(ids).toEqual(['first', 'second']);
   });
 

@@ -23,8 +23,22 @@ describe('metrics combined across edge workers', () => {
   });
 
   it('merges route figures of the same route and keeps others apart', () => {
-    const base = { namespace: 'shop', ingress: 'i', service: 's', errors: 1, requests: 10, requestsPerSecond: 1, errorRate: 0.1, p99Ms: 20, windowSeconds: 60 };
-    const merged = mergeRouteStats([base, { ...base, errors: 0, requests: 30, requestsPerSecond: 3, p99Ms: 50 }, { ...base, service: 'other' }]);
+    const base = {
+      namespace: 'shop',
+      ingress: 'i',
+      service: 's',
+      errors: 1,
+      requests: 10,
+      requestsPerSecond: 1,
+      errorRate: 0.1,
+      p99Ms: 20,
+      windowSeconds: 60,
+    };
+    const merged = mergeRouteStats([
+      base,
+      { ...base, errors: 0, requests: 30, requestsPerSecond: 3, p99Ms: 50 },
+      { ...base, service: 'other' },
+    ]);
     expect(merged).toHaveLength(2);
     expect(merged[0]).toMatchObject({ requests: 40, errors: 1, requestsPerSecond: 4, errorRate: 1 / 40, p99Ms: 50 });
   });

@@ -50,10 +50,27 @@ describe('metrics', () => {
     metrics.requestDone(requestRecord({ service: 'api', status: 503, error: 'no-endpoint' }));
     const text = await metrics.text();
     expect(sampleValue(text, webGet200) - before).toBe(n);
-    expect(sampleValue(text, 'sluice_requests_total{namespace="shop",ingress="storefront",service="api",method="GET",code="503"}')).toBe(1);
-    expect(sampleValue(text, 'sluice_request_duration_seconds_count{namespace="shop",ingress="storefront",service="web"}')).toBe(n + 1);
-    expect(sampleValue(text, 'sluice_request_duration_seconds_bucket{namespace="shop",ingress="storefront",service="web",le="0.025"}')).toBe(n + 1);
-    expect(sampleValue(text, 'sluice_request_duration_seconds_bucket{namespace="shop",ingress="storefront",service="web",le="0.01"}')).toBe(0);
+    expect(
+      sampleValue(
+        text,
+        'sluice_requests_total{namespace="shop",ingress="storefront",service="api",method="GET",code="503"}',
+      ),
+    ).toBe(1);
+    expect(
+      sampleValue(text, 'sluice_request_duration_seconds_count{namespace="shop",ingress="storefront",service="web"}'),
+    ).toBe(n + 1);
+    expect(
+      sampleValue(
+        text,
+        'sluice_request_duration_seconds_bucket{namespace="shop",ingress="storefront",service="web",le="0.025"}',
+      ),
+    ).toBe(n + 1);
+    expect(
+      sampleValue(
+        text,
+        'sluice_request_duration_seconds_bucket{namespace="shop",ingress="storefront",service="web",le="0.01"}',
+      ),
+    ).toBe(0);
     expect(sampleValue(text, 'sluice_upstream_errors_total{kind="no-endpoint"}')).toBe(1);
   });
 
@@ -62,7 +79,12 @@ describe('metrics', () => {
     metrics.requestDone(requestRecord({ method: 'BREW', status: 999 }));
     metrics.requestDone(requestRecord({ method: 'get', status: 0, error: 'client-abort' }));
     const text = await metrics.text();
-    expect(sampleValue(text, 'sluice_requests_total{namespace="shop",ingress="storefront",service="web",method="OTHER",code="0"}')).toBe(2);
+    expect(
+      sampleValue(
+        text,
+        'sluice_requests_total{namespace="shop",ingress="storefront",service="web",method="OTHER",code="0"}',
+      ),
+    ).toBe(2);
     expect(text).not.toContain('BREW');
     expect(sampleValue(text, 'sluice_upstream_errors_total{kind="other"}')).toBe(0);
   });
@@ -94,18 +116,30 @@ describe('metrics', () => {
     expect(sampleValue(text, 'sluice_table_build_duration_seconds_count')).toBe(1);
     expect(sampleValue(text, 'sluice_problems')).toBe(2);
     expect(sampleValue(text, 'sluice_leader')).toBe(1);
-    expect(sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="web",port="80",state="ready"}')).toBe(2);
-    expect(sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="web",port="80",state="terminating"}')).toBe(1);
-    expect(sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="web",port="80",state="ejected"}')).toBe(1);
-    expect(sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="api",port="http",state="ready"}')).toBe(0);
-    expect(sampleValue(text, 'sluice_certificate_expiry_timestamp_seconds{secret="shop/shop-tls"}')).toBe((T0 + 10 * 86_400_000) / 1000);
+    expect(sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="web",port="80",state="ready"}')).toBe(
+      2,
+    );
+    expect(
+      sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="web",port="80",state="terminating"}'),
+    ).toBe(1);
+    expect(
+      sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="web",port="80",state="ejected"}'),
+    ).toBe(1);
+    expect(
+      sampleValue(text, 'sluice_backend_endpoints{namespace="shop",service="api",port="http",state="ready"}'),
+    ).toBe(0);
+    expect(sampleValue(text, 'sluice_certificate_expiry_timestamp_seconds{secret="shop/shop-tls"}')).toBe(
+      (T0 + 10 * 86_400_000) / 1000,
+    );
   });
 
   it('keeps a one-minute window per route: rate, error rate, p99', () => {
     let now = T0;
     const metrics = createMetrics({ processMetrics: false, now: () => now });
     for (let i = 0; i < 100; i++) {
-      metrics.requestDone(requestRecord({ startTime: T0 + i * 100, durationMs: i < 98 ? 4 : 900, status: i < 10 ? 502 : 200 }));
+      metrics.requestDone(
+        requestRecord({ startTime: T0 + i * 100, durationMs: i < 98 ? 4 : 900, status: i < 10 ? 502 : 200 }),
+      );
     }
     now = T0 + 10_000;
     const web = metrics.routeStats().find((s) => s.service === 'web');

@@ -123,16 +123,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }
   }
 
-  registerCollected(registry, 'sluice_requests_total', 'Requests finished, by route and response status.', 'counter', 'sum', () => {
-    const out: Sample[] = [];
-    forEachCell((cell) => {
-      for (const [key, value] of cell.requestCounts) {
-        const method = METHOD_LABELS[Math.floor(key / CODE_SPAN)];
-        out.push({ labels: { ...cell.labels, method, code: key % CODE_SPAN }, value });
-      }
-    });
-    return out;
-  });
+  registerCollected(
+    registry,
+    'sluice_requests_total',
+    'Requests finished, by route and response status.',
+    'counter',
+    'sum',
+    () => {
+      const out: Sample[] = [];
+      forEachCell((cell) => {
+        for (const [key, value] of cell.requestCounts) {
+          const method = METHOD_LABELS[Math.floor(key / CODE_SPAN)];
+          out.push({ labels: { ...cell.labels, method, code: key % CODE_SPAN }, value });
+        }
+      });
+      return out;
+    },
+  );
   registerCollected(
     registry,
     'sluice_request_duration_seconds',
@@ -142,7 +149,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     () => {
       const out: Sample[] = [];
       forEachCell((cell) =>
-        pushHistogram(out, 'sluice_request_duration_seconds', cell.labels, DURATION_BUCKETS_SECONDS, cell.durationCounts, cell.durationSum),
+        pushHistogram(
+          out,
+          'sluice_request_duration_seconds',
+          cell.labels,
+          DURATION_BUCKETS_SECONDS,
+          cell.durationCounts,
+          cell.durationSum,
+        ),
       );
       return out;
     },
@@ -155,24 +169,51 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     'sum',
     () => {
       const out: Sample[] = [];
-      pushHistogram(out, 'sluice_upstream_connect_duration_seconds', {}, DURATION_BUCKETS_SECONDS, connectCounts, connectSum);
+      pushHistogram(
+        out,
+        'sluice_upstream_connect_duration_seconds',
+        {},
+        DURATION_BUCKETS_SECONDS,
+        connectCounts,
+        connectSum,
+      );
       return out;
     },
   );
-  registerCollected(registry, 'sluice_upstream_errors_total', 'Requests that failed on the upstream side, by kind.', 'counter', 'sum', () =>
-    UPSTREAM_ERROR_KINDS.map((kind, i) => ({ labels: { kind }, value: upstreamErrors[i] })),
+  registerCollected(
+    registry,
+    'sluice_upstream_errors_total',
+    'Requests that failed on the upstream side, by kind.',
+    'counter',
+    'sum',
+    () => UPSTREAM_ERROR_KINDS.map((kind, i) => ({ labels: { kind }, value: upstreamErrors[i] })),
   );
-  registerCollected(registry, 'sluice_retries_total', 'Upstream attempts repeated on another endpoint.', 'counter', 'sum', () => [
-    { labels: {}, value: retries },
-  ]);
-  registerCollected(registry, 'sluice_endpoint_ejections_total', 'Endpoints ejected by the balancer after failures.', 'counter', 'sum', () => [
-    { labels: {}, value: ejections },
-  ]);
+  registerCollected(
+    registry,
+    'sluice_retries_total',
+    'Upstream attempts repeated on another endpoint.',
+    'counter',
+    'sum',
+    () => [{ labels: {}, value: retries }],
+  );
+  registerCollected(
+    registry,
+    'sluice_endpoint_ejections_total',
+    'Endpoints ejected by the balancer after failures.',
+    'counter',
+    'sum',
+    () => [{ labels: {}, value: ejections }],
+  );
   registerCollected(registry, 'sluice_open_connections', 'Client connections open on the edge.', 'gauge', 'sum', () => [
     { labels: {}, value: openConnections },
   ]);
 
-  const tableBuilds = new Counter({ name: 'sluice_table_builds_total', help: 'Routing tables published.', registers: [registry], aggregator: 'max' });
+  const tableBuilds = new Counter({
+    name: 'sluice_table_builds_total',
+    help: 'Routing tables published.',
+    registers: [registry],
+    aggregator: 'max',
+  });
   const tableBuildDuration = new Histogram({
     name: 'sluice_table_build_duration_seconds',
     help: 'Time to build a routing table from a snapshot.',
@@ -180,7 +221,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
     aggregator: 'max',
   });
-  const generation = new Gauge({ name: 'sluice_table_generation', help: 'Generation of the live routing table.', registers: [registry], aggregator: 'max' });
+  const generation = new Gauge({
+    name: 'sluice_table_generation',
+    help: 'Generation of the live routing table.',
+    registers: [registry],
+    aggregator: 'max',
+  });
   const backendEndpoints = new Gauge({
     name: 'sluice_backend_endpoints',
     help: 'Endpoints per backend by state (ready, terminating, ejected).',
@@ -188,7 +234,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
     aggregator: 'max',
   });
-  const leader = new Gauge({ name: 'sluice_leader', help: '1 while this instance holds the leader Lease (writes Ingress status).', registers: [registry], aggregator: 'max' });
+  const leader = new Gauge({
+    name: 'sluice_leader',
+    help: '1 while this instance holds the leader Lease (writes Ingress status).',
+    registers: [registry],
+    aggregator: 'max',
+  });
   const certificateExpiry = new Gauge({
     name: 'sluice_certificate_expiry_timestamp_seconds',
     help: 'notAfter of each TLS certificate in use, as a Unix time.',
@@ -196,7 +247,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
     aggregator: 'min',
   });
-  const problems = new Gauge({ name: 'sluice_problems', help: 'Problems found in the last build (see /api/v1/status).', registers: [registry], aggregator: 'max' });
+  const problems = new Gauge({
+    name: 'sluice_problems',
+    help: 'Problems found in the last build (see /api/v1/status).',
+    registers: [registry],
+    aggregator: 'max',
+  });
   leader.set(0);
   generation.set(0);
   problems.set(0);
@@ -225,7 +281,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const [ingress, byService] of byIngress) {
         for (const [service, cell] of byService) {
           if (namespace === '' && ingress === '') continue; // unmatched requests
-          if (!live.has(`${namespace}/${ingress}/${service}`) && cell.window.summary(at).requests === 0) byService.delete(service);
+          if (!live.has(`${namespace}/${ingress}/${service}`) && cell.window.summary(at).requests === 0)
+            byService.delete(service);
         }
         if (byService.size === 0) byIngress.delete(ingress);
       }
@@ -266,12 +323,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       else ejected.delete(backend);
       const info = lastState?.result.endpoints.get(backend);
       if (info !== undefined) {
-        backendEndpoints.set({ namespace: info.namespace, service: info.service, port: String(info.servicePort), state: 'ejected' }, count);
+        backendEndpoints.set(
+          { namespace: info.namespace, service: info.service, port: String(info.servicePort), state: 'ejected' },
+          count,
+        );
       }
     },
     routeStats(nowMs = now()) {
       const out: RouteStats[] = [];
-      forEachCell((cell) => out.push({ namespace: cell.namespace, ingress: cell.ingress, service: cell.service, ...cell.window.summary(nowMs) }));
+      forEachCell((cell) =>
+        out.push({
+          namespace: cell.namespace,
+          ingress: cell.ingress,
+          service: cell.service,
+          ...cell.window.summary(nowMs),
+        }),
+      );
       return out;
     },
     text: () => registry.metrics(),
@@ -286,9 +353,11 @@ function liveRouteKeys(state: RoutingState): Set<string> {
     live.add(`${namespace}/${ingress}/${service}`);
   };
   const table = state.result.table;
-  if (table.defaultBackend !== null) add(table.defaultBackend.source.namespace, table.defaultBackend.source.name, table.defaultBackend.backend);
+  if (table.defaultBackend !== null)
+    add(table.defaultBackend.source.namespace, table.defaultBackend.source.name, table.defaultBackend.backend);
   for (const host of table.hosts) {
-    if (host.defaultBackend !== null) add(host.defaultBackend.source.namespace, host.defaultBackend.source.name, host.defaultBackend.backend);
+    if (host.defaultBackend !== null)
+      add(host.defaultBackend.source.namespace, host.defaultBackend.source.name, host.defaultBackend.backend);
     for (const route of host.routes) add(route.source.namespace, route.source.name, route.backend);
   }
   return live;

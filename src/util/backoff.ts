@@ -22,7 +22,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ initialMs: 1000, m
 export type RandomSource = () => number;
 
 /** Milliseconds to wait before retry number `attempt` (0-based). Never negative, never above `maxMs`. */
-export function backoffDelay(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: RandomSource = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+  random: RandomSource = Math.random,
+): number {
   const maxMs = Math.max(0, policy.maxMs);
   // Clamping the exponent keeps factor ** n well defined (1 ** Infinity is NaN); 2 ** 10000 is Infinity.
   const n = attempt > 0 ? Math.min(Math.floor(attempt), 10_000) : 0;

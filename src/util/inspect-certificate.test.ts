@@ -24,17 +24,33 @@ describe('inspectCertificate', () => {
   });
 
   it('accepts a self-signed certificate with its own key', () => {
-    expect(inspectCertificate(read('ca.crt'), read('ca.key'))).toMatchObject({ ok: true, subject: 'CN=sluice test CA', dnsNames: [] });
+    expect(inspectCertificate(read('ca.crt'), read('ca.key'))).toMatchObject({
+      ok: true,
+      subject: 'CN=sluice test CA',
+      dnsNames: [],
+    });
   });
 
   it('rejects a key that belongs to another certificate', () => {
-    expect(inspectCertificate(read('foo.crt'), read('bar.key'))).toEqual({ ok: false, error: 'tls.key does not match the certificate in tls.crt' });
+    expect(inspectCertificate(read('foo.crt'), read('bar.key'))).toEqual({
+      ok: false,
+      error: 'tls.key does not match the certificate in tls.crt',
+    });
   });
 
   it('rejects text with no certificate, a broken certificate and a broken key', () => {
-    expect(inspectCertificate('hello', read('foo.key'))).toMatchObject({ ok: false, error: 'tls.crt holds no PEM certificate' });
+    expect(inspectCertificate('hello', read('foo.key'))).toMatchObject({
+      ok: false,
+      error: 'tls.crt holds no PEM certificate',
+    });
     const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
-    expect(inspectCertificate(broken, read('foo.key'))).toMatchObject({ ok: false, error: expect.stringContaining('does not parse') });
-    expect(inspectCertificate(read('foo.crt'), 'not a key')).toMatchObject({ ok: false, error: expect.stringContaining('tls.key does not parse') });
+    expect(inspectCertificate(broken, read('foo.key'))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('does not parse'),
+    });
+    expect(inspectCertificate(read('foo.crt'), 'not a key')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('tls.key does not parse'),
+    });
   });
 });

@@ -44,7 +44,10 @@ function dnsNames(certificate: X509Certificate): string[] {
 
 /** "CN=foo.example.com, O=Example" from node's one-attribute-per-line form. */
 function distinguishedName(text: string): string {
-  return text.split('\n').filter((line) => line !== '').join(', ');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .join(', ');
 }
 
 export const inspectCertificate: CertificateInspector = (certPem, keyPem): CertificateCheck => {

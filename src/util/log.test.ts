@@ -6,7 +6,6 @@ function collector() {
   return { lines, destination: { write: (chunk: string) => void lines.push(chunk) } };
 }
 
-
 describe('createLogger', () => {
   it('json writes pino JSON lines and honours the level', () => {
     const { lines, destination } = collector();
@@ -32,7 +31,12 @@ describe('createLogger', () => {
 
   it('pretty shows an error message inline and its stack indented below', () => {
     const text = formatPretty(
-      JSON.stringify({ level: 50, time: 0, msg: 'failed', err: { type: 'TypeError', message: 'bad', stack: 'TypeError: bad\n    at f (x.ts:1:2)' } }),
+      JSON.stringify({
+        level: 50,
+        time: 0,
+        msg: 'failed',
+        err: { type: 'TypeError', message: 'bad', stack: 'TypeError: bad\n    at f (x.ts:1:2)' },
+      }),
     );
     expect(text).toBe('00:00:00.000 ERROR failed err="TypeError: bad"\n    at f (x.ts:1:2)\n');
   });

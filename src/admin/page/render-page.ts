@@ -69,9 +69,15 @@ export function renderPage(model: PageModel, nonce: string, nowMs: number): stri
 export function renderFallback(model: PageModel, nowMs: number): string {
   const hosts = model.routes.hosts
     .map((host) => {
-      const tls = host.tls === null ? '' : ` <small>TLS ${escapeHtml(host.tls.secret)}${host.tls.notAfter === null ? '' : `, expires ${escapeHtml(host.tls.notAfter)}`}</small>`;
+      const tls =
+        host.tls === null
+          ? ''
+          : ` <small>TLS ${escapeHtml(host.tls.secret)}${host.tls.notAfter === null ? '' : `, expires ${escapeHtml(host.tls.notAfter)}`}</small>`;
       const routes = host.routes
-        .map((r) => `<li><code>${escapeHtml(r.path)}</code> ${escapeHtml(r.pathType)} → ${escapeHtml(r.backend)} (${escapeHtml(`${r.source.namespace}/${r.source.name}`)})</li>`)
+        .map(
+          (r) =>
+            `<li><code>${escapeHtml(r.path)}</code> ${escapeHtml(r.pathType)} → ${escapeHtml(r.backend)} (${escapeHtml(`${r.source.namespace}/${r.source.name}`)})</li>`,
+        )
         .join('');
       return `<section class="panel"><div class="body"><b class="host-name">${escapeHtml(host.host === '' ? '(any host)' : host.host)}</b>${tls}<ul>${routes}</ul></div></section>`;
     })
