@@ -2,8 +2,9 @@
 // One table of flag specs drives parsing, --help and the README table, so they cannot drift apart.
 import { isIP } from 'node:net';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-export type LogFormat = 'json' | 'pretty';
+import type { LogFormat, LogLevel } from './util/log.ts';
+
+export type { LogFormat, LogLevel };
 export type BalancerKind = 'round-robin' | 'least-request';
 
 export interface Config {

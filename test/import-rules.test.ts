@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The layering of architecture.md, checked by reading every import in src/.
+// The layering of docs/architecture.md, checked by reading every import in src/.
 const root = resolve(import.meta.dirname, '..');
 const src = join(root, 'src');
 
@@ -14,9 +14,9 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Tests and their helpers (`*.test.ts`, `*-test-fixtures.ts`, `*.test-support.ts`, `*-test-kit.ts`, …) are not shipped code. */
+/** Unit tests live beside the code they test; every test helper lives in test/support/. */
 function isTestCode(name: string): boolean {
-  return /(^|[.-])test([.-]|$)/.test(name) || name.endsWith('-fixture.ts');
+  return name.endsWith('.test.ts');
 }
 
 const importPattern =
@@ -38,6 +38,9 @@ const forbidden: Record<string, (target: string) => boolean> = {
   proxy: (t) => t === 'kube' || t === 'main.ts',
   admin: (t) => t === 'kube' || t === 'main.ts',
   kube: (t) => t === 'proxy' || t === 'admin' || t === 'main.ts',
+  controller: (t) => t !== 'controller' && t !== 'routing' && t !== 'util',
+  telemetry: (t) => t === 'kube' || t === 'admin' || t === 'app' || t === 'main.ts',
+  util: (t) => t !== 'util',
 };
 
 describe('import rules', () => {
@@ -60,7 +63,17 @@ describe('import rules', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('no area imports what architecture.md forbids', () => {
+  it('src/ holds no test helper: every non-test file is imported by shipped code or is an entry point', () => {
+    const entryPoints = new Set(['main.ts', 'app/edge-worker.ts']);
+    const imported = new Set<string>();
+    for (const file of files) {
+      for (const spec of importsOf(file)) if (spec.startsWith('.')) imported.add(resolve(dirname(file), spec));
+    }
+    const orphans = files.filter((f) => !imported.has(f) && !entryPoints.has(relative(src, f)));
+    expect(orphans.map((f) => relative(root, f))).toEqual([]);
+  });
+
+  it('no area imports what docs/architecture.md forbids', () => {
     const offenders: string[] = [];
     for (const file of files) {
       const rule = forbidden[areaOf(file)];

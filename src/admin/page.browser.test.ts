@@ -7,10 +7,10 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingState } from '../controller/state.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
-import { requestRecord } from '../telemetry/request-record-fixture.ts';
+import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
-import { HOSTILE, fixtureState } from './state-fixture.ts';
+import { HOSTILE, fixtureState } from '../../test/support/admin-state-fixture.ts';
 
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
 const SCREENSHOT_DIR =

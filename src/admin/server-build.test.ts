@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../routing/build.ts';
 import { compileMatcher } from '../routing/matcher.ts';
-import { ingress, sluiceClass, testOptions } from '../routing/build-test-fixtures.ts';
+import { ingress, sluiceClass, testOptions } from '../../test/support/routing-build-fixtures.ts';
 import type { KubeObject } from '../routing/types.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
-import { inspectCertificate } from '../util/inspect-certificate.ts';
+import { inspectCertificate } from '../app/inspect-certificate.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
 

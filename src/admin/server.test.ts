@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoutingState } from '../controller/state.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
-import { requestRecord } from '../telemetry/request-record-fixture.ts';
+import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { silentLogger } from '../util/logger.ts';
 import { escapeHtml, jsonForScript } from './escape-html.ts';
 import { createAdminServer } from './server.ts';
-import { HOSTILE, fixtureState } from './state-fixture.ts';
+import { HOSTILE, fixtureState } from '../../test/support/admin-state-fixture.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 /** One endpoint as the edge reports it; ejected while `ejectedUntil` is set. */

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { BuildOptions } from '../routing/types.ts';
-import { inspectCertificate } from '../util/inspect-certificate.ts';
+import { inspectCertificate } from './inspect-certificate.ts';
 
 /** The routing core's options, from the flags. */
 export function buildOptionsFrom(config: Config): BuildOptions {

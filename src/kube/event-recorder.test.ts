@@ -6,7 +6,7 @@ import type { Problem } from '../routing/types.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createEventRecorder, type EventRecorder } from './event-recorder.ts';
 import { loadKubeConfig } from './kube-config.ts';
-import { manualLeadership, stateWith } from './kube-test-fixtures.test-support.ts';
+import { manualLeadership, stateWith } from '../../test/support/kube-fixtures.ts';
 import { alwaysLeader, type Leadership } from './leadership.ts';
 
 const problem = (

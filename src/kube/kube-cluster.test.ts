@@ -4,8 +4,8 @@ import { writeKubeconfig } from '../../e2e/support/kubeconfig.ts';
 import { silentLogger } from '../util/logger.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { createKubeCluster, type KubeCluster } from './kube-cluster.ts';
-import { stateWith } from './kube-test-fixtures.test-support.ts';
-import { waitFor } from './wait-for.test-support.ts';
+import { stateWith } from '../../test/support/kube-fixtures.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 describe('createKubeCluster', () => {
   let api: ApiEmulator;

@@ -5,7 +5,7 @@ import type { KubeObject } from '../routing/types.ts';
 import { silentLogger } from '../util/logger.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
-import { waitFor } from './wait-for.test-support.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 const fastBackoff = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.5 };
 

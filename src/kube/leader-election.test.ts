@@ -6,7 +6,7 @@ import { silentLogger } from '../util/logger.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { createLeaderElector, type LeaderElector } from './leader-election.ts';
 import { microTime } from './micro-time.ts';
-import { waitFor } from './wait-for.test-support.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 const durations = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 50 };
 

@@ -5,12 +5,12 @@ import { writeKubeconfig } from '../../e2e/support/kubeconfig.ts';
 import { silentLogger } from '../util/logger.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
-import { manualLeadership, stateWith } from './kube-test-fixtures.test-support.ts';
+import { manualLeadership, stateWith } from '../../test/support/kube-fixtures.ts';
 import { alwaysLeader, type Leadership } from './leadership.ts';
 import { fromStatusAddresses } from './load-balancer-ingress.ts';
 import { publishServiceSource, staticAddressSource, type AddressSource } from './publish-service.ts';
 import { createStatusWriter, type StatusWriter } from './status-writer.ts';
-import { waitFor } from './wait-for.test-support.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 const fastBackoff = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.5 };
 

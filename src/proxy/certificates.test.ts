@@ -9,8 +9,8 @@ import {
   makeCertificate,
   makeState,
   presentedCommonName,
-} from './listeners-test-kit.ts';
-import type { TlsEntry } from './listeners-test-kit.ts';
+} from '../../test/support/proxy-listeners.ts';
+import type { TlsEntry } from '../../test/support/proxy-listeners.ts';
 import type { PemPair } from './self-signed.ts';
 
 describe('secretForServerName', () => {

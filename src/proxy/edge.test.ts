@@ -4,8 +4,14 @@ import { connect as http2Connect } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import type { RoutingState } from '../controller/state.ts';
 import type { Edge } from './edge.ts';
-import { createFakeHandler, startTestEdge, makeState, sendRaw, statusLine } from './listeners-test-kit.ts';
-import type { FakeHandler } from './listeners-test-kit.ts';
+import {
+  createFakeHandler,
+  startTestEdge,
+  makeState,
+  sendRaw,
+  statusLine,
+} from '../../test/support/proxy-listeners.ts';
+import type { FakeHandler } from '../../test/support/proxy-listeners.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
 let edge: Edge;
@@ -212,7 +218,7 @@ describe('HTTPS listener, HTTP/1.1 and HTTP/2', () => {
   it('counts open connections', async () => {
     const socket = netConnect(ports.httpPort, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
-    const { waitFor } = await import('./listeners-test-kit.ts');
+    const { waitFor } = await import('../../test/support/proxy-listeners.ts');
     await waitFor(() => edge.connections() >= 1);
     socket.destroy();
     await waitFor(() => edge.connections() === 0);

@@ -11,7 +11,7 @@ import {
   waitFor,
   type Edge,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 
 /** The backend of singleRouteState. */
 const KEY = 'default/app:80';

@@ -12,7 +12,7 @@ import {
   waitFor,
   type Edge,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 
 const TEN_MIB = 10 * 1024 * 1024;
 

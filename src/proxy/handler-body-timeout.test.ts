@@ -10,7 +10,7 @@ import {
   waitFor,
   type Edge,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 // --client-body-timeout: the longest silence between two chunks of a request body from the client.

@@ -11,7 +11,7 @@ import {
   startUpstream,
   waitFor,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 // A client that leaves before its response starts: its request is not sent (HTTP/2 rapid reset), taken out of

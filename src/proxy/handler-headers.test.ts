@@ -14,7 +14,7 @@ import {
   startUpstream,
   type Edge,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 
 describe('edge request path: header rules', () => {
   let echo: Upstream;

@@ -9,7 +9,7 @@ import {
   recordInto,
   singleRouteState,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 
 describe('edge request path: HTTP/2 client to an HTTP/1.1 upstream', () => {

@@ -14,7 +14,7 @@ import {
   waitFor,
   type Edge,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 
 describe('edge request path: routing and errors', () => {
   let app: Upstream;

@@ -7,7 +7,7 @@ import {
   startUpstream,
   type Edge,
   type Upstream,
-} from './handler-test-fixtures.ts';
+} from '../../test/support/proxy-handler-fixtures.ts';
 
 // The edge ends a response with the chunk that completes its declared Content-Length (one write for small
 // answers); these pin that nothing is held back, HEAD keeps its length without a body, and keep-alive holds.

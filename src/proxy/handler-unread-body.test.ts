@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { singleRouteState, startEdge, type Edge } from './handler-test-fixtures.ts';
+import { singleRouteState, startEdge, type Edge } from '../../test/support/proxy-handler-fixtures.ts';
 
 // A request the edge answers itself (404 here) before reading its body: the connection is closed after
 // the answer, so a client that then stalls its body holds nothing open.

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandler, UpgradeResolution } from './handler.ts';
-import { createTestHandler, makeState, okBackend, unusableBackend } from './handler-test-fixtures.ts';
+import { createTestHandler, makeState, okBackend, unusableBackend } from '../../test/support/proxy-handler-fixtures.ts';
 
 describe('resolveUpgrade', () => {
   let handler: ProxyHandler;

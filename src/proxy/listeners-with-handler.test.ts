@@ -8,9 +8,15 @@ import type { ClientOptions } from 'ws';
 import type { RoutingState } from '../controller/state.ts';
 import type { Edge } from './edge.ts';
 import type { ProxyHandler } from './handler.ts';
-import { createTestHandler, echoUpstream, makeState, okBackend, startUpstream } from './handler-test-fixtures.ts';
-import type { Upstream } from './handler-test-fixtures.ts';
-import { sendRaw, startTestEdge, statusLine, waitFor } from './listeners-test-kit.ts';
+import {
+  createTestHandler,
+  echoUpstream,
+  makeState,
+  okBackend,
+  startUpstream,
+} from '../../test/support/proxy-handler-fixtures.ts';
+import type { Upstream } from '../../test/support/proxy-handler-fixtures.ts';
+import { sendRaw, startTestEdge, statusLine, waitFor } from '../../test/support/proxy-listeners.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
 let web: Upstream;

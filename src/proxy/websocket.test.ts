@@ -4,8 +4,14 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { ClientOptions } from 'ws';
 import type { RoutingState } from '../controller/state.ts';
 import type { Edge } from './edge.ts';
-import { createFakeHandler, startTestEdge, makeState, sendRaw, statusLine } from './listeners-test-kit.ts';
-import type { FakeHandler } from './listeners-test-kit.ts';
+import {
+  createFakeHandler,
+  startTestEdge,
+  makeState,
+  sendRaw,
+  statusLine,
+} from '../../test/support/proxy-listeners.ts';
+import type { FakeHandler } from '../../test/support/proxy-listeners.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
 let upstream: WebSocketServer;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../util/logger.ts';
-import { waitFor } from './listeners-test-kit.ts';
+import { waitFor } from '../../test/support/proxy-listeners.ts';
 import { parseWorkerCount, startEdgeWorkers } from './workers.ts';
 
 describe('parseWorkerCount', () => {
@@ -37,7 +37,7 @@ describe('edge workers', () => {
   it('runs two processes on the same ports, each updated by the primary, and stops them', async () => {
     const workers = await startEdgeWorkers<{ generation: number }, { requests: number }>({
       count: 2,
-      entry: fileURLToPath(new URL('./workers-test-entry.ts', import.meta.url)),
+      entry: fileURLToPath(new URL('../../test/support/proxy-worker-entry.ts', import.meta.url)),
       httpPort: 0,
       httpsPort: 0,
       log: silentLogger,

@@ -9,7 +9,14 @@ import {
   readPolicyAnnotations,
 } from './annotations.ts';
 import { build } from './build.ts';
-import { ingress, service, slice, sluiceClass, snapshotOf, testOptions } from './build-test-fixtures.ts';
+import {
+  ingress,
+  service,
+  slice,
+  sluiceClass,
+  snapshotOf,
+  testOptions,
+} from '../../test/support/routing-build-fixtures.ts';
 import { nameObject } from './object-index.ts';
 import type { Problem } from './types.ts';
 

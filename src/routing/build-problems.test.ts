@@ -12,7 +12,7 @@ import {
   snapshotOf,
   testOptions,
   type IngressFixture,
-} from './build-test-fixtures.ts';
+} from '../../test/support/routing-build-fixtures.ts';
 import { PROBLEM_CODES } from './problems.ts';
 import type { BuildResult, KubeObject } from './types.ts';
 

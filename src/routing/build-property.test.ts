@@ -4,7 +4,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { build } from './build.ts';
-import { fakeTlsSecret, junkValues, sluiceClass, testOptions } from './build-test-fixtures.ts';
+import { fakeTlsSecret, junkValues, sluiceClass, testOptions } from '../../test/support/routing-build-fixtures.ts';
 import { dumpBuild } from './dump.ts';
 import type { BuildOptions, KubeObject, Snapshot } from './types.ts';
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { build } from './build.ts';
-import { fakeTlsSecret, ingress, service, slice, sluiceClass, snapshotOf, testOptions } from './build-test-fixtures.ts';
+import {
+  fakeTlsSecret,
+  ingress,
+  service,
+  slice,
+  sluiceClass,
+  snapshotOf,
+  testOptions,
+} from '../../test/support/routing-build-fixtures.ts';
 import { dumpBuild, policyText } from './dump.ts';
 
 describe('dumpBuild', () => {

@@ -10,7 +10,7 @@ import { routesView } from '../admin/routes-view.ts';
 import { statusView } from '../admin/status-view.ts';
 import type { RoutingState } from '../controller/state.ts';
 import { build } from './build.ts';
-import { fakeTlsSecret, junkValues, sluiceClass, testOptions } from './build-test-fixtures.ts';
+import { fakeTlsSecret, junkValues, sluiceClass, testOptions } from '../../test/support/routing-build-fixtures.ts';
 import { dumpBuild } from './dump.ts';
 import { compileMatcher } from './matcher.ts';
 import { normalizeRequestHost } from './request-host.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import { compileMatcher } from './matcher.ts';
 import { normalizeRequestPath } from './request-path.ts';
-import { tableOf, type IngressSpec, type PathSpec } from './matcher-test-fixtures.ts';
+import { tableOf, type IngressSpec, type PathSpec } from '../../test/support/routing-matcher-fixtures.ts';
 import type { HostKind, HostRules, PathRoute, RoutePolicy, RouteTable, Target } from './types.ts';
 
 const POLICY: RoutePolicy = { sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null };

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compileMatcher } from './matcher.ts';
-import { backendOf, exact, prefix, specific, tableOf, CONTROLLER_DEFAULT_SERVICE } from './matcher-test-fixtures.ts';
-import type { IngressSpec, PathSpec } from './matcher-test-fixtures.ts';
+import {
+  backendOf,
+  exact,
+  prefix,
+  specific,
+  tableOf,
+  CONTROLLER_DEFAULT_SERVICE,
+} from '../../test/support/routing-matcher-fixtures.ts';
+import type { IngressSpec, PathSpec } from '../../test/support/routing-matcher-fixtures.ts';
 import type { Match } from './types.ts';
 
 /** The Service a match sends to, or '404'. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { accessLogLine, createAccessLogger } from './access-log.ts';
-import { requestRecord } from './request-record-fixture.ts';
+import { requestRecord } from '../../test/support/request-record-fixture.ts';
 
 describe('access log', () => {
   it('writes one JSON line per request with every field', () => {

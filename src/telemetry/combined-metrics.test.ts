@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineMetrics, mergeRouteStats } from './combined-metrics.ts';
 import { createMetrics } from './metrics.ts';
-import { requestRecord } from './request-record-fixture.ts';
+import { requestRecord } from '../../test/support/request-record-fixture.ts';
 
 describe('metrics combined across edge workers', () => {
   it('adds the workers request counters into /metrics', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureState } from '../admin/state-fixture.ts';
+import { fixtureState } from '../../test/support/admin-state-fixture.ts';
 import { createMetrics } from './metrics.ts';
-import { requestRecord } from './request-record-fixture.ts';
+import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { mergeWorkerMetrics } from './worker-metrics.ts';
 
 const T0 = 1_700_000_000_000;

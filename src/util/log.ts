@@ -1,7 +1,9 @@
 // The controller's logger (pino). The access log lives in telemetry/access-log.ts.
 import pino from 'pino';
-import type { LogFormat, LogLevel } from '../config.ts';
 import type { Logger } from './logger.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogFormat = 'json' | 'pretty';
 
 /** Anything with a `write(line)`, e.g. process.stdout; `isTTY` turns on colours in the pretty format. */
 export interface LineSink {

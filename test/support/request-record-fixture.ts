@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../proxy/request-record.ts';
+import type { RequestRecord } from '../../src/proxy/request-record.ts';
 
 /** A finished request as the edge reports it, for tests: override what the test is about. */
 export function requestRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {

@@ -1,7 +1,7 @@
 // Fixtures for the matcher's tests: Ingresses written compactly, turned into Kubernetes objects and
 // from there into a RouteTable. Test-only; nothing in the product imports this file.
 
-import type { KubeObject, PathType, RouteTable } from './types.ts';
+import type { KubeObject, PathType, RouteTable } from '../../src/routing/types.ts';
 
 export interface PathSpec {
   readonly path: string;
@@ -82,8 +82,8 @@ export const ingressClassObject: KubeObject = {
 
 // ---- through the builder: the matcher is tested on the tables it will really be given ----
 
-import { build } from './build.ts';
-import type { BuildOptions, BuildResult } from './types.ts';
+import { build } from '../../src/routing/build.ts';
+import type { BuildOptions, BuildResult } from '../../src/routing/types.ts';
 
 export function buildOptions(controllerDefault: boolean): BuildOptions {
   return {

@@ -2,7 +2,7 @@
 // imports this file.
 
 import * as fc from 'fast-check';
-import type { BuildOptions, CertificateInspector, KubeObject, Snapshot } from './types.ts';
+import type { BuildOptions, CertificateInspector, KubeObject, Snapshot } from '../../src/routing/types.ts';
 
 export interface PathFixture {
   readonly path: string;

@@ -4,13 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { RoutingState } from '../controller/state.ts';
-import type { BuildResult, Matcher, TlsCertificate } from '../routing/types.ts';
-import { silentLogger } from '../util/logger.ts';
-import { createEdge } from './edge.ts';
-import type { Edge, EdgeOptions, EdgeRequestHandler } from './edge.ts';
-import { generateSelfSigned } from './self-signed.ts';
-import type { PemPair } from './self-signed.ts';
+import type { RoutingState } from '../../src/controller/state.ts';
+import type { BuildResult, Matcher, TlsCertificate } from '../../src/routing/types.ts';
+import { silentLogger } from '../../src/util/logger.ts';
+import { createEdge } from '../../src/proxy/edge.ts';
+import type { Edge, EdgeOptions, EdgeRequestHandler } from '../../src/proxy/edge.ts';
+import { generateSelfSigned } from '../../src/proxy/self-signed.ts';
+import type { PemPair } from '../../src/proxy/self-signed.ts';
 
 export async function makeCertificate(commonName: string, dnsNames: readonly string[]): Promise<PemPair> {
   return generateSelfSigned(commonName, dnsNames);

@@ -1,6 +1,6 @@
 // Routing states built by hand for the admin and telemetry tests (the routing core is tested elsewhere).
-import type { RoutingState } from '../controller/state.ts';
-import { compileMatcher } from '../routing/matcher.ts';
+import type { RoutingState } from '../../src/controller/state.ts';
+import { compileMatcher } from '../../src/routing/matcher.ts';
 import type {
   BackendEndpoints,
   Endpoint,
@@ -9,7 +9,7 @@ import type {
   Problem,
   RouteTable,
   TlsCertificate,
-} from '../routing/types.ts';
+} from '../../src/routing/types.ts';
 
 export const HOSTILE = '<img src=x onerror="alert(1)">&</script><script>alert(2)</script>';
 

@@ -1,11 +1,11 @@
 // A worker process for workers.test.ts: an edge whose handler answers with its pid and the generation
 // of the last payload the primary sent.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { silentLogger } from '../util/logger.ts';
-import { createEdge } from './edge.ts';
-import type { Edge } from './edge.ts';
-import { makeState } from './listeners-test-kit.ts';
-import { runAsEdgeWorker } from './workers.ts';
+import { silentLogger } from '../../src/util/logger.ts';
+import { createEdge } from '../../src/proxy/edge.ts';
+import type { Edge } from '../../src/proxy/edge.ts';
+import { makeState } from './proxy-listeners.ts';
+import { runAsEdgeWorker } from '../../src/proxy/workers.ts';
 
 let generation = 0;
 let requests = 0;

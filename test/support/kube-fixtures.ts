@@ -1,6 +1,6 @@
-import type { RoutingState } from '../controller/state.ts';
-import type { Problem } from '../routing/types.ts';
-import type { Leadership } from './leadership.ts';
+import type { RoutingState } from '../../src/controller/state.ts';
+import type { Problem } from '../../src/routing/types.ts';
+import type { Leadership } from '../../src/kube/leadership.ts';
 
 /** A published state carrying only what the sinks read: owned Ingresses and problems. */
 export function stateWith(

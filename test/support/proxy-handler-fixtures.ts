@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { RoutingState } from '../controller/state.ts';
+import type { RoutingState } from '../../src/controller/state.ts';
 import type {
   BackendEndpoints,
   BackendState,
@@ -15,10 +15,10 @@ import type {
   Matcher,
   PathRoute,
   RoutePolicy,
-} from '../routing/types.ts';
-import { silentLogger } from '../util/logger.ts';
-import { createProxyHandler, type ProxyHandler, type ProxyHandlerOptions } from './handler.ts';
-import type { RequestRecord } from './request-record.ts';
+} from '../../src/routing/types.ts';
+import { silentLogger } from '../../src/util/logger.ts';
+import { createProxyHandler, type ProxyHandler, type ProxyHandlerOptions } from '../../src/proxy/handler.ts';
+import type { RequestRecord } from '../../src/proxy/request-record.ts';
 
 export interface RouteSpec {
   /** '' for every host. */
