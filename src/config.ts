@@ -759,7 +759,10 @@ function escapeTableCell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 
-/** The flags as a Markdown table, for the README. */
+/**
+ * The flags as a Markdown table, for the README (test/readme.test.ts keeps README.md equal to it).
+ * @public
+ */
 export function flagsMarkdownTable(): string {
   const rows = FLAGS.map(
     (spec) =>

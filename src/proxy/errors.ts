@@ -25,8 +25,6 @@ export interface ProxyError {
   readonly record: string;
 }
 
-export type ProxyErrorName = keyof typeof proxyErrors;
-
 /** The small text/plain body: status line, an optional one-line reason, the request id. Never a stack. */
 export function errorBody(error: ProxyError, requestId: string, reason: string | null): string {
   const head = error.status + ' ' + error.title + '\n';

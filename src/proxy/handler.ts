@@ -18,8 +18,6 @@ import { decideRoute, RouteDecision } from './request-route.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
 import { defaultPoolOptions, UpstreamPools } from './upstream-pools.ts';
 
-export type { EdgeEndpointStats, EdgeStats } from './edge-stats.ts';
-
 export interface ProxyHandlerOptions {
   /** Read once per request. */
   getState(): RoutingState;
