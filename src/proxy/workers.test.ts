@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../util/logger.ts';
-import { waitFor } from '../../test/support/proxy-listeners.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { startEdgeWorkers } from './workers.ts';
 
 function ask(port: number): Promise<{ pid: number; generation: number }> {

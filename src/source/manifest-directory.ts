@@ -5,6 +5,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { SnapshotSource } from '../controller/source.ts';
+import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { parseManifestFile, type ManifestObject, type SnapshotKey } from './manifest-file.ts';
@@ -44,14 +45,6 @@ interface Known {
   readonly resourceVersion: string;
   readonly frozen: KubeObject;
 }
-
-const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
-  ingressClasses: Object.freeze([]),
-  ingresses: Object.freeze([]),
-  services: Object.freeze([]),
-  endpointSlices: Object.freeze([]),
-  secrets: Object.freeze([]),
-});
 
 export function createManifestSource(options: ManifestSourceOptions): ManifestSource {
   const { dir } = options;
