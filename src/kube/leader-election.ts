@@ -55,29 +55,11 @@ export function createLeaderElector(options: LeaderElectionOptions): LeaderElect
     leaseDurationMs: options.leaseDurationMs ?? 15_000,
     renewDeadlineMs,
   });
-  const listeners = new Set<(leading: boolean) => void>();
-
+  const flag = new LeadershipFlag(log, options.onStartedLeading, options.onStoppedLeading);
+  const sleeper = new Sleeper();
   let running = false;
-  let leading = false;
   let lastRenewAt = 0;
   let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
-  let sleepTimer: NodeJS.Timeout | null = null;
-
-  function setLeading(next: boolean): void {
-    if (next === leading) return;
-    leading = next;
-    log.info(next ? 'started leading' : 'stopped leading');
-    const callback = next ? options.onStartedLeading : options.onStoppedLeading;
-    for (const call of [callback, ...[...listeners].map((listener) => () => listener(next))]) {
-      if (call === undefined) continue;
-      try {
-        call();
-      } catch (error) {
-        log.error({ err: errorMessage(error) }, 'leadership callback failed');
-      }
-    }
-  }
 
   async function campaign(): Promise<void> {
     while (isRunning()) {
@@ -91,34 +73,25 @@ export function createLeaderElector(options: LeaderElectionOptions): LeaderElect
       if (!isRunning()) break;
       if (attempt.acquired) {
         lastRenewAt = Date.now();
-        setLeading(true);
-      } else if (leading && (attempt.heldBy !== null || Date.now() - lastRenewAt > renewDeadlineMs)) {
+        flag.set(true);
+      } else if (flag.leading && (attempt.heldBy !== null || Date.now() - lastRenewAt > renewDeadlineMs)) {
         log.warn({ heldBy: attempt.heldBy }, 'lost the lease');
-        setLeading(false);
+        flag.set(false);
       }
       // Candidates jitter their attempts (client-go's factor 1.2) so that they do not collide forever.
-      await sleep(leading ? retryPeriodMs : retryPeriodMs * (1 + Math.random() * 0.2));
+      await sleeper.sleep(flag.leading ? retryPeriodMs : retryPeriodMs * (1 + Math.random() * 0.2));
     }
   }
 
+  // A function, so the loop condition is read again after every await.
   function isRunning(): boolean {
     return running;
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      wake = resolve;
-      sleepTimer = setTimeout(resolve, ms);
-    });
-  }
-
   return {
     identity,
-    isLeader: () => leading,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    isLeader: () => flag.leading,
+    subscribe: (listener) => flag.subscribe(listener),
     start() {
       if (running) return;
       running = true;
@@ -127,13 +100,69 @@ export function createLeaderElector(options: LeaderElectionOptions): LeaderElect
     async stop() {
       if (!running) return;
       running = false;
-      if (sleepTimer !== null) clearTimeout(sleepTimer);
-      wake?.();
+      sleeper.wake();
       await loop;
       // Stop writing before letting go, so that two writers never overlap.
-      const wasLeading = leading;
-      setLeading(false);
+      const wasLeading = flag.leading;
+      flag.set(false);
       if (wasLeading) await lock.release();
     },
   };
+}
+
+/** Whether we lead, told to the callbacks and subscribers on every change (a failing one is logged). */
+class LeadershipFlag {
+  readonly #log: Logger;
+  readonly #onStarted: (() => void) | undefined;
+  readonly #onStopped: (() => void) | undefined;
+  readonly #listeners = new Set<(leading: boolean) => void>();
+  #leading = false;
+
+  constructor(log: Logger, onStarted?: () => void, onStopped?: () => void) {
+    this.#log = log;
+    this.#onStarted = onStarted;
+    this.#onStopped = onStopped;
+  }
+
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  set(next: boolean): void {
+    if (next === this.#leading) return;
+    this.#leading = next;
+    this.#log.info(next ? 'started leading' : 'stopped leading');
+    const callback = next ? this.#onStarted : this.#onStopped;
+    for (const call of [callback, ...[...this.#listeners].map((listener) => () => listener(next))]) {
+      if (call === undefined) continue;
+      try {
+        call();
+      } catch (error) {
+        this.#log.error({ err: errorMessage(error) }, 'leadership callback failed');
+      }
+    }
+  }
+
+  subscribe(listener: (leading: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/** A sleep that stop() can cut short. */
+class Sleeper {
+  #timer: NodeJS.Timeout | null = null;
+  #wake: (() => void) | null = null;
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#timer = setTimeout(resolve, ms);
+    });
+  }
+
+  wake(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#wake?.();
+  }
 }

@@ -28,10 +28,6 @@ export interface ManifestSource extends SnapshotSource {
 export function createManifestSource(options: ManifestSourceOptions): ManifestSource {
   const { dir } = options;
   const log = options.log.child({ component: 'manifests' });
-  const debounceMs = options.debounceMs ?? 50;
-  const pollIntervalMs = options.pollIntervalMs ?? 5000;
-  const useWatch = options.watch ?? true;
-
   const files = new ManifestFiles(dir, log);
   const assembler = new SnapshotAssembler();
   let snapshot: Snapshot = EMPTY_SNAPSHOT;
@@ -69,19 +65,12 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
   /** Builds the snapshot from every file's objects; tells the reconciler only when something changed. */
   function assemble(): void {
     const next = assembler.assemble(files.states());
-    reportErrors(next.errors);
+    currentErrors = reportErrors(log, currentErrors, next.errors);
     const nextFingerprint = JSON.stringify(next.snapshot);
     if (nextFingerprint === fingerprint) return;
     fingerprint = nextFingerprint;
     snapshot = next.snapshot;
     if (isSynced && !rescan.stopped) onChange?.();
-  }
-
-  function reportErrors(errors: readonly string[]): void {
-    const before = new Set(currentErrors);
-    for (const error of errors) if (!before.has(error)) log.warn(error);
-    if (errors.length === 0 && currentErrors.length > 0) log.info('every manifest reads cleanly again');
-    currentErrors = Object.freeze(errors);
   }
 
   return {
@@ -108,4 +97,12 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
     errors: () => currentErrors,
     stop: () => rescan.stop(),
   };
+}
+
+/** Logs each error once, when it appears, and the all-clear; returns the new list. */
+function reportErrors(log: Logger, before: readonly string[], errors: string[]): readonly string[] {
+  const seen = new Set(before);
+  for (const error of errors) if (!seen.has(error)) log.warn(error);
+  if (errors.length === 0 && before.length > 0) log.info('every manifest reads cleanly again');
+  return Object.freeze(errors);
 }
