@@ -5,9 +5,9 @@ import type { BackendEndpoints, Match } from '../../routing/types.ts';
  * access control, auth, rate limits, canary, affinity…).
  *
  * A route's policy is pure frozen data built by src/routing (`Target.policy`). The proxy compiles it into
- * step objects ONCE PER TABLE GENERATION (route-steps.ts: `RouteStepsCache` compiles a Target the first time
- * a request of that generation matches it, then reuses the frozen `CompiledRoute`); nothing is compiled per
- * request. A policy that needs state across generations (rate-limit counters, affinity tables) keeps it
+ * step objects ONCE PER TABLE GENERATION: `compileRoute` (route-steps.ts) is where a policy becomes step
+ * instances; `RouteDecider` (route-decision.ts) calls it the first time a request of a generation matches a
+ * route and reuses the frozen `CompiledRoute` until the table changes; nothing is compiled per request. A policy that needs state across generations (rate-limit counters, affinity tables) keeps it
  * outside the step, keyed by something stable (e.g. the Ingress ref + rule), and the step refers to it.
  *
  * Steps are class instances with a prototype `apply` method: no closures are made per request, and a step
@@ -41,6 +41,8 @@ export interface StepExchange {
   /** Flat [name, value, …] pairs that will be sent upstream (hop-by-hop removed, X-Forwarded-* added). Mutable. */
   readonly headers: string[];
   readonly clientAddress: string;
+  /** The declared Content-Length; -1 when none (no body, or a chunked one). */
+  readonly contentLength: number;
   /** Arrived over HTTPS. */
   readonly tls: boolean;
   readonly requestId: string;
@@ -54,6 +56,8 @@ export interface StepExchange {
    * x-request-id and content-length are added). The request body, if any, is not read: the connection closes.
    */
   answer(status: number, headers: readonly string[] | null, body: string | null): void;
+  /** Answers with the edge's own error page for `status` (text/plain, one-line `reason`, request id). */
+  answerError(status: number, reason: string | null): void;
   /** Path (and query, with its '?') sent upstream instead of the request's own. */
   setUpstreamPath(pathAndQuery: string): void;
   /** Host header sent upstream instead of the request's own. */
