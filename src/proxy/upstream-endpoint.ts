@@ -1,5 +1,5 @@
-import type { Pool } from 'undici';
 import { endpointKey } from '../routing/endpoint-key.ts';
+import type { UpstreamPool } from './upstream-client.ts';
 
 /**
  * One upstream address:port as the edge knows it across table generations: its connection pool
@@ -12,7 +12,7 @@ export class UpstreamEndpoint {
   readonly port: number;
   /** `http://address:port`, the pool's origin. */
   readonly origin: string;
-  pool: Pool | null = null;
+  pool: UpstreamPool | null = null;
   inFlight = 0;
   /** Requests sent (attempts, including retries). */
   requests = 0;
