@@ -129,28 +129,47 @@ describe('readPolicyAnnotations', () => {
     ]);
   });
 
-  it('uses the controller default for a bad value, and says so', () => {
+  it('ignores a bad value, and says so; the other annotation for the same setting then applies', () => {
     const { policy, problems } = read({
       'sluice.dev/request-timeout': 30,
       'nginx.ingress.kubernetes.io/proxy-read-timeout': '60',
     });
-    expect(policy.plain.requestTimeoutMs).toBeNull();
+    expect(policy.plain.requestTimeoutMs).toBe(60_000);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({
       code: 'AnnotationValueInvalid',
       field: 'metadata.annotations["sluice.dev/request-timeout"]',
     });
-    expect(problems[0].message).toContain('the controller default is used');
+    expect(problems[0].message).toContain('it is ignored');
   });
 
-  it('names the snippet rule for every *-snippet annotation', () => {
-    const { problems } = read({
-      'nginx.ingress.kubernetes.io/configuration-snippet': 'x',
+  it('never executes a snippet: safe header lines become header edits (partial), others are quoted (unsupported)', () => {
+    const { policy, problems } = read({
+      'nginx.ingress.kubernetes.io/configuration-snippet':
+        'more_set_headers "X-Frame-Options: DENY";\nproxy_set_header X-Team blue;',
+      'nginx.ingress.kubernetes.io/server-snippet': 'add_header X-A b;\nreturn 200;',
       'nginx.ingress.kubernetes.io/stream-snippet': 'y',
     });
-    expect(problems.map((item) => item.code)).toEqual(['AnnotationUnsupported', 'AnnotationUnsupported']);
-    for (const item of problems)
-      expect(item.message).toContain('snippets are never supported: configuration is data, not code');
+    expect(problems.map((item) => item.code)).toEqual([
+      'AnnotationPartial',
+      'AnnotationUnsupported',
+      'AnnotationUnsupported',
+    ]);
+    expect(problems[1].message).toContain('"return 200" cannot be honoured');
+    expect(policy.plain.traffic?.responseHeaders?.set).toEqual([
+      ['x-frame-options', 'DENY'],
+      ['x-a', 'b'],
+    ]);
+    expect(policy.plain.traffic?.requestHeaders?.set).toEqual([['x-team', 'blue']]);
+  });
+
+  it('refuses header lines with nginx variables or options', () => {
+    const { policy, problems } = read({
+      'nginx.ingress.kubernetes.io/configuration-snippet':
+        'proxy_set_header X-Real $remote_addr;\nmore_set_headers -s 404 "X: y";',
+    });
+    expect(problems.map((item) => item.code)).toEqual(['AnnotationUnsupported']);
+    expect(policy.plain.traffic).toBeUndefined();
   });
 });
 
