@@ -8,6 +8,8 @@ import {
   parseSeconds,
   readPolicyAnnotations,
 } from './annotations.ts';
+import { PolicyDraft } from './annotations/draft.ts';
+import { applySnippet } from './annotations/snippets.ts';
 import { build } from './build.ts';
 import {
   ingress,
@@ -144,23 +146,23 @@ describe('readPolicyAnnotations', () => {
   });
 
   it('never executes a snippet: safe header lines become header edits (partial), others are quoted (unsupported)', () => {
-    const { policy, problems } = read({
-      'nginx.ingress.kubernetes.io/configuration-snippet':
-        'more_set_headers "X-Frame-Options: DENY";\nproxy_set_header X-Team blue;',
-      'nginx.ingress.kubernetes.io/server-snippet': 'add_header X-A b;\nreturn 200;',
-      'nginx.ingress.kubernetes.io/stream-snippet': 'y',
+    const draft = new PolicyDraft();
+    const field = 'metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]';
+    expect(
+      applySnippet('more_set_headers "X-Frame-Options: DENY";\nproxy_set_header X-Team blue;', draft, field),
+    ).toEqual({
+      partial: 'never executed; its 2 header line(s) are applied as header edits',
     });
-    expect(problems.map((item) => item.code)).toEqual([
-      'AnnotationPartial',
-      'AnnotationUnsupported',
-      'AnnotationUnsupported',
-    ]);
-    expect(problems[1].message).toContain('"return 200" cannot be honoured');
-    expect(policy.plain.traffic?.responseHeaders?.set).toEqual([
+    expect(applySnippet('add_header X-A b always;\nreturn 200; # comment', draft, field)).toEqual({
+      unsupported: 'never executed; "return 200" cannot be honoured; its 1 header line(s) are applied',
+    });
+    const { policy } = read({ 'nginx.ingress.kubernetes.io/server-snippet': 'more_clear_headers Server;' });
+    expect(policy.plain.traffic?.responseHeaders?.remove).toEqual(['server']);
+    expect(draft.responseSet).toEqual([
       ['x-frame-options', 'DENY'],
       ['x-a', 'b'],
     ]);
-    expect(policy.plain.traffic?.requestHeaders?.set).toEqual([['x-team', 'blue']]);
+    expect(draft.requestSet).toEqual([['x-team', 'blue']]);
   });
 
   it('refuses header lines with nginx variables or options', () => {

@@ -4,6 +4,7 @@
 // the piece that could not be read.
 
 import { type CanaryDraft, PolicyDraft, trafficPolicy } from './annotations/draft.ts';
+import { EDGE_PENDING, PENDING_MESSAGE } from './annotations/edge-pending.ts';
 import { annotationEntry } from './annotations/registry.ts';
 import { NGINX, SLUICE } from './annotations/registry-types.ts';
 import { clip, describeValue, isRecord, readRecord } from './kube-read.ts';
@@ -159,7 +160,9 @@ function readOne(name: string, raw: unknown, draft: PolicyDraft, report: Reporte
     return;
   }
   const result = entry.apply(raw.trim(), draft, annotationField(name));
-  if (result === null) {
+  if (EDGE_PENDING.has(name) && (result === null || !('invalid' in result))) {
+    report(name, 'unsupported', `${shownName}: ${PENDING_MESSAGE} (${entry.doc})`, 'AnnotationUnsupported');
+  } else if (result === null) {
     report(name, 'supported', entry.doc, null);
   } else if ('invalid' in result) {
     report(
