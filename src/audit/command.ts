@@ -5,6 +5,7 @@
 import { buildOptionsFrom } from '../app/build-options.ts';
 import { parseConfig } from '../config.ts';
 import { createLogger } from '../util/log.ts';
+import { annotationsMarkdownTable } from './annotation-table.ts';
 import { auditSnapshot, auditText, type AuditResult } from './audit-report.ts';
 import { AuditSourceError, readSnapshotOnce } from './read-once.ts';
 
@@ -23,6 +24,7 @@ interface AuditFlags {
 const AUDIT_HELP = `sluice audit: what sluice will do with each Ingress's annotations, read once, nothing written.
 
   --output text|json            report format (default text)
+  --list-annotations            print every annotation sluice knows and what it does with it (Markdown)
   --fail-on unsupported|invalid exit 1 when any annotation is unsupported or invalid (unsupported) or invalid
   and the source flags of the controller: --kubeconfig, --manifests DIR, --ingress-class,
   --controller-class, --watch-namespace, --watch-ingress-without-class
@@ -65,6 +67,10 @@ export async function runAudit(
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(AUDIT_HELP);
+    return 0;
+  }
+  if (argv.includes('--list-annotations')) {
+    io.out(annotationsMarkdownTable());
     return 0;
   }
   const flags = splitFlags(argv);
