@@ -53,6 +53,8 @@ export interface Config {
   readonly maxHeaderSize: number;
   /** Extra tries after a failed attempt that never reached the upstream. */
   readonly retries: number;
+  /** HTTP client towards upstreams: the lean HTTP/1.1 client, undici, or auto (lean when this Node supports it). */
+  readonly upstreamClient: 'auto' | 'lean' | 'undici';
 }
 
 export type ParseConfigResult =
@@ -554,6 +556,15 @@ export const FLAGS: readonly FlagSpec[] = Object.freeze([
     defaultText: '2',
     help: 'extra tries on another endpoint when a request never reached the upstream',
     parse: parseRetries,
+  }),
+  flag({
+    name: 'upstream-client',
+    key: 'upstreamClient',
+    placeholder: 'auto|lean|undici',
+    defaultValue: 'auto',
+    defaultText: 'auto',
+    help: 'HTTP client towards endpoints: the lean HTTP/1.1 client, undici, or auto (lean when this Node supports it)',
+    parse: oneOf<'auto' | 'lean' | 'undici'>(['auto', 'lean', 'undici']),
   }),
 ] as FlagSpec[]);
 

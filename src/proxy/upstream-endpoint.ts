@@ -1,4 +1,4 @@
-import type { Pool } from 'undici';
+import type { UpstreamPool } from './upstream-client.ts';
 
 /**
  * One upstream address:port as the edge knows it across table generations: its connection pool
@@ -11,7 +11,7 @@ export class UpstreamEndpoint {
   readonly port: number;
   /** `http://address:port`, the pool's origin. */
   readonly origin: string;
-  pool: Pool | null = null;
+  pool: UpstreamPool | null = null;
   inFlight = 0;
   /** Requests sent (attempts, including retries). */
   requests = 0;

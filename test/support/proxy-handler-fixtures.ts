@@ -19,6 +19,15 @@ import type {
 import { silentLogger } from '../../src/util/logger.ts';
 import { createProxyHandler, type ProxyHandler, type ProxyHandlerOptions } from '../../src/proxy/handler.ts';
 import type { RequestRecord } from '../../src/proxy/request-record.ts';
+import { isUpstreamClientChoice, type UpstreamClientChoice } from '../../src/proxy/upstream-client-choice.ts';
+
+/** SLUICE_UPSTREAM_CLIENT=lean|undici|auto runs the request-path tests over that upstream client (CI runs both). */
+export function upstreamClientFromEnv(): UpstreamClientChoice {
+  const value = process.env.SLUICE_UPSTREAM_CLIENT;
+  if (value === undefined || value === '') return 'auto';
+  if (!isUpstreamClientChoice(value)) throw new Error('SLUICE_UPSTREAM_CLIENT must be auto, lean or undici: ' + value);
+  return value;
+}
 
 export interface RouteSpec {
   /** '' for every host. */
@@ -213,6 +222,7 @@ export function createTestHandler(
     httpsPort: 443,
     onRequestDone: null,
     log: silentLogger,
+    upstreamClient: upstreamClientFromEnv(),
     ...overrides,
   });
 }
