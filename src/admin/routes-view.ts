@@ -53,7 +53,7 @@ export interface TargetView {
 export interface RouteView extends TargetView {
   readonly path: string;
   readonly pathType: PathType;
-  readonly match: 'exact' | 'prefix';
+  readonly match: 'exact' | 'prefix' | 'regex';
   readonly field: string;
 }
 

@@ -2,6 +2,7 @@
 // page's routes view show this same text. Certificates show subject and dates, never PEM.
 
 import { compareText } from './compare.ts';
+import { canaryText, trafficText } from './policy-text.ts';
 import type {
   BackendEndpoints,
   BuildResult,
@@ -49,6 +50,10 @@ export function policyText(policy: RoutePolicy): string {
   const on: string[] = [];
   for (const name of Object.keys(policy).sort(compareText)) {
     const value = (policy as unknown as Record<string, unknown>)[name];
+    if (name === 'traffic') {
+      on.push(trafficText(policy.traffic));
+      continue;
+    }
     if (value === true) on.push(name);
     else if (value === Number.POSITIVE_INFINITY) on.push(`${name}=unlimited`);
     else if (value !== false && value !== null && value !== undefined) on.push(`${name}=${String(value)}`);
@@ -62,7 +67,8 @@ function targetText(target: Target): string {
 
 function hostTitle(host: HostRules): string {
   const name = host.kind === 'any' ? '(any host)' : host.host;
-  return host.tlsSecret === null ? name : `${name}  tls ${host.tlsSecret}`;
+  const regex = host.regex === true ? '  (paths match as regex: case-insensitive, longest first)' : '';
+  return (host.tlsSecret === null ? name : `${name}  tls ${host.tlsSecret}`) + regex;
 }
 
 function pad(text: string, width: number): string {
@@ -87,6 +93,7 @@ function dumpHosts(result: BuildResult, lines: string[]): void {
       lines.push(
         `    ${pad(route.pathType, typeWidth)}  ${pad(route.path, pathWidth)}  → ${pad(route.backend, backendWidth)}  from ${origin}${policyText(route.policy)}`,
       );
+      if (route.canary !== undefined) lines.push(`      ${canaryText(route.canary)}`);
     }
     const fallback = host.defaultBackend === null ? '(none: 404)' : targetText(host.defaultBackend);
     lines.push(`    ${pad('default', typeWidth)}  ${pad('', pathWidth)}  → ${fallback}`);
