@@ -18,8 +18,6 @@ const KNOWN_OFFENDERS = new Set([
   'src/config.ts', // hygiene: split into src/config/ once the flag blocks of the other branches are merged
   'src/config.ts parseConfig',
   'src/proxy/headers.ts filterRequestHeaders', // pipeline (hot path)
-  'src/proxy/shutdown.ts createConnectionTracker', // pipeline
-  'src/proxy/workers.ts startEdgeWorkers', // scale
   'src/routing/matcher.ts', // policy (the matcher grows with regex paths)
   'src/routing/tls.ts assembleTls',
   'src/telemetry/metrics.ts', // operability
