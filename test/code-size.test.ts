@@ -23,9 +23,7 @@ const KNOWN_OFFENDERS = new Set([
   'src/telemetry/metrics.ts', // operability
   'src/telemetry/metrics.ts createMetrics', // operability
   'src/kube/informer.ts createInformer', // incremental
-  'src/kube/status-writer.ts createStatusWriter',
   'src/kube/event-recorder.ts createEventRecorder', // incremental
-  'src/kube/publish-service.ts publishServiceSource',
 ]);
 
 interface Diagnostic {
