@@ -19,7 +19,6 @@ const KNOWN_OFFENDERS = new Set([
   'src/config.ts parseConfig',
   'src/proxy/headers.ts filterRequestHeaders', // pipeline (hot path)
   'src/routing/matcher.ts', // policy (the matcher grows with regex paths)
-  'src/routing/tls.ts assembleTls',
   'src/telemetry/metrics.ts', // operability
   'src/telemetry/metrics.ts createMetrics', // operability
   'src/kube/informer.ts createInformer', // incremental
