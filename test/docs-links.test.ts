@@ -116,6 +116,16 @@ describe('documentation links', () => {
     expect(missing).toEqual([]);
   });
 
+  it('every docs/*.md page that code names exists', () => {
+    const missing = citingFiles.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\bdocs\/[\w.-]+\.md\b/g)]
+        .map((m) => m[0])
+        .filter((page) => !existsSync(join(root, page)))
+        .map((page) => `${relative(root, file)}: ${page}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('nothing in the repository points at design documents outside it', () => {
     const outside = [...citingFiles, ...markdownFiles].filter((file) =>
       /shared\/design|\.\.\/shared\//.test(readFileSync(file, 'utf8')),
