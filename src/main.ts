@@ -19,6 +19,12 @@ import { createLogger } from './util/log.ts';
 import type { Logger } from './util/logger.ts';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'audit') {
+    const { runAudit } = await import('./audit/command.ts');
+    const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
+    process.exitCode = await runAudit(process.argv.slice(3), process.env, io);
+    return;
+  }
   const parsed = parseConfig(process.argv.slice(2), process.env);
   if (parsed.ok === 'help') {
     process.stdout.write(parsed.text);
