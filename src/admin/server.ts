@@ -5,6 +5,8 @@ import type { Logger } from '../util/logger.ts';
 import { dumpText } from './dump-text.ts';
 import { createEventStream } from './event-stream.ts';
 import { type ExplainQuery, explainView, parseExplainQuery } from './explain-view.ts';
+import { routeSchema } from './api/admin-routes.ts';
+import { openApiDocument } from './api/openapi.ts';
 import { CLIENT_FILES } from './page/client-files.ts';
 import { renderPage } from './page/render-page.ts';
 import { type PageModel, type StatsUpdate, statsUpdate } from './page-model.ts';
@@ -25,6 +27,8 @@ export interface AdminServerOptions {
   readonly eventsPollMs?: number;
   /** How often the event stream sends rates (default 5 s). */
   readonly eventsTickMs?: number;
+  /** Shown in the OpenAPI document. */
+  readonly version?: string;
   /** Clock for certificate expiry and the rate windows (tests). */
   readonly now?: () => number;
 }
@@ -59,9 +63,16 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
     tickMs: options.eventsTickMs ?? 5_000,
   });
 
-  const app = Fastify({ logger: false });
-  app.addHook('onError', async (request, _reply, error) => {
+  // Queries are checked against each route's schema; unknown parameters are an error, not dropped.
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  app.setErrorHandler(async (error: { validation?: unknown; message: string; statusCode?: number }, request, reply) => {
+    if (error.validation !== undefined) return reply.code(400).send({ error: error.message });
     options.log.error({ err: error, url: request.url }, 'admin request failed');
+    return reply.code(error.statusCode ?? 500).send({ error: 'internal error' });
+  });
+  // Every route must be declared (schema, access, docs) in ADMIN_ROUTES; this throws at start otherwise.
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET'))) routeSchema(route.url);
   });
   app.addHook('preClose', async () => events.close());
   app.addHook('onSend', async (_request, reply) => {
@@ -71,16 +82,16 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
 
   app.get('/healthz', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', { schema: routeSchema('/readyz') }, async (_request, reply) => {
     const readiness = options.readiness();
     reply.code(readiness.ready ? 200 : 503);
     return { ready: readiness.ready, reasons: readiness.reasons };
   });
 
-  app.get('/api/v1/status', async () => status());
-  app.get('/api/v1/routes', async () => routes());
+  app.get('/api/v1/status', { schema: routeSchema('/api/v1/status') }, async () => status());
+  app.get('/api/v1/routes', { schema: routeSchema('/api/v1/routes') }, async () => routes());
 
-  app.get('/api/v1/explain', async (request, reply) => {
+  app.get('/api/v1/explain', { schema: routeSchema('/api/v1/explain') }, async (request, reply) => {
     const parsed = parseExplainQuery(request.query as ExplainQuery);
     if ('error' in parsed) return reply.code(400).send({ error: parsed.error });
     const state = options.getState();
@@ -93,11 +104,14 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
     return options.metrics.text();
   });
 
-  app.get('/api/v1/events', (request, reply) => {
-    const since = Number((request.query as { since?: string }).since);
+  app.get('/api/v1/events', { schema: routeSchema('/api/v1/events') }, (request, reply) => {
+    const since = (request.query as { since?: number }).since;
     reply.hijack();
-    events.attach(reply.raw, Number.isInteger(since) ? since : null);
+    events.attach(reply.raw, since ?? null);
   });
+
+  const openApi = openApiDocument(options.version ?? 'dev');
+  app.get('/api/v1/openapi.json', { schema: routeSchema('/api/v1/openapi.json') }, async () => openApi);
 
   app.get('/page/:file', async (request, reply) => {
     const text = CLIENT_FILES.get((request.params as { file: string }).file);
