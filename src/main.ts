@@ -6,6 +6,7 @@ import { edgeFromConfig } from './app/edge-from-config.ts';
 import { sampleEdgeTelemetry } from './app/edge-telemetry.ts';
 import { runEdgeWorker, startWorkerEdge, type WorkerEdge } from './app/edge-worker.ts';
 import { createReadiness } from './app/readiness.ts';
+import { adminAccessOptions } from './admin/admin-access.ts';
 import { createAdminServer } from './admin/server.ts';
 import { parseConfig, type Config } from './config.ts';
 import { createCurrent } from './controller/current.ts';
@@ -109,6 +110,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
     edgeStats: () => edgeStats(),
     leader: choice.kind === 'kubernetes' ? () => choice.cluster.leader.isLeader() : undefined,
     log: log.child({ component: 'admin' }),
+    ...adminAccessOptions(config),
   });
   // Signals are handled from here on, so a SIGTERM while waiting for the first table also exits cleanly.
   let stopping = false;
@@ -142,8 +144,12 @@ async function runController(config: Config, log: Logger): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await admin.listen({ port: config.adminPort, host: config.bindAddress });
-  log.info({ port: config.adminPort }, 'admin server listening');
+  const adminHost = config.adminBindAddress ?? config.bindAddress;
+  await admin.listen({ port: config.adminPort, host: adminHost });
+  log.info(
+    { port: config.adminPort, host: adminHost, token: config.adminTokenFile !== null },
+    'admin server listening',
+  );
 
   if (choice.kind === 'kubernetes') {
     choice.cluster.start();

@@ -5,7 +5,8 @@ import type { Logger } from '../util/logger.ts';
 import { dumpText } from './dump-text.ts';
 import { createEventStream } from './event-stream.ts';
 import { type ExplainQuery, explainView, parseExplainQuery } from './explain-view.ts';
-import { routeSchema } from './api/admin-routes.ts';
+import { type AdminAccess, CHALLENGES, OPEN_ACCESS } from './admin-access.ts';
+import { ADMIN_ROUTES, routeSchema } from './api/admin-routes.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { CLIENT_FILES } from './page/client-files.ts';
 import { renderPage } from './page/render-page.ts';
@@ -27,6 +28,10 @@ export interface AdminServerOptions {
   readonly eventsPollMs?: number;
   /** How often the event stream sends rates (default 5 s). */
   readonly eventsTickMs?: number;
+  /** Who may read the page and /api/* (default: everyone; see --admin-token-file). */
+  readonly access?: AdminAccess;
+  /** With a token: /metrics stays open (default true). */
+  readonly metricsOpen?: boolean;
   /** Shown in the OpenAPI document. */
   readonly version?: string;
   /** Clock for certificate expiry and the rate windows (tests). */
@@ -74,6 +79,20 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
   app.addHook('onRoute', (route) => {
     if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET'))) routeSchema(route.url);
   });
+  const access = options.access ?? OPEN_ACCESS;
+  const openUrls = new Set(
+    ADMIN_ROUTES.filter((r) => r.access === 'open' && (r.url !== '/metrics' || options.metricsOpen !== false)).map(
+      (r) => r.url,
+    ),
+  );
+  if (access.tokenRequired) {
+    // Unknown URLs need the token too: a 404 to anyone would tell what exists.
+    app.addHook('onRequest', async (request, reply) => {
+      if (openUrls.has(request.routeOptions.url ?? '')) return;
+      if (access.allows(request.headers.authorization)) return;
+      return reply.code(401).header('www-authenticate', CHALLENGES).send({ error: 'this needs the admin token' });
+    });
+  }
   app.addHook('preClose', async () => events.close());
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -8,13 +8,28 @@ export function adminApiMarkdown(): string {
     '',
     '<!-- Generated from src/admin/api/admin-routes.ts by `UPDATE_DOCS=1 npx vitest run src/admin/api`; do not edit. -->',
     '',
-    'The admin port (`--admin-port`, default 10254, bound to `--admin-bind-address`) serves the status page,',
-    'this read-only JSON API, Prometheus metrics and the probes. It is never routed through the edge.',
-    'The same description as OpenAPI 3.1: `GET /api/v1/openapi.json`.',
+    'The admin port (`--admin-port`, default 10254) serves the status page, this read-only JSON API,',
+    'Prometheus metrics and the probes. It is never routed through the edge. The same description as',
+    'OpenAPI 3.1: `GET /api/v1/openapi.json`.',
+    '',
+    '## Who can reach it',
+    '',
+    '- **Address**: `--admin-bind-address` (default: the `--bind-address`, `0.0.0.0`, all interfaces). In a pod',
+    '  that is the pod IP, which kubelet probes and Prometheus use, and loopback, which `kubectl port-forward`',
+    '  uses; binding only the pod IP would break port-forward, binding only `127.0.0.1` would break probes.',
+    '- **Network**: `manifests/base/network-policy.yaml` lets every client reach the edge ports but only',
+    '  namespaces labelled `sluice.dev/admin-access=true` reach the admin port (label your monitoring',
+    '  namespace: `kubectl label namespace monitoring sluice.dev/admin-access=true`).',
+    '- **Token**: with `--admin-token-file PATH` (a mounted Secret; at least 16 characters; read at start,',
+    '  so a new token needs a restart) the page and `/api/*` need it; see below. `/healthz` and `/readyz`',
+    '  always stay open (kubelet probes), `/metrics` too unless `--admin-metrics-open=false`.',
+    '- Secrets are never exposed: only certificate metadata (subject, issuer, validity, names).',
     '',
     'Access: `open` routes always answer. `api` routes need `Authorization: Bearer <token>` (or HTTP Basic',
     'with the token as password, for browsers) when `--admin-token-file` is set, and answer 401 otherwise.',
     'Unknown or malformed query parameters get a 400 with `{"error": "..."}` naming the parameter.',
+    '',
+    '## Routes',
     '',
     '| route | access | what |',
     '|---|---|---|',
@@ -26,7 +41,7 @@ export function adminApiMarkdown(): string {
 }
 
 function routeSection(route: AdminRoute): string[] {
-  const lines = [`## GET ${route.url}`, '', route.summary, ''];
+  const lines = [`### GET ${route.url}`, '', route.summary, ''];
   const query = route.querystring?.properties as Readonly<Record<string, Schema>> | undefined;
   if (query !== undefined) {
     lines.push('Query parameters:', '');

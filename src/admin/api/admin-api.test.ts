@@ -115,6 +115,6 @@ describe('admin API schemas', () => {
     const text = adminApiMarkdown();
     if (process.env.UPDATE_DOCS === '1') writeFileSync(DOC, text);
     expect(readFileSync(DOC, 'utf8')).toBe(text);
-    for (const route of ADMIN_ROUTES) expect(text).toContain(`## GET ${route.url}`);
+    for (const route of ADMIN_ROUTES) expect(text).toContain(`### GET ${route.url}`);
   });
 });
