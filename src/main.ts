@@ -18,6 +18,7 @@ import { isEdgeWorker } from './proxy/workers.ts';
 import type { RequestRecord } from './proxy/request-record.ts';
 import { combineMetrics } from './telemetry/combined-metrics.ts';
 import { createMetrics } from './telemetry/metrics.ts';
+import { metricsOptionsFrom } from './telemetry/metrics-options.ts';
 import { createAccessLogger } from './telemetry/access-log.ts';
 import { createLogger } from './util/log.ts';
 import type { Logger } from './util/logger.ts';
@@ -56,7 +57,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
 
   const buildOptions = buildOptionsFrom(config);
   const current = createCurrent();
-  const metrics = createMetrics();
+  const metrics = createMetrics(metricsOptionsFrom(config, process.env));
   const accessLog = config.accessLog ? createAccessLogger() : null;
   const onRequestDone = (record: RequestRecord) => {
     metrics.requestDone(record);

@@ -101,6 +101,8 @@ function emptyRecord(): RequestRecord {
     namespace: '',
     ingress: '',
     service: '',
+    ruleHost: '',
+    rulePath: '',
     backend: '',
     upstreamAddress: '',
     upstreamStatus: 0,

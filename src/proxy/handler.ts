@@ -147,6 +147,8 @@ function serve(context: EdgeContext, exchange: Exchange, tls: boolean): void {
   if (match !== null) {
     record.namespace = match.target.source.namespace;
     record.ingress = match.target.source.name;
+    record.ruleHost = match.host === null ? '' : match.host.host;
+    record.rulePath = match.route === null ? '' : match.route.path;
     record.backend = match.target.backend;
   }
   // An answer given without reading the request body closes the connection after it, so a client that

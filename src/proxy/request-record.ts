@@ -23,6 +23,10 @@ export interface RequestRecord {
   namespace: string;
   ingress: string;
   service: string;
+  /** The matched rule's host as written ('*.example.com'; '' for rules without a host or no match). */
+  ruleHost: string;
+  /** The matched rule's path as written ('' for default backends or no match): a bounded metric label. */
+  rulePath: string;
   /** Backend key "namespace/service:port", or ''. */
   backend: string;
   /** "address:port" of the last upstream tried, or ''. */

@@ -97,6 +97,10 @@ export function accessLogLine(r: RequestRecord): string {
     jsonString(r.ingress) +
     ',"service":' +
     jsonString(r.service) +
+    ',"ruleHost":' +
+    jsonString(r.ruleHost) +
+    ',"rulePath":' +
+    jsonString(r.rulePath) +
     ',"retries":' +
     r.retries +
     ',"error":' +

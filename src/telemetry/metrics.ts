@@ -2,6 +2,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RoutingState } from '../controller/state.ts';
 import type { RequestRecord } from '../proxy/request-record.ts';
 import type { BackendKey } from '../routing/types.ts';
+import { type ControllerLabels, recordIngressNginx, registerIngressNginxMetrics } from './ingress-nginx-metrics.ts';
 import { EdgeCounters, recordRequest, registerEdgeMetrics, registerRouteMetrics } from './request-metrics.ts';
 import type { WindowSummary } from './rolling-window.ts';
 import { RouteCells } from './route-cells.ts';
@@ -37,6 +38,8 @@ export interface MetricsOptions {
   readonly now?: () => number;
   /** Default process metrics (on unless false). */
   readonly processMetrics?: boolean;
+  /** `--metrics-compat ingress-nginx`: also the nginx_ingress_controller_* request metrics, with these labels. */
+  readonly ingressNginx?: ControllerLabels | null;
 }
 
 /**
@@ -52,10 +55,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   registerRouteMetrics(registry, cells);
   registerEdgeMetrics(registry, edge);
   const table = createTableMetrics(registry);
+  const compat = options.ingressNginx ?? null;
+  if (compat !== null) registerIngressNginxMetrics(registry, cells, compat);
 
   return {
     registry,
-    requestDone: (record) => recordRequest(cells, edge, record),
+    requestDone:
+      compat === null
+        ? (record) => recordRequest(cells, edge, record)
+        : (record) => {
+            recordRequest(cells, edge, record);
+            recordIngressNginx(cells, record);
+          },
     tablePublished(state) {
       table.published(state);
       cells.prune(state, now());

@@ -18,6 +18,8 @@ export function requestRecord(overrides: Partial<RequestRecord> = {}): RequestRe
     namespace: 'shop',
     ingress: 'storefront',
     service: 'web',
+    ruleHost: 'shop.example.com',
+    rulePath: '/cart',
     backend: 'shop/web:80',
     upstreamAddress: '10.0.0.7:8080',
     upstreamStatus: 200,
