@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from './fixtures.ts';
 import { type RunningController, startController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
-import { type Pod, startPods } from './support/pods.ts';
+import { type EchoReply, type Pod, startPods } from './support/pods.ts';
+import { type OtlpReceiver, startOtlpReceiver } from '../test/support/telemetry-otlp-receiver.ts';
 import { webManifests } from './web-manifests.ts';
 
 const TOKEN = 'e2e-admin-token-0123456789';
@@ -87,5 +88,78 @@ describe('operability: admin token and --metrics-compat ingress-nginx', () => {
     expect(durations).toBeGreaterThanOrEqual(7);
     // The request path never becomes a label: only the rule's path does.
     expect(await metricWith(controller, 'nginx_ingress_controller_requests', ['path="/item/'])).toBe(0);
+  }, 30_000);
+});
+
+// A traced request: the span reaches a real OTLP/HTTP receiver under the client's parent, and the
+// upstream pod sees the context of sluice's client span.
+describe('operability: OpenTelemetry tracing', () => {
+  const TRACE = '0af7651916cd43dd8448eb211c80319c';
+  const PARENT = 'b7ad6b7169203331';
+  let pods: Pod[];
+  let controller: RunningController;
+  let receiver: OtlpReceiver;
+  let dir: string;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    pods = await startPods(1, { namePrefix: 'web', namespace: 'shop', service: 'web' });
+    dir = mkdtempSync(join(tmpdir(), 'sluice-tracing-'));
+    writeFileSync(join(dir, 'app.yaml'), webManifests(pods, ['web.example']));
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
+    controller = await startController([
+      '--manifests',
+      dir,
+      '--access-log',
+      'off',
+      '--otlp-endpoint',
+      receiver.url,
+      '--trusted-proxies',
+      '127.0.0.1',
+      '--trace-service-name',
+      'sluice-e2e',
+    ]);
+    delete process.env.OTEL_BSP_SCHEDULE_DELAY;
+    await controller.waitReady();
+  }, 60_000);
+
+  afterAll(async () => {
+    await controller?.kill();
+    await Promise.all((pods ?? []).map((p) => p.kill()));
+    await receiver?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exports a server and a client span with the right parent, attributes and status', async () => {
+    const reply = await edgeRequest(controller.httpUrl, {
+      host: 'web.example',
+      path: '/hello',
+      headers: { traceparent: `00-${TRACE}-${PARENT}-01` },
+    });
+    expect(reply.status).toBe(200);
+    const echo = reply.json<EchoReply>();
+    const spans = await pollUntil(
+      'both spans exported',
+      async () => receiver.spans.filter((s) => s.traceId === TRACE),
+      (found) => found.length >= 2,
+      { timeoutMs: 15_000, everyMs: 100 },
+    );
+    const server = spans.find((s) => s.kind === 2)!;
+    const client = spans.find((s) => s.kind === 3)!;
+    expect(server.parentSpanId).toBe(PARENT);
+    expect(client.parentSpanId).toBe(server.spanId);
+    expect(echo.headers.traceparent).toEqual([`00-${TRACE}-${client.spanId}-01`]);
+    expect(server.name).toBe('GET /');
+    expect(server.attributes).toMatchObject({
+      'http.route': '/',
+      'http.response.status_code': 200,
+      'url.path': '/hello',
+      'sluice.ingress.name': 'web',
+      'sluice.service.name': 'web',
+    });
+    expect(client.attributes).toMatchObject({ 'server.address': pods[0].ip, 'http.response.status_code': 200 });
+    expect(server.statusCode).toBe(0);
+    expect(server.resource['service.name']).toBe('sluice-e2e');
+    expect(receiver.rejected).toEqual([]);
   }, 30_000);
 });

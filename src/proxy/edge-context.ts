@@ -2,6 +2,7 @@ import type { RoutingState } from '../controller/state.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Balancer } from './balancer.ts';
 import type { PassiveHealthOptions } from './passive-health.ts';
+import type { RequestTracer } from '../telemetry/tracing-hooks.ts';
 import type { RequestRecordListener } from './request-record.ts';
 import type { RequestIdGenerator } from './request-id.ts';
 import type { TrustedProxies } from './trusted-proxies.ts';
@@ -25,5 +26,7 @@ export interface EdgeContext {
   readonly maxBodyBytes: number;
   readonly httpsPort: number;
   readonly onRequestDone: RequestRecordListener | null;
+  /** Tracing hooks (--otlp-endpoint), or null when tracing is off. */
+  readonly tracer: RequestTracer | null;
   readonly log: Logger;
 }

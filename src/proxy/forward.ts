@@ -7,6 +7,7 @@ import type { EdgeContext } from './edge-context.ts';
 import { proxyErrors, writeProxyError, type ProxyError } from './errors.ts';
 import { filterResponseHeaders, ResponseHeadScan } from './headers.ts';
 import { recordConnectFailure, recordReachable } from './passive-health.ts';
+import type { TraceSpan } from '../telemetry/tracing-hooks.ts';
 import type { RequestRecord } from './request-record.ts';
 import { queuedAbortKey } from './undici-queued-abort.ts';
 import type { UpstreamEndpoint } from './upstream-endpoint.ts';
@@ -125,6 +126,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   readonly startedAt: number;
   readonly isHead: boolean;
   requestId = '';
+  /** This request's span when tracing is on (context.tracer), else null. */
+  trace: TraceSpan | null = null;
 
   balance: BackendBalance | null = null;
   endpoint: UpstreamEndpoint | null = null;
@@ -413,6 +416,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     record.status = this.clientGone && !this.res.headersSent ? CLIENT_CLOSED_STATUS : this.res.statusCode;
     record.requestId = this.requestId;
     (this.res as unknown as CarriesExchange)[kExchange] = undefined;
+    if (this.trace !== null) this.context.tracer!.onRequestEnd(this.trace, record);
     const listener = this.context.onRequestDone;
     if (listener === null) return;
     try {

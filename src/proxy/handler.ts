@@ -13,6 +13,7 @@ import { appendForwardedHeaders, filterRequestHeaders, RequestHeadScan } from '.
 import { defaultPassiveHealth, type PassiveHealthOptions } from './passive-health.ts';
 import { HTTPS_REDIRECT_STATUS } from './redirect.ts';
 import { isSaneRequestId, RequestIdGenerator } from './request-id.ts';
+import type { RequestTracer } from '../telemetry/tracing-hooks.ts';
 import type { RequestRecordListener } from './request-record.ts';
 import { decideRoute, RouteDecision } from './request-route.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
@@ -35,6 +36,8 @@ export interface ProxyHandlerOptions {
   /** For the https:// redirect Location (omitted when 443). */
   httpsPort: number;
   onRequestDone: RequestRecordListener | null;
+  /** Tracing hooks, or null/absent when tracing is off. */
+  tracer?: RequestTracer | null;
   log: Logger;
   /** Ejection backoff of passive health; defaults to 1 s doubling up to 30 s. */
   passiveHealth?: PassiveHealthOptions;
@@ -86,6 +89,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     maxBodyBytes: options.maxBodyBytes ?? Infinity,
     httpsPort: options.httpsPort,
     onRequestDone: options.onRequestDone,
+    tracer: options.tracer ?? null,
     log,
   };
 
@@ -118,6 +122,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     async close() {
       clearInterval(sweep);
       await pools.close();
+      await context.tracer?.shutdown();
     },
   };
 }
@@ -135,7 +140,11 @@ function serve(context: EdgeContext, exchange: Exchange, tls: boolean): void {
   record.clientAddress = clientAddress;
 
   const scan = new RequestHeadScan();
-  const headers = filterRequestHeaders(req.rawHeaders, scan, context.trusted.isTrusted(clientAddress), false);
+  const trustedClient = context.trusted.isTrusted(clientAddress);
+  const headers = filterRequestHeaders(req.rawHeaders, scan, trustedClient, false);
+  if (context.tracer !== null) {
+    exchange.trace = context.tracer.onRequestStart(method, req.headers, trustedClient, record.startTime);
+  }
   const requestId = isSaneRequestId(scan.requestId ?? undefined) ? scan.requestId! : context.ids.next();
   exchange.requestId = requestId;
 
@@ -190,6 +199,7 @@ function serve(context: EdgeContext, exchange: Exchange, tls: boolean): void {
   }
 
   appendForwardedHeaders(headers, scan, clientAddress, tls, req.socket.localPort, requestId);
+  if (exchange.trace !== null) context.tracer!.injectHeaders(exchange.trace, headers);
   const body = unreadBody ? (req as Readable) : null;
   const path = decision.query === '' ? decision.path : decision.path + decision.query;
   exchange.forward(
