@@ -13,6 +13,7 @@ import { renderPage } from './page/render-page.ts';
 import { type PageModel, type StatsUpdate, statsUpdate } from './page-model.ts';
 import { routesView } from './routes-view.ts';
 import { type Readiness, type SourceStatus, statusView } from './status-view.ts';
+import { HISTORY_SAMPLE_MS, TrafficHistory, startHistorySampler } from './traffic-history.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 export interface AdminServerOptions {
@@ -32,6 +33,8 @@ export interface AdminServerOptions {
   readonly access?: AdminAccess;
   /** With a token: /metrics stays open (default true). */
   readonly metricsOpen?: boolean;
+  /** How often the charts' history samples the routes (default 10 s: 90 samples are 15 minutes). */
+  readonly historySampleMs?: number;
   /** Shown in the OpenAPI document. */
   readonly version?: string;
   /** Clock for certificate expiry and the rate windows (tests). */
@@ -58,7 +61,14 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
     );
   };
   const model = (): PageModel => ({ status: status(), routes: routes() });
-  const stats = (): StatsUpdate => statsUpdate(status(), options.metrics.routeStats());
+  const history = new TrafficHistory(options.historySampleMs ?? HISTORY_SAMPLE_MS);
+  const stopHistory = startHistorySampler(history, {
+    sampleMs: options.historySampleMs ?? HISTORY_SAMPLE_MS,
+    getState: options.getState,
+    routeStats: (at) => options.metrics.routeStats(at),
+    now,
+  });
+  const stats = (): StatsUpdate => statsUpdate(status(), options.metrics.routeStats(), history.latestSample());
 
   const events = createEventStream({
     generation: () => options.getState()?.generation ?? 0,
@@ -93,7 +103,10 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
       return reply.code(401).header('www-authenticate', CHALLENGES).send({ error: 'this needs the admin token' });
     });
   }
-  app.addHook('preClose', async () => events.close());
+  app.addHook('preClose', async () => {
+    stopHistory();
+    events.close();
+  });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', 'no-store');
@@ -127,6 +140,11 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
     const since = (request.query as { since?: number }).since;
     reply.hijack();
     events.attach(reply.raw, since ?? null);
+  });
+
+  app.get('/api/v1/history', { schema: routeSchema('/api/v1/history') }, async () => {
+    history.observeTable(now(), options.getState()); // a page asks right after a new generation
+    return history.view();
   });
 
   const openApi = openApiDocument(options.version ?? 'dev');

@@ -68,6 +68,11 @@ describe('admin API schemas', () => {
     expect((await app.inject('/api/v1/explain?host=shop.example.com&path=/cart')).json()).toEqual(
       plain(expected.explain),
     );
+    const history = (await app.inject('/api/v1/history')).json();
+    expect(history.t).toEqual([NOW]);
+    expect(history.tables).toEqual([{ t: NOW, generation: 3, buildMs: expect.any(Number) }]);
+    const cart = expected.routes.hosts[0].routes[0].stats!;
+    expect(history.routes['shop/storefront/web']).toEqual([[cart.requestsPerSecond, cart.errorRate, cart.p99Ms]]);
     // The fixture exercises the nested parts: TLS, problems, ejected endpoints, stats.
     expect(expected.routes.hosts.some((h) => h.tls !== null)).toBe(true);
     expect(expected.status.problems.length).toBeGreaterThan(0);

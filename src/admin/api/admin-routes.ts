@@ -1,7 +1,7 @@
 // The admin port's routes as data: the server declares them to fastify from here, and the OpenAPI
 // document (/api/v1/openapi.json) and docs/admin-api.md are generated from the same table.
 import { describe, integer, type Schema, string } from './json-schema.ts';
-import { errorSchema, explainSchema, readySchema, routesSchema, statusSchema } from './view-schemas.ts';
+import { errorSchema, explainSchema, historySchema, readySchema, routesSchema, statusSchema } from './view-schemas.ts';
 
 export interface AdminRoute {
   readonly url: string;
@@ -60,6 +60,13 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       path: boundedText('request path (default /)'),
     }),
     response: { 200: explainSchema, 400: errorSchema, 503: errorSchema },
+  },
+  {
+    url: '/api/v1/history',
+    summary:
+      "The status page's charts: per route the last 15 minutes of rate, 5xx share and p99 (a sample every 10 s), and the last 90 routing tables.",
+    access: 'api',
+    response: { 200: historySchema },
   },
   {
     url: '/api/v1/events',

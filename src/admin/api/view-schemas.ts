@@ -182,3 +182,17 @@ export const explainSchema = object(
 
 export const readySchema = object({ ready: boolean, reasons: arrayOf(string) });
 export const errorSchema = object({ error: string });
+
+export const historySchema = object(
+  {
+    sampleMs: integer,
+    slots: integer,
+    t: describe(arrayOf(number), 'sample times (epoch ms), oldest first'),
+    routes: describe(
+      recordOf(arrayOf({ type: ['array', 'null'], items: { type: ['number', 'null'] } })),
+      'by "namespace/ingress/service": per sample [requests per second, 5xx share, p99 ms or null], or null before the route existed',
+    ),
+    tables: arrayOf(object({ t: number, generation: integer, buildMs: number })),
+  },
+  'The last 15 minutes of traffic per route and the last routing tables, for the charts.',
+);

@@ -53,6 +53,10 @@ export function renderPage(model: PageModel, nowMs: number): string {
       <div id="explain-result"></div>
     </div>
   </section>
+  <section class="panel" aria-labelledby="tables-title">
+    <h2 id="tables-title">Routing tables</h2>
+    <div class="body charts" id="table-charts"></div>
+  </section>
   <div id="hosts"></div>
   <noscript>${renderFallback(model, nowMs)}</noscript>
 </main>

@@ -1,5 +1,6 @@
 // @ts-check
 // One panel per host: its routes with backend, endpoints, Ingress and the last minute's stats.
+import { chartsFor, resetCharts } from './charts.js';
 import { byId, h, millis, rate } from './dom.js';
 import { problemIngresses } from './status.js';
 
@@ -144,6 +145,7 @@ function routeRow(model, target, pathText, typeText, problems) {
     statCell(key, 'rate', 'Req/s', target.stats),
     statCell(key, 'errors', 'Errors', target.stats),
     statCell(key, 'p99', 'p99', target.stats),
+    h('td', { class: 'trend', 'data-label': '15 min' }, chartsFor([key])),
   );
 }
 
@@ -151,12 +153,14 @@ function routeRow(model, target, pathText, typeText, problems) {
 function routesTable(rows) {
   const heads = ['Path', 'Backend', 'Endpoints', 'Ingress'].map((t) => h('th', null, t));
   const nums = ['Req/s', 'Errors', 'p99'].map((t) => h('th', { class: 'num' }, t));
-  return h('table', { class: 'routes' }, h('thead', null, h('tr', null, heads, nums)), h('tbody', null, rows));
+  const trend = h('th', null, 'Last 15 min');
+  return h('table', { class: 'routes' }, h('thead', null, h('tr', null, heads, nums, trend)), h('tbody', null, rows));
 }
 
 /** @param {PageModel} model */
 export function renderHosts(model) {
   statCells = new Map();
+  resetCharts();
   const problems = problemIngresses(model.status);
   const routes = model.routes;
   const sections = routes.hosts.map((host) => {
@@ -172,6 +176,8 @@ export function renderHosts(model) {
     if (host.defaultBackend)
       rows.push(routeRow(model, host.defaultBackend, '(default backend)', 'unmatched paths', problems));
     const name = host.host === '' ? '(any host)' : host.host;
+    const targets = host.defaultBackend ? [...host.routes, host.defaultBackend] : host.routes;
+    const keys = [...new Set(targets.map((t) => statsKey(model, t)))];
     return h(
       'section',
       { class: 'panel host filterable-group', 'data-text': name.toLowerCase() },
@@ -181,6 +187,8 @@ export function renderHosts(model) {
         h('span', { class: 'host-name' }, name),
         h('span', { class: 'badge' }, host.kind),
         tlsChip(host.tls),
+        h('span', { class: 'spacer' }),
+        chartsFor(keys),
       ),
       routesTable(rows),
     );
