@@ -10,7 +10,7 @@ import { explainView } from '../explain-view.ts';
 import { routesView } from '../routes-view.ts';
 import { createAdminServer } from '../server.ts';
 import { statusView } from '../status-view.ts';
-import { adminApiMarkdown } from './admin-api-markdown.ts';
+import { adminApiMarkdown } from '../../../test/support/admin-api-markdown.ts';
 import { ADMIN_ROUTES } from './admin-routes.ts';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');

@@ -1,5 +1,5 @@
-import { ADMIN_ROUTES, type AdminRoute } from './admin-routes.ts';
-import type { Schema } from './json-schema.ts';
+import { ADMIN_ROUTES, type AdminRoute } from '../../src/admin/api/admin-routes.ts';
+import type { Schema } from '../../src/admin/api/json-schema.ts';
 
 /** docs/admin-api.md, generated from ADMIN_ROUTES (a test keeps the file equal to this). */
 export function adminApiMarkdown(): string {
