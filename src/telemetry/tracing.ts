@@ -123,6 +123,8 @@ class OtlpRequestTracer implements RequestTracer {
 
   onRequestEnd(span: TraceSpan, record: RequestRecord): void {
     const request = span as RequestTrace;
+    // An unsampled request still propagated its context; there is nothing to record.
+    if (!request.server.isRecording()) return;
     const endTimeMs = request.startTimeMs + record.durationMs;
     if (request.client !== null) {
       request.client.updateName(methodAttribute(record.method) === '_OTHER' ? 'HTTP' : record.method);
