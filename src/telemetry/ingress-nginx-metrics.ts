@@ -13,11 +13,11 @@ import type { RouteCell, RouteCells } from './route-cells.ts';
 
 const PREFIX = 'nginx_ingress_controller_';
 /** prometheus.DefBuckets (client_golang). */
-export const NGINX_TIME_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const NGINX_TIME_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** prometheus.LinearBuckets(10, 10, 10). */
-export const NGINX_LENGTH_BUCKETS: readonly number[] = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+const NGINX_LENGTH_BUCKETS: readonly number[] = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 /** prometheus.ExponentialBuckets(10, 10, 7). */
-export const NGINX_SIZE_BUCKETS: readonly number[] = [10, 100, 1e3, 1e4, 1e5, 1e6, 1e7];
+const NGINX_SIZE_BUCKETS: readonly number[] = [10, 100, 1e3, 1e4, 1e5, 1e6, 1e7];
 const CODE_SPAN = 1000;
 
 /** The constant labels ingress-nginx puts on every request metric. */

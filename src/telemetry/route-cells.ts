@@ -63,7 +63,7 @@ export class RouteCells {
 }
 
 /** "namespace/ingress/service" of every target in the table. */
-export function liveRouteKeys(state: RoutingState): Set<string> {
+function liveRouteKeys(state: RoutingState): Set<string> {
   const live = new Set<string>();
   const add = (namespace: string, ingress: string, backend: BackendKey) => {
     const service = state.result.endpoints.get(backend)?.service ?? '';

@@ -12,7 +12,7 @@ export function methodAttribute(method: string): string {
 }
 
 /** `{method} {route}`, or the method alone when no rule matched. */
-export function serverSpanName(record: RequestRecord): string {
+function serverSpanName(record: RequestRecord): string {
   const method = methodAttribute(record.method);
   const name = method === '_OTHER' ? 'HTTP' : method;
   return record.rulePath === '' ? name : `${name} ${record.rulePath}`;

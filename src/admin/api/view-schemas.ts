@@ -78,7 +78,7 @@ const endpointView = object({
   zone: nullable(string),
 });
 
-export const backendSchema = object({
+const backendSchema = object({
   key: describe(string, '"namespace/service:port"'),
   namespace: string,
   service: string,
@@ -91,7 +91,7 @@ export const backendSchema = object({
   next: describe(nullable(string), '"address:port" the balancer picks next, when the edge can tell'),
 });
 
-export const routeStatsSchema = object(
+const routeStatsSchema = object(
   { requests: integer, requestsPerSecond: number, errorRate: number, p99Ms: nullable(number) },
   'The last minute, shared by every route of the same Ingress and Service.',
 );
