@@ -86,6 +86,8 @@ describe('operability: admin token and --metrics-compat ingress-nginx', () => {
     expect(after).toBe(before + 7);
     const durations = await metricWith(controller, 'nginx_ingress_controller_request_duration_seconds_count', labels);
     expect(durations).toBeGreaterThanOrEqual(7);
+    const upstream = await metricWith(controller, 'nginx_ingress_controller_response_duration_seconds_count', labels);
+    expect(upstream).toBeGreaterThanOrEqual(7);
     // The request path never becomes a label: only the rule's path does.
     expect(await metricWith(controller, 'nginx_ingress_controller_requests', ['path="/item/'])).toBe(0);
   }, 30_000);

@@ -108,6 +108,8 @@ function emptyRecord(): RequestRecord {
     upstreamAddress: '',
     upstreamStatus: 0,
     upstreamConnectMs: 0,
+    upstreamHeaderMs: 0,
+    upstreamResponseMs: 0,
     retries: 0,
     error: '',
   };
@@ -262,6 +264,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.responseStarted = true;
     recordReachable(this.endpoint!);
     this.record.upstreamStatus = statusCode;
+    this.record.upstreamHeaderMs = performance.now() - this.attemptStartedAt;
     if (this.clientGone) {
       controller.abort(new ClientGoneError('client went away'));
       return;
@@ -293,6 +296,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.record.upstreamResponseMs = performance.now() - this.attemptStartedAt;
     this.closeAttempt();
     if (!this.responseEnded) this.res.end();
   }

@@ -34,6 +34,10 @@ export interface RequestRecord {
   /** Status the upstream answered, or 0 when none answered. */
   upstreamStatus: number;
   upstreamConnectMs: number;
+  /** From the last attempt's start to the upstream's response headers (nginx upstream_header_time), or 0. */
+  upstreamHeaderMs: number;
+  /** From the last attempt's start to the end of the upstream's response (nginx upstream_response_time), or 0. */
+  upstreamResponseMs: number;
   retries: number;
   /** '' on success; else one of 'connect-refused', 'connect-timeout', 'reset', 'timeout', 'no-endpoint', 'no-route', 'client-abort', 'bad-request', 'other'. */
   error: string;

@@ -11,12 +11,8 @@ const recorded = parseExposition(
   readFileSync(new URL('./testdata/ingress-nginx-scrape.prom', import.meta.url), 'utf8'),
 );
 
-/** In the fixture but not exposed: sluice's record has no upstream header or response time (docs/metrics.md). */
-const NOT_EXPOSED = [
-  'nginx_ingress_controller_header_duration_seconds',
-  'nginx_ingress_controller_response_duration_seconds',
-  'nginx_ingress_controller_ingress_upstream_latency_seconds',
-];
+/** In the fixture but not exposed: the deprecated summary (docs/metrics.md). */
+const NOT_EXPOSED = ['nginx_ingress_controller_ingress_upstream_latency_seconds'];
 
 function compatMetrics() {
   return createMetrics({
@@ -37,9 +33,11 @@ describe('--metrics-compat ingress-nginx', () => {
     expect(theirs.map((f) => f.name)).toEqual([
       'nginx_ingress_controller_bytes_sent',
       'nginx_ingress_controller_connect_duration_seconds',
+      'nginx_ingress_controller_header_duration_seconds',
       'nginx_ingress_controller_request_duration_seconds',
       'nginx_ingress_controller_request_size',
       'nginx_ingress_controller_requests',
+      'nginx_ingress_controller_response_duration_seconds',
       'nginx_ingress_controller_response_size',
     ]);
     for (const family of theirs) {
@@ -58,7 +56,15 @@ describe('--metrics-compat ingress-nginx', () => {
   it('moves with traffic, labelled with the matched rule (bounded), the controller and the status', async () => {
     const metrics = compatMetrics();
     for (let i = 0; i < 5; i++) metrics.requestDone(requestRecord({ path: `/cart/${i}`, durationMs: 30 }));
-    metrics.requestDone(requestRecord({ status: 503, durationMs: 2_000, upstreamAddress: '' }));
+    metrics.requestDone(
+      requestRecord({
+        status: 503,
+        durationMs: 2_000,
+        upstreamAddress: '',
+        upstreamHeaderMs: 0,
+        upstreamResponseMs: 0,
+      }),
+    );
     metrics.requestDone(requestRecord({ host: 'a.example.com', ruleHost: '*.example.com', rulePath: '/' }));
     const families = parseExposition(await metrics.text());
     const requests = families.get('nginx_ingress_controller_requests')!.samples;
@@ -84,6 +90,18 @@ describe('--metrics-compat ingress-nginx', () => {
       connect.find((s) => s.name.endsWith('_count') && s.labels.status === status)?.value;
     expect(connectCount('503')).toBe(0);
     expect(connectCount('200')).toBe(5);
+    // Upstream header and response times (nginx upstream_header_time, upstream_response_time): 9.5 and 11 ms.
+    const upstream = (name: string, le: string) =>
+      families
+        .get(`nginx_ingress_controller_${name}`)!
+        .samples.find(
+          (s) =>
+            s.name.endsWith('_bucket') && s.labels.le === le && s.labels.status === '200' && s.labels.path === '/cart',
+        )?.value;
+    expect([upstream('header_duration_seconds', '0.005'), upstream('header_duration_seconds', '0.01')]).toEqual([0, 5]);
+    expect([upstream('response_duration_seconds', '0.01'), upstream('response_duration_seconds', '0.025')]).toEqual([
+      0, 5,
+    ]);
 
     metrics.requestDone(requestRecord({ durationMs: 30 }));
     const after = parseExposition(await metrics.text()).get('nginx_ingress_controller_requests')!.samples;

@@ -46,6 +46,8 @@ class CompatSeries {
   requests = 0;
   readonly requestTime = new Histogram(NGINX_TIME_BUCKETS);
   readonly connectTime = new Histogram(NGINX_TIME_BUCKETS);
+  readonly headerTime = new Histogram(NGINX_TIME_BUCKETS);
+  readonly responseTime = new Histogram(NGINX_TIME_BUCKETS);
   readonly requestSize = new Histogram(NGINX_LENGTH_BUCKETS);
   readonly responseSize = new Histogram(NGINX_LENGTH_BUCKETS);
   readonly bytesSent = new Histogram(NGINX_SIZE_BUCKETS);
@@ -74,6 +76,8 @@ export function recordIngressNginx(cells: RouteCells, record: RequestRecord): vo
   series.requestTime.observe(record.durationMs / 1000);
   // nginx reports upstream_connect_time only when an upstream was tried (0 on a reused connection).
   if (record.upstreamAddress !== '') series.connectTime.observe(record.upstreamConnectMs / 1000);
+  if (record.upstreamHeaderMs > 0) series.headerTime.observe(record.upstreamHeaderMs / 1000);
+  if (record.upstreamResponseMs > 0) series.responseTime.observe(record.upstreamResponseMs / 1000);
   series.requestSize.observe(record.bytesIn);
   series.responseSize.observe(record.bytesOut);
   series.bytesSent.observe(record.bytesOut);
@@ -111,6 +115,12 @@ function forEachSeries(cells: RouteCells, controller: ControllerLabels, visit: S
 /** The histograms ingress-nginx's socket collector exposes that sluice can fill, with their help texts. */
 const HISTOGRAMS: readonly [string, string, (s: CompatSeries) => Histogram][] = [
   ['request_duration_seconds', 'The request processing time in milliseconds', (s) => s.requestTime],
+  ['header_duration_seconds', 'The time spent on receiving first header from the upstream server', (s) => s.headerTime],
+  [
+    'response_duration_seconds',
+    'The time spent on receiving the response from the upstream server',
+    (s) => s.responseTime,
+  ],
   [
     'connect_duration_seconds',
     'The time spent on establishing a connection with the upstream server',

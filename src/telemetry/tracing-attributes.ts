@@ -61,6 +61,8 @@ export function endClientSpan(span: Span, record: RequestRecord, endTimeMs: numb
     'http.request.method': methodAttribute(record.method),
     'http.request.resend_count': record.retries,
     'sluice.upstream.connect_ms': record.upstreamConnectMs,
+    'sluice.upstream.header_ms': record.upstreamHeaderMs,
+    'sluice.upstream.response_ms': record.upstreamResponseMs,
   };
   if (colon > 0) {
     attributes['server.address'] = record.upstreamAddress.slice(0, colon).replace(/^\[|\]$/g, '');

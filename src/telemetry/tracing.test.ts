@@ -102,6 +102,8 @@ describe('tracing (OTLP/HTTP to a real receiver)', () => {
       'http.response.status_code': 200,
       'http.request.resend_count': 1,
       'sluice.upstream.connect_ms': 1.5,
+      'sluice.upstream.header_ms': 9.5,
+      'sluice.upstream.response_ms': 11,
     });
     expect(server.resource).toMatchObject({ 'service.name': 'sluice-test', 'deployment.environment': 'test' });
     const durationNs = BigInt(server.endTimeUnixNano) - BigInt(server.startTimeUnixNano);

@@ -24,6 +24,8 @@ export function requestRecord(overrides: Partial<RequestRecord> = {}): RequestRe
     upstreamAddress: '10.0.0.7:8080',
     upstreamStatus: 200,
     upstreamConnectMs: 0,
+    upstreamHeaderMs: 9.5,
+    upstreamResponseMs: 11,
     retries: 0,
     error: '',
     ...overrides,
