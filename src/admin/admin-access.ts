@@ -21,7 +21,7 @@ export function tokenFromFile(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`--admin-token-file ${path}: cannot read it (${(error as Error).message})`);
+    throw new Error(`--admin-token-file ${path}: cannot read it (${(error as Error).message})`, { cause: error });
   }
   const token = text.trim();
   if (token.length < MIN_TOKEN_LENGTH) {

@@ -36,7 +36,7 @@ export function setHistory(view) {
 export function appendSample(sample) {
   if (history.t.length > 0 && sample.t <= history.t[history.t.length - 1]) return;
   history.t.push(sample.t);
-  for (const [key, point] of Object.entries(sample.routes)) {
+  for (const key of Object.keys(sample.routes)) {
     if (!history.routes.has(key))
       history.routes.set(
         key,
