@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
 import { HOSTILE, fixtureState } from '../../test/support/admin-state-fixture.ts';
+import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
 
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
 const SCREENSHOT_DIR =
@@ -19,39 +19,6 @@ const SCREENSHOT_DIR =
     : join(tmpdir(), 'sluice-screenshots');
 const SCREENSHOT = join(SCREENSHOT_DIR, 'admin-page.png');
 const SCREENSHOT_PHONE = join(SCREENSHOT_DIR, 'admin-page-phone.png');
-
-function whichChromium(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-}
-
-/** Debian's chromium; installed with apt when missing (never downloaded by playwright). */
-function chromiumPath(): string {
-  let path = whichChromium();
-  if (path === '') {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', 'chromium'], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    path = whichChromium();
-  }
-  if (path === '') throw new Error('chromium is not installed and apt-get could not install it');
-  return path;
-}
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('status page in a browser', () => {
   let state: RoutingState | null = null;
@@ -104,7 +71,7 @@ describe('status page in a browser', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath(),
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 900 },
     });
     // On a fresh machine chromium comes from apt first, which can take minutes.
