@@ -33,7 +33,7 @@ function badVariableOutcome(name: string): string | string[] {
 }
 
 describe('parseConfig: defaults', () => {
-  it('gives every default of interface.md with no flags and no environment', () => {
+  it('gives every default of the README flag table with no flags and no environment', () => {
     expect(configOf([])).toEqual({
       kubeconfig: null,
       manifests: null,
@@ -67,6 +67,7 @@ describe('parseConfig: defaults', () => {
       maxBodySize: 0,
       maxHeaderSize: 16_384,
       retries: 2,
+      upstreamClient: 'auto',
       adminBindAddress: null,
       adminTokenFile: null,
       adminMetricsOpen: true,
@@ -153,6 +154,7 @@ describe('parseConfig: every flag', () => {
     ],
     [['--max-body-size=1g'], { maxBodySize: 1024 ** 3 }],
     [['--retries', '0'], { retries: 0 }],
+    [['--upstream-client', 'undici'], { upstreamClient: 'undici' }],
     [['--admin-bind-address', '127.0.0.1'], { adminBindAddress: '127.0.0.1' }],
     [
       ['--admin-token-file', '/var/run/secrets/admin/token', '--admin-metrics-open=false'],
@@ -271,6 +273,7 @@ describe('parseConfig: errors', () => {
     [['--max-body-size', '10q'], /^--max-body-size: "10q" is not a size/],
     [['--max-header-size', '0'], /^--max-header-size: must be greater than 0$/],
     [['--retries', '11'], /^--retries: 11 is out of range/],
+    [['--upstream-client', 'curl'], /^--upstream-client: /],
     [['--metrics-compat', 'nginx'], /^--metrics-compat: "nginx" is not one of none, ingress-nginx$/],
     [['--otlp-endpoint', 'collector:4318'], /^--otlp-endpoint: "collector:4318" is not an http\(s\) URL$/],
     [['--trace-sample-ratio', '1.5'], /^--trace-sample-ratio: "1.5" is not a ratio between 0 and 1$/],

@@ -35,6 +35,7 @@ export function edgeFromConfig(
     onRequestDone,
     tracer: createRequestTracer(tracingOptionsFrom(config)),
     log: log.child({ component: 'edge' }),
+    upstreamClient: config.upstreamClient,
   });
   const edge = createEdge({
     handler,
