@@ -94,10 +94,10 @@ export class LeanPool implements ConnectionHome {
       connection.start(request);
     } else if (this.#all.size < this.maxConnections) {
       this.#all.add(new Connection(this, request));
-      handler.onRequestQueued?.(request);
+      request.queued();
     } else {
       this.#queue.push(request);
-      handler.onRequestQueued?.(request);
+      request.queued();
     }
     return true;
   }

@@ -26,6 +26,8 @@ export interface UpstreamDispatchOptions {
  */
 export interface UpstreamHandler extends Dispatcher.DispatchHandler {
   onRequestQueued?(controller: UpstreamRequest): void;
+  /** The same moment in the edge's seam shape (src/proxy/upstream-client.ts): `cancel` is controller.abort. */
+  onQueued?(cancel: (reason: Error) => void): void;
 }
 
 export const RequestState = {
@@ -129,6 +131,13 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
   }
 
   // ---- events to the handler ----
+
+  /** Tells the handler the request waits (for the cap, or for its connection to open) and how to cancel it. */
+  queued(): void {
+    const handler = this.handler;
+    if (handler.onRequestQueued !== undefined) handler.onRequestQueued(this);
+    else if (handler.onQueued !== undefined) handler.onQueued(this.abort.bind(this));
+  }
 
   started(): void {
     this.handler.onRequestStart?.(this, noContext);
