@@ -109,9 +109,28 @@ describe('lean client: keep-alive and bodies', () => {
 
   it('a stream body longer than its Content-Length fails with undici code and the connection is dropped', async () => {
     const target = await startServer(hashBody);
-    const handler = await run(target, { method: 'POST', headers: ['content-length', '10'], body: chunksOf(big, 1000) });
+    const handler = await run(target, { method: 'POST', headers: ['content-length', '10'], body: chunksOf(big, 8) });
     expect(handler.error?.code).toBe('UND_ERR_REQ_CONTENT_LENGTH_MISMATCH');
     await vi.waitFor(() => expect(target.stats.connected).toBe(0));
+  });
+
+  it('a stream body that fails before its first byte: nothing reaches the upstream, the connection is kept', async () => {
+    raw = await RawUpstream.start((connection) =>
+      connection.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'),
+    );
+    pool = new LeanPool('127.0.0.1', raw.port);
+    await run(pool, {});
+    const body = new Readable({ read() {} });
+    const handler = new RecordingHandler();
+    pool.dispatch({ ...getOptions(), method: 'POST', body }, handler);
+    expect(handler.events).toEqual(['start']);
+    body.destroy(Object.assign(new Error('bad chunk size from the client'), { code: 'HPE_INVALID_CHUNK_SIZE' }));
+    await handler.done;
+    expect(handler.events).toEqual(['start', 'error HPE_INVALID_CHUNK_SIZE']);
+    expect(pool.stats).toEqual({ connected: 1, free: 1, queued: 0, running: 0 });
+    await run(pool, {});
+    expect(raw.connections.length).toBe(1);
+    expect(raw.connections[0].heads.map((head) => head.split('\r\n')[0])).toEqual(['GET / HTTP/1.1', 'GET / HTTP/1.1']);
   });
 
   it('pauses the upstream socket while the consumer is paused (response backpressure)', async () => {

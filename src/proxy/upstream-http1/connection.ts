@@ -110,12 +110,7 @@ export class Connection implements ResponseParserOwner {
     this.complete = false;
     this.headTimer.arm(request.options.headersTimeout ?? this.home.headersTimeout);
     request.started();
-    if (this.request !== request) return;
-    const socket = this.socket;
-    socket.cork();
-    socket.write(request.head, 'latin1');
-    request.sendBody();
-    socket.uncork();
+    if (this.request === request) request.send();
   }
 
   /** Request body bytes went out: the upstream is not yet late with its head. */
@@ -126,7 +121,16 @@ export class Connection implements ResponseParserOwner {
   requestWritten(): void {}
 
   abortRequest(request: UpstreamRequest, reason: Error): void {
-    if (this.request === request) this.destroy(reason);
+    if (this.request !== request) return;
+    if (request.headWritten || this.closed) {
+      this.destroy(reason);
+      return;
+    }
+    // Nothing of it was written: the connection is as clean as before, keep it.
+    this.request = null;
+    this.headTimer.disarm();
+    request.fail(reason);
+    if (!this.closed) this.home.connectionFree(this);
   }
 
   pauseResponse(): void {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Connection } from './connection.ts';
@@ -71,6 +72,8 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
   contentLength = -1;
   closeAfter = false;
   bodyBytes = 0;
+  /** The head is on the socket (a stream body's head waits for its first chunk). */
+  headWritten = false;
   /** Every request byte is on the socket (head, body, final chunk). */
   bodySent = false;
   rawHeaders: string[] | null = null;
@@ -171,16 +174,25 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
 
   // ---- the request body, written by the connection's socket ----
 
-  /** Starts sending the body after the head: bytes at once, a stream as it flows. */
-  sendBody(): void {
+  /**
+   * Writes the request: head and bytes at once; for a stream body, the head goes out with its first chunk (or its
+   * end), as undici does, so a request whose body fails before any byte (a client's malformed chunked body) never
+   * reaches the upstream, and its connection stays clean.
+   */
+  send(): void {
     const body = this.options.body;
+    const socket = this.connection!.socket;
     if (this.framing === BodyFraming.None || body === null) {
+      this.writeHead(socket);
       this.bodyWritten();
       return;
     }
     if (typeof body === 'string' || body instanceof Uint8Array) {
       const chunk = typeof body === 'string' ? Buffer.from(body) : (body as Buffer);
-      this.connection!.socket.write(chunk);
+      socket.cork();
+      this.writeHead(socket);
+      socket.write(chunk);
+      socket.uncork();
       this.bodyBytes = chunk.length;
       this.handler.onBodySent?.(chunk);
       if (this.state === RequestState.Active) this.bodyWritten();
@@ -192,6 +204,11 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
     body.on('error', onBodyError);
   }
 
+  writeHead(socket: Socket): void {
+    this.headWritten = true;
+    socket.write(this.head, 'latin1');
+  }
+
   bodyChunk(chunk: Buffer): void {
     const connection = this.connection!;
     const socket = connection.socket;
@@ -201,17 +218,18 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
       this.abort(contentLengthMismatchError());
       return;
     }
+    if (chunk.length === 0) return;
+    socket.cork();
+    if (!this.headWritten) this.writeHead(socket);
     let flowing: boolean;
     if (this.framing === BodyFraming.Chunked) {
-      if (chunk.length === 0) return;
-      socket.cork();
       socket.write(chunk.length.toString(16) + '\r\n', 'latin1');
       socket.write(chunk);
       flowing = socket.write('\r\n', 'latin1');
-      socket.uncork();
     } else {
       flowing = socket.write(chunk);
     }
+    socket.uncork();
     connection.requestProgress();
     if (!flowing) (this.options.body as Readable).pause();
     this.handler.onBodySent?.(chunk);
@@ -222,7 +240,11 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
       this.abort(contentLengthMismatchError());
       return;
     }
-    if (this.framing === BodyFraming.Chunked) this.connection!.socket.write('0\r\n\r\n', 'latin1');
+    const socket = this.connection!.socket;
+    socket.cork();
+    if (!this.headWritten) this.writeHead(socket);
+    if (this.framing === BodyFraming.Chunked) socket.write('0\r\n\r\n', 'latin1');
+    socket.uncork();
     this.detachBody();
     this.bodyWritten();
   }
