@@ -133,6 +133,30 @@ describe('lean client: keep-alive and bodies', () => {
     expect(raw.connections[0].heads.map((head) => head.split('\r\n')[0])).toEqual(['GET / HTTP/1.1', 'GET / HTTP/1.1']);
   });
 
+  it('a response before the request body is sent is delivered whole, then that connection is closed', async () => {
+    raw = await RawUpstream.start((connection) => {
+      connection.socket.write(
+        connection.id === 0
+          ? 'HTTP/1.1 413 Too Large\r\nContent-Length: 4\r\n\r\nnope'
+          : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+      );
+    });
+    pool = new LeanPool('127.0.0.1', raw.port);
+    const body = new Readable({ read() {} });
+    body.push(Buffer.alloc(1000, 'a'));
+    const early = new RecordingHandler();
+    pool.dispatch({ ...getOptions(), method: 'POST', body }, early);
+    await early.done;
+    expect(early.statusCode).toBe(413);
+    expect(early.body.toString()).toBe('nope');
+    expect(early.events).not.toContain('sent');
+    expect(body.listenerCount('data')).toBe(0);
+    await vi.waitFor(() => expect(raw!.connections[0].closed).toBe(true));
+    const next = await run(pool, {});
+    expect(next.body.toString()).toBe('ok');
+    expect(raw.connections.length).toBe(2);
+  });
+
   it('pauses the upstream socket while the consumer is paused (response backpressure)', async () => {
     let serverResponse: ServerResponse | null = null;
     const large = randomBytes(16 * MIB);

@@ -1,16 +1,11 @@
 import { Socket } from 'node:net';
-import {
-  bodyTimeoutError,
-  connectTimeoutError,
-  extraBytesError,
-  framingError,
-  headersTimeoutError,
-  otherSideClosedError,
-  upgradeError,
-} from './errors.ts';
+import { listenToSocket, onBodyTimeout, onHeadTimeout, onIdleTimeout } from './connection-events.ts';
+import { extraBytesError, framingError, otherSideClosedError, upgradeError } from './errors.ts';
 import type { ResponseParser, ResponseParserFactory, ResponseParserOwner } from './llhttp-parser.ts';
 import { PhaseTimer } from './phase-timer.ts';
-import { RequestState, type UpstreamRequest } from './request.ts';
+import { sendRequest } from './request-body.ts';
+import { RequestState } from './request-state.ts';
+import type { UpstreamRequest } from './request.ts';
 
 /** What a connection needs from its pool. */
 export interface ConnectionHome {
@@ -26,11 +21,6 @@ export interface ConnectionHome {
   connectionFree(connection: Connection): void;
   /** Closed for good (called once, synchronously when it is destroyed). */
   connectionGone(connection: Connection): void;
-}
-
-const kConnection = Symbol('sluice.upstreamConnection');
-interface CarriesConnection {
-  [kConnection]?: Connection;
 }
 
 /**
@@ -74,13 +64,7 @@ export class Connection implements ResponseParserOwner {
     this.idleTimer = new PhaseTimer<Connection>(this, onIdleTimeout);
     const socket = new Socket();
     this.socket = socket;
-    (socket as CarriesConnection)[kConnection] = this;
-    socket.on('connect', onSocketConnect);
-    socket.on('data', onSocketData);
-    socket.on('end', onSocketEnd);
-    socket.on('drain', onSocketDrain);
-    socket.on('error', onSocketError);
-    socket.on('close', onSocketClose);
+    listenToSocket(socket, this);
     this.headTimer.arm(home.connectTimeout);
     socket.setNoDelay(true);
     socket.connect(home.port, home.address);
@@ -110,15 +94,13 @@ export class Connection implements ResponseParserOwner {
     this.complete = false;
     this.headTimer.arm(request.options.headersTimeout ?? this.home.headersTimeout);
     request.started();
-    if (this.request === request) request.send();
+    if (this.request === request) sendRequest(request);
   }
 
   /** Request body bytes went out: the upstream is not yet late with its head. */
   requestProgress(): void {
     if (!this.headReceived) this.headTimer.refresh();
   }
-
-  requestWritten(): void {}
 
   abortRequest(request: UpstreamRequest, reason: Error): void {
     if (this.request !== request) return;
@@ -282,48 +264,4 @@ export class Connection implements ResponseParserOwner {
     }
     this.complete = true;
   }
-}
-
-function onHeadTimeout(connection: Connection): void {
-  if (!connection.connected) connection.destroy(connectTimeoutError(connection.headTimer.ms));
-  else if (connection.request !== null) connection.destroy(headersTimeoutError(connection.headTimer.ms));
-}
-
-function onBodyTimeout(connection: Connection): void {
-  if (connection.request !== null) connection.destroy(bodyTimeoutError(connection.bodyTimer.ms));
-}
-
-function onIdleTimeout(connection: Connection): void {
-  if (connection.idle) connection.destroy(null);
-}
-
-function connectionOf(socket: Socket): Connection {
-  return (socket as CarriesConnection)[kConnection]!;
-}
-
-function onSocketConnect(this: Socket): void {
-  connectionOf(this).connectedNow();
-}
-
-function onSocketData(this: Socket, chunk: Buffer): void {
-  connectionOf(this).received(chunk);
-}
-
-function onSocketEnd(this: Socket): void {
-  connectionOf(this).ended();
-}
-
-function onSocketDrain(this: Socket): void {
-  connectionOf(this).request?.socketDrained();
-}
-
-function onSocketError(this: Socket, error: Error): void {
-  const connection = connectionOf(this);
-  if (connection.socketError === null) connection.socketError = error;
-}
-
-function onSocketClose(this: Socket): void {
-  const connection = connectionOf(this);
-  connection.destroy(connection.socketError ?? otherSideClosedError());
-  connection.parser.close();
 }

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Connection } from './connection.ts';
-import { contentLengthMismatchError } from './errors.ts';
+import { detachBody } from './request-body.ts';
 import { BodyFraming, type RequestHeadResult } from './request-head.ts';
+import { RequestState } from './request-state.ts';
 
 /** undici's dispatch options, the subset the edge uses (headers as flat raw pairs, already filtered). */
 export interface UpstreamDispatchOptions {
@@ -31,20 +31,6 @@ export interface UpstreamHandler extends Dispatcher.DispatchHandler {
   onQueued?(cancel: (reason: Error) => void): void;
 }
 
-export const RequestState = {
-  /** Waiting in the pool's queue or for its connection to open. */
-  Waiting: 0,
-  /** On a connection: head written or being written. */
-  Active: 1,
-  Done: 2,
-} as const;
-export type RequestState = (typeof RequestState)[keyof typeof RequestState];
-
-const kRequest = Symbol('sluice.upstreamRequest');
-interface CarriesRequest {
-  [kRequest]?: UpstreamRequest;
-}
-
 const noContext = Object.freeze({});
 const noTrailers: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders;
 
@@ -58,6 +44,8 @@ export interface RequestWaitRoom {
  * body, with backpressure), then answered. The response side lives in Connection; this object carries the
  * request's state and passes events to the handler.
  */
+export { RequestState };
+
 export class UpstreamRequest implements Dispatcher.DispatchController, RequestHeadResult {
   readonly room: RequestWaitRoom;
   readonly options: UpstreamDispatchOptions;
@@ -160,6 +148,7 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
     if (this.state === RequestState.Done) return;
     this.state = RequestState.Done;
     this.connection = null;
+    detachBody(this);
     const trailers = this.rawTrailers;
     this.handler.onResponseEnd?.(this, trailers === null ? noTrailers : headersObject(trailers));
   }
@@ -168,108 +157,8 @@ export class UpstreamRequest implements Dispatcher.DispatchController, RequestHe
     if (this.state === RequestState.Done) return;
     this.state = RequestState.Done;
     this.connection = null;
-    this.detachBody();
+    detachBody(this);
     this.handler.onResponseError?.(this, error);
-  }
-
-  // ---- the request body, written by the connection's socket ----
-
-  /**
-   * Writes the request: head and bytes at once; for a stream body, the head goes out with its first chunk (or its
-   * end), as undici does, so a request whose body fails before any byte (a client's malformed chunked body) never
-   * reaches the upstream, and its connection stays clean.
-   */
-  send(): void {
-    const body = this.options.body;
-    const socket = this.connection!.socket;
-    if (this.framing === BodyFraming.None || body === null) {
-      this.writeHead(socket);
-      this.bodyWritten();
-      return;
-    }
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      const chunk = typeof body === 'string' ? Buffer.from(body) : (body as Buffer);
-      socket.cork();
-      this.writeHead(socket);
-      socket.write(chunk);
-      socket.uncork();
-      this.bodyBytes = chunk.length;
-      this.handler.onBodySent?.(chunk);
-      if (this.state === RequestState.Active) this.bodyWritten();
-      return;
-    }
-    (body as CarriesRequest)[kRequest] = this;
-    body.on('data', onBodyData);
-    body.on('end', onBodyEnd);
-    body.on('error', onBodyError);
-  }
-
-  writeHead(socket: Socket): void {
-    this.headWritten = true;
-    socket.write(this.head, 'latin1');
-  }
-
-  bodyChunk(chunk: Buffer): void {
-    const connection = this.connection!;
-    const socket = connection.socket;
-    const total = this.bodyBytes + chunk.length;
-    this.bodyBytes = total;
-    if (this.framing === BodyFraming.Length && total > this.contentLength) {
-      this.abort(contentLengthMismatchError());
-      return;
-    }
-    if (chunk.length === 0) return;
-    socket.cork();
-    if (!this.headWritten) this.writeHead(socket);
-    let flowing: boolean;
-    if (this.framing === BodyFraming.Chunked) {
-      socket.write(chunk.length.toString(16) + '\r\n', 'latin1');
-      socket.write(chunk);
-      flowing = socket.write('\r\n', 'latin1');
-    } else {
-      flowing = socket.write(chunk);
-    }
-    socket.uncork();
-    connection.requestProgress();
-    if (!flowing) (this.options.body as Readable).pause();
-    this.handler.onBodySent?.(chunk);
-  }
-
-  bodyEnded(): void {
-    if (this.framing === BodyFraming.Length && this.bodyBytes !== this.contentLength) {
-      this.abort(contentLengthMismatchError());
-      return;
-    }
-    const socket = this.connection!.socket;
-    socket.cork();
-    if (!this.headWritten) this.writeHead(socket);
-    if (this.framing === BodyFraming.Chunked) socket.write('0\r\n\r\n', 'latin1');
-    socket.uncork();
-    this.detachBody();
-    this.bodyWritten();
-  }
-
-  /** The socket drained: let a paused request body flow again. */
-  socketDrained(): void {
-    const body = this.options.body;
-    if (!this.bodySent && body !== null && typeof body === 'object' && 'resume' in body) body.resume();
-  }
-
-  bodyWritten(): void {
-    this.bodySent = true;
-    this.handler.onRequestSent?.();
-    if (this.state === RequestState.Active) this.connection!.requestWritten();
-  }
-
-  detachBody(): void {
-    const body = this.options.body;
-    if (body === null || typeof body !== 'object' || !('on' in body)) return;
-    const carrier = body as CarriesRequest;
-    if (carrier[kRequest] !== this) return;
-    carrier[kRequest] = undefined;
-    body.off('data', onBodyData);
-    body.off('end', onBodyEnd);
-    body.off('error', onBodyError);
   }
 }
 
@@ -285,20 +174,4 @@ function headersObject(pairs: string[]): IncomingHttpHeaders {
     else previous.push(value);
   }
   return headers;
-}
-
-function onBodyData(this: Readable, chunk: Buffer | string): void {
-  const request = (this as CarriesRequest)[kRequest];
-  if (request === undefined || request.state !== 1) return;
-  request.bodyChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-}
-
-function onBodyEnd(this: Readable): void {
-  const request = (this as CarriesRequest)[kRequest];
-  if (request !== undefined && request.state === 1) request.bodyEnded();
-}
-
-function onBodyError(this: Readable, error: Error): void {
-  const request = (this as CarriesRequest)[kRequest];
-  if (request !== undefined) request.abort(error);
 }
