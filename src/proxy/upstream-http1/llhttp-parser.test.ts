@@ -1,6 +1,7 @@
 // The only module that touches node's legacy `_http_common`: present and behaving as expected on this Node.
 import { describe, expect, it } from 'vitest';
-import { responseParsers, type ResponseParserOwner } from './llhttp-parser.ts';
+import { createRequire } from 'node:module';
+import { detectResponseParsers, responseParsers, type ResponseParserOwner } from './llhttp-parser.ts';
 
 class Events implements ResponseParserOwner {
   log: string[] = [];
@@ -51,5 +52,38 @@ describe('llhttp response parser', () => {
     parser.close();
     expect(typeof result).toBe('object');
     expect((result as { code: string }).code).toBe('HPE_INVALID_CHUNK_SIZE');
+  });
+
+  it('is null (so the edge keeps undici) when _http_common is gone, lacks HTTPParser, or reports differently', () => {
+    expect(
+      detectResponseParsers(() => {
+        throw Object.assign(new Error("Cannot find module '_http_common'"), { code: 'MODULE_NOT_FOUND' });
+      }),
+    ).toBeNull();
+    expect(detectResponseParsers(() => ({}))).toBeNull();
+    expect(detectResponseParsers(() => ({ HTTPParser: class {} }))).toBeNull();
+    // A parser of the same shape whose callbacks changed (status code and message swapped): the self-test refuses it.
+    class ChangedParser {
+      static RESPONSE = 2;
+      static kLenientNone = 0;
+      static kOnMessageBegin = 0;
+      static kOnHeaders = 1;
+      static kOnHeadersComplete = 2;
+      static kOnBody = 3;
+      static kOnMessageComplete = 4;
+      [key: number]: (...args: unknown[]) => unknown;
+      initialize(): void {}
+      execute(data: Buffer): number {
+        this[0]();
+        this[2](1, 1, ['X-A', '1'], undefined, undefined, 'Made', 201, false, true);
+        this[4]();
+        return data.length;
+      }
+      finish(): void {}
+      close(): void {}
+    }
+    expect(detectResponseParsers(() => ({ HTTPParser: ChangedParser }))).toBeNull();
+    const real = createRequire(import.meta.url)('_http_common');
+    expect(detectResponseParsers(() => real)).not.toBeNull();
   });
 });

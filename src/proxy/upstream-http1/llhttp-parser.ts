@@ -158,10 +158,14 @@ function isParserClass(value: unknown): value is NativeParserClass {
   return true;
 }
 
-/** Finds llhttp and checks, on a known response, that it still reports what this module expects. */
-function detect(): ResponseParserFactory | null {
+/**
+ * Finds llhttp in what `loadCommon` returns (node's `_http_common`) and checks, on a known response, that it still
+ * reports what this module expects; null otherwise (missing module, missing parser, changed callbacks).
+ */
+export function detectResponseParsers(loadCommon: () => unknown): ResponseParserFactory | null {
   try {
-    const common = createRequire(import.meta.url)('_http_common') as { HTTPParser?: unknown };
+    const common = loadCommon() as { HTTPParser?: unknown } | null;
+    if (common === null || typeof common !== 'object') return null;
     if (!isParserClass(common.HTTPParser)) return null;
     const factory = new LlhttpFactory(common.HTTPParser);
     const owner = new SelfTestOwner();
@@ -180,4 +184,6 @@ function detect(): ResponseParserFactory | null {
 }
 
 /** llhttp's response parsers, or null when this Node no longer offers them as expected. */
-export const responseParsers: ResponseParserFactory | null = detect();
+export const responseParsers: ResponseParserFactory | null = detectResponseParsers(() =>
+  createRequire(import.meta.url)('_http_common'),
+);
