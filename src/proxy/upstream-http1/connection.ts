@@ -70,10 +70,19 @@ export class Connection implements ResponseParserOwner {
     socket.connect(home.port, home.address);
   }
 
+  /**
+   * Connected. The request starts after the reads of this event-loop turn (setImmediate): a client that left
+   * meanwhile (an HTTP/2 stream reset arriving in the same turn) cancels it before anything is written.
+   */
   connectedNow(): void {
     this.connected = true;
     this.headTimer.disarm();
     this.socket.setKeepAlive(true, 60_000);
+    setImmediate(startWhenConnected, this);
+  }
+
+  startWaiting(): void {
+    if (this.closed) return;
     const request = this.waiting;
     this.waiting = null;
     if (request !== null) this.start(request);
@@ -264,4 +273,8 @@ export class Connection implements ResponseParserOwner {
     }
     this.complete = true;
   }
+}
+
+function startWhenConnected(connection: Connection): void {
+  connection.startWaiting();
 }
