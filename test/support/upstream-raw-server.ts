@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
+import { vi } from 'vitest';
 import type { UpstreamHandler, UpstreamRequest } from '../../src/proxy/upstream-http1/request.ts';
 
 /** One accepted connection of a RawUpstream. */
@@ -151,4 +152,9 @@ export function sha256(data: Buffer): string {
 /** A GET's dispatch options with no headers beyond Host (which the pool adds). */
 export function getOptions(path = '/', method = 'GET') {
   return { method, path, headers: [] as string[], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 };
+}
+
+/** vi.waitFor with slack for loaded machines (10 s, polled every 10 ms). */
+export function eventually<T>(check: () => T): Promise<T> {
+  return vi.waitFor(check, { timeout: 10_000, interval: 10 });
 }

@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import { listenToSocket, onBodyTimeout, onHeadTimeout, onIdleTimeout } from './connection-events.ts';
 import { extraBytesError, framingError, otherSideClosedError, upgradeError } from './errors.ts';
-import type { ResponseParser, ResponseParserFactory, ResponseParserOwner } from './llhttp-parser.ts';
+import type { ParseFailure, ResponseParser, ResponseParserFactory, ResponseParserOwner } from './llhttp-parser.ts';
 import { PhaseTimer } from './phase-timer.ts';
 import { sendRequest } from './request-body.ts';
 import { RequestState } from './request-state.ts';
@@ -17,6 +17,8 @@ export interface ConnectionHome {
   readonly idleTimeout: number;
   readonly headersTimeout: number;
   readonly bodyTimeout: number;
+  /** llhttp reads the socket itself (as node's HTTP server does) rather than through 'data' events. */
+  readonly parserReadsSocket: boolean;
   /** Connected, or its response is done and it may be reused: give it the next request or keep it idle. */
   connectionFree(connection: Connection): void;
   /** Closed for good (called once, synchronously when it is destroyed). */
@@ -78,6 +80,7 @@ export class Connection implements ResponseParserOwner {
     this.connected = true;
     this.headTimer.disarm();
     this.socket.setKeepAlive(true, 60_000);
+    if (this.home.parserReadsSocket) this.parser.consume(this.socket);
     setImmediate(startWhenConnected, this);
   }
 
@@ -127,14 +130,14 @@ export class Connection implements ResponseParserOwner {
   pauseResponse(): void {
     if (this.socketPaused) return;
     this.socketPaused = true;
-    this.socket.pause();
+    if (!this.parser.setReading(false)) this.socket.pause();
     this.bodyTimer.disarm();
   }
 
   resumeResponse(): void {
     if (!this.socketPaused) return;
     this.socketPaused = false;
-    this.socket.resume();
+    if (!this.parser.setReading(true)) this.socket.resume();
     if (this.headReceived && this.request !== null) this.bodyTimer.arm(this.bodyTimeoutMs(this.request));
   }
 
@@ -145,17 +148,24 @@ export class Connection implements ResponseParserOwner {
 
   // ---- socket events ----
 
+  /** Bytes from a socket the parser does not consume itself. */
   received(chunk: Buffer): void {
     if (this.request === null) {
       this.destroy(extraBytesError());
       return;
     }
-    const result = this.parser.execute(chunk);
+    this.onExecuted(this.parser.execute(chunk));
+  }
+
+  /** A read went through the parser (its callbacks below have run). */
+  onExecuted(result: number | ParseFailure): void {
     if (this.closed) return;
     // A violation seen first (bytes after the response) explains a later parse error of those bytes.
     if (this.violation !== null) this.destroy(this.violation);
     else if (typeof result !== 'number') this.destroy(framingError(result.code, result.reason));
-    else if (this.complete) this.completeResponse();
+    else if (this.request === null) {
+      if (result > 0) this.destroy(extraBytesError());
+    } else if (this.complete) this.completeResponse();
   }
 
   /** The upstream closed its side: completes a close-delimited body, otherwise fails what is in flight. */
@@ -196,10 +206,7 @@ export class Connection implements ResponseParserOwner {
     if (!reusable) this.destroy(null);
     request.finish();
     if (this.closed) return;
-    if (this.socketPaused) {
-      this.socketPaused = false;
-      this.socket.resume();
-    }
+    this.resumeResponse();
     this.home.connectionFree(this);
   }
 

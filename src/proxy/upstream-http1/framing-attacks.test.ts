@@ -1,7 +1,8 @@
 // Upstream responses that break HTTP/1 framing (response smuggling / desync): each must fail the request it
 // answers, close that connection, and leave nothing for the next request, which gets a fresh, clean connection.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
+  eventually,
   getOptions,
   RawUpstream,
   RecordingHandler,
@@ -37,7 +38,7 @@ async function send(target: LeanPool, method = 'GET'): Promise<RecordingHandler>
 
 /** The attacked connection is closed, the next request runs on a new one and sees only its own answer. */
 async function expectCleanAfter(target: LeanPool, raw: RawUpstream): Promise<void> {
-  await vi.waitFor(() => expect(raw.connections[0].closed).toBe(true));
+  await eventually(() => expect(raw.connections[0].closed).toBe(true));
   const next = await send(target);
   expect(next.error).toBeNull();
   expect(next.statusCode).toBe(200);
@@ -112,13 +113,19 @@ const attacks: { name: string; response: string; method?: string; code: string }
 ];
 
 describe('lean client: framing attacks close the connection and never reach another request', () => {
-  it.each(attacks)('$name', async (attack) => {
-    upstream = await RawUpstream.start(attackFirst(attack.response));
-    pool = new LeanPool('127.0.0.1', upstream.port);
-    const first = await send(pool, attack.method);
-    expect(first.error?.code).toBe(attack.code);
-    expect(first.events).not.toContain('end');
-    await expectCleanAfter(pool, upstream);
+  // Both ways of feeding llhttp: it reads the socket itself (the default), or 'data' events.
+  describe.each([
+    { feed: 'parser reads the socket', parserReadsSocket: true },
+    { feed: "'data' events", parserReadsSocket: false },
+  ])('$feed', ({ parserReadsSocket }) => {
+    it.each(attacks)('$name', async (attack) => {
+      upstream = await RawUpstream.start(attackFirst(attack.response));
+      pool = new LeanPool('127.0.0.1', upstream.port, { parserReadsSocket });
+      const first = await send(pool, attack.method);
+      expect(first.error?.code).toBe(attack.code);
+      expect(first.events).not.toContain('end');
+      await expectCleanAfter(pool, upstream);
+    });
   });
 
   it('an early close mid-body (Content-Length) fails the request as a reset (undici: UND_ERR_SOCKET)', async () => {
@@ -163,7 +170,7 @@ describe('lean client: framing attacks close the connection and never reach anot
     expect(first.body.toString()).toBe('ok');
     expect(pool.stats.free).toBe(1);
     upstream.connections[0].socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!');
-    await vi.waitFor(() => expect(pool!.stats.connected).toBe(0));
+    await eventually(() => expect(pool!.stats.connected).toBe(0));
     await expectCleanAfter(pool, upstream);
   });
 

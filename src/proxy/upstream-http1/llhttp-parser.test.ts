@@ -21,6 +21,7 @@ class Events implements ResponseParserOwner {
   onMessageComplete(): void {
     this.log.push('complete');
   }
+  onExecuted(): void {}
 }
 
 describe('llhttp response parser', () => {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 
 /**
  * The one door to node's own HTTP/1 response parser (llhttp, the C++ parser node's `http` client uses), reached
@@ -23,6 +24,8 @@ export interface ResponseParserOwner {
   /** A copy owned by the receiver. */
   onBodyChunk(chunk: Buffer): void;
   onMessageComplete(): void;
+  /** After each read the parser consumed from its socket (see ResponseParser.consume): bytes parsed or the error. */
+  onExecuted(result: number | ParseFailure): void;
 }
 
 /** llhttp's report of a framing error: `code` is llhttp's (HPE_INVALID_CHUNK_SIZE, HPE_HEADER_OVERFLOW, …). */
@@ -37,7 +40,15 @@ export interface ResponseParser {
   execute(data: Buffer): number | ParseFailure;
   /** The stream ended: completes a close-delimited body, or the framing error (e.g. HPE_INVALID_EOF_STATE). */
   finish(): ParseFailure | undefined;
-  /** Releases the native parser; never while inside execute(). */
+  /**
+   * Lets the parser read the socket itself, in C++, as node's own HTTP server does (no 'data' event, no JS Buffer
+   * per read); results then come to the owner's onExecuted. False when the socket cannot be consumed (no native
+   * handle): then feed execute() from 'data' events.
+   */
+  consume(socket: Socket): boolean;
+  /** Stops or restarts reading a consumed socket (backpressure); false when not consuming. */
+  setReading(reading: boolean): boolean;
+  /** Releases the native parser (and the socket it consumed); never while inside execute(). */
   close(): void;
 }
 
@@ -50,6 +61,8 @@ interface NativeParser {
   execute(data: Buffer): unknown;
   finish(): unknown;
   close(): void;
+  consume(handle: object): void;
+  unconsume(): void;
   [key: number]: unknown;
   owner: ResponseParserOwner | null;
 }
@@ -63,6 +76,13 @@ interface NativeParserClass {
   kOnHeadersComplete: number;
   kOnBody: number;
   kOnMessageComplete: number;
+  kOnExecute: number;
+}
+
+/** The native stream handle of a net.Socket (internal to node). */
+interface StreamHandle {
+  readStart(): number;
+  readStop(): number;
 }
 
 function onMessageBegin(this: NativeParser): void {
@@ -98,6 +118,53 @@ function onMessageComplete(this: NativeParser): void {
   this.owner?.onMessageComplete();
 }
 
+function onExecute(this: NativeParser, result: number | ParseFailure): void {
+  this.owner?.onExecuted(result);
+}
+
+/** The native parser behind the small interface the client uses. */
+class LlhttpResponseParser implements ResponseParser {
+  readonly native: NativeParser;
+  handle: StreamHandle | null = null;
+
+  constructor(native: NativeParser) {
+    this.native = native;
+  }
+
+  execute(data: Buffer): number | ParseFailure {
+    return this.native.execute(data) as number | ParseFailure;
+  }
+
+  finish(): ParseFailure | undefined {
+    return this.native.finish() as ParseFailure | undefined;
+  }
+
+  consume(socket: Socket): boolean {
+    const handle = (socket as unknown as { _handle?: StreamHandle & { isStreamBase?: boolean } })._handle;
+    if (handle === undefined || handle === null || handle.isStreamBase !== true) return false;
+    this.native.consume(handle);
+    this.handle = handle;
+    return true;
+  }
+
+  setReading(reading: boolean): boolean {
+    const handle = this.handle;
+    if (handle === null) return false;
+    if (reading) handle.readStart();
+    else handle.readStop();
+    return true;
+  }
+
+  close(): void {
+    if (this.handle !== null) {
+      this.handle = null;
+      this.native.unconsume();
+    }
+    this.native.owner = null;
+    this.native.close();
+  }
+}
+
 class LlhttpFactory implements ResponseParserFactory {
   readonly #Parser: NativeParserClass;
 
@@ -114,8 +181,9 @@ class LlhttpFactory implements ResponseParserFactory {
     parser[Parser.kOnHeadersComplete] = onHeadersComplete;
     parser[Parser.kOnBody] = onBody;
     parser[Parser.kOnMessageComplete] = onMessageComplete;
+    parser[Parser.kOnExecute] = onExecute;
     parser.owner = owner;
-    return parser as unknown as ResponseParser;
+    return new LlhttpResponseParser(parser);
   }
 }
 
@@ -138,6 +206,7 @@ class SelfTestOwner implements ResponseParserOwner {
   onMessageComplete(): void {
     this.events += 'complete;';
   }
+  onExecuted(): void {}
 }
 
 const SELF_TEST_INPUT =
@@ -151,8 +220,8 @@ function isParserClass(value: unknown): value is NativeParserClass {
   for (const key of ['RESPONSE', 'kLenientNone', 'kOnMessageBegin', 'kOnHeaders', 'kOnHeadersComplete', 'kOnBody']) {
     if (typeof Parser[key] !== 'number') return false;
   }
-  if (typeof Parser.kOnMessageComplete !== 'number') return false;
-  for (const method of ['initialize', 'execute', 'finish', 'close']) {
+  if (typeof Parser.kOnMessageComplete !== 'number' || typeof Parser.kOnExecute !== 'number') return false;
+  for (const method of ['initialize', 'execute', 'finish', 'close', 'consume', 'unconsume']) {
     if (typeof proto[method] !== 'function') return false;
   }
   return true;

@@ -1,8 +1,8 @@
 // The lean client's pool: the connection cap and its queue, cancelling waiting requests, timeouts, connect
 // errors with undici's codes, aborts, and closing.
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getOptions, RawUpstream, RecordingHandler } from '../../../test/support/upstream-raw-server.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, getOptions, RawUpstream, RecordingHandler } from '../../../test/support/upstream-raw-server.ts';
 import { LeanPool } from './pool.ts';
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
@@ -38,10 +38,10 @@ describe('lean pool: cap and queue', () => {
     raw = await RawUpstream.start((connection) => stalled.push(() => connection.socket.write(OK)));
     pool = new LeanPool('127.0.0.1', raw.port, { connections: 2 });
     const handlers = [0, 1, 2, 3, 4].map((i) => dispatch(pool!, { path: '/' + i }));
-    await vi.waitFor(() => expect(stalled.length).toBe(2));
+    await eventually(() => expect(stalled.length).toBe(2));
     expect(pool.stats).toEqual({ connected: 2, free: 0, queued: 3, running: 2 });
     for (let answered = 0; answered < 5; answered++) {
-      await vi.waitFor(() => expect(stalled.length).toBeGreaterThan(answered));
+      await eventually(() => expect(stalled.length).toBeGreaterThan(answered));
       stalled[answered]();
     }
     await Promise.all(handlers.map((handler) => handler.done));
@@ -65,9 +65,9 @@ describe('lean pool: cap and queue', () => {
     expect(cancelled.events).toEqual(['queued', 'error SLUICE_CLIENT_GONE']);
     expect(cancelled.controller!.aborted).toBe(true);
     expect(pool.stats.queued).toBe(1);
-    await vi.waitFor(() => expect(stalled.length).toBe(1));
+    await eventually(() => expect(stalled.length).toBe(1));
     stalled[0]();
-    await vi.waitFor(() => expect(stalled.length).toBe(2));
+    await eventually(() => expect(stalled.length).toBe(2));
     stalled[1]();
     await Promise.all([first.done, last.done]);
     expect(raw.connections[0].heads.map((head) => head.split(' ')[1])).toEqual(['/first', '/last']);
@@ -79,7 +79,7 @@ describe('lean pool: cap and queue', () => {
     const cancelled = dispatch(pool);
     cancelled.controller!.abort(new Error('gone'));
     expect(cancelled.events).toEqual(['queued', 'error gone']);
-    await vi.waitFor(() => expect(pool!.stats.free).toBe(1));
+    await eventually(() => expect(pool!.stats.free).toBe(1));
     const next = dispatch(pool);
     await next.done;
     expect(next.events).toEqual(['start', 'sent', 'response 200', 'end']);
@@ -103,7 +103,7 @@ describe('lean pool: errors and timeouts with undici codes', () => {
     const handler = dispatch(pool, { headersTimeout: 50 });
     await handler.done;
     expect(handler.events).toEqual(['queued', 'start', 'sent', 'error UND_ERR_HEADERS_TIMEOUT']);
-    await vi.waitFor(() => expect(raw!.connections[0].closed).toBe(true));
+    await eventually(() => expect(raw!.connections[0].closed).toBe(true));
   });
 
   it('a response body idle for bodyTimeout: UND_ERR_BODY_TIMEOUT; not counted while the consumer pauses', async () => {
@@ -114,7 +114,7 @@ describe('lean pool: errors and timeouts with undici codes', () => {
     const paused = new RecordingHandler();
     paused.pauseOnData = true;
     pool.dispatch({ ...getOptions(), bodyTimeout: 30 }, paused);
-    await vi.waitFor(() => expect(paused.controller?.paused).toBe(true));
+    await eventually(() => expect(paused.controller?.paused).toBe(true));
     // The body timer is disarmed while the consumer pauses (no sleeping in tests to show it).
     expect(paused.controller!.connection!.bodyTimer.armed).toBe(false);
     raw.connections[0].socket.write('defghij');
@@ -133,7 +133,7 @@ describe('lean pool: errors and timeouts with undici codes', () => {
     pool = new LeanPool('127.0.0.1', raw.port, { keepAliveTimeout: 50 });
     await dispatch(pool).done;
     expect(pool.stats.free).toBe(1);
-    await vi.waitFor(() => expect(raw!.connections[0].closed).toBe(true));
+    await eventually(() => expect(raw!.connections[0].closed).toBe(true));
     expect(pool.stats).toEqual({ connected: 0, free: 0, queued: 0, running: 0 });
   });
 
@@ -142,7 +142,7 @@ describe('lean pool: errors and timeouts with undici codes', () => {
     pool = new LeanPool('127.0.0.1', raw.port);
     await dispatch(pool).done;
     raw.connections[0].socket.end();
-    await vi.waitFor(() => expect(pool!.stats.connected).toBe(0));
+    await eventually(() => expect(pool!.stats.connected).toBe(0));
     const next = dispatch(pool);
     await next.done;
     expect(next.body.toString()).toBe('ok');
@@ -155,11 +155,11 @@ describe('lean pool: errors and timeouts with undici codes', () => {
     );
     pool = new LeanPool('127.0.0.1', raw.port);
     const handler = dispatch(pool);
-    await vi.waitFor(() => expect(handler.body.length).toBe(7));
+    await eventually(() => expect(handler.body.length).toBe(7));
     handler.controller!.abort(Object.assign(new Error('stop'), { code: 'SLUICE_TEST' }));
     await handler.done;
     expect(handler.error?.code).toBe('SLUICE_TEST');
-    await vi.waitFor(() => expect(raw!.connections[0].closed).toBe(true));
+    await eventually(() => expect(raw!.connections[0].closed).toBe(true));
     expect(pool.stats.connected).toBe(0);
   });
 
@@ -202,7 +202,7 @@ describe('lean pool: closing', () => {
     pool = new LeanPool('127.0.0.1', raw.port, { connections: 1 });
     const running = dispatch(pool);
     const queued = dispatch(pool);
-    await vi.waitFor(() => expect(stalled.length).toBe(1));
+    await eventually(() => expect(stalled.length).toBe(1));
     const closing = pool.close();
     expect(queued.events).toEqual(['queued', 'error UND_ERR_DESTROYED']);
     stalled[0]();
@@ -220,7 +220,7 @@ describe('lean pool: closing', () => {
     raw = await RawUpstream.start(() => {});
     pool = new LeanPool('127.0.0.1', raw.port);
     const running = dispatch(pool);
-    await vi.waitFor(() => expect(running.events).toContain('sent'));
+    await eventually(() => expect(running.events).toContain('sent'));
     await pool.destroy();
     expect(running.error?.code).toBe('UND_ERR_DESTROYED');
   });
