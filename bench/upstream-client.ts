@@ -1,6 +1,6 @@
-// Micro-benchmark of the upstream HTTP/1 clients alone (issue 10): the lean client (src/proxy/upstream-http1/) against
-// undici's Pool, both driven through the same dispatch handler by C concurrent request loops, towards one keep-alive
-// upstream on loopback (a node:http server in a child process, or BENCH_UPSTREAM=host:port, e.g. an nginx). Rounds
+// Micro-benchmark of the upstream HTTP/1 clients alone (issue 10): the lean client (src/proxy/upstream-http1/; "lean"
+// with llhttp reading the sockets, "lean-data" fed by 'data' events) against undici's Pool, all driven through the
+// same dispatch handler by C concurrent request loops, towards one keep-alive upstream on loopback (a node:http server in a child process, or BENCH_UPSTREAM=host:port, e.g. an nginx). Rounds
 // alternate the clients; the table shows medians. A script, never a test: `node bench/upstream-client.ts`.
 //
 // Env: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONCURRENCY (50), BENCH_UPSTREAM (host:port; unset: start node:http),
@@ -126,8 +126,14 @@ async function startUpstream(): Promise<{ host: string; port: number; child: Chi
   return { host: '127.0.0.1', port, child };
 }
 
-function makePool(kind: 'lean' | 'undici', host: string, port: number): Dispatches {
-  if (kind === 'lean') return new LeanPool(host, port, { connections: 256, keepAliveTimeout: 4_000 });
+/** lean: llhttp reads the sockets itself (the default); lean-data: fed by 'data' events. */
+const CLIENTS = ['lean', 'lean-data', 'undici'] as const;
+type ClientKind = (typeof CLIENTS)[number];
+
+function makePool(kind: ClientKind, host: string, port: number): Dispatches {
+  if (kind !== 'undici') {
+    return new LeanPool(host, port, { connections: 256, keepAliveTimeout: 4_000, parserReadsSocket: kind === 'lean' });
+  }
   return new Pool(`http://${host}:${port}`, { connections: 256, pipelining: 1, keepAliveTimeout: 4_000 });
 }
 
@@ -140,30 +146,35 @@ async function main(): Promise<void> {
   const lines = [
     `### Upstream clients alone (bench/upstream-client.ts): ${CONCURRENCY} concurrent loops, ${SECONDS} s × ${ROUNDS} alternating rounds, medians`,
     '',
-    '| path | client | req/s | CPU µs/req | errors | lean/undici req/s | lean/undici CPU |',
+    '| path | client | req/s | CPU µs/req | errors | ÷ undici req/s | ÷ undici CPU |',
     '|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const path of PATHS) {
-    const figures: Record<'lean' | 'undici', Figures[]> = { lean: [], undici: [] };
+    const figures: Record<ClientKind, Figures[]> = { lean: [], 'lean-data': [], undici: [] };
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const kind of ['lean', 'undici'] as const) {
+      for (const kind of CLIENTS) {
         const pool = makePool(kind, upstream.host, upstream.port);
         await new Run(pool, path, host).measure(Math.min(1, SECONDS)); // warm-up: connections and JIT
         const result = await new Run(pool, path, host).measure(SECONDS);
         await pool.close();
         figures[kind].push(result);
         process.stderr.write(
-          `${path} round ${round} ${kind.padEnd(6)} ${result.rps.toFixed(0).padStart(7)} req/s  ${result.cpuUs.toFixed(1)} µs/req  errors ${result.errors}\n`,
+          `${path} round ${round} ${kind.padEnd(9)} ${result.rps.toFixed(0).padStart(7)} req/s  ${result.cpuUs.toFixed(1)} µs/req  errors ${result.errors}\n`,
         );
       }
     }
-    const lean = { rps: median(figures.lean.map((f) => f.rps)), cpu: median(figures.lean.map((f) => f.cpuUs)) };
-    const undici = { rps: median(figures.undici.map((f) => f.rps)), cpu: median(figures.undici.map((f) => f.cpuUs)) };
-    const errors = (kind: 'lean' | 'undici') => figures[kind].reduce((sum, f) => sum + f.errors, 0);
-    lines.push(
-      `| ${path} | lean | ${lean.rps.toFixed(0)} | ${lean.cpu.toFixed(1)} | ${errors('lean')} | ${(lean.rps / undici.rps).toFixed(2)} | ${(lean.cpu / undici.cpu).toFixed(2)} |`,
-      `| ${path} | undici | ${undici.rps.toFixed(0)} | ${undici.cpu.toFixed(1)} | ${errors('undici')} | | |`,
-    );
+    const summary = (kind: ClientKind) => ({
+      rps: median(figures[kind].map((f) => f.rps)),
+      cpu: median(figures[kind].map((f) => f.cpuUs)),
+      errors: figures[kind].reduce((sum, f) => sum + f.errors, 0),
+    });
+    const undici = summary('undici');
+    for (const kind of CLIENTS) {
+      const f = summary(kind);
+      const vs =
+        kind === 'undici' ? '| | |' : `| ${(f.rps / undici.rps).toFixed(2)} | ${(f.cpu / undici.cpu).toFixed(2)} |`;
+      lines.push(`| ${path} | ${kind} | ${f.rps.toFixed(0)} | ${f.cpu.toFixed(1)} | ${f.errors} ${vs}`);
+    }
   }
   upstream.child?.kill();
   process.stdout.write(lines.join('\n') + '\n');
