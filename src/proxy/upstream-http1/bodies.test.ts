@@ -85,6 +85,22 @@ describe('lean client: keep-alive and bodies', () => {
     expect(target.stats).toEqual({ connected: 1, free: 1, queued: 0, running: 0 });
   });
 
+  it('a request sent from onResponseEnd takes the connection that just finished', async () => {
+    const target = await startServer((_req, res) => res.end('again'));
+    let left = 20;
+    const finished = new Promise<void>((resolve) => {
+      const chain = new RecordingHandler();
+      chain.onResponseEnd = () => {
+        if (--left === 0) resolve();
+        else target.dispatch(getOptions(), chain);
+      };
+      target.dispatch(getOptions(), chain);
+    });
+    await finished;
+    expect(sockets.size).toBe(1);
+    expect(target.stats.connected).toBe(1);
+  });
+
   it('receives a 3 MiB Content-Length body and a 3 MiB chunked body intact', async () => {
     const target = await startServer((req, res) => {
       if (req.url === '/length') res.setHeader('content-length', big.length);

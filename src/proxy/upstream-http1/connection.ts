@@ -203,11 +203,15 @@ export class Connection implements ResponseParserOwner {
     this.headTimer.disarm();
     this.bodyTimer.disarm();
     const reusable = this.keepAlive && request.bodySent && !request.closeAfter;
-    if (!reusable) this.destroy(null);
-    request.finish();
-    if (this.closed) return;
+    if (!reusable) {
+      this.destroy(null);
+      request.finish();
+      return;
+    }
+    // Back to the pool before the handler hears of the end, so a request it sends next can take this connection.
     this.resumeResponse();
     this.home.connectionFree(this);
+    request.finish();
   }
 
   bodyTimeoutMs(request: UpstreamRequest): number {
