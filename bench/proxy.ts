@@ -1,6 +1,6 @@
-// The proxy benchmark (issues 4 and 10, shared/design/performance.md): sluice against nginx, HAProxy and Caddy, one
-// worker each, on the same nginx backend, measured by wrk (one thread, keep-alive) in alternating rounds; sluice with
-// its lean HTTP/1 upstream client and with undici, access log off and on (nginx then logging too, buffered to a file).
+// The proxy benchmark (issues 4 and 10, docs/performance.md): sluice against nginx, HAProxy and Caddy, one worker
+// each, on the same nginx backend, measured by wrk (one thread, keep-alive) in alternating rounds; sluice with its
+// lean HTTP/1 upstream client and with undici, access log off and on (nginx then logging too, buffered to a file).
 // A script, never a test: `npm run bench`. Prints a plain table (medians of the rounds) and writes it to
 // bench/out/proxy-<date>.md, then profiles sluice.
 //
@@ -477,7 +477,7 @@ async function main(): Promise<void> {
   }
   const checks = verdicts(results);
   if (checks.length > 0) {
-    report.push('### Targets (performance.md, issues 4 and 10)', '', '| target | measured | |', '|---|---:|---|');
+    report.push('### Targets (docs/performance.md, issue 10)', '', '| target | measured | |', '|---|---:|---|');
     for (const check of checks)
       report.push(`| ${check.what} | ${check.value} | ${check.ok === null ? '' : check.ok ? 'met' : 'MISSED'} |`);
     report.push('');

@@ -33,7 +33,7 @@ function badVariableOutcome(name: string): string | string[] {
 }
 
 describe('parseConfig: defaults', () => {
-  it('gives every default of interface.md with no flags and no environment', () => {
+  it('gives every default of the README flag table with no flags and no environment', () => {
     expect(configOf([])).toEqual({
       kubeconfig: null,
       manifests: null,
@@ -67,6 +67,7 @@ describe('parseConfig: defaults', () => {
       maxBodySize: 0,
       maxHeaderSize: 16_384,
       retries: 2,
+      upstreamClient: 'auto',
     });
   });
 
@@ -144,6 +145,7 @@ describe('parseConfig: every flag', () => {
     ],
     [['--max-body-size=1g'], { maxBodySize: 1024 ** 3 }],
     [['--retries', '0'], { retries: 0 }],
+    [['--upstream-client', 'undici'], { upstreamClient: 'undici' }],
   ];
   it.each(cases)('%j', (argv, expected) => {
     expect(configOf(argv)).toMatchObject(expected);
@@ -235,6 +237,7 @@ describe('parseConfig: errors', () => {
     [['--max-body-size', '10q'], /^--max-body-size: "10q" is not a size/],
     [['--max-header-size', '0'], /^--max-header-size: must be greater than 0$/],
     [['--retries', '11'], /^--retries: 11 is out of range/],
+    [['--upstream-client', 'curl'], /^--upstream-client: /],
     [['--workers', '0'], /^--workers: 0 is out of range \(expected a worker count 1-1024\) or "auto"$/],
     [
       ['--log-level', 'verbose'],

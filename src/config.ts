@@ -1,11 +1,10 @@
 // Flags and SLUICE_* environment variables → one frozen Config. Pure: main passes argv and env in.
 // One table of flag specs drives parsing, --help and the README table, so they cannot drift apart.
 import { isIP } from 'node:net';
-
+import type { BalancerKind } from './proxy/balancer.ts';
 import type { LogFormat, LogLevel } from './util/log.ts';
 
 export type { LogFormat, LogLevel };
-export type BalancerKind = 'round-robin' | 'least-request';
 
 export interface Config {
   /** Path of a kubeconfig file, or null: in-cluster, else $KUBECONFIG / ~/.kube/config (resolved by main). */
@@ -53,6 +52,8 @@ export interface Config {
   readonly maxHeaderSize: number;
   /** Extra tries after a failed attempt that never reached the upstream. */
   readonly retries: number;
+  /** HTTP client towards upstreams: the lean HTTP/1.1 client, undici, or auto (lean when this Node supports it). */
+  readonly upstreamClient: 'auto' | 'lean' | 'undici';
 }
 
 export type ParseConfigResult =
@@ -555,6 +556,15 @@ export const FLAGS: readonly FlagSpec[] = Object.freeze([
     help: 'extra tries on another endpoint when a request never reached the upstream',
     parse: parseRetries,
   }),
+  flag({
+    name: 'upstream-client',
+    key: 'upstreamClient',
+    placeholder: 'auto|lean|undici',
+    defaultValue: 'auto',
+    defaultText: 'auto',
+    help: 'HTTP client towards endpoints: the lean HTTP/1.1 client, undici, or auto (lean when this Node supports it)',
+    parse: oneOf<'auto' | 'lean' | 'undici'>(['auto', 'lean', 'undici']),
+  }),
 ] as FlagSpec[]);
 
 /** "http-port" → "SLUICE_HTTP_PORT". */
@@ -759,7 +769,10 @@ function escapeTableCell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 
-/** The flags as a Markdown table, for the README. */
+/**
+ * The flags as a Markdown table, for the README (test/readme.test.ts keeps README.md equal to it).
+ * @public
+ */
 export function flagsMarkdownTable(): string {
   const rows = FLAGS.map(
     (spec) =>

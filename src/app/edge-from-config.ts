@@ -33,6 +33,7 @@ export function edgeFromConfig(
     httpsPort: config.httpsPort,
     onRequestDone,
     log: log.child({ component: 'edge' }),
+    upstreamClient: config.upstreamClient,
   });
   const edge = createEdge({
     handler,
