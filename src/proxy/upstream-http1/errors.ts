@@ -62,15 +62,3 @@ export function extraBytesError(): UpstreamError {
 export function upgradeError(): UpstreamError {
   return new UpstreamError('SLUICE_UPSTREAM_UPGRADE', 'upstream answered with an upgrade on a plain request');
 }
-
-/** Errors raised before any byte of the request could be written: safe to retry anywhere. */
-export const connectErrorCodes: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
-]);
