@@ -65,7 +65,7 @@ export function buildGateway(snapshot: Snapshot, options: GatewayOptions): Gatew
     if (!classNames.has(className)) continue;
     const listeners = readListeners({ gateway: named, secrets, grants, inspect: options.inspectCertificate });
     for (const listener of listeners)
-      if (!listener.served)
+      if (!listener.served || !listener.resolvedRefs[0])
         problems.push(problem('GatewayListenerInvalid', named.ref, listener.field, listenerWhy(listener)));
     const addresses = readAddresses(named, problems);
     addressErrors.set(named.key, addresses.error);

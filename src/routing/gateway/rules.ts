@@ -79,8 +79,9 @@ export function compileRules(identity: RouteIdentity, created: string, context: 
 
 function rankOf(match: CompiledMatch, created: string, identity: RouteIdentity, rule: number, index: number): Rank {
   return {
-    pathRank: PATH_RANK[match.match],
-    pathLength: match.path.length,
+    // GRPCRoute: longer service, then longer method, then more headers, whatever the match type.
+    pathRank: match.grpcWeight === null ? PATH_RANK[match.match] : 0,
+    pathLength: match.grpcWeight ?? match.path.length,
     method: match.conditions.method === null ? 0 : 1,
     headers: match.conditions.headers.length,
     query: match.conditions.query.length,
