@@ -1,4 +1,4 @@
-import { build } from '../routing/build.ts';
+import { buildRouting } from '../routing/gateway/combine.ts';
 import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
 import { compileMatcher } from '../routing/matcher.ts';
 import type { BuildOptions, Snapshot } from '../routing/types.ts';
@@ -7,7 +7,7 @@ import type { RoutingState } from './state.ts';
 /** Builds and compiles one generation of the table from a full snapshot, timing both. */
 export function buildRoutingState(snapshot: Snapshot, options: BuildOptions, generation: number): RoutingState {
   const started = performance.now();
-  const result = build(snapshot, options);
+  const result = buildRouting(snapshot, options);
   const matcher = compileMatcher(result.table);
   return Object.freeze({
     generation,

@@ -15,6 +15,7 @@ import type {
   TlsTable,
 } from './types.ts';
 import { endpointKey } from './endpoint-key.ts';
+import { gatewaySections } from './gateway/dump-gateway.ts';
 
 const MAX_PATH_COLUMN = 48;
 
@@ -23,6 +24,7 @@ export function dumpBuild(result: BuildResult): string {
   dumpHosts(result, lines);
   lines.push('', 'default backend');
   lines.push(result.table.defaultBackend === null ? '  (none: 404)' : `  → ${targetText(result.table.defaultBackend)}`);
+  if (result.gateway !== undefined) lines.push('', ...gatewaySections(result.gateway.listeners, result.gateway.status));
   dumpTls(result.tls, lines);
   dumpEndpoints(result.endpoints, lines);
   dumpProblems(result.problems, lines);

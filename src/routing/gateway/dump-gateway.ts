@@ -1,27 +1,19 @@
-// The canonical text of a Gateway API build, in the style of dump.ts (whose policy text it shares), so
-// the page and golden files show Gateway routes beside Ingress ones: per Gateway port the hosts with
-// their ordered rules, then status as data, endpoints and problems.
+// The Gateway API part of the canonical dump (dump.ts shows it after the Ingress hosts; endpoints and
+// problems are merged into its own sections): per Gateway port the hosts with their ordered rules, then
+// status as data.
 
-import { compareText } from '../compare.ts';
-import { objectText, policyText, sourceText } from '../dump.ts';
+import { policyText, sourceText } from '../dump.ts';
 import type { HostRules, PathRoute } from '../types.ts';
-import type { Condition, GatewayBuildResult, GatewayListener } from './types.ts';
+import type { Condition, GatewayListener, GatewayStatusSet } from './types.ts';
 import type { GatewayRouteData, PathReplacement, RouteConditions } from './route-data.ts';
 
-export function dumpGateway(result: GatewayBuildResult): string {
+/** The listeners and status sections, which dumpBuild shows after the Ingress hosts. */
+export function gatewaySections(listeners: readonly GatewayListener[], status: GatewayStatusSet): string[] {
   const lines: string[] = ['gateway listeners'];
-  if (result.listeners.length === 0) lines.push('  (none)');
-  for (const listener of result.listeners) dumpListener(listener, lines);
-  dumpStatus(result, lines);
-  lines.push('', 'gateway endpoints');
-  if (result.endpoints.size === 0) lines.push('  (none)');
-  for (const backend of [...result.endpoints.values()].sort((a, b) => compareText(a.key, b.key)))
-    lines.push(`  ${backend.key}  ${backend.state}  ${backend.usable.length}/${backend.all.length} usable`);
-  lines.push('', 'gateway problems');
-  if (result.problems.length === 0) lines.push('  (none)');
-  for (const item of result.problems)
-    lines.push(`  ${objectText(item.object)}  ${item.field}  ${item.code}: ${item.message}`);
-  return `${lines.join('\n')}\n`;
+  if (listeners.length === 0) lines.push('  (none)');
+  for (const listener of listeners) dumpListener(listener, lines);
+  dumpStatus(status, lines);
+  return lines;
 }
 
 function dumpListener(listener: GatewayListener, lines: string[]): void {
@@ -87,8 +79,7 @@ function conditionList(conditions: readonly Condition[]): string {
   return conditions.map((c) => `${c.type}=${c.status} ${c.reason} (g${c.observedGeneration})`).join(', ');
 }
 
-function dumpStatus(result: GatewayBuildResult, lines: string[]): void {
-  const status = result.status;
+function dumpStatus(status: GatewayStatusSet, lines: string[]): void {
   lines.push('', 'gateway status');
   for (const c of status.gatewayClasses) {
     lines.push(`  GatewayClass ${c.name}: ${conditionList(c.conditions)}`);

@@ -1,6 +1,6 @@
 // Golden files for the Gateway API core, like ../golden.test.ts: testdata/<case>.yaml (GatewayClass,
 // Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, Namespace, Service, EndpointSlice, Secret; optionally a
-// `kind: TestRequests` document) → testdata/<case>.routes (dumpGateway, then each request's match).
+// `kind: TestRequests` document) → testdata/<case>.routes (buildRouting's dump, then each request's match).
 // Every case starts with testdata/_base.yaml (the class, namespaces and backend Services of the
 // upstream conformance suite). A request line is "namespace/gateway:port host /path [METHOD] [header:name=value] [query:name=value]".
 // `UPDATE_GOLDEN=1 npx vitest run src/routing/gateway/golden-gateway.test.ts` rewrites the .routes files.
@@ -11,21 +11,42 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { inspectCertificate } from '../../app/inspect-certificate.ts';
 import { deepFreeze } from '../deep-freeze.ts';
-import { sourceText } from '../dump.ts';
+import { dumpBuild, sourceText } from '../dump.ts';
 import { compileMatcher } from '../matcher.ts';
-import type { KubeObject, Match, RequestFacts, Snapshot } from '../types.ts';
-import { buildGateway } from './build-gateway.ts';
-import { dumpGateway } from './dump-gateway.ts';
-import { COMPILED_EXTENDED_FEATURES, CORE_FEATURES, type GatewayOptions } from './types.ts';
+import type { BuildOptions, KubeObject, Match, RequestFacts, Snapshot } from '../types.ts';
+import { testOptions } from '../../../test/support/routing-build-fixtures.ts';
+import { buildRouting } from './combine.ts';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 const CERTS = join(import.meta.dirname, '..', 'testdata', 'certs');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-const OPTIONS: GatewayOptions = {
-  controllerName: 'sluice.dev/gateway-controller',
+/** The Extended features this core compiles; the edge must pass them before the controller claims them. */
+const COMPILED_FEATURES = [
+  'Gateway',
+  'HTTPRoute',
+  'ReferenceGrant',
+  'GRPCRoute',
+  'GatewayPort8080',
+  'HTTPRouteBackendTimeout',
+  'HTTPRouteCORS',
+  'HTTPRouteHostRewrite',
+  'HTTPRouteMethodMatching',
+  'HTTPRoutePathRedirect',
+  'HTTPRoutePathRewrite',
+  'HTTPRoutePortRedirect',
+  'HTTPRouteQueryParamMatching',
+  'HTTPRouteRequestMirror',
+  'HTTPRouteRequestTimeout',
+  'HTTPRouteResponseHeaderModification',
+  'HTTPRouteSchemeRedirect',
+];
+
+const OPTIONS: BuildOptions = {
+  ...testOptions,
   inspectCertificate,
-  supportedFeatures: [...CORE_FEATURES, ...COMPILED_EXTENDED_FEATURES],
+  gatewayControllerName: 'sluice.dev/gateway-controller',
+  gatewayFeatures: COMPILED_FEATURES,
 };
 
 const LIST_OF_KIND: Readonly<Record<string, keyof Snapshot>> = {
@@ -114,14 +135,14 @@ function matchText(match: Match | null): string {
 }
 
 function render(golden: GoldenCase, snapshot: Snapshot = golden.snapshot as unknown as Snapshot): string {
-  const result = buildGateway(snapshot, OPTIONS);
-  let text = dumpGateway(result);
+  const result = buildRouting(snapshot, OPTIONS);
+  let text = dumpBuild(result);
   if (golden.requests.length === 0) return text;
   text += '\nrequests\n';
   for (const request of golden.requests) {
     const [where, host, path, ...rest] = request.split(' ');
     const colon = where.lastIndexOf(':');
-    const listener = result.listeners.find(
+    const listener = result.gateway?.listeners.find(
       (l) => l.gateway === where.slice(0, colon) && l.port === Number(where.slice(colon + 1)),
     );
     const headers = new Map<string, string>();

@@ -1,0 +1,187 @@
+// The Gateway API core as a whole: status follows generations and ReferenceGrants, bad input never
+// throws, and buildRouting serves Gateway listeners beside the Ingress table.
+
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  fakeInspector,
+  ingress,
+  junkValues,
+  service,
+  slice,
+  sluiceClass,
+  testOptions,
+} from '../../../test/support/routing-build-fixtures.ts';
+import {
+  CONTROLLER,
+  NS,
+  gateway,
+  gatewaySnapshot,
+  httpRoute,
+  ourClass,
+} from '../../../test/support/routing-gateway-fixtures.ts';
+import { dumpBuild } from '../dump.ts';
+import { compileMatcher } from '../matcher.ts';
+import type { KubeObject, Snapshot } from '../types.ts';
+import { buildGateway } from './build-gateway.ts';
+import { buildRouting } from './combine.ts';
+
+const OPTIONS = { controllerName: CONTROLLER, inspectCertificate: fakeInspector };
+const http = { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } };
+const backends = [service('web', [{ port: 8080 }], 'apps'), slice('web', ['10.0.0.1'], 'http', 'apps')];
+const crossRoute = httpRoute(
+  'r',
+  {
+    parentRefs: [{ name: 'gw', namespace: NS }],
+    rules: [{ backendRefs: [{ name: 'web', namespace: 'apps', port: 8080 }] }],
+  },
+  'team',
+  4,
+);
+const grant: KubeObject = {
+  kind: 'ReferenceGrant',
+  metadata: { name: 'g', namespace: 'apps' },
+  spec: {
+    from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'team' }],
+    to: [{ group: '', kind: 'Service' }],
+  },
+};
+
+function resolvedRefs(snapshot: Snapshot): string {
+  const parent = buildGateway(snapshot, OPTIONS).status.routes[0].parents[0];
+  const condition = parent.conditions.find((c) => c.type === 'ResolvedRefs');
+  return `${condition?.status} ${condition?.reason} g${condition?.observedGeneration}`;
+}
+
+describe('buildGateway', () => {
+  it('HTTPRouteReferenceGrant: a grant allows the cross-namespace backend; removing it revokes access', () => {
+    const objects = [ourClass, gateway('gw', [http]), crossRoute, ...backends];
+    expect(resolvedRefs(gatewaySnapshot([...objects, grant]))).toBe('True ResolvedRefs g4');
+    expect(resolvedRefs(gatewaySnapshot(objects))).toBe('False RefNotPermitted g4');
+  });
+
+  it('GatewayObservedGenerationBump / HTTPRouteObservedGenerationBump: every condition carries the current generation', () => {
+    const result = buildGateway(
+      gatewaySnapshot([ourClass, gateway('gw', [http], 7), crossRoute, grant, ...backends]),
+      OPTIONS,
+    );
+    const gatewayStatus = result.status.gateways[0];
+    const generations = [...gatewayStatus.conditions, ...gatewayStatus.listeners.flatMap((l) => l.conditions)].map(
+      (c) => c.observedGeneration,
+    );
+    expect(new Set(generations)).toEqual(new Set([7]));
+    expect(result.status.routes[0].parents[0].conditions.map((c) => c.observedGeneration)).toEqual([4, 4]);
+    expect(gatewayStatus.listeners[0].conditions.map((c) => c.type)).toEqual([
+      'Accepted',
+      'Conflicted',
+      'Programmed',
+      'ResolvedRefs',
+    ]);
+  });
+
+  it('only our GatewayClasses, their Gateways and parents naming them get status', () => {
+    const theirs: KubeObject = { kind: 'GatewayClass', metadata: { name: 'other' }, spec: { controllerName: 'x/y' } };
+    const theirGateway = { ...gateway('theirs', [http]), spec: { gatewayClassName: 'other', listeners: [http] } };
+    const route = httpRoute('both', { parentRefs: [{ name: 'gw' }, { name: 'theirs' }], rules: [{}] });
+    const result = buildGateway(
+      gatewaySnapshot([ourClass, theirs, gateway('gw', [http]), theirGateway, route]),
+      OPTIONS,
+    );
+    expect(result.status.gatewayClasses.map((c) => c.name)).toEqual(['sluice']);
+    expect(result.status.gateways.map((g) => g.name)).toEqual(['gw']);
+    expect(result.status.routes[0].parents.map((p) => p.parentRef.name)).toEqual(['gw']);
+    expect(result.status.gatewayClasses[0].supportedFeatures.map((f) => f.name)).toEqual([
+      'Gateway',
+      'HTTPRoute',
+      'ReferenceGrant',
+    ]);
+  });
+
+  it('never throws on junk in any field, and its output is frozen', () => {
+    const junk = junkValues(20, 5000, [[{}], [null], { name: 'gw' }]);
+    const objectOf = (kind: string) =>
+      fc.record({
+        kind: fc.constant(kind),
+        metadata: fc.oneof(junk, fc.record({ name: junk, namespace: junk, generation: junk })),
+        spec: fc.oneof(
+          junk,
+          fc.dictionary(
+            fc.constantFrom(
+              'listeners',
+              'parentRefs',
+              'rules',
+              'hostnames',
+              'from',
+              'to',
+              'gatewayClassName',
+              'controllerName',
+              'addresses',
+            ),
+            junk,
+          ),
+        ),
+      });
+    fc.assert(
+      fc.property(
+        fc.array(objectOf('Gateway'), { maxLength: 3 }),
+        fc.array(objectOf('HTTPRoute'), { maxLength: 3 }),
+        fc.array(objectOf('ReferenceGrant'), { maxLength: 2 }),
+        (gateways, routes, grants) => {
+          const snapshot = gatewaySnapshot([
+            ourClass,
+            gateway('gw', [http]),
+            ...(gateways as KubeObject[]),
+            ...(routes as KubeObject[]),
+            ...(grants as KubeObject[]),
+          ]);
+          const result = buildGateway(snapshot, OPTIONS);
+          expect(Object.isFrozen(result.status.gateways)).toBe(true);
+          for (const listener of result.listeners) compileMatcher(listener.table);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('tolerates a snapshot without any Gateway API arrays', () => {
+    const result = buildGateway(gatewaySnapshot([]), OPTIONS);
+    expect(result.listeners).toEqual([]);
+    expect(result.status).toEqual({ gatewayClasses: [], gateways: [], routes: [] });
+  });
+});
+
+describe('buildRouting: Gateway listeners beside the Ingress table', () => {
+  const objects = [
+    sluiceClass,
+    ingress({ name: 'ing', host: 'ingress.example.com', paths: [{ path: '/', service: 'svc' }] }),
+    service('svc'),
+    slice('svc', ['10.0.0.9']),
+    ourClass,
+    gateway('gw', [{ ...http, hostname: '*.example.com' }]),
+    ...backends,
+    grant,
+    { ...crossRoute, spec: { ...(crossRoute.spec as object), hostnames: ['a.b.example.com'] } },
+  ];
+
+  it('without --gateway-controller-name it is the Ingress build, unchanged', () => {
+    const result = buildRouting(gatewaySnapshot(objects), testOptions);
+    expect(result.gateway).toBeUndefined();
+    expect(dumpBuild(result)).not.toContain('gateway listeners');
+  });
+
+  it('with it, the edge gets per Gateway port tables, one endpoint index and one problem list; the dump shows both', () => {
+    const result = buildRouting(gatewaySnapshot(objects), { ...testOptions, gatewayControllerName: CONTROLLER });
+    expect(result.table.hosts.map((h) => h.host)).toEqual(['ingress.example.com']);
+    const listener = result.gateway?.listeners[0];
+    expect(listener?.port).toBe(80);
+    expect([...result.endpoints.keys()].sort()).toEqual(['apps/web:8080', 'default/svc:80']);
+    const match = compileMatcher(listener!.table).match('a.b.example.com', '/x');
+    expect(match?.route?.gateway?.backends.map((b) => b.backend)).toEqual(['apps/web:8080']);
+    // Gateway wildcards cover more than one label; the Ingress matcher keeps its one-label rule.
+    expect(compileMatcher(listener!.table).match('b.example.com', '/x')).toBeNull();
+    const text = dumpBuild(result);
+    expect(text.indexOf('ingress.example.com')).toBeLessThan(text.indexOf('gateway listeners'));
+    expect(text).toContain('HTTPRoute/team/r');
+    expect(Object.isFrozen(result.gateway)).toBe(true);
+  });
+});
