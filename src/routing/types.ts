@@ -2,7 +2,6 @@
 // (possibly malformed, so read with care); outputs are plain, frozen data.
 
 import type { GatewayRouteData, RouteConditions } from './gateway/route-data.ts';
-import type { GatewayListener, GatewayStatusSet } from './gateway/types.ts';
 import type { Canary, TrafficPolicy } from './policy-types.ts';
 
 /** A Kubernetes object as received: every field may be missing or of the wrong type. */
@@ -54,10 +53,6 @@ export interface BuildOptions {
   /** Redirect plain HTTP to HTTPS for hosts with TLS, unless an Ingress turns it off. */
   readonly sslRedirect: boolean;
   readonly inspectCertificate: CertificateInspector;
-  /** Gateway API: GatewayClass controllerName we own (--gateway-controller-name); absent/null: Gateway API off. */
-  readonly gatewayControllerName?: string | null;
-  /** Gateway API: what our GatewayClasses list in status.supportedFeatures (default: the Core features). */
-  readonly gatewayFeatures?: readonly string[];
 }
 
 export interface ObjectRef {
@@ -214,8 +209,6 @@ export interface BuildResult {
   readonly problems: readonly Problem[];
   /** Our Ingresses ("namespace/name"), sorted: the status writer writes only these. */
   readonly ownedIngresses: readonly string[];
-  /** Gateway API (gateway/combine.ts): per Gateway port tables and status as data; absent when off. */
-  readonly gateway?: { readonly listeners: readonly GatewayListener[]; readonly status: GatewayStatusSet };
 }
 
 /** What a request matched. */

@@ -1,5 +1,5 @@
 // The Gateway API core as a whole: status follows generations and ReferenceGrants, bad input never
-// throws, and buildRouting serves Gateway listeners beside the Ingress table.
+// throws, and the dump shows Gateway listeners beside the Ingress table.
 
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ import { dumpBuild } from '../dump.ts';
 import { compileMatcher } from '../matcher.ts';
 import type { KubeObject, Snapshot } from '../types.ts';
 import { buildGateway } from './build-gateway.ts';
-import { buildRouting } from './combine.ts';
+import { build } from '../build.ts';
 
 const OPTIONS = { controllerName: CONTROLLER, inspectCertificate: fakeInspector };
 const http = { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } };
@@ -150,7 +150,7 @@ describe('buildGateway', () => {
   });
 });
 
-describe('buildRouting: Gateway listeners beside the Ingress table', () => {
+describe('Gateway listeners beside the Ingress table', () => {
   const objects = [
     sluiceClass,
     ingress({ name: 'ing', host: 'ingress.example.com', paths: [{ path: '/', service: 'svc' }] }),
@@ -163,25 +163,29 @@ describe('buildRouting: Gateway listeners beside the Ingress table', () => {
     { ...crossRoute, spec: { ...(crossRoute.spec as object), hostnames: ['a.b.example.com'] } },
   ];
 
-  it('without --gateway-controller-name it is the Ingress build, unchanged', () => {
-    const result = buildRouting(gatewaySnapshot(objects), testOptions);
-    expect(result.gateway).toBeUndefined();
-    expect(dumpBuild(result)).not.toContain('gateway listeners');
+  it('one snapshot: the Ingress build ignores Gateway objects, the Gateway build serves them on its own port', () => {
+    const snapshot = gatewaySnapshot(objects);
+    const ingressResult = build(snapshot, testOptions);
+    const gatewayResult = buildGateway(snapshot, OPTIONS);
+    expect(ingressResult.table.hosts.map((h) => h.host)).toEqual(['ingress.example.com']);
+    expect([...gatewayResult.endpoints.keys()]).toEqual(['apps/web:8080']);
+    const listener = gatewayResult.listeners[0];
+    expect(listener.port).toBe(80);
+    const matcher = compileMatcher(listener.table);
+    // A route hostname two labels under the listener's wildcard is served (Gateway wildcards: one or more labels).
+    expect(matcher.match('a.b.example.com', '/x')?.route?.gateway?.backends.map((b) => b.backend)).toEqual([
+      'apps/web:8080',
+    ]);
+    // Other hosts under the listener's wildcard reach only the listener's own routes: none here.
+    expect(matcher.match('b.example.com', '/x')).toBeNull();
   });
 
-  it('with it, the edge gets per Gateway port tables, one endpoint index and one problem list; the dump shows both', () => {
-    const result = buildRouting(gatewaySnapshot(objects), { ...testOptions, gatewayControllerName: CONTROLLER });
-    expect(result.table.hosts.map((h) => h.host)).toEqual(['ingress.example.com']);
-    const listener = result.gateway?.listeners[0];
-    expect(listener?.port).toBe(80);
-    expect([...result.endpoints.keys()].sort()).toEqual(['apps/web:8080', 'default/svc:80']);
-    const match = compileMatcher(listener!.table).match('a.b.example.com', '/x');
-    expect(match?.route?.gateway?.backends.map((b) => b.backend)).toEqual(['apps/web:8080']);
-    // Gateway wildcards cover more than one label; the Ingress matcher keeps its one-label rule.
-    expect(compileMatcher(listener!.table).match('b.example.com', '/x')).toBeNull();
-    const text = dumpBuild(result);
+  it('dumpBuild shows the Gateway listeners and status after the Ingress hosts, and not without a Gateway build', () => {
+    const snapshot = gatewaySnapshot(objects);
+    const text = dumpBuild(build(snapshot, testOptions), buildGateway(snapshot, OPTIONS));
     expect(text.indexOf('ingress.example.com')).toBeLessThan(text.indexOf('gateway listeners'));
     expect(text).toContain('HTTPRoute/team/r');
-    expect(Object.isFrozen(result.gateway)).toBe(true);
+    expect(text).toContain('parent infra/gw: Accepted=True Accepted (g4), ResolvedRefs=True ResolvedRefs (g4)');
+    expect(dumpBuild(build(snapshot, testOptions))).not.toContain('gateway listeners');
   });
 });

@@ -1,18 +1,26 @@
-// The Gateway API part of the canonical dump (dump.ts shows it after the Ingress hosts; endpoints and
-// problems are merged into its own sections): per Gateway port the hosts with their ordered rules, then
-// status as data.
+// The Gateway API part of the canonical dump (dumpBuild shows it after the Ingress hosts): per Gateway
+// port the hosts with their ordered rules, then status as data, the Gateway backends and problems.
 
-import { policyText, sourceText } from '../dump.ts';
+import { compareText } from '../compare.ts';
+import { objectText, policyText, sourceText } from '../dump.ts';
 import type { HostRules, PathRoute } from '../types.ts';
-import type { Condition, GatewayListener, GatewayStatusSet } from './types.ts';
+import type { Condition, GatewayBuildResult, GatewayListener, GatewayStatusSet } from './types.ts';
 import type { GatewayRouteData, PathReplacement, RouteConditions } from './route-data.ts';
 
-/** The listeners and status sections, which dumpBuild shows after the Ingress hosts. */
-export function gatewaySections(listeners: readonly GatewayListener[], status: GatewayStatusSet): string[] {
+/** Listeners, status, endpoints and problems of a Gateway build, which dumpBuild shows after the Ingress hosts. */
+export function gatewaySections(result: GatewayBuildResult): string[] {
   const lines: string[] = ['gateway listeners'];
-  if (listeners.length === 0) lines.push('  (none)');
-  for (const listener of listeners) dumpListener(listener, lines);
-  dumpStatus(status, lines);
+  if (result.listeners.length === 0) lines.push('  (none)');
+  for (const listener of result.listeners) dumpListener(listener, lines);
+  dumpStatus(result.status, lines);
+  lines.push('', 'gateway endpoints');
+  if (result.endpoints.size === 0) lines.push('  (none)');
+  for (const backend of [...result.endpoints.values()].sort((a, b) => compareText(a.key, b.key)))
+    lines.push(`  ${backend.key}  ${backend.state}  ${backend.usable.length}/${backend.all.length} usable`);
+  lines.push('', 'gateway problems');
+  if (result.problems.length === 0) lines.push('  (none)');
+  for (const item of result.problems)
+    lines.push(`  ${objectText(item.object)}  ${item.field}  ${item.code}: ${item.message}`);
   return lines;
 }
 

@@ -1,6 +1,6 @@
 // Golden files for the Gateway API core, like ../golden.test.ts: testdata/<case>.yaml (GatewayClass,
 // Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, Namespace, Service, EndpointSlice, Secret; optionally a
-// `kind: TestRequests` document) → testdata/<case>.routes (buildRouting's dump, then each request's match).
+// `kind: TestRequests` document) → testdata/<case>.routes (dumpBuild of the Ingress and Gateway builds, then each request's match).
 // Every case starts with testdata/_base.yaml (the class, namespaces and backend Services of the
 // upstream conformance suite). A request line is "namespace/gateway:port host /path [METHOD] [header:name=value] [query:name=value]".
 // `UPDATE_GOLDEN=1 npx vitest run src/routing/gateway/golden-gateway.test.ts` rewrites the .routes files.
@@ -15,7 +15,9 @@ import { dumpBuild, sourceText } from '../dump.ts';
 import { compileMatcher } from '../matcher.ts';
 import type { BuildOptions, KubeObject, Match, RequestFacts, Snapshot } from '../types.ts';
 import { testOptions } from '../../../test/support/routing-build-fixtures.ts';
-import { buildRouting } from './combine.ts';
+import { build } from '../build.ts';
+import { buildGateway } from './build-gateway.ts';
+import type { GatewayOptions } from './types.ts';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 const CERTS = join(import.meta.dirname, '..', 'testdata', 'certs');
@@ -42,11 +44,11 @@ const COMPILED_FEATURES = [
   'HTTPRouteSchemeRedirect',
 ];
 
-const OPTIONS: BuildOptions = {
-  ...testOptions,
+const OPTIONS: BuildOptions = { ...testOptions, inspectCertificate };
+const GATEWAY_OPTIONS: GatewayOptions = {
+  controllerName: 'sluice.dev/gateway-controller',
   inspectCertificate,
-  gatewayControllerName: 'sluice.dev/gateway-controller',
-  gatewayFeatures: COMPILED_FEATURES,
+  supportedFeatures: COMPILED_FEATURES,
 };
 
 const LIST_OF_KIND: Readonly<Record<string, keyof Snapshot>> = {
@@ -135,14 +137,14 @@ function matchText(match: Match | null): string {
 }
 
 function render(golden: GoldenCase, snapshot: Snapshot = golden.snapshot as unknown as Snapshot): string {
-  const result = buildRouting(snapshot, OPTIONS);
-  let text = dumpBuild(result);
+  const result = buildGateway(snapshot, GATEWAY_OPTIONS);
+  let text = dumpBuild(build(snapshot, OPTIONS), result);
   if (golden.requests.length === 0) return text;
   text += '\nrequests\n';
   for (const request of golden.requests) {
     const [where, host, path, ...rest] = request.split(' ');
     const colon = where.lastIndexOf(':');
-    const listener = result.gateway?.listeners.find(
+    const listener = result.listeners.find(
       (l) => l.gateway === where.slice(0, colon) && l.port === Number(where.slice(colon + 1)),
     );
     const headers = new Map<string, string>();
