@@ -11,7 +11,13 @@ import { readArray, readRecord, readString } from '../kube-read.ts';
 import { indexObjects, type Named } from '../object-index.ts';
 import { problem, sortProblems } from '../problems.ts';
 import type { Problem, Snapshot } from '../types.ts';
-import { attachRoute, type GatewayModel, type NamespaceLabels, type RouteIdentity } from './attach.ts';
+import {
+  attachRoute,
+  type GatewayModel,
+  type NamespaceLabels,
+  type ParentResult,
+  type RouteIdentity,
+} from './attach.ts';
 import type { BackendContext } from './backend-refs.ts';
 import { isGatewayHostname } from './hostnames.ts';
 import { readListeners } from './listeners.ts';
@@ -83,10 +89,22 @@ export function buildGateway(snapshot: Snapshot, options: GatewayOptions): Gatew
   ] as const) {
     for (const named of indexObjects(kind, listOf(snapshot, key), true, problems).values()) {
       const identity: RouteIdentity = { kind, named, hostnames: routeHostnames(named, problems) };
-      const parents = attachRoute(identity, gateways as ReadonlyMap<string, GatewayModel>, labels);
+      let parents = attachRoute(identity, gateways as ReadonlyMap<string, GatewayModel>, labels);
       if (parents.length === 0) continue;
-      const context: BackendContext = { route: named, kind, refs, resolver, grants, problems, resolvedRefs: null };
-      const ranked = compileRules(identity, createdOf(named.object), context);
+      const context: BackendContext = {
+        route: named,
+        kind,
+        refs,
+        resolver,
+        grants,
+        problems,
+        resolvedRefs: null,
+        rejected: null,
+      };
+      const compiled = compileRules(identity, createdOf(named.object), context);
+      const rejected = context.rejected;
+      const ranked = rejected === null ? compiled : [];
+      if (rejected !== null) parents = parents.map((parent) => rejectParent(parent, rejected));
       for (const parent of parents) {
         if (!parent.accepted[0])
           problems.push(
@@ -143,6 +161,10 @@ function listenerWhy(listener: {
     if (verdict !== null && !verdict[0]) return `${verdict[1]}: ${verdict[2]}`;
   }
   return 'not served';
+}
+
+function rejectParent(parent: ParentResult, message: string): ParentResult {
+  return parent.accepted[0] ? { ...parent, accepted: [false, 'UnsupportedValue', message], attachments: [] } : parent;
 }
 
 /** AttachedRoutes: each accepted route once per listener it attached to. */

@@ -183,6 +183,8 @@ function routeData(
   let broken = filters.broken;
   if (rewritePath === 'invalid' || redirectPath === 'invalid') {
     broken = true;
+    // HTTPPathModifier: "Using any other HTTPRouteMatch type ... Accepted Condition ... status: False".
+    context.rejected ??= `${at}: ReplacePrefixMatch needs a PathPrefix match`;
     context.problems.push(
       problem('GatewayFilterUnsupported', identity.named.ref, at, 'ReplacePrefixMatch needs a PathPrefix match'),
     );
