@@ -143,6 +143,41 @@ describe('buildGateway', () => {
     );
   });
 
+  it('listeners on one port: HTTP beside HTTPS is a ProtocolConflict, and neither is served', () => {
+    const https = { name: 'https', port: 80, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'x' }] } };
+    const result = buildGateway(gatewaySnapshot([ourClass, gateway('gw', [http, https])]), OPTIONS);
+    const reasons = result.status.gateways[0].listeners.map(
+      (l) => l.conditions.find((c) => c.type === 'Conflicted')?.reason,
+    );
+    expect(reasons).toEqual(['ProtocolConflict', 'ProtocolConflict']);
+    expect(result.listeners).toEqual([]);
+  });
+
+  it('an ordered host: conditions need request facts, and explain walks the same order', () => {
+    const route = httpRoute('r', {
+      parentRefs: [{ name: 'gw' }],
+      rules: [
+        {
+          matches: [{ path: { value: '/' }, headers: [{ name: 'X-Canary', value: 'yes' }] }],
+          backendRefs: [{ name: 'web', namespace: 'apps', port: 8080 }],
+        },
+        { matches: [{ path: { value: '/' } }] },
+      ],
+    });
+    const result = buildGateway(gatewaySnapshot([ourClass, gateway('gw', [http]), route, grant, ...backends]), OPTIONS);
+    const matcher = compileMatcher(result.listeners[0].table);
+    const facts = {
+      method: 'GET',
+      header: (name: string) => (name === 'x-canary' ? 'yes' : undefined),
+      query: () => undefined,
+    };
+    expect(matcher.match('any.host', '/a', facts)?.route?.field).toBe('spec.rules[0].matches[0]');
+    expect(matcher.match('any.host', '/a')?.route?.field).toBe('spec.rules[1].matches[0]');
+    const explanation = matcher.explain('any.host', '/a', facts);
+    expect(explanation.match?.route?.field).toBe('spec.rules[0].matches[0]');
+    expect(explanation.passedOver.map((c) => c.path)).toEqual(['/']);
+  });
+
   it('tolerates a snapshot without any Gateway API arrays', () => {
     const result = buildGateway(gatewaySnapshot([]), OPTIONS);
     expect(result.listeners).toEqual([]);
