@@ -67,8 +67,10 @@ function portListener(
     }
   }
   const https = listeners[0].protocol === 'HTTPS';
+  // Only wildcard and catch-all buckets can cover another host: few, whatever the number of routes.
+  const wide = [...buckets.entries()].filter(([host]) => host === '' || host.startsWith('*.'));
   const hosts = [...buckets.entries()]
-    .map(([host, bucket]) => hostRules(host, bucket, coveringBuckets(host, bucket, buckets), https))
+    .map(([host, bucket]) => hostRules(host, bucket, coveringBuckets(host, bucket, wide), https))
     .sort(compareHostRules);
   return {
     gateway: gateway.named.key,
@@ -91,8 +93,8 @@ function hostKind(host: string): HostRules['kind'] {
  * foo.example.com that no rule of a route naming that host matches still reaches the listener's routes
  * for *.example.com (hostname precedence orders routes, it does not hide them).
  */
-function coveringBuckets(host: string, bucket: Bucket, buckets: ReadonlyMap<string, Bucket>): Bucket[] {
-  return [...buckets.entries()]
+function coveringBuckets(host: string, bucket: Bucket, wide: readonly (readonly [string, Bucket])[]): Bucket[] {
+  return wide
     .filter(
       ([other, candidate]) =>
         other !== host && candidate.listener === bucket.listener && (other === '' || hostnameCovers(other, host)),
