@@ -2,6 +2,7 @@
 // spec's precedence sorts by. Shared by every host the route serves.
 
 import { readArray, readRecord, readString, readValue } from '../kube-read.ts';
+import { prefixKey } from '../path-rule-key.ts';
 import { problem } from '../problems.ts';
 import type { TrafficPolicy } from '../policy-types.ts';
 import type { PathRoute, RoutePolicy } from '../types.ts';
@@ -81,7 +82,8 @@ function rankOf(match: CompiledMatch, created: string, identity: RouteIdentity, 
   return {
     // GRPCRoute: longer service, then longer method, then more headers, whatever the match type.
     pathRank: match.grpcWeight === null ? PATH_RANK[match.match] : 0,
-    pathLength: match.grpcWeight ?? match.path.length,
+    // Prefix length as matched (trailing slashes ignored), so the matcher's longest-key-first index agrees.
+    pathLength: match.grpcWeight ?? (match.match === 'prefix' ? prefixKey(match.path).length : match.path.length),
     method: match.conditions.method === null ? 0 : 1,
     headers: match.conditions.headers.length,
     query: match.conditions.query.length,
