@@ -1,0 +1,116 @@
+// Policy steps through the real edge handler on loopback sockets: what the e2e cases cannot easily
+// provoke (an upstream Location header, trusted proxies, per-minute limits).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  makeState,
+  okBackend,
+  send,
+  startEdge,
+  startUpstream,
+  type Edge,
+  type Upstream,
+} from '../../../test/support/proxy-handler-fixtures.ts';
+import type { TrafficPolicy } from '../../routing/policy-types.ts';
+import { Limiter } from './rate-limit-step.ts';
+
+const NONE: TrafficPolicy = {
+  rewrite: null,
+  upstreamHost: null,
+  forwardedPrefix: null,
+  locationRewrite: null,
+  redirect: null,
+  requestHeaders: null,
+  responseHeaders: null,
+  cors: null,
+  access: null,
+  rateLimit: null,
+  timeouts: null,
+  retry: null,
+  bufferRequest: null,
+  session: null,
+  balance: null,
+  customErrors: null,
+  errorBackend: null,
+  serviceUpstream: false,
+};
+
+describe('policy steps at the edge', () => {
+  let upstream: Upstream;
+  let edge: Edge;
+
+  beforeAll(async () => {
+    upstream = await startUpstream('127.0.0.2', (_req, res) => {
+      res.writeHead(302, { location: 'http://internal.svc/next', 'x-powered-by': 'php', 'content-length': '0' });
+      res.end();
+    });
+    const backend = 'default/app:80';
+    edge = await startEdge(
+      makeState(
+        [
+          {
+            host: 'redirect.test',
+            path: '/',
+            backend,
+            policy: {
+              traffic: {
+                ...NONE,
+                // proxy-redirect-from/-to (ingress-nginx proxy/main.go → nginx proxy_redirect) and more_clear_headers.
+                locationRewrite: { from: 'http://internal.svc/', to: 'https://redirect.test/app/' },
+                responseHeaders: { set: [['x-frame-options', 'DENY']], remove: ['x-powered-by'], field: 'f' },
+              },
+            },
+          },
+          {
+            host: 'trusted.test',
+            path: '/',
+            backend,
+            policy: { traffic: { ...NONE, access: { allow: ['10.0.0.0/8'], deny: [], field: 'f' } } },
+          },
+        ],
+        [okBackend(backend, [upstream])],
+      ),
+      { trustedProxies: ['127.0.0.1/32'] },
+    );
+  });
+
+  afterAll(async () => {
+    await edge.close();
+    await upstream.close();
+  });
+
+  it('rewrites the Location of an answer and edits its headers (proxy-redirect-from/-to, more_clear_headers)', async () => {
+    const reply = await send(edge.port, { headers: { host: 'redirect.test' } });
+    expect(reply.status).toBe(302);
+    expect(reply.headers.location).toBe('https://redirect.test/app/next');
+    expect(reply.headers['x-frame-options']).toBe('DENY');
+    expect(reply.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('judges the client a trusted proxy forwards for (--trusted-proxies), not the proxy', async () => {
+    expect((await send(edge.port, { headers: { host: 'trusted.test' } })).status).toBe(403);
+    const forwarded = await send(edge.port, { headers: { host: 'trusted.test', 'x-forwarded-for': '10.9.8.7' } });
+    expect(forwarded.status).toBe(302);
+    const spoofed = await send(edge.port, {
+      headers: { host: 'trusted.test', 'x-forwarded-for': '10.9.8.7, 192.0.2.1' },
+    });
+    expect(spoofed.status).toBe(403);
+  });
+});
+
+describe('Limiter (limit-rps / limit-rpm buckets)', () => {
+  it('allows the burst, then one request per period; per client', () => {
+    const perMinute = new Limiter(2 / 60_000, 2);
+    expect([perMinute.take('a', 0), perMinute.take('a', 1), perMinute.take('a', 2)]).toEqual([true, true, false]);
+    expect(perMinute.take('b', 2)).toBe(true);
+    expect(perMinute.take('a', 29_000)).toBe(false);
+    expect(perMinute.take('a', 31_000)).toBe(true);
+  });
+
+  it('forgets refilled clients instead of growing without bound', () => {
+    const limiter = new Limiter(1, 1);
+    for (let i = 0; i < 10; i++) limiter.take(`c${i}`, 0);
+    limiter.forgetFull(10);
+    expect(limiter.buckets.size).toBe(0);
+  });
+});
