@@ -56,6 +56,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   /** Set by a step: path and query sent upstream instead of path + query. */
   upstreamPath: string | null = null;
   backend: BackendEndpoints | null = null;
+  /** Set by a step: the endpoint id ("address:port") the first attempt prefers. */
+  pinnedEndpoint: string | null = null;
   /** Headers steps add to the client's response; null when none. */
   responseHeaders: string[] | null = null;
   /** Set when a step refused an Upgrade. */
@@ -138,6 +140,10 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
 
   useBackend(backend: BackendEndpoints): void {
     this.backend = backend;
+  }
+
+  pinEndpoint(id: string): void {
+    this.pinnedEndpoint = id;
   }
 
   addResponseHeader(name: string, value: string): void {

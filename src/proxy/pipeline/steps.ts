@@ -64,6 +64,11 @@ export interface StepExchange {
   setUpstreamHost(host: string): void;
   /** Forward to another backend than the matched one (canary); it must belong to the current table. */
   useBackend(backend: BackendEndpoints): void;
+  /**
+   * Prefer the endpoint "address:port" for the first attempt (session affinity, consistent hash); ignored
+   * when the backend has no such endpoint or it is ejected. Retries pick another endpoint as usual.
+   */
+  pinEndpoint(id: string): void;
   /** Adds a header to the response the client gets (upstream response or the edge's own answer). */
   addResponseHeader(name: string, value: string): void;
 }

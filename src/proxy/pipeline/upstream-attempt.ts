@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { proxyErrors } from '../errors.ts';
 import type { UpstreamController } from '../upstream-client.ts';
+import { pinnedEndpoint } from '../steps/pinned-endpoint.ts';
 import { startBodyTimer, stopBodyTimer } from './client-side.ts';
 import { answerError, failResponse } from './edge-answers.ts';
 import type { Exchange } from './exchange.ts';
@@ -44,7 +45,11 @@ function attempt(exchange: Exchange): void {
   const now = Date.now();
   const context = exchange.context;
   const balance = exchange.balance!;
-  const endpoint = context.balancer.pick(balance, now, exchange.endpoint);
+  const pinned =
+    exchange.tries === 0 && exchange.pinnedEndpoint !== null
+      ? pinnedEndpoint(balance, exchange.pinnedEndpoint, now)
+      : null;
+  const endpoint = pinned ?? context.balancer.pick(balance, now, exchange.endpoint);
   if (endpoint === null) {
     answerError(exchange, proxyErrors.noEndpoint, 'no endpoints for ' + balance.key, false);
     return;

@@ -1,22 +1,8 @@
 import { RE2JS } from 're2js';
 import type { Canary } from '../../routing/policy-types.ts';
 import type { BackendEndpoints } from '../../routing/types.ts';
+import { cookieOf } from './request-key.ts';
 import { CONTINUE, type RequestStep, type StepExchange, type StepOutcome } from '../pipeline/steps.ts';
-
-/** The value of cookie `name` in a Cookie header, or null. */
-function cookieValue(header: string | null, name: string): string | null {
-  if (header === null) return null;
-  let start = 0;
-  while (start < header.length) {
-    let end = header.indexOf(';', start);
-    if (end < 0) end = header.length;
-    const equals = header.indexOf('=', start);
-    if (equals > start && equals < end && header.slice(start, equals).trim() === name)
-      return header.slice(equals + 1, end).trim();
-    start = end + 1;
-  }
-  return null;
-}
 
 /**
  * canary-by-header (+ -value, -pattern), canary-by-cookie and canary-weight, after ingress-nginx's
@@ -64,7 +50,7 @@ export class CanaryStep implements RequestStep {
 
   #byCookie(exchange: StepExchange): boolean | null {
     if (this.cookie === null) return null;
-    const value = cookieValue(exchange.header('cookie'), this.cookie);
+    const value = cookieOf(exchange.header('cookie'), this.cookie);
     return value === 'always' ? true : value === 'never' ? false : null;
   }
 }

@@ -3,6 +3,7 @@
 // then client address checks (nginx: rewrite → preaccess → access), then where and what to forward
 // (canary backend, path rewrite, request headers). Response header edits run on the upstream's head.
 
+import type { TrafficPolicy } from '../../routing/policy-types.ts';
 import type { EndpointIndex, PathRoute, Target } from '../../routing/types.ts';
 import type { RequestStep, ResponseStep } from '../pipeline/steps.ts';
 import { AccessStep } from './access-step.ts';
@@ -13,6 +14,7 @@ import { RedirectStep } from './redirect-step.ts';
 import { RequestHeadersStep } from './request-headers-step.ts';
 import { ResponseHeadersStep } from './response-headers-step.ts';
 import { RewriteStep } from './rewrite-step.ts';
+import { CookieSessionStep, HashSessionStep } from './session-steps.ts';
 
 export interface PolicySteps {
   readonly request: RequestStep[];
@@ -28,6 +30,15 @@ function canaryStep(target: Target, endpoints: EndpointIndex): RequestStep | nul
   const backend = endpoints.get(target.canary.backend);
   const usable = backend !== undefined && (backend.usable.length > 0 || backend.externalName !== null);
   return usable ? new CanaryStep(target.canary, backend) : null;
+}
+
+function sessionStep(target: Target, traffic: TrafficPolicy, endpoints: EndpointIndex): RequestStep | null {
+  const session = traffic.session;
+  const backend = endpoints.get(target.backend);
+  if (session === null || backend === undefined) return null;
+  if (session.kind === 'hash') return new HashSessionStep(session, backend);
+  const path = isPathRoute(target) && target.match !== 'regex' ? target.path : '/';
+  return new CookieSessionStep(session, backend, path);
 }
 
 /** Appends the steps of `target`'s policy; adds nothing for a route without one. */
@@ -50,6 +61,8 @@ export function compilePolicySteps(target: Target, endpoints: EndpointIndex, int
   }
   if (traffic.access !== null) request.push(new AccessStep(traffic.access));
   if (canary !== null) request.push(canary);
+  const session = sessionStep(target, traffic, endpoints);
+  if (session !== null) request.push(session);
   if (traffic.rewrite !== null && isPathRoute(target) && target.match === 'regex')
     request.push(new RewriteStep(traffic.rewrite, target.path));
   if (traffic.requestHeaders !== null || traffic.forwardedPrefix !== null || traffic.upstreamHost !== null)
