@@ -33,7 +33,7 @@ function badVariableOutcome(name: string): string | string[] {
 }
 
 describe('parseConfig: defaults', () => {
-  it('gives every default of interface.md with no flags and no environment', () => {
+  it('gives every default of the README flag table with no flags and no environment', () => {
     expect(configOf([])).toEqual({
       kubeconfig: null,
       manifests: null,

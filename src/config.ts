@@ -1,11 +1,10 @@
 // Flags and SLUICE_* environment variables → one frozen Config. Pure: main passes argv and env in.
 // One table of flag specs drives parsing, --help and the README table, so they cannot drift apart.
 import { isIP } from 'node:net';
-
+import type { BalancerKind } from './proxy/balancer.ts';
 import type { LogFormat, LogLevel } from './util/log.ts';
 
 export type { LogFormat, LogLevel };
-export type BalancerKind = 'round-robin' | 'least-request';
 
 export interface Config {
   /** Path of a kubeconfig file, or null: in-cluster, else $KUBECONFIG / ~/.kube/config (resolved by main). */
@@ -770,7 +769,10 @@ function escapeTableCell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 
-/** The flags as a Markdown table, for the README. */
+/**
+ * The flags as a Markdown table, for the README (test/readme.test.ts keeps README.md equal to it).
+ * @public
+ */
 export function flagsMarkdownTable(): string {
   const rows = FLAGS.map(
     (spec) =>

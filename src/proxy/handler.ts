@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { RoutingState } from '../controller/state.ts';
 import type { Logger } from '../util/logger.ts';
-import { Balancer } from './balancer.ts';
+import { Balancer, type BalancerKind } from './balancer.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { collectEdgeStats, type EdgeStats } from './edge-stats.ts';
 import { proxyErrors } from './errors.ts';
@@ -28,7 +28,7 @@ export interface ProxyHandlerOptions {
   getState(): RoutingState;
   /** CIDRs whose X-Forwarded-* / X-Real-IP are kept (X-Forwarded-For appended to). */
   trustedProxies: readonly string[];
-  balancer: 'round-robin' | 'least-request';
+  balancer: BalancerKind;
   /** clientBodyMs: longest silence between two request body chunks from the client (408 after); default 60 s, 0 = off. */
   timeouts: { connectMs: number; responseHeadersMs: number; bodyIdleMs: number; clientBodyMs?: number };
   /** maxTries counts the first attempt; budgetMs bounds the time after which no retry starts. */

@@ -1,11 +1,12 @@
 import type { UpstreamPool } from './upstream-client.ts';
+import { endpointKey } from '../routing/endpoint-key.ts';
 
 /**
  * One upstream address:port as the edge knows it across table generations: its connection pool
  * (opened lazily, closed when idle), its in-flight count for least-request, and its passive health.
  */
 export class UpstreamEndpoint {
-  /** "address:port" ("[v6]:port" for IPv6). */
+  /** endpointKey(address, port): "address:port", "[v6]:port" for IPv6. */
   readonly id: string;
   readonly address: string;
   readonly port: number;
@@ -25,8 +26,7 @@ export class UpstreamEndpoint {
   constructor(address: string, port: number) {
     this.address = address;
     this.port = port;
-    const host = address.indexOf(':') !== -1 ? '[' + address + ']' : address;
-    this.id = host + ':' + port;
+    this.id = endpointKey(address, port);
     this.origin = 'http://' + this.id;
   }
 }

@@ -1,20 +1,11 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import type { Logger } from '../util/logger.ts';
 
 // `--workers N|auto`: N edge processes listening on the same ports with SO_REUSEPORT (Linux spreads
 // connections across them in the kernel, so no process hands sockets to another). The primary keeps
 // the single set of watches and forwards each snapshot; every worker builds and compiles its own table
 // from it. Snapshots are plain objects sent with the structured-clone ("advanced") serialization.
-
-/** `auto` is one worker per available core. */
-export function parseWorkerCount(value: string, cores: number = availableParallelism()): number | null {
-  if (value === 'auto') return Math.max(1, cores);
-  if (!/^\d+$/.test(value)) return null;
-  const count = Number(value);
-  return count >= 1 && count <= 256 ? count : null;
-}
 
 export type PrimaryMessage<T> =
   | { type: 'start'; httpPort: number; httpsPort: number }

@@ -1,4 +1,4 @@
-// §8: each kind of bad input yields a problem naming the object and the field, and the other
+// routing-semantics §8: each kind of bad input yields a problem naming the object and the field, and the other
 // Ingresses' routes, defaults, TLS and endpoints stay exactly as they were without it.
 
 import { describe, expect, it } from 'vitest';

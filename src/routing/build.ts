@@ -46,7 +46,7 @@ function listOf(snapshot: unknown, key: string): readonly unknown[] {
 export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   const problems: Problem[] = [];
 
-  // Pass 1: name and index the objects; keep only our Ingresses (§1).
+  // Pass 1: name and index the objects; keep only our Ingresses (routing-semantics §1).
   const classes = indexObjects('IngressClass', listOf(snapshot, 'ingressClasses'), false, problems);
   const selection = selectClasses(classes, options);
   const ours = listOf(snapshot, 'ingresses').filter((object) => isOwnedIngress(object, selection, options));
@@ -65,10 +65,10 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   const drafts = translated.filter((draft) => draft.policy.canary === null);
   const canaries = new CanaryIndex(translated.filter((draft) => draft.policy.canary !== null));
 
-  // Pass 3: merge hosts across Ingresses, oldest wins identical claims (§2, §3).
+  // Pass 3: merge hosts across Ingresses, oldest wins identical claims (routing-semantics §2, §3).
   const merged = mergeHosts(drafts, problems);
 
-  // Pass 4: TLS hosts and Secrets (§6).
+  // Pass 4: TLS hosts and Secrets (routing-semantics §6).
   const tls = assembleTls(
     drafts.flatMap((draft) => draft.tls),
     secrets,
@@ -77,7 +77,7 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     problems,
   );
 
-  // Pass 5: routes, defaults and the backends they use (§4, §5).
+  // Pass 5: routes, defaults and the backends they use (routing-semantics §4, §5).
   const resolver = new BackendResolver(catalog, problems);
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
   const hosts = [...merged.values()]

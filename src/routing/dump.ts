@@ -14,6 +14,7 @@ import type {
   Target,
   TlsTable,
 } from './types.ts';
+import { endpointKey } from './endpoint-key.ts';
 
 const MAX_PATH_COLUMN = 48;
 
@@ -119,12 +120,11 @@ function endpointText(endpoint: Endpoint): string {
   if (endpoint.terminating) conditions.push('terminating');
   const pod = endpoint.pod === null ? '' : `  pod ${endpoint.pod}`;
   const zone = endpoint.zone === null ? '' : `  zone ${endpoint.zone}`;
-  const host = endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address;
-  return `${host}:${endpoint.port}  ${conditions.join(' ')}${pod}${zone}`;
+  return `${endpointKey(endpoint.address, endpoint.port)}  ${conditions.join(' ')}${pod}${zone}`;
 }
 
-function endpointKey(endpoint: Endpoint): string {
-  return `${endpoint.address}|${endpoint.port}`;
+function keyOf(endpoint: Endpoint): string {
+  return endpointKey(endpoint.address, endpoint.port);
 }
 
 function backendSummary(backend: BackendEndpoints): string {
@@ -140,9 +140,9 @@ function dumpEndpoints(endpoints: ReadonlyMap<string, BackendEndpoints>, lines: 
   if (endpoints.size === 0) lines.push('  (none)');
   for (const backend of [...endpoints.values()].sort((a, b) => compareText(a.key, b.key))) {
     lines.push(`  ${backend.key}  ${backendSummary(backend)}`);
-    const usable = new Set(backend.usable.map(endpointKey));
+    const usable = new Set(backend.usable.map(keyOf));
     for (const endpoint of backend.all)
-      lines.push(`    ${usable.has(endpointKey(endpoint)) ? '*' : '-'} ${endpointText(endpoint)}`);
+      lines.push(`    ${usable.has(keyOf(endpoint)) ? '*' : '-'} ${endpointText(endpoint)}`);
   }
 }
 

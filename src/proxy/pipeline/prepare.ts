@@ -69,11 +69,6 @@ function runRequestSteps(exchange: Exchange, steps: readonly RequestStep[]): boo
   for (let i = 0; i < steps.length; i++) {
     if (steps[i].apply(exchange) === ANSWERED) return false;
   }
-  const backend = exchange.backend;
-  if (backend !== null) {
-    exchange.record.backend = backend.key;
-    exchange.record.service = backend.service;
-  }
   return true;
 }
 

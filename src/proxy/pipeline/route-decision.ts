@@ -1,7 +1,7 @@
 import type { RoutingState } from '../../controller/state.ts';
 import { normalizeRequestHost } from '../../routing/request-host.ts';
 import { hidesDotSegment, normalizeRequestPath, splitTarget } from '../../routing/request-path.ts';
-import type { BackendEndpoints, Match } from '../../routing/types.ts';
+import type { BackendEndpoints, Match, Target } from '../../routing/types.ts';
 import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
@@ -63,7 +63,8 @@ export class RouteDecider {
   readonly defaults: RouteDefaults;
   readonly httpsPort: number;
   #state: RoutingState | null = null;
-  #byMatch = new Map<Match, MatchDecisions>();
+  /** By the matched Target (stable within a table generation, whatever Match object the matcher returns). */
+  #byTarget = new Map<Target, MatchDecisions>();
 
   constructor(defaults: RouteDefaults, httpsPort: number) {
     this.defaults = defaults;
@@ -110,12 +111,12 @@ export class RouteDecider {
   #decisionsFor(state: RoutingState, match: Match): MatchDecisions {
     if (state !== this.#state) {
       this.#state = state;
-      this.#byMatch = new Map();
+      this.#byTarget = new Map();
     }
-    let decisions = this.#byMatch.get(match);
+    let decisions = this.#byTarget.get(match.target);
     if (decisions === undefined) {
       decisions = decideForMatch(state, match, this.defaults);
-      this.#byMatch.set(match, decisions);
+      this.#byTarget.set(match.target, decisions);
     }
     return decisions;
   }

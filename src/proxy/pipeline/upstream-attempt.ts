@@ -21,7 +21,12 @@ import {
 /** Sends the prepared request upstream (route, headers and steps done). */
 export function startForward(exchange: Exchange): void {
   const route = exchange.route;
-  const backend = exchange.backend ?? route.backend;
+  let backend = route.backend;
+  if (exchange.backend !== null) {
+    backend = exchange.backend;
+    exchange.record.backend = backend.key;
+    exchange.record.service = backend.service;
+  }
   exchange.balance = exchange.context.balancer.balanceFor(backend);
   exchange.bodyLimit = route.route.bodyLimit;
   const body = exchange.hasBody ? (exchange.req as Readable) : null;
