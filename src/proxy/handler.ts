@@ -20,7 +20,7 @@ import { parseTrustedProxies } from './trusted-proxies.ts';
 import { chooseUpstreamClient, type UpstreamClientChoice } from './upstream-client-choice.ts';
 import { defaultPoolOptions, UpstreamPools } from './upstream-pools.ts';
 
-export type { EdgeEndpointStats, EdgeStats } from './edge-stats.ts';
+export type { EdgeStats } from './edge-stats.ts';
 export type { UpgradeResolution } from './pipeline/upgrade.ts';
 
 export interface ProxyHandlerOptions {

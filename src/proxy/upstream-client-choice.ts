@@ -4,12 +4,6 @@ import { undiciUpstreamClient } from './upstream-client-undici.ts';
 /** --upstream-client: `auto` takes the lean HTTP/1 client when this Node supports it, else undici. */
 export type UpstreamClientChoice = 'auto' | 'lean' | 'undici';
 
-export const upstreamClientChoices: readonly UpstreamClientChoice[] = Object.freeze(['auto', 'lean', 'undici']);
-
-export function isUpstreamClientChoice(value: unknown): value is UpstreamClientChoice {
-  return value === 'auto' || value === 'lean' || value === 'undici';
-}
-
 /**
  * The client behind every upstream pool. TODO(lead, issue 10): when src/proxy/upstream-http1/ lands,
  * return its client for 'lean', and for 'auto' when its feature detection (Node's HTTPParser) passes;
