@@ -17,6 +17,7 @@ beforeAll(async () => {
     nginxIngress('temporal', 'temporal.example.com', root, { 'temporal-redirect': 'https://elsewhere.example.com/' }),
     nginxIngress('approot', 'approot.example.com', root, { 'app-root': '/app1' }),
     nginxIngress('forced', 'forced.example.com', root, { 'force-ssl-redirect': 'true' }),
+    nginxIngress('www', 'site.example.com', root, { 'from-to-www-redirect': 'true' }),
     nginxIngress('allowed', 'allowed.example.com', root, { 'whitelist-source-range': '10.0.0.0/8, 127.0.0.1/32' }),
     nginxIngress('refused', 'refused.example.com', root, { 'allowlist-source-range': '10.0.0.0/8, 2001:db8::/32' }),
     nginxIngress('denied', 'denied.example.com', root, { 'denylist-source-range': '127.0.0.0/8' }),
@@ -61,6 +62,13 @@ describe('redirects', () => {
     expect(reply.status).toBe(308);
     expect(String(reply.headers.location)).toMatch(/^https:\/\/forced\.example\.com(:\d+)?\/p\?q=1$/);
   });
+});
+
+test('from-to-www-redirect sends www.<host> to the same path on <host> (308)', async () => {
+  const reply = await site.request('www.site.example.com', { path: '/a/b?c=d' });
+  expect(reply.status).toBe(308);
+  expect(reply.headers.location).toBe('http://site.example.com/a/b?c=d');
+  expect((await site.request('site.example.com', { path: '/a' })).status).toBe(200);
 });
 
 describe('client address lists', () => {
