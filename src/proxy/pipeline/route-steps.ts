@@ -1,5 +1,6 @@
 import type { EndpointIndex, Target } from '../../routing/types.ts';
 import { compilePolicySteps } from '../steps/compile-policy.ts';
+import { routeRetry } from '../steps/route-retry.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
 import type { CompiledRoute, RequestStep, ResponseStep } from './steps.ts';
 
@@ -28,5 +29,6 @@ export function compileRoute(target: Target, defaults: RouteDefaults, endpoints:
     responseSteps: steps.response.length === 0 ? NO_RESPONSE_STEPS : Object.freeze(steps.response),
     bodyLimit,
     headersTimeoutMs: policy.requestTimeoutMs ?? defaults.responseHeadersMs,
+    retry: routeRetry(policy.traffic?.retry ?? null),
   });
 }

@@ -100,4 +100,12 @@ export interface CompiledRoute {
   readonly bodyLimit: number;
   /** Time to wait for the upstream response head. */
   readonly headersTimeoutMs: number;
+  /** The route's own retry limits (proxy-next-upstream-tries/-timeout, or off); null: the controller's. */
+  readonly retry: RouteRetry | null;
+}
+
+/** maxTries counts the first attempt; null fields are the controller's. budgetMs bounds when a retry may start. */
+export interface RouteRetry {
+  readonly maxTries: number | null;
+  readonly budgetMs: number | null;
 }

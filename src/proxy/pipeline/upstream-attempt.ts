@@ -158,9 +158,11 @@ export function attemptFailed(exchange: Exchange, error: Error): void {
 
 function mayRetry(exchange: Exchange): boolean {
   const context = exchange.context;
+  const retry = exchange.route.route.retry;
   return (
-    exchange.tries < context.maxTries &&
-    performance.now() - exchange.startedAt < context.retryBudgetMs &&
+    exchange.tries < (retry === null || retry.maxTries === null ? context.maxTries : retry.maxTries) &&
+    performance.now() - exchange.startedAt <
+      (retry === null || retry.budgetMs === null ? context.retryBudgetMs : retry.budgetMs) &&
     !exchange.clientGone &&
     !exchange.res!.headersSent
   );

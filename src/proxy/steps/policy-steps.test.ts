@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  closedPort,
   makeState,
   okBackend,
   send,
@@ -95,6 +96,41 @@ describe('policy steps at the edge', () => {
       headers: { host: 'trusted.test', 'x-forwarded-for': '10.9.8.7, 192.0.2.1' },
     });
     expect(spoofed.status).toBe(403);
+  });
+});
+
+describe('proxy-next-upstream at the edge', () => {
+  let live: Upstream;
+  let edge: Edge;
+
+  beforeAll(async () => {
+    live = await startUpstream('127.0.0.3', (_req, res) => res.end('live'));
+    const dead = [await closedPort('127.0.0.5'), await closedPort('127.0.0.6')];
+    const retry = { on: [] as string[], tries: null, timeoutMs: null, field: 'f' };
+    edge = await startEdge(
+      makeState(
+        [
+          { host: 'off.test', path: '/', backend: 'default/a:80', policy: { traffic: { ...NONE, retry } } },
+          { host: 'default.test', path: '/', backend: 'default/b:80' },
+        ],
+        [
+          okBackend('default/a:80', [{ address: '127.0.0.5', port: dead[0] }, live]),
+          okBackend('default/b:80', [{ address: '127.0.0.6', port: dead[1] }, live]),
+        ],
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await edge.close();
+    await live.close();
+  });
+
+  it('"off" makes one attempt only; without it a refused endpoint is retried on another', async () => {
+    expect((await send(edge.port, { headers: { host: 'off.test' } })).status).toBe(502);
+    const retried = await send(edge.port, { headers: { host: 'default.test' } });
+    expect(retried.status).toBe(200);
+    expect(retried.body.toString()).toBe('live');
   });
 });
 
