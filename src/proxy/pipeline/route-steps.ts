@@ -30,5 +30,6 @@ export function compileRoute(target: Target, defaults: RouteDefaults, endpoints:
     bodyLimit,
     headersTimeoutMs: policy.requestTimeoutMs ?? defaults.responseHeadersMs,
     retry: routeRetry(policy.traffic?.retry ?? null),
+    balance: policy.traffic?.balance ?? null,
   });
 }

@@ -102,6 +102,8 @@ export interface CompiledRoute {
   readonly headersTimeoutMs: number;
   /** The route's own retry limits (proxy-next-upstream-tries/-timeout, or off); null: the controller's. */
   readonly retry: RouteRetry | null;
+  /** The route's own balancing (ingress-nginx load-balance); null: the controller's --balancer. */
+  readonly balance: 'round-robin' | 'least-request' | null;
 }
 
 /** maxTries counts the first attempt; null fields are the controller's. budgetMs bounds when a retry may start. */

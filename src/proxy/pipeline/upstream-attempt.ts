@@ -54,7 +54,8 @@ function attempt(exchange: Exchange): void {
     exchange.tries === 0 && exchange.pinnedEndpoint !== null
       ? pinnedEndpoint(balance, exchange.pinnedEndpoint, now)
       : null;
-  const endpoint = pinned ?? context.balancer.pick(balance, now, exchange.endpoint);
+  const kind = exchange.route.route.balance ?? undefined;
+  const endpoint = pinned ?? context.balancer.pick(balance, now, exchange.endpoint, kind);
   if (endpoint === null) {
     answerError(exchange, proxyErrors.noEndpoint, 'no endpoints for ' + balance.key, false);
     return;

@@ -134,6 +134,52 @@ describe('proxy-next-upstream at the edge', () => {
   });
 });
 
+describe('load-balance at the edge', () => {
+  let busy: Upstream;
+  let free: Upstream;
+  let edge: Edge;
+  const held: Array<() => void> = [];
+
+  beforeAll(async () => {
+    busy = await startUpstream('127.0.0.7', (_req, res) => held.push(() => res.end('busy')));
+    free = await startUpstream('127.0.0.8', (_req, res) => res.end('free'));
+    edge = await startEdge(
+      makeState(
+        [
+          {
+            host: 'ewma.test',
+            path: '/',
+            backend: 'default/c:80',
+            policy: { traffic: { ...NONE, balance: 'least-request' } },
+          },
+        ],
+        [okBackend('default/c:80', [busy, free])],
+      ),
+      { balancer: 'round-robin' },
+    );
+  });
+
+  afterAll(async () => {
+    for (const release of held) release();
+    await edge.close();
+    await Promise.all([busy.close(), free.close()]);
+  });
+
+  it('"ewma" (least-request) on a round-robin controller: requests avoid the endpoint with one in flight', async () => {
+    const pending: Promise<unknown>[] = [];
+    while (busy.count === 0) {
+      pending.push(send(edge.port, { headers: { host: 'ewma.test' } }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (let i = 0; i < 6; i++) {
+      const reply = await send(edge.port, { headers: { host: 'ewma.test' } });
+      expect(reply.body.toString()).toBe('free');
+    }
+    for (const release of held.splice(0)) release();
+    await Promise.all(pending);
+  });
+});
+
 describe('Limiter (limit-rps / limit-rpm buckets)', () => {
   it('allows the burst, then one request per period; per client', () => {
     const perMinute = new Limiter(2 / 60_000, 2);

@@ -9,7 +9,6 @@ const PENDING_SHORT_NAMES = [
   'proxy-connect-timeout',
   'proxy-send-timeout',
   'proxy-request-buffering',
-  'load-balance',
   'custom-http-errors',
   'default-backend',
 ];
