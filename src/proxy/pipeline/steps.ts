@@ -69,8 +69,15 @@ export interface StepExchange {
    * when the backend has no such endpoint or it is ejected. Retries pick another endpoint as usual.
    */
   pinEndpoint(id: string): void;
+  /** `listener.requestDone` is called once when this request's response has closed (not for Upgrades). */
+  notifyWhenDone(listener: RequestDoneListener): void;
   /** Adds a header to the response the client gets (upstream response or the edge's own answer). */
   addResponseHeader(name: string, value: string): void;
+}
+
+/** A step that holds something for the duration of a request (limit-connections). */
+export interface RequestDoneListener {
+  requestDone(exchange: StepExchange): void;
 }
 
 /** A request policy, compiled once per table generation. */

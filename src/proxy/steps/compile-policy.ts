@@ -8,6 +8,7 @@ import type { EndpointIndex, PathRoute, Target } from '../../routing/types.ts';
 import type { RequestStep, ResponseStep } from '../pipeline/steps.ts';
 import { AccessStep } from './access-step.ts';
 import { CanaryStep } from './canary-step.ts';
+import { ConnectionLimitStep } from './connection-limit-step.ts';
 import { CorsStep } from './cors-step.ts';
 import { RateLimitStep } from './rate-limit-step.ts';
 import { RedirectStep } from './redirect-step.ts';
@@ -58,6 +59,10 @@ export function compilePolicySteps(target: Target, endpoints: EndpointIndex, int
   ) {
     const identity = `${target.source.namespace}/${target.source.name}|${isPathRoute(target) ? target.field : 'default'}`;
     request.push(new RateLimitStep(traffic.rateLimit, identity));
+  }
+  if (traffic.rateLimit !== null && traffic.rateLimit.connections !== null) {
+    const identity = `${target.source.namespace}/${target.source.name}|${isPathRoute(target) ? target.field : 'default'}`;
+    request.push(new ConnectionLimitStep(traffic.rateLimit.connections, identity));
   }
   if (traffic.access !== null) request.push(new AccessStep(traffic.access));
   if (canary !== null) request.push(canary);

@@ -12,6 +12,7 @@ import {
   type Edge,
   type Upstream,
 } from '../../../test/support/proxy-handler-fixtures.ts';
+import { waitFor } from '../../../test/support/wait-for.ts';
 import type { TrafficPolicy } from '../../routing/policy-types.ts';
 import { Limiter } from './rate-limit-step.ts';
 
@@ -166,17 +167,63 @@ describe('load-balance at the edge', () => {
   });
 
   it('"ewma" (least-request) on a round-robin controller: requests avoid the endpoint with one in flight', async () => {
+    // Requests go out until one is held by the busy endpoint (the first ones may all reach the free one).
     const pending: Promise<unknown>[] = [];
-    while (busy.count === 0) {
+    await waitFor(() => {
+      if (busy.count > 0) return true;
       pending.push(send(edge.port, { headers: { host: 'ewma.test' } }));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+      return false;
+    });
     for (let i = 0; i < 6; i++) {
       const reply = await send(edge.port, { headers: { host: 'ewma.test' } });
       expect(reply.body.toString()).toBe('free');
     }
     for (const release of held.splice(0)) release();
     await Promise.all(pending);
+  });
+});
+
+describe('limit-connections at the edge', () => {
+  let slow: Upstream;
+  let edge: Edge;
+  const held: Array<() => void> = [];
+
+  beforeAll(async () => {
+    slow = await startUpstream('127.0.0.9', (_req, res) => held.push(() => res.end('done')));
+    const rateLimit = {
+      requestsPerSecond: null,
+      requestsPerMinute: null,
+      connections: 1,
+      burstMultiplier: 5,
+      exempt: [],
+      status: 503,
+      field: 'f',
+    };
+    edge = await startEdge(
+      makeState(
+        [{ host: 'conn.test', path: '/', backend: 'default/d:80', policy: { traffic: { ...NONE, rateLimit } } }],
+        [okBackend('default/d:80', [slow])],
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    for (const release of held) release();
+    await edge.close();
+    await slow.close();
+  });
+
+  it('refuses (503) a second request in progress from the same client, and counts it down when done', async () => {
+    const first = send(edge.port, { headers: { host: 'conn.test' } });
+    await waitFor(() => held.length === 1);
+    expect((await send(edge.port, { headers: { host: 'conn.test' } })).status).toBe(503);
+    held.shift()!();
+    expect((await first).status).toBe(200);
+    await waitFor(() => edge.records.length >= 2);
+    const third = send(edge.port, { headers: { host: 'conn.test' } });
+    await waitFor(() => held.length === 1);
+    held.shift()!();
+    expect((await third).status).toBe(200);
   });
 });
 

@@ -5,7 +5,6 @@
 import { NGINX } from './registry-types.ts';
 
 const PENDING_SHORT_NAMES = [
-  'limit-connections',
   'proxy-connect-timeout',
   'proxy-send-timeout',
   'proxy-request-buffering',
