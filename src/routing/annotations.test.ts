@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INGRESS_POLICY, readPolicyAnnotations } from './annotations.ts';
-import { parseByteSize, parseDuration, parseSeconds } from './annotations/values.ts';
 import { PolicyDraft } from './annotations/draft.ts';
 import { applySnippet } from './annotations/snippets.ts';
+import { parseByteSize, parseDuration, parseSeconds } from './annotations/values.ts';
 import { build } from './build.ts';
 import {
   ingress,

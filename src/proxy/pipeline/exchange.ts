@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { BackendEndpoints } from '../../routing/types.ts';
 import type { BackendBalance } from '../balancer.ts';
+import type { TraceSpan } from '../../telemetry/tracing-hooks.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import type { RequestRecord } from '../request-record.ts';
 import type { UpstreamController, UpstreamHandler } from '../upstream-client.ts';
@@ -50,6 +51,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   clientAddress = '';
   contentLength = -1;
   requestId = '';
+  /** This request's span when tracing is on (context.tracer), else null. */
+  trace: TraceSpan | null = null;
   /** A request body follows the head (unread until forwarded). */
   hasBody = false;
   route: ForwardDecision = null as unknown as ForwardDecision;
