@@ -174,6 +174,8 @@ describe('load-balance at the edge', () => {
       pending.push(send(edge.port, { headers: { host: 'ewma.test' } }));
       return false;
     });
+    // Every request sent so far has arrived: the free endpoint has none in flight, the busy one has its held ones.
+    await waitFor(() => busy.count + free.count === pending.length && free.count === pending.length - held.length);
     for (let i = 0; i < 6; i++) {
       const reply = await send(edge.port, { headers: { host: 'ewma.test' } });
       expect(reply.body.toString()).toBe('free');
