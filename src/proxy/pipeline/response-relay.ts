@@ -60,6 +60,7 @@ export function relayResponseData(exchange: Exchange, controller: UpstreamContro
     // The chunk completes the declared body (the client's parser never delivers more), so end with it:
     // head, body and end leave in one write without node's cork-until-next-tick. Nothing is held back.
     exchange.responseEnded = true;
+    exchange.record.upstreamResponseMs = performance.now() - exchange.attemptStartedAt;
     res.end(chunk);
     return;
   }
@@ -70,7 +71,8 @@ export function relayResponseData(exchange: Exchange, controller: UpstreamContro
 }
 
 export function endResponse(exchange: Exchange): void {
-  exchange.record.upstreamResponseMs = performance.now() - exchange.attemptStartedAt;
+  // Already taken when the last chunk ended the client response: the record may be written before this runs.
+  if (!exchange.responseEnded) exchange.record.upstreamResponseMs = performance.now() - exchange.attemptStartedAt;
   closeAttempt(exchange);
   if (!exchange.responseEnded) exchange.res!.end();
 }
