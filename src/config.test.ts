@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  envVarName,
-  FLAGS,
-  flagsMarkdownTable,
-  helpText,
-  parseConfig,
-  parseDuration,
-  parseSize,
-  type Config,
-} from './config.ts';
+import { parseConfig, type Config } from './config.ts';
+import { envVarName, FLAGS } from './config/flags.ts';
+import { flagsMarkdownTable, helpText } from './config/help.ts';
+import { parseDuration, parseSize } from './config/value-parsers.ts';
 
 function configOf(argv: string[], env: Record<string, string | undefined> = {}): Config {
   const result = parseConfig(argv, env);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotationsMarkdownTable } from '../src/audit/annotation-table.ts';
-import { flagsMarkdownTable } from '../src/config.ts';
+import { flagsMarkdownTable } from '../src/config/help.ts';
 
 // docs/migrating-from-ingress-nginx.md stays true: its annotation table is the registry's, and every
 // sluice flag it names exists.

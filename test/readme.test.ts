@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flagsMarkdownTable } from '../src/config.ts';
+import { flagsMarkdownTable } from '../src/config/help.ts';
 
 // README.md stays true: its flag table is the one --help is made from, its commands exist (links: docs-links.test.ts).
 const root = resolve(import.meta.dirname, '..');
