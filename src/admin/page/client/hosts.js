@@ -64,7 +64,8 @@ function endpointsCell(backend) {
           'ul',
           null,
           backend.endpoints.map((e) => {
-            const key = `${e.address}:${e.port}`;
+            // The spelling of endpointKey() (src/routing/endpoint-key.ts), which `next` uses: IPv6 in brackets.
+            const key = `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
             return h(
               'li',
               null,
