@@ -44,7 +44,22 @@ function freezeMatch(
   return Object.freeze({ kind, target, host, route });
 }
 
+/**
+ * Compiled hosts by their (frozen) rules: a new table that keeps a host's rules object (the incremental
+ * builder does, for every host a change did not touch) reuses its compiled form.
+ */
+const compiledByRules = new WeakMap<HostRules, CompiledHost>();
+
 function compileHost(rules: HostRules): CompiledHost {
+  let compiled = compiledByRules.get(rules);
+  if (compiled === undefined) {
+    compiled = compileHostRules(rules);
+    compiledByRules.set(rules, compiled);
+  }
+  return compiled;
+}
+
+function compileHostRules(rules: HostRules): CompiledHost {
   let exact: Map<string, Match> | null = null;
   let prefixes: RangeMap<Match> | null = null;
   const routeMatches: Match[] = [];

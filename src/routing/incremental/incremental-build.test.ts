@@ -1,0 +1,95 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { changeBatches } from '../../../test/support/routing-incremental-arbitraries.ts';
+import { ingress, service, slice, sluiceClass, testOptions } from '../../../test/support/routing-build-fixtures.ts';
+import { build } from '../build.ts';
+import { dumpBuild } from '../dump.ts';
+import type { BuildOptions, KubeObject, Snapshot } from '../types.ts';
+import { IncrementalBuild, type ObjectChange, type ObjectKind } from './incremental-build.ts';
+
+const KINDS: readonly ObjectKind[] = ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'];
+
+/** The store the changes describe, as the snapshot a full build reads. */
+class Store {
+  readonly #byKind = new Map<ObjectKind, Map<string, KubeObject>>(KINDS.map((kind) => [kind, new Map()]));
+
+  write(change: ObjectChange): void {
+    const objects = this.#byKind.get(change.kind);
+    if (change.object === null) objects?.delete(change.id);
+    else objects?.set(change.id, change.object);
+  }
+
+  snapshot(): Snapshot {
+    const of = (kind: ObjectKind) => [...(this.#byKind.get(kind)?.values() ?? [])];
+    return {
+      ingressClasses: of('ingressClasses'),
+      ingresses: of('ingresses'),
+      services: of('services'),
+      endpointSlices: of('endpointSlices'),
+      secrets: of('secrets'),
+    };
+  }
+}
+
+const optionVariants: readonly BuildOptions[] = [
+  testOptions,
+  { ...testOptions, defaultBackendService: 'default/web', defaultSslCertificate: 'default/tls-a' },
+  { ...testOptions, watchIngressWithoutClass: true, sslRedirect: false, defaultBackendService: 'team/api:http' },
+];
+
+describe('incremental build', () => {
+  it('equals a full build of the same snapshot after every batch of writes of every kind', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...optionVariants), changeBatches, (options, batches) => {
+        const store = new Store();
+        const incremental = new IncrementalBuild(options);
+        expect(dumpBuild(incremental.apply([]))).toBe(dumpBuild(build(store.snapshot(), options)));
+        for (const batch of batches) {
+          for (const change of batch) store.write(change);
+          expect(dumpBuild(incremental.apply(batch))).toBe(dumpBuild(build(store.snapshot(), options)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  const base: ObjectChange[] = [
+    { kind: 'ingressClasses', id: 'sluice', object: sluiceClass },
+    { kind: 'services', id: 'default/web', object: service('web') },
+    { kind: 'endpointSlices', id: 'default/web-abc', object: slice('web', ['10.0.0.1']) },
+    ...['a', 'b', 'c'].map((name) => ({
+      kind: 'ingresses' as const,
+      id: `default/${name}`,
+      object: ingress({ name, host: `${name}.example.com`, paths: [{ path: '/', service: 'web' }] }),
+    })),
+  ];
+
+  it('an EndpointSlice change rebuilds no route: the host list and every host rules object are kept', () => {
+    const incremental = new IncrementalBuild(testOptions);
+    const before = incremental.apply(base);
+    const after = incremental.apply([
+      { kind: 'endpointSlices', id: 'default/web-abc', object: slice('web', ['10.0.0.1', '10.0.0.2']) },
+    ]);
+    expect(after.table.hosts).toBe(before.table.hosts);
+    expect(after.endpoints.get('default/web:80')?.usable.map((e) => e.address)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(before.endpoints.get('default/web:80')?.usable.map((e) => e.address)).toEqual(['10.0.0.1']);
+  });
+
+  it('an Ingress change rebuilds its own host only, and leaves earlier results as they were', () => {
+    const incremental = new IncrementalBuild(testOptions);
+    const before = incremental.apply(base);
+    const dumped = dumpBuild(before);
+    const changed = ingress({ name: 'b', host: 'b.example.com', paths: [{ path: '/x', service: 'web' }] });
+    const after = incremental.apply([{ kind: 'ingresses', id: 'default/b', object: changed }]);
+    const hostsOf = (result: typeof before) => new Map(result.table.hosts.map((rules) => [rules.host, rules]));
+    expect(hostsOf(after).get('a.example.com')).toBe(hostsOf(before).get('a.example.com'));
+    expect(hostsOf(after).get('c.example.com')).toBe(hostsOf(before).get('c.example.com'));
+    expect(
+      hostsOf(after)
+        .get('b.example.com')
+        ?.routes.map((route) => route.path),
+    ).toEqual(['/x']);
+    expect(dumpBuild(before)).toBe(dumped);
+    expect(Object.isFrozen(after.table.hosts)).toBe(true);
+  });
+});

@@ -1,0 +1,330 @@
+// The incremental builder: the same BuildResult as build(snapshot) (routing/build.ts stays the reference,
+// and a property test holds the two equal), kept up to date from changed objects. A change costs what it
+// touches: an Ingress is translated once per object, only the hosts it claims (or claimed) are merged
+// again, an EndpointSlice change resolves the backends of its Service and rebuilds no route. Every
+// result is a new frozen object; what an earlier result holds is never changed.
+
+import { BackendRefs, type BackendRef } from '../backends.ts';
+import { compareHosts, globalDefaultTarget } from '../build.ts';
+import { isOwnedIngress, selectClasses, type ClassSelection } from '../class-filter.ts';
+import { compareText } from '../compare.ts';
+import { deepFreeze } from '../deep-freeze.ts';
+import { readDefaultBackendFlag } from '../default-backend.ts';
+import { compareAge } from '../ingress-translate.ts';
+import type { Named } from '../object-index.ts';
+import { sortProblems } from '../problems.ts';
+import { tlsSecretForHost } from '../tls.ts';
+import type { BuildOptions, BuildResult, HostRules, KubeObject, Problem, Snapshot, Target } from '../types.ts';
+import { BackendIndex, type UseOwner } from './backend-index.ts';
+import { mergeHost, UseRecorder } from './host-merge.ts';
+import { translateEntry, type IngressEntry } from './ingress-entry.ts';
+import { KindIndex } from './kind-index.ts';
+import { IncrementalCatalog, type ServiceKey } from './service-catalog.ts';
+import { changeSorted } from './sorted-list.ts';
+import { TlsState, type TlsResult } from './tls-state.ts';
+
+export type ObjectKind = keyof Snapshot;
+
+/** One object stored, replaced or (object null) removed; `id` is its key in the caller's store. */
+export interface ObjectChange {
+  readonly kind: ObjectKind;
+  readonly id: string;
+  readonly object: KubeObject | null;
+}
+
+interface ProblemHolder {
+  problems: readonly Problem[];
+  useProblems?: readonly Problem[];
+}
+
+interface HostState {
+  readonly owner: UseOwner;
+  readonly rules: HostRules;
+}
+
+/** What one apply must redo. */
+interface Dirt {
+  readonly hosts: Set<string>;
+  tls: boolean;
+  defaults: boolean;
+  readonly ownedGone: string[];
+  readonly ownedNew: string[];
+}
+
+const NO_TLS: TlsResult = {
+  table: { hosts: new Map(), certificates: new Map(), defaultCertificate: null },
+  declared: new Map(),
+  problems: [],
+};
+
+export class IncrementalBuild {
+  readonly #options: BuildOptions;
+  readonly #refs = new BackendRefs();
+  readonly #classes = new KindIndex('IngressClass', false);
+  readonly #rawIngresses = new Map<string, KubeObject>();
+  readonly #owned = new KindIndex('Ingress', true);
+  readonly #services = new KindIndex('Service', true);
+  readonly #slices = new KindIndex('EndpointSlice', true);
+  readonly #secrets = new KindIndex('Secret', true);
+  readonly #indexHolders = new Map<KindIndex, ProblemHolder>();
+  readonly #catalog = new IncrementalCatalog();
+  readonly #backends: BackendIndex;
+  readonly #tlsState: TlsState;
+  #selection: ClassSelection | null = null;
+  readonly #entries = new Map<string, IngressEntry>();
+  readonly #contributors = new Map<string, Set<IngressEntry>>();
+  readonly #withTls = new Set<IngressEntry>();
+  readonly #withDefault = new Set<IngressEntry>();
+  readonly #hosts = new Map<string, HostState>();
+  #flag: BackendRef | null = null;
+  readonly #flagHolder: ProblemHolder = { problems: [] };
+  #tls: TlsResult = NO_TLS;
+  readonly #tlsHolder: ProblemHolder = { problems: [] };
+  readonly #globalOwner: UseOwner = { order: { tier: 1 }, problems: [], uses: [], useProblems: [] };
+  #globalDefault: Target | null = null;
+  readonly #problemHolders = new Set<ProblemHolder>();
+  #problemsChanged = true;
+  #problems: readonly Problem[] = [];
+  #hostList: readonly HostRules[] = Object.freeze([]);
+  #ownedList: readonly string[] = Object.freeze([]);
+  #result: BuildResult | null = null;
+
+  constructor(options: BuildOptions) {
+    this.#options = options;
+    this.#backends = new BackendIndex(this.#catalog, (owner) => this.#track(owner));
+    this.#tlsState = new TlsState(options);
+    for (const index of [this.#classes, this.#owned, this.#services, this.#slices, this.#secrets])
+      this.#indexHolders.set(index, { problems: [] });
+  }
+
+  /** Applies `changes` (in order; a later change of one id wins) and returns the result for the new state. */
+  apply(changes: Iterable<ObjectChange>): BuildResult {
+    const first = this.#result === null;
+    const ingressIds = new Set<string>();
+    const serviceKeys = new Set<string>();
+    const sliceKeys = new Set<string>();
+    const unused = new Set<string>();
+    let classesChanged = first;
+    let secretsChanged = first;
+    for (const change of changes) {
+      const { id, object } = change;
+      if (change.kind === 'ingresses') {
+        if (object === null) this.#rawIngresses.delete(id);
+        else this.#rawIngresses.set(id, object);
+        ingressIds.add(id);
+      } else if (change.kind === 'ingressClasses') {
+        this.#classes.set(id, object, unused);
+        classesChanged = true;
+      } else if (change.kind === 'services') this.#services.set(id, object, serviceKeys);
+      else if (change.kind === 'endpointSlices') this.#slices.set(id, object, sliceKeys);
+      else if (change.kind === 'secrets') {
+        this.#secrets.set(id, object, unused);
+        secretsChanged = true;
+      }
+    }
+    const dirt: Dirt = { hosts: new Set(), tls: secretsChanged, defaults: first, ownedGone: [], ownedNew: [] };
+    this.#updateServices(serviceKeys, sliceKeys);
+    if (classesChanged) this.#updateClasses(ingressIds);
+    this.#updateIngresses(ingressIds, dirt);
+    if (first || serviceKeys.size > 0) this.#updateFlag(dirt);
+    if (dirt.tls) this.#updateTls(dirt);
+    const removed: HostRules[] = [];
+    const upserted: HostRules[] = [];
+    for (const host of dirt.hosts) this.#rebuildHost(host, removed, upserted);
+    if (dirt.defaults) {
+      const recorder = new UseRecorder();
+      const drafts = [...this.#withDefault].map((entry) => entry.draft).sort(compareAge);
+      this.#globalDefault = globalDefaultTarget(drafts, this.#flag, recorder);
+      this.#backends.setUses(this.#globalOwner, recorder.uses);
+    }
+    if (removed.length + upserted.length > 0)
+      this.#hostList = changeSorted(this.#hostList, removed, upserted, compareHosts);
+    if (dirt.ownedGone.length + dirt.ownedNew.length > 0)
+      this.#ownedList = changeSorted(this.#ownedList, dirt.ownedGone, dirt.ownedNew, compareText);
+    this.#result = deepFreeze({
+      table: { hosts: this.#hostList, defaultBackend: this.#globalDefault },
+      endpoints: this.#backends.endpoints(),
+      tls: this.#tls.table,
+      problems: this.#gatherProblems(),
+      ownedIngresses: this.#ownedList,
+    });
+    return this.#result;
+  }
+
+  #updateServices(serviceKeys: ReadonlySet<string>, sliceKeys: ReadonlySet<string>): void {
+    if (serviceKeys.size + sliceKeys.size === 0) return;
+    const changed = new Set<ServiceKey>();
+    for (const key of serviceKeys) this.#catalog.setService(key, this.#services.get(key), changed);
+    for (const key of sliceKeys) this.#catalog.setSlice(key, this.#slices.get(key), changed);
+    this.#catalog.refresh(changed);
+    this.#backends.refreshServices(changed);
+  }
+
+  /** A new class selection re-judges every Ingress. */
+  #updateClasses(ingressIds: Set<string>): void {
+    const selection = selectClasses(this.#classes.named(), this.#options);
+    const before = this.#selection;
+    if (
+      before !== null &&
+      before.ownedDefault === selection.ownedDefault &&
+      before.owned.size === selection.owned.size &&
+      [...selection.owned].every((name) => before.owned.has(name))
+    )
+      return;
+    this.#selection = selection;
+    for (const id of this.#rawIngresses.keys()) ingressIds.add(id);
+  }
+
+  #updateIngresses(ingressIds: ReadonlySet<string>, dirt: Dirt): void {
+    const selection = this.#selection;
+    if (selection === null) return;
+    const keys = new Set<string>();
+    for (const id of ingressIds) {
+      const object = this.#rawIngresses.get(id) ?? null;
+      const owned = object !== null && isOwnedIngress(object, selection, this.#options);
+      this.#owned.set(id, owned ? object : null, keys);
+    }
+    for (const key of keys) {
+      const named = this.#owned.get(key);
+      const before = this.#entries.get(key);
+      if (before?.named === named) continue;
+      if (before !== undefined) this.#removeEntry(before, dirt);
+      if (named !== undefined) this.#addEntry(named, dirt);
+      if (before === undefined) dirt.ownedNew.push(key);
+      else if (named === undefined) dirt.ownedGone.push(key);
+    }
+  }
+
+  #addEntry(named: Named, dirt: Dirt): void {
+    const entry = translateEntry(named, this.#refs);
+    this.#entries.set(named.key, entry);
+    for (const host of entry.hosts.keys()) {
+      let contributors = this.#contributors.get(host);
+      if (contributors === undefined) {
+        contributors = new Set();
+        this.#contributors.set(host, contributors);
+      }
+      contributors.add(entry);
+      dirt.hosts.add(host);
+    }
+    if (entry.draft.tls.length > 0) {
+      this.#withTls.add(entry);
+      dirt.tls = true;
+    }
+    if (entry.draft.defaultBackend !== null) {
+      this.#withDefault.add(entry);
+      dirt.defaults = true;
+    }
+    this.#backends.setUses(entry.check, entry.checkUses);
+    this.#track(entry);
+  }
+
+  #removeEntry(entry: IngressEntry, dirt: Dirt): void {
+    this.#entries.delete(entry.named.key);
+    for (const host of entry.hosts.keys()) {
+      const contributors = this.#contributors.get(host);
+      contributors?.delete(entry);
+      if (contributors?.size === 0) this.#contributors.delete(host);
+      dirt.hosts.add(host);
+    }
+    if (this.#withTls.delete(entry)) dirt.tls = true;
+    if (this.#withDefault.delete(entry)) dirt.defaults = true;
+    this.#backends.setUses(entry.check, []);
+    this.#untrack(entry.check);
+    this.#untrack(entry);
+  }
+
+  #updateFlag(dirt: Dirt): void {
+    const problems: Problem[] = [];
+    const flag = readDefaultBackendFlag(this.#options.defaultBackendService, this.#catalog.services, problems);
+    this.#flagHolder.problems = problems;
+    this.#track(this.#flagHolder);
+    const before = this.#flag;
+    if (
+      before?.key === flag?.key &&
+      before?.defect?.state === flag?.defect?.state &&
+      before?.defect?.reason === flag?.defect?.reason
+    )
+      return;
+    this.#flag = flag;
+    for (const host of this.#hosts.keys()) dirt.hosts.add(host);
+    dirt.defaults = true;
+  }
+
+  #updateTls(dirt: Dirt): void {
+    const claims = [...this.#withTls]
+      .map((entry) => entry.draft)
+      .sort(compareAge)
+      .flatMap((draft) => draft.tls);
+    const secrets = this.#secrets;
+    const tls = this.#tlsState.assemble(claims, { get: (key: string) => secrets.get(key) });
+    const before = this.#tls.declared;
+    this.#tls = tls;
+    this.#tlsHolder.problems = tls.problems;
+    this.#track(this.#tlsHolder);
+    if (sameEntries(before, tls.declared)) return;
+    for (const [host, state] of this.#hosts)
+      if (tlsSecretForHost(host, tls.declared) !== state.rules.tlsSecret) dirt.hosts.add(host);
+  }
+
+  #rebuildHost(host: string, removed: HostRules[], upserted: HostRules[]): void {
+    const before = this.#hosts.get(host);
+    const contributors = this.#contributors.get(host);
+    const merged =
+      contributors === undefined ? null : mergeHost(host, contributors, this.#tls.declared, this.#flag, this.#options);
+    if (merged === null) {
+      if (before === undefined) return;
+      this.#backends.setUses(before.owner, []);
+      this.#untrack(before.owner);
+      this.#hosts.delete(host);
+      removed.push(before.rules);
+      return;
+    }
+    const owner: UseOwner = before?.owner ?? {
+      order: { tier: 0, host: merged.rules },
+      problems: [],
+      uses: [],
+      useProblems: [],
+    };
+    owner.problems = merged.problems;
+    this.#backends.setUses(owner, merged.uses);
+    this.#track(owner);
+    this.#hosts.set(host, { owner, rules: merged.rules });
+    upserted.push(merged.rules);
+  }
+
+  #track(holder: ProblemHolder): void {
+    if (holder.problems.length > 0 || (holder.useProblems?.length ?? 0) > 0) {
+      this.#problemHolders.add(holder);
+      this.#problemsChanged = true;
+    } else this.#untrack(holder);
+  }
+
+  #untrack(holder: ProblemHolder): void {
+    if (this.#problemHolders.delete(holder)) this.#problemsChanged = true;
+  }
+
+  #gatherProblems(): readonly Problem[] {
+    for (const [index, holder] of this.#indexHolders) {
+      if (!index.problemsChanged) continue;
+      index.problemsChanged = false;
+      holder.problems = index.problems();
+      this.#track(holder);
+    }
+    if (!this.#problemsChanged) return this.#problems;
+    this.#problemsChanged = false;
+    const all: Problem[] = [];
+    for (const holder of this.#problemHolders) {
+      for (const item of holder.problems) all.push(item);
+      for (const item of holder.useProblems ?? []) all.push(item);
+    }
+    this.#problems = Object.freeze(sortProblems(all));
+    return this.#problems;
+  }
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}

@@ -1,0 +1,134 @@
+// fast-check arbitraries for the incremental builder's equivalence test: objects of every kind drawn from
+// small pools of names, hosts, paths and Services (so claims collide, Services come and go under their
+// routes, and two objects sometimes share a name), now and then with a junk value in place of a field.
+
+import * as fc from 'fast-check';
+import type { ObjectChange, ObjectKind } from '../../src/routing/incremental/incremental-build.ts';
+import type { KubeObject } from '../../src/routing/types.ts';
+import { fakeTlsSecret, junkValues } from './routing-build-fixtures.ts';
+
+const junk = junkValues(8, 300);
+const maybe = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+  fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: junk });
+const optional = <T extends Record<string, unknown>>(fields: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
+  fc.record(fields, { requiredKeys: [] });
+
+const namespace = fc.constantFrom('default', 'team');
+const serviceName = fc.constantFrom('web', 'api', 'gone');
+const host = fc.constantFrom('a.example.com', 'b.example.com', '*.example.com', 'x.a.example.com', '');
+const backend = optional({
+  service: maybe(
+    optional({
+      name: maybe(serviceName),
+      port: maybe(fc.oneof(fc.record({ number: fc.constantFrom(80, 8080, 70000) }), fc.constant({ name: 'http' }))),
+    }),
+  ),
+});
+const httpPath = optional({
+  path: maybe(fc.constantFrom('/', '/a', '/a/', '/a/b', 'rel')),
+  pathType: maybe(fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific')),
+  backend: maybe(backend),
+});
+const rule = optional({ host: maybe(host), http: maybe(optional({ paths: fc.array(httpPath, { maxLength: 3 }) })) });
+const tls = optional({
+  hosts: maybe(fc.array(host, { maxLength: 2 })),
+  secretName: maybe(fc.constantFrom('tls-a', 'tls-b', 'missing')),
+});
+
+const ingress = fc.record({
+  kind: fc.constant('Ingress'),
+  metadata: optional({
+    name: fc.constantFrom('one', 'two', 'three'),
+    namespace,
+    creationTimestamp: fc.constantFrom('2024-01-01T00:00:00Z', '2023-01-01T00:00:00Z', 'never'),
+    annotations: maybe(
+      optional({
+        'kubernetes.io/ingress.class': fc.constantFrom('sluice', 'nginx'),
+        'sluice.dev/ssl-redirect': fc.constantFrom('false', 'true'),
+        'sluice.dev/request-timeout': fc.constantFrom('30s', 'soon'),
+      }),
+    ),
+  }),
+  spec: maybe(
+    optional({
+      ingressClassName: fc.constantFrom('sluice', 'other'),
+      rules: maybe(fc.array(maybe(rule), { maxLength: 3 })),
+      tls: maybe(fc.array(tls, { maxLength: 2 })),
+      defaultBackend: maybe(backend),
+    }),
+  ),
+});
+
+const ingressClass = fc.record({
+  kind: fc.constant('IngressClass'),
+  metadata: optional({
+    name: fc.constantFrom('sluice', 'other'),
+    annotations: optional({ 'ingressclass.kubernetes.io/is-default-class': fc.constantFrom('true', 'false') }),
+  }),
+  spec: optional({ controller: fc.constantFrom('sluice.dev/ingress-controller', 'example.com/other') }),
+});
+
+const servicePort = optional({ name: fc.constantFrom('http', ''), port: maybe(fc.constantFrom(80, 8080)) });
+const service = fc.record({
+  kind: fc.constant('Service'),
+  metadata: fc.record({ name: serviceName, namespace }),
+  spec: maybe(
+    optional({
+      type: fc.constantFrom('ClusterIP', 'ExternalName'),
+      externalName: fc.constantFrom('ext.example.net', 'bad name'),
+      ports: fc.array(servicePort, { maxLength: 2 }),
+    }),
+  ),
+});
+
+const endpoint = optional({
+  addresses: fc.array(fc.constantFrom('10.0.0.1', '10.0.0.2', 'fd00::1'), { maxLength: 2 }),
+  conditions: optional({ ready: fc.boolean(), serving: fc.boolean(), terminating: fc.boolean() }),
+  zone: fc.constantFrom('a', 'b'),
+});
+const endpointSlice = fc.record({
+  kind: fc.constant('EndpointSlice'),
+  metadata: fc.record({
+    name: fc.constantFrom('s1', 's2', 's3'),
+    namespace,
+    labels: optional({ 'kubernetes.io/service-name': serviceName }),
+  }),
+  ports: maybe(fc.array(optional({ name: fc.constantFrom('http', ''), port: fc.constantFrom(8080, 9090) }))),
+  endpoints: fc.array(endpoint, { maxLength: 3 }),
+});
+
+const secret = fc
+  .record({
+    name: fc.constantFrom('tls-a', 'tls-b'),
+    names: fc.subarray(['a.example.com', '*.example.com', 'b.example.com']),
+    key: fc.constantFrom('k1', 'k2'),
+    namespace,
+  })
+  .map(({ name, names, key, namespace: ns }) => fakeTlsSecret(name, names, key, ns));
+
+const objects: Record<ObjectKind, fc.Arbitrary<unknown>> = {
+  ingresses: ingress,
+  ingressClasses: ingressClass,
+  services: service,
+  endpointSlices: endpointSlice,
+  secrets: secret,
+};
+
+/** One store write: a kind, one of four ids (so writes replace and delete earlier ones), the object or null. */
+export const objectChange: fc.Arbitrary<ObjectChange> = fc
+  .constantFrom<ObjectKind>('ingresses', 'ingresses', 'ingressClasses', 'services', 'endpointSlices', 'secrets')
+  .chain((kind) =>
+    fc.record({
+      kind: fc.constant(kind),
+      id: fc.constantFrom('1', '2', '3', '4'),
+      object: fc.oneof({ weight: 4, arbitrary: objects[kind] }, { weight: 1, arbitrary: fc.constant(null) }),
+    }),
+  ) as fc.Arbitrary<ObjectChange>;
+
+/** Writes applied together (as one coalesced reconcile). */
+export const changeBatches = fc.array(fc.array(objectChange, { minLength: 1, maxLength: 4 }), {
+  minLength: 1,
+  maxLength: 25,
+});
+
+export type { KubeObject };
