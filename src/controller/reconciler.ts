@@ -1,7 +1,8 @@
 import type { BuildOptions, Problem } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { createCoalescer } from './coalescer.ts';
-import { buildRoutingState } from './routing-state.ts';
+import { IncrementalBuild } from '../routing/incremental/incremental-build.ts';
+import { applyRoutingState, buildRoutingState } from './routing-state.ts';
 import type { Current } from './current.ts';
 import type { PublishSink } from './sink.ts';
 import type { SnapshotSource } from './source.ts';
@@ -26,18 +27,24 @@ export interface Reconciler {
 }
 
 /**
- * Watches a source for change signals and, once the source has synced, rebuilds the whole table
- * from a fresh snapshot and publishes it. Sinks hear of a state only after it is live.
+ * Watches a source for change signals and, once the source has synced, builds the next table and
+ * publishes it: from the objects that changed when the source tells them (the incremental build),
+ * else from a fresh snapshot. Sinks hear of a state only after it is live.
  */
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const { source, buildOptions, current, sinks, log } = options;
   let generation = current.get()?.generation ?? 0;
   let loggedProblems = new Set<string>();
+  let loggedFrom: readonly Problem[] | null = null;
+  const incremental = source.takeChanges === undefined ? null : new IncrementalBuild(buildOptions);
 
   const rebuild = () => {
     if (!source.synced()) return;
     generation += 1;
-    const state = buildRoutingState(source.snapshot(), buildOptions, generation);
+    const state =
+      incremental === null || source.takeChanges === undefined
+        ? buildRoutingState(source.snapshot(), buildOptions, generation)
+        : applyRoutingState(incremental, source.takeChanges(), generation);
     const { result, buildMs } = state;
     current.publish(state);
     log.info(
@@ -50,7 +57,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       },
       'routing table published',
     );
-    loggedProblems = logNewProblems(result.problems, loggedProblems, log);
+    // The incremental build keeps the problem list when it did not change: nothing new to log.
+    if (result.problems !== loggedFrom) loggedProblems = logNewProblems(result.problems, loggedProblems, log);
+    loggedFrom = result.problems;
     for (const sink of sinks) sink.published(state);
   };
 

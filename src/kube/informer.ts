@@ -44,6 +44,8 @@ export interface InformerOptions {
   readonly log: Logger;
   /** Called after every change to the store, and once the first list is in. */
   readonly onChange: () => void;
+  /** Called first, with the object stored or (deleted true) removed, for every change to the store. */
+  readonly onObject?: (object: KubeObject, deleted: boolean) => void;
   /** Default: 250 ms doubling to 8 s, jittered by up to half: after an API outage a watch is back within seconds. */
   readonly backoff?: BackoffPolicy;
 }
@@ -134,9 +136,16 @@ export function createInformer(options: InformerOptions): Informer {
     listWatch.start().catch(failed);
   }
 
-  listWatch.on('add', changed);
-  listWatch.on('update', changed);
-  listWatch.on('delete', changed);
+  const stored = (object: KubernetesObject): void => {
+    options.onObject?.(object as unknown as KubeObject, false);
+    changed();
+  };
+  listWatch.on('add', stored);
+  listWatch.on('update', stored);
+  listWatch.on('delete', (object) => {
+    options.onObject?.(object as unknown as KubeObject, true);
+    changed();
+  });
   listWatch.on('error', failed);
 
   return {

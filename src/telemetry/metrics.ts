@@ -50,6 +50,8 @@ export interface MetricsOptions {
 }
 
 const DURATION_BUCKET_COUNT = DURATION_BUCKETS_SECONDS.length + 1;
+/** Cells of routes gone from the table are looked for at most this often (on a publish). */
+const PRUNE_INTERVAL_MS = 10_000;
 const CODE_SPAN = 1000; // request counter key: methodIndex * CODE_SPAN + status code
 
 /** Everything counted for one (namespace, ingress, service): plain numbers, bumped per request. */
@@ -274,6 +276,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   }
 
   /** Forgets cells of routes gone from the table once they have been idle for a minute (bounds memory). */
+  let lastPruneAt = 0;
   function pruneCells(state: RoutingState): void {
     const live = liveRouteKeys(state);
     const at = now();
@@ -295,6 +298,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     requestDone,
     tablePublished(state) {
       if (lastState !== null && lastState.generation === state.generation) return;
+      const previous = lastState;
       lastState = state;
       tableBuilds.inc();
       tableBuildDuration.observe(state.buildMs / 1000);
@@ -306,8 +310,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         if (Number.isFinite(expiry)) certificateExpiry.set({ secret: certificate.secret }, expiry / 1000);
       }
       for (const key of ejected.keys()) if (!state.result.endpoints.has(key)) ejected.delete(key);
-      setEndpointGauges(state);
-      pruneCells(state);
+      // An incremental build keeps the endpoint index object when no endpoint changed (issue 11).
+      if (previous === null || previous.result.endpoints !== state.result.endpoints) setEndpointGauges(state);
+      // Walking every route costs milliseconds at 10k Ingresses: not on every publish.
+      const at = now();
+      if (previous === null || at - lastPruneAt >= PRUNE_INTERVAL_MS) {
+        lastPruneAt = at;
+        pruneCells(state);
+      }
     },
     setLeader(isLeader) {
       leader.set(isLeader ? 1 : 0);
