@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.ts';
 import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
 import { errorMessage, kubeJson } from './kube-http.ts';
 import { collectionPath, type WatchedResource } from './resources.ts';
+import { trimObject } from './trim-object.ts';
 
 /** What the status page shows of one informer. */
 export interface InformerStats {
@@ -88,6 +89,7 @@ export function createInformer(options: InformerOptions): Informer {
       // Items of a list carry no kind/apiVersion; watch events do. Give the routing core one shape.
       item.kind ??= itemKind;
       item.apiVersion ??= itemApiVersion;
+      trimObject(item);
     }
     // ListWatch fills its store synchronously right after this promise settles: by the next
     // macrotask the listed objects are in.
@@ -197,7 +199,11 @@ class StoppableWatch extends Watch {
       controller.abort();
       return controller;
     }
-    const controller = await super.watch(path, queryParams, callback, done);
+    const trimmed = (phase: string, apiObj: unknown, watchObj?: unknown) => {
+      trimObject(apiObj);
+      callback(phase, apiObj, watchObj);
+    };
+    const controller = await super.watch(path, queryParams, trimmed, done);
     if (this.#isStopped()) controller.abort();
     return controller;
   }

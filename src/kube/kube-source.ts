@@ -19,6 +19,7 @@ export interface KubeSourceOptions {
 export interface KubeSource extends SnapshotSource {
   /** One entry per informer, for the status page. */
   stats(): readonly InformerStats[];
+  takeChanges(): ObjectChange[];
   /** The Ingress as the store holds it now (the status writer compares against its status). */
   findIngress(namespace: string, name: string): KubeObject | undefined;
 }

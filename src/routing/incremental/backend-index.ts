@@ -11,11 +11,15 @@ import { compareAge, type IngressDraft } from '../ingress-translate.ts';
 import type { BackendEndpoints, BackendKey, HostKind, ObjectRef, Problem } from '../types.ts';
 import type { IncrementalCatalog, ServiceKey } from './service-catalog.ts';
 
+/** Shared by every owner with no problems (most), so none holds an empty list of its own. */
+export const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 export interface BackendUse {
   readonly ref: BackendRef;
   readonly source: ObjectRef;
-  /** The backend's own field (field + tail as the resolver joins them). */
+  /** The backend's own field is field + tail, joined only for a problem (most uses have none). */
   readonly field: string;
+  readonly tail: string;
   /** In the endpoint index (reachable by a request), or only checked. */
   readonly used: boolean;
 }
@@ -28,12 +32,12 @@ export interface BackendUse {
 export type OwnerOrder =
   | { readonly tier: 0; readonly host: { readonly kind: HostKind; readonly host: string } }
   | { readonly tier: 1 }
-  | { readonly tier: 2; readonly draft: IngressDraft };
+  | { readonly tier: 2; readonly age: Pick<IngressDraft, 'created' | 'named'> };
 
 function compareOwners(a: OwnerOrder, b: OwnerOrder): number {
   if (a.tier !== b.tier) return a.tier - b.tier;
   if (a.tier === 0 && b.tier === 0) return compareHosts(a.host, b.host);
-  if (a.tier === 2 && b.tier === 2) return compareAge(a.draft, b.draft);
+  if (a.tier === 2 && b.tier === 2) return compareAge(a.age, b.age);
   return 0;
 }
 
@@ -190,11 +194,11 @@ export class BackendIndex {
     for (const use of owner.uses) {
       const state = this.#keys.get(use.ref.key);
       if (state === undefined) continue;
-      const item = useProblem(state.resolution, use.source, use.field, '');
+      const item = useProblem(state.resolution, use.source, use.field, use.tail);
       if (item !== null) found.push(item);
     }
     if (before.length === 0 && found.length === 0) return;
-    owner.useProblems = found;
+    owner.useProblems = found.length === 0 ? NO_PROBLEMS : found;
     this.#onProblems(owner);
   }
 }

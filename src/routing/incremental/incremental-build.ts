@@ -15,9 +15,9 @@ import type { Named } from '../object-index.ts';
 import { sortProblems } from '../problems.ts';
 import { tlsSecretForHost } from '../tls.ts';
 import type { BuildOptions, BuildResult, HostRules, KubeObject, Problem, Snapshot, Target } from '../types.ts';
-import { BackendIndex, type UseOwner } from './backend-index.ts';
+import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
-import { translateEntry, type IngressEntry } from './ingress-entry.ts';
+import { draftOf, translateEntry, type IngressEntry } from './ingress-entry.ts';
 import { KindIndex } from './kind-index.ts';
 import { IncrementalCatalog, type ServiceKey } from './service-catalog.ts';
 import { changeSorted } from './sorted-list.ts';
@@ -72,7 +72,8 @@ export class IncrementalBuild {
   readonly #tlsState: TlsState;
   #selection: ClassSelection | null = null;
   readonly #entries = new Map<string, IngressEntry>();
-  readonly #contributors = new Map<string, Set<IngressEntry>>();
+  /** Host → the Ingresses claiming it (a list: most hosts have one or a few). */
+  readonly #contributors = new Map<string, IngressEntry[]>();
   readonly #withTls = new Set<IngressEntry>();
   readonly #withDefault = new Set<IngressEntry>();
   readonly #hosts = new Map<string, HostState>();
@@ -80,7 +81,7 @@ export class IncrementalBuild {
   readonly #flagHolder: ProblemHolder = { problems: [] };
   #tls: TlsResult = NO_TLS;
   readonly #tlsHolder: ProblemHolder = { problems: [] };
-  readonly #globalOwner: UseOwner = { order: { tier: 1 }, problems: [], uses: [], useProblems: [] };
+  readonly #globalOwner: UseOwner = { order: { tier: 1 }, problems: NO_PROBLEMS, uses: [], useProblems: NO_PROBLEMS };
   #globalDefault: Target | null = null;
   readonly #problemHolders = new Set<ProblemHolder>();
   #problemsChanged = true;
@@ -133,7 +134,10 @@ export class IncrementalBuild {
     for (const host of dirt.hosts) this.#rebuildHost(host, removed, upserted);
     if (dirt.defaults) {
       const recorder = new UseRecorder();
-      const drafts = [...this.#withDefault].map((entry) => entry.draft).sort(compareAge);
+      // The oldest Ingress with a default backend is the only one the choice reads.
+      let oldest: IngressEntry | null = null;
+      for (const entry of this.#withDefault) if (oldest === null || compareAge(entry, oldest) < 0) oldest = entry;
+      const drafts = oldest === null ? [] : [draftOf(oldest, this.#refs)];
       this.#globalDefault = globalDefaultTarget(drafts, this.#flag, recorder);
       this.#backends.setUses(this.#globalOwner, recorder.uses);
     }
@@ -198,39 +202,43 @@ export class IncrementalBuild {
   #addEntry(named: Named, dirt: Dirt): void {
     const entry = translateEntry(named, this.#refs);
     this.#entries.set(named.key, entry);
-    for (const host of entry.hosts.keys()) {
-      let contributors = this.#contributors.get(host);
-      if (contributors === undefined) {
-        contributors = new Set();
-        this.#contributors.set(host, contributors);
-      }
-      contributors.add(entry);
+    for (const { host } of entry.hosts) {
+      const contributors = this.#contributors.get(host);
+      if (contributors === undefined) this.#contributors.set(host, [entry]);
+      else contributors.push(entry);
       dirt.hosts.add(host);
     }
-    if (entry.draft.tls.length > 0) {
+    if (entry.tls.length > 0) {
       this.#withTls.add(entry);
       dirt.tls = true;
     }
-    if (entry.draft.defaultBackend !== null) {
+    const backend = entry.defaultBackend;
+    if (entry.check !== null && backend !== null) {
       this.#withDefault.add(entry);
       dirt.defaults = true;
+      const check = { ref: backend, source: named.ref, field: 'spec.defaultBackend', tail: '', used: false };
+      this.#backends.setUses(entry.check, [check]);
     }
-    this.#backends.setUses(entry.check, entry.checkUses);
     this.#track(entry);
   }
 
   #removeEntry(entry: IngressEntry, dirt: Dirt): void {
     this.#entries.delete(entry.named.key);
-    for (const host of entry.hosts.keys()) {
+    for (const { host } of entry.hosts) {
       const contributors = this.#contributors.get(host);
-      contributors?.delete(entry);
-      if (contributors?.size === 0) this.#contributors.delete(host);
+      if (contributors === undefined) continue;
+      const at = contributors.indexOf(entry);
+      if (at >= 0) contributors.splice(at, 1);
+      if (contributors.length === 0) this.#contributors.delete(host);
       dirt.hosts.add(host);
     }
     if (this.#withTls.delete(entry)) dirt.tls = true;
-    if (this.#withDefault.delete(entry)) dirt.defaults = true;
-    this.#backends.setUses(entry.check, []);
-    this.#untrack(entry.check);
+    if (entry.check !== null) {
+      this.#withDefault.delete(entry);
+      dirt.defaults = true;
+      this.#backends.setUses(entry.check, []);
+      this.#untrack(entry.check);
+    }
     this.#untrack(entry);
   }
 
@@ -252,10 +260,7 @@ export class IncrementalBuild {
   }
 
   #updateTls(dirt: Dirt): void {
-    const claims = [...this.#withTls]
-      .map((entry) => entry.draft)
-      .sort(compareAge)
-      .flatMap((draft) => draft.tls);
+    const claims = [...this.#withTls].sort(compareAge).flatMap((entry) => entry.tls);
     const secrets = this.#secrets;
     const tls = this.#tlsState.assemble(claims, { get: (key: string) => secrets.get(key) });
     const before = this.#tls.declared;
@@ -271,7 +276,9 @@ export class IncrementalBuild {
     const before = this.#hosts.get(host);
     const contributors = this.#contributors.get(host);
     const merged =
-      contributors === undefined ? null : mergeHost(host, contributors, this.#tls.declared, this.#flag, this.#options);
+      contributors === undefined
+        ? null
+        : mergeHost(host, contributors, this.#refs, this.#tls.declared, this.#flag, this.#options);
     if (merged === null) {
       if (before === undefined) return;
       this.#backends.setUses(before.owner, []);
@@ -282,9 +289,9 @@ export class IncrementalBuild {
     }
     const owner: UseOwner = before?.owner ?? {
       order: { tier: 0, host: merged.rules },
-      problems: [],
+      problems: NO_PROBLEMS,
       uses: [],
-      useProblems: [],
+      useProblems: NO_PROBLEMS,
     };
     owner.problems = merged.problems;
     this.#backends.setUses(owner, merged.uses);

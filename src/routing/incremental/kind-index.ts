@@ -11,14 +11,15 @@ interface Stored {
   readonly named: Named | null;
 }
 
+/** The ids claiming one name: one (almost always) or more (a duplicate, dropped). */
+type Claims = { readonly id: string; readonly named: Named } | Map<string, Named>;
+
 export class KindIndex {
   readonly #kind: string;
   readonly #namespaced: boolean;
   readonly #byId = new Map<string, Stored>();
-  /** "namespace/name" → id → its Named: more than one id is a duplicate. */
-  readonly #claims = new Map<string, Map<string, Named>>();
+  readonly #claims = new Map<string, Claims>();
   readonly #invalid = new Map<string, Problem>();
-  readonly #duplicates = new Set<string>();
   /** Set when the index's own problems (invalid, duplicate) may have changed. */
   problemsChanged = false;
 
@@ -45,16 +46,15 @@ export class KindIndex {
       return;
     }
     touched.add(named.key);
-    let claims = this.#claims.get(named.key);
-    if (claims === undefined) {
-      claims = new Map();
-      this.#claims.set(named.key, claims);
+    const claims = this.#claims.get(named.key);
+    if (claims === undefined || (!(claims instanceof Map) && claims.id === id)) {
+      this.#claims.set(named.key, { id, named });
+      return;
     }
-    claims.set(id, named);
-    if (claims.size > 1 && !this.#duplicates.has(named.key)) {
-      this.#duplicates.add(named.key);
-      this.problemsChanged = true;
-    }
+    const all = claims instanceof Map ? claims : new Map([[claims.id, claims.named]]);
+    all.set(id, named);
+    this.#claims.set(named.key, all);
+    this.problemsChanged = true;
   }
 
   #forget(id: string, before: Stored, touched: Set<string>): void {
@@ -66,32 +66,37 @@ export class KindIndex {
     const key = before.named.key;
     touched.add(key);
     const claims = this.#claims.get(key);
-    claims?.delete(id);
-    if (claims === undefined || claims.size === 0) this.#claims.delete(key);
-    if ((claims?.size ?? 0) <= 1 && this.#duplicates.delete(key)) this.problemsChanged = true;
+    if (claims === undefined) return;
+    if (!(claims instanceof Map)) {
+      if (claims.id === id) this.#claims.delete(key);
+      return;
+    }
+    claims.delete(id);
+    if (claims.size > 1) return;
+    this.problemsChanged = true;
+    const [rest] = claims;
+    if (rest === undefined) this.#claims.delete(key);
+    else this.#claims.set(key, { id: rest[0], named: rest[1] });
   }
 
   /** The one object named `key`, as a build's index would hold it. */
   get(key: string): Named | undefined {
     const claims = this.#claims.get(key);
-    if (claims === undefined || claims.size !== 1) return undefined;
-    return claims.values().next().value;
+    return claims === undefined || claims instanceof Map ? undefined : claims.named;
   }
 
   /** Every usable object (for small kinds: IngressClasses). */
   named(): Map<string, Named> {
     const all = new Map<string, Named>();
-    for (const key of this.#claims.keys()) {
-      const named = this.get(key);
-      if (named !== undefined) all.set(key, named);
-    }
+    for (const [key, claims] of this.#claims) if (!(claims instanceof Map)) all.set(key, claims.named);
     return all;
   }
 
   problems(): Problem[] {
     const found = [...this.#invalid.values()];
-    for (const key of this.#duplicates) {
-      const named = this.#claims.get(key)?.values().next().value;
+    for (const [key, claims] of this.#claims) {
+      if (!(claims instanceof Map)) continue;
+      const named = claims.values().next().value;
       if (named === undefined) continue;
       const message = `more than one ${this.#kind} is named ${key}; all are ignored`;
       found.push(problem('DuplicateObject', named.ref, 'metadata.name', message));
