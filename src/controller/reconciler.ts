@@ -44,7 +44,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const state =
       incremental === null || source.takeChanges === undefined
         ? buildRoutingState(source.snapshot(), buildOptions, generation)
-        : applyRoutingState(incremental, source.takeChanges(), generation);
+        : applyRoutingState(incremental, source.takeChanges(), generation, current.get());
     const { result, buildMs } = state;
     current.publish(state);
     log.info(

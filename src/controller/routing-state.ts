@@ -1,7 +1,7 @@
 import { build } from '../routing/build.ts';
 import type { IncrementalBuild, ObjectChange } from '../routing/incremental/incremental-build.ts';
-import { compileMatcher } from '../routing/matcher.ts';
-import type { BuildOptions, BuildResult, Snapshot } from '../routing/types.ts';
+import { compileMatcher, recompileMatcher } from '../routing/matcher.ts';
+import type { BuildOptions, BuildResult, Matcher, Snapshot } from '../routing/types.ts';
 import type { RoutingState } from './state.ts';
 
 const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
@@ -15,21 +15,31 @@ const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
 /** Builds and compiles one generation of the table from a full snapshot, timing both. */
 export function buildRoutingState(snapshot: Snapshot, options: BuildOptions, generation: number): RoutingState {
   const started = performance.now();
-  return routingState(build(snapshot, options), started, generation);
+  const result = build(snapshot, options);
+  return routingState(result, compileMatcher(result.table), started, generation);
 }
 
-/** The next generation from the changed objects (the matcher recompiles only the hosts they touched). */
+/**
+ * The next generation from the changed objects; when `previous` is the state of the builder's last apply,
+ * the matcher is recompiled for the hosts they touched only.
+ */
 export function applyRoutingState(
   builder: IncrementalBuild,
   changes: readonly ObjectChange[],
   generation: number,
+  previous: RoutingState | null,
 ): RoutingState {
   const started = performance.now();
-  return routingState(builder.apply(changes), started, generation);
+  const result = builder.apply(changes);
+  const diff = builder.hostChanges();
+  const matcher =
+    previous !== null && diff.previous === previous.result
+      ? recompileMatcher(previous.matcher, result.table, diff)
+      : compileMatcher(result.table);
+  return routingState(result, matcher, started, generation);
 }
 
-function routingState(result: BuildResult, started: number, generation: number): RoutingState {
-  const matcher = compileMatcher(result.table);
+function routingState(result: BuildResult, matcher: Matcher, started: number, generation: number): RoutingState {
   return Object.freeze({
     generation,
     builtAt: new Date().toISOString(),

@@ -13,6 +13,7 @@ import type {
   PathRoute,
   RouteTable,
 } from './types.ts';
+import { LayeredMap } from './layered-map.ts';
 import { HASH_SEED, RangeMap, hashStep } from './path-range-map.ts';
 import { prefixKey, prefixKeyMatches, prefixSegmentCount, rulePathKey } from './path-rule-key.ts';
 
@@ -114,33 +115,77 @@ function matchInHost(host: CompiledHost, path: string): Match | null {
   return prefix !== null ? prefix : host.fallback;
 }
 
+/** The hosts one incremental build removed and put in (new or replaced), for `recompileMatcher`. */
+export interface HostChanges {
+  readonly removed: readonly HostRules[];
+  readonly upserted: readonly HostRules[];
+}
+
 class CompiledMatcher implements Matcher {
   readonly #table: RouteTable;
-  readonly #exactHosts = new Map<string, CompiledHost>();
+  readonly #exactHosts: LayeredMap<CompiledHost>;
   /** Keyed by the wildcard's suffix without "*.": "foo.com" for "*.foo.com". */
-  readonly #wildcardHosts = new RangeMap<CompiledHost>();
+  readonly #wildcardHosts: RangeMap<CompiledHost>;
   readonly #anyHost: CompiledHost | null;
   readonly #globalDefault: Match | null;
-  /** Parallel to table.hosts, for explain. */
-  readonly #compiledHosts: CompiledHost[] = [];
+  /** Parallel to table.hosts, for explain: made by the first explain (compiled hosts are memoised). */
+  #compiledHosts: CompiledHost[] | null = null;
 
-  constructor(table: RouteTable) {
+  constructor(
+    table: RouteTable,
+    exactHosts: LayeredMap<CompiledHost>,
+    wildcardHosts: RangeMap<CompiledHost>,
+    anyHost: CompiledHost | null,
+    globalDefault: Match | null,
+  ) {
     this.#table = table;
+    this.#exactHosts = exactHosts;
+    this.#wildcardHosts = wildcardHosts;
+    this.#anyHost = anyHost;
+    this.#globalDefault = globalDefault;
+  }
+
+  static compile(table: RouteTable): CompiledMatcher {
+    const exactHosts = new Map<string, CompiledHost>();
+    const wildcardHosts = new RangeMap<CompiledHost>();
     let anyHost: CompiledHost | null = null;
     for (const rules of table.hosts) {
       const compiled = compileHost(rules);
-      this.#compiledHosts.push(compiled);
       if (rules.kind === 'exact') {
-        if (!this.#exactHosts.has(rules.host)) this.#exactHosts.set(rules.host, compiled);
+        if (!exactHosts.has(rules.host)) exactHosts.set(rules.host, compiled);
       } else if (rules.kind === 'wildcard') {
-        this.#wildcardHosts.add(wildcardSuffix(rules.host), compiled);
+        wildcardHosts.add(wildcardSuffix(rules.host), compiled);
       } else {
         anyHost ??= compiled;
       }
     }
-    this.#anyHost = anyHost;
-    this.#globalDefault =
-      table.defaultBackend === null ? null : freezeMatch('default', table.defaultBackend, null, null);
+    return new CompiledMatcher(table, new LayeredMap(exactHosts), wildcardHosts, anyHost, globalDefaultMatch(table));
+  }
+
+  /** The matcher of `table`, which differs from this one's by `changes`: copies of the host maps, changed. */
+  next(table: RouteTable, changes: HostChanges): CompiledMatcher {
+    // Nothing a matcher holds is changed once it has it: what did not change is shared, not copied.
+    const exactChanges = new Map<string, CompiledHost | null>();
+    const wildcards = [...changes.removed, ...changes.upserted].some((rules) => rules.kind === 'wildcard');
+    const wildcardHosts = wildcards ? this.#wildcardHosts.clone() : this.#wildcardHosts;
+    let anyHost = this.#anyHost;
+    for (const rules of changes.removed) {
+      if (rules.kind === 'exact') exactChanges.set(rules.host, null);
+      else if (rules.kind === 'wildcard') wildcardHosts.delete(wildcardSuffix(rules.host));
+      else anyHost = null;
+    }
+    for (const rules of changes.upserted) {
+      const compiled = compileHost(rules);
+      if (rules.kind === 'exact') exactChanges.set(rules.host, compiled);
+      else if (rules.kind === 'wildcard') {
+        wildcardHosts.delete(wildcardSuffix(rules.host));
+        wildcardHosts.add(wildcardSuffix(rules.host), compiled);
+      } else anyHost = compiled;
+    }
+    const globalDefault =
+      table.defaultBackend === this.#table.defaultBackend ? this.#globalDefault : globalDefaultMatch(table);
+    const exactHosts = this.#exactHosts.with(exactChanges);
+    return new CompiledMatcher(table, exactHosts, wildcardHosts, anyHost, globalDefault);
   }
 
   match(host: string, path: string): Match | null {
@@ -160,8 +205,13 @@ class CompiledMatcher implements Matcher {
   }
 
   explain(host: string, path: string): Explanation {
+    this.#compiledHosts ??= this.#table.hosts.map(compileHost);
     return explainPlainly(this.#table, this.#compiledHosts, host, path, this.#globalDefault);
   }
+}
+
+function globalDefaultMatch(table: RouteTable): Match | null {
+  return table.defaultBackend === null ? null : freezeMatch('default', table.defaultBackend, null, null);
 }
 
 function wildcardSuffix(host: string): string {
@@ -169,7 +219,15 @@ function wildcardSuffix(host: string): string {
 }
 
 export function compileMatcher(table: RouteTable): Matcher {
-  return new CompiledMatcher(table);
+  return CompiledMatcher.compile(table);
+}
+
+/**
+ * The matcher of `table` from `previous` (the matcher of the table before `changes`), in time proportional
+ * to the changes plus a copy of the host maps. Any other previous matcher: compiled in full.
+ */
+export function recompileMatcher(previous: Matcher, table: RouteTable, changes: HostChanges): Matcher {
+  return previous instanceof CompiledMatcher ? previous.next(table, changes) : compileMatcher(table);
 }
 
 // ---- explain: the same decision, taken plainly, with the reasons for everything passed over ----

@@ -1,13 +1,13 @@
 // One host's rules from the Ingresses that claim it: the build's own merge (mergeHosts) and host pass
 // (hostRules), run over that host's contributors only, with the backend uses recorded instead of resolved.
 
-import type { BackendRef, BackendRefs } from '../backends.ts';
+import type { BackendRef } from '../backends.ts';
 import { hostRules, type BackendUser } from '../build.ts';
 import { mergeHosts } from '../conflicts.ts';
-import { compareAge } from '../ingress-translate.ts';
+import { compareAge, type IngressDraft } from '../ingress-translate.ts';
 import type { BuildOptions, HostRules, ObjectRef, Problem } from '../types.ts';
 import { NO_PROBLEMS, type BackendUse } from './backend-index.ts';
-import { draftForHost, draftOf, type IngressEntry } from './ingress-entry.ts';
+import { draftForHost, type IngressEntry } from './ingress-entry.ts';
 
 /** Records uses as a build's resolver would see them; the backend index resolves them. */
 export class UseRecorder implements BackendUser {
@@ -28,12 +28,12 @@ export interface MergedRules {
 export function mergeHost(
   host: string,
   contributors: readonly IngressEntry[],
-  refs: BackendRefs,
+  draftOf: (entry: IngressEntry) => IngressDraft,
   declaredTls: ReadonlyMap<string, string>,
   flag: BackendRef | null,
   options: BuildOptions,
 ): MergedRules | null {
-  const drafts = contributors.map((entry) => draftForHost(draftOf(entry, refs), host)).sort(compareAge);
+  const drafts = contributors.map((entry) => draftForHost(draftOf(entry), host)).sort(compareAge);
   const problems: Problem[] = [];
   const merged = mergeHosts(drafts, problems).get(host);
   if (merged === undefined) return null;

@@ -4,8 +4,38 @@ import { changeBatches } from '../../../test/support/routing-incremental-arbitra
 import { ingress, service, slice, sluiceClass, testOptions } from '../../../test/support/routing-build-fixtures.ts';
 import { build } from '../build.ts';
 import { dumpBuild } from '../dump.ts';
-import type { BuildOptions, KubeObject, Snapshot } from '../types.ts';
+import { compileMatcher, recompileMatcher } from '../matcher.ts';
+import type { BuildOptions, KubeObject, Match, Matcher, Snapshot } from '../types.ts';
 import { IncrementalBuild, type ObjectChange, type ObjectKind } from './incremental-build.ts';
+
+const PROBE_HOSTS = [
+  'a.example.com',
+  'b.example.com',
+  'x.example.com',
+  'x.a.example.com',
+  'y.a.example.com',
+  'other.test',
+];
+const PROBE_PATHS = ['/', '/a', '/a/', '/a/b', '/a/b/c', '/b', '/rel'];
+
+/** What a match decides: the kind, the target and where it came from. */
+function decision(match: Match | null): string {
+  if (match === null) return '404';
+  const where = match.route === null ? '' : ` ${match.route.path} ${match.route.field}`;
+  return `${match.kind} ${match.host?.host ?? '-'}${where} → ${match.target.backend} from ${match.target.source.name}`;
+}
+
+function expectSameMatching(actual: Matcher, expected: Matcher): void {
+  for (const host of PROBE_HOSTS) {
+    for (const path of PROBE_PATHS) {
+      expect(decision(actual.match(host, path))).toBe(decision(expected.match(host, path)));
+    }
+  }
+  // explain walks the whole table: one probe is enough to see it reads the same compiled hosts.
+  expect(decision(actual.explain('x.a.example.com', '/a/b').match)).toBe(
+    decision(expected.match('x.a.example.com', '/a/b')),
+  );
+}
 
 const KINDS: readonly ObjectKind[] = ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'];
 
@@ -50,6 +80,21 @@ describe('incremental build', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('recompiles the matcher from the previous one to match exactly as one compiled afresh', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...optionVariants), changeBatches, (options, batches) => {
+        const incremental = new IncrementalBuild(options);
+        let matcher = compileMatcher(incremental.apply([]).table);
+        for (const batch of batches) {
+          const table = incremental.apply(batch).table;
+          matcher = recompileMatcher(matcher, table, incremental.hostChanges());
+          expectSameMatching(matcher, compileMatcher(table));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

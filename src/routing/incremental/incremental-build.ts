@@ -10,14 +10,15 @@ import { isOwnedIngress, selectClasses, type ClassSelection } from '../class-fil
 import { compareText } from '../compare.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { readDefaultBackendFlag } from '../default-backend.ts';
-import { compareAge } from '../ingress-translate.ts';
+import { compareAge, type IngressDraft } from '../ingress-translate.ts';
 import type { Named } from '../object-index.ts';
+import type { HostChanges } from '../matcher.ts';
 import { sortProblems } from '../problems.ts';
 import { tlsSecretForHost } from '../tls.ts';
 import type { BuildOptions, BuildResult, HostRules, KubeObject, Problem, Snapshot, Target } from '../types.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
-import { draftOf, translateEntry, type IngressEntry } from './ingress-entry.ts';
+import { translateAgain, translateEntry, type IngressEntry } from './ingress-entry.ts';
 import { KindIndex } from './kind-index.ts';
 import { IncrementalCatalog, type ServiceKey } from './service-catalog.ts';
 import { changeSorted } from './sorted-list.ts';
@@ -30,6 +31,11 @@ export interface ObjectChange {
   readonly kind: ObjectKind;
   readonly id: string;
   readonly object: KubeObject | null;
+}
+
+/** The hosts the last apply removed and put in, relative to the result before it (for recompileMatcher). */
+export interface HostDiff extends HostChanges {
+  readonly previous: BuildResult | null;
 }
 
 interface ProblemHolder {
@@ -89,6 +95,11 @@ export class IncrementalBuild {
   #hostList: readonly HostRules[] = Object.freeze([]);
   #ownedList: readonly string[] = Object.freeze([]);
   #result: BuildResult | null = null;
+  #hostChanges: HostDiff = { previous: null, removed: [], upserted: [] };
+  /** Drafts of the Ingresses translated in this apply, so a merge does not translate them again. */
+  readonly #fresh = new Map<IngressEntry, IngressDraft>();
+  readonly #draftOf = (entry: IngressEntry): IngressDraft =>
+    this.#fresh.get(entry) ?? translateAgain(entry, this.#refs);
 
   constructor(options: BuildOptions) {
     this.#options = options;
@@ -137,7 +148,7 @@ export class IncrementalBuild {
       // The oldest Ingress with a default backend is the only one the choice reads.
       let oldest: IngressEntry | null = null;
       for (const entry of this.#withDefault) if (oldest === null || compareAge(entry, oldest) < 0) oldest = entry;
-      const drafts = oldest === null ? [] : [draftOf(oldest, this.#refs)];
+      const drafts = oldest === null ? [] : [this.#draftOf(oldest)];
       this.#globalDefault = globalDefaultTarget(drafts, this.#flag, recorder);
       this.#backends.setUses(this.#globalOwner, recorder.uses);
     }
@@ -145,6 +156,8 @@ export class IncrementalBuild {
       this.#hostList = changeSorted(this.#hostList, removed, upserted, compareHosts);
     if (dirt.ownedGone.length + dirt.ownedNew.length > 0)
       this.#ownedList = changeSorted(this.#ownedList, dirt.ownedGone, dirt.ownedNew, compareText);
+    this.#fresh.clear();
+    const previous = this.#result;
     this.#result = deepFreeze({
       table: { hosts: this.#hostList, defaultBackend: this.#globalDefault },
       endpoints: this.#backends.endpoints(),
@@ -152,7 +165,13 @@ export class IncrementalBuild {
       problems: this.#gatherProblems(),
       ownedIngresses: this.#ownedList,
     });
+    this.#hostChanges = { previous, removed, upserted };
     return this.#result;
+  }
+
+  /** How the hosts of the last result differ from those of `previous`, the result before it. */
+  hostChanges(): HostDiff {
+    return this.#hostChanges;
   }
 
   #updateServices(serviceKeys: ReadonlySet<string>, sliceKeys: ReadonlySet<string>): void {
@@ -200,7 +219,8 @@ export class IncrementalBuild {
   }
 
   #addEntry(named: Named, dirt: Dirt): void {
-    const entry = translateEntry(named, this.#refs);
+    const { entry, draft } = translateEntry(named, this.#refs);
+    this.#fresh.set(entry, draft);
     this.#entries.set(named.key, entry);
     for (const { host } of entry.hosts) {
       const contributors = this.#contributors.get(host);
@@ -278,7 +298,7 @@ export class IncrementalBuild {
     const merged =
       contributors === undefined
         ? null
-        : mergeHost(host, contributors, this.#refs, this.#tls.declared, this.#flag, this.#options);
+        : mergeHost(host, contributors, this.#draftOf, this.#tls.declared, this.#flag, this.#options);
     if (merged === null) {
       if (before === undefined) return;
       this.#backends.setUses(before.owner, []);

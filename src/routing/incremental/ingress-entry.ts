@@ -27,7 +27,8 @@ export interface IngressEntry {
 
 const NO_TLS: readonly TlsClaim[] = Object.freeze([]);
 
-export function translateEntry(named: Named, refs: BackendRefs): IngressEntry {
+/** The entry, and its draft for the merges of this apply (not kept past it). */
+export function translateEntry(named: Named, refs: BackendRefs): { entry: IngressEntry; draft: IngressDraft } {
   const problems: Problem[] = [];
   const draft = translateIngress(named, refs, problems);
   const entry = {
@@ -41,11 +42,11 @@ export function translateEntry(named: Named, refs: BackendRefs): IngressEntry {
   };
   if (draft.defaultBackend !== null)
     entry.check = { order: { tier: 2, age: entry }, problems: NO_PROBLEMS, uses: [], useProblems: NO_PROBLEMS };
-  return entry;
+  return { entry, draft };
 }
 
 /** The entry's draft again (its problems were kept from the first translation). */
-export function draftOf(entry: IngressEntry, refs: BackendRefs): IngressDraft {
+export function translateAgain(entry: IngressEntry, refs: BackendRefs): IngressDraft {
   return translateIngress(entry.named, refs, []);
 }
 
