@@ -132,6 +132,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   let latest = new Map<string, Problem>();
   let lastProblems: readonly Problem[] | null = null;
   let lastOwned: readonly string[] | null = null;
+  let owned = new Set<string>();
 
   /** Queues an Event for every current problem this replica has not reported while leading. */
   function reconcile(): void {
@@ -155,8 +156,8 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       // An incremental build keeps both lists when they did not change: nothing new to report.
       if (state.result.problems === lastProblems && state.result.ownedIngresses === lastOwned) return;
       lastProblems = state.result.problems;
+      if (lastOwned !== state.result.ownedIngresses) owned = new Set(state.result.ownedIngresses);
       lastOwned = state.result.ownedIngresses;
-      const owned = new Set(state.result.ownedIngresses);
       const current = new Map<string, Problem>();
       for (const problem of state.result.problems) {
         const { kind, namespace, name } = problem.object;
