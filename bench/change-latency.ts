@@ -12,9 +12,11 @@
 // With --ingresses N, N more Ingresses (bench/support/scale-ingresses.ts) are present before the controller
 // starts: it then also reports the time to ready (spawn → the last of them routed) and RSS and heap after a
 // full GC (bench/support/gc-probe.ts), after ready and after the changes. --profile FILE writes a CPU profile
-// of the changes phase only (summarise it with bench/profile-summary.ts).
+// of the changes phase only (summarise it with bench/profile-summary.ts); --heap-snapshot FILE writes a heap
+// snapshot once ready; --profile-startup DIR profiles the whole controller run (node --cpu-prof, at exit).
 //
-// Usage: npm run bench:latency [-- --changes N] [--ingresses N] [--profile FILE]
+// Usage: npm run bench:latency [-- --changes N] [--ingresses N] [--profile FILE] [--heap-snapshot FILE]
+//        [--profile-startup DIR]
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { Pool } from 'undici';
@@ -33,6 +35,8 @@ function flag(name: string): string | undefined {
 const CHANGES = Number(flag('--changes') ?? 100);
 const PRESENT = Number(flag('--ingresses') ?? 0);
 const PROFILE = flag('--profile');
+const HEAP = flag('--heap-snapshot');
+const STARTUP_PROFILE = flag('--profile-startup');
 const POLL_LIMIT_MS = 10_000;
 
 function path(p: string, service: string) {
@@ -71,10 +75,23 @@ api.apply(ingress('eps', 'eps.example', epsPaths));
 for (let i = 0; i < PRESENT; i++) api.apply(scaleIngress(i, PRESENT, NS, 'web'));
 
 const spawnedAt = performance.now();
+const probeEnv: Record<string, string> = {};
+if (PROFILE !== undefined) probeEnv.GC_PROBE_PROFILE = resolve(PROFILE);
+if (HEAP !== undefined) probeEnv.GC_PROBE_HEAP = resolve(HEAP);
+const startupProfile = STARTUP_PROFILE === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(STARTUP_PROFILE)];
 const controller = await startController(
   ['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn'],
-  PROFILE === undefined ? {} : { GC_PROBE_PROFILE: resolve(PROFILE) },
-  { command: ['node', '--max-semi-space-size=16', '--import', './bench/support/gc-probe.ts', 'src/main.ts'] },
+  probeEnv,
+  {
+    command: [
+      'node',
+      '--max-semi-space-size=16',
+      ...startupProfile,
+      '--import',
+      './bench/support/gc-probe.ts',
+      'src/main.ts',
+    ],
+  },
 );
 const edge = new Pool(controller.httpUrl, { connections: 1, pipelining: 1 });
 

@@ -4,13 +4,15 @@
 // the profile covers the changes only, not start-up.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 const profileFile = process.env.GC_PROBE_PROFILE ?? '';
+/** With GC_PROBE_HEAP=<file>, the first report also writes a heap snapshot there. */
+const heapFile = process.env.GC_PROBE_HEAP ?? '';
 let session: Session | null = null;
 let reports = 0;
 
@@ -20,6 +22,7 @@ function report(): void {
   const usage = process.memoryUsage();
   const figures = { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), externalMiB: mib(usage.external) };
   reports += 1;
+  if (reports === 1 && heapFile !== '') writeHeapSnapshot(heapFile);
   process.stderr.write(`gc-probe#${reports} ${JSON.stringify(figures)}\n`);
 }
 
