@@ -36,15 +36,26 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let generation = current.get()?.generation ?? 0;
   let loggedProblems = new Set<string>();
   let loggedFrom: readonly Problem[] | null = null;
-  const incremental = source.takeChanges === undefined ? null : new IncrementalBuild(buildOptions);
+  let incremental = source.takeChanges === undefined ? null : new IncrementalBuild(buildOptions);
+
+  /** The next state: incrementally when the source tells its changes; a full build is the fallback. */
+  const nextState = () => {
+    if (incremental !== null && source.takeChanges !== undefined) {
+      try {
+        return applyRoutingState(incremental, source.takeChanges(), generation, current.get());
+      } catch (error) {
+        // The builder, like build(), should never throw; if it does, full builds stay correct.
+        log.error({ err: error }, 'incremental build failed; building in full from now on');
+        incremental = null;
+      }
+    }
+    return buildRoutingState(source.snapshot(), buildOptions, generation);
+  };
 
   const rebuild = () => {
     if (!source.synced()) return;
     generation += 1;
-    const state =
-      incremental === null || source.takeChanges === undefined
-        ? buildRoutingState(source.snapshot(), buildOptions, generation)
-        : applyRoutingState(incremental, source.takeChanges(), generation, current.get());
+    const state = nextState();
     const { result, buildMs } = state;
     current.publish(state);
     log.info(
