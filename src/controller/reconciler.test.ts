@@ -14,6 +14,8 @@ function changingSource(takeChanges?: () => ObjectChange[]) {
   const stored = new Map<string, ObjectChange>();
   let pending: ObjectChange[] = [];
   let listener: (() => void) | null = null;
+  const of = (kind: ObjectChange['kind']) =>
+    [...stored.values()].filter((c) => c.kind === kind && c.object !== null).map((c) => c.object as KubeObject);
   const source: SnapshotSource = {
     name: 'test',
     async start(onChange) {
@@ -22,8 +24,6 @@ function changingSource(takeChanges?: () => ObjectChange[]) {
     },
     synced: () => true,
     snapshot(): Snapshot {
-      const of = (kind: ObjectChange['kind']) =>
-        [...stored.values()].filter((c) => c.kind === kind && c.object !== null).map((c) => c.object as KubeObject);
       return {
         ingressClasses: of('ingressClasses'),
         ingresses: of('ingresses'),
