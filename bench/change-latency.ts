@@ -1,4 +1,4 @@
-// Change latency (performance.md, issue 3): from an API write to the first request routed by the new table.
+// Change latency (docs/performance.md, issue 3): from an API write to the first request routed by the new table.
 // The real controller (`npm start -- --kubeconfig …`) watches the API emulator; each change is written into the
 // emulator's store (which sends the watch event at once, as the API server does after a write), and a tight loop
 // of requests on one keep-alive connection polls the edge until the new table answers.

@@ -1,4 +1,4 @@
-// The proxy benchmark (issue 4, shared/design/performance.md): sluice against nginx, HAProxy and Caddy, one worker
+// The proxy benchmark (issue 4, docs/performance.md): sluice against nginx, HAProxy and Caddy, one worker
 // each, on the same nginx backend, measured by wrk (one thread, keep-alive) in alternating rounds. A script, never a
 // test: `npm run bench`. Prints a plain table and writes it to bench/out/proxy-<date>.md, then profiles sluice.
 //
@@ -409,7 +409,7 @@ async function main(): Promise<void> {
   }
   const checks = verdicts(results.get('small'));
   if (checks.length > 0) {
-    report.push('### Targets (performance.md, issue 4)', '', '| target | measured | |', '|---|---:|---|');
+    report.push('### Targets (docs/performance.md)', '', '| target | measured | |', '|---|---:|---|');
     for (const check of checks)
       report.push(`| ${check.what} | ${check.value} | ${check.ok === null ? '' : check.ok ? 'met' : 'MISSED'} |`);
     report.push('');

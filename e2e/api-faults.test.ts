@@ -1,4 +1,4 @@
-// API server faults end to end (issue 3, reliability.md items 1-3): the real controller against the API emulator
+// API server faults end to end (issue 3, docs/reliability.md faults 1-3): the real controller against the API emulator
 // while it answers 500 to watches and lists, refuses connections, or is down for 10 s under load. client-node's
 // informer stops for good on such errors; sluice must restart it (proved by the informer stats on /api/v1/status and
 // the log), keep serving the last table with /readyz at 200, and converge on every change made meanwhile.
@@ -123,7 +123,7 @@ describe('API faults', () => {
     expect((await controller.status()).synced).toBe(true);
   });
 
-  // reliability.md 1 (this scenario also replaces the former faults-api-outage file).
+  // docs/reliability.md fault 1 (this scenario also replaces the former faults-api-outage file).
   test('API down for 10 s under load: last table served (the Ingress deleted meanwhile too), /readyz 200 throughout, changes made meanwhile converge', async () => {
     api.apply(ingress('doomed', 'doomed.example'));
     await waitAnswer('doomed.example', (r) => r.status === 200, 5000, 'doomed.example before the outage');

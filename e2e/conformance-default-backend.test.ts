@@ -1,7 +1,7 @@
 /**
  * Conformance feature `default_backend` (kubernetes-sigs/ingress-controller-conformance, features/default_backend.feature)
  * through the real binary: an Ingress with no rules and a `defaultBackend` receives every method, host and path,
- * with the suite's response- and request-header checks. routing-semantics.md §4.
+ * with the suite's response- and request-header checks. routing-semantics §4.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEmulator } from './support/api-emulator.ts';

@@ -2,7 +2,7 @@
  * Conformance feature `host_rules` (kubernetes-sigs/ingress-controller-conformance, features/host_rules.feature)
  * through the real binary: precise hosts, one-label wildcards, host-less rules, TLS chosen by SNI from real
  * `kubernetes.io/tls` Secrets (the default certificate for unknown or absent SNI), and the plain-HTTP → HTTPS
- * redirect (308, absolute Location) for a TLS host. routing-semantics.md §2 and §6.
+ * redirect (308, absolute Location) for a TLS host. routing-semantics §2 and §6.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEmulator } from './support/api-emulator.ts';

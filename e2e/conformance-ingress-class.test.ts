@@ -3,7 +3,7 @@
  * through the real binary: an Ingress is ours by `ingressClassName` naming an IngressClass of our controller, by the
  * legacy `kubernetes.io/ingress.class` annotation, or (with no class at all) when our IngressClass is the default
  * class. Another controller's class, an unknown class or another legacy class value is never ours: no routes, no
- * status write, no events. routing-semantics.md §1 and §7.
+ * status write, no events. routing-semantics §1 and §7.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEmulator } from './support/api-emulator.ts';

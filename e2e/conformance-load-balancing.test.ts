@@ -1,7 +1,7 @@
 /**
  * Conformance feature `load_balancing` (kubernetes-sigs/ingress-controller-conformance, features/load_balancing.feature)
  * through the real binary: a rules-less Ingress whose default backend is scaled to 10 pods; 100 sequential requests
- * all answer 200 and reach all 10 pods. routing-semantics.md §5.
+ * all answer 200 and reach all 10 pods. routing-semantics §5.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEmulator } from './support/api-emulator.ts';

@@ -2,7 +2,7 @@
  * Conformance feature `path_rules` (kubernetes-sigs/ingress-controller-conformance, features/path_rules.feature)
  * through the real binary: Exact, Prefix, mixed Exact+Prefix, trailing slashes, case sensitivity, element-wise
  * prefixes, and a known host with an unknown path answering 404 without falling through to a host-less rule.
- * routing-semantics.md §2–§3.
+ * routing-semantics §2–§3.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEmulator } from './support/api-emulator.ts';

@@ -1,4 +1,4 @@
-// Fault scenarios (reliability.md 2, 3): watches expire (410) and the API server answers 500s under load; an
+// Fault scenarios (docs/reliability.md faults 2, 3): watches expire (410) and the API server answers 500s under load; an
 // informer crash-loop (every list fails for a while) restarts with growing backoff, then recovers. Throughout, no
 // client request fails and the table is never empty.
 import { afterAll, beforeAll, expect, test } from 'vitest';

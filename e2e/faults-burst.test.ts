@@ -1,4 +1,4 @@
-// Fault scenario (reliability.md 8): a burst of 1,000 Ingress writes. Builds are coalesced (the generation grows
+// Fault scenario (docs/reliability.md fault 8): a burst of 1,000 Ingress writes. Builds are coalesced (the generation grows
 // far less than 1,000), a fixed route hammered during the burst never fails, a host once served never disappears
 // again (no request sees a partial table), and the final table has all 1,000.
 import { afterAll, beforeAll, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
-// Fault scenarios (reliability.md 5, 6): an endpoint that refuses connections while still listed ready is retried
+// Fault scenarios (docs/reliability.md faults 5, 6): an endpoint that refuses connections while still listed ready is retried
 // around and ejected, then comes back; a hung backend answers 504 after --upstream-response-timeout on its own
 // route while another route keeps serving at the same time.
 import { afterAll, beforeAll, expect, test } from 'vitest';

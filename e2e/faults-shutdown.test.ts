@@ -1,4 +1,4 @@
-// Fault scenario (reliability.md 7): SIGTERM under load with a long request and a WebSocket in flight. Both
+// Fault scenario (docs/reliability.md fault 7): SIGTERM under load with a long request and a WebSocket in flight. Both
 // complete, no connection is refused before /readyz went 503, and the process exits 0.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';

@@ -1,5 +1,5 @@
 /**
- * Rolling updates under steady load through the real binary (reliability.md item 4, issue 4 "Retries"): a
+ * Rolling updates under steady load through the real binary (docs/reliability.md fault 4, issue 4 "Retries"): a
  * backend's endpoints are replaced one by one as a Deployment with maxSurge 1 / maxUnavailable 0 does (new pod
  * not ready, then ready; old pod terminating, then removed) while several clients send requests in a bounded loop.
  *  - harsh: each old pod is killed (every connection dropped) the moment its endpoint is marked terminating,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startController } from './support/controller.ts';
 import { writeKubeconfig } from './support/kubeconfig.ts';
 
-// interface.md: a bad flag or value exits non-zero with one clear line per problem, before anything listens.
+// README "Flags": a bad flag or value exits non-zero with one clear line per problem, before anything listens.
 async function runToExit(args: string[]) {
   const controller = await startController(args);
   const exit = await controller.exited;

@@ -1,4 +1,4 @@
-// Ingress status and leader election end to end (issue 3, routing.md §7): the real controller with
+// Ingress status and leader election end to end (issue 3, routing-semantics §7): the real controller with
 // --publish-status-address against the API emulator. Status goes to our Ingresses only, and only once their
 // routes answer; with two replicas exactly one (the Lease holder) writes, and the other takes over within 20 s
 // after the leader is SIGKILLed (Lease 15 s, retry 2 s).

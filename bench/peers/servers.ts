@@ -2,7 +2,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitServing } from './net.ts';
+import { freePort } from '../../e2e/support/controller.ts';
+import { waitServing } from './net.ts';
 import { argvOf, childrenOf, descendantsOf, startProcess, type Started } from './process.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

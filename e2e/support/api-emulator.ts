@@ -2,7 +2,7 @@
  * A Kubernetes API server emulator for tests: the real JSON wire protocol that @kubernetes/client-node speaks
  * (list, chunked watch with history replay and 410 after compaction, get/create/update/patch/delete, the status
  * subresource, label and field selectors), plus a programmatic API and fault injection.
- * See /work/shared/design/kube-api-protocol.md.
+ * See docs/kube-api-protocol.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

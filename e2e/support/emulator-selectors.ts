@@ -8,8 +8,6 @@ interface Requirement {
   readonly values: readonly string[];
 }
 
-export type Selector = (labelsOrObject: KubeObject) => boolean;
-
 /** Parses a labelSelector (=, ==, !=, in, notin, exists, !exists). Throws an Error with a message on bad syntax. */
 export function parseLabelSelector(text: string): (labels: Record<string, string>) => boolean {
   const requirements = parseRequirements(text, true);

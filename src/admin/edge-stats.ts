@@ -1,5 +1,6 @@
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import type { BackendKey } from '../routing/types.ts';
+import { endpointKey } from '../routing/endpoint-key.ts';
 
 /**
  * What the admin shows of the edge's balancer state for one backend: the endpoint ("address:port")
@@ -17,7 +18,7 @@ export function edgeBackendView(edgeStats: EdgeStats | null, key: BackendKey): E
   if (endpoints === undefined && next === null) return null;
   const ejected: string[] = [];
   for (const endpoint of endpoints ?? []) {
-    if (endpoint.ejectedUntil !== null) ejected.push(`${endpoint.address}:${endpoint.port}`);
+    if (endpoint.ejectedUntil !== null) ejected.push(endpointKey(endpoint.address, endpoint.port));
   }
   return { next, ejected };
 }

@@ -4,6 +4,7 @@ import { normalizeRequestPath, splitTarget } from '../routing/request-path.ts';
 import type { BackendKey, ExplainCandidate, HostKind, PathType } from '../routing/types.ts';
 import { type BackendView, backendView } from './routes-view.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
+import { endpointKey } from '../routing/endpoint-key.ts';
 
 export interface ExplainQuery {
   readonly host?: string;
@@ -92,7 +93,7 @@ export function explainView(state: RoutingState, host: string, path: string, edg
   }
   const endpoints = state.result.endpoints.get(match.target.backend);
   const backend = endpoints === undefined ? null : backendView(endpoints, edge);
-  const usable = endpoints === undefined ? [] : endpoints.usable.map((e) => `${e.address}:${e.port}`);
+  const usable = endpoints === undefined ? [] : endpoints.usable.map((e) => endpointKey(e.address, e.port));
   let outcome: string;
   if (endpoints === undefined) outcome = `503 Service Unavailable: backend ${match.target.backend} is unknown`;
   else if (endpoints.state === 'ok' && usable.length > 0)

@@ -3,6 +3,7 @@ import type { BackendEndpoints, BackendKey, BackendState, HostKind, PathType, Ta
 import type { RouteStats } from '../telemetry/metrics.ts';
 import { edgeBackendView } from './edge-stats.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
+import { endpointKey } from '../routing/endpoint-key.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -52,7 +53,7 @@ export interface TargetView {
 export interface RouteView extends TargetView {
   readonly path: string;
   readonly pathType: PathType;
-  readonly match: 'exact' | 'prefix';
+  readonly match: 'exact' | 'prefix' | 'regex';
   readonly field: string;
 }
 
@@ -110,7 +111,7 @@ export function backendView(backend: BackendEndpoints, edge: EdgeStats | null): 
   const counts = { ready: 0, terminating: 0, ejected: 0, notReady: 0 };
   const endpoints = backend.all.map((e): EndpointView => {
     let health: EndpointHealth;
-    if (ejected.has(`${e.address}:${e.port}`)) health = 'ejected';
+    if (ejected.has(endpointKey(e.address, e.port))) health = 'ejected';
     else if (e.terminating) health = 'terminating';
     else if (e.ready) health = 'ready';
     else health = 'not-ready';

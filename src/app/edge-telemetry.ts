@@ -1,5 +1,6 @@
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { endpointKey } from '../routing/endpoint-key.ts';
 
 /**
  * Feeds the gauges the edge cannot feed per request: open connections and ejected endpoints
@@ -22,7 +23,7 @@ export function sampleEdgeTelemetry(
       for (const endpoint of endpoints) {
         if (endpoint.ejectedUntil === null) continue;
         count++;
-        const key = `${backend}|${endpoint.address}:${endpoint.port}`;
+        const key = `${backend}|${endpointKey(endpoint.address, endpoint.port)}`;
         ejectedNow.add(key);
         if (!ejectedBefore.has(key)) metrics.ejection();
       }

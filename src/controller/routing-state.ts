@@ -1,16 +1,9 @@
 import { build } from '../routing/build.ts';
+import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
 import type { IncrementalBuild, ObjectChange } from '../routing/incremental/incremental-build.ts';
 import { compileMatcher, recompileMatcher } from '../routing/matcher.ts';
 import type { BuildOptions, BuildResult, Matcher, Snapshot } from '../routing/types.ts';
 import type { RoutingState } from './state.ts';
-
-const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
-  ingressClasses: [],
-  ingresses: [],
-  services: [],
-  endpointSlices: [],
-  secrets: [],
-});
 
 /** Builds and compiles one generation of the table from a full snapshot, timing both. */
 export function buildRoutingState(snapshot: Snapshot, options: BuildOptions, generation: number): RoutingState {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
+import { endpointKey } from '../routing/endpoint-key.ts';
 
 /** One small "pod" server of the embedded default. */
 export interface ExampleBackend {
@@ -19,7 +20,7 @@ export function exampleEndpoints(snapshot: Snapshot): ExampleBackend[] {
         const pod = ref && typeof ref.name === 'string' ? `${String(ref.namespace ?? '')}/${ref.name}` : 'example';
         for (const address of Array.isArray(endpoint.addresses) ? endpoint.addresses : []) {
           if (typeof address === 'string' && address.startsWith('127.')) {
-            found.set(`${address}:${port.port}`, { pod, address, port: port.port });
+            found.set(endpointKey(address, port.port), { pod, address, port: port.port });
           }
         }
       }
@@ -40,7 +41,7 @@ export async function startExampleBackends(
   for (const backend of backends) {
     const server = createServer((req, res) => {
       const body =
-        `hello from ${backend.pod} (${backend.address}:${backend.port})\n` +
+        `hello from ${backend.pod} (${endpointKey(backend.address, backend.port)})\n` +
         `${req.method} ${req.url} host=${req.headers.host ?? ''} x-forwarded-for=${req.headers['x-forwarded-for'] ?? ''}\n`;
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body);

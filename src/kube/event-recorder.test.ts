@@ -7,7 +7,8 @@ import { silentLogger } from '../util/logger.ts';
 import { createEventRecorder, type EventRecorder } from './event-recorder.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { manualLeadership, stateWith } from '../../test/support/kube-fixtures.ts';
-import { alwaysLeader, type Leadership } from './leadership.ts';
+import { alwaysLeader } from '../../test/support/kube-leadership.ts';
+import type { Leadership } from './leadership.ts';
 
 const problem = (
   name: string,

@@ -39,7 +39,7 @@ describe('createKubeCluster', () => {
   it('wires source, election and sinks: the leader writes status and posts events, and releases on stop', async () => {
     await cluster.source.start(() => {});
     cluster.start();
-    await waitFor('sync and leadership', () => cluster.source.synced() && cluster.leader.isLeader());
+    await waitFor(() => cluster.source.synced() && cluster.leader.isLeader(), { what: 'sync and leadership' });
     const problem = {
       code: 'InvalidPath',
       object: { kind: 'Ingress', namespace: 'default', name: 'ours' },
@@ -47,10 +47,9 @@ describe('createKubeCluster', () => {
       message: 'bad',
     };
     for (const sink of cluster.sinks) sink.published(stateWith(['default/ours'], [problem]));
-    await waitFor(
-      'status and event',
-      () => cluster.stats().status?.writes === 1 && cluster.stats().events.emitted === 1,
-    );
+    await waitFor(() => cluster.stats().status?.writes === 1 && cluster.stats().events.emitted === 1, {
+      what: 'status and event',
+    });
     expect(api.get('Ingress', 'default', 'ours')?.status?.loadBalancer?.ingress).toEqual([{ ip: '10.0.0.1' }]);
     expect(cluster.stats()).toMatchObject({ leader: true, identity: cluster.leader.identity });
     expect(

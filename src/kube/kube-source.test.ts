@@ -114,7 +114,7 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(secret('default', 'tls'));
     api.apply(secret('default', 'opaque', 'Opaque'));
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     expect(changes).toBeGreaterThan(0);
     const snapshot = kube.snapshot();
     expect(names(snapshot.ingressClasses)).toEqual(['sluice']);
@@ -131,20 +131,20 @@ describe('createKubeSource against the API emulator', () => {
 
   it('reports synced (and a change) with an empty cluster', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
-    await waitFor('a change', () => changes > 0);
+    await waitFor(() => kube.synced(), { what: 'sync' });
+    await waitFor(() => changes > 0, { what: 'a change' });
     expect(kube.snapshot().ingresses).toEqual([]);
   });
 
   it('returns the same arrays while nothing changes', async () => {
     api.apply(ingress('default', 'web'));
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     const first = kube.snapshot();
     expect(kube.snapshot()).toBe(first);
     expect(Object.isFrozen(first.ingresses)).toBe(true);
     api.apply(service('default', 'web'));
-    await waitFor('the Service', has('services', 'default/web'));
+    await waitFor(has('services', 'default/web'), { what: 'the Service' });
     const second = kube.snapshot();
     expect(second).not.toBe(first);
     expect(second.ingresses).toBe(first.ingresses);
@@ -152,7 +152,7 @@ describe('createKubeSource against the API emulator', () => {
 
   it('reflects add, update and delete of every kind', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('secrets');
 
     api.apply(ingressClass('sluice'));
@@ -160,10 +160,12 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(service('team', 'web'));
     api.apply(endpointSlice('team', 'web-1'));
     api.apply(secret('team', 'tls'));
-    await waitFor('adds', () =>
-      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
-        (kind) => kube.snapshot()[kind as Kind].length === 1,
-      ),
+    await waitFor(
+      () =>
+        ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
+          (kind) => kube.snapshot()[kind as Kind].length === 1,
+        ),
+      { what: 'adds' },
     );
 
     const before = changes;
@@ -174,28 +176,30 @@ describe('createKubeSource against the API emulator', () => {
     api.apply({ ...secret('team', 'tls'), data: { 'tls.crt': 'bmV3', 'tls.key': 'a2V5' } });
     const snap = () => kube.snapshot();
     await waitFor(
-      'updates',
       () =>
         field(snap().ingressClasses[0], 'spec.controller') === 'other' &&
         field(snap().ingresses[0], 'spec.rules.0.host') === 'b.example' &&
         field(snap().services[0], 'spec.ports.0.port') === 81 &&
         field(snap().endpointSlices[0], 'endpoints.0.addresses.0') === '127.0.0.3' &&
         (snap().secrets[0].data as Record<string, string>)['tls.crt'] === 'bmV3',
+      { what: 'updates' },
     );
     expect(changes).toBeGreaterThanOrEqual(before + 5);
 
     // A Secret that stops being a TLS Secret leaves the store, as the field-selected watch reports.
     api.apply(secret('team', 'tls', 'Opaque'));
-    await waitFor('the Secret to leave', lacks('secrets', 'team/tls'));
+    await waitFor(lacks('secrets', 'team/tls'), { what: 'the Secret to leave' });
 
     api.remove('IngressClass', undefined, 'sluice');
     api.remove('Ingress', 'team', 'web');
     api.remove('Service', 'team', 'web');
     api.remove('EndpointSlice', 'team', 'web-1');
-    await waitFor('deletes', () =>
-      ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
-        (kind) => kube.snapshot()[kind as Kind].length === 0,
-      ),
+    await waitFor(
+      () =>
+        ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
+          (kind) => kube.snapshot()[kind as Kind].length === 0,
+        ),
+      { what: 'deletes' },
     );
     expect(kube.findIngress('team', 'web')).toBeUndefined();
   });
@@ -207,14 +211,14 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(ingress('c', 'three'));
     api.apply(secret('c', 'tls'));
     const kube = await startSource(['a', 'b']);
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     expect(names(kube.snapshot().ingresses)).toEqual(['a/one', 'b/two']);
     expect(names(kube.snapshot().ingressClasses)).toEqual(['sluice']);
     expect(kube.snapshot().secrets).toEqual([]);
     expect(kube.stats().map((s) => s.name)).toContain('ingresses@b');
     api.apply(ingress('b', 'four'));
     api.apply(ingress('c', 'five'));
-    await waitFor('b/four', has('ingresses', 'b/four'));
+    await waitFor(has('ingresses', 'b/four'), { what: 'b/four' });
     expect(names(kube.snapshot().ingresses)).toEqual(['a/one', 'b/four', 'b/two']);
     expect(api.callsOf('list', 'ingresses').every((call) => call.namespace === 'a' || call.namespace === 'b')).toBe(
       true,
@@ -223,13 +227,13 @@ describe('createKubeSource against the API emulator', () => {
 
   it('resumes after the server closes its watches', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('ingresses');
     const watches = api.callsOf('watch', 'ingresses').length;
     const lists = api.callsOf('list', 'ingresses').length;
     api.closeWatches();
     api.apply(ingress('default', 'after-close'));
-    await waitFor('the new Ingress', has('ingresses', 'default/after-close'));
+    await waitFor(has('ingresses', 'default/after-close'), { what: 'the new Ingress' });
     expect(api.callsOf('watch', 'ingresses').length).toBeGreaterThan(watches);
     expect(api.callsOf('list', 'ingresses').length).toBe(lists);
     expect(restartsOf('ingresses')).toBe(0);
@@ -238,28 +242,30 @@ describe('createKubeSource against the API emulator', () => {
   it('relists when the watch answers 410 with an ERROR event, dropping what was deleted meanwhile', async () => {
     api.apply(ingress('default', 'old'));
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('ingresses');
     const lists = api.callsOf('list', 'ingresses').length;
     api.compact({ expireOpenWatches: true });
     api.remove('Ingress', 'default', 'old');
     api.apply(ingress('default', 'new'));
-    await waitFor('the relist', () => api.callsOf('list', 'ingresses').length > lists);
-    await waitFor('new in, old out', () => has('ingresses', 'default/new')() && lacks('ingresses', 'default/old')());
+    await waitFor(() => api.callsOf('list', 'ingresses').length > lists, { what: 'the relist' });
+    await waitFor(() => has('ingresses', 'default/new')() && lacks('ingresses', 'default/old')(), {
+      what: 'new in, old out',
+    });
     expect(restartsOf('ingresses')).toBe(0);
   });
 
   it('relists when a watch request is answered HTTP 410', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('services');
     const lists = api.callsOf('list', 'services').length;
     // All at once, before the informer re-watches: the version it resumes from is then expired.
     api.closeWatches('services');
     api.apply(service('default', 'meanwhile'));
     api.compact({ answer: 'status' });
-    await waitFor('the relist', () => api.callsOf('list', 'services').length > lists);
-    await waitFor('the Service', has('services', 'default/meanwhile'));
+    await waitFor(() => api.callsOf('list', 'services').length > lists, { what: 'the relist' });
+    await waitFor(has('services', 'default/meanwhile'), { what: 'the Service' });
     expect(restartsOf('services')).toBe(0);
   });
 
@@ -267,7 +273,7 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(ingress('default', 'web'));
     api.failNext(3, 500, { verb: 'list', resource: 'ingresses' });
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     expect(restartsOf('ingresses')).toBe(3);
     expect(kube.stats().find((s) => s.name === 'ingresses')!.lastError).toContain('500');
     expect(names(kube.snapshot().ingresses)).toEqual(['default/web']);
@@ -276,38 +282,37 @@ describe('createKubeSource against the API emulator', () => {
 
   it('restarts an informer whose watch fails with 500, then converges', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('endpointslices');
     api.failNext(2, 500, { verb: 'watch', resource: 'endpointslices' });
     api.closeWatches('endpointslices');
     api.apply(endpointSlice('default', 'web-1'));
-    await waitFor('the restarts', () => restartsOf('endpointslices') === 2);
-    await waitFor('the slice', has('endpointSlices', 'default/web-1'));
+    await waitFor(() => restartsOf('endpointslices') === 2, { what: 'the restarts' });
+    await waitFor(has('endpointSlices', 'default/web-1'), { what: 'the slice' });
     expect(kube.stats().find((s) => s.name === 'endpointslices')!.lastError).toContain('500');
     expect(restartsOf('ingresses')).toBe(0);
   });
 
   it('survives the API server going away and converges when it is back', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('ingresses');
     await api.stop();
-    await waitFor('refused connections to restart informers', () => restartsOf('ingresses') >= 2);
+    await waitFor(() => restartsOf('ingresses') >= 2, { what: 'refused connections to restart informers' });
     api.apply(ingress('default', 'while-down'));
     api.apply(service('default', 'while-down'));
     expect(kube.synced()).toBe(true);
     await api.restart();
-    await waitFor(
-      'convergence',
-      () => has('ingresses', 'default/while-down')() && has('services', 'default/while-down')(),
-    );
+    await waitFor(() => has('ingresses', 'default/while-down')() && has('services', 'default/while-down')(), {
+      what: 'convergence',
+    });
   });
 
   it('tells which objects changed: every object first, then each changed object once, as last written or deleted', async () => {
     api.apply(ingressClass('sluice'));
     api.apply(ingress('default', 'web'));
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     const first = kube.takeChanges().map((change) => `${change.kind} ${change.id}`);
     expect(first.sort()).toEqual(['ingressClasses sluice', 'ingresses default/web']);
     expect(kube.takeChanges()).toEqual([]);
@@ -316,8 +321,8 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(ingress('default', 'web', 'b.example'));
     api.apply(ingress('default', 'web', 'c.example'));
     api.remove('IngressClass', undefined, 'sluice');
-    await waitFor('the writes', () => lacks('ingressClasses', 'sluice')() && has('services', 'default/web')());
-    await waitFor('the last Ingress write', () => hostOf(kube) === 'c.example');
+    await waitFor(() => lacks('ingressClasses', 'sluice')() && has('services', 'default/web')(), { what: 'the writes' });
+    await waitFor(() => hostOf(kube) === 'c.example', { what: 'the last Ingress write' });
     const written = kube.takeChanges();
     const described = written.map(
       (change) => `${change.kind} ${change.id} ${change.object === null ? 'gone' : 'stored'}`,
@@ -334,38 +339,38 @@ describe('createKubeSource against the API emulator', () => {
   it('keeps no managedFields or last-applied copy of the objects it stores (listed or watched)', async () => {
     api.apply(bulkyIngress('a.example'));
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     const metadataOf = () => kube.findIngress('default', 'web')?.metadata as Record<string, unknown>;
     expect(metadataOf().managedFields).toBeUndefined();
     expect(metadataOf().annotations).toEqual({ 'sluice.dev/request-timeout': '5s' });
     await api.waitForWatches('ingresses');
     api.apply(bulkyIngress('b.example'));
-    await waitFor('the watched write', () => hostOf(kube) === 'b.example');
+    await waitFor(() => hostOf(kube) === 'b.example', { what: 'the watched write' });
     expect(metadataOf().managedFields).toBeUndefined();
     expect(metadataOf().annotations).toEqual({ 'sluice.dev/request-timeout': '5s' });
   });
 
   it('stops promptly while a watch request hangs, and leaves no watch behind', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('secrets');
     const watches = api.callsOf('watch').length;
     api.pause();
     api.closeWatches();
-    await waitFor('held re-watches', () => api.callsOf('watch').length > watches);
+    await waitFor(() => api.callsOf('watch').length > watches, { what: 'held re-watches' });
     const started = Date.now();
     await kube.stop();
     expect(Date.now() - started).toBeLessThan(1000);
     api.resume();
-    await waitFor('no open watches', () => api.openWatches() === 0);
+    await waitFor(() => api.openWatches() === 0, { what: 'no open watches' });
   });
 
   it('stops: closes its watches and reports no more changes', async () => {
     const kube = await startSource();
-    await waitFor('sync', () => kube.synced());
+    await waitFor(() => kube.synced(), { what: 'sync' });
     await api.waitForWatches('secrets');
     await kube.stop();
-    await waitFor('no open watches', () => api.openWatches() === 0);
+    await waitFor(() => api.openWatches() === 0, { what: 'no open watches' });
     const seen = changes;
     api.apply(ingress('default', 'after-stop'));
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SnapshotSource } from '../controller/source.ts';
+import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
 import type { ObjectChange, ObjectKind } from '../routing/incremental/incremental-build.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
@@ -68,7 +69,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
   const all = Object.values(kinds).flat();
 
   let snapshotVersion = -1;
-  let snapshot: Snapshot = emptySnapshot();
+  let snapshot: Snapshot = EMPTY_SNAPSHOT;
 
   return {
     name: 'kubernetes',
@@ -120,8 +121,4 @@ function storeKey(object: KubeObject): string {
 function objectsOf(informers: readonly Informer[]): readonly KubeObject[] {
   if (informers.length === 1) return informers[0].objects();
   return Object.freeze(informers.flatMap((informer) => informer.objects()));
-}
-
-function emptySnapshot(): Snapshot {
-  return Object.freeze({ ingressClasses: [], ingresses: [], services: [], endpointSlices: [], secrets: [] });
 }

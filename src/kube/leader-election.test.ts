@@ -49,7 +49,7 @@ describe('createLeaderElector against the API emulator', () => {
   it('elects exactly one of two, and the other takes over fast when the leader stops', async () => {
     const a = startElector('a');
     const b = startElector('b');
-    const leader = await waitFor('a leader', () => (a.isLeader() ? a : b.isLeader() ? b : null));
+    const leader = await waitFor(() => (a.isLeader() ? a : b.isLeader() ? b : null), { what: 'a leader' });
     const follower = leader === a ? b : a;
     // Over many retry periods, never two leaders and never a change of hands.
     const until = Date.now() + 400;
@@ -68,7 +68,7 @@ describe('createLeaderElector against the API emulator', () => {
     const stoppedAt = Date.now();
     await leader.stop();
     expect(leader.isLeader()).toBe(false);
-    await waitFor('the follower to lead', () => follower.isLeader());
+    await waitFor(() => follower.isLeader(), { what: 'the follower to lead' });
     // Released, not expired: the successor did not wait out the lease.
     expect(Date.now() - stoppedAt).toBeLessThan(durations.leaseDurationMs);
     expect(lease()?.spec).toMatchObject({ holderIdentity: follower.identity, leaseTransitions: 1 });
@@ -94,28 +94,28 @@ describe('createLeaderElector against the API emulator', () => {
     const c = startElector('c');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(c.isLeader()).toBe(false);
-    await waitFor('c to lead', () => c.isLeader(), 3000);
+    await waitFor(() => c.isLeader(), { what: 'c to lead', timeoutMs: 3000 });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
     expect(lease()?.spec).toMatchObject({ holderIdentity: 'c', leaseTransitions: 5 });
   });
 
   it('steps down when it cannot renew within the deadline, and leads again when the API is back', async () => {
     const a = startElector('a');
-    await waitFor('a to lead', () => a.isLeader());
+    await waitFor(() => a.isLeader(), { what: 'a to lead' });
     await api.stop();
-    await waitFor('a to step down', () => !a.isLeader(), 3000);
+    await waitFor(() => !a.isLeader(), { what: 'a to step down', timeoutMs: 3000 });
     expect(log).toEqual(['a started', 'a stopped']);
     await api.restart();
-    await waitFor('a to lead again', () => a.isLeader(), 3000);
+    await waitFor(() => a.isLeader(), { what: 'a to lead again', timeoutMs: 3000 });
     expect(log).toEqual(['a started', 'a stopped', 'a started']);
   });
 
   it('a lost 409 race leaves the loser a follower', async () => {
     api.failNext(1, 409, { verb: 'create', resource: 'leases' });
     const a = startElector('a');
-    await waitFor('a create attempt', () => api.callsOf('create', 'leases').length >= 1);
+    await waitFor(() => api.callsOf('create', 'leases').length >= 1, { what: 'a create attempt' });
     expect(a.isLeader()).toBe(false);
-    await waitFor('a to lead on a later attempt', () => a.isLeader());
+    await waitFor(() => a.isLeader(), { what: 'a to lead on a later attempt' });
     expect(api.callsOf('create', 'leases').length).toBe(2);
   });
 });

@@ -4,9 +4,3 @@ export interface Leadership {
   /** Calls `listener` on every change; returns the unsubscribe function. */
   subscribe(listener: (leading: boolean) => void): () => void;
 }
-
-/** For a controller that runs alone and elects nobody (and for tests). */
-export const alwaysLeader: Leadership = {
-  isLeader: () => true,
-  subscribe: () => () => {},
-};

@@ -6,7 +6,8 @@ import { silentLogger } from '../util/logger.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
 import { manualLeadership, stateWith } from '../../test/support/kube-fixtures.ts';
-import { alwaysLeader, type Leadership } from './leadership.ts';
+import { alwaysLeader } from '../../test/support/kube-leadership.ts';
+import type { Leadership } from './leadership.ts';
 import { fromStatusAddresses } from './load-balancer-ingress.ts';
 import { publishServiceSource, staticAddressSource, type AddressSource } from './publish-service.ts';
 import { createStatusWriter, type StatusWriter } from './status-writer.ts';
@@ -45,7 +46,7 @@ describe('createStatusWriter against the API emulator', () => {
     api.apply(ingress('theirs', lbStatus('192.0.2.9')));
     source = createKubeSource({ kubeConfig, watchNamespaces: ['default'], log: silentLogger, backoff: fastBackoff });
     await source.start(() => {});
-    await waitFor('sync', () => source.synced());
+    await waitFor(() => source.synced(), { what: 'sync' });
   });
 
   afterEach(async () => {
@@ -73,13 +74,15 @@ describe('createStatusWriter against the API emulator', () => {
   it('writes our Ingresses only, and only when the value differs', async () => {
     const status = startWriter(staticAddressSource(fromStatusAddresses(['lb.example', '10.0.0.1', ' '])));
     status.published(stateWith(['default/ours']));
-    await waitFor('the status', () => statusOf('ours'));
+    await waitFor(() => statusOf('ours'), { what: 'the status' });
     expect(statusOf('ours')).toEqual([{ ip: '10.0.0.1' }, { hostname: 'lb.example' }]);
     expect(patches('ours')[0]).toMatchObject({ subresource: 'status' });
     expect(statusOf('theirs')).toEqual([{ ip: '192.0.2.9' }]);
 
     // Once the informer has seen the write, further publishes write nothing.
-    await waitFor('the informer to see it', () => source.findIngress('default', 'ours')?.status !== undefined);
+    await waitFor(() => source.findIngress('default', 'ours')?.status !== undefined, {
+      what: 'the informer to see it',
+    });
     for (let generation = 2; generation < 5; generation++)
       status.published(stateWith(['default/ours'], [], generation));
     await status.idle();
@@ -90,11 +93,11 @@ describe('createStatusWriter against the API emulator', () => {
     api.modify('Ingress', 'default', 'ours', (object) => {
       object.status = lbStatus('203.0.113.1');
     });
-    await waitFor('the informer to see that', () =>
-      JSON.stringify(source.findIngress('default', 'ours')?.status).includes('203.0.113.1'),
-    );
+    await waitFor(() => JSON.stringify(source.findIngress('default', 'ours')?.status).includes('203.0.113.1'), {
+      what: 'the informer to see that',
+    });
     status.published(stateWith(['default/ours'], [], 5));
-    await waitFor('the rewrite', () => JSON.stringify(statusOf('ours')).includes('10.0.0.1'));
+    await waitFor(() => JSON.stringify(statusOf('ours')).includes('10.0.0.1'), { what: 'the rewrite' });
     expect(patches('theirs')).toHaveLength(0);
   });
 
@@ -107,7 +110,7 @@ describe('createStatusWriter against the API emulator', () => {
     await status.idle();
     expect(patches()).toHaveLength(0);
     leadership.set(true);
-    await waitFor('the status', () => statusOf('ours'));
+    await waitFor(() => statusOf('ours'), { what: 'the status' });
     expect(statusOf('ours')).toEqual([{ ip: '10.0.0.1' }]);
   });
 
@@ -115,7 +118,7 @@ describe('createStatusWriter against the API emulator', () => {
     api.failNext(2, 500, { verb: 'patch', resource: 'ingresses' });
     const status = startWriter(staticAddressSource(fromStatusAddresses(['10.0.0.1'])));
     status.published(stateWith(['default/ours']));
-    await waitFor('the write', () => status.stats().writes === 1);
+    await waitFor(() => status.stats().writes === 1, { what: 'the write' });
     expect(statusOf('ours')).toEqual([{ ip: '10.0.0.1' }]);
     expect(status.stats().failures).toBe(2);
     expect(patches('ours')).toHaveLength(3);
@@ -137,16 +140,15 @@ describe('createStatusWriter against the API emulator', () => {
     });
     const status = startWriter(addresses);
     status.published(stateWith(['default/ours']));
-    await waitFor('the status', () => statusOf('ours'));
+    await waitFor(() => statusOf('ours'), { what: 'the status' });
     expect(statusOf('ours')).toEqual([{ ip: '198.51.100.7' }]);
 
     api.modify('Service', 'ingress', 'sluice', (object) => {
       object.status = { loadBalancer: { ingress: [{ hostname: 'lb.cloud.example' }] } };
     });
-    await waitFor(
-      'the rewrite',
-      () => JSON.stringify(statusOf('ours')) === JSON.stringify([{ hostname: 'lb.cloud.example' }]),
-    );
+    await waitFor(() => JSON.stringify(statusOf('ours')) === JSON.stringify([{ hostname: 'lb.cloud.example' }]), {
+      what: 'the rewrite',
+    });
     expect(statusOf('theirs')).toEqual([{ ip: '192.0.2.9' }]);
     expect(api.callsOf('list', 'services').some((call) => call.namespace === 'ingress')).toBe(true);
   });
@@ -174,10 +176,12 @@ describe('createStatusWriter against the API emulator', () => {
       publishServiceSource({ kubeConfig, service: 'ingress/sluice', log: silentLogger, backoff: fastBackoff }),
     );
     status.published(stateWith(['default/ours']));
-    await waitFor('the status', () => statusOf('ours'));
+    await waitFor(() => statusOf('ours'), { what: 'the status' });
     expect(statusOf('ours')).toEqual([{ ip: '10.1.0.2' }, { ip: '198.51.100.1' }]);
     api.remove('Node', undefined, 'b');
-    await waitFor('the rewrite', () => JSON.stringify(statusOf('ours')) === JSON.stringify([{ ip: '198.51.100.1' }]));
+    await waitFor(() => JSON.stringify(statusOf('ours')) === JSON.stringify([{ ip: '198.51.100.1' }]), {
+      what: 'the rewrite',
+    });
   });
 
   it('writes nothing while the publish Service does not exist', async () => {

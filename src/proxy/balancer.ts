@@ -1,5 +1,11 @@
 import type { BackendEndpoints, BackendKey } from '../routing/types.ts';
-import { isAvailable } from './passive-health.ts';
+import {
+  defaultPassiveHealth,
+  isAvailable,
+  recordConnectFailure,
+  recordReachable,
+  type PassiveHealthOptions,
+} from './passive-health.ts';
 import type { UpstreamEndpoint } from './upstream-endpoint.ts';
 import type { UpstreamPools } from './upstream-pools.ts';
 
@@ -23,12 +29,41 @@ export class BackendBalance {
 
 export class Balancer {
   readonly kind: BalancerKind;
+  readonly health: PassiveHealthOptions;
   readonly #pools: UpstreamPools;
   readonly #balances = new Map<BackendKey, BackendBalance>();
 
-  constructor(kind: BalancerKind, pools: UpstreamPools) {
+  constructor(kind: BalancerKind, pools: UpstreamPools, health: PassiveHealthOptions = defaultPassiveHealth) {
     this.kind = kind;
     this.#pools = pools;
+    this.health = health;
+  }
+
+  /** An attempt starts on `endpoint`: it counts as in flight until `release`. */
+  acquire(endpoint: UpstreamEndpoint, now: number): void {
+    endpoint.inFlight++;
+    endpoint.requests++;
+    endpoint.lastUsed = now;
+  }
+
+  /** A WebSocket goes to `endpoint`: counted as a request, not in flight (it may last for hours). */
+  countUpgrade(endpoint: UpstreamEndpoint, now: number): void {
+    endpoint.requests++;
+    endpoint.lastUsed = now;
+  }
+
+  release(endpoint: UpstreamEndpoint): void {
+    endpoint.inFlight--;
+  }
+
+  /** The attempt never reached `endpoint` (refused, unreachable, connect timeout): passive health ejects it. */
+  connectFailed(endpoint: UpstreamEndpoint, now: number): void {
+    recordConnectFailure(endpoint, now, this.health);
+  }
+
+  /** `endpoint` answered: any ejection record is cleared. */
+  reached(endpoint: UpstreamEndpoint): void {
+    recordReachable(endpoint);
   }
 
   /** The balance for a backend whose state is 'ok' or 'external-name'. */

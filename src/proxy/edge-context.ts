@@ -1,7 +1,8 @@
 import type { RoutingState } from '../controller/state.ts';
+import type { RequestTracer } from '../telemetry/tracing-hooks.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Balancer } from './balancer.ts';
-import type { PassiveHealthOptions } from './passive-health.ts';
+import type { RouteDecider } from './pipeline/route-decision.ts';
 import type { RequestRecordListener } from './request-record.ts';
 import type { RequestIdGenerator } from './request-id.ts';
 import type { TrustedProxies } from './trusted-proxies.ts';
@@ -13,7 +14,7 @@ export interface EdgeContext {
   readonly trusted: TrustedProxies;
   readonly pools: UpstreamPools;
   readonly balancer: Balancer;
-  readonly health: PassiveHealthOptions;
+  readonly router: RouteDecider;
   readonly ids: RequestIdGenerator;
   readonly responseHeadersMs: number;
   readonly bodyIdleMs: number;
@@ -21,9 +22,8 @@ export interface EdgeContext {
   readonly clientBodyMs: number;
   readonly maxTries: number;
   readonly retryBudgetMs: number;
-  /** Controller-wide body limit; Infinity when unlimited. */
-  readonly maxBodyBytes: number;
-  readonly httpsPort: number;
   readonly onRequestDone: RequestRecordListener | null;
+  /** Tracing hooks (--otlp-endpoint), or null when tracing is off. */
+  readonly tracer: RequestTracer | null;
   readonly log: Logger;
 }

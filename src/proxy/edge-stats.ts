@@ -18,7 +18,7 @@ export interface EdgeStats {
   readonly balancer: BalancerKind;
   /** Backend key ("namespace/service:port") → its endpoints, for backends that received traffic. */
   readonly backends: Readonly<Record<string, readonly EdgeEndpointStats[]>>;
-  /** Backend key → "address:port" round robin picks next (absent for least-request, which picks at random). */
+  /** Backend key → the endpoint (endpointKey) round robin picks next (absent for least-request, which picks at random). */
   readonly next: Readonly<Record<string, string>>;
 }
 
@@ -27,7 +27,7 @@ export function collectEdgeStats(balancer: Balancer, now: number): EdgeStats {
   const next: Record<string, string> = {};
   for (const balance of balancer.balances()) {
     const upcoming = balancer.peek(balance, now);
-    if (upcoming !== null) next[balance.key] = `${upcoming.address}:${upcoming.port}`;
+    if (upcoming !== null) next[balance.key] = upcoming.id;
     backends[balance.key] = balance.endpoints.map((endpoint) => ({
       address: endpoint.address,
       port: endpoint.port,

@@ -13,6 +13,7 @@ import {
 } from '../../test/support/proxy-listeners.ts';
 import type { FakeHandler } from '../../test/support/proxy-listeners.ts';
 import { generateSelfSigned } from './self-signed.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 let edge: Edge;
 let handler: FakeHandler;
@@ -218,7 +219,6 @@ describe('HTTPS listener, HTTP/1.1 and HTTP/2', () => {
   it('counts open connections', async () => {
     const socket = netConnect(ports.httpPort, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
-    const { waitFor } = await import('../../test/support/proxy-listeners.ts');
     await waitFor(() => edge.connections() >= 1);
     socket.destroy();
     await waitFor(() => edge.connections() === 0);

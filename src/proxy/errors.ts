@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { constants as http2Constants, type Http2ServerResponse } from 'node:http2';
 
 /**
@@ -25,7 +25,19 @@ export interface ProxyError {
   readonly record: string;
 }
 
-export type ProxyErrorName = keyof typeof proxyErrors;
+const errorByStatus = new Map<number, ProxyError>();
+for (const error of Object.values(proxyErrors))
+  if (!errorByStatus.has(error.status)) errorByStatus.set(error.status, error);
+
+/** The edge's error for `status` (a request step refusing: 401, 403, 429…), recorded as 'other' when new. */
+export function proxyErrorFor(status: number): ProxyError {
+  let error = errorByStatus.get(status);
+  if (error === undefined) {
+    error = Object.freeze({ status, title: STATUS_CODES[status] ?? 'Error', record: 'other' });
+    errorByStatus.set(status, error);
+  }
+  return error;
+}
 
 /** The small text/plain body: status line, an optional one-line reason, the request id. Never a stack. */
 export function errorBody(error: ProxyError, requestId: string, reason: string | null): string {
@@ -46,6 +58,7 @@ export function writeProxyError(
   reason: string | null,
   isHead: boolean,
   closeConnection: boolean,
+  extraHeaders: readonly string[] | null = null,
 ): number {
   const body = errorBody(error, requestId, reason);
   const length = Buffer.byteLength(body);
@@ -61,6 +74,7 @@ export function writeProxyError(
     'cache-control',
     'no-store',
   ];
+  if (extraHeaders !== null) for (const item of extraHeaders) headers.push(item);
   if (closeConnection && isHttp1(res)) {
     headers.push('connection', 'close');
     res.shouldKeepAlive = false;

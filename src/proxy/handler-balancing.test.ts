@@ -8,10 +8,10 @@ import {
   singleRouteState,
   startEdge,
   startUpstream,
-  waitFor,
   type Edge,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 /** The backend of singleRouteState. */
 const KEY = 'default/app:80';

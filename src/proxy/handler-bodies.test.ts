@@ -9,10 +9,10 @@ import {
   sendRaw,
   startEdge,
   startUpstream,
-  waitFor,
   type Edge,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 const TEN_MIB = 10 * 1024 * 1024;
 

@@ -7,11 +7,11 @@ import {
   singleRouteState,
   startEdge,
   startUpstream,
-  waitFor,
   type Edge,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 // --client-body-timeout: the longest silence between two chunks of a request body from the client.
 const BODY_TIMEOUT_MS = 300;

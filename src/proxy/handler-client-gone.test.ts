@@ -9,10 +9,10 @@ import {
   recordInto,
   singleRouteState,
   startUpstream,
-  waitFor,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 // A client that leaves before its response starts: its request is not sent (HTTP/2 rapid reset), taken out of
 // the upstream queue, or aborted upstream, and recorded as client-abort (499).

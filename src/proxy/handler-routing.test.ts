@@ -11,10 +11,10 @@ import {
   startEdge,
   startUpstream,
   unusableBackend,
-  waitFor,
   type Edge,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 
 describe('edge request path: routing and errors', () => {
   let app: Upstream;

@@ -11,9 +11,14 @@ export function statusBody(status: number): string {
 }
 
 /** A complete HTTP/1.1 response for writing straight onto a socket; always closes. */
-export function rawHttpResponse(status: number, body: string = statusBody(status)): string {
+export function rawHttpResponse(
+  status: number,
+  body: string = statusBody(status),
+  headers: readonly string[] | null = null,
+): string {
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    extraHeaderLines(headers) +
     'Server: sluice\r\n' +
     'Content-Type: text/plain; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -23,11 +28,27 @@ export function rawHttpResponse(status: number, body: string = statusBody(status
   );
 }
 
+/** Header pairs from a request step (name, value…); values with CR/LF never reach the wire. */
+function extraHeaderLines(headers: readonly string[] | null): string {
+  if (headers === null) return '';
+  let out = '';
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const line = headers[i] + ': ' + headers[i + 1];
+    if (!/[\r\n]/.test(line)) out += line + '\r\n';
+  }
+  return out;
+}
+
 /** Writes a response on a socket that has not been answered yet, then closes it. */
-export function answerSocket(socket: Duplex, status: number, body?: string): void {
+export function answerSocket(
+  socket: Duplex,
+  status: number,
+  body?: string,
+  headers: readonly string[] | null = null,
+): void {
   if (socket.destroyed) return;
   if (socket.writable && bytesWritten(socket) === 0) {
-    socket.end(rawHttpResponse(status, body));
+    socket.end(rawHttpResponse(status, body, headers));
     socket.once('finish', destroySocket);
   } else {
     socket.destroy();

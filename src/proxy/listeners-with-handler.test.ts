@@ -16,7 +16,8 @@ import {
   startUpstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
 import type { Upstream } from '../../test/support/proxy-handler-fixtures.ts';
-import { sendRaw, startTestEdge, statusLine, waitFor } from '../../test/support/proxy-listeners.ts';
+import { sendRaw, startTestEdge, statusLine } from '../../test/support/proxy-listeners.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { generateSelfSigned } from './self-signed.ts';
 
 let web: Upstream;

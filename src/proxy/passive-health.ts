@@ -16,10 +16,6 @@ export function isAvailable(endpoint: UpstreamEndpoint, now: number): boolean {
   return endpoint.ejectedUntil <= now;
 }
 
-export function isEjected(endpoint: UpstreamEndpoint, now: number): boolean {
-  return endpoint.ejectedUntil > now;
-}
-
 export function recordConnectFailure(endpoint: UpstreamEndpoint, now: number, options: PassiveHealthOptions): void {
   endpoint.failures++;
   const exponent = Math.min(endpoint.failures - 1, 20);

@@ -4,7 +4,8 @@ import { connect as http2Connect } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createFakeHandler, startTestEdge, makeState, waitFor } from '../../test/support/proxy-listeners.ts';
+import { createFakeHandler, startTestEdge, makeState } from '../../test/support/proxy-listeners.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import type { FakeHandler } from '../../test/support/proxy-listeners.ts';
 import { generateSelfSigned } from './self-signed.ts';
 

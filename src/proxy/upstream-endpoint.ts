@@ -1,17 +1,18 @@
-import type { Pool } from 'undici';
+import { endpointKey } from '../routing/endpoint-key.ts';
+import type { UpstreamPool } from './upstream-client.ts';
 
 /**
  * One upstream address:port as the edge knows it across table generations: its connection pool
  * (opened lazily, closed when idle), its in-flight count for least-request, and its passive health.
  */
 export class UpstreamEndpoint {
-  /** "address:port" ("[v6]:port" for IPv6). */
+  /** endpointKey(address, port): "address:port", "[v6]:port" for IPv6. */
   readonly id: string;
   readonly address: string;
   readonly port: number;
   /** `http://address:port`, the pool's origin. */
   readonly origin: string;
-  pool: Pool | null = null;
+  pool: UpstreamPool | null = null;
   inFlight = 0;
   /** Requests sent (attempts, including retries). */
   requests = 0;
@@ -25,8 +26,7 @@ export class UpstreamEndpoint {
   constructor(address: string, port: number) {
     this.address = address;
     this.port = port;
-    const host = address.indexOf(':') !== -1 ? '[' + address + ']' : address;
-    this.id = host + ':' + port;
+    this.id = endpointKey(address, port);
     this.origin = 'http://' + this.id;
   }
 }

@@ -1,14 +1,8 @@
-import { Pool } from 'undici';
+import type { UpstreamClient, UpstreamPool, UpstreamPoolOptions } from './upstream-client.ts';
+import { undiciUpstreamClient } from './upstream-client-undici.ts';
 import { UpstreamEndpoint } from './upstream-endpoint.ts';
 
-export interface UpstreamPoolOptions {
-  readonly connectMs: number;
-  /** Connection cap per endpoint. */
-  readonly connections: number;
-  readonly keepAliveMs: number;
-  /** A pool unused this long is closed (its endpoint reopens one on the next request). */
-  readonly idleCloseMs: number;
-}
+export type { UpstreamPoolOptions };
 
 export const defaultPoolOptions: Omit<UpstreamPoolOptions, 'connectMs'> = {
   connections: 256,
@@ -23,10 +17,13 @@ export const defaultPoolOptions: Omit<UpstreamPoolOptions, 'connectMs'> = {
 export class UpstreamPools {
   readonly #options: UpstreamPoolOptions;
   readonly #endpoints = new Map<string, UpstreamEndpoint>();
+  /** Who opens the connections (upstream-client.ts): undici or the lean HTTP/1 client. */
+  readonly client: UpstreamClient;
   #closed = false;
 
-  constructor(options: UpstreamPoolOptions) {
+  constructor(options: UpstreamPoolOptions, client: UpstreamClient = undiciUpstreamClient) {
     this.#options = options;
+    this.client = client;
   }
 
   /** The endpoint for address:port, created on first use. */
@@ -41,19 +38,9 @@ export class UpstreamPools {
   }
 
   /** The endpoint's pool, opened if needed. */
-  poolOf(endpoint: UpstreamEndpoint): Pool {
+  poolOf(endpoint: UpstreamEndpoint): UpstreamPool {
     if (endpoint.pool !== null) return endpoint.pool;
-    const pool = new Pool(endpoint.origin, {
-      connections: this.#options.connections,
-      pipelining: 1,
-      connectTimeout: this.#options.connectMs,
-      keepAliveTimeout: this.#options.keepAliveMs,
-      // The edge forwards whatever size the route allows; limits are enforced in forward.ts.
-      maxResponseSize: -1,
-    });
-    // Connection errors are reported to the requests; the pool's own event needs a listener only
-    // so that it is never an unhandled 'error'.
-    pool.on('connectionError', ignore);
+    const pool = this.client.createPool(endpoint.address, endpoint.port, endpoint.origin, this.#options);
     endpoint.pool = pool;
     if (this.#closed) void pool.close();
     return pool;

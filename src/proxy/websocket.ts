@@ -4,14 +4,10 @@ import { ProxyServer } from 'http-proxy-3';
 import type { Logger } from '../util/logger.ts';
 import { guardHttp1Request } from './listeners-request-guard.ts';
 import { answerSocket } from './listeners-responses.ts';
+import type { UpgradeResolution } from './pipeline/upgrade.ts';
 
 /** The part of the request handler an upgrade needs (ProxyHandler.resolveUpgrade). */
-export type ResolveUpgrade = (
-  req: IncomingMessage,
-  tls: boolean,
-) =>
-  | { ok: true; upstream: { address: string; port: number }; headers: Record<string, string | string[]>; path: string }
-  | { ok: false; status: number; body: string };
+export type ResolveUpgrade = (req: IncomingMessage, tls: boolean) => UpgradeResolution;
 
 export interface UpgradeProxy {
   /** For the servers' `upgrade` event. */
@@ -64,7 +60,7 @@ export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
         return;
       }
       if (!resolved.ok) {
-        answerSocket(socket, resolved.status, resolved.body);
+        answerSocket(socket, resolved.status, resolved.body, resolved.headers ?? null);
         return;
       }
       // The handler's headers are what the upstream gets (forwarding headers applied, hop-by-hop

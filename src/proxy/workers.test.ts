@@ -2,20 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../util/logger.ts';
-import { waitFor } from '../../test/support/proxy-listeners.ts';
-import { parseWorkerCount, startEdgeWorkers } from './workers.ts';
-
-describe('parseWorkerCount', () => {
-  it('reads N and auto, refuses the rest', () => {
-    expect(parseWorkerCount('1')).toBe(1);
-    expect(parseWorkerCount('4')).toBe(4);
-    expect(parseWorkerCount('auto', 6)).toBe(6);
-    expect(parseWorkerCount('0')).toBeNull();
-    expect(parseWorkerCount('-2')).toBeNull();
-    expect(parseWorkerCount('two')).toBeNull();
-    expect(parseWorkerCount('1.5')).toBeNull();
-  });
-});
+import { waitFor } from '../../test/support/wait-for.ts';
+import { startEdgeWorkers } from './workers.ts';
 
 function ask(port: number): Promise<{ pid: number; generation: number }> {
   return new Promise((resolve, reject) => {

@@ -1,13 +1,10 @@
 // The policy annotations' value formats, and that reading them never costs an Ingress its routes.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_INGRESS_POLICY,
-  parseByteSize,
-  parseDuration,
-  parseSeconds,
-  readPolicyAnnotations,
-} from './annotations.ts';
+import { DEFAULT_INGRESS_POLICY, readPolicyAnnotations } from './annotations.ts';
+import { PolicyDraft } from './annotations/draft.ts';
+import { applySnippet } from './annotations/snippets.ts';
+import { parseByteSize, parseDuration, parseSeconds } from './annotations/values.ts';
 import { build } from './build.ts';
 import {
   ingress,
@@ -129,28 +126,47 @@ describe('readPolicyAnnotations', () => {
     ]);
   });
 
-  it('uses the controller default for a bad value, and says so', () => {
+  it('ignores a bad value, and says so; the other annotation for the same setting then applies', () => {
     const { policy, problems } = read({
       'sluice.dev/request-timeout': 30,
       'nginx.ingress.kubernetes.io/proxy-read-timeout': '60',
     });
-    expect(policy.plain.requestTimeoutMs).toBeNull();
+    expect(policy.plain.requestTimeoutMs).toBe(60_000);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({
       code: 'AnnotationValueInvalid',
       field: 'metadata.annotations["sluice.dev/request-timeout"]',
     });
-    expect(problems[0].message).toContain('the controller default is used');
+    expect(problems[0].message).toContain('it is ignored');
   });
 
-  it('names the snippet rule for every *-snippet annotation', () => {
-    const { problems } = read({
-      'nginx.ingress.kubernetes.io/configuration-snippet': 'x',
-      'nginx.ingress.kubernetes.io/stream-snippet': 'y',
+  it('never executes a snippet: safe header lines become header edits (partial), others are quoted (unsupported)', () => {
+    const draft = new PolicyDraft();
+    const field = 'metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]';
+    expect(
+      applySnippet('more_set_headers "X-Frame-Options: DENY";\nproxy_set_header X-Team blue;', draft, field),
+    ).toEqual({
+      partial: 'never executed; its 2 header line(s) are applied as header edits',
     });
-    expect(problems.map((item) => item.code)).toEqual(['AnnotationUnsupported', 'AnnotationUnsupported']);
-    for (const item of problems)
-      expect(item.message).toContain('snippets are never supported: configuration is data, not code');
+    expect(applySnippet('add_header X-A b always;\nreturn 200; # comment', draft, field)).toEqual({
+      unsupported: 'never executed; "return 200" cannot be honoured; its 1 header line(s) are applied',
+    });
+    const { policy } = read({ 'nginx.ingress.kubernetes.io/server-snippet': 'more_clear_headers Server;' });
+    expect(policy.plain.traffic?.responseHeaders?.remove).toEqual(['server']);
+    expect(draft.responseSet).toEqual([
+      ['x-frame-options', 'DENY'],
+      ['x-a', 'b'],
+    ]);
+    expect(draft.requestSet).toEqual([['x-team', 'blue']]);
+  });
+
+  it('refuses header lines with nginx variables or options', () => {
+    const { policy, problems } = read({
+      'nginx.ingress.kubernetes.io/configuration-snippet':
+        'proxy_set_header X-Real $remote_addr;\nmore_set_headers -s 404 "X: y";',
+    });
+    expect(problems.map((item) => item.code)).toEqual(['AnnotationUnsupported']);
+    expect(policy.plain.traffic).toBeUndefined();
   });
 });
 

@@ -1,39 +1,43 @@
-// Per-Ingress policy from annotations: sluice.dev/* and the ingress-nginx equivalents that mean the
-// same thing. Every other sluice.dev/* or nginx.ingress.kubernetes.io/* annotation is reported, never
-// silently ignored. Problems here are warnings: the Ingress's routes still work, with the controller
-// default in place of a value that could not be read.
+// Per-Ingress policy from annotations, read through the annotation registry (annotations/registry.ts):
+// sluice.dev/* and the nginx.ingress.kubernetes.io/* annotations sluice honours. Every other one is
+// reported, never silently ignored. Problems here are warnings: the Ingress's routes still work, without
+// the piece that could not be read.
 
+import { type CanaryDraft, PolicyDraft, trafficPolicy } from './annotations/draft.ts';
+import { EDGE_PENDING, PENDING_MESSAGE } from './annotations/edge-pending.ts';
+import { annotationEntry } from './annotations/registry.ts';
+import { NGINX, SLUICE } from './annotations/registry-types.ts';
 import { clip, describeValue, isRecord, readRecord } from './kube-read.ts';
 import type { Named } from './object-index.ts';
-import { problem } from './problems.ts';
+import { problem, type ProblemCode } from './problems.ts';
 import type { Problem, RoutePolicy } from './types.ts';
 
-export const SLUICE_PREFIX = 'sluice.dev/';
-export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
-
-/** Where a setting's annotations are looked for: the sluice.dev name decides when present. */
-export const SSL_REDIRECT_ANNOTATIONS = [
-  'sluice.dev/ssl-redirect',
-  'nginx.ingress.kubernetes.io/ssl-redirect',
-] as const;
-export const REQUEST_TIMEOUT_ANNOTATIONS = [
-  'sluice.dev/request-timeout',
-  'nginx.ingress.kubernetes.io/proxy-read-timeout',
-] as const;
-export const MAX_BODY_ANNOTATIONS = [
-  'sluice.dev/max-body-size',
-  'nginx.ingress.kubernetes.io/proxy-body-size',
-] as const;
-
-export const MAX_REQUEST_TIMEOUT_MS = 3_600_000;
+/** What the audit says of one annotation. */
+export interface AnnotationReport {
+  readonly name: string;
+  readonly status: 'supported' | 'partial' | 'unsupported' | 'invalid';
+  readonly message: string;
+}
 
 /** What one Ingress's annotations ask of its routes (and of its default backend). */
 export interface IngressPolicy {
   /** false: this Ingress turned the HTTPS redirect off; null: not said. */
   readonly sslRedirect: boolean | null;
+  /** force-ssl-redirect: redirect plain HTTP even when the host has no TLS. */
+  readonly forceSslRedirect: boolean;
   /** The route policy of this Ingress without and with the HTTPS redirect, made once per Ingress. */
   readonly plain: RoutePolicy;
   readonly redirect: RoutePolicy;
+  /** use-regex or rewrite-target: its paths are regexes, and its hosts match as regex. */
+  readonly regex: boolean;
+  /** Set when this Ingress is a canary (canary: "true"). */
+  readonly canary: Readonly<CanaryDraft> | null;
+  /** server-alias hosts. */
+  readonly aliases: readonly string[];
+  /** from-to-www-redirect. */
+  readonly wwwRedirect: boolean;
+  /** One per sluice.dev/ or nginx.ingress.kubernetes.io/ annotation, by name. */
+  readonly reports: readonly AnnotationReport[];
 }
 
 export const PLAIN_POLICY: RoutePolicy = Object.freeze({
@@ -47,28 +51,31 @@ export const REDIRECT_POLICY: RoutePolicy = Object.freeze({
   maxBodyBytes: null,
 });
 
+const NONE: readonly never[] = Object.freeze([]);
+
 /** An Ingress without policy annotations: the controller's defaults, shared, so most Ingresses allocate nothing. */
 export const DEFAULT_INGRESS_POLICY: IngressPolicy = Object.freeze({
   sslRedirect: null,
+  forceSslRedirect: false,
   plain: PLAIN_POLICY,
   redirect: REDIRECT_POLICY,
+  regex: false,
+  canary: null,
+  aliases: NONE,
+  wwwRedirect: false,
+  reports: NONE,
 });
 
-type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly expected: string };
-
-interface Setting<T> {
-  readonly names: readonly string[];
-  /** Per annotation name: how its value is read. */
-  readonly parse: (text: string, name: string) => Parsed<T>;
+function annotationField(name: string): string {
+  return `metadata.annotations[${JSON.stringify(name)}]`;
 }
 
-const UNSUPPORTED_HINTS: Readonly<Record<string, string>> = {
-  'rewrite-target': 'sluice forwards the path unchanged',
-  'use-regex': 'sluice paths are always literal (Exact or Prefix; ImplementationSpecific is Prefix)',
-  'force-ssl-redirect': 'sluice redirects plain HTTP to HTTPS for hosts with TLS (see sluice.dev/ssl-redirect)',
-  'backend-protocol': 'sluice speaks HTTP/1.1 to backends',
-  canary: 'canary and weighted backends are not supported yet',
-};
+/** nginx names first, then sluice.dev names (which decide over them), each in name order. */
+function readOrder(a: string, b: string): number {
+  const sa = a.startsWith(SLUICE) ? 1 : 0;
+  const sb = b.startsWith(SLUICE) ? 1 : 0;
+  return sa - sb || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 /** Reads the policy annotations of an owned Ingress; reports unreadable, unknown and unsupported ones. */
 export function readPolicyAnnotations(named: Named, problems: Problem[]): IngressPolicy {
@@ -86,171 +93,82 @@ export function readPolicyAnnotations(named: Named, problems: Problem[]): Ingres
     );
     return DEFAULT_INGRESS_POLICY;
   }
-  let relevant = false;
-  for (const name of Object.keys(annotations)) {
-    if (name.startsWith(SLUICE_PREFIX) || name.startsWith(NGINX_PREFIX)) {
-      relevant = true;
-      break;
-    }
-  }
-  if (!relevant) return DEFAULT_INGRESS_POLICY;
+  const names = Object.keys(annotations).filter((name) => name.startsWith(SLUICE) || name.startsWith(NGINX));
+  if (names.length === 0) return DEFAULT_INGRESS_POLICY;
+  names.sort(readOrder);
 
-  reportUnknown(named, annotations, problems);
-  const sslRedirect = readSetting(named, annotations, SSL_REDIRECT, problems);
-  const requestTimeoutMs = readSetting(named, annotations, REQUEST_TIMEOUT, problems);
-  const maxBodyBytes = readSetting(named, annotations, MAX_BODY, problems);
-  if (requestTimeoutMs === null && maxBodyBytes === null) {
-    return sslRedirect === null
-      ? DEFAULT_INGRESS_POLICY
-      : Object.freeze({ sslRedirect, plain: PLAIN_POLICY, redirect: REDIRECT_POLICY });
+  const draft = new PolicyDraft();
+  const reports = new Map<string, AnnotationReport>();
+  const report = (name: string, status: AnnotationReport['status'], message: string, code: ProblemCode | null) => {
+    reports.set(name, { name, status, message });
+    if (code !== null) problems.push(problem(code, named.ref, annotationField(name), message));
+  };
+  for (const name of names) readOne(name, annotations[name], draft, report);
+  for (const name of names) {
+    const requires = annotationEntry(name)?.requires;
+    if (requires === undefined || requires.enabled(draft) || reports.get(name)?.status === 'invalid') continue;
+    const message = `${clip(name, 100)} has no effect without ${requires.name}`;
+    report(name, 'partial', message, 'AnnotationWithoutEffect');
   }
+  if (draft.errorBackend !== null) draft.errorBackend = `${named.ref.namespace}/${draft.errorBackend}`;
+
+  const traffic = trafficPolicy(draft);
+  const shared = traffic === null ? {} : { traffic: Object.freeze(traffic) };
+  const simple = traffic === null && draft.requestTimeoutMs === null && draft.maxBodyBytes === null;
+  const { requestTimeoutMs, maxBodyBytes } = draft;
   return Object.freeze({
-    sslRedirect,
-    plain: Object.freeze({ sslRedirect: false, requestTimeoutMs, maxBodyBytes }),
-    redirect: Object.freeze({ sslRedirect: true, requestTimeoutMs, maxBodyBytes }),
+    sslRedirect: draft.sslRedirect,
+    forceSslRedirect: draft.forceSslRedirect,
+    plain: simple ? PLAIN_POLICY : Object.freeze({ sslRedirect: false, requestTimeoutMs, maxBodyBytes, ...shared }),
+    redirect: simple
+      ? REDIRECT_POLICY
+      : Object.freeze({ sslRedirect: true, requestTimeoutMs, maxBodyBytes, ...shared }),
+    regex: draft.regex || draft.rewriteTarget !== null,
+    canary: draft.canary.enabled ? Object.freeze({ ...draft.canary }) : null,
+    aliases: Object.freeze(draft.aliases),
+    wwwRedirect: draft.wwwRedirect,
+    reports: Object.freeze([...reports.values()].sort((a, b) => (a.name < b.name ? -1 : 1))),
   });
 }
 
-const SSL_REDIRECT: Setting<boolean> = {
-  names: SSL_REDIRECT_ANNOTATIONS,
-  parse: (text, name) => (name.startsWith(SLUICE_PREFIX) ? parseBoolean(text) : parseGoBoolean(text)),
-};
-const REQUEST_TIMEOUT: Setting<number> = {
-  names: REQUEST_TIMEOUT_ANNOTATIONS,
-  parse: (text, name) => (name.startsWith(SLUICE_PREFIX) ? parseDuration(text) : parseSeconds(text)),
-};
-const MAX_BODY: Setting<number> = { names: MAX_BODY_ANNOTATIONS, parse: parseByteSize };
+type Reporter = (name: string, status: AnnotationReport['status'], message: string, code: ProblemCode | null) => void;
 
-const KNOWN: ReadonlySet<string> = new Set([
-  ...SSL_REDIRECT_ANNOTATIONS,
-  ...REQUEST_TIMEOUT_ANNOTATIONS,
-  ...MAX_BODY_ANNOTATIONS,
-]);
-
-function annotationField(name: string): string {
-  return `metadata.annotations[${JSON.stringify(name)}]`;
-}
-
-/**
- * Every annotation of the setting is checked (a bad one is reported even when another decides); the
- * first one present decides, and when its value is bad the controller default (null) is used.
- */
-function readSetting<T>(
-  named: Named,
-  annotations: Readonly<Record<string, unknown>>,
-  setting: Setting<T>,
-  problems: Problem[],
-): T | null {
-  let decidedBy: string | null = null;
-  let value: T | null = null;
-  for (const name of setting.names) {
-    const raw = annotations[name];
-    if (raw === undefined) continue;
-    const parsed: Parsed<T> =
-      typeof raw === 'string' ? setting.parse(raw.trim(), name) : { ok: false, expected: 'a string' };
-    if (!parsed.ok) {
-      const shown = typeof raw === 'string' ? JSON.stringify(clip(raw, 64)) : describeValue(raw);
-      const outcome = decidedBy === null ? 'the controller default is used' : `${decidedBy} decides`;
-      problems.push(
-        problem(
-          'AnnotationValueInvalid',
-          named.ref,
-          annotationField(name),
-          `${shown} is not ${parsed.expected}; ${outcome}`,
-        ),
-      );
-    } else if (decidedBy === null) {
-      value = parsed.value;
+function readOne(name: string, raw: unknown, draft: PolicyDraft, report: Reporter): void {
+  const shownName = clip(name, 100);
+  const entry = annotationEntry(name);
+  if (entry === undefined) {
+    if (name.startsWith(SLUICE)) {
+      const message = `${shownName} is not a sluice annotation (known: sluice.dev/ssl-redirect, sluice.dev/request-timeout, sluice.dev/max-body-size); it is ignored`;
+      report(name, 'unsupported', message, 'AnnotationUnknown');
+    } else {
+      report(name, 'unsupported', `${shownName} is not supported by sluice, which ignores it`, 'AnnotationUnsupported');
     }
-    decidedBy ??= name;
+    return;
   }
-  return value;
-}
-
-function reportUnknown(named: Named, annotations: Readonly<Record<string, unknown>>, problems: Problem[]): void {
-  for (const name of Object.keys(annotations)) {
-    if (KNOWN.has(name)) continue;
-    if (name.startsWith(SLUICE_PREFIX)) {
-      const known = [...KNOWN].filter((each) => each.startsWith(SLUICE_PREFIX)).join(', ');
-      problems.push(
-        problem(
-          'AnnotationUnknown',
-          named.ref,
-          annotationField(name),
-          `${clip(name, 100)} is not a sluice annotation (known: ${known}); it is ignored`,
-        ),
-      );
-    } else if (name.startsWith(NGINX_PREFIX)) {
-      problems.push(problem('AnnotationUnsupported', named.ref, annotationField(name), unsupportedMessage(name)));
-    }
+  if (entry.apply === null) {
+    const message = `${shownName} is not supported by sluice, which ignores it: ${entry.doc}`;
+    report(name, 'unsupported', message, 'AnnotationUnsupported');
+    return;
   }
-}
-
-function unsupportedMessage(name: string): string {
-  const shown = clip(name, 100);
-  const short = name.slice(NGINX_PREFIX.length);
-  if (short.endsWith('-snippet') || short === 'snippet')
-    return `${shown} is ignored; snippets are never supported: configuration is data, not code`;
-  const hint = unsupportedHint(short);
-  return `${shown} is not supported by sluice, which ignores it${hint === '' ? '' : `; ${hint}`}`;
-}
-
-function unsupportedHint(short: string): string {
-  if (short.startsWith('auth-')) return 'authentication is not supported yet';
-  if (short.startsWith('canary')) return UNSUPPORTED_HINTS.canary;
-  return Object.hasOwn(UNSUPPORTED_HINTS, short) ? UNSUPPORTED_HINTS[short] : '';
-}
-
-function parseBoolean(text: string): Parsed<boolean> {
-  const lower = text.toLowerCase();
-  if (lower === 'true') return { ok: true, value: true };
-  if (lower === 'false') return { ok: true, value: false };
-  return { ok: false, expected: '"true" or "false"' };
-}
-
-const GO_TRUE: ReadonlySet<string> = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const GO_FALSE: ReadonlySet<string> = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
-
-/** ingress-nginx reads its booleans with Go's strconv.ParseBool: the same words are accepted here. */
-function parseGoBoolean(text: string): Parsed<boolean> {
-  if (GO_TRUE.has(text)) return { ok: true, value: true };
-  if (GO_FALSE.has(text)) return { ok: true, value: false };
-  return { ok: false, expected: '"true" or "false"' };
-}
-
-const DURATION = /^(\d{1,10}(?:\.\d{1,3})?)(ms|s|m|h)?$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION_EXPECTED = 'a duration from 1ms to 1h such as "500ms", "30s", "2m" or "30" (seconds)';
-
-/** "500ms", "30s", "2m", "1h", or plain seconds ("30", "0.5") → whole milliseconds, 1 ms .. 1 h. */
-export function parseDuration(text: string): Parsed<number> {
-  const found = DURATION.exec(text);
-  if (found === null) return { ok: false, expected: DURATION_EXPECTED };
-  const ms = Math.round(Number(found[1]) * UNIT_MS[found[2] ?? 's']);
-  return ms >= 1 && ms <= MAX_REQUEST_TIMEOUT_MS ? { ok: true, value: ms } : { ok: false, expected: DURATION_EXPECTED };
-}
-
-const SECONDS = /^\d{1,10}$/;
-const SECONDS_EXPECTED = 'a whole number of seconds from 1 to 3600';
-
-/** ingress-nginx timeouts: whole seconds → milliseconds, 1 s .. 1 h. */
-export function parseSeconds(text: string): Parsed<number> {
-  if (!SECONDS.test(text)) return { ok: false, expected: SECONDS_EXPECTED };
-  const ms = Number(text) * 1000;
-  return ms >= 1000 && ms <= MAX_REQUEST_TIMEOUT_MS
-    ? { ok: true, value: ms }
-    : { ok: false, expected: SECONDS_EXPECTED };
-}
-
-const BYTE_SIZE = /^(\d{1,15})([kmg])?$/i;
-const SIZE_FACTOR: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-const SIZE_EXPECTED = 'a size in bytes such as "1048576", "512k", "10m" or "1g" (1024-based; "0" for unlimited)';
-
-/** "10m" → bytes (k, m, g are 1024-based, either case); "0" → Infinity: no limit. */
-export function parseByteSize(text: string): Parsed<number> {
-  const found = BYTE_SIZE.exec(text);
-  if (found === null) return { ok: false, expected: SIZE_EXPECTED };
-  const bytes = Number(found[1]) * SIZE_FACTOR[(found[2] ?? '').toLowerCase()];
-  if (bytes === 0) return { ok: true, value: Number.POSITIVE_INFINITY };
-  return Number.isSafeInteger(bytes) ? { ok: true, value: bytes } : { ok: false, expected: SIZE_EXPECTED };
+  if (typeof raw !== 'string') {
+    report(name, 'invalid', `${describeValue(raw)} is not a string; it is ignored`, 'AnnotationValueInvalid');
+    return;
+  }
+  const result = entry.apply(raw.trim(), draft, annotationField(name));
+  if (EDGE_PENDING.has(name) && (result === null || !('invalid' in result))) {
+    report(name, 'unsupported', `${shownName}: ${PENDING_MESSAGE} (${entry.doc})`, 'AnnotationUnsupported');
+  } else if (result === null) {
+    report(name, 'supported', entry.doc, null);
+  } else if ('invalid' in result) {
+    report(
+      name,
+      'invalid',
+      `${JSON.stringify(clip(raw, 64))} is not ${result.invalid}; it is ignored`,
+      'AnnotationValueInvalid',
+    );
+  } else if ('partial' in result) {
+    report(name, 'partial', `${shownName}: ${result.partial}`, 'AnnotationPartial');
+  } else {
+    report(name, 'unsupported', `${shownName}: ${result.unsupported}`, 'AnnotationUnsupported');
+  }
 }

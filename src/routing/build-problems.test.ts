@@ -1,4 +1,4 @@
-// §8: each kind of bad input yields a problem naming the object and the field, and the other
+// routing-semantics §8: each kind of bad input yields a problem naming the object and the field, and the other
 // Ingresses' routes, defaults, TLS and endpoints stay exactly as they were without it.
 
 import { describe, expect, it } from 'vitest';
@@ -402,13 +402,14 @@ const cases: readonly BadCase[] = [
   },
   {
     name: 'an unsupported nginx annotation',
-    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/' } })],
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' } })],
     code: 'AnnotationUnsupported',
-    field: 'metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"]',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/backend-protocol"]',
   },
   {
     name: 'an nginx snippet',
     objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'return 200;' } })],
+    // A snippet is never executed; a line that is not a safe header edit is quoted as unsupported.
     code: 'AnnotationUnsupported',
     field: 'metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]',
   },

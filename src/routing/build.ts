@@ -6,6 +6,7 @@ import { PLAIN_POLICY, REDIRECT_POLICY } from './annotations.ts';
 import { BackendResolver } from './backend-resolver.ts';
 import { BackendRefs, type BackendRef } from './backends.ts';
 import { isOwnedIngress, selectClasses } from './class-filter.ts';
+import { CanaryIndex } from './canary-routes.ts';
 import { compareText, sortInPlace } from './compare.ts';
 import { mergeHosts, type MergedHost } from './conflicts.ts';
 import { deepFreeze } from './deep-freeze.ts';
@@ -18,6 +19,7 @@ import {
 } from './default-backend.ts';
 import { catalogServices } from './endpoints.ts';
 import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from './ingress-translate.ts';
+import { regexHost } from './regex-host.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
@@ -45,7 +47,7 @@ function listOf(snapshot: unknown, key: string): readonly unknown[] {
 export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   const problems: Problem[] = [];
 
-  // Pass 1: name and index the objects; keep only our Ingresses (§1).
+  // Pass 1: name and index the objects; keep only our Ingresses (routing-semantics §1).
   const classes = indexObjects('IngressClass', listOf(snapshot, 'ingressClasses'), false, problems);
   const selection = selectClasses(classes, options);
   const ours = listOf(snapshot, 'ingresses').filter((object) => isOwnedIngress(object, selection, options));
@@ -59,12 +61,15 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
 
   // Pass 2: translate each Ingress alone, then order them by precedence (oldest first).
   const refs = new BackendRefs();
-  const drafts = [...ingresses.values()].map((named) => translateIngress(named, refs, problems)).sort(compareAge);
+  const translated = [...ingresses.values()].map((named) => translateIngress(named, refs, problems)).sort(compareAge);
+  // Canary Ingresses only lend their backends to main Ingresses' rules (canary-routes.ts).
+  const drafts = translated.filter((draft) => draft.policy.canary === null);
+  const canaries = new CanaryIndex(translated.filter((draft) => draft.policy.canary !== null));
 
-  // Pass 3: merge hosts across Ingresses, oldest wins identical claims (§2, §3).
+  // Pass 3: merge hosts across Ingresses, oldest wins identical claims (routing-semantics §2, §3).
   const merged = mergeHosts(drafts, problems);
 
-  // Pass 4: TLS hosts and Secrets (§6).
+  // Pass 4: TLS hosts and Secrets (routing-semantics §6).
   const tls = assembleTls(
     drafts.flatMap((draft) => draft.tls),
     secrets,
@@ -73,12 +78,13 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     problems,
   );
 
-  // Pass 5: routes, defaults and the backends they use (§4, §5).
+  // Pass 5: routes, defaults and the backends they use (routing-semantics §4, §5).
   const resolver = new BackendResolver(catalog, problems);
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
   const hosts = [...merged.values()]
     .sort(compareHosts)
-    .map((entry) => hostRules(entry, tls.declared, flag, resolver, options));
+    .map((entry) => hostRules(entry, tls.declared, flag, resolver, options, canaries, problems));
+  canaries.reportUnused(problems);
   const globalDefault = globalDefaultTarget(drafts, flag, resolver);
   for (const draft of drafts) {
     // Shadowed default backends are still checked, so their problems show.
@@ -103,7 +109,7 @@ export interface BackendUser {
   use(ref: BackendRef, source: ObjectRef, field: string, fieldTail?: string): void;
 }
 
-/** `drafts` sorted oldest first. */
+/** `drafts` sorted oldest first, canaries left out. */
 export function globalDefaultTarget(
   drafts: readonly IngressDraft[],
   flag: BackendRef | null,
@@ -125,7 +131,8 @@ export function compareHosts(a: Pick<MergedHost, 'kind' | 'host'>, b: Pick<Merge
  */
 function policyFor(hasTls: boolean, ingress: IngressDraft | null, options: BuildOptions): RoutePolicy {
   if (ingress === null) return hasTls && options.sslRedirect ? REDIRECT_POLICY : PLAIN_POLICY;
-  const redirect = hasTls && options.sslRedirect && ingress.policy.sslRedirect !== false;
+  const redirect =
+    ingress.policy.forceSslRedirect || (hasTls && options.sslRedirect && ingress.policy.sslRedirect !== false);
   return redirect ? ingress.policy.redirect : ingress.policy.plain;
 }
 
@@ -135,13 +142,21 @@ export function hostRules(
   flag: BackendRef | null,
   resolver: BackendUser,
   options: BuildOptions,
+  canaries: CanaryIndex,
+  problems: Problem[],
 ): HostRules {
   const tlsSecret = tlsSecretForHost(entry.host, declaredTls);
   const hasTls = tlsSecret !== null;
+  const regex = regexHost(entry, problems);
   const routes: PathRoute[] = [];
   for (const draft of sortInPlace(entry.routes, compareRoutes)) {
     const source = draft.ingress.named.ref;
     resolver.use(draft.backend, source, draft.field, '.backend');
+    const canary = canaries.size === 0 ? null : canaries.take(draft);
+    if (canary !== null) {
+      const from = canaries.routeOf(draft)!;
+      resolver.use(from.backend, from.ingress.named.ref, from.field, '.backend');
+    }
     // Created frozen (as everything below), so the final deepFreeze skips it.
     routes.push(
       Object.freeze({
@@ -150,8 +165,9 @@ export function hostRules(
         policy: policyFor(hasTls, draft.ingress, options),
         path: draft.path,
         pathType: draft.pathType,
-        match: draft.match,
+        match: regex ? 'regex' : draft.match,
         field: draft.field,
+        ...(canary === null ? {} : { canary }),
       }),
     );
   }
@@ -164,6 +180,7 @@ export function hostRules(
     routes: Object.freeze(routes),
     defaultBackend,
     tlsSecret,
+    ...(regex ? { regex: true as const } : {}),
   });
 }
 

@@ -4,10 +4,6 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function compareNumber(a: number, b: number): number {
-  return a - b;
-}
-
 function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }

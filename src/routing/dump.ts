@@ -2,6 +2,7 @@
 // page's routes view show this same text. Certificates show subject and dates, never PEM.
 
 import { compareText } from './compare.ts';
+import { canaryText, trafficText } from './policy-text.ts';
 import type {
   BackendEndpoints,
   BuildResult,
@@ -13,6 +14,7 @@ import type {
   Target,
   TlsTable,
 } from './types.ts';
+import { endpointKey } from './endpoint-key.ts';
 
 const MAX_PATH_COLUMN = 48;
 
@@ -48,6 +50,10 @@ export function policyText(policy: RoutePolicy): string {
   const on: string[] = [];
   for (const name of Object.keys(policy).sort(compareText)) {
     const value = (policy as unknown as Record<string, unknown>)[name];
+    if (name === 'traffic') {
+      on.push(trafficText(policy.traffic));
+      continue;
+    }
     if (value === true) on.push(name);
     else if (value === Number.POSITIVE_INFINITY) on.push(`${name}=unlimited`);
     else if (value !== false && value !== null && value !== undefined) on.push(`${name}=${String(value)}`);
@@ -61,7 +67,8 @@ function targetText(target: Target): string {
 
 function hostTitle(host: HostRules): string {
   const name = host.kind === 'any' ? '(any host)' : host.host;
-  return host.tlsSecret === null ? name : `${name}  tls ${host.tlsSecret}`;
+  const regex = host.regex === true ? '  (paths match as regex: case-insensitive, longest first)' : '';
+  return (host.tlsSecret === null ? name : `${name}  tls ${host.tlsSecret}`) + regex;
 }
 
 function pad(text: string, width: number): string {
@@ -86,6 +93,7 @@ function dumpHosts(result: BuildResult, lines: string[]): void {
       lines.push(
         `    ${pad(route.pathType, typeWidth)}  ${pad(route.path, pathWidth)}  → ${pad(route.backend, backendWidth)}  from ${origin}${policyText(route.policy)}`,
       );
+      if (route.canary !== undefined) lines.push(`      ${canaryText(route.canary)}`);
     }
     const fallback = host.defaultBackend === null ? '(none: 404)' : targetText(host.defaultBackend);
     lines.push(`    ${pad('default', typeWidth)}  ${pad('', pathWidth)}  → ${fallback}`);
@@ -112,12 +120,11 @@ function endpointText(endpoint: Endpoint): string {
   if (endpoint.terminating) conditions.push('terminating');
   const pod = endpoint.pod === null ? '' : `  pod ${endpoint.pod}`;
   const zone = endpoint.zone === null ? '' : `  zone ${endpoint.zone}`;
-  const host = endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address;
-  return `${host}:${endpoint.port}  ${conditions.join(' ')}${pod}${zone}`;
+  return `${endpointKey(endpoint.address, endpoint.port)}  ${conditions.join(' ')}${pod}${zone}`;
 }
 
-function endpointKey(endpoint: Endpoint): string {
-  return `${endpoint.address}|${endpoint.port}`;
+function keyOf(endpoint: Endpoint): string {
+  return endpointKey(endpoint.address, endpoint.port);
 }
 
 function backendSummary(backend: BackendEndpoints): string {
@@ -133,9 +140,9 @@ function dumpEndpoints(endpoints: ReadonlyMap<string, BackendEndpoints>, lines: 
   if (endpoints.size === 0) lines.push('  (none)');
   for (const backend of [...endpoints.values()].sort((a, b) => compareText(a.key, b.key))) {
     lines.push(`  ${backend.key}  ${backendSummary(backend)}`);
-    const usable = new Set(backend.usable.map(endpointKey));
+    const usable = new Set(backend.usable.map(keyOf));
     for (const endpoint of backend.all)
-      lines.push(`    ${usable.has(endpointKey(endpoint)) ? '*' : '-'} ${endpointText(endpoint)}`);
+      lines.push(`    ${usable.has(keyOf(endpoint)) ? '*' : '-'} ${endpointText(endpoint)}`);
   }
 }
 

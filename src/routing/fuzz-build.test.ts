@@ -432,7 +432,7 @@ function routeLinesOf(dump: string, sources: ReadonlySet<string>): string[] {
 const goodProblems = (result: BuildResult) =>
   result.problems.filter((p) => p.object.namespace === 'good').map((p) => `${p.object.name} ${p.field} ${p.code}`);
 
-/** Redirect policy aside: an Ingress declaring TLS for a host turns on the redirect for the whole host (§6). */
+/** Redirect policy aside: an Ingress declaring TLS for a host turns on the redirect for the whole host (routing-semantics §6). */
 const withoutPolicy = (lines: readonly string[]) => lines.map((line) => line.replace(/ \[[a-zA-Z][^\]]*\]$/, ''));
 
 describe('no cross-Ingress effect', () => {

@@ -8,7 +8,9 @@ import { describeValue, isRecord, readRecord, readString, readValue } from './ku
 import type { Named } from './object-index.ts';
 import { problem } from './problems.ts';
 import { checkRuleHost } from './rule-host.ts';
+import { checkRegexPath } from './regex-path.ts';
 import { checkRulePath, prefixKey, segmentCount } from './rule-path.ts';
+import { addServerAliases } from './server-alias.ts';
 import type { TlsClaim } from './tls.ts';
 import type { HostKind, PathType, Problem } from './types.ts';
 
@@ -85,6 +87,7 @@ export function translateIngress(named: Named, refs: BackendRefs, problems: Prob
   if (!specOk) return draft;
   const rules = listAt(named, spec, 'rules', 'spec.rules', '', problems);
   for (let r = 0; r < rules.length; r++) translateRule(draft, rules[r], r, refs, problems);
+  if (draft.policy.aliases.length > 0) addServerAliases(draft);
   const tls = listAt(named, spec, 'tls', 'spec.tls', '', problems);
   for (let t = 0; t < tls.length; t++) translateTls(draft, tls[t], `spec.tls[${t}]`, problems);
   return draft;
@@ -201,6 +204,12 @@ function translatePath(
       problem('FieldTypeInvalid', ref, `${field}.path`, `path must be a string, not ${describeValue(path)}`),
     );
     usable = false;
+  } else if (draft.policy.regex) {
+    const check = checkRegexPath(path);
+    if (!check.ok) {
+      problems.push(problem('AnnotationValueInvalid', ref, `${field}.path`, check.message));
+      usable = false;
+    }
   } else {
     const check = checkRulePath(path);
     if (!check.ok) {
@@ -218,7 +227,7 @@ function translatePath(
     path,
     pathType: type,
     match: exact ? 'exact' : 'prefix',
-    matchPath: exact ? path : prefixKey(path),
+    matchPath: exact || draft.policy.regex ? path : prefixKey(path),
     segments: segmentCount(path),
     field,
     backend,

@@ -3,8 +3,6 @@
 
 export type Fields = Readonly<Record<string, unknown>>;
 
-const EMPTY: Fields = Object.freeze({});
-
 export function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -14,11 +12,6 @@ export function readRecord(from: unknown, key: string): Fields | null {
   if (!isRecord(from)) return null;
   const value = from[key];
   return isRecord(value) ? value : null;
-}
-
-/** The object at `key`, or an empty object, for reading through optional levels. */
-export function readRecordOrEmpty(from: unknown, key: string): Fields {
-  return readRecord(from, key) ?? EMPTY;
 }
 
 /** The array at `key`, or null when absent or not an array. */

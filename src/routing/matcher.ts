@@ -16,6 +16,7 @@ import type {
 import { LayeredMap } from './layered-map.ts';
 import { HASH_SEED, RangeMap, hashStep } from './path-range-map.ts';
 import { prefixKey, prefixKeyMatches, prefixSegmentCount, rulePathKey } from './path-rule-key.ts';
+import { RegexRoutes } from './regex-routes.ts';
 
 const CODE_SLASH = 0x2f;
 
@@ -34,6 +35,8 @@ interface CompiledHost {
   readonly fallback: Match | null;
   /** One Match per route, in the order of `rules.routes` (explain finds its choice here). */
   readonly routeMatches: readonly Match[];
+  /** For a host matched as regex (rules.regex): the only path lookup. */
+  readonly regex: RegexRoutes | null;
 }
 
 function freezeMatch(
@@ -79,7 +82,8 @@ function compileHostRules(rules: HostRules): CompiledHost {
   const rootPrefix = prefixes === null ? null : (prefixes.get('', 0, 0) ?? null);
   const fallback =
     rules.defaultBackend === null ? null : freezeMatch('host-default', rules.defaultBackend, rules, null);
-  return { rules, exact, prefixes, rootPrefix, fallback, routeMatches };
+  const regex = rules.regex === true ? new RegexRoutes(rules.routes, routeMatches) : null;
+  return { rules, exact, prefixes, rootPrefix, fallback, routeMatches, regex };
 }
 
 /** The longest Prefix rule matching `path`: every prefix ending at a '/' (or at the end) is looked up. */
@@ -107,6 +111,7 @@ function matchPrefix(host: CompiledHost, path: string): Match | null {
 }
 
 function matchInHost(host: CompiledHost, path: string): Match | null {
+  if (host.regex !== null) return host.regex.match(path) ?? host.fallback;
   if (host.exact !== null) {
     const found = host.exact.get(path);
     if (found !== undefined) return found;
@@ -288,6 +293,8 @@ function chooseRoutePlainly(rules: HostRules, path: string): number {
 }
 
 function routeReason(route: PathRoute, chosen: PathRoute | null, path: string): string {
+  if (route.match === 'regex')
+    return chosen === null ? 'regex does not match' : 'another regex matched first (longest path first)';
   if (route.match === 'exact') {
     const key = rulePathKey(route.path);
     if (key !== path) {
@@ -364,7 +371,11 @@ function explainPlainly(
     }
   }
   if (chosenRules !== null) {
-    const chosenIndex = chooseRoutePlainly(chosenRules, path);
+    const regex = compiledHosts[choice.index].regex;
+    const chosenIndex =
+      regex === null
+        ? chooseRoutePlainly(chosenRules, path)
+        : compiledHosts[choice.index].routeMatches.indexOf(regex.match(path) as Match);
     const chosen = chosenIndex === -1 ? null : chosenRules.routes[chosenIndex];
     chosenRules.routes.forEach((route, index) => {
       if (index !== chosenIndex)

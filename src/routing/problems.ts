@@ -49,10 +49,18 @@ export const PROBLEM_CODES = {
 
   // Annotations (metadata.annotations["..."]): warnings, the routes still work
   AnnotationValueInvalid:
-    'A policy annotation (sluice.dev/ssl-redirect, request-timeout, max-body-size or the ingress-nginx equivalent) has a value that cannot be read; the controller default is used.',
+    'An annotation (or a use-regex path) has a value that cannot be read; it is ignored and the controller default is used.',
   AnnotationUnknown: 'A sluice.dev/ annotation that sluice does not know (a typo?); it is ignored.',
   AnnotationUnsupported:
-    'An nginx.ingress.kubernetes.io/ annotation sluice does not support (rewrite-target, use-regex, auth-*, ...); it is ignored. Snippets never will be: configuration is data, not code.',
+    'An nginx.ingress.kubernetes.io/ annotation (or a snippet line) sluice does not support (auth-*, backend-protocol, ...); it is ignored. Snippets are never executed: configuration is data, not code.',
+  AnnotationPartial:
+    'An annotation sluice honours in part (e.g. the header lines of a snippet); the message says what is left out.',
+  AnnotationWithoutEffect:
+    'An annotation that only works with another one that is not set (e.g. cors-allow-origin without enable-cors).',
+  HostMatchedAsRegex:
+    "Another Ingress on the same host uses use-regex or rewrite-target, so (as in ingress-nginx) every path of the host, this one's too, matches as a case-insensitive regex prefix.",
+  CanaryWithoutMain:
+    'A canary Ingress path has no main (non-canary) Ingress path with the same host and path; it is ignored.',
 
   // Controller options
   DefaultBackendServiceInvalid: '--default-backend-service is not "namespace/name[:port]"; it is ignored.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
-import { normalizeRequestPath, splitTarget } from './request-path.ts';
+import { hidesDotSegment, normalizeRequestPath, splitTarget } from './request-path.ts';
 
 describe('normalizeRequestPath', () => {
   it.each([
@@ -129,5 +129,59 @@ describe('splitTarget', () => {
 
   it.each([[''], ['*'], ['http://example.com/'], ['example.com:443']])('%j is not origin-form', (url) => {
     expect(splitTarget(url)).toBeNull();
+  });
+});
+
+function normalised(raw: string): string {
+  return normalizeRequestPath(raw)!;
+}
+
+/** A backend that decodes %2F and %5C, then resolves dot segments (WHATWG URL): the segments it serves. */
+function decodingBackend(path: string): string[] {
+  return new URL('http://x' + path.replaceAll(/%2F|%5C/gi, '/')).pathname.split('/').filter((s) => s !== '');
+}
+
+describe('hidesDotSegment (docs/routing-semantics-path-security.md)', () => {
+  it.each([
+    '/public/..%2fadmin',
+    '/public/..%2Fadmin',
+    '/public/%2e%2e%2fadmin',
+    '/public/.%2e%2Fadmin',
+    '/public/..%5cadmin',
+    '/public/..%5Cadmin',
+    '/public/a%2F..%2Fadmin',
+    '/public/a%2F.',
+    '/public/x%2F..',
+    '/%2F..%2Fadmin',
+    '/public/.%2Fadmin',
+  ])('finds the dot segment an encoded separator hides in %s', (raw) => {
+    expect(hidesDotSegment(normalised(raw))).toBe(true);
+  });
+
+  it.each([
+    '/public/a%2Fb',
+    '/public/...%2Fadmin',
+    '/public/.a%2Fb',
+    '/public/a..%2Fb',
+    '/files/%2F',
+    '/a%20b',
+    '/',
+    '/public',
+  ])('lets %s through: no piece is "." or ".."', (raw) => {
+    expect(hidesDotSegment(normalised(raw))).toBe(false);
+  });
+
+  it('matches what a backend that decodes %2F and %5C then resolves dot segments would see', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', '.', '..', '%2F', '%5C', '%2E', '/', 'b'), { maxLength: 8 }),
+        (parts) => {
+          const path = normalizeRequestPath('/p/' + parts.join(''));
+          if (path === null || hidesDotSegment(path)) return;
+          // Not refused: decoding the separators resolves no dot segment, the backend sees the segments we matched.
+          expect(decodingBackend(path)).toEqual(path.split(/\/|%2F|%5C/).filter((s) => s !== ''));
+        },
+      ),
+    );
   });
 });

@@ -120,3 +120,48 @@ export function splitTarget(url: string): { path: string; query: string } | null
   if (question === -1) return { path: url, query: '' };
   return { path: url.slice(0, question), query: url.slice(question) };
 }
+
+/**
+ * True when a normalised path holds a segment that becomes a dot segment ("." or "..") once `%2F` or
+ * `%5C` are decoded: `/public/..%2Fadmin` reads as `/admin` to a backend that decodes the slash before
+ * resolving dot segments (many do), so the edge refuses it (400) rather than forward it through a route
+ * never meant to expose the target. `%2E` needs no check here: it is decoded by the normalisation, whose
+ * dot-segment removal already applies (see docs/routing-semantics-path-security.md).
+ */
+export function hidesDotSegment(path: string): boolean {
+  if (path.indexOf('%') === -1) return false;
+  if (path.indexOf('%2F') === -1 && path.indexOf('%5C') === -1) return false;
+  const length = path.length;
+  let start = 0;
+  let i = 0;
+  while (i <= length) {
+    const separator = i === length ? 1 : separatorLengthAt(path, i);
+    if (separator === 0) {
+      i++;
+      continue;
+    }
+    const pieceLength = i - start;
+    if (
+      (pieceLength === 1 || pieceLength === 2) &&
+      path.charCodeAt(start) === CODE_DOT &&
+      path.charCodeAt(i - 1) === CODE_DOT
+    ) {
+      return true;
+    }
+    i += separator;
+    start = i;
+  }
+  return false;
+}
+
+/** 1 for '/', 3 for `%2F` or `%5C` (the normalisation upper-cased their hex), else 0. */
+function separatorLengthAt(path: string, at: number): number {
+  const code = path.charCodeAt(at);
+  if (code === CODE_SLASH) return 1;
+  if (code !== CODE_PERCENT) return 0;
+  const high = path.charCodeAt(at + 1);
+  const low = path.charCodeAt(at + 2);
+  if (high === 0x32 && low === 0x46) return 3; // %2F
+  if (high === 0x35 && low === 0x43) return 3; // %5C
+  return 0;
+}

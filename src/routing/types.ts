@@ -1,6 +1,8 @@
 // The shapes shared by the whole routing core. Inputs are Kubernetes objects as they arrive
 // (possibly malformed, so read with care); outputs are plain, frozen data.
 
+import type { Canary, TrafficPolicy } from './policy-types.ts';
+
 /** A Kubernetes object as received: every field may be missing or of the wrong type. */
 export type KubeObject = Readonly<Record<string, unknown>>;
 
@@ -70,6 +72,8 @@ export interface RoutePolicy {
   readonly requestTimeoutMs: number | null;
   /** Request body limit (sluice.dev/max-body-size); Infinity when the Ingress asks for no limit ("0"). */
   readonly maxBodyBytes: number | null;
+  /** Everything else the route does (rewrite, CORS, access, ...), see policy-types.ts; absent when nothing. */
+  readonly traffic?: TrafficPolicy;
 }
 
 /** Where a matched request goes. Backends are referred to by key; endpoints live in their own index. */
@@ -86,10 +90,12 @@ export type BackendKey = string;
 export interface PathRoute extends Target {
   readonly path: string;
   readonly pathType: PathType;
-  /** How it matches: ImplementationSpecific is treated as Prefix. */
-  readonly match: 'exact' | 'prefix';
+  /** How it matches: ImplementationSpecific is treated as Prefix; 'regex' on a host matched as regex. */
+  readonly match: 'exact' | 'prefix' | 'regex';
   /** Where in the Ingress it was written, for the status page ("spec.rules[0].http.paths[1]"). */
   readonly field: string;
+  /** A canary Ingress's alternative backend for this rule (ingress-nginx canary-*); absent when none. */
+  readonly canary?: Canary;
 }
 
 export type HostKind = 'exact' | 'wildcard' | 'any';
@@ -105,6 +111,11 @@ export interface HostRules {
   readonly defaultBackend: Target | null;
   /** Secret serving this host, "namespace/name", or null when the host has no TLS. */
   readonly tlsSecret: string | null;
+  /**
+   * ingress-nginx's quirk, followed: a host with any use-regex / rewrite-target path matches every path
+   * as a case-insensitive regex anchored at the start, longest path first. Absent when not.
+   */
+  readonly regex?: true;
 }
 
 export interface RouteTable {

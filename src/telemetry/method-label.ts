@@ -12,8 +12,6 @@ export const METHOD_LABELS = [
   'OTHER',
 ] as const;
 
-export type MethodLabel = (typeof METHOD_LABELS)[number];
-
 /** Index into METHOD_LABELS. Methods are case-sensitive (RFC 9110), so `get` is OTHER. */
 export function methodIndex(method: string): number {
   switch (method) {

@@ -19,6 +19,16 @@ import type {
 import { silentLogger } from '../../src/util/logger.ts';
 import { createProxyHandler, type ProxyHandler, type ProxyHandlerOptions } from '../../src/proxy/handler.ts';
 import type { RequestRecord } from '../../src/proxy/request-record.ts';
+import type { UpstreamClientChoice } from '../../src/proxy/upstream-client-choice.ts';
+
+/** SLUICE_UPSTREAM_CLIENT=lean|undici|auto runs the request-path tests over that upstream client (CI runs both). */
+export function upstreamClientFromEnv(): UpstreamClientChoice {
+  const value = process.env.SLUICE_UPSTREAM_CLIENT;
+  if (value === undefined || value === '') return 'auto';
+  if (value !== 'auto' && value !== 'lean' && value !== 'undici')
+    throw new Error('SLUICE_UPSTREAM_CLIENT must be auto, lean or undici: ' + value);
+  return value;
+}
 
 export interface RouteSpec {
   /** '' for every host. */
@@ -213,6 +223,7 @@ export function createTestHandler(
     httpsPort: 443,
     onRequestDone: null,
     log: silentLogger,
+    upstreamClient: upstreamClientFromEnv(),
     ...overrides,
   });
 }
@@ -318,14 +329,6 @@ export async function sendRaw(port: number, bytes: string): Promise<string> {
   socket.write(bytes);
   await once(socket, 'close');
   return Buffer.concat(chunks).toString('latin1');
-}
-
-export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 export function json(reply: Reply): {

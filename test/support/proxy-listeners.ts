@@ -156,11 +156,3 @@ export function presentedCommonName(port: number, serverName: string | undefined
     socket.once('error', reject);
   });
 }
-
-export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

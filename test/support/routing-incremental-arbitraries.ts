@@ -5,7 +5,7 @@
 import * as fc from 'fast-check';
 import type { ObjectChange, ObjectKind } from '../../src/routing/incremental/incremental-build.ts';
 import type { KubeObject } from '../../src/routing/types.ts';
-import { fakeTlsSecret, junkValues } from './routing-build-fixtures.ts';
+import { fakeTlsSecret, junkValues, sluiceClass } from './routing-build-fixtures.ts';
 
 const junk = junkValues(8, 300);
 const maybe = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
@@ -16,20 +16,21 @@ const optional = <T extends Record<string, unknown>>(fields: { [K in keyof T]: f
 const namespace = fc.constantFrom('default', 'team');
 const serviceName = fc.constantFrom('web', 'api', 'gone');
 const host = fc.constantFrom('a.example.com', 'b.example.com', '*.example.com', 'x.a.example.com', '');
-const backend = optional({
+// Fields are there (junk now and then), so most routes are usable and Ingresses meet on hosts and paths.
+const backend = fc.record({
   service: maybe(
-    optional({
+    fc.record({
       name: maybe(serviceName),
       port: maybe(fc.oneof(fc.record({ number: fc.constantFrom(80, 8080, 70000) }), fc.constant({ name: 'http' }))),
     }),
   ),
 });
-const httpPath = optional({
+const httpPath = fc.record({
   path: maybe(fc.constantFrom('/', '/a', '/a/', '/a/b', 'rel')),
-  pathType: maybe(fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific')),
+  pathType: maybe(fc.constantFrom('Exact', 'Prefix', 'Prefix', 'ImplementationSpecific')),
   backend: maybe(backend),
 });
-const rule = optional({ host: maybe(host), http: maybe(optional({ paths: fc.array(httpPath, { maxLength: 3 }) })) });
+const rule = fc.record({ host: maybe(host), http: maybe(fc.record({ paths: fc.array(httpPath, { maxLength: 3 }) })) });
 const tls = optional({
   hosts: maybe(fc.array(host, { maxLength: 2 })),
   secretName: maybe(fc.constantFrom('tls-a', 'tls-b', 'missing')),
@@ -46,12 +47,17 @@ const ingress = fc.record({
         'kubernetes.io/ingress.class': fc.constantFrom('sluice', 'nginx'),
         'sluice.dev/ssl-redirect': fc.constantFrom('false', 'true'),
         'sluice.dev/request-timeout': fc.constantFrom('30s', 'soon'),
+        // Canaries attach to other Ingresses' rules of the same host and path; regex changes a whole host.
+        'nginx.ingress.kubernetes.io/canary': fc.constantFrom('true', 'true', 'false'),
+        'nginx.ingress.kubernetes.io/canary-weight': fc.constantFrom('10', '100', 'x'),
+        'nginx.ingress.kubernetes.io/canary-by-header': fc.constantFrom('X-Canary'),
+        'nginx.ingress.kubernetes.io/use-regex': fc.constantFrom('true', 'false'),
       }),
     ),
   }),
   spec: maybe(
     optional({
-      ingressClassName: fc.constantFrom('sluice', 'other'),
+      ingressClassName: fc.constantFrom('sluice', 'sluice', 'other'),
       rules: maybe(fc.array(maybe(rule), { maxLength: 3 })),
       tls: maybe(fc.array(tls, { maxLength: 2 })),
       defaultBackend: maybe(backend),
@@ -114,21 +120,40 @@ const objects: Record<ObjectKind, fc.Arbitrary<unknown>> = {
   secrets: secret,
 };
 
+/** Names follow the id (five times in six), so most objects coexist and some collide. */
+function nameAfterId(kind: ObjectKind, id: string, object: unknown, keepPoolName: boolean): unknown {
+  const names: Partial<Record<ObjectKind, string>> = {
+    ingresses: `ing${id}`,
+    endpointSlices: `s${id}`,
+    ingressClasses: id === '1' ? 'sluice' : id === '2' ? 'other' : `c${id}`,
+  };
+  const name = names[kind];
+  const metadata = (object as { metadata?: unknown }).metadata;
+  if (keepPoolName || name === undefined || typeof metadata !== 'object' || metadata === null) return object;
+  return { ...(object as object), metadata: { ...metadata, name } };
+}
+
 /** One store write: a kind, one of four ids (so writes replace and delete earlier ones), the object or null. */
 export const objectChange: fc.Arbitrary<ObjectChange> = fc
   .constantFrom<ObjectKind>('ingresses', 'ingresses', 'ingressClasses', 'services', 'endpointSlices', 'secrets')
   .chain((kind) =>
-    fc.record({
-      kind: fc.constant(kind),
-      id: fc.constantFrom('1', '2', '3', '4'),
-      object: fc.oneof({ weight: 4, arbitrary: objects[kind] }, { weight: 1, arbitrary: fc.constant(null) }),
-    }),
+    fc
+      .record({
+        kind: fc.constant(kind),
+        id: fc.constantFrom('1', '2', '3', '4'),
+        object: fc.oneof({ weight: 4, arbitrary: objects[kind] }, { weight: 1, arbitrary: fc.constant(null) }),
+        keepPoolName: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+      })
+      .map(({ id, object, keepPoolName }) => ({
+        kind,
+        id,
+        object: object === null ? null : nameAfterId(kind, id, object, keepPoolName),
+      })),
   ) as fc.Arbitrary<ObjectChange>;
 
-/** Writes applied together (as one coalesced reconcile). */
-export const changeBatches = fc.array(fc.array(objectChange, { minLength: 1, maxLength: 4 }), {
-  minLength: 1,
-  maxLength: 25,
-});
+/** Writes applied together (as one coalesced reconcile), after our IngressClass is written (it may change later). */
+export const changeBatches = fc
+  .array(fc.array(objectChange, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 })
+  .map((batches) => [[{ kind: 'ingressClasses', id: '1', object: sluiceClass } as ObjectChange], ...batches]);
 
 export type { KubeObject };

@@ -1,8 +1,17 @@
-/** Polls `condition` until it holds (then returns its value) or `timeoutMs` passes (then throws, naming `what`). */
+export interface WaitOptions {
+  /** Default 5 s. */
+  readonly timeoutMs?: number;
+  /** Named in the timeout error. */
+  readonly what?: string;
+}
+
+/**
+ * Polls `condition` until it returns a value other than undefined, null or false (then returns it), or
+ * throws once `timeoutMs` has passed. Tests wait for conditions like this, never sleep for a fixed time.
+ */
 export async function waitFor<T>(
-  what: string,
   condition: () => T | undefined | null | false,
-  timeoutMs = 5000,
+  { timeoutMs = 5000, what = 'a condition' }: WaitOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

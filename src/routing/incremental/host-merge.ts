@@ -3,6 +3,7 @@
 
 import type { BackendRef } from '../backends.ts';
 import { hostRules, type BackendUser } from '../build.ts';
+import { CanaryIndex } from '../canary-routes.ts';
 import { mergeHosts } from '../conflicts.ts';
 import { compareAge, type IngressDraft } from '../ingress-translate.ts';
 import type { BuildOptions, HostRules, ObjectRef, Problem } from '../types.ts';
@@ -19,25 +20,31 @@ export class UseRecorder implements BackendUser {
 }
 
 export interface MergedRules {
-  readonly rules: HostRules;
-  /** Route conflicts within the host. */
+  /** Null when only canaries name the host: they have no main rule to attach to. */
+  readonly rules: HostRules | null;
+  /** Route conflicts, regex notes and unused canary paths of the host. */
   readonly problems: readonly Problem[];
   readonly uses: readonly BackendUse[];
 }
 
+/** The host's rules from its main Ingresses (`contributors`) and the canaries that name it, as build does. */
 export function mergeHost(
   host: string,
   contributors: readonly IngressEntry[],
+  canaryContributors: readonly IngressEntry[],
   draftOf: (entry: IngressEntry) => IngressDraft,
   declaredTls: ReadonlyMap<string, string>,
   flag: BackendRef | null,
   options: BuildOptions,
-): MergedRules | null {
-  const drafts = contributors.map((entry) => draftForHost(draftOf(entry), host)).sort(compareAge);
+): MergedRules {
+  const forHost = (entries: readonly IngressEntry[]) =>
+    entries.map((entry) => draftForHost(draftOf(entry), host)).sort(compareAge);
   const problems: Problem[] = [];
-  const merged = mergeHosts(drafts, problems).get(host);
-  if (merged === undefined) return null;
+  const canaries = new CanaryIndex(forHost(canaryContributors));
+  const merged = contributors.length === 0 ? undefined : mergeHosts(forHost(contributors), problems).get(host);
   const recorder = new UseRecorder();
-  const rules = hostRules(merged, declaredTls, flag, recorder, options);
+  const rules =
+    merged === undefined ? null : hostRules(merged, declaredTls, flag, recorder, options, canaries, problems);
+  canaries.reportUnused(problems);
   return { rules, problems: problems.length === 0 ? NO_PROBLEMS : problems, uses: recorder.uses };
 }

@@ -15,7 +15,16 @@ import type { Named } from '../object-index.ts';
 import type { HostChanges } from '../matcher.ts';
 import { sortProblems } from '../problems.ts';
 import { tlsSecretForHost } from '../tls.ts';
-import type { BuildOptions, BuildResult, HostRules, KubeObject, Problem, Snapshot, Target } from '../types.ts';
+import type {
+  BuildOptions,
+  BuildResult,
+  HostKind,
+  HostRules,
+  KubeObject,
+  Problem,
+  Snapshot,
+  Target,
+} from '../types.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
 import { translateAgain, translateEntry, type IngressEntry } from './ingress-entry.ts';
@@ -45,7 +54,15 @@ interface ProblemHolder {
 
 interface HostState {
   readonly owner: UseOwner;
-  readonly rules: HostRules;
+  /** Null while only canaries name the host. */
+  readonly rules: HostRules | null;
+}
+
+const NO_ENTRIES: readonly IngressEntry[] = Object.freeze([]);
+
+/** As rule-host.ts classifies a host: "" any, "*." wildcard, else exact. */
+function hostKind(host: string): HostKind {
+  return host === '' ? 'any' : host.startsWith('*.') ? 'wildcard' : 'exact';
 }
 
 /** What one apply must redo. */
@@ -80,6 +97,8 @@ export class IncrementalBuild {
   readonly #entries = new Map<string, IngressEntry>();
   /** Host → the Ingresses claiming it (a list: most hosts have one or a few). */
   readonly #contributors = new Map<string, IngressEntry[]>();
+  /** Host → the canary Ingresses naming it. */
+  readonly #canaries = new Map<string, IngressEntry[]>();
   readonly #withTls = new Set<IngressEntry>();
   readonly #withDefault = new Set<IngressEntry>();
   readonly #hosts = new Map<string, HostState>();
@@ -222,13 +241,15 @@ export class IncrementalBuild {
     const { entry, draft } = translateEntry(named, this.#refs);
     this.#fresh.set(entry, draft);
     this.#entries.set(named.key, entry);
+    const byHost = entry.canary ? this.#canaries : this.#contributors;
     for (const { host } of entry.hosts) {
-      const contributors = this.#contributors.get(host);
-      if (contributors === undefined) this.#contributors.set(host, [entry]);
+      const contributors = byHost.get(host);
+      if (contributors === undefined) byHost.set(host, [entry]);
       else contributors.push(entry);
       dirt.hosts.add(host);
     }
-    if (entry.tls.length > 0) {
+    // Canaries lend backends only: no TLS claim, no default backend of their own (as in build).
+    if (entry.tls.length > 0 && !entry.canary) {
       this.#withTls.add(entry);
       dirt.tls = true;
     }
@@ -244,12 +265,13 @@ export class IncrementalBuild {
 
   #removeEntry(entry: IngressEntry, dirt: Dirt): void {
     this.#entries.delete(entry.named.key);
+    const byHost = entry.canary ? this.#canaries : this.#contributors;
     for (const { host } of entry.hosts) {
-      const contributors = this.#contributors.get(host);
+      const contributors = byHost.get(host);
       if (contributors === undefined) continue;
       const at = contributors.indexOf(entry);
       if (at >= 0) contributors.splice(at, 1);
-      if (contributors.length === 0) this.#contributors.delete(host);
+      if (contributors.length === 0) byHost.delete(host);
       dirt.hosts.add(host);
     }
     if (this.#withTls.delete(entry)) dirt.tls = true;
@@ -289,26 +311,32 @@ export class IncrementalBuild {
     this.#track(this.#tlsHolder);
     if (sameEntries(before, tls.declared)) return;
     for (const [host, state] of this.#hosts)
-      if (tlsSecretForHost(host, tls.declared) !== state.rules.tlsSecret) dirt.hosts.add(host);
+      if (state.rules !== null && tlsSecretForHost(host, tls.declared) !== state.rules.tlsSecret) dirt.hosts.add(host);
   }
 
   #rebuildHost(host: string, removed: HostRules[], upserted: HostRules[]): void {
     const before = this.#hosts.get(host);
-    const contributors = this.#contributors.get(host);
-    const merged =
-      contributors === undefined
-        ? null
-        : mergeHost(host, contributors, this.#draftOf, this.#tls.declared, this.#flag, this.#options);
-    if (merged === null) {
+    const contributors = this.#contributors.get(host) ?? NO_ENTRIES;
+    const canaries = this.#canaries.get(host) ?? NO_ENTRIES;
+    if (contributors.length + canaries.length === 0) {
       if (before === undefined) return;
       this.#backends.setUses(before.owner, []);
       this.#untrack(before.owner);
       this.#hosts.delete(host);
-      removed.push(before.rules);
+      if (before.rules !== null) removed.push(before.rules);
       return;
     }
+    const merged = mergeHost(
+      host,
+      contributors,
+      canaries,
+      this.#draftOf,
+      this.#tls.declared,
+      this.#flag,
+      this.#options,
+    );
     const owner: UseOwner = before?.owner ?? {
-      order: { tier: 0, host: merged.rules },
+      order: { tier: 0, host: { host, kind: hostKind(host) } },
       problems: NO_PROBLEMS,
       uses: [],
       useProblems: NO_PROBLEMS,
@@ -317,7 +345,8 @@ export class IncrementalBuild {
     this.#backends.setUses(owner, merged.uses);
     this.#track(owner);
     this.#hosts.set(host, { owner, rules: merged.rules });
-    upserted.push(merged.rules);
+    if (merged.rules !== null) upserted.push(merged.rules);
+    else if (before?.rules != null) removed.push(before.rules);
   }
 
   #track(holder: ProblemHolder): void {

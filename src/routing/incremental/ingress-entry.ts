@@ -19,6 +19,8 @@ export interface IngressEntry {
   readonly hosts: readonly HostClaim[];
   readonly tls: readonly TlsClaim[];
   readonly defaultBackend: BackendRef | null;
+  /** A canary Ingress lends its backends to main Ingresses' rules and claims nothing itself. */
+  readonly canary: boolean;
   /** Its translation's problems. */
   readonly problems: readonly Problem[];
   /** The check of its spec.defaultBackend (reported even when another Ingress's default wins), if it has one. */
@@ -37,10 +39,11 @@ export function translateEntry(named: Named, refs: BackendRefs): { entry: Ingres
     hosts: draft.hosts,
     tls: draft.tls.length === 0 ? NO_TLS : draft.tls,
     defaultBackend: draft.defaultBackend,
+    canary: draft.policy.canary !== null,
     problems: problems.length === 0 ? NO_PROBLEMS : problems,
     check: null as UseOwner | null,
   };
-  if (draft.defaultBackend !== null)
+  if (draft.defaultBackend !== null && !entry.canary)
     entry.check = { order: { tier: 2, age: entry }, problems: NO_PROBLEMS, uses: [], useProblems: NO_PROBLEMS };
   return { entry, draft };
 }

@@ -1,0 +1,144 @@
+import type { RoutingState } from '../../controller/state.ts';
+import { normalizeRequestHost } from '../../routing/request-host.ts';
+import { hidesDotSegment, normalizeRequestPath, splitTarget } from '../../routing/request-path.ts';
+import type { BackendEndpoints, Match, Target } from '../../routing/types.ts';
+import { proxyErrors, type ProxyError } from '../errors.ts';
+import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
+import { compileRoute, type RouteDefaults } from './route-steps.ts';
+import type { CompiledRoute } from './steps.ts';
+
+/** Forward a plain request (`forward`) or an Upgrade (`upgrade`) to the matched backend. */
+export interface ForwardDecision {
+  readonly kind: 'forward' | 'upgrade';
+  readonly match: Match;
+  readonly backend: BackendEndpoints;
+  readonly route: CompiledRoute;
+}
+
+/** The plain-HTTP → HTTPS redirect. */
+export interface RedirectDecision {
+  readonly kind: 'redirect';
+  readonly match: Match;
+  readonly status: number;
+  readonly location: string;
+}
+
+/** The edge answers with one of its errors. */
+export interface AnswerDecision {
+  readonly kind: 'answer';
+  readonly match: Match | null;
+  readonly error: ProxyError;
+  readonly reason: string | null;
+}
+
+export type RouteDecision = ForwardDecision | RedirectDecision | AnswerDecision;
+
+/** The request's normalised host, path and query, written by `decide`. */
+export interface RouteRequest {
+  host: string;
+  path: string;
+  query: string;
+}
+
+interface MatchDecisions {
+  readonly forward: ForwardDecision | AnswerDecision;
+  readonly upgrade: ForwardDecision | AnswerDecision;
+}
+
+function answer(error: ProxyError, reason: string | null, match: Match | null): AnswerDecision {
+  return Object.freeze({ kind: 'answer', match, error, reason });
+}
+
+const malformedHost = answer(proxyErrors.badRequest, 'malformed Host', null);
+const malformedTarget = answer(proxyErrors.badRequest, 'malformed request target', null);
+const hiddenDotSegment = answer(proxyErrors.badRequest, 'encoded slash or backslash next to a dot segment', null);
+const noRoute = answer(proxyErrors.noRoute, null, null);
+
+/**
+ * Where one request goes, decided from one table generation with the same rules for plain requests and
+ * Upgrades. What depends only on the matched route (backend usable? compiled steps) is decided once per
+ * generation and route and reused, so the common decision allocates nothing.
+ */
+export class RouteDecider {
+  readonly defaults: RouteDefaults;
+  readonly httpsPort: number;
+  #state: RoutingState | null = null;
+  /** By the matched Target (stable within a table generation, whatever Match object the matcher returns). */
+  #byTarget = new Map<Target, MatchDecisions>();
+
+  constructor(defaults: RouteDefaults, httpsPort: number) {
+    this.defaults = defaults;
+    this.httpsPort = httpsPort;
+  }
+
+  /**
+   * `rawHost`: the Host header (`:authority` for HTTP/2) or null when absent (HTTP/1.0 may omit it: such
+   * requests match only rules without a host). `target`: the request target as received.
+   */
+  decide(
+    state: RoutingState,
+    rawHost: string | null,
+    target: string,
+    tls: boolean,
+    upgrade: boolean,
+    out: RouteRequest,
+  ): RouteDecision {
+    let host = '';
+    if (rawHost !== null) {
+      const normalised = normalizeRequestHost(rawHost);
+      if (normalised === null) return malformedHost;
+      host = normalised;
+    }
+    out.host = host;
+    const split = splitTarget(target);
+    const path = split === null ? null : normalizeRequestPath(split.path);
+    if (split === null || path === null) return malformedTarget;
+    out.path = path;
+    out.query = split.query;
+    if (hidesDotSegment(path)) return hiddenDotSegment;
+
+    const match = state.matcher.match(host, path);
+    if (match === null) return noRoute;
+    if (!tls && match.target.policy.sslRedirect) {
+      if (upgrade) return answer(proxyErrors.httpsRequired, 'this host is served over HTTPS only', match);
+      const location = httpsRedirectLocation(host, this.httpsPort, path, split.query);
+      return { kind: 'redirect', match, status: HTTPS_REDIRECT_STATUS, location };
+    }
+    const decisions = this.#decisionsFor(state, match);
+    return upgrade ? decisions.upgrade : decisions.forward;
+  }
+
+  #decisionsFor(state: RoutingState, match: Match): MatchDecisions {
+    if (state !== this.#state) {
+      this.#state = state;
+      this.#byTarget = new Map();
+    }
+    let decisions = this.#byTarget.get(match.target);
+    if (decisions === undefined) {
+      decisions = decideForMatch(state, match, this.defaults);
+      this.#byTarget.set(match.target, decisions);
+    }
+    return decisions;
+  }
+}
+
+function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaults): MatchDecisions {
+  const key = match.target.backend;
+  const backend = state.result.endpoints.get(key);
+  let refusal: AnswerDecision | null = null;
+  if (backend === undefined) {
+    refusal = answer(proxyErrors.noEndpoint, 'backend ' + key + ' is unknown', match);
+  } else if (backend.state === 'ok') {
+    if (backend.usable.length === 0) {
+      refusal = answer(proxyErrors.noEndpoint, 'no ready endpoints for ' + backend.key, match);
+    }
+  } else if (backend.state !== 'external-name' || backend.externalName === null) {
+    refusal = answer(proxyErrors.noEndpoint, backend.reason ?? 'backend ' + backend.key + ': ' + backend.state, match);
+  }
+  if (refusal !== null || backend === undefined) return Object.freeze({ forward: refusal!, upgrade: refusal! });
+  const route = compileRoute(match.target, defaults);
+  return Object.freeze({
+    forward: Object.freeze({ kind: 'forward', match, backend, route }),
+    upgrade: Object.freeze({ kind: 'upgrade', match, backend, route }),
+  });
+}

@@ -1,0 +1,162 @@
+import type { Readable } from 'node:stream';
+import { proxyErrors } from '../errors.ts';
+import type { UpstreamController } from '../upstream-client.ts';
+import { startBodyTimer, stopBodyTimer } from './client-side.ts';
+import { answerError, failResponse } from './edge-answers.ts';
+import type { Exchange } from './exchange.ts';
+import {
+  BodyTooLargeError,
+  ClientGoneError,
+  connectErrorCodes,
+  errorFor,
+  idempotentMethods,
+  resetErrorCodes,
+} from './upstream-errors.ts';
+
+// The upstream attempt stage: pick an endpoint (the balancer counts it in flight until release), send the
+// request through the endpoint's pool (upstream-client.ts: undici or the lean client), and on failure
+// decide between passive health + retry on another endpoint and an error answer.
+
+/** Sends the prepared request upstream (route, headers and steps done). */
+export function startForward(exchange: Exchange): void {
+  const route = exchange.route;
+  let backend = route.backend;
+  if (exchange.backend !== null) {
+    backend = exchange.backend;
+    exchange.record.backend = backend.key;
+    exchange.record.service = backend.service;
+  }
+  exchange.balance = exchange.context.balancer.balanceFor(backend);
+  exchange.bodyLimit = route.route.bodyLimit;
+  const body = exchange.hasBody ? (exchange.req as Readable) : null;
+  const options = exchange.options;
+  options.method = exchange.method;
+  options.path = exchange.upstreamPath ?? (exchange.query === '' ? exchange.path : exchange.path + exchange.query);
+  options.headers = exchange.headers;
+  options.body = body;
+  options.headersTimeout = route.route.headersTimeoutMs;
+  options.idempotent = body === null && idempotentMethods.has(exchange.method);
+  if (exchange.req.httpVersionMajor === 2) {
+    // nghttp2 hands over a stream's HEADERS before it reads the RST_STREAM that may follow in the same
+    // packet (HTTP/2 rapid reset): start once the packet is read, so a cancelled stream is never sent.
+    setImmediate(attemptUnlessGone, exchange);
+    return;
+  }
+  attempt(exchange);
+}
+
+function attempt(exchange: Exchange): void {
+  const now = Date.now();
+  const context = exchange.context;
+  const balance = exchange.balance!;
+  const endpoint = context.balancer.pick(balance, now, exchange.endpoint);
+  if (endpoint === null) {
+    answerError(exchange, proxyErrors.noEndpoint, 'no endpoints for ' + balance.key, false);
+    return;
+  }
+  exchange.endpoint = endpoint;
+  context.balancer.acquire(endpoint, now);
+  exchange.attemptOpen = true;
+  exchange.tries++;
+  exchange.controller = null;
+  exchange.queuedCancel = null;
+  exchange.requestStarted = false;
+  exchange.responseStarted = false;
+  exchange.attemptStartedAt = performance.now();
+  exchange.record.upstreamAddress = endpoint.id;
+  exchange.record.retries = exchange.tries - 1;
+  context.pools.poolOf(endpoint).dispatch(exchange.options, exchange);
+}
+
+function attemptUnlessGone(exchange: Exchange): void {
+  if (exchange.clientGone) return;
+  try {
+    attempt(exchange);
+  } catch (error) {
+    exchange.context.log.error({ err: error }, 'edge request failed');
+    answerError(exchange, proxyErrors.upstreamFailed, null, false);
+  }
+}
+
+export function requestStarted(exchange: Exchange, controller: UpstreamController): void {
+  exchange.controller = controller;
+  exchange.queuedCancel = null;
+  exchange.requestStarted = true;
+  exchange.record.upstreamConnectMs = performance.now() - exchange.attemptStartedAt;
+  if (exchange.clientGone) {
+    controller.abort(new ClientGoneError('client went away'));
+    return;
+  }
+  if (exchange.options.body !== null && exchange.context.clientBodyMs > 0) startBodyTimer(exchange);
+}
+
+/** The client queued the attempt (no free connection yet); called again when it moves from pool to connection. */
+export function queued(exchange: Exchange, cancel: (reason: Error) => void): void {
+  if (exchange.clientGone) {
+    cancel(new ClientGoneError('client went away'));
+    return;
+  }
+  exchange.queuedCancel = cancel;
+}
+
+export function bodySent(exchange: Exchange, chunk: Buffer): void {
+  if (exchange.bodyTimer !== null) exchange.bodyTimer.refresh();
+  const total = exchange.record.bytesIn + chunk.length;
+  exchange.record.bytesIn = total;
+  if (total > exchange.bodyLimit && !exchange.bodyTooLarge) {
+    exchange.bodyTooLarge = true;
+    exchange.controller?.abort(new BodyTooLargeError('request body over the limit'));
+  }
+}
+
+export function requestSent(exchange: Exchange): void {
+  stopBodyTimer(exchange);
+}
+
+/** The attempt is over (response ended or failed): the endpoint is released. */
+export function closeAttempt(exchange: Exchange): void {
+  stopBodyTimer(exchange);
+  exchange.queuedCancel = null;
+  if (exchange.attemptOpen) {
+    exchange.attemptOpen = false;
+    exchange.context.balancer.release(exchange.endpoint!);
+  }
+}
+
+export function attemptFailed(exchange: Exchange, error: Error): void {
+  closeAttempt(exchange);
+  const code = (error as { code?: string }).code ?? '';
+  const context = exchange.context;
+  if (exchange.clientGone || code === 'SLUICE_CLIENT_GONE' || exchange.req.readableAborted) {
+    exchange.record.error = 'client-abort';
+    return;
+  }
+  if (exchange.bodyTimedOut) {
+    failResponse(exchange, proxyErrors.clientBodyTimeout, 'no request body for ' + context.clientBodyMs + ' ms', true);
+    return;
+  }
+  if (exchange.bodyTooLarge) {
+    failResponse(exchange, proxyErrors.bodyTooLarge, 'request body over ' + exchange.bodyLimit + ' bytes', true);
+    return;
+  }
+  const isConnectFailure = connectErrorCodes.has(code);
+  const isReset = resetErrorCodes.has(code);
+  const neverReached = !exchange.requestStarted && (isConnectFailure || isReset);
+  if (neverReached) context.balancer.connectFailed(exchange.endpoint!, Date.now());
+  const replayable = neverReached || (isReset && exchange.options.idempotent);
+  if (!exchange.responseStarted && replayable && mayRetry(exchange)) {
+    attempt(exchange);
+    return;
+  }
+  failResponse(exchange, errorFor(code, isConnectFailure, isReset, exchange.requestStarted), null, false);
+}
+
+function mayRetry(exchange: Exchange): boolean {
+  const context = exchange.context;
+  return (
+    exchange.tries < context.maxTries &&
+    performance.now() - exchange.startedAt < context.retryBudgetMs &&
+    !exchange.clientGone &&
+    !exchange.res!.headersSent
+  );
+}

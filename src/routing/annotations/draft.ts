@@ -1,0 +1,166 @@
+// The mutable record annotation entries write into while one Ingress is read; `trafficPolicy` then
+// turns it into the frozen TrafficPolicy its routes share (null when nothing is set).
+
+import type {
+  CookieSession,
+  Cors,
+  HashKeyPart,
+  HeaderEdits,
+  Redirect,
+  SourceField,
+  TrafficPolicy,
+} from '../policy-types.ts';
+
+export interface CanaryDraft {
+  enabled: boolean;
+  header: string | null;
+  headerValue: string | null;
+  headerPattern: string | null;
+  cookie: string | null;
+  weight: number;
+  weightTotal: number;
+  field: SourceField;
+}
+
+export class PolicyDraft {
+  sslRedirect: boolean | null = null;
+  forceSslRedirect = false;
+  requestTimeoutMs: number | null = null;
+  maxBodyBytes: number | null = null;
+  /** use-regex: this Ingress's paths are regular expressions. */
+  regex = false;
+  rewriteTarget: { target: string; field: SourceField } | null = null;
+  upstreamHost: string | null = null;
+  forwardedPrefix: string | null = null;
+  locationFrom: string | null = null;
+  locationTo: string | null = null;
+  permanentRedirect: Redirect | null = null;
+  permanentCode: number | null = null;
+  temporalRedirect: Redirect | null = null;
+  appRoot: Redirect | null = null;
+  wwwRedirect = false;
+  requestSet: [string, string][] = [];
+  requestRemove: string[] = [];
+  responseSet: [string, string][] = [];
+  responseRemove: string[] = [];
+  headersField: SourceField = '';
+  cors: { -readonly [K in keyof Cors]: Cors[K] } | null = null;
+  corsEnabled = false;
+  allow: string[] | null = null;
+  deny: string[] = [];
+  accessField: SourceField = '';
+  rps: number | null = null;
+  rpm: number | null = null;
+  connections: number | null = null;
+  burstMultiplier = 5;
+  limitExempt: string[] = [];
+  limitField: SourceField = '';
+  connectMs: number | null = null;
+  sendMs: number | null = null;
+  timeoutField: SourceField = '';
+  retryOn: string[] | null = null;
+  retryTries: number | null = null;
+  retryTimeoutMs: number | null = null;
+  retryField: SourceField = '';
+  bufferRequest: boolean | null = null;
+  affinity: 'cookie' | null = null;
+  cookie: { -readonly [K in keyof CookieSession]: CookieSession[K] } = {
+    kind: 'cookie',
+    cookie: 'INGRESSCOOKIE',
+    path: null,
+    maxAgeSeconds: null,
+    expiresSeconds: null,
+    secure: false,
+    sameSite: null,
+    changeOnFailure: false,
+    mode: 'balanced',
+    field: '',
+  };
+  hashBy: { key: HashKeyPart[]; field: SourceField } | null = null;
+  balance: 'round-robin' | 'least-request' | null = null;
+  canary: CanaryDraft = {
+    enabled: false,
+    header: null,
+    headerValue: null,
+    headerPattern: null,
+    cookie: null,
+    weight: 0,
+    weightTotal: 100,
+    field: '',
+  };
+  customErrors: { statuses: number[]; field: SourceField } | null = null;
+  errorBackend: string | null = null;
+  aliases: string[] = [];
+  serviceUpstream = false;
+  customHeadersConfigMap: string | null = null;
+}
+
+function edits(set: [string, string][], remove: string[], field: SourceField): HeaderEdits | null {
+  if (set.length === 0 && remove.length === 0) return null;
+  return { set: set.map(([name, value]) => Object.freeze([name, value] as const)), remove, field };
+}
+
+function redirectOf(draft: PolicyDraft): Redirect | null {
+  // ingress-nginx: permanent-redirect wins over temporal-redirect (redirect/redirect.go).
+  if (draft.permanentRedirect !== null) {
+    const status = draft.permanentCode ?? draft.permanentRedirect.status;
+    return { ...draft.permanentRedirect, status };
+  }
+  return draft.temporalRedirect ?? draft.appRoot;
+}
+
+/** The frozen traffic policy, or null when the draft sets nothing of it. */
+export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
+  const policy: TrafficPolicy = {
+    rewrite: draft.rewriteTarget,
+    upstreamHost: draft.upstreamHost,
+    forwardedPrefix: draft.forwardedPrefix,
+    locationRewrite:
+      draft.locationFrom !== null && draft.locationTo !== null
+        ? { from: draft.locationFrom, to: draft.locationTo }
+        : null,
+    redirect: redirectOf(draft),
+    requestHeaders: edits(draft.requestSet, draft.requestRemove, draft.headersField),
+    responseHeaders: edits(draft.responseSet, draft.responseRemove, draft.headersField),
+    cors: draft.corsEnabled ? draft.cors : null,
+    access:
+      draft.allow === null && draft.deny.length === 0
+        ? null
+        : { allow: draft.allow, deny: draft.deny, field: draft.accessField },
+    rateLimit:
+      draft.rps === null && draft.rpm === null && draft.connections === null
+        ? null
+        : {
+            requestsPerSecond: draft.rps,
+            requestsPerMinute: draft.rpm,
+            connections: draft.connections,
+            burstMultiplier: draft.burstMultiplier,
+            exempt: draft.limitExempt,
+            status: 503,
+            field: draft.limitField,
+          },
+    timeouts:
+      draft.connectMs === null && draft.sendMs === null
+        ? null
+        : { connectMs: draft.connectMs, sendMs: draft.sendMs, field: draft.timeoutField },
+    retry:
+      draft.retryOn === null && draft.retryTries === null && draft.retryTimeoutMs === null
+        ? null
+        : {
+            on: draft.retryOn ?? ['error', 'timeout'],
+            tries: draft.retryTries,
+            timeoutMs: draft.retryTimeoutMs,
+            field: draft.retryField,
+          },
+    bufferRequest: draft.bufferRequest,
+    // ingress-nginx: cookie affinity wins over upstream-hash-by (balancer.lua picks sticky first).
+    session:
+      draft.affinity === 'cookie' ? draft.cookie : draft.hashBy === null ? null : { kind: 'hash', ...draft.hashBy },
+    balance: draft.balance,
+    customErrors: draft.customErrors,
+    errorBackend: draft.errorBackend,
+    serviceUpstream: draft.serviceUpstream,
+  };
+  for (const value of Object.values(policy)) if (value !== null && value !== false) return policy;
+  return null;
+}

@@ -1,0 +1,57 @@
+// Header policies: custom-headers (a ConfigMap of response headers, after ingress-nginx
+// internal/ingress/annotations/customheaders/main.go) and the snippets' safe header lines.
+
+import { isDnsLabel } from '../backends.ts';
+import { type AnnotationEntry, invalid, NGINX } from './registry-types.ts';
+import { applySnippet } from './snippets.ts';
+
+function isConfigMapRef(value: string): boolean {
+  const parts = value.split('/');
+  return (
+    parts.length <= 2 && parts.every((part) => isDnsLabel(part) || /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(part))
+  );
+}
+
+export const HEADER_ANNOTATIONS: readonly AnnotationEntry[] = [
+  {
+    name: `${NGINX}custom-headers`,
+    family: 'headers',
+    status: 'unsupported',
+    doc: 'Response headers from a ConfigMap ("namespace/name"): sluice does not read ConfigMaps yet.',
+    apply(value, draft) {
+      if (!isConfigMapRef(value)) return invalid('a ConfigMap reference "namespace/name"');
+      draft.customHeadersConfigMap = value;
+      return {
+        unsupported: `ConfigMap ${value} is not read: sluice does not watch ConfigMaps yet; no header is added`,
+      };
+    },
+  },
+  {
+    name: `${NGINX}configuration-snippet`,
+    family: 'snippets',
+    status: 'partial',
+    doc: 'Never executed; more_set_headers, more_clear_headers, add_header and proxy_set_header lines become header edits, any other line is unsupported.',
+    apply: applySnippet,
+  },
+  {
+    name: `${NGINX}server-snippet`,
+    family: 'snippets',
+    status: 'partial',
+    doc: 'As configuration-snippet, for every route of the Ingress.',
+    apply: applySnippet,
+  },
+  {
+    name: `${NGINX}auth-snippet`,
+    family: 'snippets',
+    status: 'unsupported',
+    doc: 'Never executed (external authentication is not supported yet).',
+    apply: null,
+  },
+  {
+    name: `${NGINX}stream-snippet`,
+    family: 'snippets',
+    status: 'unsupported',
+    doc: 'Never executed: sluice serves HTTP only, no TCP/UDP streams.',
+    apply: null,
+  },
+];

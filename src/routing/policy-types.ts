@@ -1,0 +1,159 @@
+// The per-route traffic policy: what the edge does to a request and its answer besides choosing a
+// backend. Named after behaviour, not after the annotation or filter it came from, so Ingress
+// annotations and Gateway API filters compile into the same pieces. Every piece records `field`,
+// where it was written (for problems, the audit and the status page). All of it is frozen data.
+
+import type { BackendKey, ObjectRef } from './types.ts';
+
+/** Where a piece was written, e.g. 'metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"]'. */
+export type SourceField = string;
+
+/** The path sent upstream: `target` with `$1`..`$9` taken from the route's regex captures. */
+export interface PathRewrite {
+  readonly target: string;
+  readonly field: SourceField;
+}
+
+/** Answer with a redirect instead of forwarding. */
+export interface Redirect {
+  /** 'url': always to `location`; 'app-root': only requests for "/" go to `location` (a path). */
+  readonly kind: 'url' | 'app-root';
+  readonly location: string;
+  readonly status: number;
+  readonly field: SourceField;
+}
+
+export interface HeaderEdits {
+  /** [name (lower-case), value] pairs, set in order (replacing any header of that name). */
+  readonly set: readonly (readonly [string, string])[];
+  /** Lower-case names removed. */
+  readonly remove: readonly string[];
+  readonly field: SourceField;
+}
+
+export interface Cors {
+  /** '*', or exact origins ("https://a.example") and one-label wildcards ("https://*.example.com"). */
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: string;
+  readonly allowHeaders: string;
+  readonly exposeHeaders: string;
+  readonly allowCredentials: boolean;
+  readonly maxAgeSeconds: number;
+  readonly field: SourceField;
+}
+
+/** Client address checks. CIDRs are canonical text ("10.0.0.0/8", "2001:db8::/32"). */
+export interface Access {
+  /** null: every address is allowed (unless denied). */
+  readonly allow: readonly string[] | null;
+  readonly deny: readonly string[];
+  readonly field: SourceField;
+}
+
+/** Per client address, per replica (as ingress-nginx's limit_req / limit_conn zones). */
+export interface RateLimit {
+  readonly requestsPerSecond: number | null;
+  readonly requestsPerMinute: number | null;
+  readonly connections: number | null;
+  /** Burst = rate × this (ingress-nginx default 5). */
+  readonly burstMultiplier: number;
+  /** CIDRs never limited. */
+  readonly exempt: readonly string[];
+  /** Status of a refused request (ingress-nginx: limit-req-status-code, default 503). */
+  readonly status: number;
+  readonly field: SourceField;
+}
+
+export interface Timeouts {
+  readonly connectMs: number | null;
+  readonly sendMs: number | null;
+  readonly field: SourceField;
+}
+
+/** When another endpoint is tried (proxy-next-upstream). */
+export interface Retry {
+  /** Conditions: 'error', 'timeout', 'http_502', ... ; empty: never ('off'). */
+  readonly on: readonly string[];
+  /** Attempts in all, 0 = no limit beyond the endpoints. */
+  readonly tries: number | null;
+  readonly timeoutMs: number | null;
+  readonly field: SourceField;
+}
+
+export interface CookieSession {
+  readonly kind: 'cookie';
+  readonly cookie: string;
+  readonly path: string | null;
+  readonly maxAgeSeconds: number | null;
+  readonly expiresSeconds: number | null;
+  readonly secure: boolean;
+  readonly sameSite: 'None' | 'Lax' | 'Strict' | null;
+  /** A new endpoint is chosen (and the cookie rewritten) when the pinned one fails. */
+  readonly changeOnFailure: boolean;
+  /** 'balanced' re-pins when endpoints scale; 'persistent' never does. */
+  readonly mode: 'balanced' | 'persistent';
+  readonly field: SourceField;
+}
+
+/** A key built from request parts ("$request_uri", "$http_x_user", "$cookie_id", literals), on a hash ring. */
+export interface HashSession {
+  readonly kind: 'hash';
+  readonly key: readonly HashKeyPart[];
+  readonly field: SourceField;
+}
+
+export type HashKeyPart =
+  | { readonly from: 'text'; readonly text: string }
+  | { readonly from: 'uri' | 'path' | 'query' | 'host' | 'client-address' | 'method' }
+  | { readonly from: 'header' | 'cookie' | 'arg'; readonly name: string };
+
+export type Session = CookieSession | HashSession;
+
+/** Answers with these statuses from upstream are replaced by the error backend's answer. */
+export interface CustomErrors {
+  readonly statuses: readonly number[];
+  readonly field: SourceField;
+}
+
+export interface TrafficPolicy {
+  readonly rewrite: PathRewrite | null;
+  /** The Host sent upstream (upstream-vhost). */
+  readonly upstreamHost: string | null;
+  /** X-Forwarded-Prefix sent upstream: the value, or '$path' style captures already resolved at edit time. */
+  readonly forwardedPrefix: string | null;
+  /** Rewrite Location headers of answers starting with `from` to start with `to`. */
+  readonly locationRewrite: { readonly from: string; readonly to: string } | null;
+  readonly redirect: Redirect | null;
+  readonly requestHeaders: HeaderEdits | null;
+  readonly responseHeaders: HeaderEdits | null;
+  readonly cors: Cors | null;
+  readonly access: Access | null;
+  readonly rateLimit: RateLimit | null;
+  readonly timeouts: Timeouts | null;
+  readonly retry: Retry | null;
+  /** Read the whole body (up to the body limit) before the upstream sees it. */
+  readonly bufferRequest: boolean | null;
+  readonly session: Session | null;
+  readonly balance: 'round-robin' | 'least-request' | null;
+  readonly customErrors: CustomErrors | null;
+  /** "namespace/service" answering errors (and requests when the route's Service has no endpoints). */
+  readonly errorBackend: string | null;
+  /** Send to the Service's cluster IP instead of its endpoints. */
+  readonly serviceUpstream: boolean;
+}
+
+/**
+ * A canary: requests go to `backend` instead of the route's own when the header (then the cookie)
+ * says so, else for `weight` out of `weightTotal` of them. ingress-nginx precedence: header, cookie, weight.
+ */
+export interface Canary {
+  readonly backend: BackendKey;
+  readonly source: ObjectRef;
+  /** The canary Ingress's route field. */
+  readonly field: SourceField;
+  /** Header name (lower-case); with `value`: equal to it; with `pattern`: matches it (RE2); else "always"/"never". */
+  readonly header: { readonly name: string; readonly value: string | null; readonly pattern: string | null } | null;
+  readonly cookie: string | null;
+  readonly weight: number;
+  readonly weightTotal: number;
+}
