@@ -38,7 +38,7 @@ export function createAdminViews(options: AdminViewSources): AdminViews {
   const status = () => statusView(options.getState(), options.readiness(), options.sources(), leader(), edge());
   const routes = () => {
     const state = options.getState();
-    const dump = state === null ? null : dumpText(state.result);
+    const dump = state === null ? null : dumpText(state.result, state.gateway);
     return routesView(state, options.metrics.routeStats(), edge(), dump, now());
   };
   const sampleMs = options.historySampleMs ?? HISTORY_SAMPLE_MS;

@@ -1,20 +1,38 @@
 import { build } from '../routing/build.ts';
 import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
+import { buildGateway } from '../routing/gateway/build-gateway.ts';
 import type { IncrementalBuild, ObjectChange } from '../routing/incremental/incremental-build.ts';
 import { compileMatcher, recompileMatcher } from '../routing/matcher.ts';
 import type { BuildOptions, BuildResult, Matcher, Snapshot } from '../routing/types.ts';
 import type { RoutingState } from './state.ts';
 
+/** --gateway-controller-name's default, for callers that do not pass one. */
+const DEFAULT_GATEWAY_CONTROLLER = 'sluice.dev/gateway-controller';
+
 /** Builds and compiles one generation of the table from a full snapshot, timing both. */
-export function buildRoutingState(snapshot: Snapshot, options: BuildOptions, generation: number): RoutingState {
+export function buildRoutingState(
+  snapshot: Snapshot,
+  options: BuildOptions,
+  generation: number,
+  gatewayControllerName: string = DEFAULT_GATEWAY_CONTROLLER,
+): RoutingState {
   const started = performance.now();
   const result = build(snapshot, options);
-  return routingState(result, compileMatcher(result.table), started, generation);
+  const matcher = compileMatcher(result.table);
+  const gateway =
+    snapshot.gatewayClasses === undefined
+      ? undefined
+      : buildGateway(snapshot, {
+          controllerName: gatewayControllerName,
+          inspectCertificate: options.inspectCertificate,
+        });
+  return routingState(result, matcher, started, generation, gateway);
 }
 
 /**
- * The next generation from the changed objects; when `previous` is the state of the builder's last apply,
- * the matcher is recompiled for the hosts they touched only.
+ * The next generation from the changed objects (Ingress kinds only: a source with Gateway API objects is
+ * built in full); when `previous` is the state of the builder's last apply, the matcher is recompiled for
+ * the hosts they touched only.
  */
 export function applyRoutingState(
   builder: IncrementalBuild,
@@ -29,16 +47,23 @@ export function applyRoutingState(
     previous !== null && diff.previous === previous.result
       ? recompileMatcher(previous.matcher, result.table, diff)
       : compileMatcher(result.table);
-  return routingState(result, matcher, started, generation);
+  return routingState(result, matcher, started, generation, undefined);
 }
 
-function routingState(result: BuildResult, matcher: Matcher, started: number, generation: number): RoutingState {
+function routingState(
+  result: BuildResult,
+  matcher: Matcher,
+  started: number,
+  generation: number,
+  gateway: RoutingState['gateway'],
+): RoutingState {
   return Object.freeze({
     generation,
     builtAt: new Date().toISOString(),
     buildMs: performance.now() - started,
     result,
     matcher,
+    ...(gateway === undefined ? {} : { gateway }),
   });
 }
 

@@ -11,8 +11,10 @@ import type {
   Match,
   Matcher,
   PathRoute,
+  RequestFacts,
   RouteTable,
 } from './types.ts';
+import { OrderedRoutes } from './gateway/ordered-routes.ts';
 import { LayeredMap } from './layered-map.ts';
 import { HASH_SEED, RangeMap, hashStep } from './path-range-map.ts';
 import { prefixKey, prefixKeyMatches, prefixSegmentCount, rulePathKey } from './path-rule-key.ts';
@@ -37,6 +39,8 @@ interface CompiledHost {
   readonly routeMatches: readonly Match[];
   /** For a host matched as regex (rules.regex): the only path lookup. */
   readonly regex: RegexRoutes | null;
+  /** For an ordered (Gateway API) host: the only path lookup, conditions included. */
+  readonly ordered: OrderedRoutes | null;
 }
 
 function freezeMatch(
@@ -83,7 +87,8 @@ function compileHostRules(rules: HostRules): CompiledHost {
   const fallback =
     rules.defaultBackend === null ? null : freezeMatch('host-default', rules.defaultBackend, rules, null);
   const regex = rules.regex === true ? new RegexRoutes(rules.routes, routeMatches) : null;
-  return { rules, exact, prefixes, rootPrefix, fallback, routeMatches, regex };
+  const ordered = rules.ordered === true ? new OrderedRoutes(rules.routes, routeMatches) : null;
+  return { rules, exact, prefixes, rootPrefix, fallback, routeMatches, regex, ordered };
 }
 
 /** The longest Prefix rule matching `path`: every prefix ending at a '/' (or at the end) is looked up. */
@@ -110,7 +115,8 @@ function matchPrefix(host: CompiledHost, path: string): Match | null {
   return best;
 }
 
-function matchInHost(host: CompiledHost, path: string): Match | null {
+function matchInHost(host: CompiledHost, path: string, facts: RequestFacts | undefined): Match | null {
+  if (host.ordered !== null) return host.ordered.match(path, facts) ?? host.fallback;
   if (host.regex !== null) return host.regex.match(path) ?? host.fallback;
   if (host.exact !== null) {
     const found = host.exact.get(path);
@@ -126,76 +132,88 @@ export interface HostChanges {
   readonly upserted: readonly HostRules[];
 }
 
+interface HostMaps {
+  readonly exact: LayeredMap<CompiledHost>;
+  /** Keyed by the wildcard's suffix without "*.": "foo.com" for "*.foo.com". */
+  readonly wildcard: RangeMap<CompiledHost>;
+  /** Gateway API wildcards (one or more labels), by suffix as above. */
+  readonly deepWildcard: RangeMap<CompiledHost>;
+  readonly any: CompiledHost | null;
+}
+
 class CompiledMatcher implements Matcher {
   readonly #table: RouteTable;
   readonly #exactHosts: LayeredMap<CompiledHost>;
-  /** Keyed by the wildcard's suffix without "*.": "foo.com" for "*.foo.com". */
   readonly #wildcardHosts: RangeMap<CompiledHost>;
+  readonly #deepWildcards: RangeMap<CompiledHost>;
   readonly #anyHost: CompiledHost | null;
   readonly #globalDefault: Match | null;
   /** Parallel to table.hosts, for explain: made by the first explain (compiled hosts are memoised). */
   #compiledHosts: CompiledHost[] | null = null;
 
-  constructor(
-    table: RouteTable,
-    exactHosts: LayeredMap<CompiledHost>,
-    wildcardHosts: RangeMap<CompiledHost>,
-    anyHost: CompiledHost | null,
-    globalDefault: Match | null,
-  ) {
+  constructor(table: RouteTable, maps: HostMaps, globalDefault: Match | null) {
     this.#table = table;
-    this.#exactHosts = exactHosts;
-    this.#wildcardHosts = wildcardHosts;
-    this.#anyHost = anyHost;
+    this.#exactHosts = maps.exact;
+    this.#wildcardHosts = maps.wildcard;
+    this.#deepWildcards = maps.deepWildcard;
+    this.#anyHost = maps.any;
     this.#globalDefault = globalDefault;
   }
 
   static compile(table: RouteTable): CompiledMatcher {
-    const exactHosts = new Map<string, CompiledHost>();
-    const wildcardHosts = new RangeMap<CompiledHost>();
-    let anyHost: CompiledHost | null = null;
+    const exact = new Map<string, CompiledHost>();
+    const wildcard = new RangeMap<CompiledHost>();
+    const deepWildcard = new RangeMap<CompiledHost>();
+    let any: CompiledHost | null = null;
     for (const rules of table.hosts) {
       const compiled = compileHost(rules);
       if (rules.kind === 'exact') {
-        if (!exactHosts.has(rules.host)) exactHosts.set(rules.host, compiled);
+        if (!exact.has(rules.host)) exact.set(rules.host, compiled);
       } else if (rules.kind === 'wildcard') {
-        wildcardHosts.add(wildcardSuffix(rules.host), compiled);
+        (rules.deepWildcard === true ? deepWildcard : wildcard).add(wildcardSuffix(rules.host), compiled);
       } else {
-        anyHost ??= compiled;
+        any ??= compiled;
       }
     }
-    return new CompiledMatcher(table, new LayeredMap(exactHosts), wildcardHosts, anyHost, globalDefaultMatch(table));
+    const maps = { exact: new LayeredMap(exact), wildcard, deepWildcard, any };
+    return new CompiledMatcher(table, maps, globalDefaultMatch(table));
   }
 
-  /** The matcher of `table`, which differs from this one's by `changes`: copies of the host maps, changed. */
+  /** The matcher of `table`, which differs from this one's by `changes`. */
   next(table: RouteTable, changes: HostChanges): CompiledMatcher {
     // Nothing a matcher holds is changed once it has it: what did not change is shared, not copied.
     const exactChanges = new Map<string, CompiledHost | null>();
-    const wildcards = [...changes.removed, ...changes.upserted].some((rules) => rules.kind === 'wildcard');
-    const wildcardHosts = wildcards ? this.#wildcardHosts.clone() : this.#wildcardHosts;
-    let anyHost = this.#anyHost;
+    const touched = [...changes.removed, ...changes.upserted];
+    const wildcard = touched.some((r) => r.kind === 'wildcard' && r.deepWildcard !== true)
+      ? this.#wildcardHosts.clone()
+      : this.#wildcardHosts;
+    const deepWildcard = touched.some((r) => r.kind === 'wildcard' && r.deepWildcard === true)
+      ? this.#deepWildcards.clone()
+      : this.#deepWildcards;
+    const wildcardsOf = (rules: HostRules) => (rules.deepWildcard === true ? deepWildcard : wildcard);
+    let any = this.#anyHost;
     for (const rules of changes.removed) {
       if (rules.kind === 'exact') exactChanges.set(rules.host, null);
-      else if (rules.kind === 'wildcard') wildcardHosts.delete(wildcardSuffix(rules.host));
-      else anyHost = null;
+      else if (rules.kind === 'wildcard') wildcardsOf(rules).delete(wildcardSuffix(rules.host));
+      else any = null;
     }
     for (const rules of changes.upserted) {
       const compiled = compileHost(rules);
       if (rules.kind === 'exact') exactChanges.set(rules.host, compiled);
       else if (rules.kind === 'wildcard') {
-        wildcardHosts.delete(wildcardSuffix(rules.host));
-        wildcardHosts.add(wildcardSuffix(rules.host), compiled);
-      } else anyHost = compiled;
+        wildcardsOf(rules).delete(wildcardSuffix(rules.host));
+        wildcardsOf(rules).add(wildcardSuffix(rules.host), compiled);
+      } else any = compiled;
     }
     const globalDefault =
       table.defaultBackend === this.#table.defaultBackend ? this.#globalDefault : globalDefaultMatch(table);
-    const exactHosts = this.#exactHosts.with(exactChanges);
-    return new CompiledMatcher(table, exactHosts, wildcardHosts, anyHost, globalDefault);
+    const maps = { exact: this.#exactHosts.with(exactChanges), wildcard, deepWildcard, any };
+    return new CompiledMatcher(table, maps, globalDefault);
   }
 
-  match(host: string, path: string): Match | null {
+  match(host: string, path: string, facts?: RequestFacts): Match | null {
     const compiled = this.#chooseHost(host);
-    return compiled === null ? this.#globalDefault : matchInHost(compiled, path);
+    return compiled === null ? this.#globalDefault : matchInHost(compiled, path, facts);
   }
 
   #chooseHost(host: string): CompiledHost | null {
@@ -206,12 +224,22 @@ class CompiledMatcher implements Matcher {
       const wildcard = this.#wildcardHosts.get(host, dot + 1, host.length);
       if (wildcard !== undefined) return wildcard;
     }
+    if (dot > 0 && this.#deepWildcards.size > 0) return this.#chooseDeepWildcard(host, dot);
     return this.#anyHost;
   }
 
-  explain(host: string, path: string): Explanation {
+  /** The longest suffix after any dot: "*.b.c" before "*.c" for "a.b.c" (Gateway API hostnames). */
+  #chooseDeepWildcard(host: string, firstDot: number): CompiledHost | null {
+    for (let dot = firstDot; dot > 0; dot = host.indexOf('.', dot + 1)) {
+      const found = this.#deepWildcards.get(host, dot + 1, host.length);
+      if (found !== undefined) return found;
+    }
+    return this.#anyHost;
+  }
+
+  explain(host: string, path: string, facts?: RequestFacts): Explanation {
     this.#compiledHosts ??= this.#table.hosts.map(compileHost);
-    return explainPlainly(this.#table, this.#compiledHosts, host, path, this.#globalDefault);
+    return explainPlainly(this.#table, this.#compiledHosts, host, path, this.#globalDefault, facts);
   }
 }
 
@@ -229,7 +257,7 @@ export function compileMatcher(table: RouteTable): Matcher {
 
 /**
  * The matcher of `table` from `previous` (the matcher of the table before `changes`), in time proportional
- * to the changes plus a copy of the host maps. Any other previous matcher: compiled in full.
+ * to the changes plus copies of the wildcard buckets they touch. Any other previous matcher: compiled in full.
  */
 export function recompileMatcher(previous: Matcher, table: RouteTable, changes: HostChanges): Matcher {
   return previous instanceof CompiledMatcher ? previous.next(table, changes) : compileMatcher(table);
@@ -246,13 +274,19 @@ interface HostChoice {
 function hostRuleMatches(rules: HostRules, host: string): boolean {
   if (rules.kind === 'any') return true;
   if (rules.kind === 'exact') return rules.host === host;
+  if (rules.deepWildcard === true) return host.endsWith(rules.host.slice(1)) && host.length > rules.host.length - 1;
   const dot = host.indexOf('.');
   return dot > 0 && host.slice(dot + 1) === wildcardSuffix(rules.host);
 }
 
 function chooseHostPlainly(table: RouteTable, host: string): HostChoice {
   for (const kind of ['exact', 'wildcard', 'any'] as const) {
-    const index = table.hosts.findIndex((rules) => rules.kind === kind && hostRuleMatches(rules, host));
+    let index = -1;
+    // The most specific (longest) wildcard: only Gateway API wildcards can overlap.
+    table.hosts.forEach((rules, at) => {
+      if (rules.kind !== kind || !hostRuleMatches(rules, host)) return;
+      if (index === -1 || rules.host.length > table.hosts[index].host.length) index = at;
+    });
     if (index !== -1) return { index, kind };
   }
   return { index: -1, kind: 'none' };
@@ -293,6 +327,8 @@ function chooseRoutePlainly(rules: HostRules, path: string): number {
 }
 
 function routeReason(route: PathRoute, chosen: PathRoute | null, path: string): string {
+  if (route.conditions !== undefined && chosen !== null && chosen.gateway !== undefined)
+    return 'earlier in Gateway API precedence, or its path, method, headers or query do not match';
   if (route.match === 'regex')
     return chosen === null ? 'regex does not match' : 'another regex matched first (longest path first)';
   if (route.match === 'exact') {
@@ -354,6 +390,7 @@ function explainPlainly(
   host: string,
   path: string,
   globalDefault: Match | null,
+  facts?: RequestFacts,
 ): Explanation {
   const choice = chooseHostPlainly(table, host);
   const chosenRules = choice.index === -1 ? null : table.hosts[choice.index];
@@ -371,11 +408,12 @@ function explainPlainly(
     }
   }
   if (chosenRules !== null) {
-    const regex = compiledHosts[choice.index].regex;
+    const { regex, ordered } = compiledHosts[choice.index];
+    const found = ordered !== null ? ordered.match(path, facts) : regex !== null ? regex.match(path) : undefined;
     const chosenIndex =
-      regex === null
+      found === undefined
         ? chooseRoutePlainly(chosenRules, path)
-        : compiledHosts[choice.index].routeMatches.indexOf(regex.match(path) as Match);
+        : compiledHosts[choice.index].routeMatches.indexOf(found as Match);
     const chosen = chosenIndex === -1 ? null : chosenRules.routes[chosenIndex];
     chosenRules.routes.forEach((route, index) => {
       if (index !== chosenIndex)

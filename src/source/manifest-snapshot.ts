@@ -30,6 +30,12 @@ export class SnapshotAssembler {
       services: [],
       endpointSlices: [],
       secrets: [],
+      namespaces: [],
+      gatewayClasses: [],
+      gateways: [],
+      httpRoutes: [],
+      grpcRoutes: [],
+      referenceGrants: [],
     };
     const errors: string[] = [];
     const firstSeenAt = new Map<string, string>();

@@ -22,7 +22,6 @@ import type {
   HostRules,
   KubeObject,
   Problem,
-  Snapshot,
   Target,
 } from '../types.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
@@ -33,7 +32,8 @@ import { IncrementalCatalog, type ServiceKey } from './service-catalog.ts';
 import { changeSorted } from './sorted-list.ts';
 import { TlsState, type TlsResult } from './tls-state.ts';
 
-export type ObjectKind = keyof Snapshot;
+/** The kinds an Ingress build reads (Gateway API objects are built in full, by routing/gateway/). */
+export type ObjectKind = 'ingressClasses' | 'ingresses' | 'services' | 'endpointSlices' | 'secrets';
 
 /** One object stored, replaced or (object null) removed; `id` is its key in the caller's store. */
 export interface ObjectChange {
