@@ -4,7 +4,6 @@
 
 import * as fc from 'fast-check';
 import type { ObjectChange, ObjectKind } from '../../src/routing/incremental/incremental-build.ts';
-import type { KubeObject } from '../../src/routing/types.ts';
 import { fakeTlsSecret, junkValues, sluiceClass } from './routing-build-fixtures.ts';
 
 const junk = junkValues(8, 300);
@@ -155,5 +154,3 @@ export const objectChange: fc.Arbitrary<ObjectChange> = fc
 export const changeBatches = fc
   .array(fc.array(objectChange, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 })
   .map((batches) => [[{ kind: 'ingressClasses', id: '1', object: sluiceClass } as ObjectChange], ...batches]);
-
-export type { KubeObject };
