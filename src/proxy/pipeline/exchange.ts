@@ -12,7 +12,7 @@ import { answerFromStep, answerErrorStatus } from './edge-answers.ts';
 import { emptyRecord } from './record.ts';
 import { endResponse, relayResponseData, startResponse } from './response-relay.ts';
 import type { ForwardDecision, RouteRequest } from './route-decision.ts';
-import type { StepExchange } from './steps.ts';
+import type { RequestDoneListener, StepExchange } from './steps.ts';
 import { attemptFailed, bodySent, queued, requestSent, requestStarted } from './upstream-attempt.ts';
 
 export type EdgeRequest = IncomingMessage | Http2ServerRequest;
@@ -59,6 +59,10 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   /** Set by a step: path and query sent upstream instead of path + query. */
   upstreamPath: string | null = null;
   backend: BackendEndpoints | null = null;
+  /** Set by a step: the endpoint id ("address:port") the first attempt prefers. */
+  pinnedEndpoint: string | null = null;
+  /** Set by a step: told when the response has closed (record stage). */
+  doneListener: RequestDoneListener | null = null;
   /** Headers steps add to the client's response; null when none. */
   responseHeaders: string[] | null = null;
   /** Set when a step refused an Upgrade. */
@@ -141,6 +145,14 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
 
   useBackend(backend: BackendEndpoints): void {
     this.backend = backend;
+  }
+
+  pinEndpoint(id: string): void {
+    this.pinnedEndpoint = id;
+  }
+
+  notifyWhenDone(listener: RequestDoneListener): void {
+    this.doneListener = listener;
   }
 
   addResponseHeader(name: string, value: string): void {

@@ -38,6 +38,7 @@ export function emptyRecord(): RequestRecord {
 export function emitRecord(exchange: Exchange): void {
   if (exchange.recorded) return;
   exchange.recorded = true;
+  if (exchange.doneListener !== null) exchange.doneListener.requestDone(exchange);
   const record = exchange.record;
   const res = exchange.res!;
   record.durationMs = performance.now() - exchange.startedAt;
