@@ -14,7 +14,14 @@ const optional = <T extends Record<string, unknown>>(fields: { [K in keyof T]: f
 
 const namespace = fc.constantFrom('default', 'team');
 const serviceName = fc.constantFrom('web', 'api', 'gone');
-const host = fc.constantFrom('a.example.com', 'b.example.com', '*.example.com', 'x.a.example.com', '');
+const host = fc.constantFrom(
+  'a.example.com',
+  'www.a.example.com',
+  'b.example.com',
+  '*.example.com',
+  'x.a.example.com',
+  '',
+);
 // Fields are there (junk now and then), so most routes are usable and Ingresses meet on hosts and paths.
 const backend = fc.record({
   service: maybe(
@@ -51,6 +58,8 @@ const ingress = fc.record({
         'nginx.ingress.kubernetes.io/canary-weight': fc.constantFrom('10', '100', 'x'),
         'nginx.ingress.kubernetes.io/canary-by-header': fc.constantFrom('X-Canary'),
         'nginx.ingress.kubernetes.io/use-regex': fc.constantFrom('true', 'false'),
+        // Adds a redirecting rule on the other spelling of each host (www.<host> / <host>).
+        'nginx.ingress.kubernetes.io/from-to-www-redirect': fc.constantFrom('true'),
       }),
     ),
   }),
