@@ -321,7 +321,9 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(ingress('default', 'web', 'b.example'));
     api.apply(ingress('default', 'web', 'c.example'));
     api.remove('IngressClass', undefined, 'sluice');
-    await waitFor(() => lacks('ingressClasses', 'sluice')() && has('services', 'default/web')(), { what: 'the writes' });
+    await waitFor(() => lacks('ingressClasses', 'sluice')() && has('services', 'default/web')(), {
+      what: 'the writes',
+    });
     await waitFor(() => hostOf(kube) === 'c.example', { what: 'the last Ingress write' });
     const written = kube.takeChanges();
     const described = written.map(

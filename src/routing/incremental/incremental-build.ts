@@ -15,15 +15,7 @@ import type { Named } from '../object-index.ts';
 import type { HostChanges } from '../matcher.ts';
 import { sortProblems } from '../problems.ts';
 import { tlsSecretForHost } from '../tls.ts';
-import type {
-  BuildOptions,
-  BuildResult,
-  HostKind,
-  HostRules,
-  KubeObject,
-  Problem,
-  Target,
-} from '../types.ts';
+import type { BuildOptions, BuildResult, HostKind, HostRules, KubeObject, Problem, Target } from '../types.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
 import { translateAgain, translateEntry, type IngressEntry } from './ingress-entry.ts';
