@@ -402,9 +402,9 @@ const cases: readonly BadCase[] = [
   },
   {
     name: 'an unsupported nginx annotation',
-    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' } })],
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/auth-tls-verify-client': 'on' } })],
     code: 'AnnotationUnsupported',
-    field: 'metadata.annotations["nginx.ingress.kubernetes.io/backend-protocol"]',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/auth-tls-verify-client"]',
   },
   {
     name: 'an nginx snippet',

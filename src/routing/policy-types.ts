@@ -4,6 +4,7 @@
 // where it was written (for problems, the audit and the status page). All of it is frozen data.
 
 import type { BackendKey, ObjectRef } from './types.ts';
+import type { UpstreamPolicy } from './upstream-policy.ts';
 
 /** Where a piece was written, e.g. 'metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"]'. */
 export type SourceField = string;
@@ -140,6 +141,8 @@ export interface TrafficPolicy {
   readonly errorBackend: string | null;
   /** Send to the Service's cluster IP instead of its endpoints. */
   readonly serviceUpstream: boolean;
+  /** Protocol and TLS checks towards the pods (backend-protocol, proxy-ssl-*); absent: HTTP/1.1 or appProtocol. */
+  readonly upstream?: UpstreamPolicy;
 }
 
 /**

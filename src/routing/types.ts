@@ -158,6 +158,8 @@ export interface BackendEndpoints {
   readonly all: readonly Endpoint[];
   /** For ExternalName Services: the DNS name and port; null otherwise. */
   readonly externalName: { readonly host: string; readonly port: number } | null;
+  /** The Service port's appProtocol when it has one ("kubernetes.io/h2c", "https", ...). */
+  readonly appProtocol?: string;
 }
 
 export type EndpointIndex = ReadonlyMap<BackendKey, BackendEndpoints>;

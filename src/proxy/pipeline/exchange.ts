@@ -175,8 +175,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
     relayResponseData(this, controller, chunk);
   }
 
-  onResponseEnd(): void {
-    endResponse(this);
+  onResponseEnd(_controller: UpstreamController, trailers: unknown): void {
+    endResponse(this, trailers);
   }
 
   onResponseError(_controller: UpstreamController | null, error: Error): void {

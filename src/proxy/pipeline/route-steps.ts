@@ -1,4 +1,6 @@
-import type { Target } from '../../routing/types.ts';
+import type { BackendEndpoints, Target } from '../../routing/types.ts';
+import { GrpcTeStep } from '../steps/grpc-te-step.ts';
+import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
 import type { CompiledRoute, RequestStep, ResponseStep } from './steps.ts';
 
@@ -15,15 +17,24 @@ const NO_RESPONSE_STEPS: readonly ResponseStep[] = Object.freeze([]);
  * A route's policy (frozen data from src/routing) as pipeline steps. The place where every new policy
  * becomes a step instance (or route data the stages read), in the order the steps must run.
  */
-export function compileRoute(target: Target, defaults: RouteDefaults): CompiledRoute {
+export function compileRoute(target: Target, defaults: RouteDefaults, backend: BackendEndpoints): CompiledRoute {
   const policy = target.policy;
-  const bodyLimit = policy.maxBodyBytes ?? defaults.maxBodyBytes;
+  const transport = transportFor(policy.traffic?.upstream, backend);
+  // gRPC streams live long and carry any amount: the controller-wide defaults for bodies and the wait for
+  // the response head do not apply to them (a route's own annotations still do).
+  const longLived = transport !== null && transport.grpc;
+  const bodyLimit = policy.maxBodyBytes ?? (longLived ? Infinity : defaults.maxBodyBytes);
   const requestSteps: RequestStep[] = [];
   if (bodyLimit !== Infinity) requestSteps.push(new BodyLimitStep(bodyLimit));
+  if (transport !== null && transport.http2) requestSteps.push(grpcTe);
   return Object.freeze({
     requestSteps: Object.freeze(requestSteps),
     responseSteps: NO_RESPONSE_STEPS,
     bodyLimit,
-    headersTimeoutMs: policy.requestTimeoutMs ?? defaults.responseHeadersMs,
+    headersTimeoutMs: policy.requestTimeoutMs ?? (longLived ? 0 : defaults.responseHeadersMs),
+    transport,
+    longLived,
   });
 }
+
+const grpcTe = new GrpcTeStep();

@@ -1,4 +1,5 @@
 import type { BackendEndpoints, Match } from '../../routing/types.ts';
+import type { UpstreamTransport } from '../upstream-transport.ts';
 
 /**
  * The contract between the request pipeline and per-route policies (rewrites, redirects, header rules,
@@ -93,6 +94,10 @@ export interface CompiledRoute {
   readonly responseSteps: readonly ResponseStep[];
   /** Request body limit in bytes; Infinity when unlimited (also enforced while the body streams). */
   readonly bodyLimit: number;
-  /** Time to wait for the upstream response head. */
+  /** Time to wait for the upstream response head; 0 = no limit. */
   readonly headersTimeoutMs: number;
+  /** How the pods are reached when not plain HTTP/1.1 (HTTPS, h2c, gRPC…); null: the default client. */
+  readonly transport: UpstreamTransport | null;
+  /** gRPC streams: no idle timeouts on either body (the client's deadline and the route's timeout bound them). */
+  readonly longLived: boolean;
 }

@@ -10,6 +10,7 @@ import type {
   SourceField,
   TrafficPolicy,
 } from '../policy-types.ts';
+import type { UpstreamProtocol } from '../upstream-policy.ts';
 
 export interface CanaryDraft {
   enabled: boolean;
@@ -93,6 +94,30 @@ export class PolicyDraft {
   aliases: string[] = [];
   serviceUpstream = false;
   customHeadersConfigMap: string | null = null;
+  upstream: UpstreamDraft = {
+    protocol: null,
+    protocolFromSluice: false,
+    verify: false,
+    serverName: null,
+    sendServerName: false,
+    field: '',
+  };
+}
+
+export interface UpstreamDraft {
+  protocol: UpstreamProtocol | null;
+  /** sluice.dev/backend-protocol was read: the nginx name no longer decides. */
+  protocolFromSluice: boolean;
+  verify: boolean;
+  serverName: string | null;
+  sendServerName: boolean;
+  field: SourceField;
+}
+
+function upstreamOf(draft: UpstreamDraft): TrafficPolicy['upstream'] {
+  if (draft.protocol === null && !draft.verify && draft.serverName === null && !draft.sendServerName) return undefined;
+  const { protocol, verify, serverName, sendServerName, field } = draft;
+  return Object.freeze({ protocol, verify, serverName, sendServerName, field });
 }
 
 function edits(set: [string, string][], remove: string[], field: SourceField): HeaderEdits | null {
@@ -161,6 +186,8 @@ export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
     errorBackend: draft.errorBackend,
     serviceUpstream: draft.serviceUpstream,
   };
+  const upstream = upstreamOf(draft.upstream);
+  if (upstream !== undefined) return { ...policy, upstream };
   for (const value of Object.values(policy)) if (value !== null && value !== false) return policy;
   return null;
 }
