@@ -11,6 +11,8 @@ import { delay, ingress, pollUntil, type Scenario, selfSignedFor, startScenario,
 
 const NS = 'grpc';
 const HOSTS = ['plain.grpc.example', 'secure.grpc.example', 'app.grpc.example', 'down.grpc.example'];
+/** No TLS for it: served on the plain port (h2c prior knowledge from the client). */
+const PLAINTEXT = 'h2c.grpc.example';
 /** In the edge certificate, routed nowhere. */
 const UNROUTED = 'nowhere.grpc.example';
 /** Short HTTP timeouts: a gRPC stream must outlive them. */
@@ -64,7 +66,7 @@ beforeAll(async () => {
     ingress(
       NS,
       'plain',
-      { tls, rules: [rule(HOSTS[0], 'plain'), rule(HOSTS[3], 'down')] },
+      { tls, rules: [rule(HOSTS[0], 'plain'), rule(HOSTS[3], 'down'), rule(PLAINTEXT, 'plain')] },
       {
         annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' },
       },
@@ -183,5 +185,27 @@ describe('gRPC through the HTTPS port (ALPN h2)', () => {
   it('answers an unknown host as UNIMPLEMENTED', async () => {
     const answer = await say(echoClient(httpsTarget, UNROUTED, edgeCa), 'hello');
     expect(answer.error?.code).toBe(grpc.status.UNIMPLEMENTED);
+  });
+});
+
+describe('gRPC through the plain port (h2c prior knowledge, as grpcurl -plaintext)', () => {
+  it('answers a unary call with the pod trailers', async () => {
+    const answer = await say(echoClient('127.0.0.1:' + scenario.controller.httpPort, PLAINTEXT), 'plain-port');
+    expect(answer.error).toBeNull();
+    expect(answer.reply).toBe('plain:plain-port');
+    expect(answer.trailers['x-served-by']).toBe('plain');
+    expect(plain.calls.at(-1)?.metadata['x-forwarded-proto']).toBe('http');
+  });
+
+  it('streams both ways', async () => {
+    const stream = chat(echoClient('127.0.0.1:' + scenario.controller.httpPort, PLAINTEXT));
+    const replies: string[] = [];
+    stream.on('data', (message: Buffer) => replies.push(message.toString()));
+    const status = new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
+    stream.on('error', () => {});
+    for (const word of ['a', 'b', 'c']) stream.write(Buffer.from(word));
+    stream.end();
+    expect((await status).code).toBe(grpc.status.OK);
+    expect(replies).toEqual(['plain:a', 'plain:b', 'plain:c']);
   });
 });

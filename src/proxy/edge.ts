@@ -2,6 +2,7 @@ import type { RoutingState } from '../controller/state.ts';
 import type { Logger } from '../util/logger.ts';
 import { EdgeEvents, type EdgeRequestHandler } from './edge-events.ts';
 import { createPlainServer, createTlsServer, http1Settings } from './edge-servers.ts';
+import { serveH2cToo } from './h2c-sniff.ts';
 import { DEFAULT_ACCEPT_SOCKETS, listenGroup } from './listen-group.ts';
 import type { ListenGroup } from './listen-group.ts';
 import { generateSelfSigned } from './self-signed.ts';
@@ -69,12 +70,23 @@ export function createEdge(options: EdgeOptions): Edge {
     async listen() {
       const selfSigned = options.selfSigned ?? (await generateSelfSigned());
       const httpServer = createPlainServer(settings, events, tracker);
+      const http2MaxConcurrentStreams = options.http2MaxConcurrentStreams ?? 128;
+      serveH2cToo(
+        httpServer,
+        {
+          maxConcurrentStreams: http2MaxConcurrentStreams,
+          maxHeaderBytes: options.maxHeaderBytes,
+          firstBytesMs: options.headerTimeoutMs,
+        },
+        events,
+        tracker,
+      );
       const httpsServer = createTlsServer(
         {
           getState: options.getState,
           selfSigned,
           maxHeaderBytes: options.maxHeaderBytes,
-          http2MaxConcurrentStreams: options.http2MaxConcurrentStreams ?? 128,
+          http2MaxConcurrentStreams,
           log,
         },
         settings,
