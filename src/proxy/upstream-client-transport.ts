@@ -1,5 +1,5 @@
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { Pool } from 'undici';
+import { buildConnector, Pool } from 'undici';
 import type { UpstreamPool, UpstreamPoolOptions } from './upstream-client.ts';
 import type { UpstreamTransport } from './upstream-transport.ts';
 
@@ -27,10 +27,24 @@ export function createTransportPool(
     // undici's Pool builds its connector from the top-level useH2c (deprecated on Client, still read by Pool).
     ...({ useH2c: transport.http2 && !transport.tls } as object),
     h2Options: { maxConcurrentStreams: UPSTREAM_H2_STREAMS },
-    connect: transport.tls ? tlsOptions(transport) : undefined,
+    connect: transport.tls ? tlsConnector(transport, options.connectMs) : undefined,
   });
   pool.on('connectionError', ignore);
   return pool as unknown as UpstreamPool;
+}
+
+/**
+ * undici sends the request's Host as SNI; the transport decides instead: proxy-ssl-name (or the Service
+ * name) when proxy-ssl-server-name is on, none otherwise (the pod address is an IP, which is never sent).
+ */
+function tlsConnector(transport: UpstreamTransport, timeout: number): buildConnector.connector {
+  const connector = buildConnector({
+    ...tlsOptions(transport),
+    allowH2: transport.http2,
+    timeout,
+  } as buildConnector.BuildOptions);
+  const servername = transport.sendServerName ? transport.serverName : undefined;
+  return (options, callback) => connector({ ...options, servername }, callback);
 }
 
 function tlsOptions(transport: UpstreamTransport): Record<string, unknown> {
@@ -39,7 +53,10 @@ function tlsOptions(transport: UpstreamTransport): Record<string, unknown> {
     rejectUnauthorized: transport.verify,
     // Without SNI node would check the certificate against the pod IP: check it against the server name.
     checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(serverName, cert),
-    ...(transport.sendServerName ? { servername: serverName } : {}),
+    ...(transport.caPem === null ? {} : { ca: transport.caPem }),
+    ...(transport.certPem === null || transport.keyPem === null
+      ? {}
+      : { cert: transport.certPem, key: transport.keyPem }),
   };
 }
 

@@ -407,6 +407,18 @@ const cases: readonly BadCase[] = [
     field: 'metadata.annotations["nginx.ingress.kubernetes.io/auth-tls-verify-client"]',
   },
   {
+    name: 'a proxy-ssl-secret that does not exist',
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/proxy-ssl-secret': 'default/ghost' } })],
+    code: 'PolicySecretNotFound',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/proxy-ssl-secret"]',
+  },
+  {
+    name: 'a proxy-ssl-secret in another namespace',
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/proxy-ssl-secret': 'kube-system/admin' } })],
+    code: 'PolicySecretNotFound',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/proxy-ssl-secret"]',
+  },
+  {
     name: 'an nginx snippet',
     objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'return 200;' } })],
     // A snippet is never executed; a line that is not a safe header edit is quoted as unsupported.

@@ -22,6 +22,7 @@ import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from
 import { regexHost } from './regex-host.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
+import { collectPolicySecrets } from './policy-secrets.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
 import type {
   BuildOptions,
@@ -78,6 +79,7 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   );
 
   // Pass 5: routes, defaults and the backends they use (routing-semantics §4, §5).
+  const policySecrets = collectPolicySecrets(translated, secrets, problems);
   const resolver = new BackendResolver(catalog, problems);
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
   const hosts = [...merged.values()]
@@ -109,6 +111,7 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     },
     problems: sortProblems(problems),
     ownedIngresses: [...ingresses.keys()].sort(compareText),
+    ...(policySecrets.size === 0 ? {} : { policySecrets: sortedMap(policySecrets) }),
   });
 }
 

@@ -193,6 +193,8 @@ export interface BuildResult {
   readonly problems: readonly Problem[];
   /** Our Ingresses ("namespace/name"), sorted: the status writer writes only these. */
   readonly ownedIngresses: readonly string[];
+  /** Secrets route policies read (proxy-ssl-secret, auth-secret), decoded, by "namespace/name"; absent when none. */
+  readonly policySecrets?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 /** What a request matched. */

@@ -20,6 +20,9 @@ export interface UpstreamPolicy {
   readonly serverName: string | null;
   /** proxy-ssl-server-name: send SNI (off by default, as ingress-nginx). */
   readonly sendServerName: boolean;
+  /** proxy-ssl-secret: "namespace/name" of a Secret with ca.crt (and tls.crt + tls.key for a client certificate). */
+  readonly secret: string | null;
+  readonly secretField: SourceField;
   readonly field: SourceField;
 }
 

@@ -1,4 +1,4 @@
-import type { BackendEndpoints, Target } from '../../routing/types.ts';
+import type { BackendEndpoints, BuildResult, Target } from '../../routing/types.ts';
 import { GrpcTeStep } from '../steps/grpc-te-step.ts';
 import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
@@ -17,9 +17,14 @@ const NO_RESPONSE_STEPS: readonly ResponseStep[] = Object.freeze([]);
  * A route's policy (frozen data from src/routing) as pipeline steps. The place where every new policy
  * becomes a step instance (or route data the stages read), in the order the steps must run.
  */
-export function compileRoute(target: Target, defaults: RouteDefaults, backend: BackendEndpoints): CompiledRoute {
+export function compileRoute(
+  target: Target,
+  defaults: RouteDefaults,
+  backend: BackendEndpoints,
+  secrets: BuildResult['policySecrets'],
+): CompiledRoute {
   const policy = target.policy;
-  const transport = transportFor(policy.traffic?.upstream, backend);
+  const transport = transportFor(policy.traffic?.upstream, backend, secrets);
   // gRPC streams live long and carry any amount: the controller-wide defaults for bodies and the wait for
   // the response head do not apply to them (a route's own annotations still do).
   const longLived = transport !== null && transport.grpc;

@@ -43,6 +43,20 @@ function isServerName(value: string): boolean {
   return value.length > 0 && value.length <= 253 && /^[A-Za-z0-9.:-]+$/.test(value);
 }
 
+const LABEL = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** "name" or "namespace/name", each a DNS subdomain as Kubernetes names are. */
+function isSecretName(value: string): boolean {
+  const parts = value.split('/');
+  return parts.length <= 2 && parts.every((part) => LABEL.test(part));
+}
+
+/** "name" → "namespace/name" in the Ingress's namespace, once the Ingress is read. */
+export function qualifySecretNames(draft: PolicyDraft, namespace: string): void {
+  const secret = draft.upstream.secret;
+  if (secret !== null && !secret.includes('/')) draft.upstream.secret = namespace + '/' + secret;
+}
+
 export const BACKEND_PROTOCOL_ANNOTATIONS: readonly AnnotationEntry[] = [
   {
     name: `${NGINX}backend-protocol`,
@@ -85,6 +99,18 @@ export const BACKEND_PROTOCOL_ANNOTATIONS: readonly AnnotationEntry[] = [
     apply(value, draft) {
       if (!isServerName(value)) return invalid('a DNS name');
       draft.upstream.serverName = value.toLowerCase();
+      return null;
+    },
+  },
+  {
+    name: `${NGINX}proxy-ssl-secret`,
+    family: 'backend-protocol',
+    status: 'supported',
+    doc: '"namespace/name" of a Secret (the Ingress namespace) with ca.crt to verify pods, tls.crt/tls.key to present.',
+    apply(value, draft, field) {
+      if (!isSecretName(value)) return invalid('"namespace/name" of a Secret');
+      draft.upstream.secret = value;
+      draft.upstream.secretField = field;
       return null;
     },
   },

@@ -100,6 +100,8 @@ export class PolicyDraft {
     verify: false,
     serverName: null,
     sendServerName: false,
+    secret: null,
+    secretField: '',
     field: '',
   };
 }
@@ -111,13 +113,18 @@ export interface UpstreamDraft {
   verify: boolean;
   serverName: string | null;
   sendServerName: boolean;
+  /** "name" or "namespace/name" as written; qualified with the Ingress namespace once read. */
+  secret: string | null;
+  secretField: SourceField;
   field: SourceField;
 }
 
 function upstreamOf(draft: UpstreamDraft): TrafficPolicy['upstream'] {
-  if (draft.protocol === null && !draft.verify && draft.serverName === null && !draft.sendServerName) return undefined;
-  const { protocol, verify, serverName, sendServerName, field } = draft;
-  return Object.freeze({ protocol, verify, serverName, sendServerName, field });
+  if (draft.protocol === null && !draft.verify && draft.serverName === null && !draft.sendServerName) {
+    if (draft.secret === null) return undefined;
+  }
+  const { protocol, verify, serverName, sendServerName, secret, secretField, field } = draft;
+  return Object.freeze({ protocol, verify, serverName, sendServerName, secret, secretField, field });
 }
 
 function edits(set: [string, string][], remove: string[], field: SourceField): HeaderEdits | null {
