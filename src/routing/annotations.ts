@@ -4,6 +4,7 @@
 // the piece that could not be read.
 
 import { type CanaryDraft, PolicyDraft, trafficPolicy } from './annotations/draft.ts';
+import { qualifyAuthSecret } from './annotations/auth.ts';
 import { qualifySecretNames } from './annotations/backend-protocol.ts';
 import { EDGE_PENDING, PENDING_MESSAGE } from './annotations/edge-pending.ts';
 import { annotationEntry } from './annotations/registry.ts';
@@ -118,6 +119,7 @@ export function readPolicyAnnotations(named: Named, problems: Problem[]): Ingres
   }
   if (draft.errorBackend !== null) draft.errorBackend = `${named.ref.namespace}/${draft.errorBackend}`;
   qualifySecretNames(draft, named.ref.namespace);
+  qualifyAuthSecret(draft, named.ref.namespace);
 
   const traffic = trafficPolicy(draft);
   const shared = traffic === null ? {} : { traffic: Object.freeze(traffic) };

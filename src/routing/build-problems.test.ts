@@ -419,6 +419,31 @@ const cases: readonly BadCase[] = [
     field: 'metadata.annotations["nginx.ingress.kubernetes.io/proxy-ssl-secret"]',
   },
   {
+    name: 'auth-type basic without auth-secret',
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/auth-type': 'basic' } })],
+    code: 'PolicySecretNotFound',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/auth-type"]',
+  },
+  {
+    name: 'a plaintext htpasswd entry',
+    objects: [
+      {
+        kind: 'Secret',
+        metadata: { namespace: 'default', name: 'users' },
+        type: 'Opaque',
+        data: { auth: Buffer.from('ann:open-sesame\n').toString('base64') },
+      },
+      bad({
+        annotations: {
+          'nginx.ingress.kubernetes.io/auth-type': 'basic',
+          'nginx.ingress.kubernetes.io/auth-secret': 'users',
+        },
+      }),
+    ],
+    code: 'AuthEntryRefused',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/auth-secret"]',
+  },
+  {
     name: 'an nginx snippet',
     objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'return 200;' } })],
     // A snippet is never executed; a line that is not a safe header edit is quoted as unsupported.

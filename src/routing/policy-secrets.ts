@@ -4,6 +4,7 @@
 // namespace); a missing one is a problem, and the policy that needs it fails closed at the edge.
 
 import { decodeBase64 } from './base64.ts';
+import { readBasicAuthSecret } from './htpasswd.ts';
 import type { IngressDraft } from './ingress-translate.ts';
 import { isRecord, readRecord } from './kube-read.ts';
 import type { Named } from './object-index.ts';
@@ -22,6 +23,8 @@ function referencedSecrets(draft: IngressDraft): { key: string; field: string }[
   const out: { key: string; field: string }[] = [];
   const upstream = traffic?.upstream;
   if (upstream?.secret != null) out.push({ key: upstream.secret, field: upstream.secretField });
+  const basicAuth = traffic?.basicAuth;
+  if (basicAuth?.secret != null) out.push({ key: basicAuth.secret, field: basicAuth.secretField });
   return out;
 }
 
@@ -50,8 +53,37 @@ export function collectPolicySecrets(
       }
       out.set(key, data);
     }
+    reportBasicAuth(draft, out, problems);
   }
   return out;
+}
+
+/** auth-type basic: a missing auth-secret, and htpasswd entries sluice refuses, are problems. */
+function reportBasicAuth(draft: IngressDraft, secrets: ReadonlyMap<string, PolicySecret>, problems: Problem[]): void {
+  const auth = draft.policy.plain.traffic?.basicAuth;
+  if (auth === undefined) return;
+  const ref = draft.named.ref;
+  if (auth.secret === null) {
+    problems.push(
+      problem(
+        'PolicySecretNotFound',
+        ref,
+        auth.field,
+        'auth-type basic needs auth-secret; every request is refused (503)',
+      ),
+    );
+    return;
+  }
+  const data = secrets.get(auth.secret);
+  if (data === undefined) return;
+  const { users, refused } = readBasicAuthSecret(data, auth.secretType);
+  const head = refused.slice(0, 3).join('; ') + (refused.length > 3 ? `; and ${refused.length - 3} more` : '');
+  if (refused.length > 0)
+    problems.push(problem('AuthEntryRefused', ref, auth.secretField, `secret ${auth.secret}: ${head}`));
+  else if (users.size === 0)
+    problems.push(
+      problem('AuthEntryRefused', ref, auth.secretField, `secret ${auth.secret} lists no user; every request gets 401`),
+    );
 }
 
 function decodeData(named: Named): PolicySecret | null {

@@ -143,6 +143,17 @@ export interface TrafficPolicy {
   readonly serviceUpstream: boolean;
   /** Protocol and TLS checks towards the pods (backend-protocol, proxy-ssl-*); absent: HTTP/1.1 or appProtocol. */
   readonly upstream?: UpstreamPolicy;
+  /** auth-type basic: user and password checked against the Secret's htpasswd entries. */
+  readonly basicAuth?: BasicAuthPolicy;
+}
+
+export interface BasicAuthPolicy {
+  /** "namespace/name"; null when auth-secret is missing (every request is then refused with 503). */
+  readonly secret: string | null;
+  readonly secretType: 'auth-file' | 'auth-map';
+  readonly realm: string;
+  readonly field: SourceField;
+  readonly secretField: SourceField;
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { BackendEndpoints, BuildResult, Target } from '../../routing/types.ts';
+import type { BasicAuthPolicy } from '../../routing/policy-types.ts';
+import { readBasicAuthSecret } from '../../routing/htpasswd.ts';
+import { BasicAuthStep } from '../steps/basic-auth-step.ts';
 import { GrpcTeStep } from '../steps/grpc-te-step.ts';
 import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
@@ -31,6 +34,8 @@ export function compileRoute(
   const bodyLimit = policy.maxBodyBytes ?? (longLived ? Infinity : defaults.maxBodyBytes);
   const requestSteps: RequestStep[] = [];
   if (bodyLimit !== Infinity) requestSteps.push(new BodyLimitStep(bodyLimit));
+  const basicAuth = policy.traffic?.basicAuth;
+  if (basicAuth !== undefined) requestSteps.push(basicAuthStep(basicAuth, secrets));
   if (transport !== null && transport.http2) requestSteps.push(grpcTe);
   return Object.freeze({
     requestSteps: Object.freeze(requestSteps),
@@ -43,3 +48,9 @@ export function compileRoute(
 }
 
 const grpcTe = new GrpcTeStep();
+
+function basicAuthStep(policy: BasicAuthPolicy, secrets: BuildResult['policySecrets']): BasicAuthStep {
+  const data = policy.secret === null ? undefined : secrets?.get(policy.secret);
+  const users = data === undefined ? null : readBasicAuthSecret(data, policy.secretType).users;
+  return new BasicAuthStep(users, policy.realm);
+}

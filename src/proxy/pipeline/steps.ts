@@ -22,7 +22,12 @@ import type { UpstreamTransport } from '../upstream-transport.ts';
 /** What a request step returns: go on with the next step, or the step answered the request itself. */
 export const CONTINUE = 0;
 export const ANSWERED = 1;
-export type StepOutcome = typeof CONTINUE | typeof ANSWERED;
+/**
+ * The step waits for something (a password hash, an auth service): it later calls exchange.proceed() to go
+ * on, or answers. Only for plain requests: an Upgrade is decided synchronously (`exchange.upgrade`).
+ */
+export const SUSPENDED = 2;
+export type StepOutcome = typeof CONTINUE | typeof ANSWERED | typeof SUSPENDED;
 
 /** The route a request matched (the `forward`/`upgrade` kinds of the route decision). */
 export interface StepRoute {
@@ -67,6 +72,10 @@ export interface StepExchange {
   useBackend(backend: BackendEndpoints): void;
   /** Adds a header to the response the client gets (upstream response or the edge's own answer). */
   addResponseHeader(name: string, value: string): void;
+  /** After a step returned SUSPENDED: runs the steps after it, then forwards (nothing when the client left). */
+  proceed(): void;
+  /** The client went away (a suspended step may drop its work). */
+  readonly clientGone: boolean;
 }
 
 /** A request policy, compiled once per table generation. */

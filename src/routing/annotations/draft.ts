@@ -94,6 +94,14 @@ export class PolicyDraft {
   aliases: string[] = [];
   serviceUpstream = false;
   customHeadersConfigMap: string | null = null;
+  auth: AuthDraft = {
+    type: null,
+    secret: null,
+    secretType: 'auth-file',
+    realm: 'Authentication Required',
+    field: '',
+    secretField: '',
+  };
   upstream: UpstreamDraft = {
     protocol: null,
     protocolFromSluice: false,
@@ -104,6 +112,23 @@ export class PolicyDraft {
     secretField: '',
     field: '',
   };
+}
+
+export interface AuthDraft {
+  type: 'basic' | null;
+  /** "name" or "namespace/name" as written; qualified with the Ingress namespace once read. */
+  secret: string | null;
+  secretType: 'auth-file' | 'auth-map';
+  realm: string;
+  field: SourceField;
+  secretField: SourceField;
+}
+
+/** Basic auth needs its Secret: auth-type basic without auth-secret denies every request (503), as it fails closed. */
+function basicAuthOf(draft: AuthDraft): TrafficPolicy['basicAuth'] {
+  if (draft.type === null) return undefined;
+  const { secret, secretType, realm, field, secretField } = draft;
+  return Object.freeze({ secret, secretType, realm, field, secretField });
 }
 
 export interface UpstreamDraft {
@@ -194,7 +219,13 @@ export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
     serviceUpstream: draft.serviceUpstream,
   };
   const upstream = upstreamOf(draft.upstream);
-  if (upstream !== undefined) return { ...policy, upstream };
+  const basicAuth = basicAuthOf(draft.auth);
+  if (upstream !== undefined || basicAuth !== undefined)
+    return {
+      ...policy,
+      ...(upstream === undefined ? {} : { upstream }),
+      ...(basicAuth === undefined ? {} : { basicAuth }),
+    };
   for (const value of Object.values(policy)) if (value !== null && value !== false) return policy;
   return null;
 }

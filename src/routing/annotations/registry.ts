@@ -2,6 +2,7 @@
 // come from here. An nginx.ingress.kubernetes.io/ annotation not listed is unsupported.
 
 import { ACCESS_ANNOTATIONS } from './access.ts';
+import { AUTH_ANNOTATIONS } from './auth.ts';
 import { BACKEND_PROTOCOL_ANNOTATIONS } from './backend-protocol.ts';
 import { CANARY_ANNOTATIONS } from './canary.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
@@ -24,9 +25,6 @@ const NOT_YET: readonly AnnotationEntry[] = [
   unsupported('auth-url', 'External authentication is planned.'),
   unsupported('auth-signin', 'External authentication is planned.'),
   unsupported('auth-response-headers', 'External authentication is planned.'),
-  unsupported('auth-type', 'Basic and digest authentication are planned.'),
-  unsupported('auth-secret', 'Basic and digest authentication are planned.'),
-  unsupported('auth-realm', 'Basic and digest authentication are planned.'),
   unsupported('auth-tls-secret', 'Client certificate authentication is planned.'),
   unsupported('auth-tls-verify-client', 'Client certificate authentication is planned.'),
 ];
@@ -43,6 +41,7 @@ export const ANNOTATION_REGISTRY: readonly AnnotationEntry[] = Object.freeze([
   ...ERROR_ANNOTATIONS,
   ...HEADER_ANNOTATIONS,
   ...BACKEND_PROTOCOL_ANNOTATIONS,
+  ...AUTH_ANNOTATIONS,
   ...NOT_YET,
   ...SLUICE_ANNOTATIONS,
 ]);
