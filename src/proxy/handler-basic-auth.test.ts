@@ -66,7 +66,8 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
       for (let i = 0; i < 2; i++) {
         const reply = await send(edge.port, { headers: { host: 'app.test', authorization: basic(user, PASSWORD) } });
         expect(reply.status).toBe(200);
-        expect(json(reply).headers.authorization).toBe(basic(user, PASSWORD));
+        // ingress-nginx nginx.tmpl: `proxy_set_header Authorization ""` after auth_basic.
+        expect(json(reply).headers.authorization).toBeUndefined();
       }
     },
   );

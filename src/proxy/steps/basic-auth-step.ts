@@ -36,7 +36,11 @@ export class BasicAuthStep implements RequestStep {
     const credentials = readBasic(exchange.header('authorization'));
     const entry = credentials === null ? undefined : this.users.get(credentials.user);
     if (credentials === null || entry === undefined) return this.deny(exchange);
-    if (exchange.upgrade) return checkPasswordSync(entry, credentials.password) ? CONTINUE : this.deny(exchange);
+    if (exchange.upgrade) {
+      if (!checkPasswordSync(entry, credentials.password)) return this.deny(exchange);
+      removeAuthorization(exchange.headers);
+      return CONTINUE;
+    }
     checkPassword(entry, credentials.password).then(
       (ok) => this.decided(exchange, ok),
       () => this.decided(exchange, false),
@@ -46,14 +50,25 @@ export class BasicAuthStep implements RequestStep {
 
   decided(exchange: StepExchange, ok: boolean): void {
     if (exchange.clientGone) return;
-    if (ok) exchange.proceed();
-    else this.deny(exchange);
+    if (!ok) {
+      this.deny(exchange);
+      return;
+    }
+    removeAuthorization(exchange.headers);
+    exchange.proceed();
   }
 
   deny(exchange: StepExchange): StepOutcome {
     exchange.addResponseHeader('www-authenticate', this.challenge);
     exchange.answerError(401, null);
     return ANSWERED;
+  }
+}
+
+/** The credentials stay at the edge, as ingress-nginx's `proxy_set_header Authorization ""` (nginx.tmpl). */
+function removeAuthorization(headers: string[]): void {
+  for (let i = headers.length - 2; i >= 0; i -= 2) {
+    if (headers[i].length === 13 && headers[i].toLowerCase() === 'authorization') headers.splice(i, 2);
   }
 }
 
