@@ -145,6 +145,22 @@ export interface TrafficPolicy {
   readonly upstream?: UpstreamPolicy;
   /** auth-type basic: user and password checked against the Secret's htpasswd entries. */
   readonly basicAuth?: BasicAuthPolicy;
+  /** auth-url: an auth service decides each request first. */
+  readonly externalAuth?: ExternalAuthPolicy;
+}
+
+export interface ExternalAuthPolicy {
+  readonly url: string;
+  /** null: the request's own method. */
+  readonly method: string | null;
+  /** Where a 401 from the auth service redirects (with `redirectParam`=<original URL>); null: the 401 goes to the client. */
+  readonly signin: string | null;
+  readonly redirectParam: string;
+  /** Lower-case names copied from the auth answer onto the request to the pod. */
+  readonly responseHeaders: readonly string[];
+  /** X-Auth-Request-Redirect sent to the auth service; null: the request URI. */
+  readonly requestRedirect: string | null;
+  readonly field: SourceField;
 }
 
 export interface BasicAuthPolicy {

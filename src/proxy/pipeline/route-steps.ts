@@ -2,6 +2,7 @@ import type { BackendEndpoints, BuildResult, Target } from '../../routing/types.
 import type { BasicAuthPolicy } from '../../routing/policy-types.ts';
 import { readBasicAuthSecret } from '../../routing/htpasswd.ts';
 import { BasicAuthStep } from '../steps/basic-auth-step.ts';
+import { ExternalAuthStep } from '../steps/external-auth-step.ts';
 import { GrpcTeStep } from '../steps/grpc-te-step.ts';
 import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
@@ -34,6 +35,8 @@ export function compileRoute(
   const bodyLimit = policy.maxBodyBytes ?? (longLived ? Infinity : defaults.maxBodyBytes);
   const requestSteps: RequestStep[] = [];
   if (bodyLimit !== Infinity) requestSteps.push(new BodyLimitStep(bodyLimit));
+  const externalAuth = policy.traffic?.externalAuth;
+  if (externalAuth !== undefined) requestSteps.push(new ExternalAuthStep(externalAuth));
   const basicAuth = policy.traffic?.basicAuth;
   if (basicAuth !== undefined) requestSteps.push(basicAuthStep(basicAuth, secrets));
   if (transport !== null && transport.http2) requestSteps.push(grpcTe);

@@ -94,6 +94,15 @@ export class PolicyDraft {
   aliases: string[] = [];
   serviceUpstream = false;
   customHeadersConfigMap: string | null = null;
+  externalAuth: ExternalAuthDraft = {
+    url: null,
+    method: null,
+    signin: null,
+    redirectParam: 'rd',
+    responseHeaders: [],
+    requestRedirect: null,
+    field: '',
+  };
   auth: AuthDraft = {
     type: null,
     secret: null,
@@ -112,6 +121,30 @@ export class PolicyDraft {
     secretField: '',
     field: '',
   };
+}
+
+export interface ExternalAuthDraft {
+  url: string | null;
+  method: string | null;
+  signin: string | null;
+  redirectParam: string;
+  responseHeaders: string[];
+  requestRedirect: string | null;
+  field: SourceField;
+}
+
+function externalAuthOf(draft: ExternalAuthDraft): TrafficPolicy['externalAuth'] {
+  if (draft.url === null) return undefined;
+  const { url, method, signin, redirectParam, requestRedirect, field } = draft;
+  return Object.freeze({
+    url,
+    method,
+    signin,
+    redirectParam,
+    requestRedirect,
+    field,
+    responseHeaders: Object.freeze([...draft.responseHeaders]),
+  });
 }
 
 export interface AuthDraft {
@@ -220,11 +253,13 @@ export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
   };
   const upstream = upstreamOf(draft.upstream);
   const basicAuth = basicAuthOf(draft.auth);
-  if (upstream !== undefined || basicAuth !== undefined)
+  const externalAuth = externalAuthOf(draft.externalAuth);
+  if (upstream !== undefined || basicAuth !== undefined || externalAuth !== undefined)
     return {
       ...policy,
       ...(upstream === undefined ? {} : { upstream }),
       ...(basicAuth === undefined ? {} : { basicAuth }),
+      ...(externalAuth === undefined ? {} : { externalAuth }),
     };
   for (const value of Object.values(policy)) if (value !== null && value !== false) return policy;
   return null;
