@@ -3,6 +3,7 @@ import type { Logger } from '../util/logger.ts';
 import { EdgeEvents, type EdgeRequestHandler } from './edge-events.ts';
 import { createPlainServer, createTlsServer, http1Settings } from './edge-servers.ts';
 import { serveH2cToo } from './h2c-sniff.ts';
+import { servePassthroughToo } from './passthrough/tls-passthrough.ts';
 import { DEFAULT_ACCEPT_SOCKETS, listenGroup } from './listen-group.ts';
 import type { ListenGroup } from './listen-group.ts';
 import { generateSelfSigned } from './self-signed.ts';
@@ -93,6 +94,13 @@ export function createEdge(options: EdgeOptions): Edge {
         events,
         tracker,
       );
+      servePassthroughToo(httpsServer, {
+        getState: options.getState,
+        tracker,
+        helloTimeoutMs: options.headerTimeoutMs,
+        connectTimeoutMs: options.upgradeConnectTimeoutMs ?? 10_000,
+        log,
+      });
       const host = options.bindAddress;
       const shared = options.reusePort === true;
       const sockets = options.acceptSockets ?? DEFAULT_ACCEPT_SOCKETS;

@@ -22,6 +22,7 @@ import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from
 import { regexHost } from './regex-host.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
+import { passthroughHosts } from './passthrough.ts';
 import { collectPolicySecrets } from './policy-secrets.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
 import type {
@@ -112,7 +113,13 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     problems: sortProblems(problems),
     ownedIngresses: [...ingresses.keys()].sort(compareText),
     ...(policySecrets.size === 0 ? {} : { policySecrets: sortedMap(policySecrets) }),
+    ...passthroughOf(hosts),
   });
+}
+
+function passthroughOf(hosts: readonly HostRules[]): { passthrough?: Map<string, string> } {
+  const found = passthroughHosts(hosts);
+  return found.size === 0 ? {} : { passthrough: found };
 }
 
 function compareHosts(a: MergedHost, b: MergedHost): number {

@@ -147,6 +147,8 @@ export interface TrafficPolicy {
   readonly basicAuth?: BasicAuthPolicy;
   /** auth-url: an auth service decides each request first. */
   readonly externalAuth?: ExternalAuthPolicy;
+  /** ssl-passthrough: TLS connections whose SNI names this route's host go to its backend as raw TCP. */
+  readonly sslPassthrough?: true;
 }
 
 export interface ExternalAuthPolicy {

@@ -195,6 +195,8 @@ export interface BuildResult {
   readonly ownedIngresses: readonly string[];
   /** Secrets route policies read (proxy-ssl-secret, auth-secret), decoded, by "namespace/name"; absent when none. */
   readonly policySecrets?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** ssl-passthrough: SNI host → the backend its TLS connections are spliced to; absent when none. */
+  readonly passthrough?: ReadonlyMap<string, BackendKey>;
 }
 
 /** What a request matched. */

@@ -94,6 +94,7 @@ export class PolicyDraft {
   aliases: string[] = [];
   serviceUpstream = false;
   customHeadersConfigMap: string | null = null;
+  sslPassthrough = false;
   externalAuth: ExternalAuthDraft = {
     url: null,
     method: null,
@@ -254,9 +255,10 @@ export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
   const upstream = upstreamOf(draft.upstream);
   const basicAuth = basicAuthOf(draft.auth);
   const externalAuth = externalAuthOf(draft.externalAuth);
-  if (upstream !== undefined || basicAuth !== undefined || externalAuth !== undefined)
+  if (upstream !== undefined || basicAuth !== undefined || externalAuth !== undefined || draft.sslPassthrough)
     return {
       ...policy,
+      ...(draft.sslPassthrough ? { sslPassthrough: true as const } : {}),
       ...(upstream === undefined ? {} : { upstream }),
       ...(basicAuth === undefined ? {} : { basicAuth }),
       ...(externalAuth === undefined ? {} : { externalAuth }),

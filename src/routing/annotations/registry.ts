@@ -4,6 +4,7 @@
 import { ACCESS_ANNOTATIONS } from './access.ts';
 import { AUTH_ANNOTATIONS } from './auth.ts';
 import { EXTERNAL_AUTH_ANNOTATIONS } from './external-auth.ts';
+import { PASSTHROUGH_ANNOTATIONS } from './passthrough.ts';
 import { BACKEND_PROTOCOL_ANNOTATIONS } from './backend-protocol.ts';
 import { CANARY_ANNOTATIONS } from './canary.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
@@ -22,7 +23,6 @@ function unsupported(short: string, doc: string): AnnotationEntry {
 
 /** The most used annotations sluice does not honour yet, with why. */
 const NOT_YET: readonly AnnotationEntry[] = [
-  unsupported('ssl-passthrough', 'sluice terminates TLS; passthrough is planned.'),
   unsupported('auth-tls-secret', 'Client certificate authentication is planned.'),
   unsupported('auth-tls-verify-client', 'Client certificate authentication is planned.'),
 ];
@@ -41,6 +41,7 @@ export const ANNOTATION_REGISTRY: readonly AnnotationEntry[] = Object.freeze([
   ...BACKEND_PROTOCOL_ANNOTATIONS,
   ...AUTH_ANNOTATIONS,
   ...EXTERNAL_AUTH_ANNOTATIONS,
+  ...PASSTHROUGH_ANNOTATIONS,
   ...NOT_YET,
   ...SLUICE_ANNOTATIONS,
 ]);
