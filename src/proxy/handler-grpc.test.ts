@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHandler, makeState, okBackend } from '../../test/support/proxy-handler-fixtures.ts';
+import { createTestHandler, makeState, okBackend, recordInto } from '../../test/support/proxy-handler-fixtures.ts';
+import type { RequestRecord } from './request-record.ts';
 import { chat, echoClient, grpc, say, startGrpcEcho, type GrpcEchoServer } from '../../test/support/grpc-echo.ts';
 import type { TrafficPolicy } from '../routing/policy-types.ts';
 import type { ProxyHandler } from './handler.ts';
@@ -17,6 +18,7 @@ describe('edge request path: gRPC (HTTP/2 both hops)', () => {
   let handler: ProxyHandler;
   let server: http2.Http2Server;
   let target = '';
+  const records: RequestRecord[] = [];
 
   beforeAll(async () => {
     pod = await startGrpcEcho('pod');
@@ -30,6 +32,7 @@ describe('edge request path: gRPC (HTTP/2 both hops)', () => {
     );
     handler = createTestHandler(() => state, {
       timeouts: { connectMs: 1_000, responseHeadersMs: 300, bodyIdleMs: 300, clientBodyMs: 300 },
+      onRequestDone: recordInto(records),
     });
     server = http2.createServer((req, res) => handler.handle(req, res, false));
     server.listen(0, '127.0.0.1');
@@ -48,6 +51,8 @@ describe('edge request path: gRPC (HTTP/2 both hops)', () => {
     expect(answer.error).toBeNull();
     expect(answer.reply).toBe('pod:hi');
     expect(answer.trailers['x-served-by']).toBe('pod');
+    await expect.poll(() => records.at(-1)?.upstreamProtocol).toBe('grpc');
+    expect(records.at(-1)).toMatchObject({ protocol: 'h2', status: 200, upstreamStatus: 200 });
   });
 
   it('relays a pod error (trailers-only answer)', async () => {

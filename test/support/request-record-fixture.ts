@@ -20,6 +20,7 @@ export function requestRecord(overrides: Partial<RequestRecord> = {}): RequestRe
     service: 'web',
     backend: 'shop/web:80',
     upstreamAddress: '10.0.0.7:8080',
+    upstreamProtocol: 'http',
     upstreamStatus: 200,
     upstreamConnectMs: 0,
     retries: 0,

@@ -23,6 +23,7 @@ export function emptyRecord(): RequestRecord {
     service: '',
     backend: '',
     upstreamAddress: '',
+    upstreamProtocol: '',
     upstreamStatus: 0,
     upstreamConnectMs: 0,
     retries: 0,

@@ -65,6 +65,7 @@ function attempt(exchange: Exchange): void {
   exchange.responseStarted = false;
   exchange.attemptStartedAt = performance.now();
   exchange.record.upstreamAddress = endpoint.id;
+  exchange.record.upstreamProtocol = exchange.route.route.transport?.protocol ?? 'http';
   exchange.record.retries = exchange.tries - 1;
   const transport = exchange.route.route.transport;
   const pool = transport === null ? context.pools.poolOf(endpoint) : context.pools.poolFor(endpoint, transport);
