@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRequire } from 'node:module';
+import apr1 from 'apache-md5';
 import { hash as bcryptHash, hashSync as bcryptHashSync } from 'bcryptjs';
 import type { HtpasswdEntry } from '../../routing/htpasswd.ts';
 import { shaCrypt } from './sha-crypt.ts';
@@ -8,9 +8,6 @@ import { shaCrypt } from './sha-crypt.ts';
 // are compared in constant time (timingSafeEqual). bcrypt runs asynchronously (bcryptjs yields to the
 // event loop between rounds), and every verdict is cached by (hash, SHA-256 of the password), so a
 // repeated guess — right or wrong — costs the edge one hash lookup, not the hash work again.
-
-/** apache-md5 (CommonJS, untyped): apr1 of `password` with the salt of `stored`. */
-const apr1 = createRequire(import.meta.url)('apache-md5') as (password: string, salt: string) => string;
 
 /** Verdicts kept; the cache is emptied when full (a flood of guesses costs hash work, never memory). */
 export const PASSWORD_CACHE_SIZE = 4096;
