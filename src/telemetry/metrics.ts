@@ -85,6 +85,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let retries = 0;
   let ejections = 0;
   let openConnections = 0;
+  /** Requests by upstream protocol ('http', 'https', 'h2c', 'h2', 'grpc', 'grpcs'). */
+  const byUpstreamProtocol = new Map<string, number>();
   let lastState: RoutingState | null = null;
   const ejected = new Map<BackendKey, number>();
 
@@ -117,6 +119,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       connectSum += record.upstreamConnectMs / 1000;
     }
     if (record.retries > 0) retries += record.retries;
+    if (record.upstreamProtocol !== '')
+      byUpstreamProtocol.set(record.upstreamProtocol, (byUpstreamProtocol.get(record.upstreamProtocol) ?? 0) + 1);
     if (record.error !== '') {
       const kind = upstreamErrorIndex(record.error);
       if (kind >= 0) upstreamErrors[kind]++;
@@ -187,6 +191,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     'counter',
     'sum',
     () => UPSTREAM_ERROR_KINDS.map((kind, i) => ({ labels: { kind }, value: upstreamErrors[i] })),
+  );
+  registerCollected(
+    registry,
+    'sluice_upstream_requests_total',
+    'Requests sent upstream, by protocol towards the pods (http, https, h2c, h2, grpc, grpcs).',
+    'counter',
+    'sum',
+    () => [...byUpstreamProtocol].map(([protocol, value]) => ({ labels: { protocol }, value })),
   );
   registerCollected(
     registry,
