@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import apr1 from 'apache-md5';
+import apacheMd5 from 'apache-md5';
 import { hash as bcryptHash, hashSync as bcryptHashSync } from 'bcryptjs';
 import type { HtpasswdEntry } from '../../routing/htpasswd.ts';
 import { shaCrypt } from './sha-crypt.ts';
@@ -12,6 +12,12 @@ import { shaCrypt } from './sha-crypt.ts';
 /** Verdicts kept; the cache is emptied when full (a flood of guesses costs hash work, never memory). */
 export const PASSWORD_CACHE_SIZE = 4096;
 const verdicts = new Map<string, boolean>();
+
+/**
+ * apache-md5: apr1 of a password with the salt of a stored hash. Its module.exports is the function (what
+ * node's default import gives); its types describe an ES default export, hence the cast.
+ */
+const apr1 = apacheMd5 as unknown as (password: string, salt: string) => string;
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'latin1');
