@@ -98,3 +98,21 @@ describe('upstream protocol', () => {
     expect(bad.problems.map((problem) => problem.code)).toEqual(['AnnotationValueInvalid']);
   });
 });
+
+describe('auth-url', () => {
+  it('refuses what is not an http(s) URL, nginx variables, and URLs that do not parse', () => {
+    for (const url of ['ftp://auth/x', 'http://auth/$host', 'http://[::1', '/oauth2/auth']) {
+      const result = buildWith({ 'nginx.ingress.kubernetes.io/auth-url': url });
+      expect(
+        result.problems.map((problem) => problem.code),
+        url,
+      ).toEqual(['AnnotationValueInvalid']);
+      expect(routeOf(result).policy).toBeUndefined();
+    }
+    const ok = buildWith({ 'nginx.ingress.kubernetes.io/auth-url': 'http://oauth2-proxy.auth.svc:4180/oauth2/auth' });
+    expect(ok.problems).toEqual([]);
+    expect(ok.table.hosts[0].routes[0].policy.traffic?.externalAuth?.url).toBe(
+      'http://oauth2-proxy.auth.svc:4180/oauth2/auth',
+    );
+  });
+});

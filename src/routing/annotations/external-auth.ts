@@ -10,7 +10,7 @@ const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PAT
 
 /** An absolute http(s) URL without spaces, quotes or nginx variables. */
 function isHttpUrl(value: string): boolean {
-  return /^https?:\/\/[^\s"'$<>\\]+$/i.test(value) && value.length <= 2048;
+  return /^https?:\/\/[^\s"'$<>\\]+$/i.test(value) && value.length <= 2048 && URL.canParse(value);
 }
 
 const requiresUrl = { name: `${NGINX}auth-url`, enabled: (draft: PolicyDraft) => draft.externalAuth.url !== null };
