@@ -23,6 +23,8 @@ import { regexHost } from './regex-host.ts';
 import { hostRedirectPolicy } from './www-redirect.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
+import { passthroughHosts } from './passthrough.ts';
+import { collectPolicySecrets } from './policy-secrets.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
 import type {
   BuildOptions,
@@ -80,6 +82,7 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   );
 
   // Pass 5: routes, defaults and the backends they use (routing-semantics §4, §5).
+  const policySecrets = collectPolicySecrets(translated, secrets, problems);
   const resolver = new BackendResolver(catalog, problems);
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
   const hosts = [...merged.values()]
@@ -102,7 +105,14 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     },
     problems: sortProblems(problems),
     ownedIngresses: [...ingresses.keys()].sort(compareText),
+    ...(policySecrets.size === 0 ? {} : { policySecrets: sortedMap(policySecrets) }),
+    ...passthroughOf(hosts),
   });
+}
+
+function passthroughOf(hosts: readonly HostRules[]): { passthrough?: Map<string, string> } {
+  const found = passthroughHosts(hosts);
+  return found.size === 0 ? {} : { passthrough: found };
 }
 
 /** Where a backend use is recorded: the resolver of a build, or the incremental builder's recorder. */
