@@ -9,18 +9,34 @@
 //     endpoint (503 before, 200 after). Each endpoint change gets its own Service so that the first 200 is exactly
 //     the first request routed by the new table (with several endpoints the balancer could pick an old one).
 //
-// Usage: npm run bench:latency [-- --changes N]
+// With --ingresses N, N more Ingresses (bench/support/scale-ingresses.ts) are present before the controller
+// starts: it then also reports the time to ready (spawn → the last of them routed) and RSS and heap after a
+// full GC (bench/support/gc-probe.ts), after ready and after the changes. --profile FILE writes a CPU profile
+// of the changes phase only (summarise it with bench/profile-summary.ts); --heap-snapshot FILE writes a heap
+// snapshot once ready; --profile-startup DIR profiles the whole controller run (node --cpu-prof, at exit).
+//
+// Usage: npm run bench:latency [-- --changes N] [--ingresses N] [--profile FILE] [--heap-snapshot FILE]
+//        [--profile-startup DIR]
 import { performance } from 'node:perf_hooks';
+import { resolve } from 'node:path';
 import { Pool } from 'undici';
 import { startApiEmulator, type KubeObject } from '../e2e/support/api-emulator.ts';
 import { startController } from '../e2e/support/controller.ts';
 import { setEndpoints, writeService } from '../e2e/support/endpoint-slices.ts';
 import { writeKubeconfig } from '../e2e/support/kubeconfig.ts';
 import { startPods } from '../e2e/support/pods.ts';
+import { ownPathOf, requestHostOf, scaleIngress } from './support/scale-ingresses.ts';
 
 const NS = 'bench';
-const changesFlag = process.argv.indexOf('--changes');
-const CHANGES = changesFlag > 0 ? Number(process.argv[changesFlag + 1]) : 100;
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+const CHANGES = Number(flag('--changes') ?? 100);
+const PRESENT = Number(flag('--ingresses') ?? 0);
+const PROFILE = flag('--profile');
+const HEAP = flag('--heap-snapshot');
+const STARTUP_PROFILE = flag('--profile-startup');
 const POLL_LIMIT_MS = 10_000;
 
 function path(p: string, service: string) {
@@ -56,15 +72,27 @@ for (let j = 0; j < endpointChanges; j++) {
   epsPaths.push(path(`/e${j}`, `e${j}`));
 }
 api.apply(ingress('eps', 'eps.example', epsPaths));
+for (let i = 0; i < PRESENT; i++) api.apply(scaleIngress(i, PRESENT, NS, 'web'));
 
-const controller = await startController([
-  '--kubeconfig',
-  writeKubeconfig(api.url),
-  '--access-log',
-  'off',
-  '--log-level',
-  'warn',
-]);
+const spawnedAt = performance.now();
+const probeEnv: Record<string, string> = {};
+if (PROFILE !== undefined) probeEnv.GC_PROBE_PROFILE = resolve(PROFILE);
+if (HEAP !== undefined) probeEnv.GC_PROBE_HEAP = resolve(HEAP);
+const startupProfile = STARTUP_PROFILE === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(STARTUP_PROFILE)];
+const controller = await startController(
+  ['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn'],
+  probeEnv,
+  {
+    command: [
+      'node',
+      '--max-semi-space-size=16',
+      ...startupProfile,
+      '--import',
+      './bench/support/gc-probe.ts',
+      'src/main.ts',
+    ],
+  },
+);
 const edge = new Pool(controller.httpUrl, { connections: 1, pipelining: 1 });
 
 async function status(host: string, target: string): Promise<number> {
@@ -96,8 +124,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+let probes = 0;
+/** Full GC in the controller, then its RSS and heap. */
+async function memory(): Promise<{ rssMiB: number; heapUsedMiB: number }> {
+  probes += 1;
+  controller.signal('SIGUSR2');
+  const line = await controller.waitForOutput(`gc-probe#${probes} `, 60_000);
+  return JSON.parse(line.slice(line.indexOf('{')));
+}
+
 try {
-  await controller.waitReady(30_000);
+  await controller.waitReady(120_000);
+  if (PRESENT > 0) await pollUntil(requestHostOf(PRESENT - 1, PRESENT), ownPathOf(PRESENT - 1), 200);
+  const readyMs = performance.now() - spawnedAt;
+  const afterReady = await memory();
   // Warm up the connection and measure the polling resolution: one idle round trip through the edge.
   const rtts: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -134,6 +174,7 @@ try {
       samples.push({ kind: 'EndpointSlice', ms: at - written, requests });
     }
   }
+  const afterChanges = await memory();
   const final = await controller.status();
 
   const rows: [string, Sample[]][] = [
@@ -143,6 +184,7 @@ try {
   ];
   const lines = [
     `change latency: API write → first request routed by the new table (${samples.length} changes, generation ${final.generation})`,
+    `${PRESENT} more Ingresses present; ready (spawn → all routed) ${readyMs.toFixed(0)} ms; after GC: RSS ${afterReady.rssMiB} MiB, heap ${afterReady.heapUsedMiB} MiB after ready, RSS ${afterChanges.rssMiB} MiB, heap ${afterChanges.heapUsedMiB} MiB after the changes`,
     `polling: one keep-alive connection, back-to-back requests; idle round trip p50 ${rtts[100].toFixed(2)} ms, p99 ${percentile(rtts, 99).toFixed(2)} ms`,
     '',
     `${'change'.padEnd(34)} ${'n'.padStart(4)} ${'p50 ms'.padStart(7)} ${'p90 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'polls/chg'.padStart(9)}`,

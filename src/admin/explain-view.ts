@@ -2,6 +2,7 @@ import type { RoutingState } from '../controller/state.ts';
 import { normalizeRequestHost } from '../routing/request-host.ts';
 import { normalizeRequestPath, splitTarget } from '../routing/request-path.ts';
 import type { BackendKey, ExplainCandidate, HostKind, PathType } from '../routing/types.ts';
+import { deliveryText } from './delivery-text.ts';
 import { type BackendView, backendView } from './routes-view.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import { endpointKey } from '../routing/endpoint-key.ts';
@@ -97,9 +98,10 @@ export function explainView(state: RoutingState, host: string, path: string, edg
   let outcome: string;
   if (endpoints === undefined) outcome = `503 Service Unavailable: backend ${match.target.backend} is unknown`;
   else if (endpoints.state === 'ok' && usable.length > 0)
-    outcome = `proxied to ${endpoints.namespace}/${endpoints.service}`;
+    outcome = deliveryText(match.target, endpoints, `${endpoints.namespace}/${endpoints.service}`);
   else if (endpoints.state === 'external-name' && endpoints.externalName !== null) {
-    outcome = `proxied to ${endpoints.externalName.host}:${endpoints.externalName.port} (ExternalName)`;
+    const destination = `${endpoints.externalName.host}:${endpoints.externalName.port} (ExternalName)`;
+    outcome = deliveryText(match.target, endpoints, destination);
   } else outcome = `503 Service Unavailable: ${endpoints.reason ?? 'no usable endpoints'}`;
   return {
     generation: state.generation,

@@ -34,7 +34,7 @@ describe('sluice audit', () => {
       shop.annotations.map((each: { name: string; status: string }) => [each.name.split('/')[1], each.status]),
     );
     expect(status).toEqual({
-      'backend-protocol': 'unsupported',
+      'auth-tls-verify-client': 'unsupported',
       'service-upstream': 'partial',
       'proxy-body-size': 'supported',
       'proxy-buffer-size': 'supported',
@@ -51,7 +51,7 @@ describe('sluice audit', () => {
     const text = await audit([]);
     expect(text.code).toBe(0);
     expect(text.out).toContain('default/shop\n');
-    expect(text.out).toMatch(/nginx\.ingress\.kubernetes\.io\/backend-protocol\s+unsupported\s+/);
+    expect(text.out).toMatch(/nginx\.ingress\.kubernetes\.io\/auth-tls-verify-client\s+unsupported\s+/);
     expect(text.out).toContain('summary: 2 Ingress(es); annotations: 3 supported, 1 partial, 1 unsupported, 1 invalid');
     expect((await audit(['--fail-on', 'invalid'])).code).toBe(1);
     expect((await audit(['--fail-on=unsupported'])).code).toBe(1);

@@ -1,7 +1,8 @@
 import type { BuildOptions, Problem } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { createCoalescer } from './coalescer.ts';
-import { buildRoutingState } from './routing-state.ts';
+import { IncrementalBuild } from '../routing/incremental/incremental-build.ts';
+import { applyRoutingState, buildRoutingState } from './routing-state.ts';
 import type { Current } from './current.ts';
 import type { PublishSink } from './sink.ts';
 import type { SnapshotSource } from './source.ts';
@@ -26,18 +27,35 @@ export interface Reconciler {
 }
 
 /**
- * Watches a source for change signals and, once the source has synced, rebuilds the whole table
- * from a fresh snapshot and publishes it. Sinks hear of a state only after it is live.
+ * Watches a source for change signals and, once the source has synced, builds the next table and
+ * publishes it: from the objects that changed when the source tells them (the incremental build),
+ * else from a fresh snapshot. Sinks hear of a state only after it is live.
  */
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const { source, buildOptions, current, sinks, log } = options;
   let generation = current.get()?.generation ?? 0;
   let loggedProblems = new Set<string>();
+  let loggedFrom: readonly Problem[] | null = null;
+  let incremental = source.takeChanges === undefined ? null : new IncrementalBuild(buildOptions);
+
+  /** The next state: incrementally when the source tells its changes; a full build is the fallback. */
+  const nextState = () => {
+    if (incremental !== null && source.takeChanges !== undefined) {
+      try {
+        return applyRoutingState(incremental, source.takeChanges(), generation, current.get());
+      } catch (error) {
+        // The builder, like build(), should never throw; if it does, full builds stay correct.
+        log.error({ err: error }, 'incremental build failed; building in full from now on');
+        incremental = null;
+      }
+    }
+    return buildRoutingState(source.snapshot(), buildOptions, generation);
+  };
 
   const rebuild = () => {
     if (!source.synced()) return;
     generation += 1;
-    const state = buildRoutingState(source.snapshot(), buildOptions, generation);
+    const state = nextState();
     const { result, buildMs } = state;
     current.publish(state);
     log.info(
@@ -50,7 +68,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       },
       'routing table published',
     );
-    loggedProblems = logNewProblems(result.problems, loggedProblems, log);
+    // The incremental build keeps the problem list when it did not change: nothing new to log.
+    if (result.problems !== loggedFrom) loggedProblems = logNewProblems(result.problems, loggedProblems, log);
+    loggedFrom = result.problems;
     for (const sink of sinks) sink.published(state);
   };
 

@@ -1,8 +1,9 @@
 import { build } from '../routing/build.ts';
 import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
 import { buildGateway } from '../routing/gateway/build-gateway.ts';
-import { compileMatcher } from '../routing/matcher.ts';
-import type { BuildOptions, Snapshot } from '../routing/types.ts';
+import type { IncrementalBuild, ObjectChange } from '../routing/incremental/incremental-build.ts';
+import { compileMatcher, recompileMatcher } from '../routing/matcher.ts';
+import type { BuildOptions, BuildResult, Matcher, Snapshot } from '../routing/types.ts';
 import type { RoutingState } from './state.ts';
 
 /** --gateway-controller-name's default, for callers that do not pass one. */
@@ -25,6 +26,37 @@ export function buildRoutingState(
           controllerName: gatewayControllerName,
           inspectCertificate: options.inspectCertificate,
         });
+  return routingState(result, matcher, started, generation, gateway);
+}
+
+/**
+ * The next generation from the changed objects (Ingress kinds only: a source with Gateway API objects is
+ * built in full); when `previous` is the state of the builder's last apply, the matcher is recompiled for
+ * the hosts they touched only.
+ */
+export function applyRoutingState(
+  builder: IncrementalBuild,
+  changes: readonly ObjectChange[],
+  generation: number,
+  previous: RoutingState | null,
+): RoutingState {
+  const started = performance.now();
+  const result = builder.apply(changes);
+  const diff = builder.hostChanges();
+  const matcher =
+    previous !== null && diff.previous === previous.result
+      ? recompileMatcher(previous.matcher, result.table, diff)
+      : compileMatcher(result.table);
+  return routingState(result, matcher, started, generation, undefined);
+}
+
+function routingState(
+  result: BuildResult,
+  matcher: Matcher,
+  started: number,
+  generation: number,
+  gateway: RoutingState['gateway'],
+): RoutingState {
   return Object.freeze({
     generation,
     builtAt: new Date().toISOString(),

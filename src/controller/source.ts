@@ -1,3 +1,4 @@
+import type { ObjectChange } from '../routing/incremental/incremental-build.ts';
 import type { Snapshot } from '../routing/types.ts';
 
 /**
@@ -13,5 +14,10 @@ export interface SnapshotSource {
   synced(): boolean;
   /** A full, consistent copy of what the source holds now. Cheap: returns the stores' current arrays. */
   snapshot(): Snapshot;
+  /**
+   * The objects written or removed since the last call (every object, on the first), in order; a source
+   * that offers this is built incrementally (routing/incremental/), one without it by full builds.
+   */
+  takeChanges?(): ObjectChange[];
   stop(): Promise<void>;
 }

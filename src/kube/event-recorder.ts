@@ -130,6 +130,9 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
 
   /** The problems of the last published table, by key. */
   let latest = new Map<string, Problem>();
+  let lastProblems: readonly Problem[] | null = null;
+  let lastOwned: readonly string[] | null = null;
+  let owned = new Set<string>();
 
   /** Queues an Event for every current problem this replica has not reported while leading. */
   function reconcile(): void {
@@ -150,7 +153,11 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   return {
     published(state) {
       if (stopped) return;
-      const owned = new Set(state.result.ownedIngresses);
+      // An incremental build keeps both lists when they did not change: nothing new to report.
+      if (state.result.problems === lastProblems && state.result.ownedIngresses === lastOwned) return;
+      lastProblems = state.result.problems;
+      if (lastOwned !== state.result.ownedIngresses) owned = new Set(state.result.ownedIngresses);
+      lastOwned = state.result.ownedIngresses;
       const current = new Map<string, Problem>();
       for (const problem of state.result.problems) {
         const { kind, namespace, name } = problem.object;

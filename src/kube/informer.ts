@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.ts';
 import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
 import { errorMessage, kubeJson } from './kube-http.ts';
 import { collectionPath, type WatchedResource } from './resources.ts';
+import { trimObject } from './trim-object.ts';
 
 /** What the status page shows of one informer. */
 export interface InformerStats {
@@ -44,6 +45,8 @@ export interface InformerOptions {
   readonly log: Logger;
   /** Called after every change to the store, and once the first list is in. */
   readonly onChange: () => void;
+  /** Called first, with the object stored or (deleted true) removed, for every change to the store. */
+  readonly onObject?: (object: KubeObject, deleted: boolean) => void;
   /** Default: 250 ms doubling to 8 s, jittered by up to half: after an API outage a watch is back within seconds. */
   readonly backoff?: BackoffPolicy;
 }
@@ -86,6 +89,7 @@ export function createInformer(options: InformerOptions): Informer {
       // Items of a list carry no kind/apiVersion; watch events do. Give the routing core one shape.
       item.kind ??= itemKind;
       item.apiVersion ??= itemApiVersion;
+      trimObject(item);
     }
     // ListWatch fills its store synchronously right after this promise settles: by the next
     // macrotask the listed objects are in.
@@ -134,9 +138,16 @@ export function createInformer(options: InformerOptions): Informer {
     listWatch.start().catch(failed);
   }
 
-  listWatch.on('add', changed);
-  listWatch.on('update', changed);
-  listWatch.on('delete', changed);
+  const stored = (object: KubernetesObject): void => {
+    options.onObject?.(object as unknown as KubeObject, false);
+    changed();
+  };
+  listWatch.on('add', stored);
+  listWatch.on('update', stored);
+  listWatch.on('delete', (object) => {
+    options.onObject?.(object as unknown as KubeObject, true);
+    changed();
+  });
   listWatch.on('error', failed);
 
   return {
@@ -188,7 +199,11 @@ class StoppableWatch extends Watch {
       controller.abort();
       return controller;
     }
-    const controller = await super.watch(path, queryParams, callback, done);
+    const trimmed = (phase: string, apiObj: unknown, watchObj?: unknown) => {
+      trimObject(apiObj);
+      callback(phase, apiObj, watchObj);
+    };
+    const controller = await super.watch(path, queryParams, trimmed, done);
     if (this.#isStopped()) controller.abort();
     return controller;
   }

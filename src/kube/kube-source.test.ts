@@ -54,6 +54,22 @@ function names(objects: readonly KubeObject[]): string[] {
     .sort();
 }
 
+/** An Ingress carrying what a real API server adds: managed fields and kubectl's last-applied copy. */
+function bulkyIngress(host: string): KubeObject {
+  const object = ingress('default', 'web', host) as KubeObject & { metadata: Record<string, unknown> };
+  object.metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:spec': {} } }];
+  object.metadata.annotations = {
+    'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(object),
+    'sluice.dev/request-timeout': '5s',
+  };
+  return object;
+}
+
+/** The first rule's host of Ingress default/web as the source holds it. */
+function hostOf(kube: KubeSource): unknown {
+  return field(kube.findIngress('default', 'web'), 'spec.rules.0.host');
+}
+
 function field(object: KubeObject | undefined, path: string): unknown {
   let value: unknown = object;
   for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
@@ -290,6 +306,50 @@ describe('createKubeSource against the API emulator', () => {
     await waitFor(() => has('ingresses', 'default/while-down')() && has('services', 'default/while-down')(), {
       what: 'convergence',
     });
+  });
+
+  it('tells which objects changed: every object first, then each changed object once, as last written or deleted', async () => {
+    api.apply(ingressClass('sluice'));
+    api.apply(ingress('default', 'web'));
+    const kube = await startSource();
+    await waitFor(() => kube.synced(), { what: 'sync' });
+    const first = kube.takeChanges().map((change) => `${change.kind} ${change.id}`);
+    expect(first.sort()).toEqual(['ingressClasses sluice', 'ingresses default/web']);
+    expect(kube.takeChanges()).toEqual([]);
+    await api.waitForWatches('services');
+    api.apply(service('default', 'web'));
+    api.apply(ingress('default', 'web', 'b.example'));
+    api.apply(ingress('default', 'web', 'c.example'));
+    api.remove('IngressClass', undefined, 'sluice');
+    await waitFor(() => lacks('ingressClasses', 'sluice')() && has('services', 'default/web')(), {
+      what: 'the writes',
+    });
+    await waitFor(() => hostOf(kube) === 'c.example', { what: 'the last Ingress write' });
+    const written = kube.takeChanges();
+    const described = written.map(
+      (change) => `${change.kind} ${change.id} ${change.object === null ? 'gone' : 'stored'}`,
+    );
+    // Each kind has its own watch, so only the order within a kind is the order of the writes.
+    expect(described.sort()).toEqual([
+      'ingressClasses sluice gone',
+      'ingresses default/web stored',
+      'services default/web stored',
+    ]);
+    expect(written.find((change) => change.kind === 'ingresses')?.object).toBe(kube.findIngress('default', 'web'));
+  });
+
+  it('keeps no managedFields or last-applied copy of the objects it stores (listed or watched)', async () => {
+    api.apply(bulkyIngress('a.example'));
+    const kube = await startSource();
+    await waitFor(() => kube.synced(), { what: 'sync' });
+    const metadataOf = () => kube.findIngress('default', 'web')?.metadata as Record<string, unknown>;
+    expect(metadataOf().managedFields).toBeUndefined();
+    expect(metadataOf().annotations).toEqual({ 'sluice.dev/request-timeout': '5s' });
+    await api.waitForWatches('ingresses');
+    api.apply(bulkyIngress('b.example'));
+    await waitFor(() => hostOf(kube) === 'b.example', { what: 'the watched write' });
+    expect(metadataOf().managedFields).toBeUndefined();
+    expect(metadataOf().annotations).toEqual({ 'sluice.dev/request-timeout': '5s' });
   });
 
   it('stops promptly while a watch request hangs, and leaves no watch behind', async () => {

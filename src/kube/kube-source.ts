@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SnapshotSource } from '../controller/source.ts';
 import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
+import type { ObjectChange, ObjectKind } from '../routing/incremental/incremental-build.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';
@@ -19,6 +20,7 @@ export interface KubeSourceOptions {
 export interface KubeSource extends SnapshotSource {
   /** One entry per informer, for the status page. */
   stats(): readonly InformerStats[];
+  takeChanges(): ObjectChange[];
   /** The Ingress as the store holds it now (the status writer compares against its status). */
   findIngress(namespace: string, name: string): KubeObject | undefined;
 }
@@ -36,7 +38,9 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     options.watchNamespaces === null || options.watchNamespaces.length === 0
       ? [null]
       : [...new Set(options.watchNamespaces)];
-  const informersOf = (resource: WatchedResource): Informer[] =>
+  // Writes since the last takeChanges, latest per object: what the incremental build is told.
+  let pending = new Map<string, ObjectChange>();
+  const informersOf = (kind: ObjectKind, resource: WatchedResource): Informer[] =>
     (resource.namespaced ? namespaces : [null]).map((namespace) =>
       createInformer({
         kubeConfig: options.kubeConfig,
@@ -44,16 +48,23 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         namespace,
         log,
         onChange: notify,
+        onObject(object, deleted) {
+          const id = storeKey(object);
+          const key = `${kind}|${id}`;
+          // Re-inserted so that the order of the changes is the order of their latest writes.
+          pending.delete(key);
+          pending.set(key, { kind, id, object: deleted ? null : object });
+        },
         backoff: options.backoff,
       }),
     );
 
   const kinds = {
-    ingressClasses: informersOf(ingressClasses),
-    ingresses: informersOf(ingresses),
-    services: informersOf(services),
-    endpointSlices: informersOf(endpointSlices),
-    secrets: informersOf(tlsSecrets),
+    ingressClasses: informersOf('ingressClasses', ingressClasses),
+    ingresses: informersOf('ingresses', ingresses),
+    services: informersOf('services', services),
+    endpointSlices: informersOf('endpointSlices', endpointSlices),
+    secrets: informersOf('secrets', tlsSecrets),
   };
   const all = Object.values(kinds).flat();
 
@@ -80,6 +91,11 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       }
       return snapshot;
     },
+    takeChanges() {
+      const changes = [...pending.values()];
+      pending = new Map();
+      return changes;
+    },
     async stop() {
       onChange = null;
       await Promise.all(all.map((informer) => informer.stop()));
@@ -93,6 +109,13 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       return undefined;
     },
   };
+}
+
+/** "namespace/name" as the informer's store keys it ("name" for cluster-scoped objects). */
+function storeKey(object: KubeObject): string {
+  const metadata = object.metadata as { namespace?: unknown; name?: unknown } | undefined;
+  const name = typeof metadata?.name === 'string' ? metadata.name : '';
+  return typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? `${metadata.namespace}/${name}` : name;
 }
 
 function objectsOf(informers: readonly Informer[]): readonly KubeObject[] {

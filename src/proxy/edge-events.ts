@@ -39,6 +39,7 @@ export class EdgeEvents {
     this.#sessionIdleMs = sessionIdleMs;
     this.onHttpRequest = this.onHttpRequest.bind(this);
     this.onHttpsRequest = this.onHttpsRequest.bind(this);
+    this.onH2cRequest = this.onH2cRequest.bind(this);
     this.onHttpUpgrade = this.onHttpUpgrade.bind(this);
     this.onHttpsUpgrade = this.onHttpsUpgrade.bind(this);
     this.onSession = this.onSession.bind(this);
@@ -50,6 +51,13 @@ export class EdgeEvents {
     if (isBehindClosingResponse(req.socket, res)) return;
     this.#tracker.onHttp1Request(req, res);
     const verdict = guardHttp1Request(req);
+    if (verdict !== 0) answerRefused(req, res, verdict);
+    else this.#handler.handle(req, res, false);
+  }
+
+  /** HTTP/2 with prior knowledge on the plain port (h2c-sniff.ts). */
+  onH2cRequest(req: Http2ServerRequest, res: Http2ServerResponse): void {
+    const verdict = guardHttp2Request(req);
     if (verdict !== 0) answerRefused(req, res, verdict);
     else this.#handler.handle(req, res, false);
   }

@@ -2,6 +2,8 @@ import type { RoutingState } from '../controller/state.ts';
 import type { Logger } from '../util/logger.ts';
 import { EdgeEvents, type EdgeRequestHandler } from './edge-events.ts';
 import { createPlainServer, createTlsServer, http1Settings } from './edge-servers.ts';
+import { serveH2cToo } from './h2c-sniff.ts';
+import { servePassthroughToo } from './passthrough/tls-passthrough.ts';
 import { DEFAULT_ACCEPT_SOCKETS, listenGroup } from './listen-group.ts';
 import type { ListenGroup } from './listen-group.ts';
 import { generateSelfSigned } from './self-signed.ts';
@@ -69,18 +71,36 @@ export function createEdge(options: EdgeOptions): Edge {
     async listen() {
       const selfSigned = options.selfSigned ?? (await generateSelfSigned());
       const httpServer = createPlainServer(settings, events, tracker);
+      const http2MaxConcurrentStreams = options.http2MaxConcurrentStreams ?? 128;
+      serveH2cToo(
+        httpServer,
+        {
+          maxConcurrentStreams: http2MaxConcurrentStreams,
+          maxHeaderBytes: options.maxHeaderBytes,
+          firstBytesMs: options.headerTimeoutMs,
+        },
+        events,
+        tracker,
+      );
       const httpsServer = createTlsServer(
         {
           getState: options.getState,
           selfSigned,
           maxHeaderBytes: options.maxHeaderBytes,
-          http2MaxConcurrentStreams: options.http2MaxConcurrentStreams ?? 128,
+          http2MaxConcurrentStreams,
           log,
         },
         settings,
         events,
         tracker,
       );
+      servePassthroughToo(httpsServer, {
+        getState: options.getState,
+        tracker,
+        helloTimeoutMs: options.headerTimeoutMs,
+        connectTimeoutMs: options.upgradeConnectTimeoutMs ?? 10_000,
+        log,
+      });
       const host = options.bindAddress;
       const shared = options.reusePort === true;
       const sockets = options.acceptSockets ?? DEFAULT_ACCEPT_SOCKETS;

@@ -31,6 +31,8 @@ export interface RequestRecord {
   backend: string;
   /** "address:port" of the last upstream tried, or ''. */
   upstreamAddress: string;
+  /** How the upstream was reached: 'http' (HTTP/1.1), 'https', 'h2c', 'h2', 'grpc', 'grpcs'; '' when none was. */
+  upstreamProtocol: string;
   /** Status the upstream answered, or 0 when none answered. */
   upstreamStatus: number;
   upstreamConnectMs: number;

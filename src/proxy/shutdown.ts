@@ -32,6 +32,8 @@ export interface ConnectionTracker {
   onConnection(raw: Socket): void;
   /** On `secureConnection`: links the TLS socket to its raw connection. */
   onSecureConnection(socket: TLSSocket): void;
+  /** A plain connection that turned out to speak HTTP/2 (h2c prior knowledge): drained as a session. */
+  onH2cConnection(raw: Socket): void;
   /** On every HTTP/1 request, before anything answers it. */
   onHttp1Request(req: IncomingMessage, res: ServerResponse): void;
   onUpgrade(socket: Duplex): void;
@@ -90,6 +92,10 @@ export function createConnectionTracker(): ConnectionTracker {
       state.socket = socket;
       state.http2 = socket.alpnProtocol === 'h2';
       (socket as Tagged<TLSSocket>)[kConnection] = state;
+    },
+    onH2cConnection(raw) {
+      const state = (raw as Tagged<Socket>)[kConnection];
+      if (state !== undefined) state.http2 = true;
     },
     onHttp1Request(req, res) {
       const state = (req.socket as Tagged<Socket>)[kConnection];

@@ -13,6 +13,8 @@ export class UpstreamEndpoint {
   /** `http://address:port`, the pool's origin. */
   readonly origin: string;
   pool: UpstreamPool | null = null;
+  /** Pools of routes that reach it over another transport (HTTPS, h2c, gRPC…), by transport key; null when none. */
+  transportPools: Map<string, UpstreamPool> | null = null;
   inFlight = 0;
   /** Requests sent (attempts, including retries). */
   requests = 0;

@@ -1,5 +1,7 @@
 import type { UpstreamClient, UpstreamPool, UpstreamPoolOptions } from './upstream-client.ts';
 import { undiciUpstreamClient } from './upstream-client-undici.ts';
+import { createTransportPool } from './upstream-client-transport.ts';
+import type { UpstreamTransport } from './upstream-transport.ts';
 import { UpstreamEndpoint } from './upstream-endpoint.ts';
 
 export type { UpstreamPoolOptions };
@@ -46,6 +48,18 @@ export class UpstreamPools {
     return pool;
   }
 
+  /** The endpoint's pool for a route's own transport (upstream-transport.ts), opened if needed. */
+  poolFor(endpoint: UpstreamEndpoint, transport: UpstreamTransport): UpstreamPool {
+    let pools = endpoint.transportPools;
+    let pool = pools?.get(transport.key);
+    if (pool !== undefined) return pool;
+    pool = createTransportPool(endpoint.id, transport, this.#options);
+    if (pools === null) pools = endpoint.transportPools = new Map();
+    pools.set(transport.key, pool);
+    if (this.#closed) void pool.close();
+    return pool;
+  }
+
   get size(): number {
     return this.#endpoints.size;
   }
@@ -63,7 +77,16 @@ export class UpstreamPools {
         endpoint.pool = null;
         void pool.close().catch(ignore);
       }
-      if (!live.has(endpoint) && endpoint.pool === null && endpoint.ejectedUntil <= now) {
+      if (idle && endpoint.transportPools !== null) {
+        for (const pool of endpoint.transportPools.values()) void pool.close().catch(ignore);
+        endpoint.transportPools = null;
+      }
+      if (
+        !live.has(endpoint) &&
+        endpoint.pool === null &&
+        endpoint.transportPools === null &&
+        endpoint.ejectedUntil <= now
+      ) {
         this.#endpoints.delete(key);
       }
     }
@@ -77,6 +100,10 @@ export class UpstreamPools {
         const pool = endpoint.pool;
         endpoint.pool = null;
         closing.push(pool.destroy().catch(ignore));
+      }
+      if (endpoint.transportPools !== null) {
+        for (const pool of endpoint.transportPools.values()) closing.push(pool.destroy().catch(ignore));
+        endpoint.transportPools = null;
       }
     }
     this.#endpoints.clear();

@@ -4,6 +4,8 @@
 // the piece that could not be read.
 
 import { type CanaryDraft, PolicyDraft, trafficPolicy } from './annotations/draft.ts';
+import { qualifyAuthSecret } from './annotations/auth.ts';
+import { qualifySecretNames } from './annotations/backend-protocol.ts';
 import { EDGE_PENDING, PENDING_MESSAGE } from './annotations/edge-pending.ts';
 import { annotationEntry } from './annotations/registry.ts';
 import { NGINX, SLUICE } from './annotations/registry-types.ts';
@@ -111,6 +113,8 @@ export function readPolicyAnnotations(named: Named, problems: Problem[]): Ingres
     report(name, 'partial', message, 'AnnotationWithoutEffect');
   }
   if (draft.errorBackend !== null) draft.errorBackend = `${named.ref.namespace}/${draft.errorBackend}`;
+  qualifySecretNames(draft, named.ref.namespace);
+  qualifyAuthSecret(draft, named.ref.namespace);
 
   const traffic = trafficPolicy(draft);
   const shared = traffic === null ? {} : { traffic: Object.freeze(traffic) };

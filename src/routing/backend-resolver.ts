@@ -60,11 +60,21 @@ export class BackendResolver {
       resolved = { key: ref.key, resolution: resolveBackend(ref, this.#catalog), used: false };
       this.#resolved.set(ref.key, resolved);
     }
-    const found = resolved.resolution.problem;
-    if (found !== null) {
-      const suffix = source.kind === 'Ingress' ? (FIELD_SUFFIX[found.code] ?? '') : '';
-      this.#problems.push(problem(found.code, source, field + fieldTail + suffix, found.message));
-    }
+    const found = useProblem(resolved.resolution, source, field, fieldTail);
+    if (found !== null) this.#problems.push(found);
     return resolved;
   }
+}
+
+/** The problem one use of a backend reports (at the backend's own field), or null when it is usable. */
+export function useProblem(
+  resolution: Resolution,
+  source: ObjectRef,
+  field: string,
+  fieldTail: string,
+): Problem | null {
+  const found = resolution.problem;
+  if (found === null) return null;
+  const suffix = source.kind === 'Ingress' ? (FIELD_SUFFIX[found.code] ?? '') : '';
+  return problem(found.code, source, field + fieldTail + suffix, found.message);
 }

@@ -402,9 +402,46 @@ const cases: readonly BadCase[] = [
   },
   {
     name: 'an unsupported nginx annotation',
-    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' } })],
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/auth-tls-verify-client': 'on' } })],
     code: 'AnnotationUnsupported',
-    field: 'metadata.annotations["nginx.ingress.kubernetes.io/backend-protocol"]',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/auth-tls-verify-client"]',
+  },
+  {
+    name: 'a proxy-ssl-secret that does not exist',
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/proxy-ssl-secret': 'default/ghost' } })],
+    code: 'PolicySecretNotFound',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/proxy-ssl-secret"]',
+  },
+  {
+    name: 'a proxy-ssl-secret in another namespace',
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/proxy-ssl-secret': 'kube-system/admin' } })],
+    code: 'PolicySecretNotFound',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/proxy-ssl-secret"]',
+  },
+  {
+    name: 'auth-type basic without auth-secret',
+    objects: [bad({ annotations: { 'nginx.ingress.kubernetes.io/auth-type': 'basic' } })],
+    code: 'PolicySecretNotFound',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/auth-type"]',
+  },
+  {
+    name: 'a plaintext htpasswd entry',
+    objects: [
+      {
+        kind: 'Secret',
+        metadata: { namespace: 'default', name: 'users' },
+        type: 'Opaque',
+        data: { auth: Buffer.from('ann:open-sesame\n').toString('base64') },
+      },
+      bad({
+        annotations: {
+          'nginx.ingress.kubernetes.io/auth-type': 'basic',
+          'nginx.ingress.kubernetes.io/auth-secret': 'users',
+        },
+      }),
+    ],
+    code: 'AuthEntryRefused',
+    field: 'metadata.annotations["nginx.ingress.kubernetes.io/auth-secret"]',
   },
   {
     name: 'an nginx snippet',

@@ -23,12 +23,15 @@ import { regexHost } from './regex-host.ts';
 import { hostRedirectPolicy } from './www-redirect.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
+import { passthroughHosts } from './passthrough.ts';
+import { collectPolicySecrets } from './policy-secrets.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
 import type {
   BuildOptions,
   BuildResult,
   HostKind,
   HostRules,
+  ObjectRef,
   PathRoute,
   Problem,
   RoutePolicy,
@@ -79,22 +82,14 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
   );
 
   // Pass 5: routes, defaults and the backends they use (routing-semantics §4, §5).
+  const policySecrets = collectPolicySecrets(translated, secrets, problems);
   const resolver = new BackendResolver(catalog, problems);
   const flag = readDefaultBackendFlag(options.defaultBackendService, services, problems);
   const hosts = [...merged.values()]
     .sort(compareHosts)
     .map((entry) => hostRules(entry, tls.declared, flag, resolver, options, canaries, problems));
   canaries.reportUnused(problems);
-  const globalChoice = chooseDefault(drafts, flag);
-  // A request for no known host has no TLS host to redirect for: the source Ingress's policy, plain.
-  const globalDefault =
-    globalChoice === null
-      ? null
-      : defaultTarget(
-          globalChoice,
-          globalChoice.ingress === null ? PLAIN_POLICY : globalChoice.ingress.policy.plain,
-          resolver,
-        );
+  const globalDefault = globalDefaultTarget(drafts, flag, resolver);
   for (const draft of drafts) {
     // Shadowed default backends are still checked, so their problems show.
     if (draft.defaultBackend !== null) resolver.check(draft.defaultBackend, draft.named.ref, 'spec.defaultBackend');
@@ -110,10 +105,34 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     },
     problems: sortProblems(problems),
     ownedIngresses: [...ingresses.keys()].sort(compareText),
+    ...(policySecrets.size === 0 ? {} : { policySecrets: sortedMap(policySecrets) }),
+    ...passthroughOf(hosts),
   });
 }
 
-function compareHosts(a: MergedHost, b: MergedHost): number {
+function passthroughOf(hosts: readonly HostRules[]): { passthrough?: Map<string, string> } {
+  const found = passthroughHosts(hosts);
+  return found.size === 0 ? {} : { passthrough: found };
+}
+
+/** Where a backend use is recorded: the resolver of a build, or the incremental builder's recorder. */
+export interface BackendUser {
+  use(ref: BackendRef, source: ObjectRef, field: string, fieldTail?: string): void;
+}
+
+/** `drafts` sorted oldest first, canaries left out. */
+export function globalDefaultTarget(
+  drafts: readonly IngressDraft[],
+  flag: BackendRef | null,
+  resolver: BackendUser,
+): Target | null {
+  const choice = chooseDefault(drafts, flag);
+  // A request for no known host has no TLS host to redirect for: the source Ingress's policy, plain.
+  if (choice === null) return null;
+  return defaultTarget(choice, choice.ingress === null ? PLAIN_POLICY : choice.ingress.policy.plain, resolver);
+}
+
+export function compareHosts(a: Pick<MergedHost, 'kind' | 'host'>, b: Pick<MergedHost, 'kind' | 'host'>): number {
   return HOST_KIND_ORDER[a.kind] - HOST_KIND_ORDER[b.kind] || compareText(a.host, b.host);
 }
 
@@ -128,11 +147,11 @@ function policyFor(hasTls: boolean, ingress: IngressDraft | null, options: Build
   return redirect ? ingress.policy.redirect : ingress.policy.plain;
 }
 
-function hostRules(
+export function hostRules(
   entry: MergedHost,
   declaredTls: ReadonlyMap<string, string>,
   flag: BackendRef | null,
-  resolver: BackendResolver,
+  resolver: BackendUser,
   options: BuildOptions,
   canaries: CanaryIndex,
   problems: Problem[],
@@ -179,7 +198,7 @@ function hostRules(
   });
 }
 
-function defaultTarget(choice: DefaultChoice, policy: RoutePolicy, resolver: BackendResolver): Target {
+function defaultTarget(choice: DefaultChoice, policy: RoutePolicy, resolver: BackendUser): Target {
   if (choice.ingress === null) {
     resolver.use(choice.backend, CONTROLLER_REF, DEFAULT_BACKEND_FIELD);
     return Object.freeze({ backend: choice.backend.key, source: DEFAULT_BACKEND_FLAG_REF, policy });

@@ -29,7 +29,7 @@ export interface DefaultChoice {
  */
 export function readDefaultBackendFlag(
   text: string | null,
-  services: ReadonlyMap<string, Named>,
+  services: Pick<ReadonlyMap<string, Named>, 'get'>,
   problems: Problem[],
 ): BackendRef | null {
   if (text === null) return null;

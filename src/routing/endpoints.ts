@@ -73,6 +73,7 @@ export function catalogServices(
 interface ServicePort {
   readonly name: string;
   readonly port: number;
+  readonly appProtocol: string | null;
 }
 
 function findServicePort(service: Named, wanted: number | string): ServicePort | null {
@@ -80,7 +81,8 @@ function findServicePort(service: Named, wanted: number | string): ServicePort |
     const port = readValue(entry, 'port');
     if (!isPortNumber(port)) continue;
     const name = readString(entry, 'name') ?? '';
-    if (typeof wanted === 'number' ? port === wanted : name === wanted) return { name, port };
+    if (typeof wanted === 'number' ? port === wanted : name === wanted)
+      return { name, port, appProtocol: readString(entry, 'appProtocol') ?? null };
   }
   return null;
 }
@@ -154,6 +156,7 @@ export function resolveBackend(ref: BackendRef, catalog: ServiceCatalog): Resolu
       usable,
       all,
       externalName: null,
+      ...(servicePort.appProtocol === null ? {} : { appProtocol: servicePort.appProtocol.slice(0, 100) }),
     }),
     null,
   );

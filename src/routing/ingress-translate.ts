@@ -60,7 +60,10 @@ export function creationTime(named: Named): number {
 }
 
 /** Oldest first (creationTimestamp, then namespace/name): the order of precedence everywhere. */
-export function compareAge(a: IngressDraft, b: IngressDraft): number {
+export function compareAge(
+  a: Pick<IngressDraft, 'created' | 'named'>,
+  b: Pick<IngressDraft, 'created' | 'named'>,
+): number {
   if (a.created !== b.created) return a.created < b.created ? -1 : 1;
   return a.named.key < b.named.key ? -1 : a.named.key > b.named.key ? 1 : 0;
 }

@@ -15,6 +15,7 @@ import type {
   RouteTable,
 } from './types.ts';
 import { OrderedRoutes } from './gateway/ordered-routes.ts';
+import { LayeredMap } from './layered-map.ts';
 import { HASH_SEED, RangeMap, hashStep } from './path-range-map.ts';
 import { prefixKey, prefixKeyMatches, prefixSegmentCount, rulePathKey } from './path-rule-key.ts';
 import { RegexRoutes } from './regex-routes.ts';
@@ -51,7 +52,22 @@ function freezeMatch(
   return Object.freeze({ kind, target, host, route });
 }
 
+/**
+ * Compiled hosts by their (frozen) rules: a new table that keeps a host's rules object (the incremental
+ * builder does, for every host a change did not touch) reuses its compiled form.
+ */
+const compiledByRules = new WeakMap<HostRules, CompiledHost>();
+
 function compileHost(rules: HostRules): CompiledHost {
+  let compiled = compiledByRules.get(rules);
+  if (compiled === undefined) {
+    compiled = compileHostRules(rules);
+    compiledByRules.set(rules, compiled);
+  }
+  return compiled;
+}
+
+function compileHostRules(rules: HostRules): CompiledHost {
   let exact: Map<string, Match> | null = null;
   let prefixes: RangeMap<Match> | null = null;
   const routeMatches: Match[] = [];
@@ -110,36 +126,89 @@ function matchInHost(host: CompiledHost, path: string, facts: RequestFacts | und
   return prefix !== null ? prefix : host.fallback;
 }
 
+/** The hosts one incremental build removed and put in (new or replaced), for `recompileMatcher`. */
+export interface HostChanges {
+  readonly removed: readonly HostRules[];
+  readonly upserted: readonly HostRules[];
+}
+
+interface HostMaps {
+  readonly exact: LayeredMap<CompiledHost>;
+  /** Keyed by the wildcard's suffix without "*.": "foo.com" for "*.foo.com". */
+  readonly wildcard: RangeMap<CompiledHost>;
+  /** Gateway API wildcards (one or more labels), by suffix as above. */
+  readonly deepWildcard: RangeMap<CompiledHost>;
+  readonly any: CompiledHost | null;
+}
+
 class CompiledMatcher implements Matcher {
   readonly #table: RouteTable;
-  readonly #exactHosts = new Map<string, CompiledHost>();
-  /** Keyed by the wildcard's suffix without "*.": "foo.com" for "*.foo.com". */
-  readonly #wildcardHosts = new RangeMap<CompiledHost>();
-  /** Gateway API wildcards (one or more labels), by suffix as above. */
-  readonly #deepWildcards = new RangeMap<CompiledHost>();
+  readonly #exactHosts: LayeredMap<CompiledHost>;
+  readonly #wildcardHosts: RangeMap<CompiledHost>;
+  readonly #deepWildcards: RangeMap<CompiledHost>;
   readonly #anyHost: CompiledHost | null;
   readonly #globalDefault: Match | null;
-  /** Parallel to table.hosts, for explain. */
-  readonly #compiledHosts: CompiledHost[] = [];
+  /** Parallel to table.hosts, for explain: made by the first explain (compiled hosts are memoised). */
+  #compiledHosts: CompiledHost[] | null = null;
 
-  constructor(table: RouteTable) {
+  constructor(table: RouteTable, maps: HostMaps, globalDefault: Match | null) {
     this.#table = table;
-    let anyHost: CompiledHost | null = null;
+    this.#exactHosts = maps.exact;
+    this.#wildcardHosts = maps.wildcard;
+    this.#deepWildcards = maps.deepWildcard;
+    this.#anyHost = maps.any;
+    this.#globalDefault = globalDefault;
+  }
+
+  static compile(table: RouteTable): CompiledMatcher {
+    const exact = new Map<string, CompiledHost>();
+    const wildcard = new RangeMap<CompiledHost>();
+    const deepWildcard = new RangeMap<CompiledHost>();
+    let any: CompiledHost | null = null;
     for (const rules of table.hosts) {
       const compiled = compileHost(rules);
-      this.#compiledHosts.push(compiled);
       if (rules.kind === 'exact') {
-        if (!this.#exactHosts.has(rules.host)) this.#exactHosts.set(rules.host, compiled);
+        if (!exact.has(rules.host)) exact.set(rules.host, compiled);
       } else if (rules.kind === 'wildcard') {
-        if (rules.deepWildcard === true) this.#deepWildcards.add(wildcardSuffix(rules.host), compiled);
-        else this.#wildcardHosts.add(wildcardSuffix(rules.host), compiled);
+        (rules.deepWildcard === true ? deepWildcard : wildcard).add(wildcardSuffix(rules.host), compiled);
       } else {
-        anyHost ??= compiled;
+        any ??= compiled;
       }
     }
-    this.#anyHost = anyHost;
-    this.#globalDefault =
-      table.defaultBackend === null ? null : freezeMatch('default', table.defaultBackend, null, null);
+    const maps = { exact: new LayeredMap(exact), wildcard, deepWildcard, any };
+    return new CompiledMatcher(table, maps, globalDefaultMatch(table));
+  }
+
+  /** The matcher of `table`, which differs from this one's by `changes`. */
+  next(table: RouteTable, changes: HostChanges): CompiledMatcher {
+    // Nothing a matcher holds is changed once it has it: what did not change is shared, not copied.
+    const exactChanges = new Map<string, CompiledHost | null>();
+    const touched = [...changes.removed, ...changes.upserted];
+    const wildcard = touched.some((r) => r.kind === 'wildcard' && r.deepWildcard !== true)
+      ? this.#wildcardHosts.clone()
+      : this.#wildcardHosts;
+    const deepWildcard = touched.some((r) => r.kind === 'wildcard' && r.deepWildcard === true)
+      ? this.#deepWildcards.clone()
+      : this.#deepWildcards;
+    const wildcardsOf = (rules: HostRules) => (rules.deepWildcard === true ? deepWildcard : wildcard);
+    let any = this.#anyHost;
+    for (const rules of changes.removed) {
+      if (rules.kind === 'exact') exactChanges.set(rules.host, null);
+      else if (rules.kind === 'wildcard') wildcardsOf(rules).delete(wildcardSuffix(rules.host));
+      else any = null;
+    }
+    for (const rules of changes.upserted) {
+      const compiled = compileHost(rules);
+      if (rules.kind === 'exact') exactChanges.set(rules.host, compiled);
+      else if (rules.kind === 'wildcard') {
+        wildcardsOf(rules).delete(wildcardSuffix(rules.host));
+        wildcardsOf(rules).add(wildcardSuffix(rules.host), compiled);
+      } else any = compiled;
+    }
+    const globalDefault =
+      table.defaultBackend === this.#table.defaultBackend ? this.#globalDefault : globalDefaultMatch(table);
+    const maps = { exact: this.#exactHosts.with(exactChanges), wildcard, deepWildcard, any };
+    return new CompiledMatcher(table, maps, globalDefault);
   }
 
   match(host: string, path: string, facts?: RequestFacts): Match | null {
@@ -169,8 +238,13 @@ class CompiledMatcher implements Matcher {
   }
 
   explain(host: string, path: string, facts?: RequestFacts): Explanation {
+    this.#compiledHosts ??= this.#table.hosts.map(compileHost);
     return explainPlainly(this.#table, this.#compiledHosts, host, path, this.#globalDefault, facts);
   }
+}
+
+function globalDefaultMatch(table: RouteTable): Match | null {
+  return table.defaultBackend === null ? null : freezeMatch('default', table.defaultBackend, null, null);
 }
 
 function wildcardSuffix(host: string): string {
@@ -178,7 +252,15 @@ function wildcardSuffix(host: string): string {
 }
 
 export function compileMatcher(table: RouteTable): Matcher {
-  return new CompiledMatcher(table);
+  return CompiledMatcher.compile(table);
+}
+
+/**
+ * The matcher of `table` from `previous` (the matcher of the table before `changes`), in time proportional
+ * to the changes plus copies of the wildcard buckets they touch. Any other previous matcher: compiled in full.
+ */
+export function recompileMatcher(previous: Matcher, table: RouteTable, changes: HostChanges): Matcher {
+  return previous instanceof CompiledMatcher ? previous.next(table, changes) : compileMatcher(table);
 }
 
 // ---- explain: the same decision, taken plainly, with the reasons for everything passed over ----

@@ -16,22 +16,27 @@ export function hashRange(text: string, start: number, end: number): number {
   return hash;
 }
 
+/** Chains are never changed once made, so a clone can share them. */
 interface RangeEntry<V> {
   readonly key: string;
   readonly value: V;
-  next: RangeEntry<V> | null;
+  readonly next: RangeEntry<V> | null;
 }
 
 export class RangeMap<V> {
-  readonly #buckets = new Map<number, RangeEntry<V>>();
+  readonly #buckets: Map<number, RangeEntry<V>>;
   #maxKeyLength = 0;
   #size = 0;
+
+  constructor(buckets = new Map<number, RangeEntry<V>>()) {
+    this.#buckets = buckets;
+  }
 
   get size(): number {
     return this.#size;
   }
 
-  /** The length of the longest key: a range longer than this cannot match. */
+  /** The length of the longest key (an upper bound once keys are deleted): a longer range cannot match. */
   get maxKeyLength(): number {
     return this.#maxKeyLength;
   }
@@ -39,20 +44,37 @@ export class RangeMap<V> {
   /** Adds `key` unless present. Returns false (and keeps the first value) when it was already there. */
   add(key: string, value: V): boolean {
     const bucket = hashRange(key, 0, key.length) & 0x3fffffff;
-    let entry = this.#buckets.get(bucket);
-    if (entry === undefined) {
-      this.#buckets.set(bucket, { key, value, next: null });
-    } else {
-      for (;;) {
-        if (entry.key === key) return false;
-        if (entry.next === null) break;
-        entry = entry.next;
-      }
-      entry.next = { key, value, next: null };
-    }
+    const head = this.#buckets.get(bucket) ?? null;
+    for (let entry = head; entry !== null; entry = entry.next) if (entry.key === key) return false;
+    this.#buckets.set(bucket, { key, value, next: head });
     this.#size++;
     if (key.length > this.#maxKeyLength) this.#maxKeyLength = key.length;
     return true;
+  }
+
+  /** Removes `key` (its bucket's chain is made again, never changed: a clone may share it). */
+  delete(key: string): boolean {
+    const bucket = hashRange(key, 0, key.length) & 0x3fffffff;
+    const head = this.#buckets.get(bucket) ?? null;
+    let kept: RangeEntry<V> | null = null;
+    let found = false;
+    for (let entry = head; entry !== null; entry = entry.next) {
+      if (entry.key === key) found = true;
+      else kept = { key: entry.key, value: entry.value, next: kept };
+    }
+    if (!found) return false;
+    if (kept === null) this.#buckets.delete(bucket);
+    else this.#buckets.set(bucket, kept);
+    this.#size--;
+    return true;
+  }
+
+  /** A copy that shares the chains (O(buckets), no entry copied). */
+  clone(): RangeMap<V> {
+    const copy = new RangeMap<V>(new Map(this.#buckets));
+    copy.#size = this.#size;
+    copy.#maxKeyLength = this.#maxKeyLength;
+    return copy;
   }
 
   /** The value whose key equals text[start..end), given that range's `hashRange`. */

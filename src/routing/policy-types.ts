@@ -4,6 +4,7 @@
 // where it was written (for problems, the audit and the status page). All of it is frozen data.
 
 import type { BackendKey, ObjectRef } from './types.ts';
+import type { UpstreamPolicy } from './upstream-policy.ts';
 
 /** Where a piece was written, e.g. 'metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"]'. */
 export type SourceField = string;
@@ -145,6 +146,37 @@ export interface TrafficPolicy {
   readonly errorBackend: string | null;
   /** Send to the Service's cluster IP instead of its endpoints. */
   readonly serviceUpstream: boolean;
+  /** Protocol and TLS checks towards the pods (backend-protocol, proxy-ssl-*); absent: HTTP/1.1 or appProtocol. */
+  readonly upstream?: UpstreamPolicy;
+  /** auth-type basic: user and password checked against the Secret's htpasswd entries. */
+  readonly basicAuth?: BasicAuthPolicy;
+  /** auth-url: an auth service decides each request first. */
+  readonly externalAuth?: ExternalAuthPolicy;
+  /** ssl-passthrough: TLS connections whose SNI names this route's host go to its backend as raw TCP. */
+  readonly sslPassthrough?: true;
+}
+
+export interface ExternalAuthPolicy {
+  readonly url: string;
+  /** null: the request's own method. */
+  readonly method: string | null;
+  /** Where a 401 from the auth service redirects (with `redirectParam`=<original URL>); null: the 401 goes to the client. */
+  readonly signin: string | null;
+  readonly redirectParam: string;
+  /** Lower-case names copied from the auth answer onto the request to the pod. */
+  readonly responseHeaders: readonly string[];
+  /** X-Auth-Request-Redirect sent to the auth service; null: the request URI. */
+  readonly requestRedirect: string | null;
+  readonly field: SourceField;
+}
+
+export interface BasicAuthPolicy {
+  /** "namespace/name"; null when auth-secret is missing (every request is then refused with 503). */
+  readonly secret: string | null;
+  readonly secretType: 'auth-file' | 'auth-map';
+  readonly realm: string;
+  readonly field: SourceField;
+  readonly secretField: SourceField;
 }
 
 /**

@@ -45,6 +45,10 @@ export const PROBLEM_CODES = {
   TlsSecretGarbled: 'The Secret data is not valid base64 PEM; its hosts use the default certificate.',
   TlsCertificateInvalid:
     'The certificate or key does not parse, or the key does not match; its hosts use the default certificate.',
+  PolicySecretNotFound:
+    'A Secret an annotation names (proxy-ssl-secret, auth-secret) is missing, unreadable or in another namespace; what needs it fails closed.',
+  AuthEntryRefused:
+    'An htpasswd entry of an auth-secret is plaintext or of a format sluice does not check (use bcrypt); that user cannot log in.',
   TlsHostNotInCertificate: 'The certificate does not name this host; clients will reject it. It is served anyway.',
 
   // Annotations (metadata.annotations["..."]): warnings, the routes still work

@@ -100,7 +100,7 @@ export interface TlsAssembly {
 /** `claims` must be in precedence order (oldest Ingress first, then field order). */
 export function assembleTls(
   claims: readonly TlsClaim[],
-  secrets: ReadonlyMap<string, Named>,
+  secrets: Pick<ReadonlyMap<string, Named>, 'get'>,
   defaultSslCertificate: string | null,
   inspect: CertificateInspector,
   problems: Problem[],

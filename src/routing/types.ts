@@ -176,6 +176,8 @@ export interface BackendEndpoints {
   readonly all: readonly Endpoint[];
   /** For ExternalName Services: the DNS name and port; null otherwise. */
   readonly externalName: { readonly host: string; readonly port: number } | null;
+  /** The Service port's appProtocol when it has one ("kubernetes.io/h2c", "https", ...). */
+  readonly appProtocol?: string;
 }
 
 export type EndpointIndex = ReadonlyMap<BackendKey, BackendEndpoints>;
@@ -209,6 +211,10 @@ export interface BuildResult {
   readonly problems: readonly Problem[];
   /** Our Ingresses ("namespace/name"), sorted: the status writer writes only these. */
   readonly ownedIngresses: readonly string[];
+  /** Secrets route policies read (proxy-ssl-secret, auth-secret), decoded, by "namespace/name"; absent when none. */
+  readonly policySecrets?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** ssl-passthrough: SNI host → the backend its TLS connections are spliced to; absent when none. */
+  readonly passthrough?: ReadonlyMap<string, BackendKey>;
 }
 
 /** What a request matched. */

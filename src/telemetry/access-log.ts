@@ -85,6 +85,8 @@ export function accessLogLine(r: RequestRecord): string {
     Math.round(r.durationMs * 1000) / 1000 +
     ',"upstream":' +
     jsonString(r.upstreamAddress) +
+    ',"upstreamProtocol":' +
+    jsonString(r.upstreamProtocol) +
     ',"upstreamStatus":' +
     r.upstreamStatus +
     ',"upstreamConnectMs":' +

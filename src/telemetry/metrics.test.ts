@@ -24,6 +24,7 @@ describe('metrics', () => {
       'sluice_upstream_connect_duration_seconds',
       'sluice_upstream_errors_total',
       'sluice_retries_total',
+      'sluice_upstream_requests_total',
       'sluice_endpoint_ejections_total',
       'sluice_open_connections',
       'sluice_table_builds_total',
@@ -89,6 +90,16 @@ describe('metrics', () => {
     expect(sampleValue(text, 'sluice_upstream_errors_total{kind="other"}')).toBe(0);
   });
 
+  it('counts requests by upstream protocol', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.requestDone(requestRecord({ upstreamProtocol: 'grpc' }));
+    metrics.requestDone(requestRecord({ upstreamProtocol: 'grpc' }));
+    metrics.requestDone(requestRecord({ upstreamProtocol: '', status: 404 }));
+    const text = await metrics.text();
+    expect(sampleValue(text, 'sluice_upstream_requests_total{protocol="grpc"}')).toBe(2);
+    expect(text).not.toContain('protocol=""');
+  });
+
   it('counts retries, connects, ejections and open connections', async () => {
     const metrics = createMetrics({ processMetrics: false });
     metrics.requestDone(requestRecord({ retries: 2, upstreamConnectMs: 3, error: 'connect-refused', status: 502 }));
@@ -96,6 +107,7 @@ describe('metrics', () => {
     metrics.setOpenConnections(12);
     const text = await metrics.text();
     expect(sampleValue(text, 'sluice_retries_total')).toBe(2);
+    expect(sampleValue(text, 'sluice_upstream_requests_total{protocol="http"}')).toBe(1);
     expect(sampleValue(text, 'sluice_upstream_connect_duration_seconds_count')).toBe(1);
     expect(sampleValue(text, 'sluice_upstream_connect_duration_seconds_bucket{le="0.005"}')).toBe(1);
     expect(sampleValue(text, 'sluice_upstream_errors_total{kind="connect-refused"}')).toBe(1);

@@ -46,6 +46,9 @@ export interface MetricsOptions {
  * sluice's metrics in its own registry: per-route request counters and windows (route-cells,
  * request-metrics), edge-wide counters, and the table's gauges (table-metrics).
  */
+/** Cells of routes gone from the table are looked for at most this often (on a publish). */
+const PRUNE_INTERVAL_MS = 10_000;
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const now = options.now ?? Date.now;
   const registry = new Registry();
@@ -58,6 +61,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const compat = options.ingressNginx ?? null;
   if (compat !== null) registerIngressNginxMetrics(registry, cells, compat);
 
+  let lastPruneAt: number | null = null;
   return {
     registry,
     requestDone:
@@ -69,7 +73,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
           },
     tablePublished(state) {
       table.published(state);
-      cells.prune(state, now());
+      // Walking every route costs milliseconds at 10k Ingresses (issue 11): not on every publish.
+      const at = now();
+      if (lastPruneAt === null || at - lastPruneAt >= PRUNE_INTERVAL_MS) {
+        lastPruneAt = at;
+        cells.prune(state, at);
+      }
     },
     setLeader: (leader) => table.setLeader(leader),
     setOpenConnections(count) {

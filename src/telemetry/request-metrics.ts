@@ -16,6 +16,8 @@ export class EdgeCounters {
   retries = 0;
   ejections = 0;
   openConnections = 0;
+  /** Requests by upstream protocol ('http', 'https', 'h2c', 'h2', 'grpc', 'grpcs'). */
+  readonly byUpstreamProtocol = new Map<string, number>();
 }
 
 /** Counts one finished request into its route cell and the edge-wide counters: no allocation. */
@@ -32,6 +34,12 @@ export function recordRequest(cells: RouteCells, edge: EdgeCounters, record: Req
     edge.connectSum += record.upstreamConnectMs / 1000;
   }
   if (record.retries > 0) edge.retries += record.retries;
+  if (record.upstreamProtocol !== '') {
+    edge.byUpstreamProtocol.set(
+      record.upstreamProtocol,
+      (edge.byUpstreamProtocol.get(record.upstreamProtocol) ?? 0) + 1,
+    );
+  }
   if (record.error !== '') {
     const kind = upstreamErrorIndex(record.error);
     if (kind >= 0) edge.upstreamErrors[kind]++;
@@ -96,6 +104,14 @@ export function registerEdgeMetrics(registry: Registry, edge: EdgeCounters): voi
     'counter',
     'sum',
     () => UPSTREAM_ERROR_KINDS.map((kind, i) => ({ labels: { kind }, value: edge.upstreamErrors[i] })),
+  );
+  registerCollected(
+    registry,
+    'sluice_upstream_requests_total',
+    'Requests sent upstream, by protocol towards the pods (http, https, h2c, h2, grpc, grpcs).',
+    'counter',
+    'sum',
+    () => [...edge.byUpstreamProtocol].map(([protocol, value]) => ({ labels: { protocol }, value })),
   );
   const single = (name: string, help: string, type: 'counter' | 'gauge', read: () => number) =>
     registerCollected(registry, name, help, type, 'sum', () => [{ labels: {}, value: read() }]);

@@ -66,6 +66,7 @@ export function createTableMetrics(registry: Registry): TableMetrics {
   return {
     published(state) {
       if (lastState !== null && lastState.generation === state.generation) return;
+      const previous = lastState;
       lastState = state;
       tableBuilds.inc();
       tableBuildDuration.observe(state.buildMs / 1000);
@@ -77,7 +78,8 @@ export function createTableMetrics(registry: Registry): TableMetrics {
         if (Number.isFinite(expiry)) certificateExpiry.set({ secret: certificate.secret }, expiry / 1000);
       }
       for (const key of ejected.keys()) if (!state.result.endpoints.has(key)) ejected.delete(key);
-      setEndpointGauges(state);
+      // An incremental build keeps the endpoint index object when no endpoint changed (issue 11).
+      if (previous === null || previous.result.endpoints !== state.result.endpoints) setEndpointGauges(state);
     },
     setLeader(isLeader) {
       leader.set(isLeader ? 1 : 0);

@@ -22,6 +22,7 @@ export function requestRecord(overrides: Partial<RequestRecord> = {}): RequestRe
     rulePath: '/cart',
     backend: 'shop/web:80',
     upstreamAddress: '10.0.0.7:8080',
+    upstreamProtocol: 'http',
     upstreamStatus: 200,
     upstreamConnectMs: 0,
     upstreamHeaderMs: 9.5,

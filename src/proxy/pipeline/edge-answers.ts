@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { errorBody, proxyErrorFor, writeProxyError, type ProxyError } from '../errors.ts';
+import { isGrpcRequest, writeGrpcError } from '../grpc-answers.ts';
 import { statusBody } from '../listeners-responses.ts';
 import type { EdgeResponse, Exchange } from './exchange.ts';
 
@@ -25,6 +26,10 @@ export function answerError(exchange: Exchange, error: ProxyError, reason: strin
     return;
   }
   const { requestId, isHead, responseHeaders } = exchange;
+  if (isGrpcRequest(exchange.req)) {
+    writeGrpcError(res, error, requestId, reason, responseHeaders);
+    return;
+  }
   exchange.record.bytesOut += writeProxyError(res, error, requestId, reason, isHead, close, responseHeaders);
 }
 

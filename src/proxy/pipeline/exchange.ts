@@ -8,12 +8,14 @@ import type { RequestRecord } from '../request-record.ts';
 import type { UpstreamController, UpstreamHandler } from '../upstream-client.ts';
 import type { UpstreamEndpoint } from '../upstream-endpoint.ts';
 import { AttemptOptions } from './attempt-options.ts';
-import { answerFromStep, answerErrorStatus } from './edge-answers.ts';
+import { answerError, answerFromStep, answerErrorStatus } from './edge-answers.ts';
 import { emptyRecord } from './record.ts';
 import { endResponse, relayResponseData, startResponse } from './response-relay.ts';
 import type { ForwardDecision, RouteRequest } from './route-decision.ts';
 import type { RequestDoneListener, StepExchange } from './steps.ts';
-import { attemptFailed, bodySent, queued, requestSent, requestStarted } from './upstream-attempt.ts';
+import { proxyErrors } from '../errors.ts';
+import { resumeSteps } from './prepare.ts';
+import { attemptFailed, bodySent, queued, requestSent, requestStarted, startForward } from './upstream-attempt.ts';
 
 export type EdgeRequest = IncomingMessage | Http2ServerRequest;
 export type EdgeResponse = ServerResponse | Http2ServerResponse;
@@ -67,6 +69,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   responseHeaders: string[] | null = null;
   /** Set when a step refused an Upgrade. */
   upgradeRefusal: UpgradeRefusal | null = null;
+  /** Index of the request step that suspended the chain; -1 when none. */
+  suspendedAt = -1;
 
   // ---- the upstream attempt (upstream-attempt.ts) ----
   balance: BackendBalance | null = null;
@@ -155,6 +159,15 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
     this.doneListener = listener;
   }
 
+  proceed(): void {
+    try {
+      if (resumeSteps(this)) startForward(this);
+    } catch (error) {
+      this.context.log.error({ err: error }, 'edge request failed');
+      answerError(this, proxyErrors.upstreamFailed, null, false);
+    }
+  }
+
   addResponseHeader(name: string, value: string): void {
     if (this.responseHeaders === null) this.responseHeaders = [name, value];
     else this.responseHeaders.push(name, value);
@@ -190,8 +203,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
     relayResponseData(this, controller, chunk);
   }
 
-  onResponseEnd(): void {
-    endResponse(this);
+  onResponseEnd(_controller: UpstreamController, trailers: unknown): void {
+    endResponse(this, trailers);
   }
 
   onResponseError(_controller: UpstreamController | null, error: Error): void {

@@ -4,7 +4,7 @@ import { appendForwardedHeaders, filterRequestHeaders, RequestHeadScan } from '.
 import { isSaneRequestId } from '../request-id.ts';
 import { answerError, answerFromStep } from './edge-answers.ts';
 import type { EdgeRequest, Exchange } from './exchange.ts';
-import { ANSWERED, type RequestStep } from './steps.ts';
+import { ANSWERED, type RequestStep, SUSPENDED } from './steps.ts';
 
 /**
  * The preparation every request goes through, plain or Upgrade: the request read into the exchange (method,
@@ -67,16 +67,33 @@ export function prepare(exchange: Exchange): boolean {
   exchange.route = decision;
   record.service = decision.backend.service;
   appendForwardedHeaders(headers, scan, clientAddress, exchange.tls, req.socket.localPort, requestId);
-  const forward = runRequestSteps(exchange, decision.route.requestSteps);
-  if (forward && exchange.trace !== null) context.tracer!.injectHeaders(exchange.trace, exchange.headers);
-  return forward;
+  return runRequestSteps(exchange, decision.route.requestSteps, 0);
 }
 
-function runRequestSteps(exchange: Exchange, steps: readonly RequestStep[]): boolean {
-  for (let i = 0; i < steps.length; i++) {
-    if (steps[i].apply(exchange) === ANSWERED) return false;
+/**
+ * Runs the steps from `from` on; true when the request is to be forwarded now. A step that suspends
+ * (SUSPENDED) resumes the chain with exchange.proceed() (see resumeSteps).
+ */
+function runRequestSteps(exchange: Exchange, steps: readonly RequestStep[], from: number): boolean {
+  for (let i = from; i < steps.length; i++) {
+    const outcome = steps[i].apply(exchange);
+    if (outcome === ANSWERED) return false;
+    if (outcome === SUSPENDED) {
+      exchange.suspendedAt = i;
+      return false;
+    }
   }
+  // The steps may have edited the headers: the trace context goes in last.
+  if (exchange.trace !== null) exchange.context.tracer!.injectHeaders(exchange.trace, exchange.headers);
   return true;
+}
+
+/** Goes on after the suspended step; true when the request is to be forwarded now. */
+export function resumeSteps(exchange: Exchange): boolean {
+  const at = exchange.suspendedAt;
+  if (at < 0 || exchange.clientGone) return false;
+  exchange.suspendedAt = -1;
+  return runRequestSteps(exchange, exchange.route.route.requestSteps, at + 1);
 }
 
 function protocolOf(req: EdgeRequest): 'http/1.1' | 'http/1.0' | 'h2' {

@@ -25,6 +25,7 @@ export function emptyRecord(): RequestRecord {
     rulePath: '',
     backend: '',
     upstreamAddress: '',
+    upstreamProtocol: '',
     upstreamStatus: 0,
     upstreamConnectMs: 0,
     upstreamHeaderMs: 0,

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { endWithHeadersOnly, isTrailersOnly } from '../grpc-answers.ts';
 import { filterResponseHeaders, ResponseHeadScan } from '../headers.ts';
 import type { UpstreamController } from '../upstream-client.ts';
 import { waitForDrain } from './client-side.ts';
@@ -49,6 +50,11 @@ export function startResponse(
     status = head.status;
   }
   exchange.responseLength = exchange.isHead ? -1 : scan.contentLength;
+  if (exchange.route.route.transport?.grpc === true && isTrailersOnly(list)) {
+    exchange.responseEnded = true;
+    endWithHeadersOnly(exchange.res!, status, list);
+    return;
+  }
   (exchange.res as ServerResponse).writeHead(status, list);
 }
 
@@ -70,11 +76,26 @@ export function relayResponseData(exchange: Exchange, controller: UpstreamContro
   }
 }
 
-export function endResponse(exchange: Exchange): void {
+export function endResponse(exchange: Exchange, trailers: unknown): void {
   // Already taken when the last chunk ended the client response: the record may be written before this runs.
   if (!exchange.responseEnded) exchange.record.upstreamResponseMs = performance.now() - exchange.attemptStartedAt;
   closeAttempt(exchange);
-  if (!exchange.responseEnded) exchange.res!.end();
+  if (exchange.responseEnded) return;
+  const res = exchange.res!;
+  // Response trailers (gRPC's grpc-status) go on: HTTP/2 sends them as a trailing HEADERS frame, HTTP/1.1
+  // only in a chunked answer (node drops them otherwise).
+  if (trailers !== null && typeof trailers === 'object') relayTrailers(res as ServerResponse, trailers);
+  res.end();
+}
+
+function relayTrailers(res: ServerResponse, trailers: object): void {
+  let list: Record<string, string> | null = null;
+  for (const [name, value] of Object.entries(trailers)) {
+    if (typeof value !== 'string' || name.charCodeAt(0) === 0x3a) continue;
+    list ??= {};
+    list[name] = value;
+  }
+  if (list !== null) res.addTrailers(list);
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): string[] {

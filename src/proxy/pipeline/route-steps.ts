@@ -1,6 +1,13 @@
 import type { EndpointIndex, Target } from '../../routing/types.ts';
 import { compilePolicySteps } from '../steps/compile-policy.ts';
 import { routeRetry } from '../steps/route-retry.ts';
+import type { BackendEndpoints, BuildResult } from '../../routing/types.ts';
+import type { BasicAuthPolicy } from '../../routing/policy-types.ts';
+import { readBasicAuthSecret } from '../../routing/htpasswd.ts';
+import { BasicAuthStep } from '../steps/basic-auth-step.ts';
+import { ExternalAuthStep } from '../steps/external-auth-step.ts';
+import { GrpcTeStep } from '../steps/grpc-te-step.ts';
+import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
 import type { CompiledRoute, RequestStep, ResponseStep } from './steps.ts';
 
@@ -17,19 +24,44 @@ const NO_RESPONSE_STEPS: readonly ResponseStep[] = Object.freeze([]);
  * A route's policy (frozen data from src/routing) as pipeline steps. The place where every new policy
  * becomes a step instance (or route data the stages read), in the order the steps must run.
  */
-export function compileRoute(target: Target, defaults: RouteDefaults, endpoints: EndpointIndex): CompiledRoute {
+export function compileRoute(
+  target: Target,
+  defaults: RouteDefaults,
+  endpoints: EndpointIndex,
+  backend: BackendEndpoints,
+  secrets: BuildResult['policySecrets'],
+): CompiledRoute {
   const policy = target.policy;
-  const bodyLimit = policy.maxBodyBytes ?? defaults.maxBodyBytes;
+  const transport = transportFor(policy.traffic?.upstream, backend, secrets);
+  // gRPC streams live long and carry any amount: the controller-wide defaults for bodies and the wait for
+  // the response head do not apply to them (a route's own annotations still do).
+  const longLived = transport !== null && transport.grpc;
+  const bodyLimit = policy.maxBodyBytes ?? (longLived ? Infinity : defaults.maxBodyBytes);
   const requestSteps: RequestStep[] = [];
   if (bodyLimit !== Infinity) requestSteps.push(new BodyLimitStep(bodyLimit));
   const steps = { request: requestSteps, response: [] as ResponseStep[] };
   compilePolicySteps(target, endpoints, steps);
+  const externalAuth = policy.traffic?.externalAuth;
+  if (externalAuth !== undefined) requestSteps.push(new ExternalAuthStep(externalAuth));
+  const basicAuth = policy.traffic?.basicAuth;
+  if (basicAuth !== undefined) requestSteps.push(basicAuthStep(basicAuth, secrets));
+  if (transport !== null && transport.http2) requestSteps.push(grpcTe);
   return Object.freeze({
     requestSteps: Object.freeze(requestSteps),
     responseSteps: steps.response.length === 0 ? NO_RESPONSE_STEPS : Object.freeze(steps.response),
     bodyLimit,
-    headersTimeoutMs: policy.requestTimeoutMs ?? defaults.responseHeadersMs,
+    headersTimeoutMs: policy.requestTimeoutMs ?? (longLived ? 0 : defaults.responseHeadersMs),
     retry: routeRetry(policy.traffic?.retry ?? null),
     balance: policy.traffic?.balance ?? null,
+    transport,
+    longLived,
   });
+}
+
+const grpcTe = new GrpcTeStep();
+
+function basicAuthStep(policy: BasicAuthPolicy, secrets: BuildResult['policySecrets']): BasicAuthStep {
+  const data = policy.secret === null ? undefined : secrets?.get(policy.secret);
+  const users = data === undefined ? null : readBasicAuthSecret(data, policy.secretType).users;
+  return new BasicAuthStep(users, policy.realm);
 }

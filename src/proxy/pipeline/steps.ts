@@ -1,4 +1,5 @@
 import type { BackendEndpoints, Match } from '../../routing/types.ts';
+import type { UpstreamTransport } from '../upstream-transport.ts';
 
 /**
  * The contract between the request pipeline and per-route policies (rewrites, redirects, header rules,
@@ -21,7 +22,12 @@ import type { BackendEndpoints, Match } from '../../routing/types.ts';
 /** What a request step returns: go on with the next step, or the step answered the request itself. */
 export const CONTINUE = 0;
 export const ANSWERED = 1;
-export type StepOutcome = typeof CONTINUE | typeof ANSWERED;
+/**
+ * The step waits for something (a password hash, an auth service): it later calls exchange.proceed() to go
+ * on, or answers. Only for plain requests: an Upgrade is decided synchronously (`exchange.upgrade`).
+ */
+export const SUSPENDED = 2;
+export type StepOutcome = typeof CONTINUE | typeof ANSWERED | typeof SUSPENDED;
 
 /** The route a request matched (the `forward`/`upgrade` kinds of the route decision). */
 export interface StepRoute {
@@ -73,6 +79,10 @@ export interface StepExchange {
   notifyWhenDone(listener: RequestDoneListener): void;
   /** Adds a header to the response the client gets (upstream response or the edge's own answer). */
   addResponseHeader(name: string, value: string): void;
+  /** After a step returned SUSPENDED: runs the steps after it, then forwards (nothing when the client left). */
+  proceed(): void;
+  /** The client went away (a suspended step may drop its work). */
+  readonly clientGone: boolean;
 }
 
 /** A step that holds something for the duration of a request (limit-connections). */
@@ -105,12 +115,16 @@ export interface CompiledRoute {
   readonly responseSteps: readonly ResponseStep[];
   /** Request body limit in bytes; Infinity when unlimited (also enforced while the body streams). */
   readonly bodyLimit: number;
-  /** Time to wait for the upstream response head. */
+  /** Time to wait for the upstream response head; 0 = no limit. */
   readonly headersTimeoutMs: number;
   /** The route's own retry limits (proxy-next-upstream-tries/-timeout, or off); null: the controller's. */
   readonly retry: RouteRetry | null;
   /** The route's own balancing (ingress-nginx load-balance); null: the controller's --balancer. */
   readonly balance: 'round-robin' | 'least-request' | null;
+  /** How the pods are reached when not plain HTTP/1.1 (HTTPS, h2c, gRPC…); null: the default client. */
+  readonly transport: UpstreamTransport | null;
+  /** gRPC streams: no idle timeouts on either body (the client's deadline and the route's timeout bound them). */
+  readonly longLived: boolean;
 }
 
 /** maxTries counts the first attempt; null fields are the controller's. budgetMs bounds when a retry may start. */

@@ -36,6 +36,7 @@ export function startForward(exchange: Exchange): void {
   options.headers = exchange.headers;
   options.body = body;
   options.headersTimeout = route.route.headersTimeoutMs;
+  options.bodyTimeout = route.route.longLived ? 0 : exchange.context.bodyIdleMs;
   options.idempotent = body === null && idempotentMethods.has(exchange.method);
   if (exchange.req.httpVersionMajor === 2) {
     // nghttp2 hands over a stream's HEADERS before it reads the RST_STREAM that may follow in the same
@@ -70,8 +71,11 @@ function attempt(exchange: Exchange): void {
   exchange.responseStarted = false;
   exchange.attemptStartedAt = performance.now();
   exchange.record.upstreamAddress = endpoint.id;
+  exchange.record.upstreamProtocol = exchange.route.route.transport?.protocol ?? 'http';
   exchange.record.retries = exchange.tries - 1;
-  context.pools.poolOf(endpoint).dispatch(exchange.options, exchange);
+  const transport = exchange.route.route.transport;
+  const pool = transport === null ? context.pools.poolOf(endpoint) : context.pools.poolFor(endpoint, transport);
+  pool.dispatch(exchange.options, exchange);
 }
 
 function attemptUnlessGone(exchange: Exchange): void {
@@ -93,7 +97,8 @@ export function requestStarted(exchange: Exchange, controller: UpstreamControlle
     controller.abort(new ClientGoneError('client went away'));
     return;
   }
-  if (exchange.options.body !== null && exchange.context.clientBodyMs > 0) startBodyTimer(exchange);
+  if (exchange.options.body !== null && exchange.context.clientBodyMs > 0 && !exchange.route.route.longLived)
+    startBodyTimer(exchange);
 }
 
 /** The client queued the attempt (no free connection yet); called again when it moves from pool to connection. */

@@ -140,6 +140,7 @@ class LlhttpResponseParser implements ResponseParser {
   }
 
   consume(socket: Socket): boolean {
+    // oxlint-disable-next-line no-underscore-dangle -- the socket's native handle, which llhttp reads from (as node:http does)
     const handle = (socket as unknown as { _handle?: StreamHandle & { isStreamBase?: boolean } })._handle;
     if (handle === undefined || handle === null || handle.isStreamBase !== true) return false;
     this.native.consume(handle);

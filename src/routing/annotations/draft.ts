@@ -10,6 +10,7 @@ import type {
   SourceField,
   TrafficPolicy,
 } from '../policy-types.ts';
+import type { UpstreamProtocol } from '../upstream-policy.ts';
 
 export interface CanaryDraft {
   enabled: boolean;
@@ -93,6 +94,96 @@ export class PolicyDraft {
   aliases: string[] = [];
   serviceUpstream = false;
   customHeadersConfigMap: string | null = null;
+  sslPassthrough = false;
+  externalAuth: ExternalAuthDraft = {
+    url: null,
+    method: null,
+    signin: null,
+    redirectParam: 'rd',
+    responseHeaders: [],
+    requestRedirect: null,
+    field: '',
+  };
+  auth: AuthDraft = {
+    type: null,
+    secret: null,
+    secretType: 'auth-file',
+    realm: 'Authentication Required',
+    field: '',
+    secretField: '',
+  };
+  upstream: UpstreamDraft = {
+    protocol: null,
+    protocolFromSluice: false,
+    verify: false,
+    serverName: null,
+    sendServerName: false,
+    secret: null,
+    secretField: '',
+    field: '',
+  };
+}
+
+export interface ExternalAuthDraft {
+  url: string | null;
+  method: string | null;
+  signin: string | null;
+  redirectParam: string;
+  responseHeaders: string[];
+  requestRedirect: string | null;
+  field: SourceField;
+}
+
+function externalAuthOf(draft: ExternalAuthDraft): TrafficPolicy['externalAuth'] {
+  if (draft.url === null) return undefined;
+  const { url, method, signin, redirectParam, requestRedirect, field } = draft;
+  return Object.freeze({
+    url,
+    method,
+    signin,
+    redirectParam,
+    requestRedirect,
+    field,
+    responseHeaders: Object.freeze([...draft.responseHeaders]),
+  });
+}
+
+export interface AuthDraft {
+  type: 'basic' | null;
+  /** "name" or "namespace/name" as written; qualified with the Ingress namespace once read. */
+  secret: string | null;
+  secretType: 'auth-file' | 'auth-map';
+  realm: string;
+  field: SourceField;
+  secretField: SourceField;
+}
+
+/** Basic auth needs its Secret: auth-type basic without auth-secret denies every request (503), as it fails closed. */
+function basicAuthOf(draft: AuthDraft): TrafficPolicy['basicAuth'] {
+  if (draft.type === null) return undefined;
+  const { secret, secretType, realm, field, secretField } = draft;
+  return Object.freeze({ secret, secretType, realm, field, secretField });
+}
+
+export interface UpstreamDraft {
+  protocol: UpstreamProtocol | null;
+  /** sluice.dev/backend-protocol was read: the nginx name no longer decides. */
+  protocolFromSluice: boolean;
+  verify: boolean;
+  serverName: string | null;
+  sendServerName: boolean;
+  /** "name" or "namespace/name" as written; qualified with the Ingress namespace once read. */
+  secret: string | null;
+  secretField: SourceField;
+  field: SourceField;
+}
+
+function upstreamOf(draft: UpstreamDraft): TrafficPolicy['upstream'] {
+  if (draft.protocol === null && !draft.verify && draft.serverName === null && !draft.sendServerName) {
+    if (draft.secret === null) return undefined;
+  }
+  const { protocol, verify, serverName, sendServerName, secret, secretField, field } = draft;
+  return Object.freeze({ protocol, verify, serverName, sendServerName, secret, secretField, field });
 }
 
 function edits(set: [string, string][], remove: string[], field: SourceField): HeaderEdits | null {
@@ -161,6 +252,17 @@ export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
     errorBackend: draft.errorBackend,
     serviceUpstream: draft.serviceUpstream,
   };
+  const upstream = upstreamOf(draft.upstream);
+  const basicAuth = basicAuthOf(draft.auth);
+  const externalAuth = externalAuthOf(draft.externalAuth);
+  if (upstream !== undefined || basicAuth !== undefined || externalAuth !== undefined || draft.sslPassthrough)
+    return {
+      ...policy,
+      ...(draft.sslPassthrough ? { sslPassthrough: true as const } : {}),
+      ...(upstream === undefined ? {} : { upstream }),
+      ...(basicAuth === undefined ? {} : { basicAuth }),
+      ...(externalAuth === undefined ? {} : { externalAuth }),
+    };
   for (const value of Object.values(policy)) if (value !== null && value !== false) return policy;
   return null;
 }

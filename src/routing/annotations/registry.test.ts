@@ -100,7 +100,8 @@ describe('annotation registry', () => {
     expect(missing).toEqual([]);
     for (const short of ['proxy-buffer-size', 'proxy-buffering', 'client-body-buffer-size'])
       expect(annotationEntry(NGINX + short)?.status).toBe('noop');
-    for (const short of ['backend-protocol', 'ssl-passthrough', 'auth-url'])
+    for (const short of ['auth-tls-secret', 'auth-tls-verify-client'])
       expect(annotationEntry(NGINX + short)?.status).toBe('unsupported');
+    expect(annotationEntry(NGINX + 'backend-protocol')?.status).toBe('supported');
   });
 });

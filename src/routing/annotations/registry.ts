@@ -2,6 +2,10 @@
 // come from here. An nginx.ingress.kubernetes.io/ annotation not listed is unsupported.
 
 import { ACCESS_ANNOTATIONS } from './access.ts';
+import { AUTH_ANNOTATIONS } from './auth.ts';
+import { EXTERNAL_AUTH_ANNOTATIONS } from './external-auth.ts';
+import { PASSTHROUGH_ANNOTATIONS } from './passthrough.ts';
+import { BACKEND_PROTOCOL_ANNOTATIONS } from './backend-protocol.ts';
 import { CANARY_ANNOTATIONS } from './canary.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
 import { ERROR_ANNOTATIONS } from './errors.ts';
@@ -19,14 +23,6 @@ function unsupported(short: string, doc: string): AnnotationEntry {
 
 /** The most used annotations sluice does not honour yet, with why. */
 const NOT_YET: readonly AnnotationEntry[] = [
-  unsupported('backend-protocol', 'sluice speaks HTTP/1.1 to backends (HTTPS, GRPC and H2C upstreams are planned).'),
-  unsupported('ssl-passthrough', 'sluice terminates TLS; passthrough is planned.'),
-  unsupported('auth-url', 'External authentication is planned.'),
-  unsupported('auth-signin', 'External authentication is planned.'),
-  unsupported('auth-response-headers', 'External authentication is planned.'),
-  unsupported('auth-type', 'Basic and digest authentication are planned.'),
-  unsupported('auth-secret', 'Basic and digest authentication are planned.'),
-  unsupported('auth-realm', 'Basic and digest authentication are planned.'),
   unsupported('auth-tls-secret', 'Client certificate authentication is planned.'),
   unsupported('auth-tls-verify-client', 'Client certificate authentication is planned.'),
 ];
@@ -42,6 +38,10 @@ export const ANNOTATION_REGISTRY: readonly AnnotationEntry[] = Object.freeze([
   ...CANARY_ANNOTATIONS,
   ...ERROR_ANNOTATIONS,
   ...HEADER_ANNOTATIONS,
+  ...BACKEND_PROTOCOL_ANNOTATIONS,
+  ...AUTH_ANNOTATIONS,
+  ...EXTERNAL_AUTH_ANNOTATIONS,
+  ...PASSTHROUGH_ANNOTATIONS,
   ...NOT_YET,
   ...SLUICE_ANNOTATIONS,
 ]);

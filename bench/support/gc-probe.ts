@@ -1,0 +1,43 @@
+// Preloaded into the controller by the change-latency bench (`node --import`), never shipped. On SIGUSR2 it
+// runs a full GC and prints one line, `gc-probe#<n> {"rssMiB":…,"heapUsedMiB":…}`, to stderr. With
+// GC_PROBE_PROFILE=<file>, the first SIGUSR2 also starts a CPU profile and the second writes it there, so
+// the profile covers the changes only, not start-up.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+const profileFile = process.env.GC_PROBE_PROFILE ?? '';
+/** With GC_PROBE_HEAP=<file>, the first report also writes a heap snapshot there. */
+const heapFile = process.env.GC_PROBE_HEAP ?? '';
+let session: Session | null = null;
+let reports = 0;
+
+function report(): void {
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  const figures = { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), externalMiB: mib(usage.external) };
+  reports += 1;
+  if (reports === 1 && heapFile !== '') writeHeapSnapshot(heapFile);
+  process.stderr.write(`gc-probe#${reports} ${JSON.stringify(figures)}\n`);
+}
+
+process.on('SIGUSR2', () => {
+  if (profileFile === '') return report();
+  if (session === null) {
+    report();
+    session = new Session();
+    session.connect();
+    session.post('Profiler.enable', () => session?.post('Profiler.start'));
+    return;
+  }
+  session.post('Profiler.stop', (error, result) => {
+    if (error === null) writeFileSync(profileFile, JSON.stringify(result.profile));
+    session?.disconnect();
+    report();
+  });
+});

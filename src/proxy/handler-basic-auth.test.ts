@@ -1,0 +1,106 @@
+import { hashSync } from 'bcryptjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  echoUpstream,
+  json,
+  makeState,
+  okBackend,
+  send,
+  startEdge,
+  type Edge,
+  type Upstream,
+} from '../../test/support/proxy-handler-fixtures.ts';
+import type { TrafficPolicy } from '../routing/policy-types.ts';
+import type { RoutingState } from '../controller/state.ts';
+
+// Hashes of "open sesame" made by other tools (openssl passwd -5/-6/-apr1, sha1 | base64) and bcryptjs.
+const PASSWORD = 'open sesame';
+const HTPASSWD = [
+  '# users',
+  `bcrypt-user:${hashSync(PASSWORD, 4).replace('$2b$', '$2y$')}`,
+  'apr1-user:$apr1$abcdefgh$T64oOxnD8c28.dQa.2Lty1',
+  'sha1-user:{SHA}W8r/fyL/UzygmbNAjq2HbA67qac=',
+  'sha256-user:$5$abcdefgh$FWXdh6oXOJQkX7oAcP02d0Gnxjct6ra8Fwv29U9RIN2',
+  'sha512-user:$6$abcdefgh$CkjGkP7IIgZVUCNlt.Vi53LOYJLXZ5KzdpzEYCj01XGruA1hxZYJqccTU2zz68oJwAGsd1iPty5F7dHIatUTy/',
+  'plain-user:open sesame',
+].join('\n');
+
+function authPolicy(secret: string | null): { traffic: TrafficPolicy } {
+  const basicAuth = { secret, secretType: 'auth-file', realm: 'Team only', field: 'f', secretField: 'f' } as const;
+  return { traffic: { basicAuth } as unknown as TrafficPolicy };
+}
+
+function basic(user: string, password: string): string {
+  return 'Basic ' + Buffer.from(user + ':' + password).toString('base64');
+}
+
+describe('edge request path: basic authentication (auth-type basic)', () => {
+  let upstream: Upstream;
+  let edge: Edge;
+
+  beforeAll(async () => {
+    upstream = await echoUpstream('127.0.0.1', 'pod');
+    const key = 'default/app:80';
+    const base = makeState(
+      [
+        { host: 'app.test', path: '/', backend: key, policy: authPolicy('default/users') },
+        { host: 'nosecret.test', path: '/', backend: key, policy: authPolicy('default/ghost') },
+      ],
+      [okBackend(key, [upstream])],
+    );
+    const state: RoutingState = {
+      ...base,
+      result: { ...base.result, policySecrets: new Map([['default/users', { auth: HTPASSWD }]]) },
+    };
+    edge = await startEdge(state);
+  });
+
+  afterAll(async () => {
+    await edge.close();
+    await upstream.close();
+  });
+
+  it.each(['bcrypt-user', 'apr1-user', 'sha1-user', 'sha256-user', 'sha512-user'])(
+    'lets %s in with the right password (twice: the second verdict comes from the cache)',
+    async (user) => {
+      for (let i = 0; i < 2; i++) {
+        const reply = await send(edge.port, { headers: { host: 'app.test', authorization: basic(user, PASSWORD) } });
+        expect(reply.status).toBe(200);
+        // ingress-nginx nginx.tmpl: `proxy_set_header Authorization ""` after auth_basic.
+        expect(json(reply).headers.authorization).toBeUndefined();
+      }
+    },
+  );
+
+  it.each(['bcrypt-user', 'apr1-user', 'sha1-user', 'sha256-user', 'sha512-user'])(
+    'refuses %s with a wrong password: 401 with the realm',
+    async (user) => {
+      const reply = await send(edge.port, { headers: { host: 'app.test', authorization: basic(user, 'open sesamE') } });
+      expect(reply.status).toBe(401);
+      expect(reply.headers['www-authenticate']).toBe('Basic realm="Team only", charset="UTF-8"');
+    },
+  );
+
+  it('refuses a plaintext entry, an unknown user, no credentials and a malformed header', async () => {
+    const before = upstream.count;
+    for (const authorization of [
+      basic('plain-user', PASSWORD),
+      basic('nobody', PASSWORD),
+      'Basic %%%',
+      'Bearer x',
+      '',
+    ]) {
+      const headers = authorization === '' ? { host: 'app.test' } : { host: 'app.test', authorization };
+      const reply = await send(edge.port, { headers });
+      expect(reply.status, authorization).toBe(401);
+    }
+    expect(upstream.count).toBe(before);
+  });
+
+  it('refuses every request with 503 when the auth Secret is missing (never opens the route)', async () => {
+    const reply = await send(edge.port, {
+      headers: { host: 'nosecret.test', authorization: basic('sha1-user', PASSWORD) },
+    });
+    expect(reply.status).toBe(503);
+  });
+});

@@ -1,0 +1,127 @@
+import { Agent, request } from 'undici';
+import type { ExternalAuthPolicy } from '../../routing/policy-types.ts';
+import { ANSWERED, type RequestStep, type StepExchange, type StepOutcome, SUSPENDED } from '../pipeline/steps.ts';
+
+/** The wait for the auth service's answer (ingress-nginx uses the location's proxy timeouts). */
+export const AUTH_TIMEOUT_MS = 5_000;
+
+/** One connection pool for every auth service: keep-alive connections are reused across requests and routes. */
+const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, connectTimeout: AUTH_TIMEOUT_MS });
+
+/** Auth requests that failed (unreachable, timeout, unexpected status): read by metrics. */
+export const externalAuthStats = { requests: 0, failures: 0 };
+
+/** Request headers never sent to the auth service (the subrequest has no body; ingress-nginx: Content-Length ""). */
+const DROPPED = new Set(['content-length', 'transfer-encoding', 'host', 'expect', 'x-real-ip']);
+
+/**
+ * auth-url, as ingress-nginx's auth_request (nginx.tmpl `location = /_external-auth-…`): the request's headers
+ * without its body go to the auth service with Host set to the service's, X-Original-URL, X-Original-Method,
+ * X-Sent-From, X-Real-IP, X-Forwarded-For, X-Auth-Request-Redirect (and X-Original-URI, X-Scheme with
+ * auth-method). 2xx: the request goes on with the auth-response-headers copied onto it (the client's own
+ * copies removed) and the auth service's Set-Cookie on the answer; 401: the sign-in redirect, or the 401;
+ * 403: 403; anything else, or no answer: 500.
+ */
+export class ExternalAuthStep implements RequestStep {
+  readonly name = 'external-auth';
+  readonly policy: ExternalAuthPolicy;
+  readonly host: string;
+
+  constructor(policy: ExternalAuthPolicy) {
+    this.policy = policy;
+    this.host = new URL(policy.url).host;
+  }
+
+  apply(exchange: StepExchange): StepOutcome {
+    if (exchange.upgrade) {
+      // An Upgrade is decided synchronously; refused rather than let through unchecked.
+      exchange.answerError(403, 'external authentication does not cover WebSocket upgrades yet');
+      return ANSWERED;
+    }
+    externalAuthStats.requests++;
+    request(this.policy.url, {
+      method: (this.policy.method ?? exchange.method) as 'GET',
+      headers: this.subrequestHeaders(exchange),
+      dispatcher: agent,
+      headersTimeout: AUTH_TIMEOUT_MS,
+      bodyTimeout: AUTH_TIMEOUT_MS,
+    }).then(
+      (answer) => {
+        answer.body.dump().catch(ignore);
+        this.decided(exchange, answer.statusCode, answer.headers);
+      },
+      () => this.decided(exchange, 0, null),
+    );
+    return SUSPENDED;
+  }
+
+  subrequestHeaders(exchange: StepExchange): string[] {
+    const out: string[] = [];
+    const headers = exchange.headers;
+    for (let i = 0; i < headers.length; i += 2) {
+      if (!DROPPED.has(headers[i].toLowerCase())) out.push(headers[i], headers[i + 1]);
+    }
+    const uri = exchange.path + exchange.query;
+    const scheme = exchange.tls ? 'https' : 'http';
+    out.push(
+      'host',
+      this.host,
+      'x-original-url',
+      scheme + '://' + exchange.host + uri,
+      'x-original-method',
+      exchange.method,
+      'x-sent-from',
+      'nginx-ingress-controller',
+      'x-real-ip',
+      exchange.clientAddress,
+      'x-auth-request-redirect',
+      this.policy.requestRedirect ?? uri,
+    );
+    if (this.policy.method !== null) out.push('x-original-uri', uri, 'x-scheme', scheme);
+    return out;
+  }
+
+  decided(exchange: StepExchange, status: number, headers: Record<string, string | string[] | undefined> | null): void {
+    if (exchange.clientGone) return;
+    const cookies = headers?.['set-cookie'];
+    if (cookies !== undefined)
+      for (const cookie of ([] as string[]).concat(cookies)) exchange.addResponseHeader('set-cookie', cookie);
+    if (status >= 200 && status < 300) {
+      this.copyHeaders(exchange, headers!);
+      exchange.proceed();
+    } else if (status === 401 && this.policy.signin !== null) {
+      exchange.answer(302, ['location', this.signinLocation(exchange)], '');
+    } else if (status === 401 || status === 403) {
+      const challenge = headers?.['www-authenticate'];
+      if (status === 401 && typeof challenge === 'string') exchange.addResponseHeader('www-authenticate', challenge);
+      exchange.answerError(status, null);
+    } else {
+      externalAuthStats.failures++;
+      exchange.answerError(
+        500,
+        status === 0 ? 'the authentication service did not answer' : 'the authentication service answered ' + status,
+      );
+    }
+  }
+
+  copyHeaders(exchange: StepExchange, from: Record<string, string | string[] | undefined>): void {
+    const headers = exchange.headers;
+    for (const name of this.policy.responseHeaders) {
+      for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i].toLowerCase() === name) headers.splice(i, 2);
+      const value = from[name];
+      if (typeof value === 'string' && value !== '') headers.push(name, value);
+      else if (Array.isArray(value)) headers.push(name, value.join(', '));
+    }
+  }
+
+  /** ingress-nginx buildAuthSignURL: `rd=$pass_access_scheme://$http_host$escaped_request_uri` unless already there. */
+  signinLocation(exchange: StepExchange): string {
+    const signin = this.policy.signin!;
+    const original = (exchange.tls ? 'https' : 'http') + '://' + exchange.host + exchange.path + exchange.query;
+    const param = this.policy.redirectParam;
+    if (signin.includes('?' + param + '=') || signin.includes('&' + param + '=')) return signin;
+    return signin + (signin.includes('?') ? '&' : '?') + param + '=' + encodeURIComponent(original);
+  }
+}
+
+function ignore(): void {}

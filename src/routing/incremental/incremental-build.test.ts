@@ -1,0 +1,143 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { changeBatches } from '../../../test/support/routing-incremental-arbitraries.ts';
+import { ingress, service, slice, sluiceClass, testOptions } from '../../../test/support/routing-build-fixtures.ts';
+import { build } from '../build.ts';
+import { dumpBuild } from '../dump.ts';
+import { compileMatcher, recompileMatcher } from '../matcher.ts';
+import type { BuildOptions, KubeObject, Match, Matcher, Snapshot } from '../types.ts';
+import { IncrementalBuild, type ObjectChange, type ObjectKind } from './incremental-build.ts';
+
+const PROBE_HOSTS = [
+  'a.example.com',
+  'b.example.com',
+  'x.example.com',
+  'x.a.example.com',
+  'y.a.example.com',
+  'other.test',
+];
+const PROBE_PATHS = ['/', '/a', '/a/', '/a/b', '/a/b/c', '/b', '/rel'];
+
+/** What a match decides: the kind, the target and where it came from. */
+function decision(match: Match | null): string {
+  if (match === null) return '404';
+  const where = match.route === null ? '' : ` ${match.route.path} ${match.route.field}`;
+  return `${match.kind} ${match.host?.host ?? '-'}${where} → ${match.target.backend} from ${match.target.source.name}`;
+}
+
+/** The probes on which the two matchers decide differently. */
+function mismatches(actual: Matcher, expected: Matcher): string[] {
+  const found: string[] = [];
+  for (const host of PROBE_HOSTS) {
+    for (const path of PROBE_PATHS) {
+      const want = decision(expected.match(host, path));
+      if (decision(actual.match(host, path)) !== want) found.push(`${host}${path}`);
+    }
+  }
+  // explain walks the whole table: one probe is enough to see it reads the same compiled hosts.
+  if (decision(actual.explain('x.a.example.com', '/a/b').match) !== decision(expected.match('x.a.example.com', '/a/b')))
+    found.push('explain x.a.example.com/a/b');
+  return found;
+}
+
+const KINDS: readonly ObjectKind[] = ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'];
+
+/** The store the changes describe, as the snapshot a full build reads. */
+class Store {
+  readonly #byKind = new Map<ObjectKind, Map<string, KubeObject>>(KINDS.map((kind) => [kind, new Map()]));
+
+  write(change: ObjectChange): void {
+    const objects = this.#byKind.get(change.kind);
+    if (change.object === null) objects?.delete(change.id);
+    else objects?.set(change.id, change.object);
+  }
+
+  snapshot(): Snapshot {
+    const of = (kind: ObjectKind) => [...(this.#byKind.get(kind)?.values() ?? [])];
+    return {
+      ingressClasses: of('ingressClasses'),
+      ingresses: of('ingresses'),
+      services: of('services'),
+      endpointSlices: of('endpointSlices'),
+      secrets: of('secrets'),
+    };
+  }
+}
+
+const optionVariants: readonly BuildOptions[] = [
+  testOptions,
+  { ...testOptions, defaultBackendService: 'default/web', defaultSslCertificate: 'default/tls-a' },
+  { ...testOptions, watchIngressWithoutClass: true, sslRedirect: false, defaultBackendService: 'team/api:http' },
+];
+
+describe('incremental build', () => {
+  it('equals a full build of the same snapshot after every batch of writes of every kind', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...optionVariants), changeBatches, (options, batches) => {
+        const store = new Store();
+        const incremental = new IncrementalBuild(options);
+        expect(dumpBuild(incremental.apply([]))).toBe(dumpBuild(build(store.snapshot(), options)));
+        for (const batch of batches) {
+          for (const change of batch) store.write(change);
+          expect(dumpBuild(incremental.apply(batch))).toBe(dumpBuild(build(store.snapshot(), options)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('recompiles the matcher from the previous one to match exactly as one compiled afresh', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...optionVariants), changeBatches, (options, batches) => {
+        const incremental = new IncrementalBuild(options);
+        let matcher = compileMatcher(incremental.apply([]).table);
+        for (const batch of batches) {
+          const table = incremental.apply(batch).table;
+          matcher = recompileMatcher(matcher, table, incremental.hostChanges());
+          expect(mismatches(matcher, compileMatcher(table))).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  const base: ObjectChange[] = [
+    { kind: 'ingressClasses', id: 'sluice', object: sluiceClass },
+    { kind: 'services', id: 'default/web', object: service('web') },
+    { kind: 'endpointSlices', id: 'default/web-abc', object: slice('web', ['10.0.0.1']) },
+    ...['a', 'b', 'c'].map((name) => ({
+      kind: 'ingresses' as const,
+      id: `default/${name}`,
+      object: ingress({ name, host: `${name}.example.com`, paths: [{ path: '/', service: 'web' }] }),
+    })),
+  ];
+
+  it('an EndpointSlice change rebuilds no route: the host list and every host rules object are kept', () => {
+    const incremental = new IncrementalBuild(testOptions);
+    const before = incremental.apply(base);
+    const after = incremental.apply([
+      { kind: 'endpointSlices', id: 'default/web-abc', object: slice('web', ['10.0.0.1', '10.0.0.2']) },
+    ]);
+    expect(after.table.hosts).toBe(before.table.hosts);
+    expect(after.endpoints.get('default/web:80')?.usable.map((e) => e.address)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(before.endpoints.get('default/web:80')?.usable.map((e) => e.address)).toEqual(['10.0.0.1']);
+  });
+
+  it('an Ingress change rebuilds its own host only, and leaves earlier results as they were', () => {
+    const incremental = new IncrementalBuild(testOptions);
+    const before = incremental.apply(base);
+    const dumped = dumpBuild(before);
+    const changed = ingress({ name: 'b', host: 'b.example.com', paths: [{ path: '/x', service: 'web' }] });
+    const after = incremental.apply([{ kind: 'ingresses', id: 'default/b', object: changed }]);
+    const hostsOf = (result: typeof before) => new Map(result.table.hosts.map((rules) => [rules.host, rules]));
+    expect(hostsOf(after).get('a.example.com')).toBe(hostsOf(before).get('a.example.com'));
+    expect(hostsOf(after).get('c.example.com')).toBe(hostsOf(before).get('c.example.com'));
+    expect(
+      hostsOf(after)
+        .get('b.example.com')
+        ?.routes.map((route) => route.path),
+    ).toEqual(['/x']);
+    expect(dumpBuild(before)).toBe(dumped);
+    expect(Object.isFrozen(after.table.hosts)).toBe(true);
+  });
+});
