@@ -38,8 +38,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     options.watchNamespaces === null || options.watchNamespaces.length === 0
       ? [null]
       : [...new Set(options.watchNamespaces)];
-  // Writes since the last takeChanges, latest per object: what the incremental build is told.
-  let pending = new Map<string, ObjectChange>();
+  const pending = new PendingChanges();
   const informersOf = (kind: ObjectKind, resource: WatchedResource): Informer[] =>
     (resource.namespaced ? namespaces : [null]).map((namespace) =>
       createInformer({
@@ -48,13 +47,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         namespace,
         log,
         onChange: notify,
-        onObject(object, deleted) {
-          const id = storeKey(object);
-          const key = `${kind}|${id}`;
-          // Re-inserted so that the order of the changes is the order of their latest writes.
-          pending.delete(key);
-          pending.set(key, { kind, id, object: deleted ? null : object });
-        },
+        onObject: (object, deleted) => pending.record(kind, object, deleted),
         backoff: options.backoff,
       }),
     );
@@ -91,11 +84,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       }
       return snapshot;
     },
-    takeChanges() {
-      const changes = [...pending.values()];
-      pending = new Map();
-      return changes;
-    },
+    takeChanges: () => pending.take(),
     async stop() {
       onChange = null;
       await Promise.all(all.map((informer) => informer.stop()));
@@ -121,4 +110,23 @@ function storeKey(object: KubeObject): string {
 function objectsOf(informers: readonly Informer[]): readonly KubeObject[] {
   if (informers.length === 1) return informers[0].objects();
   return Object.freeze(informers.flatMap((informer) => informer.objects()));
+}
+
+/** Writes since the last take, latest per object: what the incremental build is told. */
+class PendingChanges {
+  #changes = new Map<string, ObjectChange>();
+
+  record(kind: ObjectKind, object: KubeObject, deleted: boolean): void {
+    const id = storeKey(object);
+    const key = `${kind}|${id}`;
+    // Re-inserted so that the order of the changes is the order of their latest writes.
+    this.#changes.delete(key);
+    this.#changes.set(key, { kind, id, object: deleted ? null : object });
+  }
+
+  take(): ObjectChange[] {
+    const changes = [...this.#changes.values()];
+    this.#changes = new Map();
+    return changes;
+  }
 }

@@ -47,15 +47,7 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
   const { kubeConfig, leadership, addresses, findIngress } = options;
   const log = options.log.child({ component: 'status-writer' });
   const retry = new RetryTimer(new Backoff(options.backoff ?? retryBackoff));
-  /** What we wrote per Ingress, and over which resourceVersion: the watch may not have brought it back yet. */
-  const written: Written = new Map();
-  /**
-   * Ingress objects (as the informer holds them) already seen holding `verifiedValue`: a pass compares only
-   * objects that changed since, not every owned Ingress on every publish (10k of them: tens of ms).
-   */
-  const verified = new Map<string, KubeObject>();
-  let verifiedValue = '';
-  let ownedList: readonly string[] | null = null;
+  const ledger = new WriteLedger();
   let state: RoutingState | null = null;
   let stopped = false;
   let running: Promise<void> | null = null;
@@ -82,17 +74,9 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
     const desired = addresses.addresses();
     if (state === null || desired === null || !leadership.isLeader()) return;
     const owned = state.result.ownedIngresses;
-    if (owned !== ownedList) {
-      ownedList = owned;
-      const ownedSet = new Set(owned);
-      for (const key of written.keys()) if (!ownedSet.has(key)) written.delete(key);
-      for (const key of verified.keys()) if (!ownedSet.has(key)) verified.delete(key);
-    }
     const value = JSON.stringify(desired);
-    if (value !== verifiedValue) {
-      verified.clear();
-      verifiedValue = value;
-    }
+    ledger.prepare(owned, value);
+    const { written, verified } = ledger;
     let failed = false;
     for (const key of owned) {
       if (stopped || !leadership.isLeader()) return;
@@ -109,8 +93,7 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
   const unsubscribe = leadership.subscribe((leading) => {
     if (leading) {
       // A new term: what the Ingresses hold is the truth, whatever we wrote in an earlier one.
-      written.clear();
-      verified.clear();
+      ledger.clear();
       schedule();
     }
   });
@@ -133,6 +116,39 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
       for (let pass = running; pass !== null; pass = running) await pass;
     },
   };
+}
+
+/** What the writer remembers between passes. */
+class WriteLedger {
+  /** What we wrote per Ingress, and over which resourceVersion: the watch may not have brought it back yet. */
+  readonly written: Written = new Map();
+  /**
+   * Ingress objects (as the informer holds them) already seen holding the value of the last pass: a pass
+   * compares only objects that changed since, not every owned Ingress on every publish (10k of them: tens of ms).
+   */
+  readonly verified = new Map<string, KubeObject>();
+  #verifiedValue = '';
+  #ownedList: readonly string[] | null = null;
+
+  /** Before a pass: forgets Ingresses that are no longer ours, and verifications of another value. */
+  prepare(owned: readonly string[], value: string): void {
+    if (owned !== this.#ownedList) {
+      this.#ownedList = owned;
+      const ownedSet = new Set(owned);
+      for (const key of this.written.keys()) if (!ownedSet.has(key)) this.written.delete(key);
+      for (const key of this.verified.keys()) if (!ownedSet.has(key)) this.verified.delete(key);
+    }
+    if (value !== this.#verifiedValue) {
+      this.verified.clear();
+      this.#verifiedValue = value;
+    }
+  }
+
+  /** A new term: what the Ingresses hold is the truth, whatever we wrote in an earlier one. */
+  clear(): void {
+    this.written.clear();
+    this.verified.clear();
+  }
 }
 
 /** One pending retry at a time, after the backoff's next delay. */
