@@ -100,6 +100,7 @@ describe('summarizeProfile', () => {
 describe('peer config templates', () => {
   const values = {
     DIR: '/tmp/x',
+    PREFIX: 'nginx',
     LISTEN: '127.1.1.1:1',
     BACKEND: '127.2.2.1:2',
     ADDRESS: '127.1.1.1',
