@@ -101,6 +101,7 @@ describe('peer config templates', () => {
   const values = {
     DIR: '/tmp/x',
     PREFIX: 'nginx',
+    ACCESS_LOG: 'off',
     LISTEN: '127.1.1.1:1',
     BACKEND: '127.2.2.1:2',
     ADDRESS: '127.1.1.1',
