@@ -100,7 +100,7 @@ describe('summarizeProfile', () => {
 describe('peer config templates', () => {
   const values = {
     DIR: '/tmp/x',
-    PREFIX: 'nginx-proxy',
+    PREFIX: 'nginx',
     ACCESS_LOG: 'off',
     LISTEN: '127.1.1.1:1',
     BACKEND: '127.2.2.1:2',
