@@ -52,8 +52,6 @@ const maxNameLength = 200;
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
   const { kubeConfig, leadership, findIngress } = options;
   const log = options.log.child({ component: 'event-recorder' });
-  const reportingController = options.reportingController ?? 'sluice.dev/ingress-controller';
-  const reportingInstance = (options.reportingInstance ?? controllerIdentity()).slice(0, 128);
   const bucket = new TokenBucket(options.ratePerSecond ?? 10, options.burst ?? 25);
   const maxQueued = options.maxQueued ?? 1000;
   let active = new Set<string>();
@@ -61,9 +59,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   const inFlight = new Set<Promise<void>>();
   let drainTimer: NodeJS.Timeout | null = null;
   let stopped = false;
-  let sequence = 0;
-  let emitted = 0;
-  let failed = 0;
+  const poster = new EventPoster(kubeConfig, log, options);
   let dropped = 0;
 
   function drain(): void {
@@ -80,59 +76,16 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
         }, bucket.waitMs());
         return;
       }
-      const posting = post(queue.shift()!);
+      const problem = queue.shift()!;
+      const posting = poster.post(problem, findIngress(problem.object.namespace, problem.object.name));
       inFlight.add(posting);
       void posting.finally(() => inFlight.delete(posting));
     }
   }
 
-  async function post(problem: Problem): Promise<void> {
-    const { namespace, name } = problem.object;
-    const ingress = findIngress(namespace, name);
-    const metadata = (ingress?.metadata ?? {}) as { uid?: unknown; resourceVersion?: unknown };
-    sequence = (sequence + 1) % 0x10000;
-    const event = {
-      apiVersion: 'events.k8s.io/v1',
-      kind: 'Event',
-      metadata: {
-        namespace,
-        name: `${name.slice(0, maxNameLength)}.${Date.now().toString(16)}${sequence.toString(16).padStart(4, '0')}`,
-      },
-      eventTime: microTime(),
-      reportingController,
-      reportingInstance,
-      action: 'Build',
-      reason: problem.code.slice(0, 128),
-      note: truncateUtf8(problem.field === '' ? problem.message : `${problem.field}: ${problem.message}`, maxNoteBytes),
-      type: 'Warning',
-      regarding: {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        namespace,
-        name,
-        ...(typeof metadata.uid === 'string' ? { uid: metadata.uid } : {}),
-        ...(typeof metadata.resourceVersion === 'string' ? { resourceVersion: metadata.resourceVersion } : {}),
-      },
-    };
-    const path = `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`;
-    try {
-      const response = await kubeCall(kubeConfig, { method: 'POST', path, body: event, timeoutMs: 10_000 });
-      if (response.status !== 201 && response.status !== 200) throw new Error(`POST ${path}: HTTP ${response.status}`);
-      emitted += 1;
-    } catch (error) {
-      failed += 1;
-      log.warn(
-        { ingress: `${namespace}/${name}`, reason: problem.code, err: errorMessage(error) },
-        'could not post an Event',
-      );
-    }
-  }
-
   /** The problems of the last published table, by key. */
   let latest = new Map<string, Problem>();
-  let lastProblems: readonly Problem[] | null = null;
-  let lastOwned: readonly string[] | null = null;
-  let owned = new Set<string>();
+  const published = new PublishedProblems();
 
   /** Queues an Event for every current problem this replica has not reported while leading. */
   function reconcile(): void {
@@ -153,17 +106,8 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   return {
     published(state) {
       if (stopped) return;
-      // An incremental build keeps both lists when they did not change: nothing new to report.
-      if (state.result.problems === lastProblems && state.result.ownedIngresses === lastOwned) return;
-      lastProblems = state.result.problems;
-      if (lastOwned !== state.result.ownedIngresses) owned = new Set(state.result.ownedIngresses);
-      lastOwned = state.result.ownedIngresses;
-      const current = new Map<string, Problem>();
-      for (const problem of state.result.problems) {
-        const { kind, namespace, name } = problem.object;
-        if (kind !== 'Ingress' || !owned.has(`${namespace}/${name}`)) continue;
-        current.set(JSON.stringify([namespace, name, problem.code, problem.field, problem.message]), problem);
-      }
+      const current = published.update(state.result.problems, state.result.ownedIngresses);
+      if (current === null) return;
       latest = current;
       // A problem that went away and comes back is new again.
       for (const key of active) if (!current.has(key)) active.delete(key);
@@ -178,13 +122,8 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       queue.length = 0;
       await Promise.all(inFlight);
     },
-    stats: () => ({ emitted, failed, dropped, queued: queue.length }),
-    async idle() {
-      while (queue.length > 0 || inFlight.size > 0) {
-        if (inFlight.size > 0) await Promise.all(inFlight);
-        else await new Promise((resolve) => setTimeout(resolve, Math.max(1, bucket.waitMs())));
-      }
-    },
+    stats: () => ({ ...poster.counts(), dropped, queued: queue.length }),
+    idle: () => waitIdle(queue, inFlight, bucket),
   };
 }
 
@@ -193,4 +132,103 @@ function truncateUtf8(text: string, maxBytes: number): string {
   let end = Math.min(text.length, maxBytes);
   while (end > 0 && Buffer.byteLength(text.slice(0, end)) > maxBytes - 3) end -= 1;
   return `${text.slice(0, end)}...`;
+}
+
+/** Until the queue is empty and every post has ended. */
+async function waitIdle(queue: readonly Problem[], inFlight: ReadonlySet<Promise<void>>, bucket: TokenBucket) {
+  while (queue.length > 0 || inFlight.size > 0) {
+    if (inFlight.size > 0) await Promise.all(inFlight);
+    else await new Promise((resolve) => setTimeout(resolve, Math.max(1, bucket.waitMs())));
+  }
+}
+
+/** The problems of our Ingresses in the last published table. */
+class PublishedProblems {
+  #lastProblems: readonly Problem[] | null = null;
+  #lastOwned: readonly string[] | null = null;
+  #owned = new Set<string>();
+
+  /** By key; null when neither list changed (an incremental build keeps both then): nothing new to report. */
+  update(problems: readonly Problem[], ownedIngresses: readonly string[]): Map<string, Problem> | null {
+    if (problems === this.#lastProblems && ownedIngresses === this.#lastOwned) return null;
+    this.#lastProblems = problems;
+    if (this.#lastOwned !== ownedIngresses) this.#owned = new Set(ownedIngresses);
+    this.#lastOwned = ownedIngresses;
+    return ownedIngressProblems(problems, this.#owned);
+  }
+}
+
+/** The problems of our Ingresses, by a key that changes when the problem does. */
+function ownedIngressProblems(problems: readonly Problem[], owned: ReadonlySet<string>): Map<string, Problem> {
+  const current = new Map<string, Problem>();
+  for (const problem of problems) {
+    const { kind, namespace, name } = problem.object;
+    if (kind !== 'Ingress' || !owned.has(`${namespace}/${name}`)) continue;
+    current.set(JSON.stringify([namespace, name, problem.code, problem.field, problem.message]), problem);
+  }
+  return current;
+}
+
+/** POSTs one Warning Event (events.k8s.io/v1) for a problem on an Ingress, and counts what it did. */
+class EventPoster {
+  readonly #kubeConfig: KubeConfig;
+  readonly #log: Logger;
+  readonly #reportingController: string;
+  readonly #reportingInstance: string;
+  #sequence = 0;
+  #emitted = 0;
+  #failed = 0;
+
+  constructor(kubeConfig: KubeConfig, log: Logger, options: EventRecorderOptions) {
+    this.#kubeConfig = kubeConfig;
+    this.#log = log;
+    this.#reportingController = options.reportingController ?? 'sluice.dev/ingress-controller';
+    this.#reportingInstance = (options.reportingInstance ?? controllerIdentity()).slice(0, 128);
+  }
+
+  /** Never throws: a failure is counted and logged. */
+  async post(problem: Problem, ingress: KubeObject | undefined): Promise<void> {
+    const { namespace, name } = problem.object;
+    const metadata = (ingress?.metadata ?? {}) as { uid?: unknown; resourceVersion?: unknown };
+    this.#sequence = (this.#sequence + 1) % 0x10000;
+    const event = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: {
+        namespace,
+        name: `${name.slice(0, maxNameLength)}.${Date.now().toString(16)}${this.#sequence.toString(16).padStart(4, '0')}`,
+      },
+      eventTime: microTime(),
+      reportingController: this.#reportingController,
+      reportingInstance: this.#reportingInstance,
+      action: 'Build',
+      reason: problem.code.slice(0, 128),
+      note: truncateUtf8(problem.field === '' ? problem.message : `${problem.field}: ${problem.message}`, maxNoteBytes),
+      type: 'Warning',
+      regarding: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        namespace,
+        name,
+        ...(typeof metadata.uid === 'string' ? { uid: metadata.uid } : {}),
+        ...(typeof metadata.resourceVersion === 'string' ? { resourceVersion: metadata.resourceVersion } : {}),
+      },
+    };
+    const path = `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+    try {
+      const response = await kubeCall(this.#kubeConfig, { method: 'POST', path, body: event, timeoutMs: 10_000 });
+      if (response.status !== 201 && response.status !== 200) throw new Error(`POST ${path}: HTTP ${response.status}`);
+      this.#emitted += 1;
+    } catch (error) {
+      this.#failed += 1;
+      this.#log.warn(
+        { ingress: `${namespace}/${name}`, reason: problem.code, err: errorMessage(error) },
+        'could not post an Event',
+      );
+    }
+  }
+
+  counts(): { emitted: number; failed: number } {
+    return { emitted: this.#emitted, failed: this.#failed };
+  }
 }
