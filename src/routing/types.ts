@@ -13,6 +13,15 @@ export interface Snapshot {
   readonly services: readonly KubeObject[];
   readonly endpointSlices: readonly KubeObject[];
   readonly secrets: readonly KubeObject[];
+  // Gateway API (gateway.networking.k8s.io), absent when its CRDs are not installed; read by
+  // routing/gateway/ (see docs/gateway-api-snapshot.md).
+  readonly namespaces?: readonly KubeObject[];
+  readonly gatewayClasses?: readonly KubeObject[];
+  readonly gateways?: readonly KubeObject[];
+  readonly httpRoutes?: readonly KubeObject[];
+  readonly grpcRoutes?: readonly KubeObject[];
+  /** v1 and v1beta1 alike (same spec); apiVersion kept as received. */
+  readonly referenceGrants?: readonly KubeObject[];
 }
 
 /** What the certificate inspector (injected, since routing/ does no crypto itself) says of a pair. */
