@@ -50,6 +50,8 @@ export interface ApiEmulator {
   readonly host: string;
   /** Every request received, in order (also the failed, refused-by-fault and held ones). */
   readonly calls: ApiCall[];
+  /** The paths of discovery and other non-resource requests, in order. */
+  readonly otherRequests: string[];
 
   /** Create or replace (no preconditions; status kept as given). Needs apiVersion, kind, metadata.name. */
   apply(object: KubeObject): KubeObject;
@@ -174,6 +176,7 @@ class ApiEmulatorServer implements ApiEmulator {
   readonly host: string;
   port: number;
   readonly calls: ApiCall[] = [];
+  readonly otherRequests: string[] = [];
   private readonly store = new EmulatorStore();
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
@@ -366,7 +369,7 @@ class ApiEmulatorServer implements ApiEmulator {
     if (route !== undefined) {
       const { type: _type, ...call } = route;
       this.calls.push(call);
-    }
+    } else this.otherRequests.push(url.pathname);
     const run = (): void => {
       if (response.destroyed) return;
       this.handle(request, response, url, route).catch((error: unknown) => {

@@ -47,6 +47,7 @@ export async function chooseSource(config: Config, log: Logger): Promise<SourceC
     publishStatusAddresses: config.publishStatusAddresses,
     electionId: config.electionId,
     controllerClass: config.controllerClass,
+    gatewayApiRecheckMs: config.gatewayApiRecheckMs,
   });
   return { kind: 'kubernetes', source: cluster.source, cluster };
 }

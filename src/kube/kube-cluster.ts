@@ -22,6 +22,8 @@ export interface KubeClusterOptions {
   readonly electionId: string;
   /** IngressClass spec.controller we own, used as the Events' reportingController. */
   readonly controllerClass?: string;
+  /** --gateway-api-recheck. */
+  readonly gatewayApiRecheckMs?: number;
 }
 
 export interface KubeClusterStats {
@@ -48,7 +50,12 @@ export interface KubeCluster {
 
 export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   const { kubeConfig, log } = options;
-  const source = createKubeSource({ kubeConfig, watchNamespaces: options.watchNamespaces, log });
+  const source = createKubeSource({
+    kubeConfig,
+    watchNamespaces: options.watchNamespaces,
+    log,
+    gatewayApiRecheckMs: options.gatewayApiRecheckMs,
+  });
   const leader = createLeaderElector({ kubeConfig, log, electionId: options.electionId });
   const findIngress = source.findIngress;
   let statusWriter: StatusWriter | null = null;
