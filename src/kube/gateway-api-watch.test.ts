@@ -72,7 +72,7 @@ describe('kube source: the Gateway API kinds', () => {
     expect(names(kube.snapshot().namespaces)).toEqual(['shop']);
     expect(kube.snapshot().httpRoutes).toEqual([]);
     expect(kube.snapshot().referenceGrants).toEqual([]);
-    expect((kube.snapshot().gateways?.[0] as { metadata: { generation: number } }).metadata.generation).toBe(1);
+    expect(kube.findGatewayApiObject('Gateway', 'shop', 'edge')?.metadata).toMatchObject({ generation: 1 });
     expect(kube.findGatewayApiObject('Gateway', 'shop', 'edge')).toBeDefined();
     expect(kube.stats().map((s) => s.name)).toEqual(expect.arrayContaining(['gateways', 'httproutes', 'namespaces']));
   });
