@@ -63,6 +63,12 @@ function loadCase(name: string): GoldenCase {
     services: [],
     endpointSlices: [],
     secrets: [],
+    namespaces: [],
+    gatewayClasses: [],
+    gateways: [],
+    httpRoutes: [],
+    grpcRoutes: [],
+    referenceGrants: [],
   };
   let options = BASE_OPTIONS;
   let requests: string[] = [];

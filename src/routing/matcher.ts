@@ -11,8 +11,10 @@ import type {
   Match,
   Matcher,
   PathRoute,
+  RequestFacts,
   RouteTable,
 } from './types.ts';
+import { OrderedRoutes } from './gateway/ordered-routes.ts';
 import { HASH_SEED, RangeMap, hashStep } from './path-range-map.ts';
 import { prefixKey, prefixKeyMatches, prefixSegmentCount, rulePathKey } from './path-rule-key.ts';
 import { RegexRoutes } from './regex-routes.ts';
@@ -36,6 +38,8 @@ interface CompiledHost {
   readonly routeMatches: readonly Match[];
   /** For a host matched as regex (rules.regex): the only path lookup. */
   readonly regex: RegexRoutes | null;
+  /** For an ordered (Gateway API) host: the only path lookup, conditions included. */
+  readonly ordered: OrderedRoutes | null;
 }
 
 function freezeMatch(
@@ -67,7 +71,8 @@ function compileHost(rules: HostRules): CompiledHost {
   const fallback =
     rules.defaultBackend === null ? null : freezeMatch('host-default', rules.defaultBackend, rules, null);
   const regex = rules.regex === true ? new RegexRoutes(rules.routes, routeMatches) : null;
-  return { rules, exact, prefixes, rootPrefix, fallback, routeMatches, regex };
+  const ordered = rules.ordered === true ? new OrderedRoutes(rules.routes, routeMatches) : null;
+  return { rules, exact, prefixes, rootPrefix, fallback, routeMatches, regex, ordered };
 }
 
 /** The longest Prefix rule matching `path`: every prefix ending at a '/' (or at the end) is looked up. */
@@ -94,7 +99,8 @@ function matchPrefix(host: CompiledHost, path: string): Match | null {
   return best;
 }
 
-function matchInHost(host: CompiledHost, path: string): Match | null {
+function matchInHost(host: CompiledHost, path: string, facts: RequestFacts | undefined): Match | null {
+  if (host.ordered !== null) return host.ordered.match(path, facts) ?? host.fallback;
   if (host.regex !== null) return host.regex.match(path) ?? host.fallback;
   if (host.exact !== null) {
     const found = host.exact.get(path);
@@ -109,6 +115,8 @@ class CompiledMatcher implements Matcher {
   readonly #exactHosts = new Map<string, CompiledHost>();
   /** Keyed by the wildcard's suffix without "*.": "foo.com" for "*.foo.com". */
   readonly #wildcardHosts = new RangeMap<CompiledHost>();
+  /** Gateway API wildcards (one or more labels), by suffix as above. */
+  readonly #deepWildcards = new RangeMap<CompiledHost>();
   readonly #anyHost: CompiledHost | null;
   readonly #globalDefault: Match | null;
   /** Parallel to table.hosts, for explain. */
@@ -123,7 +131,8 @@ class CompiledMatcher implements Matcher {
       if (rules.kind === 'exact') {
         if (!this.#exactHosts.has(rules.host)) this.#exactHosts.set(rules.host, compiled);
       } else if (rules.kind === 'wildcard') {
-        this.#wildcardHosts.add(wildcardSuffix(rules.host), compiled);
+        if (rules.deepWildcard === true) this.#deepWildcards.add(wildcardSuffix(rules.host), compiled);
+        else this.#wildcardHosts.add(wildcardSuffix(rules.host), compiled);
       } else {
         anyHost ??= compiled;
       }
@@ -133,9 +142,9 @@ class CompiledMatcher implements Matcher {
       table.defaultBackend === null ? null : freezeMatch('default', table.defaultBackend, null, null);
   }
 
-  match(host: string, path: string): Match | null {
+  match(host: string, path: string, facts?: RequestFacts): Match | null {
     const compiled = this.#chooseHost(host);
-    return compiled === null ? this.#globalDefault : matchInHost(compiled, path);
+    return compiled === null ? this.#globalDefault : matchInHost(compiled, path, facts);
   }
 
   #chooseHost(host: string): CompiledHost | null {
@@ -146,11 +155,21 @@ class CompiledMatcher implements Matcher {
       const wildcard = this.#wildcardHosts.get(host, dot + 1, host.length);
       if (wildcard !== undefined) return wildcard;
     }
+    if (dot > 0 && this.#deepWildcards.size > 0) return this.#chooseDeepWildcard(host, dot);
     return this.#anyHost;
   }
 
-  explain(host: string, path: string): Explanation {
-    return explainPlainly(this.#table, this.#compiledHosts, host, path, this.#globalDefault);
+  /** The longest suffix after any dot: "*.b.c" before "*.c" for "a.b.c" (Gateway API hostnames). */
+  #chooseDeepWildcard(host: string, firstDot: number): CompiledHost | null {
+    for (let dot = firstDot; dot > 0; dot = host.indexOf('.', dot + 1)) {
+      const found = this.#deepWildcards.get(host, dot + 1, host.length);
+      if (found !== undefined) return found;
+    }
+    return this.#anyHost;
+  }
+
+  explain(host: string, path: string, facts?: RequestFacts): Explanation {
+    return explainPlainly(this.#table, this.#compiledHosts, host, path, this.#globalDefault, facts);
   }
 }
 
@@ -173,13 +192,19 @@ interface HostChoice {
 function hostRuleMatches(rules: HostRules, host: string): boolean {
   if (rules.kind === 'any') return true;
   if (rules.kind === 'exact') return rules.host === host;
+  if (rules.deepWildcard === true) return host.endsWith(rules.host.slice(1)) && host.length > rules.host.length - 1;
   const dot = host.indexOf('.');
   return dot > 0 && host.slice(dot + 1) === wildcardSuffix(rules.host);
 }
 
 function chooseHostPlainly(table: RouteTable, host: string): HostChoice {
   for (const kind of ['exact', 'wildcard', 'any'] as const) {
-    const index = table.hosts.findIndex((rules) => rules.kind === kind && hostRuleMatches(rules, host));
+    let index = -1;
+    // The most specific (longest) wildcard: only Gateway API wildcards can overlap.
+    table.hosts.forEach((rules, at) => {
+      if (rules.kind !== kind || !hostRuleMatches(rules, host)) return;
+      if (index === -1 || rules.host.length > table.hosts[index].host.length) index = at;
+    });
     if (index !== -1) return { index, kind };
   }
   return { index: -1, kind: 'none' };
@@ -220,6 +245,8 @@ function chooseRoutePlainly(rules: HostRules, path: string): number {
 }
 
 function routeReason(route: PathRoute, chosen: PathRoute | null, path: string): string {
+  if (route.conditions !== undefined && chosen !== null && chosen.gateway !== undefined)
+    return 'earlier in Gateway API precedence, or its path, method, headers or query do not match';
   if (route.match === 'regex')
     return chosen === null ? 'regex does not match' : 'another regex matched first (longest path first)';
   if (route.match === 'exact') {
@@ -281,6 +308,7 @@ function explainPlainly(
   host: string,
   path: string,
   globalDefault: Match | null,
+  facts?: RequestFacts,
 ): Explanation {
   const choice = chooseHostPlainly(table, host);
   const chosenRules = choice.index === -1 ? null : table.hosts[choice.index];
@@ -298,11 +326,12 @@ function explainPlainly(
     }
   }
   if (chosenRules !== null) {
-    const regex = compiledHosts[choice.index].regex;
+    const { regex, ordered } = compiledHosts[choice.index];
+    const found = ordered !== null ? ordered.match(path, facts) : regex !== null ? regex.match(path) : undefined;
     const chosenIndex =
-      regex === null
+      found === undefined
         ? chooseRoutePlainly(chosenRules, path)
-        : compiledHosts[choice.index].routeMatches.indexOf(regex.match(path) as Match);
+        : compiledHosts[choice.index].routeMatches.indexOf(found as Match);
     const chosen = chosenIndex === -1 ? null : chosenRules.routes[chosenIndex];
     chosenRules.routes.forEach((route, index) => {
       if (index !== chosenIndex)

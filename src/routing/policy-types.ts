@@ -28,6 +28,8 @@ export interface HeaderEdits {
   readonly set: readonly (readonly [string, string])[];
   /** Lower-case names removed. */
   readonly remove: readonly string[];
+  /** Gateway API `add`: appended to any value already there (absent when nothing). */
+  readonly add?: readonly (readonly [string, string])[];
   readonly field: SourceField;
 }
 

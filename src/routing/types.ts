@@ -1,6 +1,7 @@
 // The shapes shared by the whole routing core. Inputs are Kubernetes objects as they arrive
 // (possibly malformed, so read with care); outputs are plain, frozen data.
 
+import type { GatewayRouteData, RouteConditions } from './gateway/route-data.ts';
 import type { Canary, TrafficPolicy } from './policy-types.ts';
 
 /** A Kubernetes object as received: every field may be missing or of the wrong type. */
@@ -105,6 +106,10 @@ export interface PathRoute extends Target {
   readonly field: string;
   /** A canary Ingress's alternative backend for this rule (ingress-nginx canary-*); absent when none. */
   readonly canary?: Canary;
+  /** Gateway API: headers, query and method checked after the path (only in `ordered` hosts). */
+  readonly conditions?: RouteConditions;
+  /** Gateway API: what the rule does beyond the policy model (gateway/route-data.ts). */
+  readonly gateway?: GatewayRouteData;
 }
 
 export type HostKind = 'exact' | 'wildcard' | 'any';
@@ -125,6 +130,10 @@ export interface HostRules {
    * as a case-insensitive regex anchored at the start, longest path first. Absent when not.
    */
   readonly regex?: true;
+  /** Gateway API: `routes` are in the spec's precedence; the first whose path and conditions match wins. */
+  readonly ordered?: true;
+  /** Gateway API: a wildcard matching one or more labels ("*.a.com" matches "x.y.a.com"), most specific first. */
+  readonly deepWildcard?: true;
 }
 
 export interface RouteTable {
@@ -230,8 +239,17 @@ export interface Explanation {
   readonly passedOver: readonly ExplainCandidate[];
 }
 
+/** What `ordered` (Gateway API) hosts test besides the path; the edge adapts its request, no copy. */
+export interface RequestFacts {
+  readonly method: string;
+  /** The header's value (lower-case name; several joined by ", "), or undefined. */
+  header(name: string): string | undefined;
+  /** The first value of the query parameter, or undefined. */
+  query(name: string): string | undefined;
+}
+
 export interface Matcher {
   /** host and path must already be normalised (see request-host.ts, request-path.ts). Never throws. */
-  match(host: string, path: string): Match | null;
-  explain(host: string, path: string): Explanation;
+  match(host: string, path: string, facts?: RequestFacts): Match | null;
+  explain(host: string, path: string, facts?: RequestFacts): Explanation;
 }

@@ -1,0 +1,211 @@
+// One route's rules → PathRoutes (one per match) in the shared route model, each with the facts the
+// spec's precedence sorts by. Shared by every host the route serves.
+
+import { readArray, readRecord, readString, readValue } from '../kube-read.ts';
+import { problem } from '../problems.ts';
+import type { TrafficPolicy } from '../policy-types.ts';
+import type { PathRoute, RoutePolicy } from '../types.ts';
+import type { RouteIdentity } from './attach.ts';
+import type { BackendContext } from './backend-refs.ts';
+import { resolveBackendRef } from './backend-refs.ts';
+import { compileFilters, GRPC_FILTERS, HTTP_FILTERS, type FilterSet, type PathModifier } from './filters.ts';
+import { compileGrpcMatch, compileHttpMatch, type CompiledMatch } from './matches.ts';
+import type { GatewayRouteData, PathReplacement, WeightedBackend } from './route-data.ts';
+import { parseGatewayDuration } from './values.ts';
+
+export interface RankedRoute {
+  readonly route: PathRoute;
+  readonly rank: Rank;
+}
+
+/** The spec's precedence facts (HTTPRouteRule.matches, GRPCRouteRule.matches), then the tie-breakers. */
+export interface Rank {
+  readonly pathRank: number; // exact 0, regex 1, prefix 2
+  readonly pathLength: number;
+  readonly method: number;
+  readonly headers: number;
+  readonly query: number;
+  readonly created: string;
+  readonly key: string;
+  readonly rule: number;
+  readonly match: number;
+}
+
+const PATH_RANK = { exact: 0, regex: 1, prefix: 2 } as const;
+
+export function compileRules(identity: RouteIdentity, created: string, context: BackendContext): RankedRoute[] {
+  const out: RankedRoute[] = [];
+  const grpc = identity.kind === 'GRPCRoute';
+  (readArray(identity.named.object.spec, 'rules') ?? []).forEach((rule, ruleIndex) => {
+    const field = `spec.rules[${ruleIndex}]`;
+    const filters = compileFilters(
+      readArray(rule, 'filters') ?? [],
+      `${field}.filters`,
+      grpc ? GRPC_FILTERS : HTTP_FILTERS,
+      context,
+    );
+    const backends = readBackends(rule, field, context);
+    const timeouts = readRecord(rule, 'timeouts');
+    const requestTimeoutMs = readTimeout(timeouts, 'request', field, context);
+    const backendTimeoutMs = readTimeout(timeouts, 'backendRequest', field, context);
+    const policy = routePolicy(filters, backendTimeoutMs);
+    const rawMatches = readArray(rule, 'matches');
+    const matches = rawMatches === null || rawMatches.length === 0 ? [{}] : rawMatches;
+    matches.forEach((raw, matchIndex) => {
+      const at = rawMatches === null || rawMatches.length === 0 ? field : `${field}.matches[${matchIndex}]`;
+      const compiled = grpc ? compileGrpcMatch(raw) : compileHttpMatch(raw);
+      if (!compiled.ok) {
+        context.problems.push(problem('GatewayMatchInvalid', identity.named.ref, at, compiled.message));
+        return;
+      }
+      const data = routeData(identity, at, compiled.value, filters, backends, requestTimeoutMs, grpc, context);
+      const first = data.backends.find((b) => b.backend !== null && b.weight > 0);
+      const route: PathRoute = {
+        backend: first?.backend ?? '-',
+        source: identity.named.ref,
+        policy,
+        path: compiled.value.path,
+        pathType: compiled.value.pathType,
+        match: compiled.value.match,
+        field: at,
+        conditions: compiled.value.conditions,
+        gateway: data,
+      };
+      out.push({ route, rank: rankOf(compiled.value, created, identity, ruleIndex, matchIndex) });
+    });
+  });
+  return out;
+}
+
+function rankOf(match: CompiledMatch, created: string, identity: RouteIdentity, rule: number, index: number): Rank {
+  return {
+    pathRank: PATH_RANK[match.match],
+    pathLength: match.path.length,
+    method: match.conditions.method === null ? 0 : 1,
+    headers: match.conditions.headers.length,
+    query: match.conditions.query.length,
+    created,
+    key: identity.named.key,
+    rule,
+    match: index,
+  };
+}
+
+function readBackends(rule: unknown, field: string, context: BackendContext): WeightedBackend[] {
+  return (readArray(rule, 'backendRefs') ?? []).map((raw, index) => {
+    const at = `${field}.backendRefs[${index}]`;
+    if ((readArray(raw, 'filters') ?? []).length > 0)
+      context.problems.push(
+        problem(
+          'GatewayFilterUnsupported',
+          context.route.ref,
+          `${at}.filters`,
+          'per-backend filters are not supported; they are not applied',
+        ),
+      );
+    const weight = readValue(raw, 'weight');
+    const ref = resolveBackendRef(raw, at, context);
+    return {
+      backend: ref === null ? null : ref.key,
+      weight: typeof weight === 'number' && Number.isInteger(weight) && weight >= 0 ? weight : 1,
+      field: at,
+    };
+  });
+}
+
+function readTimeout(timeouts: unknown, key: string, field: string, context: BackendContext): number | null {
+  const text = readString(timeouts, key);
+  if (text === null) return null;
+  const ms = parseGatewayDuration(text);
+  if (ms === null)
+    context.problems.push(
+      problem(
+        'GatewayMatchInvalid',
+        context.route.ref,
+        `${field}.timeouts.${key}`,
+        `${JSON.stringify(text)} is not a Gateway API duration`,
+      ),
+    );
+  return ms === null || ms === 0 ? null : ms;
+}
+
+function routePolicy(filters: FilterSet, backendTimeoutMs: number | null): RoutePolicy {
+  const base = { sslRedirect: false, requestTimeoutMs: backendTimeoutMs, maxBodyBytes: null };
+  if (
+    filters.requestHeaders === null &&
+    filters.responseHeaders === null &&
+    filters.cors === null &&
+    filters.rewriteHost === null
+  )
+    return base;
+  const traffic: TrafficPolicy = {
+    rewrite: null,
+    upstreamHost: filters.rewriteHost,
+    forwardedPrefix: null,
+    locationRewrite: null,
+    redirect: null,
+    requestHeaders: filters.requestHeaders,
+    responseHeaders: filters.responseHeaders,
+    cors: filters.cors,
+    access: null,
+    rateLimit: null,
+    timeouts: null,
+    retry: null,
+    bufferRequest: null,
+    session: null,
+    balance: null,
+    customErrors: null,
+    errorBackend: null,
+    serviceUpstream: false,
+  };
+  return { ...base, traffic };
+}
+
+function replacement(modifier: PathModifier | null, match: CompiledMatch): PathReplacement | null | 'invalid' {
+  if (modifier === null) return null;
+  if (modifier.kind === 'full') return { kind: 'full', value: modifier.value };
+  return match.prefix === null ? 'invalid' : { kind: 'prefix', value: modifier.value, matched: match.prefix };
+}
+
+function routeData(
+  identity: RouteIdentity,
+  at: string,
+  match: CompiledMatch,
+  filters: FilterSet,
+  backends: WeightedBackend[],
+  requestTimeoutMs: number | null,
+  grpc: boolean,
+  context: BackendContext,
+): GatewayRouteData {
+  const rewritePath = replacement(filters.rewritePath, match);
+  const redirectPath = filters.redirect === null ? null : replacement(filters.redirect.pathModifier, match);
+  let broken = filters.broken;
+  if (rewritePath === 'invalid' || redirectPath === 'invalid') {
+    broken = true;
+    context.problems.push(
+      problem('GatewayFilterUnsupported', identity.named.ref, at, 'ReplacePrefixMatch needs a PathPrefix match'),
+    );
+  }
+  const redirect =
+    broken || filters.redirect === null || redirectPath === 'invalid'
+      ? null
+      : {
+          scheme: filters.redirect.scheme,
+          hostname: filters.redirect.hostname,
+          port: filters.redirect.port,
+          path: redirectPath,
+          status: filters.redirect.status,
+          field: filters.redirect.field,
+        };
+  const answered = broken ? [{ backend: null, weight: 1, field: at }] : backends;
+  return {
+    rule: `${identity.kind} ${identity.named.key} ${at}`,
+    backends: answered,
+    totalWeight: answered.reduce((sum, b) => sum + b.weight, 0),
+    redirect,
+    rewritePath: rewritePath === 'invalid' ? null : rewritePath,
+    mirrors: filters.mirrors,
+    requestTimeoutMs,
+    grpc,
+  };
+}
