@@ -16,6 +16,8 @@ export interface ReconcilerOptions {
   holdoffMs?: number;
   /** Longest a change waits while changes keep coming. */
   maxDelayMs?: number;
+  /** --gateway-controller-name (Gateway API). */
+  gatewayControllerName?: string;
 }
 
 export interface Reconciler {
@@ -37,7 +39,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const rebuild = () => {
     if (!source.synced()) return;
     generation += 1;
-    const state = buildRoutingState(source.snapshot(), buildOptions, generation);
+    const state = buildRoutingState(source.snapshot(), buildOptions, generation, options.gatewayControllerName);
     const { result, buildMs } = state;
     current.publish(state);
     log.info(

@@ -1,3 +1,4 @@
+import type { GatewayBuildResult } from '../routing/gateway/types.ts';
 import type { BuildResult, Matcher } from '../routing/types.ts';
 
 /** One published generation of the routing table: what the single mutable cell holds. */
@@ -8,4 +9,6 @@ export interface RoutingState {
   readonly buildMs: number;
   readonly result: BuildResult;
   readonly matcher: Matcher;
+  /** Gateway API: per (Gateway, port) tables and status as data; absent when the snapshot has no Gateway API lists. */
+  readonly gateway?: GatewayBuildResult;
 }
