@@ -48,6 +48,7 @@ export async function chooseSource(config: Config, log: Logger): Promise<SourceC
     electionId: config.electionId,
     controllerClass: config.controllerClass,
     gatewayApiRecheckMs: config.gatewayApiRecheckMs,
+    gatewayControllerName: config.gatewayControllerName,
   });
   return { kind: 'kubernetes', source: cluster.source, cluster };
 }

@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { PublishSink } from '../controller/sink.ts';
 import type { Logger } from '../util/logger.ts';
 import { createEventRecorder, type EventRecorder } from './event-recorder.ts';
+import { createGatewayStatusWriter, type GatewayAddressLookup } from './gateway-status-writer.ts';
 import type { InformerStats } from './informer.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
 import { createLeaderElector, type LeaderElector } from './leader-election.ts';
@@ -24,6 +25,8 @@ export interface KubeClusterOptions {
   readonly controllerClass?: string;
   /** --gateway-api-recheck. */
   readonly gatewayApiRecheckMs?: number;
+  /** --gateway-controller-name. */
+  readonly gatewayControllerName?: string;
 }
 
 export interface KubeClusterStats {
@@ -46,6 +49,8 @@ export interface KubeCluster {
   start(): void;
   /** Stops the election and releases the Lease; call after the reconciler has stopped. */
   stop(): Promise<void>;
+  /** Where the Gateway API status writer reads Gateway addresses (the edge's listeners); before: none written. */
+  useGatewayAddresses(lookup: GatewayAddressLookup): void;
 }
 
 export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
@@ -66,6 +71,18 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
         : staticAddressSource(fromStatusAddresses(options.publishStatusAddresses));
     statusWriter = createStatusWriter({ kubeConfig, log, leadership: leader, addresses, findIngress });
   }
+  let gatewayAddresses: GatewayAddressLookup | null = null;
+  const gatewayStatus = createGatewayStatusWriter({
+    kubeConfig,
+    log,
+    leadership: leader,
+    controllerName: options.gatewayControllerName ?? 'sluice.dev/gateway-controller',
+    find: source.findGatewayApiObject,
+    addresses: {
+      settled: () => gatewayAddresses?.settled() ?? Promise.resolve(),
+      infoOf: (gateway) => gatewayAddresses?.infoOf(gateway),
+    },
+  });
   const events = createEventRecorder({
     kubeConfig,
     log,
@@ -77,7 +94,7 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   return {
     source,
     leader,
-    sinks: statusWriter === null ? [events] : [statusWriter, events],
+    sinks: statusWriter === null ? [events, gatewayStatus] : [statusWriter, events, gatewayStatus],
     stats: () => ({
       informers: source.stats(),
       leader: leader.isLeader(),
@@ -87,5 +104,8 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
     }),
     start: () => leader.start(),
     stop: () => leader.stop(),
+    useGatewayAddresses(lookup) {
+      gatewayAddresses = lookup;
+    },
   };
 }

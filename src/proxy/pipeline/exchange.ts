@@ -13,6 +13,7 @@ import { endResponse, relayResponseData, startResponse } from './response-relay.
 import type { ForwardDecision, RouteRequest } from './route-decision.ts';
 import type { StepExchange } from './steps.ts';
 import { attemptFailed, bodySent, queued, requestSent, requestStarted } from './upstream-attempt.ts';
+import { ExchangeFacts } from './request-facts.ts';
 
 export type EdgeRequest = IncomingMessage | Http2ServerRequest;
 export type EdgeResponse = ServerResponse | Http2ServerResponse;
@@ -40,6 +41,9 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   readonly isHead: boolean;
   readonly tls: boolean;
   readonly upgrade: boolean;
+
+  /** Method, headers and query for Gateway API matches (route-decision.ts). */
+  readonly facts: ExchangeFacts;
 
   // ---- the request as steps see it (prepare.ts) ----
   method = 'GET';
@@ -100,6 +104,7 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
     this.isHead = req.method === 'HEAD';
     this.record = emptyRecord();
     this.options = new AttemptOptions(this, context.responseHeadersMs, context.bodyIdleMs);
+    this.facts = new ExchangeFacts(this);
   }
 
   // ---- StepExchange ----

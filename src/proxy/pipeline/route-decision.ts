@@ -1,7 +1,7 @@
 import type { RoutingState } from '../../controller/state.ts';
 import { normalizeRequestHost } from '../../routing/request-host.ts';
 import { hidesDotSegment, normalizeRequestPath, splitTarget } from '../../routing/request-path.ts';
-import type { BackendEndpoints, Match, Target } from '../../routing/types.ts';
+import type { BackendEndpoints, Match, RequestFacts, Target } from '../../routing/types.ts';
 import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
@@ -38,6 +38,8 @@ export interface RouteRequest {
   host: string;
   path: string;
   query: string;
+  /** Method, headers and query parameters for Gateway API matches. */
+  readonly facts?: RequestFacts;
 }
 
 interface MatchDecisions {
@@ -97,7 +99,7 @@ export class RouteDecider {
     out.query = split.query;
     if (hidesDotSegment(path)) return hiddenDotSegment;
 
-    const match = state.matcher.match(host, path);
+    const match = state.matcher.match(host, path, out.facts);
     if (match === null) return noRoute;
     if (!tls && match.target.policy.sslRedirect) {
       if (upgrade) return answer(proxyErrors.httpsRequired, 'this host is served over HTTPS only', match);
