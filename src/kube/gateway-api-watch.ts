@@ -86,7 +86,10 @@ export function createGatewayApiWatch(options: GatewayApiWatchOptions): GatewayA
   async function check(): Promise<void> {
     const wanted = await servedResources(options.kubeConfig);
     if (stopped) return;
+    const first = !checked;
     checked = true;
+    // The source may have been waiting for this first answer to call itself synced.
+    if (first) options.onChange();
     if (wanted instanceof Error) {
       report('Gateway API discovery failed; will look again', 'warn', { err: wanted.message });
       return;

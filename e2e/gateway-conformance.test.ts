@@ -1,0 +1,204 @@
+/**
+ * Gateway API Core conformance (kubernetes-sigs/gateway-api v1.6.1, conformance/tests/*.go and *.yaml) ported to
+ * the real binary and the API emulator: each describe is named after its upstream test, each request check
+ * needs 3 consecutive matching answers (http.MakeRequestAndExpectEventuallyConsistentResponse). After a full
+ * run, docs/gateway-conformance-report.yaml is written in the upstream ConformanceReport format.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeConformanceReport } from './gateway-report.ts';
+import {
+  CONTROLLER_NAME,
+  expectEventuallyConsistent,
+  gatewayAndRoutesAccepted,
+  hasCondition,
+  httpRoute,
+  INFRA,
+  routeCondition,
+  startGatewayConformance,
+  V1,
+  WEB_BACKEND,
+  type GatewayConformance,
+} from './gateway-fixtures.ts';
+
+let suite: GatewayConformance;
+const results = new Map<string, boolean>();
+
+/** Runs an upstream test's body and records whether it passed. */
+function conformance(shortName: string, body: () => Promise<void>): void {
+  describe(shortName, () => {
+    it(shortName, { timeout: 90_000 }, async () => {
+      results.set(shortName, false);
+      for (const route of suite.api.list('HTTPRoute'))
+        suite.api.remove('HTTPRoute', route.metadata.namespace, route.metadata.name);
+      await body();
+      results.set(shortName, true);
+    });
+  });
+}
+
+beforeAll(async () => {
+  suite = await startGatewayConformance();
+}, 60_000);
+
+afterAll(async () => {
+  await suite?.close();
+  if (results.size === PORTED.length) writeConformanceReport(results);
+});
+
+const ref = (name: string) => ({ name });
+const backendRef = (name: string, extra: Record<string, unknown> = {}) => ({ name, port: 8080, ...extra });
+const prefix = (value: string) => ({ path: { type: 'PathPrefix', value } });
+
+const PORTED = [
+  'HTTPRouteSimpleSameNamespace',
+  'HTTPRouteMatching',
+  'HTTPRouteMultipleGateways',
+  'GatewayClassObservedGenerationBump',
+  'HTTPRouteInvalidCrossNamespaceBackendRef',
+] as const;
+
+conformance('HTTPRouteSimpleSameNamespace', async () => {
+  suite.api.apply(
+    httpRoute(INFRA, 'gateway-conformance-infra-test', {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [backendRef('infra-backend-v1')] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['gateway-conformance-infra-test']);
+  await routeCondition(suite.api, 'gateway-conformance-infra-test', 'same-namespace', {
+    type: 'ResolvedRefs',
+    status: 'True',
+  });
+  await expectEventuallyConsistent(address, { path: '/', backend: 'infra-backend-v1', namespace: INFRA });
+  suite.api.remove('HTTPRoute', INFRA, 'gateway-conformance-infra-test');
+});
+
+conformance('HTTPRouteMatching', async () => {
+  suite.api.apply(
+    httpRoute(INFRA, 'matching', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        {
+          matches: [prefix('/'), { headers: [{ name: 'version', value: 'one' }] }],
+          backendRefs: [backendRef('infra-backend-v1')],
+        },
+        {
+          matches: [prefix('/v2'), { headers: [{ name: 'version', value: 'two' }] }],
+          backendRefs: [backendRef('infra-backend-v2')],
+        },
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['matching']);
+  await routeCondition(suite.api, 'matching', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  const v1 = { backend: 'infra-backend-v1', namespace: INFRA };
+  const v2 = { backend: 'infra-backend-v2', namespace: INFRA };
+  await Promise.all([
+    expectEventuallyConsistent(address, { path: '/', ...v1 }),
+    expectEventuallyConsistent(address, { path: '/example', ...v1 }),
+    expectEventuallyConsistent(address, { path: '/', headers: { Version: 'one' }, ...v1 }),
+    expectEventuallyConsistent(address, { path: '/v2', ...v2 }),
+    expectEventuallyConsistent(address, { path: '/v2/example', ...v2 }),
+    expectEventuallyConsistent(address, { path: '/', headers: { Version: 'two' }, ...v2 }),
+    expectEventuallyConsistent(address, { path: '/v2/', ...v2 }),
+    expectEventuallyConsistent(address, { path: '/v2example', ...v1 }),
+    expectEventuallyConsistent(address, { path: '/foo/v2/example', ...v1 }),
+  ]);
+  suite.api.remove('HTTPRoute', INFRA, 'matching');
+});
+
+conformance('HTTPRouteMultipleGateways', async () => {
+  const rule = (path: string, service: string) => ({ matches: [prefix(path)], backendRefs: [backendRef(service)] });
+  suite.api.apply(
+    httpRoute(INFRA, 'multiple-gateways-shared-route', {
+      parentRefs: [ref('same-namespace'), ref('all-namespaces')],
+      rules: [rule('/shared', 'infra-backend-v1')],
+    }),
+  );
+  suite.api.apply(
+    httpRoute(INFRA, 'same-namespace-dedicated-route', {
+      parentRefs: [ref('same-namespace')],
+      rules: [rule('/', 'infra-backend-v2')],
+    }),
+  );
+  suite.api.apply(
+    httpRoute(INFRA, 'all-namespaces-dedicated-route', {
+      parentRefs: [ref('all-namespaces')],
+      rules: [rule('/', 'infra-backend-v3')],
+    }),
+  );
+  const same = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', [
+    'multiple-gateways-shared-route',
+    'same-namespace-dedicated-route',
+  ]);
+  const all = await gatewayAndRoutesAccepted(suite.api, 'all-namespaces', [
+    'multiple-gateways-shared-route',
+    'all-namespaces-dedicated-route',
+  ]);
+  expect(same).not.toBe(all);
+  await Promise.all([
+    expectEventuallyConsistent(same, { path: '/shared', backend: 'infra-backend-v1', namespace: INFRA }),
+    expectEventuallyConsistent(same, { path: '/', backend: 'infra-backend-v2', namespace: INFRA }),
+    expectEventuallyConsistent(all, { path: '/shared', backend: 'infra-backend-v1', namespace: INFRA }),
+    expectEventuallyConsistent(all, { path: '/', backend: 'infra-backend-v3', namespace: INFRA }),
+  ]);
+  for (const name of [
+    'multiple-gateways-shared-route',
+    'same-namespace-dedicated-route',
+    'all-namespaces-dedicated-route',
+  ])
+    suite.api.remove('HTTPRoute', INFRA, name);
+});
+
+conformance('GatewayClassObservedGenerationBump', async () => {
+  const name = 'gatewayclass-observed-generation-bump';
+  suite.api.apply({
+    apiVersion: V1,
+    kind: 'GatewayClass',
+    metadata: { name },
+    spec: { controllerName: CONTROLLER_NAME, description: 'old' },
+  });
+  const acceptedAtLatest = async () =>
+    expect
+      .poll(
+        () => {
+          const object = suite.api.get('GatewayClass', undefined, name);
+          const conditions = object?.status?.conditions ?? [];
+          return (
+            hasCondition(conditions, { type: 'Accepted', status: 'True' }) &&
+            conditions.every(
+              (c: { observedGeneration?: number }) => c.observedGeneration === object?.metadata.generation,
+            )
+          );
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(true);
+  await acceptedAtLatest();
+  const original = suite.api.get('GatewayClass', undefined, name)!;
+  suite.api.modify('GatewayClass', undefined, name, (object) => {
+    object.spec.description = 'new';
+  });
+  await acceptedAtLatest();
+  const updated = suite.api.get('GatewayClass', undefined, name)!;
+  expect(updated.metadata.generation).not.toBe(original.metadata.generation);
+  suite.api.remove('GatewayClass', undefined, name);
+});
+
+conformance('HTTPRouteInvalidCrossNamespaceBackendRef', async () => {
+  const name = 'invalid-cross-namespace-backend-ref';
+  suite.api.apply(
+    httpRoute(INFRA, name, {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [backendRef('web-backend', { namespace: WEB_BACKEND })] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', [name]);
+  await routeCondition(suite.api, name, 'same-namespace', {
+    type: 'ResolvedRefs',
+    status: 'False',
+    reason: 'RefNotPermitted',
+  });
+  await expectEventuallyConsistent(address, { path: '/', status: 500 });
+  suite.api.remove('HTTPRoute', INFRA, name);
+});

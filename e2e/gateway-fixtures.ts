@@ -1,0 +1,256 @@
+/**
+ * The upstream Gateway API conformance base (kubernetes-sigs/gateway-api v1.6.1 conformance/base/manifests.yaml)
+ * on the API emulator and loopback pods, and the upstream checks: a Gateway's address from status, route
+ * parents Accepted, and MakeRequestAndExpectEventuallyConsistentResponse (3 consecutive matching answers).
+ */
+import type { ApiEmulator, KubeObject } from './support/api-emulator.ts';
+import { writeBackend } from './support/endpoint-slices.ts';
+import { edgeRequest } from './support/http-client.ts';
+import { startPods, type EchoReply, type Pod } from './support/pods.ts';
+import { startScenario, type Scenario } from './fixtures.ts';
+
+export const INFRA = 'gateway-conformance-infra';
+export const APP_BACKEND = 'gateway-conformance-app-backend';
+export const WEB_BACKEND = 'gateway-conformance-web-backend';
+export const GATEWAY_CLASS = 'sluice-conformance';
+export const CONTROLLER_NAME = 'sluice.dev/gateway-controller';
+const GROUP = 'gateway.networking.k8s.io';
+export const V1 = `${GROUP}/v1`;
+/** conformance config.DefaultTimeoutConfig().RequiredConsecutiveSuccesses */
+export const REQUIRED_CONSECUTIVE_SUCCESSES = 3;
+
+export function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+export function httpGateway(name: string, from: KubeObject): KubeObject {
+  return {
+    apiVersion: V1,
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name },
+    spec: {
+      gatewayClassName: GATEWAY_CLASS,
+      listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: from } }],
+    },
+  };
+}
+
+export function httpRoute(namespace: string, name: string, spec: KubeObject): KubeObject {
+  return { apiVersion: V1, kind: 'HTTPRoute', metadata: { namespace, name }, spec };
+}
+
+/** The base manifests' HTTP Gateways (the HTTPS one needs certificates: not ported yet). */
+export function baseObjects(): KubeObject[] {
+  return [
+    namespace(INFRA, { 'gateway-conformance': 'infra' }),
+    namespace(APP_BACKEND, { 'gateway-conformance': 'backend' }),
+    namespace(WEB_BACKEND, { 'gateway-conformance': 'web-backend' }),
+    {
+      apiVersion: V1,
+      kind: 'GatewayClass',
+      metadata: { name: GATEWAY_CLASS },
+      spec: { controllerName: CONTROLLER_NAME },
+    },
+    httpGateway('same-namespace', { from: 'Same' }),
+    httpGateway('all-namespaces', { from: 'All' }),
+    httpGateway('backend-namespaces', {
+      from: 'Selector',
+      selector: { matchLabels: { 'gateway-conformance': 'backend' } },
+    }),
+  ];
+}
+
+export interface GatewayConformance {
+  readonly scenario: Scenario;
+  readonly api: ApiEmulator;
+  close(): Promise<void>;
+}
+
+/** Backends of the base manifests: Services on port 8080 with one echo pod each, in their namespaces. */
+async function startBackends(api: ApiEmulator): Promise<Pod[]> {
+  const wanted: [string, string][] = [
+    [INFRA, 'infra-backend-v1'],
+    [INFRA, 'infra-backend-v2'],
+    [INFRA, 'infra-backend-v3'],
+    [APP_BACKEND, 'app-backend-v1'],
+    [APP_BACKEND, 'app-backend-v2'],
+    [WEB_BACKEND, 'web-backend'],
+  ];
+  const pods: Pod[] = [];
+  for (const [ns, service] of wanted) {
+    const [pod] = await startPods(1, { namePrefix: service, namespace: ns, service });
+    pods.push(pod);
+    writeBackend(api, {
+      namespace: ns,
+      name: service,
+      ports: [{ name: 'first-port', port: 8080, targetPort: pod.port }],
+      endpoints: [pod],
+    });
+  }
+  return pods;
+}
+
+/** The controller with an address pool on 127.0.20.0/24 (run as root: the Gateways listen on :80). */
+export async function startGatewayConformance(): Promise<GatewayConformance> {
+  const scenario = await startScenario({
+    backends: {},
+    args: ['--gateway-address-pool', '127.0.20.0/24', '--gateway-api-recheck', '200ms'],
+  });
+  const api = scenario.api;
+  let pods: Pod[] = [];
+  try {
+    pods = await startBackends(api);
+    for (const object of baseObjects()) api.apply(object);
+    api.installGatewayApi();
+  } catch (error) {
+    await Promise.all(pods.map((pod) => pod.kill()));
+    await scenario.close('kill');
+    throw error;
+  }
+  return {
+    scenario,
+    api,
+    async close() {
+      await Promise.all(pods.map((pod) => pod.kill()));
+      await scenario.close();
+    },
+  };
+}
+
+// ---- the upstream checks ----
+
+type Condition = { type: string; status: string; reason?: string; observedGeneration?: number };
+
+const pause = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await pause(50);
+  }
+}
+
+function conditionsCurrent(object: KubeObject, conditions: readonly Condition[]): boolean {
+  const generation = object.metadata?.generation;
+  return conditions.length > 0 && conditions.every((c) => c.observedGeneration === generation);
+}
+
+export function hasCondition(conditions: readonly Condition[] | undefined, wanted: Condition): boolean {
+  return (conditions ?? []).some(
+    (c) =>
+      c.type === wanted.type &&
+      c.status === wanted.status &&
+      (wanted.reason === undefined || c.reason === wanted.reason),
+  );
+}
+
+/** kubernetes.WaitForGatewayAddress: status.addresses[0] with a type, conditions at the latest generation. */
+export function gatewayAddress(api: ApiEmulator, name: string): Promise<string> {
+  return eventually(`an address on Gateway ${name}`, () => {
+    const gateway = api.get('Gateway', INFRA, name);
+    if (gateway === undefined || !conditionsCurrent(gateway, gateway.status?.conditions ?? [])) return undefined;
+    const address = (gateway.status?.addresses ?? []).find((a: { type?: string }) => a.type !== undefined);
+    return address?.value as string | undefined;
+  });
+}
+
+/** kubernetes.GatewayAndHTTPRoutesMustBeAccepted: address, each route's parent Accepted, listeners Accepted/Programmed/ResolvedRefs. */
+export async function gatewayAndRoutesAccepted(api: ApiEmulator, gateway: string, routes: string[]): Promise<string> {
+  const address = await gatewayAddress(api, gateway);
+  for (const route of routes) {
+    await eventually(`HTTPRoute ${route} Accepted by Gateway ${gateway}`, () => {
+      const parents = api.get('HTTPRoute', INFRA, route)?.status?.parents ?? [];
+      const parent = parents.find(
+        (p: { parentRef: { name: string }; controllerName: string }) =>
+          p.parentRef.name === gateway && p.controllerName === CONTROLLER_NAME,
+      );
+      return parent !== undefined &&
+        hasCondition(parent.conditions, { type: 'Accepted', status: 'True', reason: 'Accepted' })
+        ? true
+        : undefined;
+    });
+  }
+  await eventually(`the listeners of Gateway ${gateway} Accepted, Programmed and ResolvedRefs`, () => {
+    const listeners = api.get('Gateway', INFRA, gateway)?.status?.listeners ?? [];
+    const ready = (l: { conditions: Condition[] }) =>
+      ['Accepted', 'Programmed', 'ResolvedRefs'].every((type) => hasCondition(l.conditions, { type, status: 'True' }));
+    return listeners.length > 0 && listeners.every(ready) ? true : undefined;
+  });
+  return address;
+}
+
+/** kubernetes.HTTPRouteMustHaveCondition for the parent `gateway`. */
+export function routeCondition(api: ApiEmulator, route: string, gateway: string, wanted: Condition): Promise<true> {
+  return eventually(`HTTPRoute ${route} condition ${wanted.type}=${wanted.status} ${wanted.reason ?? ''}`, () => {
+    const object = api.get('HTTPRoute', INFRA, route);
+    const parent = (object?.status?.parents ?? []).find(
+      (p: { parentRef: { name: string } }) => p.parentRef.name === gateway,
+    );
+    return parent !== undefined &&
+      conditionsCurrent(object!, parent.conditions) &&
+      hasCondition(parent.conditions, wanted)
+      ? true
+      : undefined;
+  });
+}
+
+export interface Expected {
+  readonly path: string;
+  readonly host?: string;
+  readonly headers?: Record<string, string>;
+  readonly status?: number;
+  /** The echo pod's name starts with this Service name (upstream: Backend). */
+  readonly backend?: string;
+  readonly namespace?: string;
+}
+
+/** Why a reply does not match (http.CompareRoundTrip), or null when it does. */
+function mismatch(status: number, body: string, expected: Expected): string | null {
+  const wantedStatus = expected.status ?? 200;
+  if (status !== wantedStatus) return `status ${status}, wanted ${wantedStatus}`;
+  if (wantedStatus !== 200 || expected.backend === undefined) return null;
+  let echo: EchoReply;
+  try {
+    echo = JSON.parse(body) as EchoReply;
+  } catch {
+    return `not an echo: ${body.slice(0, 80)}`;
+  }
+  if (!echo.pod.startsWith(expected.backend)) return `pod ${echo.pod}, wanted ${expected.backend}-*`;
+  if (expected.namespace !== undefined && echo.namespace !== expected.namespace) {
+    return `namespace ${echo.namespace}, wanted ${expected.namespace}`;
+  }
+  return null;
+}
+
+/** http.MakeRequestAndExpectEventuallyConsistentResponse: REQUIRED_CONSECUTIVE_SUCCESSES matching answers in a row. */
+export async function expectEventuallyConsistent(
+  address: string,
+  expected: Expected,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let streak = 0;
+  let last = '';
+  while (streak < REQUIRED_CONSECUTIVE_SUCCESSES) {
+    if (Date.now() > deadline)
+      throw new Error(`${expected.path}: no ${REQUIRED_CONSECUTIVE_SUCCESSES} consistent answers: ${last}`);
+    try {
+      const reply = await edgeRequest(`http://${address}:80`, {
+        path: expected.path,
+        host: expected.host,
+        headers: expected.headers,
+        timeoutMs: 5_000,
+      });
+      const why = mismatch(reply.status, reply.body, expected);
+      last = why ?? 'ok';
+      streak = why === null ? streak + 1 : 0;
+    } catch (error) {
+      last = (error as Error).message;
+      streak = 0;
+    }
+    if (streak < REQUIRED_CONSECUTIVE_SUCCESSES && streak === 0) await pause(100);
+  }
+}
