@@ -128,7 +128,9 @@ function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaul
   const key = match.target.backend;
   const backend = state.result.endpoints.get(key);
   let refusal: AnswerDecision | null = null;
-  if (backend === undefined) {
+  if (backend === undefined && match.route?.gateway !== undefined) {
+    refusal = answer(proxyErrors.invalidBackendRefs, 'no valid backendRef in this rule', match);
+  } else if (backend === undefined) {
     refusal = answer(proxyErrors.noEndpoint, 'backend ' + key + ' is unknown', match);
   } else if (backend.state === 'ok') {
     if (backend.usable.length === 0) {
