@@ -55,6 +55,11 @@ const PORTED = [
   'HTTPRouteMultipleGateways',
   'GatewayClassObservedGenerationBump',
   'HTTPRouteInvalidCrossNamespaceBackendRef',
+  'HTTPRouteExactPathMatching',
+  'HTTPRouteHeaderMatching',
+  'HTTPRouteInvalidNonExistentBackendRef',
+  'HTTPRouteInvalidBackendRefUnknownKind',
+  'HTTPRouteObservedGenerationBump',
 ] as const;
 
 conformance('HTTPRouteSimpleSameNamespace', async () => {
@@ -201,4 +206,119 @@ conformance('HTTPRouteInvalidCrossNamespaceBackendRef', async () => {
   });
   await expectEventuallyConsistent(address, { path: '/', status: 500 });
   suite.api.remove('HTTPRoute', INFRA, name);
+});
+
+conformance('HTTPRouteExactPathMatching', async () => {
+  const exact = (value: string, service: string) => ({
+    matches: [{ path: { type: 'Exact', value } }],
+    backendRefs: [backendRef(service)],
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'exact-matching', {
+      parentRefs: [ref('same-namespace')],
+      rules: [exact('/one', 'infra-backend-v1'), exact('/two', 'infra-backend-v2')],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['exact-matching']);
+  await routeCondition(suite.api, 'exact-matching', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await Promise.all([
+    expectEventuallyConsistent(address, { path: '/one', backend: 'infra-backend-v1', namespace: INFRA }),
+    expectEventuallyConsistent(address, { path: '/two', backend: 'infra-backend-v2', namespace: INFRA }),
+    ...['/', '/one/example', '/two/', '/Two'].map((path) => expectEventuallyConsistent(address, { path, status: 404 })),
+  ]);
+});
+
+conformance('HTTPRouteHeaderMatching', async () => {
+  const rule = (service: string, ...matches: Record<string, string>[][]) => ({
+    matches: matches.map((headers) => ({ headers: headers.map((h) => ({ name: h.name, value: h.value })) })),
+    backendRefs: [backendRef(service)],
+  });
+  const h = (name: string, value: string) => ({ name, value });
+  suite.api.apply(
+    httpRoute(INFRA, 'header-matching', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        rule('infra-backend-v1', [h('version', 'one')]),
+        rule('infra-backend-v2', [h('version', 'two')]),
+        rule('infra-backend-v1', [h('version', 'two'), h('color', 'orange')]),
+        rule('infra-backend-v1', [h('color', 'blue')], [h('color', 'green')]),
+        rule('infra-backend-v2', [h('color', 'red')], [h('color', 'yellow')]),
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['header-matching']);
+  await routeCondition(suite.api, 'header-matching', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  const v1 = { backend: 'infra-backend-v1', namespace: INFRA };
+  const v2 = { backend: 'infra-backend-v2', namespace: INFRA };
+  const cases: [Record<string, string>, object][] = [
+    [{ Version: 'one' }, v1],
+    [{ Version: 'two' }, v2],
+    [{ Version: 'two', Color: 'orange' }, v1],
+    [{ Version: 'two', Color: 'blue' }, v2],
+    [{ Color: 'orange' }, { status: 404 }],
+    [{ 'Some-Other-Header': 'one' }, { status: 404 }],
+    [{ Color: 'blue' }, v1],
+    [{ Color: 'green' }, v1],
+    [{ Color: 'red' }, v2],
+    [{ Color: 'yellow' }, v2],
+    [{ Color: 'purple' }, { status: 404 }],
+  ];
+  await Promise.all(
+    cases.map(([headers, expected]) => expectEventuallyConsistent(address, { path: '/', headers, ...expected })),
+  );
+});
+
+/** HTTPRouteInvalidNonExistentBackendRef and HTTPRouteInvalidBackendRefUnknownKind: ResolvedRefs False, 500 answers. */
+async function invalidBackendRef(name: string, backend: Record<string, unknown>, reason: string, path: string) {
+  suite.api.apply(httpRoute(INFRA, name, { parentRefs: [ref('same-namespace')], rules: [{ backendRefs: [backend] }] }));
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', [name]);
+  await routeCondition(suite.api, name, 'same-namespace', { type: 'ResolvedRefs', status: 'False', reason });
+  await expectEventuallyConsistent(address, { path, status: 500 });
+}
+
+conformance('HTTPRouteInvalidNonExistentBackendRef', () =>
+  invalidBackendRef(
+    'invalid-nonexistent-backend-ref',
+    backendRef('nonexistent', { namespace: INFRA }),
+    'BackendNotFound',
+    '/',
+  ),
+);
+
+conformance('HTTPRouteInvalidBackendRefUnknownKind', () =>
+  invalidBackendRef(
+    'invalid-backend-ref-unknown-kind',
+    backendRef('infra-backend-v1', { group: 'unknownkind.example.com', kind: 'NonExistent' }),
+    'InvalidKind',
+    '/v2',
+  ),
+);
+
+conformance('HTTPRouteObservedGenerationBump', async () => {
+  const name = 'observed-generation-bump';
+  suite.api.apply(
+    httpRoute(INFRA, name, {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [backendRef('infra-backend-v1')] }],
+    }),
+  );
+  const latest = () => {
+    const route = suite.api.get('HTTPRoute', INFRA, name);
+    const parents = route?.status?.parents ?? [];
+    return (
+      parents.length > 0 &&
+      parents.every((p: { conditions: { observedGeneration?: number }[] }) =>
+        p.conditions.every((c) => c.observedGeneration === route?.metadata.generation),
+      )
+    );
+  };
+  await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
+  const original = suite.api.get('HTTPRoute', INFRA, name)!;
+  suite.api.modify('HTTPRoute', INFRA, name, (route) => {
+    route.spec.rules[0].backendRefs[0].name = 'infra-backend-v2';
+  });
+  await routeCondition(suite.api, name, 'same-namespace', { type: 'Accepted', status: 'True' });
+  await routeCondition(suite.api, name, 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
+  expect(suite.api.get('HTTPRoute', INFRA, name)!.metadata.generation).not.toBe(original.metadata.generation);
 });
