@@ -9,6 +9,7 @@ import { writeConformanceReport } from './gateway-report.ts';
 import {
   CONTROLLER_NAME,
   expectEventuallyConsistent,
+  GATEWAY_CLASS,
   gatewayAndRoutesAccepted,
   hasCondition,
   httpRoute,
@@ -60,6 +61,11 @@ const PORTED = [
   'HTTPRouteInvalidNonExistentBackendRef',
   'HTTPRouteInvalidBackendRefUnknownKind',
   'HTTPRouteObservedGenerationBump',
+  'HTTPRouteCrossNamespace',
+  'HTTPRouteMatchingAcrossRoutes',
+  'HTTPRoutePathMatchOrder',
+  'GatewayObservedGenerationBump',
+  'HTTPRouteReferenceGrant',
 ] as const;
 
 conformance('HTTPRouteSimpleSameNamespace', async () => {
@@ -321,4 +327,143 @@ conformance('HTTPRouteObservedGenerationBump', async () => {
   await routeCondition(suite.api, name, 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
   await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
   expect(suite.api.get('HTTPRoute', INFRA, name)!.metadata.generation).not.toBe(original.metadata.generation);
+});
+
+conformance('HTTPRouteCrossNamespace', async () => {
+  suite.api.apply(
+    httpRoute(WEB_BACKEND, 'cross-namespace', {
+      parentRefs: [{ name: 'backend-namespaces', namespace: INFRA }],
+      rules: [{ backendRefs: [backendRef('web-backend')] }],
+    }),
+  );
+  const route = `${WEB_BACKEND}/cross-namespace`;
+  const address = await gatewayAndRoutesAccepted(suite.api, 'backend-namespaces', [route]);
+  await routeCondition(suite.api, route, 'backend-namespaces', { type: 'ResolvedRefs', status: 'True' });
+  await expectEventuallyConsistent(address, { path: '/', backend: 'web-backend', namespace: WEB_BACKEND });
+});
+
+conformance('HTTPRouteMatchingAcrossRoutes', async () => {
+  const rules = (path: string, version: string, service: string) => [
+    { matches: [prefix(path), { headers: [{ name: 'version', value: version }] }], backendRefs: [backendRef(service)] },
+  ];
+  suite.api.apply(
+    httpRoute(INFRA, 'matching-part1', {
+      parentRefs: [ref('same-namespace')],
+      hostnames: ['example.com', 'example.net'],
+      rules: rules('/', 'one', 'infra-backend-v1'),
+    }),
+  );
+  suite.api.apply(
+    httpRoute(INFRA, 'matching-part2', {
+      hostnames: ['example.com'],
+      parentRefs: [ref('same-namespace')],
+      rules: rules('/v2', 'two', 'infra-backend-v2'),
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['matching-part1', 'matching-part2']);
+  const v1 = { backend: 'infra-backend-v1', namespace: INFRA };
+  const v2 = { backend: 'infra-backend-v2', namespace: INFRA };
+  await Promise.all([
+    expectEventuallyConsistent(address, { host: 'example.com', path: '/', ...v1 }),
+    expectEventuallyConsistent(address, { host: 'example.com', path: '/example', ...v1 }),
+    expectEventuallyConsistent(address, { host: 'example.net', path: '/example', ...v1 }),
+    expectEventuallyConsistent(address, { host: 'example.com', path: '/example', headers: { Version: 'one' }, ...v1 }),
+    expectEventuallyConsistent(address, { host: 'example.com', path: '/v2', ...v2 }),
+    expectEventuallyConsistent(address, { host: 'example.net', path: '/v2', ...v1 }),
+    expectEventuallyConsistent(address, { host: 'example.com', path: '/v2/example', ...v2 }),
+    expectEventuallyConsistent(address, { host: 'example.com', path: '/', headers: { Version: 'two' }, ...v2 }),
+  ]);
+});
+
+conformance('HTTPRoutePathMatchOrder', async () => {
+  const rule = (type: string, value: string, service: string) => ({
+    matches: [{ path: { type, value } }],
+    backendRefs: [backendRef(service)],
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'path-matching-order', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        rule('Exact', '/match', 'infra-backend-v1'),
+        rule('Exact', '/match/exact', 'infra-backend-v2'),
+        rule('Exact', '/match/exact/one', 'infra-backend-v3'),
+        rule('PathPrefix', '/match/', 'infra-backend-v3'),
+        rule('PathPrefix', '/match/prefix/', 'infra-backend-v1'),
+        rule('PathPrefix', '/match/prefix/one', 'infra-backend-v2'),
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['path-matching-order']);
+  await routeCondition(suite.api, 'path-matching-order', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  const cases: [string, string][] = [
+    ['/match/exact/one', 'infra-backend-v3'],
+    ['/match/exact', 'infra-backend-v2'],
+    ['/match', 'infra-backend-v1'],
+    ['/match/prefix/one/any', 'infra-backend-v2'],
+    ['/match/prefix/any', 'infra-backend-v1'],
+    ['/match/any', 'infra-backend-v3'],
+  ];
+  await Promise.all(
+    cases.map(([path, backend]) => expectEventuallyConsistent(address, { path, backend, namespace: INFRA })),
+  );
+});
+
+conformance('GatewayObservedGenerationBump', async () => {
+  const name = 'gateway-observed-generation-bump';
+  const listener = (listenerName: string, hostname: string) => ({
+    name: listenerName,
+    hostname,
+    port: 80,
+    protocol: 'HTTP',
+    allowedRoutes: { namespaces: { from: 'All' } },
+  });
+  suite.api.apply({
+    apiVersion: V1,
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name },
+    spec: { gatewayClassName: GATEWAY_CLASS, listeners: [listener('http', 'bar.com')] },
+  });
+  // kubernetes.GatewayMustHaveLatestConditions: every condition at the current generation.
+  const latest = () => {
+    const gateway = suite.api.get('Gateway', INFRA, name);
+    const conditions = gateway?.status?.conditions ?? [];
+    return (
+      conditions.length > 0 &&
+      conditions.every((c: { observedGeneration?: number }) => c.observedGeneration === gateway?.metadata.generation)
+    );
+  };
+  try {
+    await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
+    const original = suite.api.get('Gateway', INFRA, name)!;
+    suite.api.modify('Gateway', INFRA, name, (gateway) => {
+      gateway.spec.listeners.push(listener('alternate', 'foo.com'));
+    });
+    await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
+    expect(suite.api.get('Gateway', INFRA, name)!.metadata.generation).not.toBe(original.metadata.generation);
+  } finally {
+    suite.api.remove('Gateway', INFRA, name);
+  }
+});
+
+conformance('HTTPRouteReferenceGrant', async () => {
+  suite.api.apply({
+    apiVersion: V1,
+    kind: 'ReferenceGrant',
+    metadata: { namespace: WEB_BACKEND, name: 'reference-grant' },
+    spec: {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: INFRA }],
+      to: [{ group: '', kind: 'Service', name: 'web-backend' }],
+    },
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'reference-grant', {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [backendRef('web-backend', { namespace: WEB_BACKEND })] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['reference-grant']);
+  await routeCondition(suite.api, 'reference-grant', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await expectEventuallyConsistent(address, { path: '/', backend: 'web-backend', namespace: WEB_BACKEND });
+  suite.api.remove('ReferenceGrant', WEB_BACKEND, 'reference-grant');
+  await expectEventuallyConsistent(address, { path: '/', status: 500 });
 });

@@ -44,7 +44,7 @@ export function baseObjects(): KubeObject[] {
   return [
     namespace(INFRA, { 'gateway-conformance': 'infra' }),
     namespace(APP_BACKEND, { 'gateway-conformance': 'backend' }),
-    namespace(WEB_BACKEND, { 'gateway-conformance': 'web-backend' }),
+    namespace(WEB_BACKEND, { 'gateway-conformance': 'backend' }),
     {
       apiVersion: V1,
       kind: 'GatewayClass',
@@ -119,6 +119,12 @@ export async function startGatewayConformance(): Promise<GatewayConformance> {
 
 // ---- the upstream checks ----
 
+/** "name" (in the infra namespace) or "namespace/name". */
+function routeKey(route: string): [string, string] {
+  const slash = route.indexOf('/');
+  return slash < 0 ? [INFRA, route] : [route.slice(0, slash), route.slice(slash + 1)];
+}
+
 type Condition = { type: string; status: string; reason?: string; observedGeneration?: number };
 
 const pause = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
@@ -162,7 +168,7 @@ export async function gatewayAndRoutesAccepted(api: ApiEmulator, gateway: string
   const address = await gatewayAddress(api, gateway);
   for (const route of routes) {
     await eventually(`HTTPRoute ${route} Accepted by Gateway ${gateway}`, () => {
-      const parents = api.get('HTTPRoute', INFRA, route)?.status?.parents ?? [];
+      const parents = api.get('HTTPRoute', ...routeKey(route))?.status?.parents ?? [];
       const parent = parents.find(
         (p: { parentRef: { name: string }; controllerName: string }) =>
           p.parentRef.name === gateway && p.controllerName === CONTROLLER_NAME,
@@ -185,7 +191,7 @@ export async function gatewayAndRoutesAccepted(api: ApiEmulator, gateway: string
 /** kubernetes.HTTPRouteMustHaveCondition for the parent `gateway`. */
 export function routeCondition(api: ApiEmulator, route: string, gateway: string, wanted: Condition): Promise<true> {
   return eventually(`HTTPRoute ${route} condition ${wanted.type}=${wanted.status} ${wanted.reason ?? ''}`, () => {
-    const object = api.get('HTTPRoute', INFRA, route);
+    const object = api.get('HTTPRoute', ...routeKey(route));
     const parent = (object?.status?.parents ?? []).find(
       (p: { parentRef: { name: string } }) => p.parentRef.name === gateway,
     );
