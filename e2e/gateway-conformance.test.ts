@@ -66,6 +66,7 @@ const PORTED = [
   'HTTPRoutePathMatchOrder',
   'GatewayObservedGenerationBump',
   'HTTPRouteReferenceGrant',
+  'HTTPRouteHostnameIntersection',
 ] as const;
 
 conformance('HTTPRouteSimpleSameNamespace', async () => {
@@ -466,4 +467,142 @@ conformance('HTTPRouteReferenceGrant', async () => {
   await expectEventuallyConsistent(address, { path: '/', backend: 'web-backend', namespace: WEB_BACKEND });
   suite.api.remove('ReferenceGrant', WEB_BACKEND, 'reference-grant');
   await expectEventuallyConsistent(address, { path: '/', status: 500 });
+});
+
+conformance('HTTPRouteHostnameIntersection', async () => {
+  const gw = 'httproute-hostname-intersection';
+  const gwAll = 'httproute-hostname-intersection-all';
+  const listener = (name: string, hostname?: string) => ({
+    name,
+    port: 80,
+    protocol: 'HTTP',
+    allowedRoutes: { namespaces: { from: 'Same' } },
+    ...(hostname === undefined ? {} : { hostname }),
+  });
+  const gateway = (name: string, listeners: object[]) => ({
+    apiVersion: V1,
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name },
+    spec: { gatewayClassName: GATEWAY_CLASS, listeners },
+  });
+  const route = (name: string, parent: string, hostnames: string[], path: string | null, service: string) =>
+    httpRoute(INFRA, name, {
+      parentRefs: [{ name: parent, namespace: INFRA }],
+      hostnames,
+      rules: [{ ...(path === null ? {} : { matches: [prefix(path)] }), backendRefs: [backendRef(service)] }],
+    });
+  suite.api.apply(
+    gateway(gw, [
+      listener('listener-1', 'very.specific.com'),
+      listener('listener-2', '*.wildcard.io'),
+      listener('listener-3', '*.anotherwildcard.io'),
+    ]),
+  );
+  suite.api.apply(gateway(gwAll, [listener('listener-1')]));
+  const attached = [
+    'specific-host-matches-listener-specific-host',
+    'specific-host-matches-listener-wildcard-host',
+    'wildcard-host-matches-listener-specific-host',
+    'wildcard-host-matches-listener-wildcard-host',
+  ];
+  suite.api.apply(
+    route(
+      attached[0],
+      gw,
+      ['non.matching.com', '*.nonmatchingwildcard.io', 'very.specific.com'],
+      '/s1',
+      'infra-backend-v1',
+    ),
+  );
+  suite.api.apply(
+    route(
+      attached[1],
+      gw,
+      ['non.matching.com', 'wildcard.io', 'foo.wildcard.io', 'bar.wildcard.io', 'foo.bar.wildcard.io'],
+      '/s2',
+      'infra-backend-v2',
+    ),
+  );
+  suite.api.apply(route(attached[2], gw, ['non.matching.com', '*.specific.com'], '/s3', 'infra-backend-v3'));
+  suite.api.apply(route(attached[3], gw, ['*.anotherwildcard.io'], '/s4', 'infra-backend-v1'));
+  suite.api.apply(
+    route('no-intersecting-hosts', gw, ['specific.but.wrong.com', 'wildcard.io'], '/s5', 'infra-backend-v2'),
+  );
+  suite.api.apply(
+    route(gwAll, gwAll, ['first.com', 'sub.first.com', 'second.com', 'sub.second.com'], null, 'infra-backend-v2'),
+  );
+  try {
+    // HTTPRoutes that do intersect with listener hostnames
+    const address = await gatewayAndRoutesAccepted(suite.api, gw, attached);
+    for (const name of attached) await routeCondition(suite.api, name, gw, { type: 'ResolvedRefs', status: 'True' });
+    const to = (service: string) => ({ backend: service, namespace: INFRA });
+    const notFound = { status: 404 };
+    const cases: [string, string, object][] = [
+      ['very.specific.com', '/s1', to('infra-backend-v1')],
+      ['very.specific.com:1234', '/s1', to('infra-backend-v1')],
+      ['non.matching.com', '/s1', notFound],
+      ['foo.nonmatchingwildcard.io', '/s1', notFound],
+      ['foo.wildcard.io', '/s1', notFound],
+      ['very.specific.com', '/non-matching-prefix', notFound],
+      ['foo.wildcard.io', '/s2', to('infra-backend-v2')],
+      ['bar.wildcard.io', '/s2', to('infra-backend-v2')],
+      ['foo.bar.wildcard.io', '/s2', to('infra-backend-v2')],
+      ['non.matching.com', '/s2', notFound],
+      ['wildcard.io', '/s2', notFound],
+      ['very.specific.com', '/s2', notFound],
+      ['foo.wildcard.io', '/non-matching-prefix', notFound],
+      ['very.specific.com', '/s3', to('infra-backend-v3')],
+      ['non.matching.com', '/s3', notFound],
+      ['foo.specific.com', '/s3', notFound],
+      ['foo.wildcard.io', '/s3', notFound],
+      ['very.specific.com', '/non-matching-prefix', notFound],
+      ['foo.anotherwildcard.io', '/s4', to('infra-backend-v1')],
+      ['bar.anotherwildcard.io', '/s4', to('infra-backend-v1')],
+      ['foo.bar.anotherwildcard.io', '/s4', to('infra-backend-v1')],
+      ['anotherwildcard.io', '/s4', notFound],
+      ['foo.wildcard.io', '/s4', notFound],
+      ['very.specific.com', '/s4', notFound],
+      ['foo.anotherwildcard.io', '/non-matching-prefix', notFound],
+      // HTTPRoutes that do not intersect with listener hostnames
+      ['specific.but.wrong.com', '/s5', notFound],
+      ['wildcard.io', '/s5', notFound],
+    ];
+    await Promise.all(
+      cases.map(([host, path, expected]) => expectEventuallyConsistent(address, { host, path, ...expected })),
+    );
+    await routeCondition(suite.api, 'no-intersecting-hosts', gw, {
+      type: 'Accepted',
+      status: 'False',
+      reason: 'NoMatchingListenerHostname',
+    });
+    // HTTPRoutes have to be counted in AttachedRoutes only if they are Accepted
+    await expect
+      .poll(
+        () =>
+          suite.api
+            .get('Gateway', INFRA, gw)
+            ?.status?.listeners?.map((l: { attachedRoutes: number }) => l.attachedRoutes),
+        {
+          timeout: 30_000,
+          interval: 50,
+        },
+      )
+      .toEqual([2, 1, 1]);
+    // HTTPRoutes intersects with an unspecified hostname listener
+    const all = await gatewayAndRoutesAccepted(suite.api, gwAll, [gwAll]);
+    const allCases: [string, object][] = [
+      ['first.com', to('infra-backend-v2')],
+      ['sub.first.com', to('infra-backend-v2')],
+      ['second.com', to('infra-backend-v2')],
+      ['sub.second.com', to('infra-backend-v2')],
+      ['third.com', notFound],
+      ['sub.third.com', notFound],
+    ];
+    await Promise.all(
+      allCases.map(([host, expected]) => expectEventuallyConsistent(all, { host, path: '/', ...expected })),
+    );
+  } finally {
+    suite.api.remove('Gateway', INFRA, gw);
+    suite.api.remove('Gateway', INFRA, gwAll);
+  }
 });
