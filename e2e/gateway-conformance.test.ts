@@ -67,6 +67,10 @@ const PORTED = [
   'GatewayObservedGenerationBump',
   'HTTPRouteReferenceGrant',
   'HTTPRouteHostnameIntersection',
+  'HTTPRouteListenerHostnameMatching',
+  'HTTPRouteInvalidCrossNamespaceParentRef',
+  'HTTPRouteInvalidParentRefNotMatchingSectionName',
+  'HTTPRouteInvalidReferenceGrant',
 ] as const;
 
 conformance('HTTPRouteSimpleSameNamespace', async () => {
@@ -605,4 +609,154 @@ conformance('HTTPRouteHostnameIntersection', async () => {
     suite.api.remove('Gateway', INFRA, gw);
     suite.api.remove('Gateway', INFRA, gwAll);
   }
+});
+
+conformance('HTTPRouteListenerHostnameMatching', async () => {
+  const gw = 'httproute-listener-hostname-matching';
+  const listener = (name: string, hostname: string) => ({
+    name,
+    port: 80,
+    protocol: 'HTTP',
+    allowedRoutes: { namespaces: { from: 'Same' } },
+    hostname,
+  });
+  suite.api.apply({
+    apiVersion: V1,
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name: gw },
+    spec: {
+      gatewayClassName: GATEWAY_CLASS,
+      listeners: [
+        listener('listener-1', 'bar.com'),
+        listener('listener-2', 'foo.bar.com'),
+        listener('listener-3', '*.bar.com'),
+        listener('listener-4', '*.foo.com'),
+      ],
+    },
+  });
+  const section = (sectionName: string) => ({ name: gw, namespace: INFRA, sectionName });
+  const route = (name: string, sections: string[], service: string) =>
+    httpRoute(INFRA, name, { parentRefs: sections.map(section), rules: [{ backendRefs: [backendRef(service)] }] });
+  suite.api.apply(route('backend-v1', ['listener-1'], 'infra-backend-v1'));
+  suite.api.apply(route('backend-v2', ['listener-2'], 'infra-backend-v2'));
+  suite.api.apply(route('backend-v3', ['listener-3', 'listener-4'], 'infra-backend-v3'));
+  try {
+    const address = await gatewayAndRoutesAccepted(suite.api, gw, ['backend-v1', 'backend-v2', 'backend-v3']);
+    for (const name of ['backend-v1', 'backend-v2', 'backend-v3'])
+      await routeCondition(suite.api, name, gw, { type: 'ResolvedRefs', status: 'True' });
+    const to = (service: string) => ({ backend: service, namespace: INFRA });
+    const cases: [string, object][] = [
+      ['bar.com', to('infra-backend-v1')],
+      ['foo.bar.com', to('infra-backend-v2')],
+      ['baz.bar.com', to('infra-backend-v3')],
+      ['boo.bar.com', to('infra-backend-v3')],
+      ['multiple.prefixes.bar.com', to('infra-backend-v3')],
+      ['multiple.prefixes.foo.com', to('infra-backend-v3')],
+      ['foo.com', { status: 404 }],
+      ['no.matching.host', { status: 404 }],
+    ];
+    await Promise.all(
+      cases.map(([host, expected]) => expectEventuallyConsistent(address, { host, path: '/', ...expected })),
+    );
+  } finally {
+    suite.api.remove('Gateway', INFRA, gw);
+  }
+});
+
+/** kubernetes.HTTPRouteMustHaveNoAcceptedParents and GatewayMustHaveZeroRoutes. */
+async function notAttached(route: string, gateway: string): Promise<void> {
+  const [ns, name] = route.split('/');
+  await expect
+    .poll(
+      () =>
+        (suite.api.get('HTTPRoute', ns, name)?.status?.parents ?? []).some(
+          (p: { conditions: { type: string; status: string }[] }) =>
+            hasCondition(p.conditions, { type: 'Accepted', status: 'True' }),
+        ),
+      { timeout: 30_000, interval: 50 },
+    )
+    .toBe(false);
+  await expect
+    .poll(
+      () =>
+        (suite.api.get('Gateway', INFRA, gateway)?.status?.listeners ?? []).map(
+          (l: { attachedRoutes: number }) => l.attachedRoutes,
+        ),
+      { timeout: 30_000, interval: 50 },
+    )
+    .toEqual([0]);
+}
+
+conformance('HTTPRouteInvalidCrossNamespaceParentRef', async () => {
+  suite.api.apply(
+    httpRoute(WEB_BACKEND, 'invalid-cross-namespace-parent-ref', {
+      parentRefs: [{ name: 'same-namespace', namespace: INFRA }],
+      rules: [{ backendRefs: [backendRef('web-backend')] }],
+    }),
+  );
+  const route = `${WEB_BACKEND}/invalid-cross-namespace-parent-ref`;
+  await routeCondition(suite.api, route, 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await routeCondition(suite.api, route, 'same-namespace', {
+    type: 'Accepted',
+    status: 'False',
+    reason: 'NotAllowedByListeners',
+  });
+  await notAttached(route, 'same-namespace');
+});
+
+conformance('HTTPRouteInvalidParentRefNotMatchingSectionName', async () => {
+  const name = 'httproute-listener-not-matching-section-name';
+  suite.api.apply(
+    httpRoute(INFRA, name, {
+      parentRefs: [{ name: 'same-namespace', namespace: INFRA, port: 80, sectionName: 'http1' }],
+      rules: [{ backendRefs: [backendRef('infra-backend-v1', { kind: 'Service' })] }],
+    }),
+  );
+  await routeCondition(suite.api, name, 'same-namespace', {
+    type: 'Accepted',
+    status: 'False',
+    reason: 'NoMatchingParent',
+  });
+  await notAttached(`${INFRA}/${name}`, 'same-namespace');
+});
+
+conformance('HTTPRouteInvalidReferenceGrant', async () => {
+  const grant = (namespace: string, name: string, from: object, to: object) =>
+    suite.api.apply({
+      apiVersion: V1,
+      kind: 'ReferenceGrant',
+      metadata: { namespace, name },
+      spec: { from: [from], to: [to] },
+    });
+  const from = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: INFRA };
+  const to = { group: '', kind: 'Service', name: 'web-backend' };
+  grant(INFRA, 'reference-grant-wrong-namespace', from, to);
+  grant(WEB_BACKEND, 'reference-grant-wrong-from-group', { ...from, group: 'not-the-group-youre-looking-for' }, to);
+  grant(WEB_BACKEND, 'reference-grant-wrong-from-kind', { ...from, kind: 'Gateway' }, to);
+  grant(
+    WEB_BACKEND,
+    'reference-grant-wrong-from-namespace',
+    { ...from, namespace: 'not-the-namespace-youre-looking-for' },
+    to,
+  );
+  grant(WEB_BACKEND, 'reference-grant-wrong-to-group', from, { ...to, group: 'not-the-group-youre-looking-for' });
+  grant(WEB_BACKEND, 'reference-grant-wrong-to-kind', from, { ...to, kind: 'Secret' });
+  grant(WEB_BACKEND, 'reference-grant-wrong-to-name', from, {
+    ...to,
+    kind: 'Secret',
+    name: 'not-the-service-youre-looking-for',
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'reference-grant', {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [backendRef('web-backend', { namespace: WEB_BACKEND })] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['reference-grant']);
+  await routeCondition(suite.api, 'reference-grant', 'same-namespace', {
+    type: 'ResolvedRefs',
+    status: 'False',
+    reason: 'RefNotPermitted',
+  });
+  await expectEventuallyConsistent(address, { path: '/', status: 500 });
 });
