@@ -44,7 +44,7 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
       state,
       options.metrics.routeStats(),
       edge(),
-      state === null ? null : dumpText(state.result),
+      state === null ? null : dumpText(state.result, state.gateway),
       now(),
     );
   };

@@ -15,14 +15,18 @@ import type {
   TlsTable,
 } from './types.ts';
 import { endpointKey } from './endpoint-key.ts';
+import { gatewaySections } from './gateway/dump-gateway.ts';
+import type { GatewayBuildResult } from './gateway/types.ts';
 
 const MAX_PATH_COLUMN = 48;
 
-export function dumpBuild(result: BuildResult): string {
+/** `gateway`: the Gateway API build of the same snapshot, shown after the Ingress hosts. */
+export function dumpBuild(result: BuildResult, gateway?: GatewayBuildResult): string {
   const lines: string[] = [];
   dumpHosts(result, lines);
   lines.push('', 'default backend');
   lines.push(result.table.defaultBackend === null ? '  (none: 404)' : `  → ${targetText(result.table.defaultBackend)}`);
+  if (gateway !== undefined) lines.push('', ...gatewaySections(gateway));
   dumpTls(result.tls, lines);
   dumpEndpoints(result.endpoints, lines);
   dumpProblems(result.problems, lines);

@@ -63,9 +63,11 @@ export const PROBLEM_CODES = {
     'A canary Ingress path has no main (non-canary) Ingress path with the same host and path; it is ignored.',
 
   // Gateway API (status conditions carry the same facts; these show them on the page)
-  GatewayListenerInvalid: 'A Gateway listener cannot be served (protocol, route kinds, TLS or a conflict); the others are.',
+  GatewayListenerInvalid:
+    'A Gateway listener cannot be served (protocol, route kinds, TLS or a conflict); the others are.',
   GatewayRouteNotAccepted: 'A route parentRef did not attach (no such listener, not allowed, no common hostname).',
-  GatewayBackendInvalid: 'A route backendRef is unusable (kind, ReferenceGrant, Service or port); its share answers 500.',
+  GatewayBackendInvalid:
+    'A route backendRef is unusable (kind, ReferenceGrant, Service or port); its share answers 500.',
   GatewayMatchInvalid: 'A route match cannot be compiled (path, regex, header or method); that match is left out.',
   GatewayFilterUnsupported: 'A route filter sluice does not support; the rule answers 500 rather than skip it.',
   GatewayAddressUnsupported: 'A Gateway address is not an IPAddress; the Gateway is not accepted.',

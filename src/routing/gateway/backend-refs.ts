@@ -23,6 +23,8 @@ export interface BackendContext {
   readonly problems: Problem[];
   /** The route's ResolvedRefs: the first failure found wins. */
   resolvedRefs: Verdict | null;
+  /** Set when the route must not be accepted at all (spec: ReplacePrefixMatch without a PathPrefix match). */
+  rejected: string | null;
 }
 
 const SERVICE = { group: '', kind: 'Service' };

@@ -11,7 +11,13 @@ import { readArray, readRecord, readString } from '../kube-read.ts';
 import { indexObjects, type Named } from '../object-index.ts';
 import { problem, sortProblems } from '../problems.ts';
 import type { Problem, Snapshot } from '../types.ts';
-import { attachRoute, type GatewayModel, type NamespaceLabels, type RouteIdentity } from './attach.ts';
+import {
+  attachRoute,
+  type GatewayModel,
+  type NamespaceLabels,
+  type ParentResult,
+  type RouteIdentity,
+} from './attach.ts';
 import type { BackendContext } from './backend-refs.ts';
 import { isGatewayHostname } from './hostnames.ts';
 import { readListeners } from './listeners.ts';
@@ -24,7 +30,6 @@ import {
   type GatewayBuildResult,
   type GatewayOptions,
   type GatewayStatus,
-  type RouteKind,
   type RouteStatus,
 } from './types.ts';
 import { createdOf, labelsOf } from './values.ts';
@@ -34,98 +39,143 @@ function listOf(snapshot: unknown, key: string): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+interface Inputs {
+  readonly secrets: ReadonlyMap<string, Named>;
+  readonly grants: ReferenceGrants;
+  readonly labels: NamespaceLabels;
+  readonly resolver: BackendResolver;
+}
+
 export function buildGateway(snapshot: Snapshot, options: GatewayOptions): GatewayBuildResult {
   const problems: Problem[] = [];
   const shared: Problem[] = []; // Services, Secrets, slices: the Ingress build reports their problems
   const classes = [
     ...indexObjects('GatewayClass', listOf(snapshot, 'gatewayClasses'), false, problems).values(),
   ].filter((named) => readString(named.object.spec, 'controllerName') === options.controllerName);
-  const classNames = new Set(classes.map((named) => named.ref.name));
   const services = indexObjects('Service', listOf(snapshot, 'services'), true, shared);
-  const catalog = catalogServices(
-    services,
-    indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, shared),
-  );
-  const secrets = indexObjects('Secret', listOf(snapshot, 'secrets'), true, shared);
-  const grants = new ReferenceGrants(
-    indexObjects('ReferenceGrant', listOf(snapshot, 'referenceGrants'), true, problems).values(),
-  );
+  const slices = indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, shared);
   const namespaces = indexObjects('Namespace', listOf(snapshot, 'namespaces'), false, shared);
-  const labels: NamespaceLabels = (name) => ({
-    ...labelsOf(namespaces.get(name)?.object),
-    'kubernetes.io/metadata.name': name, // set by Kubernetes on every namespace since 1.22
-  });
+  const inputs: Inputs = {
+    secrets: indexObjects('Secret', listOf(snapshot, 'secrets'), true, shared),
+    grants: new ReferenceGrants(
+      indexObjects('ReferenceGrant', listOf(snapshot, 'referenceGrants'), true, problems).values(),
+    ),
+    labels: (name) => ({
+      ...labelsOf(namespaces.get(name)?.object),
+      'kubernetes.io/metadata.name': name, // set by Kubernetes on every namespace since 1.22
+    }),
+    resolver: new BackendResolver(catalogServices(services, slices), shared),
+  };
 
-  // Gateways of our classes, their listeners judged.
-  const gateways = new Map<string, AcceptedGateway>();
-  const gatewayStatuses: GatewayStatus[] = [];
-  const addressErrors = new Map<string, string | null>();
+  const classNames = new Set(classes.map((named) => named.ref.name));
+  const gateways = judgeGateways(snapshot, classNames, inputs, options, problems);
+  const { routes, statuses } = compileRoutes(snapshot, gateways, inputs, options.controllerName, problems);
+  const gatewayStatuses = [...gateways.values()]
+    .map((gateway) => gatewayStatus(gateway.named, gateway.listeners, gateway.addressError))
+    .sort((a, b) => compareText(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  const listeners = [...gateways.values()]
+    .filter((gateway) => isAccepted(gateway, gatewayStatuses))
+    .sort((a, b) => compareText(a.named.key, b.named.key))
+    .flatMap((gateway) => gatewayListeners(gateway, routes));
+  return deepFreeze({
+    listeners,
+    endpoints: inputs.resolver.index(),
+    status: {
+      gatewayClasses: classes.map((named) => gatewayClassStatus(named, options.supportedFeatures ?? CORE_FEATURES)),
+      gateways: gatewayStatuses,
+      routes: statuses.sort((a, b) =>
+        compareText(`${a.kind}/${a.namespace}/${a.name}`, `${b.kind}/${b.namespace}/${b.name}`),
+      ),
+    },
+    problems: sortProblems(problems),
+  });
+}
+
+interface JudgedGateway extends AcceptedGateway {
+  readonly addressError: string | null;
+}
+
+function isAccepted(gateway: JudgedGateway, statuses: readonly GatewayStatus[]): boolean {
+  const status = statuses.find((s) => s.name === gateway.named.ref.name && s.namespace === gateway.named.ref.namespace);
+  return status?.conditions[0].status === 'True';
+}
+
+/** Gateways of our classes, their listeners judged (protocol, kinds, certificates, conflicts). */
+function judgeGateways(
+  snapshot: Snapshot,
+  classNames: ReadonlySet<string>,
+  inputs: Inputs,
+  options: GatewayOptions,
+  problems: Problem[],
+): Map<string, JudgedGateway> {
+  const gateways = new Map<string, JudgedGateway>();
   for (const named of indexObjects('Gateway', listOf(snapshot, 'gateways'), true, problems).values()) {
     const className = readString(named.object.spec, 'gatewayClassName') ?? '';
     if (!classNames.has(className)) continue;
-    const listeners = readListeners({ gateway: named, secrets, grants, inspect: options.inspectCertificate });
+    const listeners = readListeners({
+      gateway: named,
+      secrets: inputs.secrets,
+      grants: inputs.grants,
+      inspect: options.inspectCertificate,
+    });
     for (const listener of listeners)
-      if (!listener.served)
+      if (!listener.served || !listener.resolvedRefs[0])
         problems.push(problem('GatewayListenerInvalid', named.ref, listener.field, listenerWhy(listener)));
     const addresses = readAddresses(named, problems);
-    addressErrors.set(named.key, addresses.error);
-    gateways.set(named.key, { named, listeners, className, requestedAddresses: addresses.values });
+    gateways.set(named.key, {
+      named,
+      listeners,
+      className,
+      requestedAddresses: addresses.values,
+      addressError: addresses.error,
+    });
   }
+  return gateways;
+}
 
-  // Routes naming our Gateways: attached, compiled.
+/** HTTPRoutes and GRPCRoutes naming our Gateways: attached, compiled, their status built. */
+function compileRoutes(
+  snapshot: Snapshot,
+  gateways: ReadonlyMap<string, GatewayModel>,
+  inputs: Inputs,
+  controllerName: string,
+  problems: Problem[],
+): { routes: RouteEntry[]; statuses: RouteStatus[] } {
   const refs = new BackendRefs();
-  const resolver = new BackendResolver(catalog, shared);
   const routes: RouteEntry[] = [];
-  const routeStatuses: RouteStatus[] = [];
+  const statuses: RouteStatus[] = [];
   for (const [kind, key] of [
     ['HTTPRoute', 'httpRoutes'],
     ['GRPCRoute', 'grpcRoutes'],
   ] as const) {
     for (const named of indexObjects(kind, listOf(snapshot, key), true, problems).values()) {
       const identity: RouteIdentity = { kind, named, hostnames: routeHostnames(named, problems) };
-      const parents = attachRoute(identity, gateways as ReadonlyMap<string, GatewayModel>, labels);
+      let parents = attachRoute(identity, gateways, inputs.labels);
       if (parents.length === 0) continue;
-      const context: BackendContext = { route: named, kind, refs, resolver, grants, problems, resolvedRefs: null };
-      const ranked = compileRules(identity, createdOf(named.object), context);
+      const context: BackendContext = {
+        route: named,
+        kind,
+        refs,
+        resolver: inputs.resolver,
+        grants: inputs.grants,
+        problems,
+        resolvedRefs: null,
+        rejected: null,
+      };
+      const compiled = compileRules(identity, createdOf(named.object), context);
+      const rejected = context.rejected;
+      if (rejected !== null) parents = parents.map((parent) => rejectParent(parent, rejected));
       for (const parent of parents) {
-        if (!parent.accepted[0])
-          problems.push(
-            problem(
-              'GatewayRouteNotAccepted',
-              named.ref,
-              'spec.parentRefs',
-              `${parent.parentRef.name}: ${parent.accepted[2]}`,
-            ),
-          );
+        if (parent.accepted[0]) continue;
+        const message = `${parent.parentRef.name}: ${parent.accepted[2]}`;
+        problems.push(problem('GatewayRouteNotAccepted', named.ref, 'spec.parentRefs', message));
       }
       countAttached(parents);
-      routes.push({ ranked, parents });
-      routeStatuses.push(routeStatus(kind as RouteKind, named, parents, context.resolvedRefs, options.controllerName));
+      routes.push({ ranked: rejected === null ? compiled : [], parents });
+      statuses.push(routeStatus(kind, named, parents, context.resolvedRefs, controllerName));
     }
   }
-
-  for (const gateway of gateways.values())
-    gatewayStatuses.push(gatewayStatus(gateway.named, gateway.listeners, addressErrors.get(gateway.named.key) ?? null));
-  const listeners = [...gateways.values()]
-    .filter(
-      (gateway) =>
-        gatewayStatuses.find((s) => s.name === gateway.named.ref.name && s.namespace === gateway.named.ref.namespace)
-          ?.conditions[0].status === 'True',
-    )
-    .sort((a, b) => compareText(a.named.key, b.named.key))
-    .flatMap((gateway) => gatewayListeners(gateway, routes));
-  return deepFreeze({
-    listeners,
-    endpoints: resolver.index(),
-    status: {
-      gatewayClasses: classes.map((named) => gatewayClassStatus(named, options.supportedFeatures ?? CORE_FEATURES)),
-      gateways: gatewayStatuses.sort((a, b) => compareText(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`)),
-      routes: routeStatuses.sort((a, b) =>
-        compareText(`${a.kind}/${a.namespace}/${a.name}`, `${b.kind}/${b.namespace}/${b.name}`),
-      ),
-    },
-    problems: sortProblems(problems),
-  });
+  return { routes, statuses };
 }
 
 function listenerWhy(listener: {
@@ -143,6 +193,10 @@ function listenerWhy(listener: {
     if (verdict !== null && !verdict[0]) return `${verdict[1]}: ${verdict[2]}`;
   }
   return 'not served';
+}
+
+function rejectParent(parent: ParentResult, message: string): ParentResult {
+  return parent.accepted[0] ? { ...parent, accepted: [false, 'UnsupportedValue', message], attachments: [] } : parent;
 }
 
 /** AttachedRoutes: each accepted route once per listener it attached to. */

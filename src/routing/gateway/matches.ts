@@ -16,6 +16,8 @@ export interface CompiledMatch {
   readonly conditions: RouteConditions;
   /** For ReplacePrefixMatch: the PathPrefix value, else null. */
   readonly prefix: string | null;
+  /** GRPCRoute: characters of service then method (GRPCRouteRule.matches precedence); null for HTTPRoute. */
+  readonly grpcWeight: number | null;
 }
 
 export type MatchResult =
@@ -76,6 +78,7 @@ export function compileHttpMatch(raw: unknown): MatchResult {
       match: type === 'Exact' ? 'exact' : type === 'PathPrefix' ? 'prefix' : 'regex',
       conditions: { method: method === null ? null : method.toUpperCase(), headers, query },
       prefix: type === 'PathPrefix' ? value : null,
+      grpcWeight: null,
     },
   };
 }
@@ -99,6 +102,7 @@ export function compileGrpcMatch(raw: unknown): MatchResult {
       match,
       conditions,
       prefix: null,
+      grpcWeight: (service?.length ?? 0) * 4096 + (name?.length ?? 0),
     },
   });
   if (type === 'RegularExpression') {

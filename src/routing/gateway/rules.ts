@@ -2,6 +2,7 @@
 // spec's precedence sorts by. Shared by every host the route serves.
 
 import { readArray, readRecord, readString, readValue } from '../kube-read.ts';
+import { prefixKey } from '../path-rule-key.ts';
 import { problem } from '../problems.ts';
 import type { TrafficPolicy } from '../policy-types.ts';
 import type { PathRoute, RoutePolicy } from '../types.ts';
@@ -79,8 +80,10 @@ export function compileRules(identity: RouteIdentity, created: string, context: 
 
 function rankOf(match: CompiledMatch, created: string, identity: RouteIdentity, rule: number, index: number): Rank {
   return {
-    pathRank: PATH_RANK[match.match],
-    pathLength: match.path.length,
+    // GRPCRoute: longer service, then longer method, then more headers, whatever the match type.
+    pathRank: match.grpcWeight === null ? PATH_RANK[match.match] : 0,
+    // Prefix length as matched (trailing slashes ignored), so the matcher's longest-key-first index agrees.
+    pathLength: match.grpcWeight ?? (match.match === 'prefix' ? prefixKey(match.path).length : match.path.length),
     method: match.conditions.method === null ? 0 : 1,
     headers: match.conditions.headers.length,
     query: match.conditions.query.length,
@@ -182,6 +185,8 @@ function routeData(
   let broken = filters.broken;
   if (rewritePath === 'invalid' || redirectPath === 'invalid') {
     broken = true;
+    // HTTPPathModifier: "Using any other HTTPRouteMatch type ... Accepted Condition ... status: False".
+    context.rejected ??= `${at}: ReplacePrefixMatch needs a PathPrefix match`;
     context.problems.push(
       problem('GatewayFilterUnsupported', identity.named.ref, at, 'ReplacePrefixMatch needs a PathPrefix match'),
     );

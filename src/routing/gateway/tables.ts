@@ -7,7 +7,7 @@
 import { compareText } from '../compare.ts';
 import type { HostRules, PathRoute, TlsCertificate, TlsTable } from '../types.ts';
 import type { GatewayModel, ParentResult } from './attach.ts';
-import { reachableThrough } from './hostnames.ts';
+import { compareSpecificity, hostnameCovers, reachableThrough } from './hostnames.ts';
 import type { ListenerModel } from './listeners.ts';
 import type { RankedRoute } from './rules.ts';
 import type { GatewayListener } from './types.ts';
@@ -67,7 +67,11 @@ function portListener(
     }
   }
   const https = listeners[0].protocol === 'HTTPS';
-  const hosts = [...buckets.entries()].map(([host, bucket]) => hostRules(host, bucket, https)).sort(compareHostRules);
+  // Only wildcard and catch-all buckets can cover another host: few, whatever the number of routes.
+  const wide = [...buckets.entries()].filter(([host]) => host === '' || host.startsWith('*.'));
+  const hosts = [...buckets.entries()]
+    .map(([host, bucket]) => hostRules(host, bucket, coveringBuckets(host, bucket, wide), https))
+    .sort(compareHostRules);
   return {
     gateway: gateway.named.key,
     gatewayClass: gateway.className,
@@ -84,8 +88,31 @@ function hostKind(host: string): HostRules['kind'] {
   return host === '' ? 'any' : host.startsWith('*.') ? 'wildcard' : 'exact';
 }
 
-function hostRules(host: string, bucket: Bucket, https: boolean): HostRules {
-  const routes: PathRoute[] = [...bucket.entries].sort(compareRanked).map((entry) => entry.route);
+/**
+ * The same listener's less specific host buckets covering `host`, most specific first: a request for
+ * foo.example.com that no rule of a route naming that host matches still reaches the listener's routes
+ * for *.example.com (hostname precedence orders routes, it does not hide them).
+ */
+function coveringBuckets(host: string, bucket: Bucket, wide: readonly (readonly [string, Bucket])[]): Bucket[] {
+  return wide
+    .filter(
+      ([other, candidate]) =>
+        other !== host && candidate.listener === bucket.listener && (other === '' || hostnameCovers(other, host)),
+    )
+    .sort((a, b) => compareSpecificity(a[0], b[0]))
+    .map(([, candidate]) => candidate);
+}
+
+function hostRules(host: string, bucket: Bucket, covering: readonly Bucket[], https: boolean): HostRules {
+  const seen = new Set<RankedRoute>();
+  const routes: PathRoute[] = [];
+  for (const each of [bucket, ...covering]) {
+    for (const entry of [...each.entries].sort(compareRanked)) {
+      if (seen.has(entry)) continue;
+      seen.add(entry);
+      routes.push(entry.route);
+    }
+  }
   const kind = hostKind(host);
   return {
     host,

@@ -14,24 +14,6 @@ export interface GatewayOptions {
 /** The Core features the pure core compiles; the Extended ones are claimed by the caller once the edge passes them. */
 export const CORE_FEATURES: readonly string[] = ['Gateway', 'HTTPRoute', 'ReferenceGrant'];
 
-/** Extended features this core compiles (the edge must execute them before they are claimed). */
-export const COMPILED_EXTENDED_FEATURES: readonly string[] = [
-  'GRPCRoute',
-  'GatewayPort8080',
-  'HTTPRouteBackendTimeout',
-  'HTTPRouteCORS',
-  'HTTPRouteHostRewrite',
-  'HTTPRouteMethodMatching',
-  'HTTPRoutePathRedirect',
-  'HTTPRoutePathRewrite',
-  'HTTPRoutePortRedirect',
-  'HTTPRouteQueryParamMatching',
-  'HTTPRouteRequestMirror',
-  'HTTPRouteRequestTimeout',
-  'HTTPRouteResponseHeaderModification',
-  'HTTPRouteSchemeRedirect',
-];
-
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 export interface Condition {

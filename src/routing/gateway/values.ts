@@ -1,6 +1,6 @@
 // Small readers for Gateway API values: durations, label selectors, generations and timestamps.
 
-import { isRecord, readArray, readRecord, readString } from '../kube-read.ts';
+import { readArray, readRecord, readString } from '../kube-read.ts';
 
 const DURATION = /^(?:[0-9]{1,5}(?:h|ms|m|s)){1,4}$/;
 const PART = /([0-9]{1,5})(h|ms|m|s)/g;
@@ -46,8 +46,4 @@ export function generationOf(object: unknown): number {
 
 export function createdOf(object: unknown): string {
   return readString(readRecord(object, 'metadata'), 'creationTimestamp') ?? '';
-}
-
-export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return isRecord(value);
 }
