@@ -14,6 +14,7 @@ import {
   hasCondition,
   httpRoute,
   INFRA,
+  listenersMatch,
   routeCondition,
   startGatewayConformance,
   V1,
@@ -71,6 +72,8 @@ const PORTED = [
   'HTTPRouteInvalidCrossNamespaceParentRef',
   'HTTPRouteInvalidParentRefNotMatchingSectionName',
   'HTTPRouteInvalidReferenceGrant',
+  'GatewayWithAttachedRoutes',
+  'GatewayInvalidRouteKind',
 ] as const;
 
 conformance('HTTPRouteSimpleSameNamespace', async () => {
@@ -759,4 +762,113 @@ conformance('HTTPRouteInvalidReferenceGrant', async () => {
     reason: 'RefNotPermitted',
   });
   await expectEventuallyConsistent(address, { path: '/', status: 500 });
+});
+
+function gatewayObject(name: string, listeners: object[]) {
+  return {
+    apiVersion: V1,
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name },
+    spec: { gatewayClassName: GATEWAY_CLASS, listeners },
+  };
+}
+
+conformance('GatewayWithAttachedRoutes', async () => {
+  const onlyInfra = {
+    kinds: [{ kind: 'HTTPRoute' }],
+    namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': INFRA } } },
+  };
+  const one = 'gateway-with-one-attached-route';
+  const two = 'gateway-with-two-attached-routes';
+  const unresolved = 'unresolved-gateway-with-one-attached-unresolved-route';
+  suite.api.apply(gatewayObject(one, [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: onlyInfra }]));
+  suite.api.apply(
+    gatewayObject(two, [
+      { name: 'http', port: 80, protocol: 'HTTP', hostname: 'foo.example.com', allowedRoutes: onlyInfra },
+    ]),
+  );
+  suite.api.apply(
+    gatewayObject(unresolved, [
+      {
+        name: 'tls',
+        port: 443,
+        protocol: 'HTTPS',
+        allowedRoutes: onlyInfra,
+        tls: { certificateRefs: [{ group: '', kind: 'Secret', name: 'does-not-exist' }], mode: 'Terminate' },
+      },
+    ]),
+  );
+  const parent = (name: string, sectionName?: string) => ({
+    kind: 'Gateway',
+    name,
+    namespace: INFRA,
+    ...(sectionName === undefined ? {} : { sectionName }),
+  });
+  const route = (name: string, parentRef: object, service = 'infra-backend-v1', hostnames?: string[]) =>
+    httpRoute(INFRA, name, {
+      parentRefs: [parentRef],
+      ...(hostnames === undefined ? {} : { hostnames }),
+      rules: [{ backendRefs: [backendRef(service)] }],
+    });
+  suite.api.apply(route('http-route-1', parent(one)));
+  suite.api.apply(route('http-route-2', parent(two)));
+  suite.api.apply(route('http-route-3', parent(two)));
+  suite.api.apply(route('http-route-not-accepted', parent(two), 'infra-backend-v1', ['not-accepted.test.com']));
+  suite.api.apply(route('http-route-4', parent(unresolved, 'tls'), 'does-not-exist'));
+  const httpRouteKind = [{ kind: 'HTTPRoute' }];
+  const acceptedResolved = [
+    { type: 'Accepted', status: 'True' },
+    { type: 'ResolvedRefs', status: 'True' },
+  ];
+  try {
+    await listenersMatch(suite.api, one, [
+      { name: 'http', supportedKinds: httpRouteKind, attachedRoutes: 1, conditions: acceptedResolved },
+    ]);
+    await listenersMatch(suite.api, two, [
+      { name: 'http', supportedKinds: httpRouteKind, attachedRoutes: 2, conditions: acceptedResolved },
+    ]);
+    await routeCondition(suite.api, 'http-route-not-accepted', two, {
+      type: 'Accepted',
+      status: 'False',
+      reason: 'NoMatchingListenerHostname',
+    });
+    await listenersMatch(suite.api, unresolved, [
+      {
+        name: 'tls',
+        supportedKinds: httpRouteKind,
+        attachedRoutes: 1,
+        conditions: [
+          { type: 'Programmed', status: 'False' },
+          { type: 'ResolvedRefs', status: 'False' },
+        ],
+      },
+    ]);
+    await routeCondition(suite.api, 'http-route-4', unresolved, { type: 'ResolvedRefs', status: 'False' });
+  } finally {
+    for (const name of [one, two, unresolved]) suite.api.remove('Gateway', INFRA, name);
+  }
+});
+
+conformance('GatewayInvalidRouteKind', async () => {
+  const only = 'gateway-only-invalid-route-kind';
+  const mixed = 'gateway-supported-and-invalid-route-kind';
+  const listener = (kinds: string[]) => ({
+    name: 'http',
+    port: 80,
+    protocol: 'HTTP',
+    allowedRoutes: { namespaces: { from: 'All' }, kinds: kinds.map((kind) => ({ kind })) },
+  });
+  suite.api.apply(gatewayObject(only, [listener(['InvalidRoute'])]));
+  suite.api.apply(gatewayObject(mixed, [listener(['InvalidRoute', 'HTTPRoute'])]));
+  const invalidKinds = [{ type: 'ResolvedRefs', status: 'False', reason: 'InvalidRouteKinds' }];
+  try {
+    await listenersMatch(suite.api, only, [
+      { name: 'http', supportedKinds: [], attachedRoutes: 0, conditions: invalidKinds },
+    ]);
+    await listenersMatch(suite.api, mixed, [
+      { name: 'http', supportedKinds: [{ kind: 'HTTPRoute' }], attachedRoutes: 0, conditions: invalidKinds },
+    ]);
+  } finally {
+    for (const name of [only, mixed]) suite.api.remove('Gateway', INFRA, name);
+  }
 });

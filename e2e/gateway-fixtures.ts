@@ -19,8 +19,13 @@ export const V1 = `${GROUP}/v1`;
 /** conformance config.DefaultTimeoutConfig().RequiredConsecutiveSuccesses */
 export const REQUIRED_CONSECUTIVE_SUCCESSES = 3;
 
+/** A Namespace with the label the API server adds to every one (Kubernetes 1.22+). */
 export function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { ...labels, 'kubernetes.io/metadata.name': name } },
+  };
 }
 
 export function httpGateway(name: string, from: KubeObject): KubeObject {
@@ -259,4 +264,43 @@ export async function expectEventuallyConsistent(
     }
     if (streak < REQUIRED_CONSECUTIVE_SUCCESSES && streak === 0) await pause(100);
   }
+}
+
+export interface ExpectedListener {
+  readonly name: string;
+  /** Compared exactly; omitted: not compared. */
+  readonly supportedKinds?: readonly { group?: string; kind: string }[];
+  readonly attachedRoutes: number;
+  readonly conditions: readonly Condition[];
+}
+
+/** kubernetes.GatewayStatusMustHaveListeners: the listeners' names, kinds, attached routes and these conditions. */
+export function listenersMatch(
+  api: ApiEmulator,
+  gateway: string,
+  expected: readonly ExpectedListener[],
+): Promise<true> {
+  return eventually(`the listeners of Gateway ${gateway}: ${JSON.stringify(expected)}`, () => {
+    const listeners: {
+      name: string;
+      supportedKinds?: { group?: string; kind: string }[];
+      attachedRoutes: number;
+      conditions: Condition[];
+    }[] = api.get('Gateway', INFRA, gateway)?.status?.listeners ?? [];
+    if (listeners.length !== expected.length) return undefined;
+    const ok = expected.every((want) => {
+      const got = listeners.find((l) => l.name === want.name);
+      if (got === undefined || got.attachedRoutes !== want.attachedRoutes) return false;
+      if (want.supportedKinds !== undefined) {
+        const kinds = (got.supportedKinds ?? []).map((k) => `${k.group ?? GROUP}/${k.kind}`).sort();
+        if (
+          JSON.stringify(kinds) !==
+          JSON.stringify(want.supportedKinds.map((k) => `${k.group ?? GROUP}/${k.kind}`).sort())
+        )
+          return false;
+      }
+      return want.conditions.every((c) => hasCondition(got.conditions, c));
+    });
+    return ok ? true : undefined;
+  });
 }
