@@ -4,12 +4,17 @@
  * needs 3 consecutive matching answers (http.MakeRequestAndExpectEventuallyConsistentResponse). After a full
  * run, docs/gateway-conformance-report.yaml is written in the upstream ConformanceReport format.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Each upstream test keeps its small manifest builders beside it, as upstream keeps each test's YAML beside its Go.
+/* oxlint-disable unicorn/consistent-function-scoping */
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { writeConformanceReport } from './gateway-report.ts';
 import {
   CONTROLLER_NAME,
+  APP_BACKEND,
+  check,
   expectEventuallyConsistent,
   GATEWAY_CLASS,
+  gatewayCondition,
   gatewayAndRoutesAccepted,
   hasCondition,
   httpRoute,
@@ -19,16 +24,22 @@ import {
   startGatewayConformance,
   V1,
   WEB_BACKEND,
+  until,
   type GatewayConformance,
 } from './gateway-fixtures.ts';
 
 let suite: GatewayConformance;
 const results = new Map<string, boolean>();
+/** The upstream tests this file runs; the report is written only when all of them ran. */
+const registered: string[] = [];
 
 /** Runs an upstream test's body and records whether it passed. */
 function conformance(shortName: string, body: () => Promise<void>): void {
-  describe(shortName, () => {
-    it(shortName, { timeout: 90_000 }, async () => {
+  registered.push(shortName);
+  describe(`${shortName}`, () => {
+    // The assertions are the upstream checks in gateway-fixtures.ts, which throw on a mismatch.
+    // oxlint-disable-next-line vitest/expect-expect
+    it(`${shortName}`, { timeout: 90_000 }, async () => {
       results.set(shortName, false);
       for (const route of suite.api.list('HTTPRoute'))
         suite.api.remove('HTTPRoute', route.metadata.namespace, route.metadata.name);
@@ -44,37 +55,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await suite?.close();
-  if (results.size === PORTED.length) writeConformanceReport(results);
+  if (results.size === registered.length) writeConformanceReport(results);
 });
 
 const ref = (name: string) => ({ name });
 const backendRef = (name: string, extra: Record<string, unknown> = {}) => ({ name, port: 8080, ...extra });
 const prefix = (value: string) => ({ path: { type: 'PathPrefix', value } });
-
-const PORTED = [
-  'HTTPRouteSimpleSameNamespace',
-  'HTTPRouteMatching',
-  'HTTPRouteMultipleGateways',
-  'GatewayClassObservedGenerationBump',
-  'HTTPRouteInvalidCrossNamespaceBackendRef',
-  'HTTPRouteExactPathMatching',
-  'HTTPRouteHeaderMatching',
-  'HTTPRouteInvalidNonExistentBackendRef',
-  'HTTPRouteInvalidBackendRefUnknownKind',
-  'HTTPRouteObservedGenerationBump',
-  'HTTPRouteCrossNamespace',
-  'HTTPRouteMatchingAcrossRoutes',
-  'HTTPRoutePathMatchOrder',
-  'GatewayObservedGenerationBump',
-  'HTTPRouteReferenceGrant',
-  'HTTPRouteHostnameIntersection',
-  'HTTPRouteListenerHostnameMatching',
-  'HTTPRouteInvalidCrossNamespaceParentRef',
-  'HTTPRouteInvalidParentRefNotMatchingSectionName',
-  'HTTPRouteInvalidReferenceGrant',
-  'GatewayWithAttachedRoutes',
-  'GatewayInvalidRouteKind',
-] as const;
 
 conformance('HTTPRouteSimpleSameNamespace', async () => {
   suite.api.apply(
@@ -154,7 +140,7 @@ conformance('HTTPRouteMultipleGateways', async () => {
     'multiple-gateways-shared-route',
     'all-namespaces-dedicated-route',
   ]);
-  expect(same).not.toBe(all);
+  check(same !== all, `both Gateways got ${same}`);
   await Promise.all([
     expectEventuallyConsistent(same, { path: '/shared', backend: 'infra-backend-v1', namespace: INFRA }),
     expectEventuallyConsistent(same, { path: '/', backend: 'infra-backend-v2', namespace: INFRA }),
@@ -177,22 +163,15 @@ conformance('GatewayClassObservedGenerationBump', async () => {
     metadata: { name },
     spec: { controllerName: CONTROLLER_NAME, description: 'old' },
   });
-  const acceptedAtLatest = async () =>
-    expect
-      .poll(
-        () => {
-          const object = suite.api.get('GatewayClass', undefined, name);
-          const conditions = object?.status?.conditions ?? [];
-          return (
-            hasCondition(conditions, { type: 'Accepted', status: 'True' }) &&
-            conditions.every(
-              (c: { observedGeneration?: number }) => c.observedGeneration === object?.metadata.generation,
-            )
-          );
-        },
-        { timeout: 30_000, interval: 50 },
-      )
-      .toBe(true);
+  const acceptedAtLatest = () =>
+    until(`GatewayClass ${name} Accepted at its latest generation`, () => {
+      const object = suite.api.get('GatewayClass', undefined, name);
+      const conditions = object?.status?.conditions ?? [];
+      return (
+        hasCondition(conditions, { type: 'Accepted', status: 'True' }) &&
+        conditions.every((c: { observedGeneration?: number }) => c.observedGeneration === object?.metadata.generation)
+      );
+    });
   await acceptedAtLatest();
   const original = suite.api.get('GatewayClass', undefined, name)!;
   suite.api.modify('GatewayClass', undefined, name, (object) => {
@@ -200,7 +179,7 @@ conformance('GatewayClassObservedGenerationBump', async () => {
   });
   await acceptedAtLatest();
   const updated = suite.api.get('GatewayClass', undefined, name)!;
-  expect(updated.metadata.generation).not.toBe(original.metadata.generation);
+  check(updated.metadata.generation !== original.metadata.generation, 'generation should change after an update');
   suite.api.remove('GatewayClass', undefined, name);
 });
 
@@ -326,15 +305,18 @@ conformance('HTTPRouteObservedGenerationBump', async () => {
       )
     );
   };
-  await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
+  await until('conditions at the latest generation', latest);
   const original = suite.api.get('HTTPRoute', INFRA, name)!;
   suite.api.modify('HTTPRoute', INFRA, name, (route) => {
     route.spec.rules[0].backendRefs[0].name = 'infra-backend-v2';
   });
   await routeCondition(suite.api, name, 'same-namespace', { type: 'Accepted', status: 'True' });
   await routeCondition(suite.api, name, 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
-  await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
-  expect(suite.api.get('HTTPRoute', INFRA, name)!.metadata.generation).not.toBe(original.metadata.generation);
+  await until('conditions at the latest generation', latest);
+  check(
+    suite.api.get('HTTPRoute', INFRA, name)!.metadata.generation !== original.metadata.generation,
+    'generation should change after an update',
+  );
 });
 
 conformance('HTTPRouteCrossNamespace', async () => {
@@ -441,13 +423,16 @@ conformance('GatewayObservedGenerationBump', async () => {
     );
   };
   try {
-    await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
+    await until('conditions at the latest generation', latest);
     const original = suite.api.get('Gateway', INFRA, name)!;
     suite.api.modify('Gateway', INFRA, name, (gateway) => {
       gateway.spec.listeners.push(listener('alternate', 'foo.com'));
     });
-    await expect.poll(latest, { timeout: 30_000, interval: 50 }).toBe(true);
-    expect(suite.api.get('Gateway', INFRA, name)!.metadata.generation).not.toBe(original.metadata.generation);
+    await until('conditions at the latest generation', latest);
+    check(
+      suite.api.get('Gateway', INFRA, name)!.metadata.generation !== original.metadata.generation,
+      'generation should change after an update',
+    );
   } finally {
     suite.api.remove('Gateway', INFRA, name);
   }
@@ -583,18 +568,10 @@ conformance('HTTPRouteHostnameIntersection', async () => {
       reason: 'NoMatchingListenerHostname',
     });
     // HTTPRoutes have to be counted in AttachedRoutes only if they are Accepted
-    await expect
-      .poll(
-        () =>
-          suite.api
-            .get('Gateway', INFRA, gw)
-            ?.status?.listeners?.map((l: { attachedRoutes: number }) => l.attachedRoutes),
-        {
-          timeout: 30_000,
-          interval: 50,
-        },
-      )
-      .toEqual([2, 1, 1]);
+    await until('attachedRoutes 2, 1, 1', () => {
+      const listeners = suite.api.get('Gateway', INFRA, gw)?.status?.listeners ?? [];
+      return listeners.map((l: { attachedRoutes: number }) => l.attachedRoutes).join() === '2,1,1';
+    });
     // HTTPRoutes intersects with an unspecified hostname listener
     const all = await gatewayAndRoutesAccepted(suite.api, gwAll, [gwAll]);
     const allCases: [string, object][] = [
@@ -669,25 +646,19 @@ conformance('HTTPRouteListenerHostnameMatching', async () => {
 /** kubernetes.HTTPRouteMustHaveNoAcceptedParents and GatewayMustHaveZeroRoutes. */
 async function notAttached(route: string, gateway: string): Promise<void> {
   const [ns, name] = route.split('/');
-  await expect
-    .poll(
-      () =>
-        (suite.api.get('HTTPRoute', ns, name)?.status?.parents ?? []).some(
-          (p: { conditions: { type: string; status: string }[] }) =>
-            hasCondition(p.conditions, { type: 'Accepted', status: 'True' }),
-        ),
-      { timeout: 30_000, interval: 50 },
-    )
-    .toBe(false);
-  await expect
-    .poll(
-      () =>
-        (suite.api.get('Gateway', INFRA, gateway)?.status?.listeners ?? []).map(
-          (l: { attachedRoutes: number }) => l.attachedRoutes,
-        ),
-      { timeout: 30_000, interval: 50 },
-    )
-    .toEqual([0]);
+  await until(`HTTPRoute ${route} has no Accepted parent`, () => {
+    const parents = suite.api.get('HTTPRoute', ns, name)?.status?.parents;
+    return (
+      parents !== undefined &&
+      !parents.some((p: { conditions: { type: string; status: string }[] }) =>
+        hasCondition(p.conditions, { type: 'Accepted', status: 'True' }),
+      )
+    );
+  });
+  await until(`Gateway ${gateway} has 0 routes attached`, () => {
+    const listeners = suite.api.get('Gateway', INFRA, gateway)?.status?.listeners ?? [];
+    return listeners.length > 0 && listeners.every((l: { attachedRoutes: number }) => l.attachedRoutes === 0);
+  });
 }
 
 conformance('HTTPRouteInvalidCrossNamespaceParentRef', async () => {
@@ -871,4 +842,115 @@ conformance('GatewayInvalidRouteKind', async () => {
   } finally {
     for (const name of [only, mixed]) suite.api.remove('Gateway', INFRA, name);
   }
+});
+
+/** Ported, but failing for a reason named in `why`: not run, reported as skipped (never as passed). */
+function knownFailing(shortName: string, why: string, body: () => Promise<void>): void {
+  // Kept in the file so the port is not lost; not run until the cause is fixed.
+  // oxlint-disable-next-line vitest/no-disabled-tests
+  describe.skip(`${shortName} (fails: ${why})`, () => {
+    // oxlint-disable-next-line vitest/expect-expect
+    it(`${shortName}`, body);
+  });
+}
+
+knownFailing(
+  'GatewayInvalidParametersRef',
+  'the core does not read spec.infrastructure.parametersRef yet',
+  async () => {
+    const name = 'gateway-invalid-parameters-ref';
+    suite.api.apply({
+      ...gatewayObject(name, [{ name: 'http', port: 80, protocol: 'HTTP' }]),
+      spec: {
+        gatewayClassName: GATEWAY_CLASS,
+        listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }],
+        infrastructure: { parametersRef: { group: 'invalid.io', kind: 'InvalidParameters', name: 'invalid' } },
+      },
+    });
+    try {
+      await gatewayCondition(suite.api, name, { type: 'Accepted', status: 'False', reason: 'InvalidParameters' });
+    } finally {
+      suite.api.remove('Gateway', INFRA, name);
+    }
+  },
+);
+
+conformance('GatewayListenerUnsupportedProtocol', async () => {
+  const only = 'gateway-only-unsupported-protocols';
+  const mixed = 'gateway-supported-and-unsupported-protocols';
+  const invalid = { name: 'invalid', port: 1111, protocol: 'INVALID' };
+  suite.api.apply(gatewayObject(only, [invalid]));
+  suite.api.apply(gatewayObject(mixed, [{ name: 'http', port: 80, protocol: 'HTTP' }, invalid]));
+  const unsupported = {
+    name: 'invalid',
+    supportedKinds: [],
+    attachedRoutes: 0,
+    conditions: [{ type: 'Accepted', status: 'False', reason: 'UnsupportedProtocol' }],
+  };
+  try {
+    await gatewayCondition(suite.api, only, { type: 'Accepted', status: 'False', reason: 'ListenersNotValid' });
+    await listenersMatch(suite.api, only, [unsupported]);
+    await gatewayCondition(suite.api, mixed, { type: 'Accepted', status: 'True', reason: 'ListenersNotValid' });
+    await listenersMatch(suite.api, mixed, [
+      {
+        name: 'http',
+        supportedKinds: [{ kind: 'HTTPRoute' }],
+        attachedRoutes: 0,
+        conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted' }],
+      },
+      unsupported,
+    ]);
+  } finally {
+    for (const name of [only, mixed]) suite.api.remove('Gateway', INFRA, name);
+  }
+});
+
+conformance('HTTPRoutePartiallyInvalidViaInvalidReferenceGrant', async () => {
+  suite.api.apply({
+    apiVersion: V1,
+    kind: 'ReferenceGrant',
+    metadata: { namespace: APP_BACKEND, name: 'invalid-reference-grant' },
+    spec: {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: INFRA }],
+      to: [{ group: '', kind: 'Service', name: 'app-backend-v1' }],
+    },
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'invalid-reference-grant', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        { matches: [prefix('/v2')], backendRefs: [backendRef('app-backend-v2', { namespace: APP_BACKEND })] },
+        { backendRefs: [backendRef('app-backend-v1', { namespace: APP_BACKEND })] },
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['invalid-reference-grant']);
+  await routeCondition(suite.api, 'invalid-reference-grant', 'same-namespace', {
+    type: 'ResolvedRefs',
+    status: 'False',
+    reason: 'RefNotPermitted',
+  });
+  await expectEventuallyConsistent(address, { path: '/v2', status: 500 });
+  await expectEventuallyConsistent(address, { path: '/', backend: 'app-backend-v1', namespace: APP_BACKEND });
+});
+
+conformance('HTTPRouteNoBackendRefs', async () => {
+  const exact = (value: string) => ({ path: { type: 'Exact', value } });
+  suite.api.apply(
+    httpRoute(INFRA, 'omitted-backendrefs', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        { matches: [exact('/omitted-no-forward')] },
+        { matches: [exact('/empty-no-forward')], backendRefs: [] },
+        { matches: [prefix('/')], backendRefs: [backendRef('infra-backend-v1')] },
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['omitted-backendrefs']);
+  await routeCondition(suite.api, 'omitted-backendrefs', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await Promise.all([
+    expectEventuallyConsistent(address, { path: '/forward', backend: 'infra-backend-v1', namespace: INFRA }),
+    expectEventuallyConsistent(address, { path: '/omitted-no-forward', status: 500 }),
+    expectEventuallyConsistent(address, { path: '/empty-no-forward', status: 500 }),
+  ]);
 });

@@ -20,7 +20,7 @@ export const V1 = `${GROUP}/v1`;
 export const REQUIRED_CONSECUTIVE_SUCCESSES = 3;
 
 /** A Namespace with the label the API server adds to every one (Kubernetes 1.22+). */
-export function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
+export function namespaceObject(name: string, labels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -47,9 +47,9 @@ export function httpRoute(namespace: string, name: string, spec: KubeObject): Ku
 /** The base manifests' HTTP Gateways (the HTTPS one needs certificates: not ported yet). */
 export function baseObjects(): KubeObject[] {
   return [
-    namespace(INFRA, { 'gateway-conformance': 'infra' }),
-    namespace(APP_BACKEND, { 'gateway-conformance': 'backend' }),
-    namespace(WEB_BACKEND, { 'gateway-conformance': 'backend' }),
+    namespaceObject(INFRA, { 'gateway-conformance': 'infra' }),
+    namespaceObject(APP_BACKEND, { 'gateway-conformance': 'backend' }),
+    namespaceObject(WEB_BACKEND, { 'gateway-conformance': 'backend' }),
     {
       apiVersion: V1,
       kind: 'GatewayClass',
@@ -186,11 +186,25 @@ export async function gatewayAndRoutesAccepted(api: ApiEmulator, gateway: string
   }
   await eventually(`the listeners of Gateway ${gateway} Accepted, Programmed and ResolvedRefs`, () => {
     const listeners = api.get('Gateway', INFRA, gateway)?.status?.listeners ?? [];
-    const ready = (l: { conditions: Condition[] }) =>
-      ['Accepted', 'Programmed', 'ResolvedRefs'].every((type) => hasCondition(l.conditions, { type, status: 'True' }));
-    return listeners.length > 0 && listeners.every(ready) ? true : undefined;
+    return listeners.length > 0 && listeners.every(listenerReady) ? true : undefined;
   });
   return address;
+}
+
+function listenerReady(listener: { conditions: Condition[] }): boolean {
+  return ['Accepted', 'Programmed', 'ResolvedRefs'].every((type) =>
+    hasCondition(listener.conditions, { type, status: 'True' }),
+  );
+}
+
+/** Polls `probe` until it returns true (the upstream suite's wait.PollUntilContextTimeout). */
+export function until(what: string, probe: () => boolean, timeoutMs = 30_000): Promise<true> {
+  return eventually(what, () => (probe() ? true : undefined), timeoutMs);
+}
+
+/** Throws `message` unless `condition` holds (require.* in the upstream tests). */
+export function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
 }
 
 /** kubernetes.HTTPRouteMustHaveCondition for the parent `gateway`. */
@@ -274,7 +288,7 @@ export interface ExpectedListener {
   readonly conditions: readonly Condition[];
 }
 
-/** kubernetes.GatewayStatusMustHaveListeners: the listeners' names, kinds, attached routes and these conditions. */
+/** kubernetes.GatewayStatusMustHaveListeners: Gateway conditions current; listeners' names, kinds, attached routes, these conditions. */
 export function listenersMatch(
   api: ApiEmulator,
   gateway: string,
@@ -287,20 +301,32 @@ export function listenersMatch(
       attachedRoutes: number;
       conditions: Condition[];
     }[] = api.get('Gateway', INFRA, gateway)?.status?.listeners ?? [];
+    const object = api.get('Gateway', INFRA, gateway);
+    if (object === undefined || !conditionsCurrent(object, object.status?.conditions ?? [])) return undefined;
     if (listeners.length !== expected.length) return undefined;
     const ok = expected.every((want) => {
       const got = listeners.find((l) => l.name === want.name);
       if (got === undefined || got.attachedRoutes !== want.attachedRoutes) return false;
       if (want.supportedKinds !== undefined) {
-        const kinds = (got.supportedKinds ?? []).map((k) => `${k.group ?? GROUP}/${k.kind}`).sort();
-        if (
-          JSON.stringify(kinds) !==
-          JSON.stringify(want.supportedKinds.map((k) => `${k.group ?? GROUP}/${k.kind}`).sort())
-        )
-          return false;
+        // helpers.go gatewayListenersMatch: expected kinds ⊆ actual ones (an implementation may support more);
+        // an empty expectation means none.
+        const kinds = (got.supportedKinds ?? []).map((k) => `${k.group ?? GROUP}/${k.kind}`);
+        if (want.supportedKinds.length === 0 && kinds.length > 0) return false;
+        if (!want.supportedKinds.every((k) => kinds.includes(`${k.group ?? GROUP}/${k.kind}`))) return false;
       }
       return want.conditions.every((c) => hasCondition(got.conditions, c));
     });
     return ok ? true : undefined;
+  });
+}
+
+/** kubernetes.GatewayMustHaveLatestConditions and GatewayMustHaveCondition. */
+export function gatewayCondition(api: ApiEmulator, gateway: string, wanted: Condition): Promise<true> {
+  return eventually(`Gateway ${gateway} condition ${wanted.type}=${wanted.status} ${wanted.reason ?? ''}`, () => {
+    const object = api.get('Gateway', INFRA, gateway);
+    const conditions: Condition[] = object?.status?.conditions ?? [];
+    return object !== undefined && conditionsCurrent(object, conditions) && hasCondition(conditions, wanted)
+      ? true
+      : undefined;
   });
 }

@@ -35,6 +35,10 @@ function overlayRules(): Rule[] {
 
 let suite: GatewayConformance;
 
+function key(group: string, resource: string, verb: string): string {
+  return `${verb} ${group || 'core'}/${resource}`;
+}
+
 beforeAll(async () => {
   suite = await startGatewayConformance();
 }, 60_000);
@@ -86,7 +90,6 @@ describe('the gateway-api overlay RBAC matches what the controller does', () => 
 
     const rules = overlayRules();
     const ours = api.calls.filter((c) => c.group === 'gateway.networking.k8s.io' || c.resource === 'namespaces');
-    const key = (group: string, resource: string, verb: string) => `${verb} ${group || 'core'}/${resource}`;
     const granted = new Set(
       rules.flatMap((r) =>
         r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => key(g, res, v)))),
