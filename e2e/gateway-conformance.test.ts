@@ -8,6 +8,7 @@
 /* oxlint-disable unicorn/consistent-function-scoping */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { writeConformanceReport } from './gateway-report.ts';
+import { writeBackend } from './support/endpoint-slices.ts';
 import {
   CONTROLLER_NAME,
   APP_BACKEND,
@@ -953,4 +954,109 @@ conformance('HTTPRouteNoBackendRefs', async () => {
     expectEventuallyConsistent(address, { path: '/omitted-no-forward', status: 500 }),
     expectEventuallyConsistent(address, { path: '/empty-no-forward', status: 500 }),
   ]);
+});
+
+conformance('HTTPRouteServiceTypes', async () => {
+  const pod = suite.pods.get('infra-backend-v1')!;
+  // Manually written EndpointSlices and headless Services (clusterIP None) both route to the slices' endpoints.
+  for (const [name, clusterIP] of [
+    ['manual-endpointslices', undefined],
+    ['headless', 'None'],
+    ['headless-manual-endpointslices', 'None'],
+  ] as const) {
+    writeBackend(suite.api, {
+      namespace: INFRA,
+      name,
+      clusterIP,
+      ports: [{ name: 'first-port', port: 8080, targetPort: pod.port }],
+      endpoints: [pod],
+    });
+  }
+  const exact = (value: string) => ({ path: { type: 'Exact', value } });
+  suite.api.apply(
+    httpRoute(INFRA, 'service-types', {
+      parentRefs: [ref('same-namespace')],
+      rules: ['manual-endpointslices', 'headless', 'headless-manual-endpointslices'].map((name) => ({
+        matches: [exact(`/${name}`)],
+        backendRefs: [backendRef(name)],
+      })),
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['service-types']);
+  await routeCondition(suite.api, 'service-types', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await Promise.all(
+    ['manual-endpointslices', 'headless-manual-endpointslices', 'headless'].map((name) =>
+      expectEventuallyConsistent(address, { path: `/${name}`, backend: 'infra-backend-v1', namespace: INFRA }),
+    ),
+  );
+});
+
+conformance('GatewayModifyListeners', async () => {
+  const https = {
+    name: 'https',
+    port: 443,
+    protocol: 'HTTPS',
+    hostname: 'secure.test.com',
+    allowedRoutes: { namespaces: { from: 'All' } },
+    tls: {
+      certificateRefs: [{ group: '', kind: 'Secret', name: 'tls-validity-checks-certificate', namespace: INFRA }],
+    },
+  };
+  const http = (hostname?: string) => ({
+    name: 'http',
+    port: 80,
+    protocol: 'HTTP',
+    ...(hostname === undefined ? {} : { hostname }),
+    allowedRoutes: { namespaces: { from: 'All' } },
+  });
+  const add = 'gateway-add-listener';
+  const remove = 'gateway-remove-listener';
+  suite.api.apply(gatewayObject(add, [https]));
+  suite.api.apply(gatewayObject(remove, [https, http()]));
+  const route = (name: string, gateway: string) =>
+    httpRoute(INFRA, name, {
+      parentRefs: [{ kind: 'Gateway', name: gateway, namespace: INFRA }],
+      rules: [{ backendRefs: [backendRef('infra-backend-v1')] }],
+    });
+  suite.api.apply(route('http-route-1', add));
+  suite.api.apply(route('http-route-2', remove));
+  const latest = (name: string) => () => {
+    const gateway = suite.api.get('Gateway', INFRA, name);
+    const conditions = gateway?.status?.conditions ?? [];
+    return (
+      conditions.length > 0 &&
+      conditions.every((c: { observedGeneration?: number }) => c.observedGeneration === gateway?.metadata.generation)
+    );
+  };
+  const accepted = (name: string) => ({
+    name,
+    supportedKinds: [{ kind: 'HTTPRoute' }],
+    attachedRoutes: 1,
+    conditions: [
+      { type: 'Accepted', status: 'True' },
+      { type: 'ResolvedRefs', status: 'True' },
+    ],
+  });
+  try {
+    // should be able to add a listener that then becomes available for routing traffic
+    await until(`Gateway ${add} conditions at the latest generation`, latest(add));
+    const addBefore = suite.api.get('Gateway', INFRA, add)!.metadata.generation;
+    suite.api.modify('Gateway', INFRA, add, (gateway) => {
+      gateway.spec.listeners.push(http('data.test.com'));
+    });
+    await listenersMatch(suite.api, add, [accepted('https'), accepted('http')]);
+    await until(`Gateway ${add} conditions at the latest generation`, latest(add));
+    check(suite.api.get('Gateway', INFRA, add)!.metadata.generation !== addBefore, 'generation should change');
+    // should be able to remove listeners, which would then stop routing the relevant traffic
+    await until(`Gateway ${remove} conditions at the latest generation`, latest(remove));
+    const removeBefore = suite.api.get('Gateway', INFRA, remove)!.metadata.generation;
+    suite.api.modify('Gateway', INFRA, remove, (gateway) => {
+      gateway.spec.listeners = gateway.spec.listeners.filter((l: { name: string }) => l.name === 'http');
+    });
+    await listenersMatch(suite.api, remove, [accepted('http')]);
+    await until(`Gateway ${remove} conditions at the latest generation`, latest(remove));
+    check(suite.api.get('Gateway', INFRA, remove)!.metadata.generation !== removeBefore, 'generation should change');
+  } finally {
+    for (const name of [add, remove]) suite.api.remove('Gateway', INFRA, name);
+  }
 });

@@ -7,7 +7,7 @@ import type { ApiEmulator, KubeObject } from './support/api-emulator.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
 import { edgeRequest } from './support/http-client.ts';
 import { startPods, type EchoReply, type Pod } from './support/pods.ts';
-import { startScenario, type Scenario } from './fixtures.ts';
+import { selfSignedFor, startScenario, tlsSecret, type Scenario } from './fixtures.ts';
 
 export const INFRA = 'gateway-conformance-infra';
 export const APP_BACKEND = 'gateway-conformance-app-backend';
@@ -68,6 +68,8 @@ export function baseObjects(): KubeObject[] {
 export interface GatewayConformance {
   readonly scenario: Scenario;
   readonly api: ApiEmulator;
+  /** The base manifests' backend pods by Service name. */
+  readonly pods: ReadonlyMap<string, Pod>;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,14 @@ export async function startGatewayConformance(): Promise<GatewayConformance> {
   try {
     pods = await startBackends(api);
     for (const object of baseObjects()) api.apply(object);
+    // The base manifests' certificate for the HTTPS listeners.
+    api.apply(
+      tlsSecret(
+        INFRA,
+        'tls-validity-checks-certificate',
+        await selfSignedFor(['*.wildcard.org', 'second-example.org', 'secure.test.com']),
+      ),
+    );
     api.installGatewayApi();
   } catch (error) {
     await Promise.all(pods.map((pod) => pod.kill()));
@@ -115,6 +125,7 @@ export async function startGatewayConformance(): Promise<GatewayConformance> {
   return {
     scenario,
     api,
+    pods: new Map(pods.map((pod) => [pod.name.replace(/-\d+$/, ''), pod])),
     async close() {
       await Promise.all(pods.map((pod) => pod.kill()));
       await scenario.close();
