@@ -22,6 +22,7 @@ import {
   INFRA,
   listenersMatch,
   routeCondition,
+  servesCertificate,
   startGatewayConformance,
   V1,
   WEB_BACKEND,
@@ -1059,4 +1060,49 @@ conformance('GatewayModifyListeners', async () => {
   } finally {
     for (const name of [add, remove]) suite.api.remove('Gateway', INFRA, name);
   }
+});
+
+conformance('HTTPRouteHTTPSListener', async () => {
+  const gw = 'same-namespace-with-https-listener';
+  suite.api.apply(
+    httpRoute(INFRA, 'httproute-https-test', {
+      parentRefs: [ref(gw)],
+      hostnames: ['example.org'],
+      rules: [{ backendRefs: [backendRef('infra-backend-v1')] }],
+    }),
+  );
+  suite.api.apply(
+    httpRoute(INFRA, 'httproute-https-test-no-hostname', {
+      parentRefs: [{ name: gw, sectionName: 'https-with-hostname' }],
+      rules: [{ backendRefs: [backendRef('infra-backend-v2')] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, gw, [
+    'httproute-https-test',
+    'httproute-https-test-no-hostname',
+  ]);
+  for (const route of ['httproute-https-test', 'httproute-https-test-no-hostname'])
+    await routeCondition(suite.api, route, gw, { type: 'ResolvedRefs', status: 'True' });
+  for (const host of ['example.org', 'unknown-example.org', 'second-example.org'])
+    check(
+      await servesCertificate(address, host, suite.certificate),
+      `${host}: the listener's certificate is not served`,
+    );
+  await Promise.all([
+    expectEventuallyConsistent(address, {
+      tls: true,
+      host: 'example.org',
+      path: '/',
+      backend: 'infra-backend-v1',
+      namespace: INFRA,
+    }),
+    expectEventuallyConsistent(address, { tls: true, host: 'unknown-example.org', path: '/', status: 404 }),
+    expectEventuallyConsistent(address, {
+      tls: true,
+      host: 'second-example.org',
+      path: '/',
+      backend: 'infra-backend-v2',
+      namespace: INFRA,
+    }),
+  ]);
 });

@@ -7,7 +7,9 @@ import type { ApiEmulator, KubeObject } from './support/api-emulator.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
 import { edgeRequest } from './support/http-client.ts';
 import { startPods, type EchoReply, type Pod } from './support/pods.ts';
-import { selfSignedFor, startScenario, tlsSecret, type Scenario } from './fixtures.ts';
+import { X509Certificate } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
+import { selfSignedFor, startScenario, tlsSecret, type Scenario, type TlsPair } from './fixtures.ts';
 
 export const INFRA = 'gateway-conformance-infra';
 export const APP_BACKEND = 'gateway-conformance-app-backend';
@@ -40,6 +42,34 @@ export function httpGateway(name: string, from: KubeObject): KubeObject {
   };
 }
 
+/** The base manifests' same-namespace-with-https-listener: four HTTPS listeners on 443 sharing one certificate. */
+function httpsGateway(): KubeObject {
+  const listener = (name: string, hostname?: string) => ({
+    name,
+    port: 443,
+    protocol: 'HTTPS',
+    ...(hostname === undefined ? {} : { hostname }),
+    allowedRoutes: { namespaces: { from: 'Same' } },
+    tls: {
+      certificateRefs: [{ group: '', kind: 'Secret', name: 'tls-validity-checks-certificate', namespace: INFRA }],
+    },
+  });
+  return {
+    apiVersion: V1,
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name: 'same-namespace-with-https-listener' },
+    spec: {
+      gatewayClassName: GATEWAY_CLASS,
+      listeners: [
+        listener('https'),
+        listener('https-with-hostname', 'second-example.org'),
+        listener('https-with-wildcard-hostname', '*.wildcard.org'),
+        listener('https-with-hostname-matching-wildcard', 'fourth-example.wildcard.org'),
+      ],
+    },
+  };
+}
+
 export function httpRoute(namespace: string, name: string, spec: KubeObject): KubeObject {
   return { apiVersion: V1, kind: 'HTTPRoute', metadata: { namespace, name }, spec };
 }
@@ -57,6 +87,7 @@ export function baseObjects(): KubeObject[] {
       spec: { controllerName: CONTROLLER_NAME },
     },
     httpGateway('same-namespace', { from: 'Same' }),
+    httpsGateway(),
     httpGateway('all-namespaces', { from: 'All' }),
     httpGateway('backend-namespaces', {
       from: 'Selector',
@@ -68,6 +99,8 @@ export function baseObjects(): KubeObject[] {
 export interface GatewayConformance {
   readonly scenario: Scenario;
   readonly api: ApiEmulator;
+  /** The Secret tls-validity-checks-certificate's pair (the HTTPS listeners' certificate). */
+  readonly certificate: TlsPair;
   /** The base manifests' backend pods by Service name. */
   readonly pods: ReadonlyMap<string, Pod>;
   close(): Promise<void>;
@@ -105,17 +138,13 @@ export async function startGatewayConformance(): Promise<GatewayConformance> {
   });
   const api = scenario.api;
   let pods: Pod[] = [];
+  let certificate: TlsPair;
   try {
     pods = await startBackends(api);
     for (const object of baseObjects()) api.apply(object);
     // The base manifests' certificate for the HTTPS listeners.
-    api.apply(
-      tlsSecret(
-        INFRA,
-        'tls-validity-checks-certificate',
-        await selfSignedFor(['*.wildcard.org', 'second-example.org', 'secure.test.com']),
-      ),
-    );
+    certificate = await selfSignedFor(['example.org', '*.wildcard.org', 'second-example.org', 'secure.test.com']);
+    api.apply(tlsSecret(INFRA, 'tls-validity-checks-certificate', certificate));
     api.installGatewayApi();
   } catch (error) {
     await Promise.all(pods.map((pod) => pod.kill()));
@@ -125,6 +154,7 @@ export async function startGatewayConformance(): Promise<GatewayConformance> {
   return {
     scenario,
     api,
+    certificate,
     pods: new Map(pods.map((pod) => [pod.name.replace(/-\d+$/, ''), pod])),
     async close() {
       await Promise.all(pods.map((pod) => pod.kill()));
@@ -235,6 +265,8 @@ export function routeCondition(api: ApiEmulator, route: string, gateway: string,
 
 export interface Expected {
   readonly path: string;
+  /** Over TLS to port 443 with `host` as SNI (the certificate is not verified). */
+  readonly tls?: boolean;
   readonly host?: string;
   readonly headers?: Record<string, string>;
   readonly status?: number;
@@ -274,9 +306,11 @@ export async function expectEventuallyConsistent(
     if (Date.now() > deadline)
       throw new Error(`${expected.path}: no ${REQUIRED_CONSECUTIVE_SUCCESSES} consistent answers: ${last}`);
     try {
-      const reply = await edgeRequest(`http://${address}:80`, {
+      const base = expected.tls === true ? `https://${address}:443` : `http://${address}:80`;
+      const reply = await edgeRequest(base, {
         path: expected.path,
         host: expected.host,
+        servername: expected.tls === true ? expected.host : undefined,
         headers: expected.headers,
         timeoutMs: 5_000,
       });
@@ -339,5 +373,21 @@ export function gatewayCondition(api: ApiEmulator, gateway: string, wanted: Cond
     return object !== undefined && conditionsCurrent(object, conditions) && hasCondition(conditions, wanted)
       ? true
       : undefined;
+  });
+}
+
+/** Whether address:443 serves `pair`'s certificate for SNI `servername` (tls.MakeTLSRequest checks it with the cert as CA). */
+export function servesCertificate(address: string, servername: string, pair: TlsPair): Promise<boolean> {
+  const wanted = new X509Certificate(pair.certPem).raw;
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: address, port: 443, servername, rejectUnauthorized: false });
+    socket.setTimeout(5_000, () => socket.destroy());
+    socket.once('secureConnect', () => {
+      const served = socket.getPeerCertificate(false)?.raw;
+      socket.destroy();
+      resolve(served !== undefined && wanted.equals(served));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
   });
 }
