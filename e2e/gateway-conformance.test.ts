@@ -7,6 +7,7 @@
 // Each upstream test keeps its small manifest builders beside it, as upstream keeps each test's YAML beside its Go.
 /* oxlint-disable unicorn/consistent-function-scoping */
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { selfSignedFor, tlsSecret } from './fixtures.ts';
 import { writeConformanceReport } from './gateway-report.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
 import {
@@ -1105,4 +1106,126 @@ conformance('HTTPRouteHTTPSListener', async () => {
       namespace: INFRA,
     }),
   ]);
+});
+
+function httpsListener(certificateRef: Record<string, string>) {
+  return {
+    name: 'https',
+    port: 443,
+    protocol: 'HTTPS',
+    allowedRoutes: { namespaces: { from: 'All' } },
+    tls: { certificateRefs: [{ group: '', kind: 'Secret', ...certificateRef }] },
+  };
+}
+
+/** The four GatewaySecret* tests: a listener certificate in another namespace, with these ReferenceGrants. */
+async function secretReference(gateway: string, grants: [string, object, object][], expected: object[]) {
+  suite.api.apply(tlsSecret(WEB_BACKEND, 'certificate', await selfSignedFor(['secure.example'])));
+  for (const [name, from, to] of grants) {
+    const namespace = name === 'reference-grant-wrong-namespace' ? APP_BACKEND : WEB_BACKEND;
+    suite.api.apply({
+      apiVersion: V1,
+      kind: 'ReferenceGrant',
+      metadata: { namespace, name },
+      spec: { from: [from], to: [to] },
+    });
+  }
+  suite.api.apply(gatewayObject(gateway, [httpsListener({ name: 'certificate', namespace: WEB_BACKEND })]));
+  try {
+    await listenersMatch(suite.api, gateway, [
+      { name: 'https', attachedRoutes: 0, conditions: expected as { type: string; status: string }[] },
+    ]);
+  } finally {
+    suite.api.remove('Gateway', INFRA, gateway);
+  }
+}
+
+const fromGateway = { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: INFRA };
+const toCertificate = { group: '', kind: 'Secret', name: 'certificate' };
+const refNotPermitted = [{ type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' }];
+const programmedResolved = [
+  { type: 'Programmed', status: 'True', reason: 'Programmed' },
+  { type: 'ResolvedRefs', status: 'True' },
+];
+
+conformance('GatewaySecretInvalidReferenceGrant', () =>
+  secretReference(
+    'gateway-secret-invalid-reference-grant',
+    [
+      ['reference-grant-wrong-namespace', fromGateway, toCertificate],
+      ['reference-grant-wrong-from-group', { ...fromGateway, group: 'not-the-group-youre-looking-for' }, toCertificate],
+      ['reference-grant-wrong-from-kind', { ...fromGateway, kind: 'HTTPRoute' }, toCertificate],
+      [
+        'reference-grant-wrong-from-namespace',
+        { ...fromGateway, namespace: 'not-the-namespace-youre-looking-for' },
+        toCertificate,
+      ],
+      [
+        'reference-grant-wrong-to-group',
+        fromGateway,
+        { group: 'not-the-group-youre-looking-for', kind: 'Secret', name: 'not-the-certificate-youre-looking-for' },
+      ],
+      ['reference-grant-wrong-to-kind', fromGateway, { ...toCertificate, kind: 'Service' }],
+      [
+        'reference-grant-wrong-to-name',
+        fromGateway,
+        { ...toCertificate, name: 'not-the-certificate-youre-looking-for' },
+      ],
+    ],
+    refNotPermitted,
+  ),
+);
+
+conformance('GatewaySecretMissingReferenceGrant', () =>
+  secretReference('gateway-secret-missing-reference-grant', [], refNotPermitted),
+);
+
+conformance('GatewaySecretReferenceGrantAllInNamespace', () =>
+  secretReference(
+    'gateway-secret-reference-grant-all-in-namespace',
+    [['reference-grant-all-in-namespace', fromGateway, { group: '', kind: 'Secret' }]],
+    programmedResolved,
+  ),
+);
+
+conformance('GatewaySecretReferenceGrantSpecific', () =>
+  secretReference(
+    'gateway-secret-reference-grant-specific',
+    [['reference-grant-specific', fromGateway, toCertificate]],
+    programmedResolved,
+  ),
+);
+
+conformance('GatewayInvalidTLSConfiguration', async () => {
+  suite.api.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
+    metadata: { namespace: INFRA, name: 'malformed-certificate' },
+    data: { 'tls.crt': 'SGVsbG8gd29ybGQK', 'tls.key': 'SGVsbG8gd29ybGQK' },
+  });
+  const gateways: [string, Record<string, string>][] = [
+    ['gateway-certificate-nonexistent-secret', { name: 'nonexistent-certificate' }],
+    [
+      'gateway-certificate-unsupported-group',
+      { group: 'wrong.group.company.io', name: 'tls-validity-checks-certificate' },
+    ],
+    ['gateway-certificate-unsupported-kind', { kind: 'WrongKind', name: 'tls-validity-checks-certificate' }],
+    ['gateway-certificate-malformed-secret', { name: 'malformed-certificate' }],
+  ];
+  for (const [name, certificateRef] of gateways) suite.api.apply(gatewayObject(name, [httpsListener(certificateRef)]));
+  try {
+    for (const [name] of gateways) {
+      await listenersMatch(suite.api, name, [
+        {
+          name: 'https',
+          supportedKinds: [{ kind: 'HTTPRoute' }],
+          attachedRoutes: 0,
+          conditions: [{ type: 'ResolvedRefs', status: 'False', reason: 'InvalidCertificateRef' }],
+        },
+      ]);
+    }
+  } finally {
+    for (const [name] of gateways) suite.api.remove('Gateway', INFRA, name);
+  }
 });
