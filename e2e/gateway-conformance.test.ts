@@ -1229,3 +1229,28 @@ conformance('GatewayInvalidTLSConfiguration', async () => {
     for (const [name] of gateways) suite.api.remove('Gateway', INFRA, name);
   }
 });
+
+conformance('HTTPRouteRedirectHostAndStatus', async () => {
+  const redirect = (path: string, requestRedirect: object) => ({
+    matches: [prefix(path)],
+    filters: [{ type: 'RequestRedirect', requestRedirect }],
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'redirect-host-and-status', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        redirect('/hostname-redirect', { hostname: 'example.org' }),
+        redirect('/host-and-status', { statusCode: 301, hostname: 'example.org' }),
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['redirect-host-and-status']);
+  await routeCondition(suite.api, 'redirect-host-and-status', 'same-namespace', {
+    type: 'ResolvedRefs',
+    status: 'True',
+  });
+  await Promise.all([
+    expectEventuallyConsistent(address, { path: '/hostname-redirect', status: 302, redirectHost: 'example.org' }),
+    expectEventuallyConsistent(address, { path: '/host-and-status', status: 301, redirectHost: 'example.org' }),
+  ]);
+});

@@ -267,6 +267,8 @@ export interface Expected {
   readonly path: string;
   /** Over TLS to port 443 with `host` as SNI (the certificate is not verified). */
   readonly tls?: boolean;
+  /** A redirect's Location must name this host (upstream RedirectRequest.Host). */
+  readonly redirectHost?: string;
   readonly host?: string;
   readonly headers?: Record<string, string>;
   readonly status?: number;
@@ -276,9 +278,13 @@ export interface Expected {
 }
 
 /** Why a reply does not match (http.CompareRoundTrip), or null when it does. */
-function mismatch(status: number, body: string, expected: Expected): string | null {
+function mismatch(status: number, body: string, expected: Expected, location: string | undefined): string | null {
   const wantedStatus = expected.status ?? 200;
   if (status !== wantedStatus) return `status ${status}, wanted ${wantedStatus}`;
+  if (expected.redirectHost !== undefined) {
+    const host = location === undefined ? undefined : URL.parse(location)?.hostname;
+    return host === expected.redirectHost ? null : `Location ${location}, wanted host ${expected.redirectHost}`;
+  }
   if (wantedStatus !== 200 || expected.backend === undefined) return null;
   let echo: EchoReply;
   try {
@@ -314,7 +320,8 @@ export async function expectEventuallyConsistent(
         headers: expected.headers,
         timeoutMs: 5_000,
       });
-      const why = mismatch(reply.status, reply.body, expected);
+      const location = reply.headers.location;
+      const why = mismatch(reply.status, reply.body, expected, Array.isArray(location) ? location[0] : location);
       last = why ?? 'ok';
       streak = why === null ? streak + 1 : 0;
     } catch (error) {

@@ -45,6 +45,10 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   /** Method, headers and query for Gateway API matches (route-decision.ts). */
   readonly facts: ExchangeFacts;
 
+  get listenerPort(): number {
+    return this.req.socket?.localPort ?? 0;
+  }
+
   // ---- the request as steps see it (prepare.ts) ----
   method = 'GET';
   host = '';

@@ -4,6 +4,7 @@ import { hidesDotSegment, normalizeRequestPath, splitTarget } from '../../routin
 import type { BackendEndpoints, Match, RequestFacts, Target } from '../../routing/types.ts';
 import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
+import { gatewayRedirectLocation } from './gateway-redirect.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
 import type { CompiledRoute } from './steps.ts';
 
@@ -40,6 +41,8 @@ export interface RouteRequest {
   query: string;
   /** Method, headers and query parameters for Gateway API matches. */
   readonly facts?: RequestFacts;
+  /** The port the request arrived on (Gateway API redirects keep the listener's port). */
+  readonly listenerPort?: number;
 }
 
 interface MatchDecisions {
@@ -101,6 +104,11 @@ export class RouteDecider {
 
     const match = state.matcher.match(host, path, out.facts);
     if (match === null) return noRoute;
+    const redirect = match.route?.gateway?.redirect;
+    if (redirect !== undefined && redirect !== null) {
+      const location = gatewayRedirectLocation(redirect, host, path, split.query, tls, out.listenerPort ?? 0);
+      return { kind: 'redirect', match, status: redirect.status, location };
+    }
     if (!tls && match.target.policy.sslRedirect) {
       if (upgrade) return answer(proxyErrors.httpsRequired, 'this host is served over HTTPS only', match);
       const location = httpsRedirectLocation(host, this.httpsPort, path, split.query);
