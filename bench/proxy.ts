@@ -1,9 +1,12 @@
-// The proxy benchmark (issue 4, docs/performance.md): sluice against nginx, HAProxy and Caddy, one worker
-// each, on the same nginx backend, measured by wrk (one thread, keep-alive) in alternating rounds. A script, never a
-// test: `npm run bench`. Prints a plain table and writes it to bench/out/proxy-<date>.md, then profiles sluice.
+// The proxy benchmark (issues 4 and 10, docs/performance.md): sluice against nginx, HAProxy and Caddy, one worker
+// each, on the same nginx backend, measured by wrk (one thread, keep-alive) in alternating rounds; sluice with its
+// lean HTTP/1 upstream client and with undici, access log off and on (nginx then logging too, buffered to a file).
+// A script, never a test: `npm run bench`. Prints a plain table (medians of the rounds) and writes it to
+// bench/out/proxy-<date>.md, then profiles sluice.
 //
 // Env: BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_ROUNDS (2), BENCH_ONLY=sluice,nginx (targets; backend, nginx,
-// haproxy, caddy, sluice, sluice-log), BENCH_SCENARIOS=small,large,c1000, BENCH_PROFILE=0 to skip the profile.
+// nginx-log, haproxy, caddy, sluice, sluice-log, sluice-undici, sluice-undici-log; sluice = the lean client),
+// BENCH_SCENARIOS=small,large,c1000,large-c1000, BENCH_PROFILE=0 to skip the profile.
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -29,25 +32,49 @@ import {
   startHaproxy,
   startNginx,
   startSluice,
+  sluiceHasClientChoice,
   writeSluiceManifests,
   type Server,
+  type UpstreamClientName,
 } from './peers/servers.ts';
 import { runWrk, type WrkResult } from './peers/wrk.ts';
 import { formatSummary, summarizeProfile, type CpuProfile } from './profile-summary.ts';
 
-const TARGETS = ['backend', 'nginx', 'haproxy', 'caddy', 'sluice', 'sluice-log'] as const;
+const TARGETS = [
+  'backend',
+  'nginx',
+  'nginx-log',
+  'haproxy',
+  'caddy',
+  'sluice',
+  'sluice-log',
+  'sluice-undici',
+  'sluice-undici-log',
+] as const;
 type TargetName = (typeof TARGETS)[number];
 const LABEL: Record<TargetName, string> = {
   backend: 'backend direct (ceiling)',
-  nginx: 'nginx, 1 worker',
+  nginx: 'nginx, 1 worker, access log off',
+  'nginx-log': 'nginx, 1 worker, access log on (buffered, file)',
   haproxy: 'HAProxy, 1 thread',
   caddy: 'Caddy, GOMAXPROCS=1',
-  sluice: 'sluice, 1 worker, access log off',
-  'sluice-log': 'sluice, 1 worker, access log on',
+  sluice: 'sluice, 1 worker, lean client, access log off',
+  'sluice-log': 'sluice, 1 worker, lean client, access log on',
+  'sluice-undici': 'sluice, 1 worker, undici client, access log off',
+  'sluice-undici-log': 'sluice, 1 worker, undici client, access log on',
 };
+/** The sluice variants: access log, upstream client. */
+const SLUICE_VARIANTS: Partial<Record<TargetName, { accessLog: boolean; client: UpstreamClientName }>> = {
+  sluice: { accessLog: false, client: 'lean' },
+  'sluice-log': { accessLog: true, client: 'lean' },
+  'sluice-undici': { accessLog: false, client: 'undici' },
+  'sluice-undici-log': { accessLog: true, client: 'undici' },
+};
+/** Everything but the two peers kept to the small-body scenario at 50 connections. */
+const MAIN_TARGETS = TARGETS.filter((target) => target !== 'haproxy' && target !== 'caddy');
 
 interface Scenario {
-  readonly key: 'small' | 'large' | 'c1000';
+  readonly key: 'small' | 'large' | 'c1000' | 'large-c1000';
   readonly title: string;
   readonly path: string;
   readonly bodyBytes: number;
@@ -71,7 +98,7 @@ const SCENARIOS: Scenario[] = [
     path: '/64k',
     bodyBytes: LARGE_BODY_BYTES,
     connections: 50,
-    targets: ['backend', 'nginx', 'haproxy', 'caddy', 'sluice'],
+    targets: [...MAIN_TARGETS, 'haproxy', 'caddy'],
   },
   {
     key: 'c1000',
@@ -79,7 +106,15 @@ const SCENARIOS: Scenario[] = [
     path: '/',
     bodyBytes: SMALL_BODY.length,
     connections: HIGH_CONNECTIONS,
-    targets: ['backend', 'nginx', 'haproxy', 'caddy', 'sluice'],
+    targets: [...MAIN_TARGETS, 'haproxy', 'caddy'],
+  },
+  {
+    key: 'large-c1000',
+    title: `64 KiB body, ${HIGH_CONNECTIONS} connections`,
+    path: '/64k',
+    bodyBytes: LARGE_BODY_BYTES,
+    connections: HIGH_CONNECTIONS,
+    targets: MAIN_TARGETS,
   },
 ];
 
@@ -108,7 +143,7 @@ const SECONDS = envNumber('BENCH_SECONDS', 10, 1, 600);
 const WARMUP = envNumber('BENCH_WARMUP', 3, 0, 60);
 const ROUNDS = envNumber('BENCH_ROUNDS', 2, 1, 20);
 const ONLY = envList('BENCH_ONLY', TARGETS);
-const SCENARIO_KEYS = envList('BENCH_SCENARIOS', ['small', 'large', 'c1000'] as const);
+const SCENARIO_KEYS = envList('BENCH_SCENARIOS', ['small', 'large', 'c1000', 'large-c1000'] as const);
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -144,36 +179,41 @@ interface Cell {
   peakRssKiB: number | null;
 }
 
-const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+/** Medians of the alternating rounds (issue 10): one disturbed round does not move the figure. */
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const fmtMs = (value: number) => (Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value.toFixed(1)) : 'n/a');
 
 function cellFigures(cell: Cell) {
   const results = cell.runs.map((run) => run.result);
   return {
-    rps: mean(results.map((r) => r.requestsPerSec)),
+    rps: median(results.map((r) => r.requestsPerSec)),
     rpsMin: Math.min(...results.map((r) => r.requestsPerSec)),
     rpsMax: Math.max(...results.map((r) => r.requestsPerSec)),
-    p50: mean(results.map((r) => r.p50)),
-    p99: mean(results.map((r) => r.p99)),
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
     errors: results.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
     requests: results.reduce((sum, r) => sum + r.requests, 0),
-    cpuUs: mean(cell.runs.map((run) => run.cpuUsPerRequest ?? Number.NaN)),
+    cpuUs: median(cell.runs.map((run) => run.cpuUsPerRequest ?? Number.NaN)),
   };
 }
 
-/** Per-round ratios (same round, same conditions), as "mean (min–max)". */
-function roundRatios(a: Cell, b: Cell, pick: (r: Measurement) => number): { mean: number; text: string } {
+/** Per-round ratios (same round, same conditions), as "median (min–max)". */
+function roundRatios(a: Cell, b: Cell, pick: (r: Measurement) => number): { median: number; text: string } {
   const ratios: number[] = [];
   for (const run of a.runs) {
     const other = b.runs.find((candidate) => candidate.round === run.round);
     if (other !== undefined) ratios.push(pick(run) / pick(other));
   }
-  if (ratios.some((ratio) => !Number.isFinite(ratio))) return { mean: Number.NaN, text: 'n/a' };
-  if (ratios.length === 0) return { mean: Number.NaN, text: 'n/a' };
-  const m = mean(ratios);
+  if (ratios.some((ratio) => !Number.isFinite(ratio))) return { median: Number.NaN, text: 'n/a' };
+  if (ratios.length === 0) return { median: Number.NaN, text: 'n/a' };
+  const m = median(ratios);
   const spread = ratios.length > 1 ? ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})` : '';
-  return { mean: m, text: `${fmt(m, 2)}${spread}` };
+  return { median: m, text: `${fmt(m, 2)}${spread}` };
 }
 
 function scenarioTable(scenario: Scenario, cells: Map<TargetName, Cell>): string {
@@ -181,7 +221,7 @@ function scenarioTable(scenario: Scenario, cells: Map<TargetName, Cell>): string
   const lines = [
     `### ${scenario.title} (wrk -t1 -c${scenario.connections}, ${SECONDS} s × ${ROUNDS} rounds, path ${scenario.path})`,
     '',
-    '| proxy | req/s (mean) | req/s min–max | p50 ms | p99 ms | CPU µs/req | peak RSS MiB | errors | sluice/this req/s | sluice/this p99 | sluice/this CPU/req |',
+    '| proxy | req/s (median) | req/s min–max | p50 ms | p99 ms | CPU µs/req | peak RSS MiB | errors | sluice/this req/s | sluice/this p99 | sluice/this CPU/req |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const target of scenario.targets) {
@@ -211,36 +251,58 @@ interface Verdict {
   readonly ok: boolean | null;
 }
 
-function verdicts(cells: Map<TargetName, Cell> | undefined): Verdict[] {
-  const sluice = cells?.get('sluice');
-  const nginx = cells?.get('nginx');
-  const caddy = cells?.get('caddy');
+const rps = (r: Measurement) => r.result.requestsPerSec;
+const p99 = (r: Measurement) => r.result.p99;
+const cpu = (r: Measurement) => r.cpuUsPerRequest ?? Number.NaN;
+
+/** The issue 10 targets, from the small-body scenario at 50 connections and the 1,000-connection ones. */
+function verdicts(results: Map<Scenario['key'], Map<TargetName, Cell>>): Verdict[] {
+  const cells = results.get('small');
   const out: Verdict[] = [];
   const have = (cell: Cell | undefined): cell is Cell => cell !== undefined && cell.runs.length > 0;
-  if (have(sluice) && have(nginx)) {
-    const rps = roundRatios(sluice, nginx, (r) => r.result.requestsPerSec);
-    out.push({
-      what: 'sluice req/s ≥ 0.5× nginx (50 connections, small body)',
-      value: `${rps.text}×`,
-      ok: rps.mean >= 0.5,
-    });
-    const p99 = roundRatios(sluice, nginx, (r) => r.result.p99);
-    out.push({ what: "sluice p99 ≤ 3× nginx's", value: `${p99.text}×`, ok: p99.mean <= 3 });
-    const cpu = roundRatios(sluice, nginx, (r) => r.cpuUsPerRequest ?? Number.NaN);
-    out.push({
-      what: 'sluice CPU per request relative to nginx (information; 2× ≈ the 0.5× req/s target on a free core)',
-      value: `${cpu.text}×`,
-      ok: null,
-    });
-  }
-  if (have(sluice) && have(caddy)) {
-    const rps = roundRatios(sluice, caddy, (r) => r.result.requestsPerSec);
-    out.push({ what: 'sluice ahead of Caddy in req/s', value: `${rps.text}×`, ok: rps.mean > 1 });
-  }
-  const logged = cells?.get('sluice-log');
-  if (have(sluice) && have(logged)) {
-    const rps = roundRatios(logged, sluice, (r) => r.result.requestsPerSec);
-    out.push({ what: 'sluice with access log on, relative to off (information)', value: `${rps.text}×`, ok: null });
+  const compare = (
+    a: TargetName,
+    b: TargetName,
+    what: string,
+    pick: (r: Measurement) => number,
+    ok: (x: number) => boolean | null,
+  ) => {
+    const left = cells?.get(a);
+    const right = cells?.get(b);
+    if (!have(left) || !have(right)) return;
+    const ratio = roundRatios(left, right, pick);
+    out.push({ what, value: `${ratio.text}×`, ok: Number.isFinite(ratio.median) ? ok(ratio.median) : false });
+  };
+  compare(
+    'sluice',
+    'nginx',
+    'sluice req/s ≥ 0.5× nginx, access logs off (50 connections, small body)',
+    rps,
+    (x) => x >= 0.5,
+  );
+  compare('sluice-log', 'nginx-log', 'sluice req/s ≥ 0.45× nginx, both logging', rps, (x) => x >= 0.45);
+  compare('sluice', 'nginx', "sluice p99 ≤ 2.5× nginx's", p99, (x) => x <= 2.5);
+  compare('sluice', 'caddy', 'sluice req/s ≥ 2× Caddy', rps, (x) => x >= 2);
+  compare('sluice', 'sluice-undici', 'lean client relative to undici, req/s (information)', rps, () => null);
+  compare('sluice', 'sluice-undici', 'lean client relative to undici, CPU per request (information)', cpu, () => null);
+  compare(
+    'sluice',
+    'nginx',
+    'sluice CPU per request relative to nginx (information; 2× ≈ 0.5× req/s on a free core)',
+    cpu,
+    () => null,
+  );
+  compare('sluice-log', 'sluice', 'sluice with access log on, relative to off (information)', rps, () => null);
+  for (const key of ['c1000', 'large-c1000'] as const) {
+    for (const [target, cell] of results.get(key) ?? []) {
+      if (!target.startsWith('sluice') || !have(cell)) continue;
+      const errors = cellFigures(cell).errors;
+      out.push({
+        what: `${target}: ${HIGH_CONNECTIONS} connections without errors (${key})`,
+        value: String(errors),
+        ok: errors === 0,
+      });
+    }
   }
   return out;
 }
@@ -275,6 +337,7 @@ async function profileSluice(dir: string, host: string, manifests: string, probl
   const server = await startSluice(dir, host, manifests, {
     name: 'sluice-profiled',
     accessLog: false,
+    client: 'lean',
     cpuProfileDir: profileDir,
   });
   const url = `http://${server.host}:${server.port}/`;
@@ -332,18 +395,22 @@ async function main(): Promise<void> {
   for (const target of ONLY) {
     if (target === 'backend') continue;
     log(`starting ${target}`);
+    const variant = SLUICE_VARIANTS[target];
     const server =
-      target === 'nginx'
-        ? await startNginx(dir, host, backend)
+      target === 'nginx' || target === 'nginx-log'
+        ? await startNginx(dir, host, backend, target === 'nginx-log')
         : target === 'haproxy'
           ? await startHaproxy(dir, host, backend)
           : target === 'caddy'
             ? await startCaddy(dir, host, backend)
-            : await startSluice(dir, host, manifests, { name: target, accessLog: target === 'sluice-log' });
+            : await startSluice(dir, host, manifests, { name: target, ...variant! });
     servers.set(target, server);
   }
 
   const problems: string[] = [];
+  if (ONLY.some((target) => target.startsWith('sluice-undici')) && !sluiceHasClientChoice()) {
+    problems.push('this sluice has no --upstream-client: the lean and undici variants ran the same (default) client');
+  }
   const results = new Map<Scenario['key'], Map<TargetName, Cell>>();
   for (const scenario of scenarios) {
     const targets = scenario.targets.filter((t) => ONLY.includes(t));
@@ -400,16 +467,17 @@ async function main(): Promise<void> {
     '',
     `\`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_WARMUP=${WARMUP}, BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_ONLY ? `, BENCH_ONLY=${process.env.BENCH_ONLY}` : ''}); ${cpuCount} CPUs; ${versions.join('; ')}.`,
     'One worker per proxy, the same nginx backend (1 worker), wrk -t1 keep-alive, targets alternating in each round after a warm-up;',
-    'p50/p99 are means over rounds; ratios are per round (sluice ÷ peer, same round), mean (min–max). Peak RSS: VmHWM of the serving process in that scenario.',
+    'req/s, p50/p99 and CPU µs/req are medians over rounds; ratios are per round (sluice ÷ peer, same round), median (min–max). Peak RSS: VmHWM of the serving process in that scenario.',
+    'sluice = the lean HTTP/1 upstream client (--upstream-client lean), sluice-undici = undici; "-log" = access log on (sluice: JSON lines to stdout, into a file; nginx: ingress-nginx\'s upstreaminfo format, 64 KiB buffer, to a file).',
     '',
   ];
   for (const scenario of scenarios) {
     const cells = results.get(scenario.key);
     if (cells !== undefined && cells.size > 0) report.push(scenarioTable(scenario, cells), '');
   }
-  const checks = verdicts(results.get('small'));
+  const checks = verdicts(results);
   if (checks.length > 0) {
-    report.push('### Targets (docs/performance.md)', '', '| target | measured | |', '|---|---:|---|');
+    report.push('### Targets (docs/performance.md, issue 10)', '', '| target | measured | |', '|---|---:|---|');
     for (const check of checks)
       report.push(`| ${check.what} | ${check.value} | ${check.ok === null ? '' : check.ok ? 'met' : 'MISSED'} |`);
     report.push('');

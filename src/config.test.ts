@@ -71,6 +71,15 @@ describe('parseConfig: defaults', () => {
       gatewayControllerName: 'sluice.dev/gateway-controller',
       gatewayAddressPool: null,
       gatewayApiRecheckMs: 30_000,
+      adminBindAddress: null,
+      adminTokenFile: null,
+      adminMetricsOpen: true,
+      metricsCompat: 'none',
+      otlpEndpoint: null,
+      traceSampleRatio: 1,
+      traceServiceName: 'sluice',
+      traceResourceAttributes: [],
+      tracePropagators: ['tracecontext'],
     });
   });
 
@@ -154,6 +163,26 @@ describe('parseConfig: every flag', () => {
       { gatewayControllerName: 'example.net/gw', gatewayAddressPool: '127.0.20.0/24' },
     ],
     [['--gateway-api-recheck', '500ms'], { gatewayApiRecheckMs: 500 }],
+    [['--admin-bind-address', '127.0.0.1'], { adminBindAddress: '127.0.0.1' }],
+    [
+      ['--admin-token-file', '/var/run/secrets/admin/token', '--admin-metrics-open=false'],
+      { adminTokenFile: '/var/run/secrets/admin/token', adminMetricsOpen: false },
+    ],
+    [['--metrics-compat', 'ingress-nginx'], { metricsCompat: 'ingress-nginx' }],
+    [
+      ['--otlp-endpoint', 'http://collector:4318/v1/traces', '--trace-sample-ratio', '0.01'],
+      { otlpEndpoint: 'http://collector:4318/v1/traces', traceSampleRatio: 0.01 },
+    ],
+    [
+      [
+        '--trace-service-name',
+        'edge-eu',
+        '--trace-resource-attributes',
+        'deployment.environment=prod,k8s.cluster.name=eu',
+      ],
+      { traceServiceName: 'edge-eu', traceResourceAttributes: ['deployment.environment=prod', 'k8s.cluster.name=eu'] },
+    ],
+    [['--trace-propagators', 'tracecontext,b3'], { tracePropagators: ['tracecontext', 'b3'] }],
   ];
   it.each(cases)('%j', (argv, expected) => {
     expect(configOf(argv)).toMatchObject(expected);
@@ -211,7 +240,14 @@ describe('parseConfig: environment', () => {
   it('every flag has a SLUICE_ variable named after it', () => {
     expect(envVarName('upstream-connect-timeout')).toBe('SLUICE_UPSTREAM_CONNECT_TIMEOUT');
     // Free-text flags (paths, class names) accept anything; every other flag names the variable it came from.
-    const freeText = new Set(['kubeconfig', 'manifests', 'ingress-class', 'controller-class']);
+    const freeText = new Set([
+      'kubeconfig',
+      'manifests',
+      'ingress-class',
+      'controller-class',
+      'admin-token-file',
+      'trace-service-name',
+    ]);
     const names = FLAGS.map((spec) => spec.name);
     expect(Object.fromEntries(names.map((name) => [name, badVariableOutcome(name)]))).toEqual(
       Object.fromEntries(
@@ -246,6 +282,11 @@ describe('parseConfig: errors', () => {
     [['--max-header-size', '0'], /^--max-header-size: must be greater than 0$/],
     [['--retries', '11'], /^--retries: 11 is out of range/],
     [['--upstream-client', 'curl'], /^--upstream-client: /],
+    [['--metrics-compat', 'nginx'], /^--metrics-compat: "nginx" is not one of none, ingress-nginx$/],
+    [['--otlp-endpoint', 'collector:4318'], /^--otlp-endpoint: "collector:4318" is not an http\(s\) URL$/],
+    [['--trace-sample-ratio', '1.5'], /^--trace-sample-ratio: "1.5" is not a ratio between 0 and 1$/],
+    [['--trace-resource-attributes', 'env'], /^--trace-resource-attributes: "env" is not key=value$/],
+    [['--trace-propagators', 'jaeger'], /^--trace-propagators: "jaeger" is not one of tracecontext, b3$/],
     [['--workers', '0'], /^--workers: 0 is out of range \(expected a worker count 1-1024\) or "auto"$/],
     [
       ['--log-level', 'verbose'],
@@ -363,7 +404,7 @@ describe('help and README', () => {
   it('every default in the table parses to the default value it documents', () => {
     // "none", "all", "self-signed"…: defaults that are absences, not values.
     const valued = FLAGS.filter((spec) => spec.defaultValue !== null && !Array.isArray(spec.defaultValue));
-    expect(valued).toHaveLength(FLAGS.length - 9);
+    expect(valued).toHaveLength(FLAGS.length - 14);
     expect(Object.fromEntries(valued.map((spec) => [spec.name, spec.parse(spec.defaultText.split(' ')[0])]))).toEqual(
       Object.fromEntries(valued.map((spec) => [spec.name, { ok: true, value: spec.defaultValue }])),
     );

@@ -7,6 +7,7 @@ import { sampleEdgeTelemetry } from './app/edge-telemetry.ts';
 import { runEdgeWorker } from './app/edge-worker.ts';
 import { createReadiness } from './app/readiness.ts';
 import { sourceRuntime } from './app/source-runtime.ts';
+import { adminAccessOptions } from './admin/admin-access.ts';
 import { createAdminServer } from './admin/server.ts';
 import { parseConfig, type Config } from './config.ts';
 import { createCurrent } from './controller/current.ts';
@@ -15,6 +16,7 @@ import { emptyRoutingState } from './controller/routing-state.ts';
 import { isEdgeWorker } from './proxy/workers.ts';
 import type { RequestRecord } from './proxy/request-record.ts';
 import { createMetrics } from './telemetry/metrics.ts';
+import { metricsOptionsFrom } from './telemetry/metrics-options.ts';
 import { createAccessLogger } from './telemetry/access-log.ts';
 import { createLogger } from './util/log.ts';
 import type { Logger } from './util/logger.ts';
@@ -50,7 +52,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
   const source = sourceRuntime(await chooseSource(config, log), log);
   const buildOptions = buildOptionsFrom(config);
   const current = createCurrent();
-  const metrics = createMetrics();
+  const metrics = createMetrics(metricsOptionsFrom(config, process.env));
   const accessLog = config.accessLog ? createAccessLogger() : null;
   const onRequestDone = (record: RequestRecord) => {
     metrics.requestDone(record);
@@ -88,6 +90,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
     edgeStats: () => edge.stats(),
     leader: source.leader,
     log: log.child({ component: 'admin' }),
+    ...adminAccessOptions(config),
   });
 
   // Signals are handled from here on, so a SIGTERM while waiting for the first table also exits cleanly.
@@ -116,8 +119,12 @@ async function runController(config: Config, log: Logger): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await admin.listen({ port: config.adminPort, host: config.bindAddress });
-  log.info({ port: config.adminPort }, 'admin server listening');
+  const adminHost = config.adminBindAddress ?? config.bindAddress;
+  await admin.listen({ port: config.adminPort, host: adminHost });
+  log.info(
+    { port: config.adminPort, host: adminHost, token: config.adminTokenFile !== null },
+    'admin server listening',
+  );
   source.start();
   source.onLeaderChange((leading) => metrics.setLeader(leading));
   await reconciler.start();

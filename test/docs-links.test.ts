@@ -103,6 +103,29 @@ describe('documentation links', () => {
     expect(broken).toEqual([]);
   });
 
+  it('every repository path named in backticks exists (`src/…`, `e2e/…`, `docs/…`, …)', () => {
+    const missing: string[] = [];
+    for (const file of markdownFiles) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/`((?:src|e2e|test|bench|docs|manifests|examples)\/[^`\s]+)`/g)) {
+        const path = match[1].replace(/[:#].*$/, '');
+        if (/[<>*{}]/.test(path)) continue; // a pattern, not a file
+        if (!existsSync(join(root, path))) missing.push(`${relative(root, file)}: ${match[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('every docs/*.md page that code names exists', () => {
+    const missing = citingFiles.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\bdocs\/[\w.-]+\.md\b/g)]
+        .map((m) => m[0])
+        .filter((page) => !existsSync(join(root, page)))
+        .map((page) => `${relative(root, file)}: ${page}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('nothing in the repository points at design documents outside it', () => {
     const outside = [...citingFiles, ...markdownFiles].filter((file) =>
       /shared\/design|\.\.\/shared\//.test(readFileSync(file, 'utf8')),

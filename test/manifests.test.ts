@@ -93,4 +93,25 @@ describe('deployment manifests', () => {
     expect(gatewayClass.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(gatewayClass.spec.controllerName).toBe('sluice.dev/gateway-controller');
   });
+
+  it('a NetworkPolicy opens the edge ports to all and the admin port only to labelled namespaces', () => {
+    const objects = render('manifests/base');
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy') as any;
+    const deployment = objects.find((o) => o.kind === 'Deployment') as any;
+    expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    const rules = policy.spec.ingress as { from?: unknown[]; ports: { port: string }[] }[];
+    const portNames = deployment.spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name);
+    for (const rule of rules) for (const port of rule.ports) expect(portNames).toContain(port.port);
+    const edge = rules.find((r) => r.ports.some((p) => p.port === 'http'))!;
+    expect(edge.from).toBeUndefined();
+    expect(edge.ports.map((p) => p.port)).toEqual(['http', 'https']);
+    const admin = rules.filter((r) => r.ports.some((p) => p.port === 'admin'));
+    expect(admin).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'sluice.dev/admin-access': 'true' } } }],
+        ports: [{ port: 'admin', protocol: 'TCP' }],
+      },
+    ]);
+  });
 });

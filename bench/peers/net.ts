@@ -1,25 +1,11 @@
 // Loopback addresses, free ports and a readiness probe for the benchmark's processes.
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 
 /** A loopback address unlikely to be used by anyone else on this host: 127.X.Y.1. */
 export function pickLoopbackAddress(): string {
   const x = 100 + Math.floor(Math.random() * 150);
   const y = 1 + Math.floor(Math.random() * 250);
   return `127.${x}.${y}.1`;
-}
-
-/** A port nothing listens on at `host` right now (bind to 0, read it, close). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Reply {

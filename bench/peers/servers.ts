@@ -1,8 +1,10 @@
 // Starts the benchmark's backend and the proxies under test on loopback, each from a config template in this folder.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitServing } from './net.ts';
+import { freePort } from '../../e2e/support/controller.ts';
+import { waitServing } from './net.ts';
 import { argvOf, childrenOf, descendantsOf, startProcess, type Started } from './process.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -54,10 +56,11 @@ async function startNginxWith(
   template: string,
   values: Record<string, string | number>,
 ): Promise<Server> {
-  const prefix = name === 'backend' ? 'backend' : 'nginx';
+  // Each nginx instance (backend, nginx, nginx-log) has its own pid, temp and log files under its name.
+  const prefix = name;
   nginxDirs(dir, prefix);
   const conf = join(dir, `${prefix}.conf`);
-  writeFileSync(conf, renderTemplate(template, { DIR: dir, ...values }));
+  writeFileSync(conf, renderTemplate(template, { DIR: dir, PREFIX: prefix, ...values }));
   const proc = startProcess(name, 'nginx', ['-p', dir, '-c', conf, '-e', join(dir, `${prefix}-error.log`)], {
     logPath: join(dir, `${prefix}.out`),
     env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
@@ -76,11 +79,17 @@ export async function startBackend(dir: string, host: string): Promise<Server> {
   return startNginxWith('backend', dir, 'nginx-backend.conf', { LISTEN: `${host}:${port}` });
 }
 
-export async function startNginx(dir: string, host: string, backend: Server): Promise<Server> {
+/**
+ * nginx as the proxy under test; with `accessLog`, it logs every request to a file through a 64 KiB buffer in
+ * ingress-nginx's default "upstreaminfo" format (its docs: user-guide/nginx-configuration/log-format.md).
+ */
+export async function startNginx(dir: string, host: string, backend: Server, accessLog = false): Promise<Server> {
   const port = await freePort(host);
-  return startNginxWith('nginx', dir, 'nginx-proxy.conf', {
+  const name = accessLog ? 'nginx-log' : 'nginx';
+  return startNginxWith(name, dir, 'nginx-proxy.conf', {
     LISTEN: `${host}:${port}`,
     BACKEND: `${backend.host}:${backend.port}`,
+    ACCESS_LOG: accessLog ? `${join(dir, `${name}-access.log`)} upstreaminfo buffer=64k flush=1s` : 'off',
   });
 }
 
@@ -114,9 +123,13 @@ export async function startCaddy(dir: string, host: string, backend: Server): Pr
   return ready({ name: 'caddy', host, port, process: proc });
 }
 
+export type UpstreamClientName = 'lean' | 'undici';
+
 export interface SluiceOptions {
   readonly name: string;
   readonly accessLog: boolean;
+  /** --upstream-client (through SLUICE_UPSTREAM_CLIENT, which a sluice without the flag ignores). */
+  readonly client?: UpstreamClientName;
   /** Directory for `--cpu-prof`: then node runs src/main.ts directly (what `npx node --cpu-prof` runs). */
   readonly cpuProfileDir?: string;
 }
@@ -171,14 +184,15 @@ export async function startSluice(
     String(adminPort),
   ];
   const logPath = join(dir, `${options.name}.out`);
+  const env = { ...process.env, SLUICE_UPSTREAM_CLIENT: options.client ?? 'lean' };
   const proc =
     options.cpuProfileDir === undefined
-      ? startProcess(options.name, 'npm', ['start', '--silent', '--', ...flags], { logPath, cwd: REPO_ROOT })
+      ? startProcess(options.name, 'npm', ['start', '--silent', '--', ...flags], { logPath, cwd: REPO_ROOT, env })
       : startProcess(
           options.name,
           join(REPO_ROOT, 'node_modules', '.bin', 'node'),
           ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, 'src/main.ts', ...flags],
-          { logPath, cwd: REPO_ROOT },
+          { logPath, cwd: REPO_ROOT, env },
         );
   const server = await ready({ name: options.name, host, port, process: proc });
   const pid = proc.child.pid ?? -1;
@@ -188,4 +202,14 @@ export async function startSluice(
   if (node === undefined) throw new Error(`${options.name}: no node process running src/main.ts under pid ${pid}`);
   proc.servingPid = node;
   return { ...server, adminPort };
+}
+
+/** Whether this sluice knows --upstream-client (else both client variants of the benchmark run its only client). */
+export function sluiceHasClientChoice(): boolean {
+  const run = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'node'), ['src/main.ts', '--help'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return `${run.stdout ?? ''}`.includes('--upstream-client');
 }

@@ -2,6 +2,7 @@ import type { RouteStats } from '../telemetry/metrics.ts';
 import type { RoutesView, RouteStatsView } from './routes-view.ts';
 import { statsKey } from './routes-view.ts';
 import type { StatusView } from './status-view.ts';
+import type { HistorySample } from './traffic-history.ts';
 
 /** Everything the page shows; embedded in the HTML and re-sent on each new generation. */
 export interface PageModel {
@@ -14,9 +15,15 @@ export interface StatsUpdate {
   readonly status: StatusView;
   /** By "namespace/ingress/service". */
   readonly stats: Readonly<Record<string, RouteStatsView>>;
+  /** The newest history sample (for the charts), or null before the first. */
+  readonly sample: HistorySample | null;
 }
 
-export function statsUpdate(status: StatusView, routeStats: readonly RouteStats[]): StatsUpdate {
+export function statsUpdate(
+  status: StatusView,
+  routeStats: readonly RouteStats[],
+  sample: HistorySample | null,
+): StatsUpdate {
   const stats: Record<string, RouteStatsView> = {};
   for (const s of routeStats) {
     stats[statsKey(s.namespace, s.ingress, s.service)] = {
@@ -26,5 +33,5 @@ export function statsUpdate(status: StatusView, routeStats: readonly RouteStats[
       p99Ms: s.p99Ms,
     };
   }
-  return { status, stats };
+  return { status, stats, sample };
 }

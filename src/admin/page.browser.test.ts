@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
 import { HOSTILE, fixtureState } from '../../test/support/admin-state-fixture.ts';
+import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
 
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
 const SCREENSHOT_DIR =
@@ -19,39 +19,6 @@ const SCREENSHOT_DIR =
     : join(tmpdir(), 'sluice-screenshots');
 const SCREENSHOT = join(SCREENSHOT_DIR, 'admin-page.png');
 const SCREENSHOT_PHONE = join(SCREENSHOT_DIR, 'admin-page-phone.png');
-
-function whichChromium(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-}
-
-/** Debian's chromium; installed with apt when missing (never downloaded by playwright). */
-function chromiumPath(): string {
-  let path = whichChromium();
-  if (path === '') {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', 'chromium'], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    path = whichChromium();
-  }
-  if (path === '') throw new Error('chromium is not installed and apt-get could not install it');
-  return path;
-}
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('status page in a browser', () => {
   let state: RoutingState | null = null;
@@ -65,6 +32,7 @@ describe('status page in a browser', () => {
     log: silentLogger,
     eventsPollMs: 50,
     eventsTickMs: 250,
+    historySampleMs: 200,
   });
   let userDataDir = '';
   let context: BrowserContext;
@@ -103,7 +71,7 @@ describe('status page in a browser', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath(),
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 900 },
     });
     // On a fresh machine chromium comes from apt first, which can take minutes.
@@ -170,6 +138,60 @@ describe('status page in a browser', () => {
 
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('draws 15-minute charts per route, per host and for the tables, and they move with traffic', async () => {
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(base);
+    await page.locator('#live.on').waitFor();
+    const cartRow = page.locator('#hosts tr.route', { hasText: '/cart' });
+    const cartRate = cartRow.locator('.chart.rate .v');
+    // A few samples in, the route's rate chart has a line.
+    await expect.poll(() => cartRow.locator('svg.spark.rate polyline').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          ((await cartRow.locator('svg.spark.rate polyline').first().getAttribute('points')) ?? '').split(' ').length,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBeGreaterThan(2);
+    // Every host has its three charts; every route row too.
+    const hosts = await page.locator('#hosts section.host').count();
+    expect(await page.locator('#hosts section.host > header svg.spark').count()).toBe(hosts * 3);
+    expect(await page.locator('#hosts tr.route svg.spark').count()).toBe(
+      (await page.locator('#hosts tr.route').count()) * 3,
+    );
+    const rateOf = async () => Number.parseFloat(((await cartRate.textContent()) ?? '').replace('req/s ', ''));
+    const before = await rateOf();
+
+    // A burst of traffic (and some 5xx) moves the rate and the 5xx share.
+    const now = Date.now();
+    for (let i = 0; i < 1200; i++) {
+      metrics.requestDone(requestRecord({ startTime: now - 1000 + i, durationMs: 5, status: i % 4 === 0 ? 503 : 200 }));
+    }
+    await expect.poll(rateOf, { timeout: 10_000 }).toBeGreaterThan(before + 10);
+    await expect
+      .poll(
+        async () =>
+          Number.parseFloat(((await cartRow.locator('.chart.errors .v').textContent()) ?? '').replace('5xx ', '')),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBeGreaterThan(5);
+
+    // A new table shows up in the tables' chart.
+    state = fixtureState({ generation: 3, withNewHost: true });
+    metrics.tablePublished(state);
+    await expect
+      .poll(() => page.locator('#table-charts .sub').textContent(), { timeout: 10_000 })
+      .toContain('last generation 3');
+    expect(await page.locator('#table-charts svg.spark.build polyline').count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await page.close();
   });

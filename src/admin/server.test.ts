@@ -244,7 +244,7 @@ describe('admin server', () => {
     const response = await h.app.inject('/');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/html');
-    expect(response.headers['content-security-policy']).toContain("script-src 'nonce-");
+    expect(response.headers['content-security-policy']).toContain("script-src 'self';");
     const html = response.body;
     expect(html).not.toContain(HOSTILE);
     expect(html).not.toContain('<img src=x');
@@ -255,6 +255,17 @@ describe('admin server', () => {
     const model = JSON.parse(/<script type="application\/json" id="model">([^<]*)<\/script>/.exec(html)![1]);
     expect(model.routes.hosts[2].routes[0].path).toBe(`/${HOSTILE}`);
     expect(model.status.problems[1].message).toContain(HOSTILE);
+  });
+
+  it('serves the page modules it was started with, and nothing else under /page/', async () => {
+    const h = harness();
+    open.push(h.app);
+    const main = await h.app.inject('/page/main.js');
+    expect(main.statusCode).toBe(200);
+    expect(main.headers['content-type']).toContain('text/javascript');
+    expect(main.body).toContain("from './hosts.js'");
+    expect((await h.app.inject('/page/tsconfig.json')).statusCode).toBe(404);
+    expect((await h.app.inject('/page/..%2fserver.ts')).statusCode).toBe(404);
   });
 
   it('streams a new generation and rates over server-sent events', async () => {

@@ -1,16 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { RoutingState } from '../controller/state.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { Logger } from '../util/logger.ts';
-import { dumpText } from './dump-text.ts';
-import { createEventStream } from './event-stream.ts';
+import { type AdminAccess, OPEN_ACCESS } from './admin-access.ts';
+import { installAdminHooks } from './admin-hooks.ts';
+import { type AdminViews, createAdminViews } from './admin-views.ts';
+import { routeSchema } from './api/admin-routes.ts';
+import { openApiDocument } from './api/openapi.ts';
+import { type EventStream, createEventStream } from './event-stream.ts';
 import { type ExplainQuery, explainView, parseExplainQuery } from './explain-view.ts';
+import { CLIENT_FILES } from './page/client-files.ts';
 import { renderPage } from './page/render-page.ts';
-import { type PageModel, type StatsUpdate, statsUpdate } from './page-model.ts';
-import { routesView } from './routes-view.ts';
-import { type Readiness, type SourceStatus, statusView } from './status-view.ts';
-import type { EdgeStats } from '../proxy/edge-stats.ts';
+import type { Readiness, SourceStatus } from './status-view.ts';
 
 export interface AdminServerOptions {
   getState(): RoutingState | null;
@@ -25,6 +27,14 @@ export interface AdminServerOptions {
   readonly eventsPollMs?: number;
   /** How often the event stream sends rates (default 5 s). */
   readonly eventsTickMs?: number;
+  /** Who may read the page and /api/* (default: everyone; see --admin-token-file). */
+  readonly access?: AdminAccess;
+  /** With a token: /metrics stays open (default true). */
+  readonly metricsOpen?: boolean;
+  /** How often the charts' history samples the routes (default 10 s: 90 samples are 15 minutes). */
+  readonly historySampleMs?: number;
+  /** Shown in the OpenAPI document. */
+  readonly version?: string;
   /** Clock for certificate expiry and the rate windows (tests). */
   readonly now?: () => number;
 }
@@ -34,82 +44,81 @@ export interface AdminServerOptions {
  * through the edge). Call `listen` on the result; `close` ends open event streams.
  */
 export function createAdminServer(options: AdminServerOptions): FastifyInstance {
-  const now = options.now ?? Date.now;
-  const edge = () => (options.edgeStats === undefined ? null : options.edgeStats());
-  const leader = () => (options.leader === undefined ? null : options.leader());
-  const status = () => statusView(options.getState(), options.readiness(), options.sources(), leader(), edge());
-  const routes = () => {
-    const state = options.getState();
-    return routesView(
-      state,
-      options.metrics.routeStats(),
-      edge(),
-      state === null ? null : dumpText(state.result, state.gateway),
-      now(),
-    );
-  };
-  const model = (): PageModel => ({ status: status(), routes: routes() });
-  const stats = (): StatsUpdate => statsUpdate(status(), options.metrics.routeStats());
-
+  const views = createAdminViews(options);
   const events = createEventStream({
     generation: () => options.getState()?.generation ?? 0,
-    model,
-    stats,
+    model: views.model,
+    stats: views.stats,
     pollMs: options.eventsPollMs ?? 500,
     tickMs: options.eventsTickMs ?? 5_000,
   });
-
-  const app = Fastify({ logger: false });
-  app.addHook('onError', async (request, _reply, error) => {
-    options.log.error({ err: error, url: request.url }, 'admin request failed');
+  // Queries are checked against each route's schema; unknown parameters are an error, not dropped.
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  installAdminHooks(app, {
+    log: options.log,
+    access: options.access ?? OPEN_ACCESS,
+    metricsOpen: options.metricsOpen !== false,
   });
-  app.addHook('preClose', async () => events.close());
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+  app.addHook('preClose', async () => {
+    views.stop();
+    events.close();
   });
+  registerProbes(app, options);
+  registerApi(app, options, views, events);
+  registerPage(app, views);
+  return app;
+}
 
+function registerProbes(app: FastifyInstance, options: AdminServerOptions): void {
   app.get('/healthz', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
-
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', { schema: routeSchema('/readyz') }, async (_request, reply) => {
     const readiness = options.readiness();
     reply.code(readiness.ready ? 200 : 503);
     return { ready: readiness.ready, reasons: readiness.reasons };
   });
-
-  app.get('/api/v1/status', async () => status());
-  app.get('/api/v1/routes', async () => routes());
-
-  app.get('/api/v1/explain', async (request, reply) => {
-    const parsed = parseExplainQuery(request.query as ExplainQuery);
-    if ('error' in parsed) return reply.code(400).send({ error: parsed.error });
-    const state = options.getState();
-    if (state === null) return reply.code(503).send({ error: 'no routing table has been published yet' });
-    return explainView(state, parsed.host, parsed.path, edge());
-  });
-
   app.get('/metrics', async (_request, reply) => {
     reply.type(options.metrics.contentType);
     return options.metrics.text();
   });
+}
 
-  app.get('/api/v1/events', (request, reply) => {
-    const since = Number((request.query as { since?: string }).since);
-    reply.hijack();
-    events.attach(reply.raw, Number.isInteger(since) ? since : null);
+function registerApi(app: FastifyInstance, options: AdminServerOptions, views: AdminViews, events: EventStream): void {
+  app.get('/api/v1/status', { schema: routeSchema('/api/v1/status') }, async () => views.status());
+  app.get('/api/v1/routes', { schema: routeSchema('/api/v1/routes') }, async () => views.routes());
+  app.get('/api/v1/explain', { schema: routeSchema('/api/v1/explain') }, async (request, reply) => {
+    const parsed = parseExplainQuery(request.query as ExplainQuery);
+    if ('error' in parsed) return reply.code(400).send({ error: parsed.error });
+    const state = options.getState();
+    if (state === null) return reply.code(503).send({ error: 'no routing table has been published yet' });
+    return explainView(state, parsed.host, parsed.path, views.edge());
   });
+  app.get('/api/v1/events', { schema: routeSchema('/api/v1/events') }, (request, reply) => {
+    const since = (request.query as { since?: number }).since;
+    reply.hijack();
+    events.attach(reply.raw, since ?? null);
+  });
+  app.get('/api/v1/history', { schema: routeSchema('/api/v1/history') }, async () => {
+    views.history.observeTable(views.now(), options.getState()); // a page asks right after a new generation
+    return views.history.view();
+  });
+  const openApi = openApiDocument(options.version ?? 'dev');
+  app.get('/api/v1/openapi.json', { schema: routeSchema('/api/v1/openapi.json') }, async () => openApi);
+}
 
+function registerPage(app: FastifyInstance, views: AdminViews): void {
+  app.get('/page/:file', async (request, reply) => {
+    const text = CLIENT_FILES.get((request.params as { file: string }).file);
+    if (text === undefined) return reply.code(404).send({ error: 'no such page file' });
+    return reply.type('text/javascript; charset=utf-8').send(text);
+  });
   app.get('/', async (_request, reply) => {
-    const nonce = randomBytes(16).toString('base64');
     reply
       .type('text/html; charset=utf-8')
       .header(
         'content-security-policy',
-        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       )
       .header('referrer-policy', 'no-referrer');
-    return renderPage(model(), nonce, now());
+    return renderPage(views.model(), views.now());
   });
-
-  return app;
 }

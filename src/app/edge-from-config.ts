@@ -3,6 +3,7 @@ import type { RoutingState } from '../controller/state.ts';
 import { createEdge, type Edge } from '../proxy/edge.ts';
 import { createProxyHandler, type ProxyHandler } from '../proxy/handler.ts';
 import type { RequestRecordListener } from '../proxy/request-record.ts';
+import { createRequestTracer, tracingOptionsFrom } from '../telemetry/tracing.ts';
 import type { Logger } from '../util/logger.ts';
 
 export interface EdgeParts {
@@ -56,6 +57,7 @@ export function handlerFromConfig(
     maxBodyBytes: config.maxBodySize === 0 ? null : config.maxBodySize,
     httpsPort: config.httpsPort,
     onRequestDone,
+    tracer: createRequestTracer(tracingOptionsFrom(config)),
     log: log.child({ component: 'edge' }),
     upstreamClient: config.upstreamClient,
   });

@@ -13,6 +13,7 @@ import type { RequestRecord } from '../proxy/request-record.ts';
 import { createAccessLogger } from '../telemetry/access-log.ts';
 import type { WorkerTelemetry } from '../telemetry/combined-metrics.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
+import { metricsOptionsFrom } from '../telemetry/metrics-options.ts';
 import type { Logger } from '../util/logger.ts';
 import { buildOptionsFrom } from './build-options.ts';
 import { edgeFromConfig } from './edge-from-config.ts';
@@ -85,7 +86,7 @@ export function runEdgeWorker(config: Config, log: Logger): void {
   const buildOptions = buildOptionsFrom(config);
   let state = emptyRoutingState(buildOptions);
   const accessLog = config.accessLog ? createAccessLogger() : null;
-  const metrics = createMetrics({ processMetrics: false });
+  const metrics = createMetrics({ processMetrics: false, ...metricsOptionsFrom(config, process.env) });
   const onRequestDone = (record: RequestRecord) => {
     metrics.requestDone(record);
     if (accessLog !== null) accessLog.log(record);

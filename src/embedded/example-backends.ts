@@ -41,7 +41,7 @@ export async function startExampleBackends(
   for (const backend of backends) {
     const server = createServer((req, res) => {
       const body =
-        `hello from ${backend.pod} (${backend.address}:${backend.port})\n` +
+        `hello from ${backend.pod} (${endpointKey(backend.address, backend.port)})\n` +
         `${req.method} ${req.url} host=${req.headers.host ?? ''} x-forwarded-for=${req.headers['x-forwarded-for'] ?? ''}\n`;
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body);

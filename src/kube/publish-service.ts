@@ -80,35 +80,16 @@ export function publishServiceSource(options: PublishServiceOptions): AddressSou
   }
 
   function serviceType(): string | null {
-    const spec = service()?.spec as { type?: unknown } | undefined;
-    return typeof spec?.type === 'string' ? spec.type : service() === undefined ? null : 'ClusterIP';
+    const found = service();
+    return found === undefined ? null : serviceTypeOf(found);
   }
 
   function addresses(): LoadBalancerIngress[] | null {
     if (!serviceInformer.synced()) return null;
     const found = service();
     if (found === undefined) return null;
-    const spec = (found.spec ?? {}) as { clusterIP?: unknown; externalIPs?: unknown };
-    const external = Array.isArray(spec.externalIPs)
-      ? spec.externalIPs.filter((ip) => typeof ip === 'string').map((ip) => ({ ip }))
-      : [];
-    switch (serviceType()) {
-      case 'LoadBalancer': {
-        const status = found.status as { loadBalancer?: { ingress?: unknown } } | undefined;
-        return canonical([
-          ...(Array.isArray(status?.loadBalancer?.ingress) ? status.loadBalancer.ingress : []),
-          ...external,
-        ]);
-      }
-      case 'NodePort':
-        if (nodeInformer === null || !nodeInformer.synced()) return null;
-        return canonical([...nodeInformer.objects().map(nodeAddress), ...external]);
-      default:
-        return canonical([
-          ...(typeof spec.clusterIP === 'string' && spec.clusterIP !== 'None' ? [{ ip: spec.clusterIP }] : []),
-          ...external,
-        ]);
-    }
+    const nodeList = nodeInformer !== null && nodeInformer.synced() ? nodeInformer.objects() : null;
+    return serviceAddresses(found, nodeList);
   }
 
   return {
@@ -123,6 +104,35 @@ export function publishServiceSource(options: PublishServiceOptions): AddressSou
     },
     stats: () => (nodeInformer === null ? [serviceInformer.stats()] : [serviceInformer.stats(), nodeInformer.stats()]),
   };
+}
+
+function serviceTypeOf(service: KubeObject): string {
+  const spec = service.spec as { type?: unknown } | undefined;
+  return typeof spec?.type === 'string' ? spec.type : 'ClusterIP';
+}
+
+/** The addresses a Service is reached at, by its type; null for a NodePort Service while the nodes are unknown. */
+function serviceAddresses(service: KubeObject, nodeList: readonly KubeObject[] | null): LoadBalancerIngress[] | null {
+  const spec = (service.spec ?? {}) as { clusterIP?: unknown; externalIPs?: unknown };
+  const external = Array.isArray(spec.externalIPs)
+    ? spec.externalIPs.filter((ip) => typeof ip === 'string').map((ip) => ({ ip }))
+    : [];
+  switch (serviceTypeOf(service)) {
+    case 'LoadBalancer': {
+      const status = service.status as { loadBalancer?: { ingress?: unknown } } | undefined;
+      return canonical([
+        ...(Array.isArray(status?.loadBalancer?.ingress) ? status.loadBalancer.ingress : []),
+        ...external,
+      ]);
+    }
+    case 'NodePort':
+      return nodeList === null ? null : canonical([...nodeList.map(nodeAddress), ...external]);
+    default:
+      return canonical([
+        ...(typeof spec.clusterIP === 'string' && spec.clusterIP !== 'None' ? [{ ip: spec.clusterIP }] : []),
+        ...external,
+      ]);
+  }
 }
 
 function nodeAddress(node: KubeObject): { ip?: string } {

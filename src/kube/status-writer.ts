@@ -46,17 +46,14 @@ const retryBackoff: BackoffPolicy = Object.freeze({ initialMs: 1000, maxMs: 30_0
 export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
   const { kubeConfig, leadership, addresses, findIngress } = options;
   const log = options.log.child({ component: 'status-writer' });
-  const backoff = new Backoff(options.backoff ?? retryBackoff);
+  const retry = new RetryTimer(new Backoff(options.backoff ?? retryBackoff));
   /** What we wrote per Ingress, and over which resourceVersion: the watch may not have brought it back yet. */
-  const written = new Map<string, { readonly resourceVersion: unknown; readonly value: string }>();
+  const written: Written = new Map();
   let state: RoutingState | null = null;
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let writes = 0;
-  let failures = 0;
-  let lastError: string | null = null;
+  const patcher = new StatusPatcher(kubeConfig, log);
 
   function schedule(): void {
     if (stopped) return;
@@ -64,10 +61,7 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
       again = true;
       return;
     }
-    if (retryTimer !== null) {
-      clearTimeout(retryTimer);
-      retryTimer = null;
-    }
+    retry.cancel();
     running = syncAll().finally(() => {
       running = null;
       if (again) {
@@ -87,58 +81,14 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
     let failed = false;
     for (const key of owned) {
       if (stopped || !leadership.isLeader()) return;
-      const slash = key.indexOf('/');
-      const namespace = key.slice(0, slash);
-      const name = key.slice(slash + 1);
-      const ingress = findIngress(namespace, name);
-      if (ingress === undefined) continue;
-      const status = ingress.status as { loadBalancer?: { ingress?: unknown } } | undefined;
-      if (sameIngress(canonical(status?.loadBalancer?.ingress), desired)) {
-        written.delete(key);
-        continue;
-      }
-      const resourceVersion = (ingress.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
-      const previous = written.get(key);
-      if (previous !== undefined && previous.value === value && previous.resourceVersion === resourceVersion) continue;
-      if (await write(namespace, name, desired)) written.set(key, { resourceVersion, value });
+      const pending = pendingWrite(key, findIngress, desired, value, written);
+      if (pending === null) continue;
+      if (await patcher.patch(pending.namespace, pending.name, desired))
+        written.set(key, { resourceVersion: pending.resourceVersion, value });
       else failed = true;
     }
-    if (!failed) {
-      backoff.reset();
-      return;
-    }
-    const delayMs = backoff.next();
-    log.warn({ retryInMs: delayMs }, 'some Ingress status writes failed; retrying');
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      schedule();
-    }, delayMs);
-  }
-
-  async function write(namespace: string, name: string, desired: readonly LoadBalancerIngress[]): Promise<boolean> {
-    const path = `${objectPath(ingresses, namespace, name)}/status`;
-    // Merge patch replaces the whole list; null removes it when there is nothing to publish.
-    const body = { status: { loadBalancer: { ingress: desired.length === 0 ? null : desired } } };
-    try {
-      const response = await kubeCall(kubeConfig, {
-        method: 'PATCH',
-        path,
-        body,
-        contentType: 'application/merge-patch+json',
-      });
-      if (response.status === 200) {
-        writes += 1;
-        log.info({ ingress: `${namespace}/${name}`, addresses: desired }, 'wrote Ingress status');
-        return true;
-      }
-      if (response.status === 404) return true; // deleted meanwhile: nothing to write
-      throw new Error(`PATCH ${path}: HTTP ${response.status}`);
-    } catch (error) {
-      failures += 1;
-      lastError = errorMessage(error);
-      log.warn({ ingress: `${namespace}/${name}`, err: lastError }, 'could not write Ingress status');
-      return false;
-    }
+    if (!failed) retry.reset();
+    else log.warn({ retryInMs: retry.later(schedule) }, 'some Ingress status writes failed; retrying');
   }
 
   const unsubscribe = leadership.subscribe((leading) => {
@@ -158,14 +108,119 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
     async stop() {
       stopped = true;
       unsubscribe();
-      if (retryTimer !== null) clearTimeout(retryTimer);
-      retryTimer = null;
+      retry.cancel();
       await running;
       await addresses.stop();
     },
-    stats: () => ({ writes, failures, lastError }),
+    stats: () => patcher.stats(),
     async idle() {
       for (let pass = running; pass !== null; pass = running) await pass;
     },
   };
+}
+
+/** One pending retry at a time, after the backoff's next delay. */
+class RetryTimer {
+  readonly #backoff: Backoff;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(backoff: Backoff) {
+    this.#backoff = backoff;
+  }
+
+  /** Runs `run` after the next delay; returns that delay in ms. */
+  later(run: () => void): number {
+    this.cancel();
+    const delayMs = this.#backoff.next();
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      run();
+    }, delayMs);
+    return delayMs;
+  }
+
+  cancel(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  reset(): void {
+    this.#backoff.reset();
+  }
+}
+
+/** What was written per Ingress ("namespace/name"): the value, over which resourceVersion. */
+type Written = Map<string, { readonly resourceVersion: unknown; readonly value: string }>;
+
+/**
+ * The Ingress `key` when its status needs writing: null when it is gone, already holds `desired` (then it is
+ * forgotten in `written`), or was written with this value over its current resourceVersion (the watch has not
+ * brought the write back yet).
+ */
+function pendingWrite(
+  key: string,
+  findIngress: StatusWriterOptions['findIngress'],
+  desired: readonly LoadBalancerIngress[],
+  value: string,
+  written: Written,
+): { namespace: string; name: string; resourceVersion: unknown } | null {
+  const slash = key.indexOf('/');
+  const namespace = key.slice(0, slash);
+  const name = key.slice(slash + 1);
+  const ingress = findIngress(namespace, name);
+  if (ingress === undefined) return null;
+  const status = ingress.status as { loadBalancer?: { ingress?: unknown } } | undefined;
+  if (sameIngress(canonical(status?.loadBalancer?.ingress), desired)) {
+    written.delete(key);
+    return null;
+  }
+  const resourceVersion = (ingress.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+  const previous = written.get(key);
+  if (previous !== undefined && previous.value === value && previous.resourceVersion === resourceVersion) return null;
+  return { namespace, name, resourceVersion };
+}
+
+/** PATCHes one Ingress's status.loadBalancer.ingress, and counts what it did. */
+class StatusPatcher {
+  readonly #kubeConfig: KubeConfig;
+  readonly #log: Logger;
+  #writes = 0;
+  #failures = 0;
+  #lastError: string | null = null;
+
+  constructor(kubeConfig: KubeConfig, log: Logger) {
+    this.#kubeConfig = kubeConfig;
+    this.#log = log;
+  }
+
+  /** True when written (or when the Ingress is gone: nothing to write); false after a failure, logged. */
+  async patch(namespace: string, name: string, desired: readonly LoadBalancerIngress[]): Promise<boolean> {
+    const path = `${objectPath(ingresses, namespace, name)}/status`;
+    // Merge patch replaces the whole list; null removes it when there is nothing to publish.
+    const body = { status: { loadBalancer: { ingress: desired.length === 0 ? null : desired } } };
+    try {
+      const response = await kubeCall(this.#kubeConfig, {
+        method: 'PATCH',
+        path,
+        body,
+        contentType: 'application/merge-patch+json',
+      });
+      if (response.status === 200) {
+        this.#writes += 1;
+        this.#log.info({ ingress: `${namespace}/${name}`, addresses: desired }, 'wrote Ingress status');
+        return true;
+      }
+      if (response.status === 404) return true; // deleted meanwhile: nothing to write
+      throw new Error(`PATCH ${path}: HTTP ${response.status}`);
+    } catch (error) {
+      this.#failures += 1;
+      this.#lastError = errorMessage(error);
+      this.#log.warn({ ingress: `${namespace}/${name}`, err: this.#lastError }, 'could not write Ingress status');
+      return false;
+    }
+  }
+
+  stats(): StatusWriterStats {
+    return { writes: this.#writes, failures: this.#failures, lastError: this.#lastError };
+  }
 }

@@ -80,14 +80,20 @@ export class Balancer {
   /**
    * Chooses an endpoint, skipping ejected ones and `exclude` (the one that just failed) when
    * anything else is left. When every endpoint is ejected it still returns the one whose ejection
-   * ends first, so traffic keeps probing. Null only when the backend has no endpoints.
+   * ends first, so traffic keeps probing. Null only when the backend has no endpoints. `kind`: a
+   * route's own choice (ingress-nginx load-balance), else the controller's.
    */
-  pick(balance: BackendBalance, now: number, exclude: UpstreamEndpoint | null): UpstreamEndpoint | null {
+  pick(
+    balance: BackendBalance,
+    now: number,
+    exclude: UpstreamEndpoint | null,
+    kind: BalancerKind = this.kind,
+  ): UpstreamEndpoint | null {
     const endpoints = balance.endpoints;
     const n = endpoints.length;
     if (n === 0) return null;
     if (n === 1) return endpoints[0];
-    if (this.kind === 'least-request') {
+    if (kind === 'least-request') {
       const chosen = pickTwoChoices(endpoints, now, exclude);
       if (chosen !== null) return chosen;
     }

@@ -1,4 +1,5 @@
 import type { RoutingState } from '../controller/state.ts';
+import type { RequestTracer } from '../telemetry/tracing-hooks.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Balancer } from './balancer.ts';
 import type { RouteDecider } from './pipeline/route-decision.ts';
@@ -22,5 +23,7 @@ export interface EdgeContext {
   readonly maxTries: number;
   readonly retryBudgetMs: number;
   readonly onRequestDone: RequestRecordListener | null;
+  /** Tracing hooks (--otlp-endpoint), or null when tracing is off. */
+  readonly tracer: RequestTracer | null;
   readonly log: Logger;
 }

@@ -27,8 +27,6 @@ export interface ProxyError {
   readonly record: string;
 }
 
-export type ProxyErrorName = keyof typeof proxyErrors;
-
 const errorByStatus = new Map<number, ProxyError>();
 for (const error of Object.values(proxyErrors))
   if (!errorByStatus.has(error.status)) errorByStatus.set(error.status, error);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { RoutingState } from '../controller/state.ts';
+import type { RequestTracer } from '../telemetry/tracing-hooks.ts';
 import type { Logger } from '../util/logger.ts';
 import { Balancer, type BalancerKind } from './balancer.ts';
 import type { EdgeContext } from './edge-context.ts';
@@ -20,7 +21,7 @@ import { parseTrustedProxies } from './trusted-proxies.ts';
 import { chooseUpstreamClient, type UpstreamClientChoice } from './upstream-client-choice.ts';
 import { defaultPoolOptions, UpstreamPools } from './upstream-pools.ts';
 
-export type { EdgeEndpointStats, EdgeStats } from './edge-stats.ts';
+export type { EdgeStats } from './edge-stats.ts';
 export type { UpgradeResolution } from './pipeline/upgrade.ts';
 
 export interface ProxyHandlerOptions {
@@ -38,6 +39,8 @@ export interface ProxyHandlerOptions {
   /** For the https:// redirect Location (omitted when 443). */
   httpsPort: number;
   onRequestDone: RequestRecordListener | null;
+  /** Tracing hooks, or null/absent when tracing is off. */
+  tracer?: RequestTracer | null;
   log: Logger;
   /** Ejection backoff of passive health; defaults to 1 s doubling up to 30 s. */
   passiveHealth?: PassiveHealthOptions;
@@ -99,6 +102,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     async close() {
       clearInterval(sweep);
       await pools.close();
+      await context.tracer?.shutdown();
     },
   };
 }
@@ -131,6 +135,7 @@ export function createEdgeContext(options: ProxyHandlerOptions): EdgeContext {
     maxTries: Math.max(1, options.retry.maxTries),
     retryBudgetMs: options.retry.budgetMs,
     onRequestDone: options.onRequestDone,
+    tracer: options.tracer ?? null,
     log,
   };
 }

@@ -133,31 +133,11 @@ export function filterRequestHeaders(
         if (scan.requestId === null) scan.requestId = value;
         break;
       case FORWARDED_FOR:
-        if (trusted) scan.forwardedFor = scan.forwardedFor === null ? value : scan.forwardedFor + ', ' + value;
-        break;
       case FORWARDED_PROTO:
-        if (trusted && !scan.hasForwardedProto) {
-          scan.hasForwardedProto = true;
-          out.push(name, value);
-        }
-        break;
       case FORWARDED_HOST:
-        if (trusted && !scan.hasForwardedHost) {
-          scan.hasForwardedHost = true;
-          out.push(name, value);
-        }
-        break;
       case FORWARDED_PORT:
-        if (trusted && !scan.hasForwardedPort) {
-          scan.hasForwardedPort = true;
-          out.push(name, value);
-        }
-        break;
       case REAL_IP:
-        if (trusted && !scan.hasRealIp) {
-          scan.hasRealIp = true;
-          out.push(name, value);
-        }
+        if (trusted) keepTrustedForwarded(kind, name, value, scan, out);
         break;
       default: // DROP
         break;
@@ -171,6 +151,31 @@ export function filterRequestHeaders(
     return removeConnectionNamed(out, scan.connectionTokens, keepUpgrade);
   }
   return out;
+}
+
+/** From a trusted proxy: X-Forwarded-For is extended later, the first X-Forwarded-Proto/Host/Port and X-Real-IP kept. */
+function keepTrustedForwarded(kind: number, name: string, value: string, scan: RequestHeadScan, out: string[]): void {
+  switch (kind) {
+    case FORWARDED_FOR:
+      scan.forwardedFor = scan.forwardedFor === null ? value : scan.forwardedFor + ', ' + value;
+      return;
+    case FORWARDED_PROTO:
+      if (scan.hasForwardedProto) return;
+      scan.hasForwardedProto = true;
+      break;
+    case FORWARDED_HOST:
+      if (scan.hasForwardedHost) return;
+      scan.hasForwardedHost = true;
+      break;
+    case FORWARDED_PORT:
+      if (scan.hasForwardedPort) return;
+      scan.hasForwardedPort = true;
+      break;
+    default: // REAL_IP
+      if (scan.hasRealIp) return;
+      scan.hasRealIp = true;
+  }
+  out.push(name, value);
 }
 
 /** Appends X-Forwarded-*, X-Real-IP and X-Request-Id (the ones not kept from a trusted proxy). */

@@ -23,6 +23,10 @@ export interface RequestRecord {
   namespace: string;
   ingress: string;
   service: string;
+  /** The matched rule's host as written ('*.example.com'; '' for rules without a host or no match). */
+  ruleHost: string;
+  /** The matched rule's path as written ('' for default backends or no match): a bounded metric label. */
+  rulePath: string;
   /** Backend key "namespace/service:port", or ''. */
   backend: string;
   /** "address:port" of the last upstream tried, or ''. */
@@ -30,6 +34,10 @@ export interface RequestRecord {
   /** Status the upstream answered, or 0 when none answered. */
   upstreamStatus: number;
   upstreamConnectMs: number;
+  /** From the last attempt's start to the upstream's response headers (nginx upstream_header_time), or 0. */
+  upstreamHeaderMs: number;
+  /** From the last attempt's start to the end of the upstream's response (nginx upstream_response_time), or 0. */
+  upstreamResponseMs: number;
   retries: number;
   /** '' on success; else one of 'connect-refused', 'connect-timeout', 'reset', 'timeout', 'no-endpoint', 'no-route', 'client-abort', 'bad-request', 'other'. */
   error: string;

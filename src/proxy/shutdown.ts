@@ -43,16 +43,23 @@ export interface ConnectionTracker {
   drain(graceMs: number): Promise<void>;
 }
 
+/** What the tracker holds: open connections and HTTP/2 sessions, and whether it is draining. */
+class Tracked {
+  readonly connections = new Set<ConnectionState>();
+  readonly sessions = new Set<ServerHttp2Session>();
+  draining = false;
+  /** Set while drain() waits for the last connection to close. */
+  emptied: (() => void) | null = null;
+}
+
 export function createConnectionTracker(): ConnectionTracker {
-  const connections = new Set<ConnectionState>();
-  const sessions = new Set<ServerHttp2Session>();
-  let draining = false;
-  let emptied: (() => void) | null = null;
+  const tracked = new Tracked();
+  const { connections, sessions } = tracked;
 
   function onRawClose(this: Tagged<Socket>): void {
     const state = this[kConnection];
     if (state !== undefined) connections.delete(state);
-    if (connections.size === 0 && emptied !== null) emptied();
+    if (connections.size === 0 && tracked.emptied !== null) tracked.emptied();
   }
 
   function onResponseClose(this: Tagged<ServerResponse>): void {
@@ -60,7 +67,7 @@ export function createConnectionTracker(): ConnectionTracker {
     if (state === undefined) return;
     state.inflight--;
     if (state.response === this) state.response = null;
-    if (draining && state.inflight === 0 && !state.upgraded) state.socket.end();
+    if (tracked.draining && state.inflight === 0 && !state.upgraded) state.socket.end();
   }
 
   function onSessionClose(this: ServerHttp2Session): void {
@@ -73,7 +80,7 @@ export function createConnectionTracker(): ConnectionTracker {
       (raw as Tagged<Socket>)[kConnection] = state;
       connections.add(state);
       raw.once('close', onRawClose);
-      if (draining) raw.destroy();
+      if (tracked.draining) raw.destroy();
     },
     onSecureConnection(socket) {
       // oxlint-disable-next-line no-underscore-dangle -- TLSSocket's link to the TCP socket it wraps
@@ -91,7 +98,7 @@ export function createConnectionTracker(): ConnectionTracker {
       state.response = res;
       (res as Tagged<ServerResponse>)[kConnection] = state;
       res.once('close', onResponseClose);
-      if (draining) res.shouldKeepAlive = false;
+      if (tracked.draining) res.shouldKeepAlive = false;
     },
     onUpgrade(socket) {
       const state = (socket as Tagged<Duplex>)[kConnection];
@@ -105,37 +112,40 @@ export function createConnectionTracker(): ConnectionTracker {
         session.setTimeout(idleMs);
         session.on('timeout', onSessionTimeout);
       }
-      if (draining) session.close();
+      if (tracked.draining) session.close();
     },
     count() {
       return connections.size;
     },
     isDraining() {
-      return draining;
+      return tracked.draining;
     },
-    async drain(graceMs) {
-      draining = true;
-      for (const session of sessions) closeSession(session);
-      for (const state of connections) {
-        if (state.http2 || state.upgraded) continue;
-        if (state.inflight === 0) state.raw.destroy();
-        else if (state.response !== null && !state.response.headersSent) state.response.shouldKeepAlive = false;
-      }
-      if (connections.size === 0) return;
-      const allClosed = new Promise<void>((resolve) => {
-        emptied = resolve;
-      });
-      const timer = setTimeout(() => {
-        for (const state of connections) state.raw.destroy();
-      }, graceMs);
-      try {
-        await allClosed;
-      } finally {
-        clearTimeout(timer);
-        emptied = null;
-      }
-    },
+    drain: (graceMs) => drainTracked(tracked, graceMs),
   };
+}
+
+async function drainTracked(tracked: Tracked, graceMs: number): Promise<void> {
+  const { connections, sessions } = tracked;
+  tracked.draining = true;
+  for (const session of sessions) closeSession(session);
+  for (const state of connections) {
+    if (state.http2 || state.upgraded) continue;
+    if (state.inflight === 0) state.raw.destroy();
+    else if (state.response !== null && !state.response.headersSent) state.response.shouldKeepAlive = false;
+  }
+  if (connections.size === 0) return;
+  const allClosed = new Promise<void>((resolve) => {
+    tracked.emptied = resolve;
+  });
+  const timer = setTimeout(() => {
+    for (const state of connections) state.raw.destroy();
+  }, graceMs);
+  try {
+    await allClosed;
+  } finally {
+    clearTimeout(timer);
+    tracked.emptied = null;
+  }
 }
 
 function onSessionStream(this: CountedSession, stream: ServerHttp2Stream): void {

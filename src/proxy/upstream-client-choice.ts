@@ -1,24 +1,19 @@
 import type { UpstreamClient } from './upstream-client.ts';
 import { undiciUpstreamClient } from './upstream-client-undici.ts';
+import { leanUpstreamClient } from './upstream-http1/lean-client.ts';
 
 /** --upstream-client: `auto` takes the lean HTTP/1 client when this Node supports it, else undici. */
 export type UpstreamClientChoice = 'auto' | 'lean' | 'undici';
 
-export const upstreamClientChoices: readonly UpstreamClientChoice[] = Object.freeze(['auto', 'lean', 'undici']);
-
-export function isUpstreamClientChoice(value: unknown): value is UpstreamClientChoice {
-  return value === 'auto' || value === 'lean' || value === 'undici';
-}
-
 /**
- * The client behind every upstream pool. TODO(lead, issue 10): when src/proxy/upstream-http1/ lands,
- * return its client for 'lean', and for 'auto' when its feature detection (Node's HTTPParser) passes;
- * until then 'lean' and 'auto' both map to undici.
+ * The client behind every upstream pool: the lean HTTP/1 client (src/proxy/upstream-http1/) for 'lean' and
+ * 'auto' when its feature detection (Node's own llhttp parser) passed at start, else undici.
  */
 export function chooseUpstreamClient(choice: UpstreamClientChoice): UpstreamClient {
   switch (choice) {
     case 'lean':
     case 'auto':
+      return leanUpstreamClient ?? undiciUpstreamClient;
     case 'undici':
       return undiciUpstreamClient;
   }

@@ -1,5 +1,5 @@
-import type { UpstreamPool } from './upstream-client.ts';
 import { endpointKey } from '../routing/endpoint-key.ts';
+import type { UpstreamPool } from './upstream-client.ts';
 
 /**
  * One upstream address:port as the edge knows it across table generations: its connection pool

@@ -74,25 +74,11 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
       if (at !== -1) children.splice(at, 1);
       if (!closing) log.error({ worker: index, code, signal }, 'edge worker exited');
     });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`edge worker ${index} did not start listening`)),
-        options.startTimeoutMs ?? 15_000,
-      );
-      const onExit = (code: number | null): void => {
-        clearTimeout(timer);
-        reject(new Error(`edge worker ${index} exited with ${code} before listening`));
-      };
-      child.once('exit', onExit);
-      child.on('message', (message: WorkerMessage<S>) => {
-        if (message.type !== 'listening') return;
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        ports = { httpPort: message.httpPort, httpsPort: message.httpsPort };
-        resolve();
-      });
-      send(child, { type: 'start', ...ports });
-      if (latest !== null) send(child, { type: 'snapshot', payload: latest.payload });
+    const listening = whenListening(child, index, options.startTimeoutMs ?? 15_000);
+    send(child, { type: 'start', ...ports });
+    if (latest !== null) send(child, { type: 'snapshot', payload: latest.payload });
+    return listening.then((bound) => {
+      ports = bound;
     });
   }
 
@@ -119,13 +105,7 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
     },
     async close(graceMs) {
       closing = true;
-      const exits = children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) resolve();
-            else child.once('exit', () => resolve());
-          }),
-      );
+      const exits = children.map(exited);
       for (const child of children) send(child, { type: 'shutdown', graceMs });
       // A worker that ignores the request is killed a little after the grace it was given.
       const killer = setTimeout(() => {
@@ -135,6 +115,36 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
       clearTimeout(killer);
     },
   };
+}
+
+interface Ports {
+  readonly httpPort: number;
+  readonly httpsPort: number;
+}
+
+/** The ports a worker reports once it listens; rejects if it exits first or takes longer than `timeoutMs`. */
+function whenListening(child: ChildProcess, index: number, timeoutMs: number): Promise<Ports> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`edge worker ${index} did not start listening`)), timeoutMs);
+    const onExit = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new Error(`edge worker ${index} exited with ${code} before listening`));
+    };
+    child.once('exit', onExit);
+    child.on('message', (message: WorkerMessage<unknown>) => {
+      if (message.type !== 'listening') return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolve({ httpPort: message.httpPort, httpsPort: message.httpsPort });
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
 }
 
 export interface EdgeWorkerHooks<T> {

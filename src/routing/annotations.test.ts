@@ -1,15 +1,10 @@
 // The policy annotations' value formats, and that reading them never costs an Ingress its routes.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_INGRESS_POLICY,
-  parseByteSize,
-  parseDuration,
-  parseSeconds,
-  readPolicyAnnotations,
-} from './annotations.ts';
+import { DEFAULT_INGRESS_POLICY, readPolicyAnnotations } from './annotations.ts';
 import { PolicyDraft } from './annotations/draft.ts';
 import { applySnippet } from './annotations/snippets.ts';
+import { parseByteSize, parseDuration, parseSeconds } from './annotations/values.ts';
 import { build } from './build.ts';
 import {
   ingress,

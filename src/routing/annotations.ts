@@ -12,11 +12,6 @@ import type { Named } from './object-index.ts';
 import { problem, type ProblemCode } from './problems.ts';
 import type { Problem, RoutePolicy } from './types.ts';
 
-export { parseByteSize, parseDuration, parseSeconds, MAX_REQUEST_TIMEOUT_MS } from './annotations/values.ts';
-
-export const SLUICE_PREFIX = SLUICE;
-export const NGINX_PREFIX = NGINX;
-
 /** What the audit says of one annotation. */
 export interface AnnotationReport {
   readonly name: string;

@@ -20,6 +20,7 @@ import {
 import { catalogServices } from './endpoints.ts';
 import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from './ingress-translate.ts';
 import { regexHost } from './regex-host.ts';
+import { hostRedirectPolicy } from './www-redirect.ts';
 import { indexObjects } from './object-index.ts';
 import { CONTROLLER_REF, sortProblems } from './problems.ts';
 import { assembleTls, tlsSecretForHost } from './tls.ts';
@@ -153,7 +154,10 @@ function hostRules(
       Object.freeze({
         backend: draft.backend.key,
         source,
-        policy: policyFor(hasTls, draft.ingress, options),
+        policy:
+          draft.redirectToHost === undefined
+            ? policyFor(hasTls, draft.ingress, options)
+            : hostRedirectPolicy(policyFor(hasTls, draft.ingress, options), draft.redirectToHost),
         path: draft.path,
         pathType: draft.pathType,
         match: regex ? 'regex' : draft.match,

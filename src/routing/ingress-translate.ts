@@ -11,6 +11,7 @@ import { checkRuleHost } from './rule-host.ts';
 import { checkRegexPath } from './regex-path.ts';
 import { checkRulePath, prefixKey, segmentCount } from './rule-path.ts';
 import { addServerAliases } from './server-alias.ts';
+import { addWwwRedirects } from './www-redirect.ts';
 import type { TlsClaim } from './tls.ts';
 import type { HostKind, PathType, Problem } from './types.ts';
 
@@ -34,6 +35,8 @@ export interface RouteDraft {
   /** "spec.rules[0].http.paths[1]" */
   readonly field: string;
   readonly backend: BackendRef;
+  /** from-to-www-redirect: this route only redirects to that host (www-redirect.ts). */
+  readonly redirectToHost?: string;
 }
 
 export interface IngressDraft {
@@ -85,6 +88,7 @@ export function translateIngress(named: Named, refs: BackendRefs, problems: Prob
   const rules = listAt(named, spec, 'rules', 'spec.rules', '', problems);
   for (let r = 0; r < rules.length; r++) translateRule(draft, rules[r], r, refs, problems);
   if (draft.policy.aliases.length > 0) addServerAliases(draft);
+  if (draft.policy.wwwRedirect) addWwwRedirects(draft);
   const tls = listAt(named, spec, 'tls', 'spec.tls', '', problems);
   for (let t = 0; t < tls.length; t++) translateTls(draft, tls[t], `spec.tls[${t}]`, problems);
   return draft;

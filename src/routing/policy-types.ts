@@ -16,8 +16,11 @@ export interface PathRewrite {
 
 /** Answer with a redirect instead of forwarding. */
 export interface Redirect {
-  /** 'url': always to `location`; 'app-root': only requests for "/" go to `location` (a path). */
-  readonly kind: 'url' | 'app-root';
+  /**
+   * 'url': always to `location`; 'app-root': only requests for "/" go to `location` (a path); 'host': to the
+   * same path and query on host `location`, same scheme (from-to-www-redirect).
+   */
+  readonly kind: 'url' | 'app-root' | 'host';
   readonly location: string;
   readonly status: number;
   readonly field: SourceField;

@@ -158,37 +158,48 @@ export function assembleTls(
     }
   }
 
-  let defaultCertificate: string | null = null;
-  if (defaultSslCertificate !== null) {
-    const ref = parseSecretRef(defaultSslCertificate);
-    if (ref === null) {
+  const defaultCertificate =
+    defaultSslCertificate === null
+      ? null
+      : defaultCertificateKey(defaultSslCertificate, checkOnce, certificates, problems);
+  return { table: { hosts, certificates, defaultCertificate }, declared };
+}
+
+/** --default-ssl-certificate: the key of its Secret when usable (its certificate added), else null with a problem. */
+function defaultCertificateKey(
+  defaultSslCertificate: string,
+  checkOnce: (key: string) => SecretCheck,
+  certificates: Map<string, TlsCertificate>,
+  problems: Problem[],
+): string | null {
+  const ref = parseSecretRef(defaultSslCertificate);
+  if (ref === null) {
+    problems.push(
+      problem(
+        'DefaultSslCertificateInvalid',
+        CONTROLLER_REF,
+        'defaultSslCertificate',
+        `"${clip(defaultSslCertificate, 100)}" is not "namespace/name"`,
+      ),
+    );
+  } else {
+    const key = `${ref.namespace}/${ref.name}`;
+    const check = checkOnce(key);
+    if (check.ok) {
+      certificates.set(key, check.certificate);
+      return key;
+    } else {
       problems.push(
         problem(
-          'DefaultSslCertificateInvalid',
-          CONTROLLER_REF,
-          'defaultSslCertificate',
-          `"${clip(defaultSslCertificate, 100)}" is not "namespace/name"`,
+          check.code,
+          { kind: 'Secret', namespace: ref.namespace, name: ref.name },
+          'data',
+          `--default-ssl-certificate: ${check.message}`,
         ),
       );
-    } else {
-      const key = `${ref.namespace}/${ref.name}`;
-      const check = checkOnce(key);
-      if (check.ok) {
-        defaultCertificate = key;
-        certificates.set(key, check.certificate);
-      } else {
-        problems.push(
-          problem(
-            check.code,
-            { kind: 'Secret', namespace: ref.namespace, name: ref.name },
-            'data',
-            `--default-ssl-certificate: ${check.message}`,
-          ),
-        );
-      }
     }
   }
-  return { table: { hosts, certificates, defaultCertificate }, declared };
+  return null;
 }
 
 /** The TLS Secret declared for a rule host: the exact host first, then a wildcard covering it. */

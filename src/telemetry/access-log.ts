@@ -89,6 +89,10 @@ export function accessLogLine(r: RequestRecord): string {
     r.upstreamStatus +
     ',"upstreamConnectMs":' +
     Math.round(r.upstreamConnectMs * 1000) / 1000 +
+    ',"upstreamHeaderMs":' +
+    Math.round(r.upstreamHeaderMs * 1000) / 1000 +
+    ',"upstreamResponseMs":' +
+    Math.round(r.upstreamResponseMs * 1000) / 1000 +
     ',"requestId":' +
     jsonString(r.requestId) +
     ',"namespace":' +
@@ -97,6 +101,10 @@ export function accessLogLine(r: RequestRecord): string {
     jsonString(r.ingress) +
     ',"service":' +
     jsonString(r.service) +
+    ',"ruleHost":' +
+    jsonString(r.ruleHost) +
+    ',"rulePath":' +
+    jsonString(r.rulePath) +
     ',"retries":' +
     r.retries +
     ',"error":' +

@@ -98,6 +98,17 @@ details.ep-list ul { margin: 4px 0 0; padding-left: 16px; font-family: var(--mon
 .live.on::before { background: var(--ok); box-shadow: 0 0 0 3px var(--ok-soft); }
 footer { color: var(--muted); font-size: 12px; padding: 0 0 30px; }
 footer a { margin-right: 12px; }
+.charts { display: inline-flex; gap: 10px; flex-wrap: wrap; align-items: center; }
+.chart { display: inline-flex; flex-direction: column; gap: 1px; }
+.chart .v { color: var(--muted); font-size: 11px; white-space: nowrap; font-variant-numeric: tabular-nums; }
+svg.spark { width: 90px; height: 22px; display: block; background: var(--panel-2); border-radius: 4px; }
+svg.spark polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+svg.spark.errors polyline { stroke: var(--bad); }
+svg.spark.p99 polyline { stroke: var(--warn); }
+svg.spark.build polyline { stroke: var(--ok); }
+td.trend { width: 1%; }
+td.trend .charts { flex-wrap: nowrap; gap: 6px; }
+td.trend svg.spark { width: 64px; }
 .hidden { display: none !important; }
 #not-ready:empty, #explain-result:empty { display: none; }
 #not-ready { background: var(--warn-soft); border-radius: 10px; padding: 8px 12px; }
@@ -116,5 +127,6 @@ footer a { margin-right: 12px; }
   .explain form { flex-direction: column; }
   .problem { grid-template-columns: 1fr; }
   .problem .msg { grid-column: 1; }
+  td.trend .charts { flex-wrap: wrap; }
 }
 `;

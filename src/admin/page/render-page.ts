@@ -1,14 +1,14 @@
 import { escapeHtml, jsonForScript } from '../escape-html.ts';
 import type { PageModel } from '../page-model.ts';
-import { PAGE_SCRIPT } from './page-script.ts';
+import { CLIENT_ENTRY } from './client-files.ts';
 import { PAGE_STYLES } from './page-styles.ts';
 
 /**
- * The status page: a shell whose sections the inline script renders from the embedded model (and
- * re-renders from /api/v1/events). Without JavaScript, a plain summary is shown instead. Every
- * user string on the server side goes through escapeHtml; the model is embedded with jsonForScript.
+ * The status page: a shell whose sections the client modules (/page/*.js) render from the embedded
+ * model (and re-render from /api/v1/events). Without JavaScript, a plain summary is shown instead.
+ * Every user string on the server side goes through escapeHtml; the model is embedded with jsonForScript.
  */
-export function renderPage(model: PageModel, nonce: string, nowMs: number): string {
+export function renderPage(model: PageModel, nowMs: number): string {
   const { status } = model;
   return `<!doctype html>
 <html lang="en">
@@ -53,13 +53,17 @@ export function renderPage(model: PageModel, nonce: string, nowMs: number): stri
       <div id="explain-result"></div>
     </div>
   </section>
+  <section class="panel" aria-labelledby="tables-title">
+    <h2 id="tables-title">Routing tables</h2>
+    <div class="body charts" id="table-charts"></div>
+  </section>
   <div id="hosts"></div>
   <noscript>${renderFallback(model, nowMs)}</noscript>
 </main>
 <footer>JSON: <a href="/api/v1/status">status</a><a href="/api/v1/routes">routes</a><a href="/metrics">metrics</a><a href="/readyz">readyz</a></footer>
 </div>
 <script type="application/json" id="model">${jsonForScript(model)}</script>
-<script nonce="${escapeHtml(nonce)}">${PAGE_SCRIPT}</script>
+<script type="module" src="/page/${CLIENT_ENTRY}"></script>
 </body>
 </html>
 `;

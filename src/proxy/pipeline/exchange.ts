@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { BackendEndpoints } from '../../routing/types.ts';
 import type { BackendBalance } from '../balancer.ts';
+import type { TraceSpan } from '../../telemetry/tracing-hooks.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import type { RequestRecord } from '../request-record.ts';
 import type { UpstreamController, UpstreamHandler } from '../upstream-client.ts';
@@ -11,7 +12,7 @@ import { answerFromStep, answerErrorStatus } from './edge-answers.ts';
 import { emptyRecord } from './record.ts';
 import { endResponse, relayResponseData, startResponse } from './response-relay.ts';
 import type { ForwardDecision, RouteRequest } from './route-decision.ts';
-import type { StepExchange } from './steps.ts';
+import type { RequestDoneListener, StepExchange } from './steps.ts';
 import { attemptFailed, bodySent, queued, requestSent, requestStarted } from './upstream-attempt.ts';
 import { ExchangeFacts } from './request-facts.ts';
 
@@ -58,12 +59,18 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   clientAddress = '';
   contentLength = -1;
   requestId = '';
+  /** This request's span when tracing is on (context.tracer), else null. */
+  trace: TraceSpan | null = null;
   /** A request body follows the head (unread until forwarded). */
   hasBody = false;
   route: ForwardDecision = null as unknown as ForwardDecision;
   /** Set by a step: path and query sent upstream instead of path + query. */
   upstreamPath: string | null = null;
   backend: BackendEndpoints | null = null;
+  /** Set by a step: the endpoint id ("address:port") the first attempt prefers. */
+  pinnedEndpoint: string | null = null;
+  /** Set by a step: told when the response has closed (record stage). */
+  doneListener: RequestDoneListener | null = null;
   /** Headers steps add to the client's response; null when none. */
   responseHeaders: string[] | null = null;
   /** Set when a step refused an Upgrade. */
@@ -147,6 +154,14 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
 
   useBackend(backend: BackendEndpoints): void {
     this.backend = backend;
+  }
+
+  pinEndpoint(id: string): void {
+    this.pinnedEndpoint = id;
+  }
+
+  notifyWhenDone(listener: RequestDoneListener): void {
+    this.doneListener = listener;
   }
 
   addResponseHeader(name: string, value: string): void {

@@ -34,6 +34,9 @@ export function prepare(exchange: Exchange): boolean {
   exchange.headers = headers;
   exchange.hasBody = hasBody(req, scan);
   exchange.contentLength = scan.contentLength === null ? -1 : Number(scan.contentLength);
+  if (context.tracer !== null && !exchange.upgrade) {
+    exchange.trace = context.tracer.onRequestStart(method, req.headers, trusted, record.startTime);
+  }
 
   const decision = context.router.decide(
     context.getState(),
@@ -49,6 +52,8 @@ export function prepare(exchange: Exchange): boolean {
   if (match !== null) {
     record.namespace = match.target.source.namespace;
     record.ingress = match.target.source.name;
+    record.ruleHost = match.host === null ? '' : match.host.host;
+    record.rulePath = match.route === null ? '' : match.route.path;
     record.backend = match.target.backend;
   }
   if (decision.kind === 'answer') {
@@ -62,7 +67,9 @@ export function prepare(exchange: Exchange): boolean {
   exchange.route = decision;
   record.service = decision.backend.service;
   appendForwardedHeaders(headers, scan, clientAddress, exchange.tls, req.socket.localPort, requestId);
-  return runRequestSteps(exchange, decision.route.requestSteps);
+  const forward = runRequestSteps(exchange, decision.route.requestSteps);
+  if (forward && exchange.trace !== null) context.tracer!.injectHeaders(exchange.trace, exchange.headers);
+  return forward;
 }
 
 function runRequestSteps(exchange: Exchange, steps: readonly RequestStep[]): boolean {

@@ -21,10 +21,14 @@ export function emptyRecord(): RequestRecord {
     namespace: '',
     ingress: '',
     service: '',
+    ruleHost: '',
+    rulePath: '',
     backend: '',
     upstreamAddress: '',
     upstreamStatus: 0,
     upstreamConnectMs: 0,
+    upstreamHeaderMs: 0,
+    upstreamResponseMs: 0,
     retries: 0,
     error: '',
   };
@@ -34,11 +38,13 @@ export function emptyRecord(): RequestRecord {
 export function emitRecord(exchange: Exchange): void {
   if (exchange.recorded) return;
   exchange.recorded = true;
+  if (exchange.doneListener !== null) exchange.doneListener.requestDone(exchange);
   const record = exchange.record;
   const res = exchange.res!;
   record.durationMs = performance.now() - exchange.startedAt;
   record.status = exchange.clientGone && !res.headersSent ? CLIENT_CLOSED_STATUS : res.statusCode;
   record.requestId = exchange.requestId;
+  if (exchange.trace !== null) exchange.context.tracer!.onRequestEnd(exchange.trace, record);
   const listener = exchange.context.onRequestDone;
   if (listener === null) return;
   try {

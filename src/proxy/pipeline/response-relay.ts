@@ -30,6 +30,7 @@ export function startResponse(
   exchange.responseStarted = true;
   exchange.context.balancer.reached(exchange.endpoint!);
   exchange.record.upstreamStatus = statusCode;
+  exchange.record.upstreamHeaderMs = performance.now() - exchange.attemptStartedAt;
   if (exchange.clientGone) {
     controller.abort(new ClientGoneError('client went away'));
     return;
@@ -69,6 +70,7 @@ export function relayResponseData(exchange: Exchange, controller: UpstreamContro
 }
 
 export function endResponse(exchange: Exchange): void {
+  exchange.record.upstreamResponseMs = performance.now() - exchange.attemptStartedAt;
   closeAttempt(exchange);
   if (!exchange.responseEnded) exchange.res!.end();
 }

@@ -148,7 +148,7 @@ function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaul
     refusal = answer(proxyErrors.noEndpoint, backend.reason ?? 'backend ' + backend.key + ': ' + backend.state, match);
   }
   if (refusal !== null || backend === undefined) return Object.freeze({ forward: refusal!, upgrade: refusal! });
-  const route = compileRoute(match.target, defaults);
+  const route = compileRoute(match.target, defaults, state.result.endpoints);
   return Object.freeze({
     forward: Object.freeze({ kind: 'forward', match, backend, route }),
     upgrade: Object.freeze({ kind: 'upgrade', match, backend, route }),

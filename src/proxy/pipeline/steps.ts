@@ -64,8 +64,20 @@ export interface StepExchange {
   setUpstreamHost(host: string): void;
   /** Forward to another backend than the matched one (canary); it must belong to the current table. */
   useBackend(backend: BackendEndpoints): void;
+  /**
+   * Prefer the endpoint "address:port" for the first attempt (session affinity, consistent hash); ignored
+   * when the backend has no such endpoint or it is ejected. Retries pick another endpoint as usual.
+   */
+  pinEndpoint(id: string): void;
+  /** `listener.requestDone` is called once when this request's response has closed (not for Upgrades). */
+  notifyWhenDone(listener: RequestDoneListener): void;
   /** Adds a header to the response the client gets (upstream response or the edge's own answer). */
   addResponseHeader(name: string, value: string): void;
+}
+
+/** A step that holds something for the duration of a request (limit-connections). */
+export interface RequestDoneListener {
+  requestDone(exchange: StepExchange): void;
 }
 
 /** A request policy, compiled once per table generation. */
@@ -95,4 +107,14 @@ export interface CompiledRoute {
   readonly bodyLimit: number;
   /** Time to wait for the upstream response head. */
   readonly headersTimeoutMs: number;
+  /** The route's own retry limits (proxy-next-upstream-tries/-timeout, or off); null: the controller's. */
+  readonly retry: RouteRetry | null;
+  /** The route's own balancing (ingress-nginx load-balance); null: the controller's --balancer. */
+  readonly balance: 'round-robin' | 'least-request' | null;
+}
+
+/** maxTries counts the first attempt; null fields are the controller's. budgetMs bounds when a retry may start. */
+export interface RouteRetry {
+  readonly maxTries: number | null;
+  readonly budgetMs: number | null;
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { proxyErrors } from '../errors.ts';
 import type { UpstreamController } from '../upstream-client.ts';
+import { pinnedEndpoint } from '../steps/pinned-endpoint.ts';
 import { startBodyTimer, stopBodyTimer } from './client-side.ts';
 import { answerError, failResponse } from './edge-answers.ts';
 import type { Exchange } from './exchange.ts';
@@ -49,7 +50,12 @@ function attempt(exchange: Exchange): void {
   const now = Date.now();
   const context = exchange.context;
   const balance = exchange.balance!;
-  const endpoint = context.balancer.pick(balance, now, exchange.endpoint);
+  const pinned =
+    exchange.tries === 0 && exchange.pinnedEndpoint !== null
+      ? pinnedEndpoint(balance, exchange.pinnedEndpoint, now)
+      : null;
+  const kind = exchange.route.route.balance ?? undefined;
+  const endpoint = pinned ?? context.balancer.pick(balance, now, exchange.endpoint, kind);
   if (endpoint === null) {
     answerError(exchange, proxyErrors.noEndpoint, 'no endpoints for ' + balance.key, false);
     return;
@@ -153,9 +159,11 @@ export function attemptFailed(exchange: Exchange, error: Error): void {
 
 function mayRetry(exchange: Exchange): boolean {
   const context = exchange.context;
+  const retry = exchange.route.route.retry;
   return (
-    exchange.tries < context.maxTries &&
-    performance.now() - exchange.startedAt < context.retryBudgetMs &&
+    exchange.tries < (retry === null || retry.maxTries === null ? context.maxTries : retry.maxTries) &&
+    performance.now() - exchange.startedAt <
+      (retry === null || retry.budgetMs === null ? context.retryBudgetMs : retry.budgetMs) &&
     !exchange.clientGone &&
     !exchange.res!.headersSent
   );

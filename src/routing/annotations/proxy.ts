@@ -86,22 +86,27 @@ export const PROXY_ANNOTATIONS: readonly AnnotationEntry[] = [
   {
     name: `${NGINX}proxy-next-upstream`,
     family: 'proxy',
-    status: 'supported',
-    doc: 'When another endpoint is tried: error, timeout, http_502, ..., non_idempotent, or off.',
+    status: 'partial',
+    doc: '"off" turns retries off; otherwise sluice retries on another endpoint what never reached one (error), and idempotent requests whose connection was reset.',
     apply(value, draft, field) {
       const conditions = value.split(/\s+/).filter((item) => item !== '');
       if (conditions.length === 0 || !conditions.every((item) => RETRY_CONDITIONS.has(item)))
         return invalid(`space-separated conditions from: ${[...RETRY_CONDITIONS].join(' ')}`);
       draft.retryOn = conditions.includes('off') ? [] : conditions;
       draft.retryField ||= field;
-      return null;
+      const other = conditions.filter((item) => item !== 'error' && item !== 'off');
+      return other.length === 0
+        ? null
+        : {
+            partial: `${other.join(' ')} not honoured: sluice retries only what never reached an endpoint (and idempotent requests on a reset)`,
+          };
     },
   },
   {
     name: `${NGINX}proxy-next-upstream-tries`,
     family: 'proxy',
     status: 'supported',
-    doc: 'Attempts in all (0 = as many as there are endpoints).',
+    doc: "Attempts in all (0 = the controller's --retries).",
     apply(value, draft, field) {
       const parsed = parseInteger(value, 0, 100);
       if (!parsed.ok) return invalid(parsed.expected);
@@ -114,7 +119,7 @@ export const PROXY_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}proxy-next-upstream-timeout`,
     family: 'proxy',
     status: 'supported',
-    doc: 'Seconds after which no further endpoint is tried (0 = no limit).',
+    doc: "Seconds after which no further endpoint is tried (0 = the controller's budget).",
     apply(value, draft, field) {
       const parsed = parseInteger(value, 0, 3600);
       if (!parsed.ok) return invalid(parsed.expected);

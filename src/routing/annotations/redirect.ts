@@ -63,13 +63,13 @@ export const REDIRECT_ANNOTATIONS: readonly AnnotationEntry[] = [
   {
     name: `${NGINX}from-to-www-redirect`,
     family: 'redirect',
-    status: 'unsupported',
-    doc: 'Redirecting www.<host> to <host> (and back) is planned; today www.<host> needs its own rule.',
+    status: 'supported',
+    doc: 'Requests for www.<host> (or <host> when the rule is www.<host>) are redirected (308) to the rule host, unless another Ingress serves that host.',
     apply(value, draft) {
       const parsed = parseGoBoolean(value);
       if (!parsed.ok) return invalid(parsed.expected);
       draft.wwwRedirect = parsed.value;
-      return parsed.value ? { unsupported: 'www.<host> is not redirected yet; give it its own rule' } : null;
+      return null;
     },
   },
   {

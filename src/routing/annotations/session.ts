@@ -60,12 +60,14 @@ export const SESSION_ANNOTATIONS: readonly AnnotationEntry[] = [
   {
     name: `${NGINX}affinity-mode`,
     family: 'session',
-    status: 'supported',
-    doc: '"balanced" (default: re-pins some clients when endpoints scale) or "persistent" (never).',
+    status: 'partial',
+    doc: '"persistent": a client keeps its endpoint while it exists; "balanced" is served the same (sessions are not redistributed on scale-up).',
     apply(value, draft) {
       if (value !== 'balanced' && value !== 'persistent') return invalid('"balanced" or "persistent"');
       draft.cookie.mode = value;
-      return null;
+      return value === 'balanced'
+        ? { partial: 'served as "persistent": sessions are not redistributed when endpoints are added' }
+        : null;
     },
     requires: needsAffinity,
   },
@@ -148,7 +150,7 @@ export const SESSION_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}session-cookie-change-on-failure`,
     family: 'session',
     status: 'supported',
-    doc: 'true: when the pinned endpoint fails, another is chosen and the cookie rewritten.',
+    doc: 'A pinned endpoint that is gone or ejected is always replaced for the request (with or without this); the cookie is only rewritten when it names no endpoint.',
     apply(value, draft) {
       const parsed = parseGoBoolean(value);
       if (!parsed.ok) return invalid(parsed.expected);

@@ -14,13 +14,6 @@ export function bad<T>(expected: string): Parsed<T> {
 
 export const MAX_REQUEST_TIMEOUT_MS = 3_600_000;
 
-export function parseBoolean(text: string): Parsed<boolean> {
-  const lower = text.toLowerCase();
-  if (lower === 'true') return ok(true);
-  if (lower === 'false') return ok(false);
-  return bad('"true" or "false"');
-}
-
 const GO_TRUE: ReadonlySet<string> = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const GO_FALSE: ReadonlySet<string> = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 

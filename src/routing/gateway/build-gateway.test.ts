@@ -178,6 +178,37 @@ describe('buildGateway', () => {
     expect(explanation.passedOver.map((c) => c.path)).toEqual(['/']);
   });
 
+  it('never throws on well-named objects whose specs are deep junk of the right vocabulary', () => {
+    const key = fc.constantFrom(
+      ...['rules', 'matches', 'filters', 'backendRefs', 'timeouts', 'path', 'type', 'value', 'headers', 'queryParams'],
+      ...['method', 'name', 'namespace', 'port', 'weight', 'requestRedirect', 'urlRewrite', 'requestMirror', 'cors'],
+      ...['requestHeaderModifier', 'set', 'add', 'remove', 'statusCode', 'scheme', 'hostname', 'replacePrefixMatch'],
+      ...['listeners', 'protocol', 'tls', 'certificateRefs', 'allowedRoutes', 'kinds', 'parentRefs', 'sectionName'],
+    );
+    const values = [
+      fc.constantFrom('Exact', 'PathPrefix', 'RegularExpression', 'HTTP', 'HTTPS', '/', '(', 'gw'),
+      fc.integer(),
+    ];
+    const spec = fc.object({ key, values, maxDepth: 4, maxKeys: 5 });
+    fc.assert(
+      fc.property(spec, spec, (gatewaySpec, routeSpec) => {
+        const objects = [
+          ourClass,
+          {
+            kind: 'Gateway',
+            metadata: { name: 'gw', namespace: NS },
+            spec: { ...gatewaySpec, gatewayClassName: 'sluice' },
+          },
+          httpRoute('r', { ...routeSpec, parentRefs: [{ name: 'gw' }] }),
+          ...backends,
+        ];
+        const result = buildGateway(gatewaySnapshot(objects), OPTIONS);
+        for (const listener of result.listeners) compileMatcher(listener.table).match('a.example.com', '/x');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('tolerates a snapshot without any Gateway API arrays', () => {
     const result = buildGateway(gatewaySnapshot([]), OPTIONS);
     expect(result.listeners).toEqual([]);

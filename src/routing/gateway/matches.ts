@@ -110,7 +110,7 @@ export function compileGrpcMatch(raw: unknown): MatchResult {
       const bad = part === null ? null : checkPattern(part);
       if (bad !== null) return { ok: false, message: bad };
     }
-    return result(`/${service ?? '[^/]+'}/${name ?? '[^/]+'}`, 'regex');
+    return result(`/(?:${service ?? '[^/]+'})/(?:${name ?? '[^/]+'})`, 'regex');
   }
   if (type !== 'Exact') return { ok: false, message: `method match type ${type} is not supported` };
   for (const part of [service, name]) {

@@ -8,6 +8,7 @@ import type { BackendKey } from '../types.ts';
 import type { GatewayRouteData, PathReplacement, RedirectParts } from './route-data.ts';
 
 /**
+ * @public For the edge's rewrite and redirect steps.
  * ReplaceFullPath: the value. ReplacePrefixMatch: the matched prefix (whole segments, trailing slash
  * ignored) replaced by the value: /prefix/one + /one → /prefix/one/two → /one/two; /strip-prefix → "/"
  * gives /strip-prefix/three → /three and /strip-prefix → /.
@@ -35,6 +36,7 @@ export interface RedirectRequest {
 const WELL_KNOWN: Readonly<Record<string, number>> = { http: 80, https: 443 };
 
 /**
+ * @public For the edge's redirect step.
  * The Location of a RequestRedirect. A part left out keeps the request's; with no port, the scheme's
  * well-known port when the redirect sets a scheme, else the listener's; well-known ports are not written.
  */

@@ -2,6 +2,7 @@
 // spec's precedence sorts by. Shared by every host the route serves.
 
 import { readArray, readRecord, readString, readValue } from '../kube-read.ts';
+import { UNUSABLE } from '../backends.ts';
 import { prefixKey } from '../path-rule-key.ts';
 import { problem } from '../problems.ts';
 import type { TrafficPolicy } from '../policy-types.ts';
@@ -12,6 +13,7 @@ import { resolveBackendRef } from './backend-refs.ts';
 import { compileFilters, GRPC_FILTERS, HTTP_FILTERS, type FilterSet, type PathModifier } from './filters.ts';
 import { compileGrpcMatch, compileHttpMatch, type CompiledMatch } from './matches.ts';
 import type { GatewayRouteData, PathReplacement, WeightedBackend } from './route-data.ts';
+import { pickBackend } from './request-rewrites.ts';
 import { parseGatewayDuration } from './values.ts';
 
 export interface RankedRoute {
@@ -60,9 +62,9 @@ export function compileRules(identity: RouteIdentity, created: string, context: 
         return;
       }
       const data = routeData(identity, at, compiled.value, filters, backends, requestTimeoutMs, grpc, context);
-      const first = data.backends.find((b) => b.backend !== null && b.weight > 0);
       const route: PathRoute = {
-        backend: first?.backend ?? '-',
+        // What code that knows no weights sends to: the backend of roll 0 (the first weighted one).
+        backend: pickBackend(data, 0) ?? UNUSABLE,
         source: identity.named.ref,
         policy,
         path: compiled.value.path,

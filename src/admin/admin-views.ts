@@ -1,0 +1,62 @@
+import type { RoutingState } from '../controller/state.ts';
+import type { EdgeStats } from '../proxy/edge-stats.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { dumpText } from './dump-text.ts';
+import { type PageModel, type StatsUpdate, statsUpdate } from './page-model.ts';
+import { type RoutesView, routesView } from './routes-view.ts';
+import { type Readiness, type SourceStatus, type StatusView, statusView } from './status-view.ts';
+import { HISTORY_SAMPLE_MS, TrafficHistory, startHistorySampler } from './traffic-history.ts';
+
+export interface AdminViewSources {
+  getState(): RoutingState | null;
+  readiness(): Readiness;
+  readonly metrics: Metrics;
+  sources(): SourceStatus[];
+  edgeStats?(): EdgeStats | null;
+  leader?(): boolean;
+  readonly historySampleMs?: number;
+  readonly now?: () => number;
+}
+
+export interface AdminViews {
+  now(): number;
+  edge(): EdgeStats | null;
+  status(): StatusView;
+  routes(): RoutesView;
+  model(): PageModel;
+  stats(): StatsUpdate;
+  readonly history: TrafficHistory;
+  /** Stops the history sampler. */
+  stop(): void;
+}
+
+/** The admin API's answers, computed on demand from the live state, metrics and edge. */
+export function createAdminViews(options: AdminViewSources): AdminViews {
+  const now = options.now ?? Date.now;
+  const edge = () => (options.edgeStats === undefined ? null : options.edgeStats());
+  const leader = () => (options.leader === undefined ? null : options.leader());
+  const status = () => statusView(options.getState(), options.readiness(), options.sources(), leader(), edge());
+  const routes = () => {
+    const state = options.getState();
+    const dump = state === null ? null : dumpText(state.result, state.gateway);
+    return routesView(state, options.metrics.routeStats(), edge(), dump, now());
+  };
+  const sampleMs = options.historySampleMs ?? HISTORY_SAMPLE_MS;
+  const history = new TrafficHistory(sampleMs);
+  const stop = startHistorySampler(history, {
+    sampleMs,
+    getState: options.getState,
+    routeStats: (at) => options.metrics.routeStats(at),
+    now,
+  });
+  return {
+    now,
+    edge,
+    status,
+    routes,
+    model: () => ({ status: status(), routes: routes() }),
+    stats: () => statsUpdate(status(), options.metrics.routeStats(), history.latestSample()),
+    history,
+    stop,
+  };
+}
