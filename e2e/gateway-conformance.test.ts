@@ -1254,3 +1254,109 @@ conformance('HTTPRouteRedirectHostAndStatus', async () => {
     expectEventuallyConsistent(address, { path: '/host-and-status', status: 301, redirectHost: 'example.org' }),
   ]);
 });
+
+conformance('HTTPRouteRequestHeaderModifier', async () => {
+  const h = (name: string, value: string) => ({ name, value });
+  const rule = (path: string, requestHeaderModifier: object) => ({
+    matches: [prefix(path)],
+    filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier }],
+    backendRefs: [backendRef('infra-backend-v1')],
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'request-header-modifier', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        rule('/set', { set: [h('X-Header-Set', 'set-overwrites-values')] }),
+        rule('/add', { add: [h('X-Header-Add', 'add-appends-values')] }),
+        rule('/remove', { remove: ['X-Header-Remove'] }),
+        rule('/multiple', {
+          set: [h('X-Header-Set-1', 'header-set-1'), h('X-Header-Set-2', 'header-set-2')],
+          add: [
+            h('X-Header-Add-1', 'header-add-1'),
+            h('X-Header-Add-2', 'header-add-2'),
+            h('X-Header-Add-3', 'header-add-3'),
+          ],
+          remove: ['X-Header-Remove-1', 'X-Header-Remove-2'],
+        }),
+        rule('/case-insensitivity', {
+          set: [h('X-Header-Set', 'header-set')],
+          add: [h('X-Header-Add', 'header-add')],
+          remove: ['X-Header-Remove'],
+        }),
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['request-header-modifier']);
+  await routeCondition(suite.api, 'request-header-modifier', 'same-namespace', {
+    type: 'ResolvedRefs',
+    status: 'True',
+  });
+  const v1 = { backend: 'infra-backend-v1', namespace: INFRA };
+  await Promise.all([
+    expectEventuallyConsistent(address, {
+      path: '/set',
+      headers: { 'Some-Other-Header': 'val' },
+      requestHeaders: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' },
+      ...v1,
+    }),
+    expectEventuallyConsistent(address, {
+      path: '/set',
+      headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'some-other-value' },
+      requestHeaders: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' },
+      ...v1,
+    }),
+    expectEventuallyConsistent(address, {
+      path: '/add',
+      headers: { 'Some-Other-Header': 'val' },
+      requestHeaders: { 'Some-Other-Header': 'val', 'X-Header-Add': 'add-appends-values' },
+      ...v1,
+    }),
+    expectEventuallyConsistent(address, {
+      path: '/add',
+      headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value' },
+      requestHeaders: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value,add-appends-values' },
+      ...v1,
+    }),
+    expectEventuallyConsistent(address, {
+      path: '/remove',
+      headers: { 'X-Header-Remove': 'val' },
+      absentHeaders: ['X-Header-Remove'],
+      ...v1,
+    }),
+    expectEventuallyConsistent(address, {
+      path: '/multiple',
+      headers: {
+        'X-Header-Set-2': 'set-val-2',
+        'X-Header-Add-2': 'add-val-2',
+        'X-Header-Remove-2': 'remove-val-2',
+        'Another-Header': 'another-header-val',
+      },
+      requestHeaders: {
+        'X-Header-Set-1': 'header-set-1',
+        'X-Header-Set-2': 'header-set-2',
+        'X-Header-Add-1': 'header-add-1',
+        'X-Header-Add-2': 'add-val-2,header-add-2',
+        'X-Header-Add-3': 'header-add-3',
+        'Another-Header': 'another-header-val',
+      },
+      absentHeaders: ['X-Header-Remove-1', 'X-Header-Remove-2'],
+      ...v1,
+    }),
+    expectEventuallyConsistent(address, {
+      path: '/case-insensitivity',
+      headers: {
+        'x-header-set': 'original-val-set',
+        'x-header-add': 'original-val-add',
+        'x-header-remove': 'original-val-remove',
+        'Another-Header': 'another-header-val',
+      },
+      requestHeaders: {
+        'X-Header-Set': 'header-set',
+        'X-Header-Add': 'original-val-add,header-add',
+        'Another-Header': 'another-header-val',
+      },
+      absentHeaders: ['x-header-remove', 'X-Header-Remove'],
+      ...v1,
+    }),
+  ]);
+});

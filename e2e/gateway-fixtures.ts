@@ -269,6 +269,10 @@ export interface Expected {
   readonly tls?: boolean;
   /** A redirect's Location must name this host (upstream RedirectRequest.Host). */
   readonly redirectHost?: string;
+  /** Headers the backend must have received, several values joined by ',' (upstream ExpectedRequest.Headers). */
+  readonly requestHeaders?: Record<string, string>;
+  /** Headers the backend must not have received (upstream AbsentHeaders). */
+  readonly absentHeaders?: readonly string[];
   readonly host?: string;
   readonly headers?: Record<string, string>;
   readonly status?: number;
@@ -293,6 +297,13 @@ function mismatch(status: number, body: string, expected: Expected, location: st
     return `not an echo: ${body.slice(0, 80)}`;
   }
   if (!echo.pod.startsWith(expected.backend)) return `pod ${echo.pod}, wanted ${expected.backend}-*`;
+  for (const [name, value] of Object.entries(expected.requestHeaders ?? {})) {
+    const got = (echo.headers[name.toLowerCase()] ?? []).join(',');
+    if (got !== value) return `header ${name}: ${got}, wanted ${value}`;
+  }
+  for (const name of expected.absentHeaders ?? []) {
+    if (echo.headers[name.toLowerCase()] !== undefined) return `header ${name} should be absent`;
+  }
   if (expected.namespace !== undefined && echo.namespace !== expected.namespace) {
     return `namespace ${echo.namespace}, wanted ${expected.namespace}`;
   }
