@@ -130,11 +130,14 @@ async function startBackends(api: ApiEmulator): Promise<Pod[]> {
   return pods;
 }
 
-/** The controller with an address pool on 127.0.20.0/24 (run as root: the Gateways listen on :80). */
-export async function startGatewayConformance(): Promise<GatewayConformance> {
+/**
+ * The controller with an address pool (run as root: the Gateways listen on :80 and :443). Test files that run
+ * at the same time need different pools, or their Gateways would want the same addresses.
+ */
+export async function startGatewayConformance(pool = '127.0.20.0/24'): Promise<GatewayConformance> {
   const scenario = await startScenario({
     backends: {},
-    args: ['--gateway-address-pool', '127.0.20.0/24', '--gateway-api-recheck', '200ms'],
+    args: ['--gateway-address-pool', pool, '--gateway-api-recheck', '200ms'],
   });
   const api = scenario.api;
   let pods: Pod[] = [];

@@ -40,7 +40,7 @@ function key(group: string, resource: string, verb: string): string {
 }
 
 beforeAll(async () => {
-  suite = await startGatewayConformance();
+  suite = await startGatewayConformance('127.0.21.0/24');
 }, 60_000);
 
 afterAll(() => suite?.close());
