@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { selfSignedFor, tlsSecret } from './fixtures.ts';
 import { writeConformanceReport } from './gateway-report.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
+import { edgeRequest } from './support/http-client.ts';
 import {
   CONTROLLER_NAME,
   APP_BACKEND,
@@ -1359,4 +1360,51 @@ conformance('HTTPRouteRequestHeaderModifier', async () => {
       ...v1,
     }),
   ]);
+});
+
+/** weight.TestWeightedDistribution: 500 requests, 10 at a time; each backend's share within ±5 % of its weight. */
+async function weightedDistribution(address: string, weights: Record<string, number>): Promise<string | null> {
+  const seen = new Map<string, number>();
+  let next = 0;
+  const worker = async () => {
+    while (next < 500) {
+      next += 1;
+      const reply = await edgeRequest(`http://${address}:80`, { path: `/?entropy=${next}` });
+      if (reply.status !== 200) throw new Error(`status ${reply.status}`);
+      const backend = String(reply.json().pod).replace(/-\d+$/, '');
+      if (!(backend in weights)) throw new Error(`unexpected pod ${reply.json().pod}`);
+      seen.set(backend, (seen.get(backend) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  for (const [backend, weight] of Object.entries(weights)) {
+    const share = (seen.get(backend) ?? 0) / 500;
+    if (Math.abs(share - weight) > 0.05) return `${backend}: ${share} of the traffic, wanted ${weight} ± 0.05`;
+  }
+  return null;
+}
+
+conformance('HTTPRouteWeight', async () => {
+  suite.api.apply(
+    httpRoute(INFRA, 'weighted-backends', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        {
+          backendRefs: [
+            backendRef('infra-backend-v1', { weight: 70 }),
+            backendRef('infra-backend-v2', { weight: 30 }),
+            backendRef('infra-backend-v3', { weight: 0 }),
+          ],
+        },
+      ],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['weighted-backends']);
+  await routeCondition(suite.api, 'weighted-backends', 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await expectEventuallyConsistent(address, { path: '/', namespace: INFRA });
+  const weights = { 'infra-backend-v1': 0.7, 'infra-backend-v2': 0.3, 'infra-backend-v3': 0 };
+  let why: string | null = 'not run';
+  // weight.MaxTestRetries
+  for (let attempt = 0; attempt < 10 && why !== null; attempt++) why = await weightedDistribution(address, weights);
+  check(why === null, `weighted distribution: ${why}`);
 });

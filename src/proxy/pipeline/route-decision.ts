@@ -5,6 +5,7 @@ import type { BackendEndpoints, Match, RequestFacts, Target } from '../../routin
 import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
 import { gatewayRedirectLocation } from './gateway-redirect.ts';
+import { WeightedDecisions } from './weighted-decisions.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
 import type { CompiledRoute } from './steps.ts';
 
@@ -69,7 +70,7 @@ export class RouteDecider {
   readonly httpsPort: number;
   #state: RoutingState | null = null;
   /** By the matched Target (stable within a table generation, whatever Match object the matcher returns). */
-  #byTarget = new Map<Target, MatchDecisions>();
+  #byTarget = new Map<Target, MatchDecisions | WeightedDecisions<MatchDecisions>>();
 
   constructor(defaults: RouteDefaults, httpsPort: number) {
     this.defaults = defaults;
@@ -114,22 +115,43 @@ export class RouteDecider {
       const location = httpsRedirectLocation(host, this.httpsPort, path, split.query);
       return { kind: 'redirect', match, status: HTTPS_REDIRECT_STATUS, location };
     }
-    const decisions = this.#decisionsFor(state, match);
+    let decisions = this.#decisionsFor(state, match);
+    if (decisions instanceof WeightedDecisions) decisions = decisions.pick(Math.random());
     return upgrade ? decisions.upgrade : decisions.forward;
   }
 
-  #decisionsFor(state: RoutingState, match: Match): MatchDecisions {
+  #decisionsFor(state: RoutingState, match: Match): MatchDecisions | WeightedDecisions<MatchDecisions> {
     if (state !== this.#state) {
       this.#state = state;
       this.#byTarget = new Map();
     }
     let decisions = this.#byTarget.get(match.target);
     if (decisions === undefined) {
-      decisions = decideForMatch(state, match, this.defaults);
+      decisions = weightedFor(state, match, this.defaults) ?? decideForMatch(state, match, this.defaults);
       this.#byTarget.set(match.target, decisions);
     }
     return decisions;
   }
+}
+
+/** A Gateway API rule with several weighted backends: one decision per backend, picked per request. */
+function weightedFor(
+  state: RoutingState,
+  match: Match,
+  defaults: RouteDefaults,
+): WeightedDecisions<MatchDecisions> | undefined {
+  const shares = match.route?.gateway?.backends.filter((share) => share.weight > 0);
+  if (shares === undefined || shares.length < 2) return undefined;
+  const invalid = answer(proxyErrors.invalidBackendRefs, 'invalid backendRef', match);
+  const choices = shares.map((share) =>
+    share.backend === null
+      ? Object.freeze({ forward: invalid, upgrade: invalid })
+      : decideForMatch(state, { ...match, target: { ...match.target, backend: share.backend } }, defaults),
+  );
+  return new WeightedDecisions(
+    choices,
+    shares.map((share) => share.weight),
+  );
 }
 
 function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaults): MatchDecisions {
