@@ -1,10 +1,10 @@
 import type { RoutingState } from '../../controller/state.ts';
+import { redirectLocation } from '../../routing/gateway/request-rewrites.ts';
 import { normalizeRequestHost } from '../../routing/request-host.ts';
 import { hidesDotSegment, normalizeRequestPath, splitTarget } from '../../routing/request-path.ts';
 import type { BackendEndpoints, Match, RequestFacts, Target } from '../../routing/types.ts';
 import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
-import { gatewayRedirectLocation } from './gateway-redirect.ts';
 import { WeightedDecisions } from './weighted-decisions.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
 import type { CompiledRoute } from './steps.ts';
@@ -107,7 +107,9 @@ export class RouteDecider {
     if (match === null) return noRoute;
     const redirect = match.route?.gateway?.redirect;
     if (redirect !== undefined && redirect !== null) {
-      const location = gatewayRedirectLocation(redirect, host, path, split.query, tls, out.listenerPort ?? 0);
+      const scheme = tls ? 'https' : 'http';
+      const request = { scheme, host, listenerPort: out.listenerPort ?? 0, path, query: split.query } as const;
+      const location = redirectLocation(redirect, request);
       return { kind: 'redirect', match, status: redirect.status, location };
     }
     if (!tls && match.target.policy.sslRedirect) {
