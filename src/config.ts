@@ -54,6 +54,13 @@ export interface Config {
   readonly retries: number;
   /** HTTP client towards upstreams: the lean HTTP/1.1 client, undici, or auto (lean when this Node supports it). */
   readonly upstreamClient: 'auto' | 'lean' | 'undici';
+  // ---- Gateway API (issue 14) ----
+  /** GatewayClass spec.controllerName we own. */
+  readonly gatewayControllerName: string;
+  /** IPv4 CIDR Gateways take their addresses from (listeners bind IP:port), or null. */
+  readonly gatewayAddressPool: string | null;
+  /** How often a missing Gateway API CRD is looked for again. */
+  readonly gatewayApiRecheckMs: number;
   // ---- operability (admin access, metrics compatibility, tracing) ----
   /** Admin listener address; null: the same as bindAddress. */
   readonly adminBindAddress: string | null;
@@ -697,8 +704,68 @@ export const FLAGS: readonly FlagSpec[] = Object.freeze([
     help: 'HTTP client towards endpoints: the lean HTTP/1.1 client, undici, or auto (lean when this Node supports it)',
     parse: oneOf<'auto' | 'lean' | 'undici'>(['auto', 'lean', 'undici']),
   }),
+  ...gatewayFlags(),
   ...OPERABILITY_FLAGS,
 ] as FlagSpec[]);
+
+// ---- Gateway API flags (issue 14), one block ----
+
+// Gateway API's controllerName: a domain prefix, a slash and a path (gateway-api apis/v1/shared_types.go GatewayController).
+const GATEWAY_CONTROLLER =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+
+function parseGatewayControllerName(raw: string): Parsed<string> {
+  if (raw.length > 253 || !GATEWAY_CONTROLLER.test(raw)) {
+    return fail(`"${raw}" is not a controller name (DOMAIN/PATH, e.g. sluice.dev/gateway-controller)`);
+  }
+  return ok(raw);
+}
+
+function parseIpv4Pool(raw: string): Parsed<string | null> {
+  const cidr = parseCidr(raw);
+  if (!cidr.ok) return cidr;
+  const [address, prefix] = cidr.value.split('/');
+  if (isIP(address) !== 4) return fail(`"${raw}" is not an IPv4 CIDR (only IPv4 pools are supported)`);
+  if (Number(prefix) < 8) return fail(`"${raw}" is too large (prefix /8 to /32)`);
+  return ok(cidr.value);
+}
+
+function gatewayFlags(): FlagSpec[] {
+  return [
+    flag({
+      name: 'gateway-controller-name',
+      key: 'gatewayControllerName',
+      placeholder: 'NAME',
+      defaultValue: 'sluice.dev/gateway-controller',
+      defaultText: 'sluice.dev/gateway-controller',
+      help: 'GatewayClasses with this spec.controllerName are served (Gateway API)',
+      parse: parseGatewayControllerName,
+    }),
+    flag({
+      name: 'gateway-address-pool',
+      key: 'gatewayAddressPool',
+      placeholder: 'CIDR',
+      defaultValue: null,
+      defaultText: 'none',
+      help: 'each Gateway gets an IPv4 address from this range and its listeners bind there (e.g. 127.0.20.0/24)',
+      parse: parseIpv4Pool,
+    }),
+    flag({
+      name: 'gateway-api-recheck',
+      key: 'gatewayApiRecheckMs',
+      placeholder: 'DURATION',
+      defaultValue: 30_000,
+      defaultText: '30s',
+      help: 'how often missing Gateway API CRDs are looked for again',
+      parse: positiveDuration,
+    }),
+  ] as FlagSpec[];
+}
+
+function positiveDuration(raw: string): Parsed<number> {
+  const parsed = parseDuration(raw);
+  return parsed.ok && parsed.value < 100 ? fail(`"${raw}" is too short (at least 100ms)`) : parsed;
+}
 
 /** "http-port" → "SLUICE_HTTP_PORT". */
 export function envVarName(flagName: string): string {
