@@ -62,6 +62,9 @@ describe('parseConfig: defaults', () => {
       maxHeaderSize: 16_384,
       retries: 2,
       upstreamClient: 'auto',
+      gatewayControllerName: 'sluice.dev/gateway-controller',
+      gatewayAddressPool: null,
+      gatewayApiRecheckMs: 30_000,
       adminBindAddress: null,
       adminTokenFile: null,
       adminMetricsOpen: true,
@@ -149,6 +152,11 @@ describe('parseConfig: every flag', () => {
     [['--max-body-size=1g'], { maxBodySize: 1024 ** 3 }],
     [['--retries', '0'], { retries: 0 }],
     [['--upstream-client', 'undici'], { upstreamClient: 'undici' }],
+    [
+      ['--gateway-controller-name', 'example.net/gw', '--gateway-address-pool', '127.0.20.0/24'],
+      { gatewayControllerName: 'example.net/gw', gatewayAddressPool: '127.0.20.0/24' },
+    ],
+    [['--gateway-api-recheck', '500ms'], { gatewayApiRecheckMs: 500 }],
     [['--admin-bind-address', '127.0.0.1'], { adminBindAddress: '127.0.0.1' }],
     [
       ['--admin-token-file', '/var/run/secrets/admin/token', '--admin-metrics-open=false'],
@@ -390,7 +398,7 @@ describe('help and README', () => {
   it('every default in the table parses to the default value it documents', () => {
     // "none", "all", "self-signed"…: defaults that are absences, not values.
     const valued = FLAGS.filter((spec) => spec.defaultValue !== null && !Array.isArray(spec.defaultValue));
-    expect(valued).toHaveLength(FLAGS.length - 13);
+    expect(valued).toHaveLength(FLAGS.length - 14);
     expect(Object.fromEntries(valued.map((spec) => [spec.name, spec.parse(spec.defaultText.split(' ')[0])]))).toEqual(
       Object.fromEntries(valued.map((spec) => [spec.name, { ok: true, value: spec.defaultValue }])),
     );

@@ -2,6 +2,7 @@
 import { buildOptionsFrom } from './app/build-options.ts';
 import { chooseSource, StartupError } from './app/choose-source.ts';
 import { createEdgeRuntime } from './app/edge-runtime.ts';
+import { createGatewayEdge } from './app/gateway-edge.ts';
 import { sampleEdgeTelemetry } from './app/edge-telemetry.ts';
 import { runEdgeWorker } from './app/edge-worker.ts';
 import { createReadiness } from './app/readiness.ts';
@@ -69,6 +70,9 @@ async function runController(config: Config, log: Logger): Promise<void> {
     () => edge.connections(),
   );
 
+  const gatewayEdge = createGatewayEdge(config, onRequestDone, log);
+  source.useGatewayAddresses(gatewayEdge.listeners);
+
   const readiness = createReadiness(source.source, current);
   const reconciler = createReconciler({
     source: source.source,
@@ -76,6 +80,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
     current,
     sinks: [...source.sinks],
     log: log.child({ component: 'reconciler' }),
+    gatewayControllerName: config.gatewayControllerName,
   });
   const admin = createAdminServer({
     getState: () => current.get(),
@@ -102,7 +107,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     }
     log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
-    await edge.close(config.shutdownGraceMs);
+    await Promise.all([edge.close(config.shutdownGraceMs), gatewayEdge.close(config.shutdownGraceMs)]);
     stopSampling();
     await reconciler.stop();
     await source.stop();
@@ -128,6 +133,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
   // Listen once the first table is live, so no request ever sees an empty table.
   await waitForFirstTable(current);
   await edge.listen();
+  gatewayEdge.start(current);
   readiness.edgeListening();
   const hint = source.hint(config.httpPort, config.adminPort);
   if (hint !== '') log.info(hint);

@@ -26,6 +26,8 @@ export interface StartApiEmulatorOptions {
   port?: number;
   /** Defaults to 127.0.0.1. */
   host?: string;
+  /** Serve the Gateway API kinds from the start (as if their CRDs were installed). Default false. */
+  gatewayApi?: boolean;
 }
 
 /** Which requests a fault applies to: fields to compare (all given ones must be equal) or a predicate. */
@@ -48,6 +50,8 @@ export interface ApiEmulator {
   readonly host: string;
   /** Every request received, in order (also the failed, refused-by-fault and held ones). */
   readonly calls: ApiCall[];
+  /** The paths of discovery and other non-resource requests, in order. */
+  readonly otherRequests: string[];
 
   /** Create or replace (no preconditions; status kept as given). Needs apiVersion, kind, metadata.name. */
   apply(object: KubeObject): KubeObject;
@@ -86,6 +90,11 @@ export interface ApiEmulator {
   resume(): void;
   /** Stop for good. */
   close(): Promise<void>;
+  /**
+   * Install (true) or remove (false) the Gateway API CRDs: while removed, their URLs answer 404 and discovery
+   * omits the group; removing ends their open watches. Stored objects stay (programmatic apply always works).
+   */
+  installGatewayApi(installed?: boolean): void;
 }
 
 interface FaultRule {
@@ -96,6 +105,8 @@ interface FaultRule {
 
 interface Watcher {
   readonly typeKey: string;
+  /** The version the watch was opened with: events carry it (ReferenceGrant is served as v1 and v1beta1). */
+  readonly apiVersion: string;
   readonly namespace: string;
   readonly matches: (object: KubeObject) => boolean;
   readonly response: ServerResponse;
@@ -165,6 +176,7 @@ class ApiEmulatorServer implements ApiEmulator {
   readonly host: string;
   port: number;
   readonly calls: ApiCall[] = [];
+  readonly otherRequests: string[] = [];
   private readonly store = new EmulatorStore();
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
@@ -174,10 +186,12 @@ class ApiEmulatorServer implements ApiEmulator {
   private held: (() => void)[] = [];
   private goneAnswer: 'event' | 'status' = 'event';
   private closedForGood = false;
+  private customKinds: boolean;
 
-  constructor(host: string, port: number) {
+  constructor(host: string, port: number, customKinds: boolean) {
     this.host = host;
     this.port = port;
+    this.customKinds = customKinds;
     this.store.onChange(() => this.pumpAll());
   }
 
@@ -333,6 +347,14 @@ class ApiEmulatorServer implements ApiEmulator {
     this.pumpAll();
   }
 
+  installGatewayApi(installed = true): void {
+    this.customKinds = installed;
+    if (installed) return;
+    for (const watcher of this.watchers) {
+      if (watcher.typeKey.startsWith('gateway.networking.k8s.io/')) this.endWatch(watcher);
+    }
+  }
+
   async close(): Promise<void> {
     this.closedForGood = true;
     this.paused = false;
@@ -347,7 +369,7 @@ class ApiEmulatorServer implements ApiEmulator {
     if (route !== undefined) {
       const { type: _type, ...call } = route;
       this.calls.push(call);
-    }
+    } else this.otherRequests.push(url.pathname);
     const run = (): void => {
       if (response.destroyed) return;
       this.handle(request, response, url, route).catch((error: unknown) => {
@@ -387,6 +409,11 @@ class ApiEmulatorServer implements ApiEmulator {
       return;
     }
     const { type, namespace, name, verb } = route;
+    if (type.custom && !this.customKinds) {
+      request.resume();
+      sendStatus(response, 404, 'the server could not find the requested resource');
+      return;
+    }
     const subresource = route.subresource as Subresource;
     const ns = namespace === '' ? undefined : namespace;
     if (type.namespaced && name !== '' && namespace === '') {
@@ -398,7 +425,7 @@ class ApiEmulatorServer implements ApiEmulator {
         case 'get': {
           const found = this.store.get(type, ns, name);
           if (found === undefined) throw new ApiError(404, 'NotFound', `${type.plural} "${name}" not found`);
-          sendJson(response, 200, found);
+          sendJson(response, 200, { ...found, apiVersion: apiVersionOf(type) });
           return;
         }
         case 'list':
@@ -504,6 +531,7 @@ class ApiEmulatorServer implements ApiEmulator {
     response.flushHeaders();
     const watcher: Watcher = {
       typeKey: typeKey(type),
+      apiVersion: apiVersionOf(type),
       namespace,
       matches: (object) => (namespace === '' || object.metadata?.namespace === namespace) && matchesSelectors(object),
       response,
@@ -536,7 +564,9 @@ class ApiEmulatorServer implements ApiEmulator {
 
   private writeEvent(watcher: Watcher, type: string, object: KubeObject): void {
     if (watcher.response.writableEnded || watcher.response.destroyed) return;
-    watcher.response.write(`${JSON.stringify({ type, object })}\n`);
+    const sent =
+      object.apiVersion === undefined || type === 'ERROR' ? object : { ...object, apiVersion: watcher.apiVersion };
+    watcher.response.write(`${JSON.stringify({ type, object: sent })}\n`);
   }
 
   private endWatch(watcher: Watcher): void {
@@ -578,7 +608,7 @@ class ApiEmulatorServer implements ApiEmulator {
       sendStatus(response, 404, 'the server could not find the requested resource');
       return;
     }
-    const body = discovery(pathname, `${this.host}:${this.port}`);
+    const body = discovery(pathname, `${this.host}:${this.port}`, this.customKinds);
     if (body === undefined) sendStatus(response, 404, 'the server could not find the requested resource');
     else if (typeof body === 'string') {
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -587,9 +617,10 @@ class ApiEmulatorServer implements ApiEmulator {
   }
 }
 
-function groupVersions(): Map<string, ResourceType[]> {
+function groupVersions(customKinds: boolean): Map<string, ResourceType[]> {
   const byGroupVersion = new Map<string, ResourceType[]>();
   for (const type of RESOURCE_TYPES) {
+    if (type.custom && !customKinds) continue;
     const key = apiVersionOf(type);
     byGroupVersion.set(key, [...(byGroupVersion.get(key) ?? []), type]);
   }
@@ -599,7 +630,7 @@ function groupVersions(): Map<string, ResourceType[]> {
 const resourceVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** Minimal discovery: /api, /apis, /api/v1, /apis/G/V, /version and the health endpoints. */
-function discovery(pathname: string, serverAddress: string): KubeObject | string | undefined {
+function discovery(pathname: string, serverAddress: string, customKinds: boolean): KubeObject | string | undefined {
   const path = pathname.endsWith('/') && pathname.length > 1 ? pathname.slice(0, -1) : pathname;
   if (path === '/healthz' || path === '/livez' || path === '/readyz') return 'ok';
   if (path === '/version') {
@@ -612,7 +643,7 @@ function discovery(pathname: string, serverAddress: string): KubeObject | string
       serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
     };
   }
-  const all = groupVersions();
+  const all = groupVersions(customKinds);
   if (path === '/apis') {
     const groups = [...all.keys()]
       .filter((gv) => gv.includes('/'))
@@ -621,6 +652,14 @@ function discovery(pathname: string, serverAddress: string): KubeObject | string
         const versionEntry = { groupVersion: gv, version };
         return { name, versions: [versionEntry], preferredVersion: versionEntry };
       });
+    // One entry per group, all its versions (gateway.networking.k8s.io has v1 and v1beta1).
+    for (let i = groups.length - 1; i > 0; i--) {
+      const first = groups.findIndex((g) => g.name === groups[i].name);
+      if (first < i) {
+        groups[first].versions.push(...groups[i].versions);
+        groups.splice(i, 1);
+      }
+    }
     return { kind: 'APIGroupList', apiVersion: 'v1', groups };
   }
   const groupVersion = path.startsWith('/api/')
@@ -654,7 +693,7 @@ function discovery(pathname: string, serverAddress: string): KubeObject | string
 
 /** Starts an emulator on `host` (default 127.0.0.1) and `port` (default 0: a free one). */
 export async function startApiEmulator(options: StartApiEmulatorOptions = {}): Promise<ApiEmulator> {
-  const emulator = new ApiEmulatorServer(options.host ?? '127.0.0.1', options.port ?? 0);
+  const emulator = new ApiEmulatorServer(options.host ?? '127.0.0.1', options.port ?? 0, options.gatewayApi ?? false);
   await emulator.listen();
   return emulator;
 }

@@ -13,6 +13,8 @@ export interface ResourceType {
   readonly hasStatus: boolean;
   /** Fields accepted by `fieldSelector` besides metadata.name and metadata.namespace. */
   readonly extraFields: readonly string[];
+  /** True for kinds defined by a CustomResourceDefinition: served only while their CRDs are installed. */
+  readonly custom: boolean;
 }
 
 function resource(
@@ -23,6 +25,7 @@ function resource(
   namespaced: boolean,
   hasStatus: boolean,
   extraFields: readonly string[] = [],
+  custom = false,
 ): ResourceType {
   return {
     group,
@@ -34,6 +37,7 @@ function resource(
     namespaced,
     hasStatus,
     extraFields,
+    custom,
   };
 }
 
@@ -72,7 +76,21 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   resource('', 'v1', 'namespaces', 'Namespace', false, true, ['status.phase']),
   resource('', 'v1', 'nodes', 'Node', false, true, ['spec.unschedulable']),
   resource('', 'v1', 'pods', 'Pod', true, true, ['spec.nodeName', 'status.phase', 'status.podIP']),
+  ...gatewayApiTypes(),
 ];
+
+/** Gateway API (standard channel) kinds: custom resources, see ApiEmulator.installGatewayApi. */
+function gatewayApiTypes(): ResourceType[] {
+  const group = 'gateway.networking.k8s.io';
+  return [
+    resource(group, 'v1', 'gatewayclasses', 'GatewayClass', false, true, [], true),
+    resource(group, 'v1', 'gateways', 'Gateway', true, true, [], true),
+    resource(group, 'v1', 'httproutes', 'HTTPRoute', true, true, [], true),
+    resource(group, 'v1', 'grpcroutes', 'GRPCRoute', true, true, [], true),
+    resource(group, 'v1', 'referencegrants', 'ReferenceGrant', true, false, [], true),
+    resource(group, 'v1beta1', 'referencegrants', 'ReferenceGrant', true, false, [], true),
+  ];
+}
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;

@@ -47,6 +47,8 @@ export async function chooseSource(config: Config, log: Logger): Promise<SourceC
     publishStatusAddresses: config.publishStatusAddresses,
     electionId: config.electionId,
     controllerClass: config.controllerClass,
+    gatewayApiRecheckMs: config.gatewayApiRecheckMs,
+    gatewayControllerName: config.gatewayControllerName,
   });
   return { kind: 'kubernetes', source: cluster.source, cluster };
 }

@@ -19,7 +19,31 @@ export function edgeFromConfig(
   log: Logger,
   ports: { httpPort: number; httpsPort: number; reusePort: boolean },
 ): EdgeParts {
-  const handler = createProxyHandler({
+  const handler = handlerFromConfig(config, getState, onRequestDone, log);
+  const edge = createEdge({
+    handler,
+    getState,
+    bindAddress: config.bindAddress,
+    httpPort: ports.httpPort,
+    httpsPort: ports.httpsPort,
+    headerTimeoutMs: config.clientHeaderTimeoutMs,
+    requestTimeoutMs: 0,
+    keepAliveTimeoutMs: 65_000,
+    maxHeaderBytes: config.maxHeaderSize,
+    log: log.child({ component: 'edge' }),
+    reusePort: ports.reusePort,
+  });
+  return { handler, edge };
+}
+
+/** The request handler as the flags describe it (the edge's, and each Gateway listener's). */
+export function handlerFromConfig(
+  config: Config,
+  getState: () => RoutingState,
+  onRequestDone: RequestRecordListener | null,
+  log: Logger,
+): ProxyHandler {
+  return createProxyHandler({
     getState,
     trustedProxies: config.trustedProxies,
     balancer: config.balancer,
@@ -37,18 +61,4 @@ export function edgeFromConfig(
     log: log.child({ component: 'edge' }),
     upstreamClient: config.upstreamClient,
   });
-  const edge = createEdge({
-    handler,
-    getState,
-    bindAddress: config.bindAddress,
-    httpPort: ports.httpPort,
-    httpsPort: ports.httpsPort,
-    headerTimeoutMs: config.clientHeaderTimeoutMs,
-    requestTimeoutMs: 0,
-    keepAliveTimeoutMs: 65_000,
-    maxHeaderBytes: config.maxHeaderSize,
-    log: log.child({ component: 'edge' }),
-    reusePort: ports.reusePort,
-  });
-  return { handler, edge };
 }

@@ -4,6 +4,7 @@ import type { SnapshotSource } from '../controller/source.ts';
 import type { PublishSink } from '../controller/sink.ts';
 import { exampleEndpoints, startExampleBackends } from '../embedded/example-backends.ts';
 import type { Logger } from '../util/logger.ts';
+import type { GatewayAddressLookup } from '../kube/gateway-status-writer.ts';
 import type { SourceChoice } from './choose-source.ts';
 
 export interface SourceRuntime {
@@ -24,6 +25,8 @@ export interface SourceRuntime {
   readonly hint: (httpPort: number, adminPort: number) => string;
   /** After the reconciler stopped. */
   stop(): Promise<void>;
+  /** Gives the Gateway API status writer the edge's Gateway addresses (a cluster only). */
+  useGatewayAddresses(lookup: GatewayAddressLookup): void;
 }
 
 export function sourceRuntime(choice: SourceChoice, log: Logger): SourceRuntime {
@@ -39,6 +42,7 @@ export function sourceRuntime(choice: SourceChoice, log: Logger): SourceRuntime 
       started: async () => {},
       hint: () => '',
       stop: () => cluster.stop(),
+      useGatewayAddresses: (lookup) => cluster.useGatewayAddresses(lookup),
     };
   }
   const source = choice.source;
@@ -72,5 +76,6 @@ export function sourceRuntime(choice: SourceChoice, log: Logger): SourceRuntime 
     async stop() {
       await examples?.close();
     },
+    useGatewayAddresses: () => {},
   };
 }

@@ -5,6 +5,7 @@ import { WATCH_FLAGS } from './flags-watch.ts';
 import { LISTENER_FLAGS } from './flags-listeners.ts';
 import { PROCESS_FLAGS } from './flags-process.ts';
 import { REQUEST_FLAGS } from './flags-requests.ts';
+import { gatewayFlags } from './flags-gateway.ts';
 import { OPERABILITY_FLAGS } from './flags-operability.ts';
 import type { FlagSpec } from './types.ts';
 
@@ -13,6 +14,7 @@ export const FLAGS: readonly FlagSpec[] = Object.freeze([
   ...LISTENER_FLAGS,
   ...PROCESS_FLAGS,
   ...REQUEST_FLAGS,
+  ...gatewayFlags(),
   ...OPERABILITY_FLAGS,
 ]);
 

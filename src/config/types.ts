@@ -50,6 +50,13 @@ export interface Config {
   readonly retries: number;
   /** HTTP client towards upstreams: the lean HTTP/1.1 client, undici, or auto (lean when this Node supports it). */
   readonly upstreamClient: 'auto' | 'lean' | 'undici';
+  // ---- Gateway API (issue 14) ----
+  /** GatewayClass spec.controllerName we own. */
+  readonly gatewayControllerName: string;
+  /** IPv4 CIDR Gateways take their addresses from (listeners bind IP:port), or null. */
+  readonly gatewayAddressPool: string | null;
+  /** How often a missing Gateway API CRD is looked for again. */
+  readonly gatewayApiRecheckMs: number;
   // ---- operability (admin access, metrics compatibility, tracing) ----
   /** Admin listener address; null: the same as bindAddress. */
   readonly adminBindAddress: string | null;

@@ -2,7 +2,7 @@ import type { BuildOptions, Problem } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { createCoalescer } from './coalescer.ts';
 import { IncrementalBuild } from '../routing/incremental/incremental-build.ts';
-import { applyRoutingState, buildRoutingState } from './routing-state.ts';
+import { applyRoutingState, buildRoutingState, gatewayState } from './routing-state.ts';
 import type { Current } from './current.ts';
 import type { PublishSink } from './sink.ts';
 import type { SnapshotSource } from './source.ts';
@@ -17,6 +17,8 @@ export interface ReconcilerOptions {
   holdoffMs?: number;
   /** Longest a change waits while changes keep coming. */
   maxDelayMs?: number;
+  /** --gateway-controller-name (Gateway API). */
+  gatewayControllerName?: string;
 }
 
 export interface Reconciler {
@@ -42,14 +44,15 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const nextState = () => {
     if (incremental !== null && source.takeChanges !== undefined) {
       try {
-        return applyRoutingState(incremental, source.takeChanges(), generation, current.get());
+        const gateway = () => gatewayState(source.snapshot(), buildOptions, options.gatewayControllerName);
+        return applyRoutingState(incremental, source.takeChanges(), generation, current.get(), gateway);
       } catch (error) {
         // The builder, like build(), should never throw; if it does, full builds stay correct.
         log.error({ err: error }, 'incremental build failed; building in full from now on');
         incremental = null;
       }
     }
-    return buildRoutingState(source.snapshot(), buildOptions, generation);
+    return buildRoutingState(source.snapshot(), buildOptions, generation, options.gatewayControllerName);
   };
 
   const rebuild = () => {

@@ -19,19 +19,25 @@ export function buildRoutingState(
   const started = performance.now();
   const result = build(snapshot, options);
   const matcher = compileMatcher(result.table);
-  const gateway =
-    snapshot.gatewayClasses === undefined
-      ? undefined
-      : buildGateway(snapshot, {
-          controllerName: gatewayControllerName,
-          inspectCertificate: options.inspectCertificate,
-        });
-  return routingState(result, matcher, started, generation, gateway);
+  return routingState(result, matcher, started, generation, gatewayState(snapshot, options, gatewayControllerName));
+}
+
+/** The Gateway API build of a snapshot (always in full); undefined when the source has no Gateway API CRDs. */
+export function gatewayState(
+  snapshot: Snapshot,
+  options: BuildOptions,
+  gatewayControllerName: string = DEFAULT_GATEWAY_CONTROLLER,
+): RoutingState['gateway'] {
+  if (snapshot.gatewayClasses === undefined) return undefined;
+  return buildGateway(snapshot, {
+    controllerName: gatewayControllerName,
+    inspectCertificate: options.inspectCertificate,
+  });
 }
 
 /**
- * The next generation from the changed objects (Ingress kinds only: a source with Gateway API objects is
- * built in full); when `previous` is the state of the builder's last apply, the matcher is recompiled for
+ * The next generation from the changed objects (the Ingress side; `gateway` builds the Gateway API side,
+ * in full, when the source has its CRDs); when `previous` is the state of the builder's last apply, the matcher is recompiled for
  * the hosts they touched only.
  */
 export function applyRoutingState(
@@ -39,6 +45,7 @@ export function applyRoutingState(
   changes: readonly ObjectChange[],
   generation: number,
   previous: RoutingState | null,
+  gateway: () => RoutingState['gateway'] = () => undefined,
 ): RoutingState {
   const started = performance.now();
   const result = builder.apply(changes);
@@ -47,7 +54,7 @@ export function applyRoutingState(
     previous !== null && diff.previous === previous.result
       ? recompileMatcher(previous.matcher, result.table, diff)
       : compileMatcher(result.table);
-  return routingState(result, matcher, started, generation, undefined);
+  return routingState(result, matcher, started, generation, gateway());
 }
 
 function routingState(

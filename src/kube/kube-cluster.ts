@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { PublishSink } from '../controller/sink.ts';
 import type { Logger } from '../util/logger.ts';
 import { createEventRecorder, type EventRecorder } from './event-recorder.ts';
+import { createGatewayStatusWriter, type GatewayAddressLookup } from './gateway-status-writer.ts';
 import type { InformerStats } from './informer.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
 import { createLeaderElector, type LeaderElector } from './leader-election.ts';
@@ -22,6 +23,10 @@ export interface KubeClusterOptions {
   readonly electionId: string;
   /** IngressClass spec.controller we own, used as the Events' reportingController. */
   readonly controllerClass?: string;
+  /** --gateway-api-recheck. */
+  readonly gatewayApiRecheckMs?: number;
+  /** --gateway-controller-name. */
+  readonly gatewayControllerName?: string;
 }
 
 export interface KubeClusterStats {
@@ -44,11 +49,18 @@ export interface KubeCluster {
   start(): void;
   /** Stops the election and releases the Lease; call after the reconciler has stopped. */
   stop(): Promise<void>;
+  /** Where the Gateway API status writer reads Gateway addresses (the edge's listeners); before: none written. */
+  useGatewayAddresses(lookup: GatewayAddressLookup): void;
 }
 
 export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   const { kubeConfig, log } = options;
-  const source = createKubeSource({ kubeConfig, watchNamespaces: options.watchNamespaces, log });
+  const source = createKubeSource({
+    kubeConfig,
+    watchNamespaces: options.watchNamespaces,
+    log,
+    gatewayApiRecheckMs: options.gatewayApiRecheckMs,
+  });
   const leader = createLeaderElector({ kubeConfig, log, electionId: options.electionId });
   const findIngress = source.findIngress;
   let statusWriter: StatusWriter | null = null;
@@ -59,6 +71,18 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
         : staticAddressSource(fromStatusAddresses(options.publishStatusAddresses));
     statusWriter = createStatusWriter({ kubeConfig, log, leadership: leader, addresses, findIngress });
   }
+  let gatewayAddresses: GatewayAddressLookup | null = null;
+  const gatewayStatus = createGatewayStatusWriter({
+    kubeConfig,
+    log,
+    leadership: leader,
+    controllerName: options.gatewayControllerName ?? 'sluice.dev/gateway-controller',
+    find: source.findGatewayApiObject,
+    addresses: {
+      settled: () => gatewayAddresses?.settled() ?? Promise.resolve(),
+      infoOf: (gateway) => gatewayAddresses?.infoOf(gateway),
+    },
+  });
   const events = createEventRecorder({
     kubeConfig,
     log,
@@ -70,7 +94,7 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   return {
     source,
     leader,
-    sinks: statusWriter === null ? [events] : [statusWriter, events],
+    sinks: statusWriter === null ? [events, gatewayStatus] : [statusWriter, events, gatewayStatus],
     stats: () => ({
       informers: source.stats(),
       leader: leader.isLeader(),
@@ -80,5 +104,8 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
     }),
     start: () => leader.start(),
     stop: () => leader.stop(),
+    useGatewayAddresses(lookup) {
+      gatewayAddresses = lookup;
+    },
   };
 }

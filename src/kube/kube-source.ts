@@ -5,6 +5,7 @@ import type { ObjectChange, ObjectKind } from '../routing/incremental/incrementa
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';
+import { createGatewayApiWatch } from './gateway-api-watch.ts';
 import { createInformer, type Informer, type InformerStats } from './informer.ts';
 import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type WatchedResource } from './resources.ts';
 
@@ -15,6 +16,8 @@ export interface KubeSourceOptions {
   readonly log: Logger;
   /** Restart backoff of every informer (default 250 ms doubling to 8 s, jittered). */
   readonly backoff?: BackoffPolicy;
+  /** How often missing Gateway API CRDs are looked for (--gateway-api-recheck; default 30 s). */
+  readonly gatewayApiRecheckMs?: number;
 }
 
 export interface KubeSource extends SnapshotSource {
@@ -23,6 +26,8 @@ export interface KubeSource extends SnapshotSource {
   takeChanges(): ObjectChange[];
   /** The Ingress as the store holds it now (the status writer compares against its status). */
   findIngress(namespace: string, name: string): KubeObject | undefined;
+  /** A Gateway API object as the store holds it now (kind 'Gateway', 'HTTPRoute'...; namespace '' when cluster-scoped). */
+  findGatewayApiObject(kind: string, namespace: string, name: string): KubeObject | undefined;
 }
 
 /** The cluster as a SnapshotSource: one informer per kind (and per namespace when limited). */
@@ -60,6 +65,14 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     secrets: informersOf('secrets', tlsSecrets),
   };
   const all = Object.values(kinds).flat();
+  const gatewayApi = createGatewayApiWatch({
+    kubeConfig: options.kubeConfig,
+    log,
+    namespaces,
+    onChange: notify,
+    recheckMs: options.gatewayApiRecheckMs ?? 30_000,
+    backoff: options.backoff,
+  });
 
   let snapshotVersion = -1;
   let snapshot: Snapshot = EMPTY_SNAPSHOT;
@@ -69,8 +82,9 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     async start(listener) {
       onChange = listener;
       for (const informer of all) informer.start();
+      gatewayApi.start();
     },
-    synced: () => all.every((informer) => informer.synced()),
+    synced: () => all.every((informer) => informer.synced()) && gatewayApi.settled(),
     snapshot() {
       if (snapshotVersion !== version) {
         snapshotVersion = version;
@@ -80,6 +94,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
           services: objectsOf(kinds.services),
           endpointSlices: objectsOf(kinds.endpointSlices),
           secrets: objectsOf(kinds.secrets),
+          ...gatewayApi.lists(),
         });
       }
       return snapshot;
@@ -87,9 +102,9 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     takeChanges: () => pending.take(),
     async stop() {
       onChange = null;
-      await Promise.all(all.map((informer) => informer.stop()));
+      await Promise.all([...all.map((informer) => informer.stop()), gatewayApi.stop()]);
     },
-    stats: () => all.map((informer) => informer.stats()),
+    stats: () => [...all.map((informer) => informer.stats()), ...gatewayApi.stats()],
     findIngress(namespace, name) {
       for (const informer of kinds.ingresses) {
         const found = informer.get(namespace, name);
@@ -97,6 +112,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       }
       return undefined;
     },
+    findGatewayApiObject: gatewayApi.find,
   };
 }
 

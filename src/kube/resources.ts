@@ -74,3 +74,35 @@ export function collectionPath(resource: WatchedResource, namespace: string | nu
 export function objectPath(resource: WatchedResource, namespace: string, name: string): string {
   return `${collectionPath(resource, resource.namespaced ? namespace : null)}/${encodeURIComponent(name)}`;
 }
+
+// ---- Gateway API (custom resources: watched only while their CRDs are installed, see gateway-api-watch.ts) ----
+
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+function gatewayKind(version: string, plural: string, kind: string, namespaced: boolean): WatchedResource {
+  return {
+    name: version === 'v1' ? plural : `${plural}.${version}`,
+    groupVersion: `/apis/${GATEWAY_API_GROUP}/${version}`,
+    plural,
+    kind,
+    namespaced,
+    fieldSelector: null,
+  };
+}
+
+export const gatewayClasses = gatewayKind('v1', 'gatewayclasses', 'GatewayClass', false);
+export const gateways = gatewayKind('v1', 'gateways', 'Gateway', true);
+export const httpRoutes = gatewayKind('v1', 'httproutes', 'HTTPRoute', true);
+export const grpcRoutes = gatewayKind('v1', 'grpcroutes', 'GRPCRoute', true);
+export const referenceGrants = gatewayKind('v1', 'referencegrants', 'ReferenceGrant', true);
+export const referenceGrantsBeta = gatewayKind('v1beta1', 'referencegrants', 'ReferenceGrant', true);
+
+/** allowedRoutes `from: Selector` reads Namespace labels; watched with the Gateway API kinds. */
+export const namespaces: WatchedResource = {
+  name: 'namespaces',
+  groupVersion: '/api/v1',
+  plural: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+  fieldSelector: null,
+};

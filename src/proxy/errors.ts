@@ -10,6 +10,8 @@ export const proxyErrors = {
   clientBodyTimeout: { status: 408, title: 'Request Timeout', record: 'timeout' },
   httpsRequired: { status: 403, title: 'Forbidden', record: 'other' },
   noRoute: { status: 404, title: 'Not Found', record: 'no-route' },
+  /** Gateway API: a rule whose backendRefs are all invalid (or absent) answers 500 (HTTPRoute spec, BackendRef). */
+  invalidBackendRefs: { status: 500, title: 'Internal Server Error', record: 'other' },
   bodyTooLarge: { status: 413, title: 'Content Too Large', record: 'other' },
   upstreamFailed: { status: 502, title: 'Bad Gateway', record: 'other' },
   upstreamRefused: { status: 502, title: 'Bad Gateway', record: 'connect-refused' },

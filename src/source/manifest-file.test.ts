@@ -107,6 +107,60 @@ describe('parseManifestFile', () => {
     ]);
   });
 
+  it('reads the Gateway API kinds and Namespaces, only from gateway.networking.k8s.io, with a generation', () => {
+    const parsed = parseManifestFile(
+      'g.yaml',
+      [
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: GatewayClass',
+        'metadata: {name: sluice, namespace: x}',
+        '---',
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: Gateway',
+        'metadata: {name: edge}',
+        '---',
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: HTTPRoute',
+        'metadata: {name: web, namespace: shop, generation: 4}',
+        '---',
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: GRPCRoute',
+        'metadata: {name: rpc, namespace: shop}',
+        '---',
+        'apiVersion: gateway.networking.k8s.io/v1beta1',
+        'kind: ReferenceGrant',
+        'metadata: {name: allow, namespace: backends}',
+        '---',
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata: {name: shop, labels: {team: a}}',
+        '---',
+        'apiVersion: networking.istio.io/v1',
+        'kind: Gateway',
+        'metadata: {name: istio}',
+        '',
+      ].join('\n'),
+    );
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.objects.map((o) => [o.key, o.namespace, o.name])).toEqual([
+      ['gatewayClasses', '', 'sluice'],
+      ['gateways', 'default', 'edge'],
+      ['httpRoutes', 'shop', 'web'],
+      ['grpcRoutes', 'shop', 'rpc'],
+      ['referenceGrants', 'backends', 'allow'],
+      ['namespaces', '', 'shop'],
+    ]);
+    expect(parsed.objects.map((o) => (o.object.metadata as { generation?: number }).generation)).toEqual([
+      1,
+      1,
+      4,
+      1,
+      1,
+      undefined,
+    ]);
+    expect(parsed.ignored).toEqual(['g.yaml:25:1: networking.istio.io/v1 Gateway is not one sluice reads']);
+  });
+
   it('reports objects it cannot use without failing the rest of the file', () => {
     const parsed = parseManifestFile(
       'p.yaml',

@@ -6,13 +6,28 @@ import type { Snapshot } from '../routing/types.ts';
 
 export type SnapshotKey = keyof Snapshot;
 
+interface KindEntry {
+  readonly key: SnapshotKey;
+  readonly namespaced: boolean;
+  /** When set, the object's apiVersion must be in this group (another project's "Gateway" is not ours). */
+  readonly group?: string;
+}
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
 /** The kinds a snapshot holds, and whether they live in a namespace. */
-const KINDS: Readonly<Record<string, { readonly key: SnapshotKey; readonly namespaced: boolean }>> = {
+const KINDS: Readonly<Record<string, KindEntry>> = {
   IngressClass: { key: 'ingressClasses', namespaced: false },
   Ingress: { key: 'ingresses', namespaced: true },
   Service: { key: 'services', namespaced: true },
   EndpointSlice: { key: 'endpointSlices', namespaced: true },
   Secret: { key: 'secrets', namespaced: true },
+  Namespace: { key: 'namespaces', namespaced: false },
+  GatewayClass: { key: 'gatewayClasses', namespaced: false, group: GATEWAY_GROUP },
+  Gateway: { key: 'gateways', namespaced: true, group: GATEWAY_GROUP },
+  HTTPRoute: { key: 'httpRoutes', namespaced: true, group: GATEWAY_GROUP },
+  GRPCRoute: { key: 'grpcRoutes', namespaced: true, group: GATEWAY_GROUP },
+  ReferenceGrant: { key: 'referenceGrants', namespaced: true, group: GATEWAY_GROUP },
 };
 
 /** What the cluster source watches, so both sources build the same snapshot from the same objects. */
@@ -164,9 +179,13 @@ class Collector {
       for (const item of items) this.add(item, position);
       return;
     }
-    const known = KINDS[kind];
+    const known = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
     if (known === undefined) {
       this.#ignored.push(`${position}: kind ${kind} is not one sluice reads`);
+      return;
+    }
+    if (known.group !== undefined && !String(value.apiVersion).startsWith(`${known.group}/`)) {
+      this.#ignored.push(`${position}: ${value.apiVersion} ${kind} is not one sluice reads`);
       return;
     }
     const object = structuredClone(value);
@@ -199,6 +218,8 @@ class Collector {
         return;
       }
     }
+    // Gateway API conditions carry observedGeneration; a file has no API server to count generations.
+    if (known.group !== undefined && metadata.generation === undefined) metadata.generation = 1;
     this.#objects.push({ key: known.key, kind, namespace, name, position, object });
   }
 

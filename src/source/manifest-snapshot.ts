@@ -65,6 +65,7 @@ export class SnapshotAssembler {
       services: Object.freeze(buckets.services),
       endpointSlices: Object.freeze(buckets.endpointSlices),
       secrets: Object.freeze(buckets.secrets),
+      ...gatewayApiLists(buckets),
     });
     return { snapshot, errors };
   }
@@ -84,6 +85,13 @@ export class SnapshotAssembler {
     const object = { ...item.object, metadata: { ...metadata, creationTimestamp, resourceVersion } };
     return { content, creationTimestamp, resourceVersion, frozen: deepFreeze(object) };
   }
+}
+
+/** The Gateway API lists only when the files hold such objects: a snapshot without them stays as before. */
+function gatewayApiLists(buckets: Record<SnapshotKey, KubeObject[]>): Partial<Snapshot> {
+  const keys = ['namespaces', 'gatewayClasses', 'gateways', 'httpRoutes', 'grpcRoutes', 'referenceGrants'] as const;
+  if (keys.every((key) => buckets[key].length === 0 || key === 'namespaces')) return {};
+  return Object.fromEntries(keys.map((key) => [key, Object.freeze(buckets[key])]));
 }
 
 function displayName(item: ManifestObject): string {

@@ -16,6 +16,7 @@ import type { RequestDoneListener, StepExchange } from './steps.ts';
 import { proxyErrors } from '../errors.ts';
 import { resumeSteps } from './prepare.ts';
 import { attemptFailed, bodySent, queued, requestSent, requestStarted, startForward } from './upstream-attempt.ts';
+import { ExchangeFacts } from './request-facts.ts';
 
 export type EdgeRequest = IncomingMessage | Http2ServerRequest;
 export type EdgeResponse = ServerResponse | Http2ServerResponse;
@@ -43,6 +44,13 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   readonly isHead: boolean;
   readonly tls: boolean;
   readonly upgrade: boolean;
+
+  /** Method, headers and query for Gateway API matches (route-decision.ts). */
+  readonly facts: ExchangeFacts;
+
+  get listenerPort(): number {
+    return this.req.socket?.localPort ?? 0;
+  }
 
   // ---- the request as steps see it (prepare.ts) ----
   method = 'GET';
@@ -111,6 +119,7 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
     this.isHead = req.method === 'HEAD';
     this.record = emptyRecord();
     this.options = new AttemptOptions(this, context.responseHeadersMs, context.bodyIdleMs);
+    this.facts = new ExchangeFacts(this);
   }
 
   // ---- StepExchange ----

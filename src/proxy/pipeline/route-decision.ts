@@ -1,9 +1,11 @@
 import type { RoutingState } from '../../controller/state.ts';
+import { redirectLocation } from '../../routing/gateway/request-rewrites.ts';
 import { normalizeRequestHost } from '../../routing/request-host.ts';
 import { hidesDotSegment, normalizeRequestPath, splitTarget } from '../../routing/request-path.ts';
-import type { BackendEndpoints, Match, Target } from '../../routing/types.ts';
+import type { BackendEndpoints, Match, RequestFacts, Target } from '../../routing/types.ts';
 import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
+import { WeightedDecisions } from './weighted-decisions.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
 import type { CompiledRoute } from './steps.ts';
 
@@ -38,6 +40,10 @@ export interface RouteRequest {
   host: string;
   path: string;
   query: string;
+  /** Method, headers and query parameters for Gateway API matches. */
+  readonly facts?: RequestFacts;
+  /** The port the request arrived on (Gateway API redirects keep the listener's port). */
+  readonly listenerPort?: number;
 }
 
 interface MatchDecisions {
@@ -64,7 +70,7 @@ export class RouteDecider {
   readonly httpsPort: number;
   #state: RoutingState | null = null;
   /** By the matched Target (stable within a table generation, whatever Match object the matcher returns). */
-  #byTarget = new Map<Target, MatchDecisions>();
+  #byTarget = new Map<Target, MatchDecisions | WeightedDecisions<MatchDecisions>>();
 
   constructor(defaults: RouteDefaults, httpsPort: number) {
     this.defaults = defaults;
@@ -97,36 +103,66 @@ export class RouteDecider {
     out.query = split.query;
     if (hidesDotSegment(path)) return hiddenDotSegment;
 
-    const match = state.matcher.match(host, path);
+    const match = state.matcher.match(host, path, out.facts);
     if (match === null) return noRoute;
+    const redirect = match.route?.gateway?.redirect;
+    if (redirect !== undefined && redirect !== null) {
+      const scheme = tls ? 'https' : 'http';
+      const request = { scheme, host, listenerPort: out.listenerPort ?? 0, path, query: split.query } as const;
+      const location = redirectLocation(redirect, request);
+      return { kind: 'redirect', match, status: redirect.status, location };
+    }
     if (!tls && match.target.policy.sslRedirect) {
       if (upgrade) return answer(proxyErrors.httpsRequired, 'this host is served over HTTPS only', match);
       const location = httpsRedirectLocation(host, this.httpsPort, path, split.query);
       return { kind: 'redirect', match, status: HTTPS_REDIRECT_STATUS, location };
     }
-    const decisions = this.#decisionsFor(state, match);
+    let decisions = this.#decisionsFor(state, match);
+    if (decisions instanceof WeightedDecisions) decisions = decisions.pick(Math.random());
     return upgrade ? decisions.upgrade : decisions.forward;
   }
 
-  #decisionsFor(state: RoutingState, match: Match): MatchDecisions {
+  #decisionsFor(state: RoutingState, match: Match): MatchDecisions | WeightedDecisions<MatchDecisions> {
     if (state !== this.#state) {
       this.#state = state;
       this.#byTarget = new Map();
     }
     let decisions = this.#byTarget.get(match.target);
     if (decisions === undefined) {
-      decisions = decideForMatch(state, match, this.defaults);
+      decisions = weightedFor(state, match, this.defaults) ?? decideForMatch(state, match, this.defaults);
       this.#byTarget.set(match.target, decisions);
     }
     return decisions;
   }
 }
 
+/** A Gateway API rule with several weighted backends: one decision per backend, picked per request. */
+function weightedFor(
+  state: RoutingState,
+  match: Match,
+  defaults: RouteDefaults,
+): WeightedDecisions<MatchDecisions> | undefined {
+  const shares = match.route?.gateway?.backends.filter((share) => share.weight > 0);
+  if (shares === undefined || shares.length < 2) return undefined;
+  const invalid = answer(proxyErrors.invalidBackendRefs, 'invalid backendRef', match);
+  const choices = shares.map((share) =>
+    share.backend === null
+      ? Object.freeze({ forward: invalid, upgrade: invalid })
+      : decideForMatch(state, { ...match, target: { ...match.target, backend: share.backend } }, defaults),
+  );
+  return new WeightedDecisions(
+    choices,
+    shares.map((share) => share.weight),
+  );
+}
+
 function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaults): MatchDecisions {
   const key = match.target.backend;
   const backend = state.result.endpoints.get(key);
   let refusal: AnswerDecision | null = null;
-  if (backend === undefined) {
+  if (backend === undefined && match.route?.gateway !== undefined) {
+    refusal = answer(proxyErrors.invalidBackendRefs, 'no valid backendRef in this rule', match);
+  } else if (backend === undefined) {
     refusal = answer(proxyErrors.noEndpoint, 'backend ' + key + ' is unknown', match);
   } else if (backend.state === 'ok') {
     if (backend.usable.length === 0) {

@@ -10,6 +10,8 @@ export class RequestHeadersStep implements RequestStep {
   readonly name = 'request-headers';
   readonly set: readonly (readonly [string, string])[];
   readonly remove: readonly string[];
+  /** Gateway API `add`: another line of that header, after any the request has. */
+  readonly add: readonly (readonly [string, string])[];
   readonly host: string | null;
 
   constructor(edits: HeaderEdits | null, forwardedPrefix: string | null, upstreamHost: string | null) {
@@ -17,6 +19,7 @@ export class RequestHeadersStep implements RequestStep {
     if (forwardedPrefix !== null) set.push(['x-forwarded-prefix', forwardedPrefix]);
     this.set = Object.freeze(set);
     this.remove = edits === null ? [] : edits.remove;
+    this.add = edits?.add ?? [];
     this.host = upstreamHost;
   }
 
@@ -24,6 +27,7 @@ export class RequestHeadersStep implements RequestStep {
     const headers = exchange.headers;
     for (let i = 0; i < this.remove.length; i++) removeHeader(headers, this.remove[i]);
     for (let i = 0; i < this.set.length; i++) setHeader(headers, this.set[i][0], this.set[i][1]);
+    for (let i = 0; i < this.add.length; i++) headers.push(this.add[i][0], this.add[i][1]);
     if (this.host !== null) exchange.setUpstreamHost(this.host);
     return CONTINUE;
   }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.ts';
+
+function errorsOf(argv: string[]): string[] {
+  const result = parseConfig(argv, {});
+  return result.ok === false ? result.errors : [];
+}
+
+describe('Gateway API flags', () => {
+  it('refuses a controller name without a domain and a path', () => {
+    expect(errorsOf(['--gateway-controller-name', 'sluice'])).toEqual([
+      '--gateway-controller-name: "sluice" is not a controller name (DOMAIN/PATH, e.g. sluice.dev/gateway-controller)',
+    ]);
+    expect(errorsOf(['--gateway-controller-name', 'Sluice.dev/x'])).toHaveLength(1);
+    expect(errorsOf(['--gateway-controller-name', 'sluice.dev/a/b-c'])).toEqual([]);
+  });
+
+  it('takes only an IPv4 pool of /8 to /32; a bare address is a /32', () => {
+    expect(errorsOf(['--gateway-address-pool', 'fd00::/64'])).toEqual([
+      '--gateway-address-pool: "fd00::/64" is not an IPv4 CIDR (only IPv4 pools are supported)',
+    ]);
+    expect(errorsOf(['--gateway-address-pool', '10.0.0.0/4'])).toEqual([
+      '--gateway-address-pool: "10.0.0.0/4" is too large (prefix /8 to /32)',
+    ]);
+    expect(errorsOf(['--gateway-address-pool', 'nope'])).toHaveLength(1);
+    const result = parseConfig(['--gateway-address-pool', '127.0.20.9'], {});
+    expect(result.ok === true && result.config.gatewayAddressPool).toBe('127.0.20.9/32');
+  });
+
+  it('refuses a recheck interval under 100 ms', () => {
+    expect(errorsOf(['--gateway-api-recheck', '10ms'])).toEqual([
+      '--gateway-api-recheck: "10ms" is too short (at least 100ms)',
+    ]);
+  });
+});
