@@ -10,6 +10,7 @@ import {
   type Edge,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
+import { NO_TRAFFIC } from '../routing/no-traffic.ts';
 import type { TrafficPolicy } from '../routing/policy-types.ts';
 import type { RoutingState } from '../controller/state.ts';
 
@@ -27,7 +28,7 @@ const HTPASSWD = [
 
 function authPolicy(secret: string | null): { traffic: TrafficPolicy } {
   const basicAuth = { secret, secretType: 'auth-file', realm: 'Team only', field: 'f', secretField: 'f' } as const;
-  return { traffic: { basicAuth } as unknown as TrafficPolicy };
+  return { traffic: { ...NO_TRAFFIC, basicAuth } as TrafficPolicy };
 }
 
 function basic(user: string, password: string): string {

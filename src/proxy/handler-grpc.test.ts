@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHandler, makeState, okBackend, recordInto } from '../../test/support/proxy-handler-fixtures.ts';
 import type { RequestRecord } from './request-record.ts';
 import { chat, echoClient, grpc, say, startGrpcEcho, type GrpcEchoServer } from '../../test/support/grpc-echo.ts';
+import { NO_TRAFFIC } from '../routing/no-traffic.ts';
 import type { TrafficPolicy } from '../routing/policy-types.ts';
 import type { ProxyHandler } from './handler.ts';
 
 function grpcPolicy(): { traffic: TrafficPolicy } {
   const upstream = { protocol: 'grpc', verify: false, serverName: null, sendServerName: false, field: 'test' } as const;
-  return { traffic: { upstream } as unknown as TrafficPolicy };
+  return { traffic: { ...NO_TRAFFIC, upstream } as TrafficPolicy };
 }
 
 describe('edge request path: gRPC (HTTP/2 both hops)', () => {

@@ -5,30 +5,9 @@
 // Ingress's rules (the older claim wins, as for any host).
 
 import type { IngressDraft } from './ingress-translate.ts';
-import type { TrafficPolicy } from './policy-types.ts';
+import { NO_TRAFFIC } from './no-traffic.ts';
 import { checkRuleHost } from './rule-host.ts';
 import type { RoutePolicy } from './types.ts';
-
-const NO_TRAFFIC: TrafficPolicy = Object.freeze({
-  rewrite: null,
-  upstreamHost: null,
-  forwardedPrefix: null,
-  locationRewrite: null,
-  redirect: null,
-  requestHeaders: null,
-  responseHeaders: null,
-  cors: null,
-  access: null,
-  rateLimit: null,
-  timeouts: null,
-  retry: null,
-  bufferRequest: null,
-  session: null,
-  balance: null,
-  customErrors: null,
-  errorBackend: null,
-  serviceUpstream: false,
-});
 
 export function addWwwRedirects(draft: IngressDraft): void {
   const named = draft.hosts.filter((claim) => claim.kind === 'exact');
