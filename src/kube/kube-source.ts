@@ -6,6 +6,7 @@ import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';
 import { createInformer, type Informer, type InformerStats } from './informer.ts';
+import { OpaqueSecrets } from './opaque-secrets.ts';
 import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type WatchedResource } from './resources.ts';
 
 export interface KubeSourceOptions {
@@ -32,6 +33,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
   let version = 0;
   const notify = (): void => {
     version += 1;
+    if (kinds.ingresses.every((informer) => informer.synced())) opaque.start();
     if (onChange !== null) onChange();
   };
   const namespaces =
@@ -40,6 +42,21 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       : [...new Set(options.watchNamespaces)];
   // Writes since the last takeChanges, latest per object: what the incremental build is told.
   let pending = new Map<string, ObjectChange>();
+  const record = (kind: ObjectKind, id: string, object: KubeObject | null): void => {
+    const key = `${kind}|${id}`;
+    // Re-inserted so that the order of the changes is the order of their latest writes.
+    pending.delete(key);
+    pending.set(key, { kind, id, object });
+  };
+  // Opaque Secrets keep their data only while an Ingress names them; they start once the Ingresses are listed.
+  const opaque = new OpaqueSecrets({
+    kubeConfig: options.kubeConfig,
+    namespaces,
+    log,
+    backoff: options.backoff,
+    onChange: notify,
+    onKept: (id, secret) => record('secrets', id, secret),
+  });
   const informersOf = (kind: ObjectKind, resource: WatchedResource): Informer[] =>
     (resource.namespaced ? namespaces : [null]).map((namespace) =>
       createInformer({
@@ -49,11 +66,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         log,
         onChange: notify,
         onObject(object, deleted) {
-          const id = storeKey(object);
-          const key = `${kind}|${id}`;
-          // Re-inserted so that the order of the changes is the order of their latest writes.
-          pending.delete(key);
-          pending.set(key, { kind, id, object: deleted ? null : object });
+          if (kind === 'ingresses') opaque.ingressChanged(object, deleted);
+          record(kind, storeKey(object), deleted ? null : object);
         },
         backoff: options.backoff,
       }),
@@ -66,7 +80,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     endpointSlices: informersOf('endpointSlices', endpointSlices),
     secrets: informersOf('secrets', tlsSecrets),
   };
-  const all = Object.values(kinds).flat();
+  const own = Object.values(kinds).flat();
+  const all = [...own, ...opaque.informers];
 
   let snapshotVersion = -1;
   let snapshot: Snapshot = EMPTY_SNAPSHOT;
@@ -75,7 +90,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     name: 'kubernetes',
     async start(listener) {
       onChange = listener;
-      for (const informer of all) informer.start();
+      for (const informer of own) informer.start();
     },
     synced: () => all.every((informer) => informer.synced()),
     snapshot() {
@@ -86,7 +101,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
           ingresses: objectsOf(kinds.ingresses),
           services: objectsOf(kinds.services),
           endpointSlices: objectsOf(kinds.endpointSlices),
-          secrets: objectsOf(kinds.secrets),
+          secrets: secretsOf(objectsOf(kinds.secrets), opaque.objects()),
         });
       }
       return snapshot;
@@ -98,7 +113,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     },
     async stop() {
       onChange = null;
-      await Promise.all(all.map((informer) => informer.stop()));
+      await Promise.all([...own.map((informer) => informer.stop()), opaque.stop()]);
     },
     stats: () => all.map((informer) => informer.stats()),
     findIngress(namespace, name) {
@@ -121,4 +136,8 @@ function storeKey(object: KubeObject): string {
 function objectsOf(informers: readonly Informer[]): readonly KubeObject[] {
   if (informers.length === 1) return informers[0].objects();
   return Object.freeze(informers.flatMap((informer) => informer.objects()));
+}
+
+function secretsOf(tls: readonly KubeObject[], opaque: readonly KubeObject[]): readonly KubeObject[] {
+  return opaque.length === 0 ? tls : Object.freeze([...tls, ...opaque]);
 }
