@@ -33,7 +33,6 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
   let version = 0;
   const notify = (): void => {
     version += 1;
-    if (kinds.ingresses.every((informer) => informer.synced())) opaque.start();
     if (onChange !== null) onChange();
   };
   const namespaces =
@@ -48,7 +47,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     pending.delete(key);
     pending.set(key, { kind, id, object });
   };
-  // Opaque Secrets keep their data only while an Ingress names them; they start once the Ingresses are listed.
+  // Opaque Secrets keep their data only while an Ingress names them (opaque-secrets.ts).
   const opaque = new OpaqueSecrets({
     kubeConfig: options.kubeConfig,
     namespaces,
@@ -90,7 +89,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     name: 'kubernetes',
     async start(listener) {
       onChange = listener;
-      for (const informer of own) informer.start();
+      for (const informer of all) informer.start();
     },
     synced: () => all.every((informer) => informer.synced()),
     snapshot() {

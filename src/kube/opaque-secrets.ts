@@ -12,7 +12,8 @@
 //   the store and not meanwhile delivered by the watch (which is as new or newer): a slow answer never
 //   brings back old or deleted data. A failed re-read is retried with the informer backoff.
 // - When no Ingress names a Secret any more, its data leaves `kept` at once.
-// The informers start once the Ingresses are listed, so a restart does not re-read each referenced Secret.
+// The Ingress informers start first, so their list usually lands before this one's and a start-up re-reads
+// few Secrets one by one (those whose Ingress was listed after them).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { referencedSecretKeys } from '../routing/secret-references.ts';
 import type { KubeObject } from '../routing/types.ts';
@@ -47,7 +48,6 @@ export class OpaqueSecrets {
   readonly #retries = new Map<string, NodeJS.Timeout>();
   #keptObjects: readonly KubeObject[] = Object.freeze([]);
   #keptDirty = false;
-  #started = false;
   #stopped = false;
 
   constructor(options: OpaqueSecretsOptions) {
@@ -66,12 +66,6 @@ export class OpaqueSecrets {
         },
       }),
     );
-  }
-
-  start(): void {
-    if (this.#started || this.#stopped) return;
-    this.#started = true;
-    for (const informer of this.informers) informer.start();
   }
 
   async stop(): Promise<void> {
