@@ -9,6 +9,7 @@ import { setEndpoints } from './support/endpoint-slices.ts';
 import type { EdgeResponse } from './support/http-client.ts';
 import type { Pod } from './support/pods.ts';
 import {
+  INFORMER_NAMES as INFORMERS,
   WATCHED_KINDS as KINDS,
   delay,
   hostIngress,
@@ -44,6 +45,9 @@ const waitAnswer = (host: string, accept: (r: EdgeResponse) => boolean, timeoutM
 const steadyTraffic = (host: string, pauseMs: number) =>
   startLoad({ baseUrl: controller.httpUrl, target: { host }, concurrency: 1, pauseMs, timeoutMs: 2000 });
 
+/** Informers per API resource: Secrets have two (TLS, and Opaque ones kept when an Ingress names them). */
+const informersOf = (resource: string) => (resource === 'secrets' ? 2 : 1);
+
 const failuresOf = (report: LoadReport) => JSON.stringify(report.firstFailures);
 
 beforeAll(async () => {
@@ -63,11 +67,13 @@ describe('API faults', () => {
     const before = await controller.status();
     const restartsBefore = restartsByName(before);
     const traffic = steadyTraffic('shop.example', 5);
-    // The next watch of each kind answers 500 (once per kind, whatever order the informers come back in).
-    const failedKinds = new Set<string>();
-    api.failNext(KINDS.length, 500, (call) => {
-      if (call.verb !== 'watch' || failedKinds.has(call.resource)) return false;
-      failedKinds.add(call.resource);
+    // The next watch of each informer answers 500 (once per informer, whatever order they come back in; Secrets
+    // have two informers, TLS and Opaque).
+    const failedWatches = new Map<string, number>();
+    api.failNext(INFORMERS.length, 500, (call) => {
+      const failed = failedWatches.get(call.resource) ?? 0;
+      if (call.verb !== 'watch' || failed >= informersOf(call.resource)) return false;
+      failedWatches.set(call.resource, failed + 1);
       return true;
     });
     api.closeWatches(); // every re-watch meets a 500: client-node's informer stops for good on it
@@ -92,17 +98,18 @@ describe('API faults', () => {
     const before = await controller.status();
     const listsBefore = api.callsOf('list').length;
     const traffic = steadyTraffic('shop.example', 5);
-    api.failNext(2 * KINDS.length, 500, { verb: 'list' });
+    api.failNext(2 * INFORMERS.length, 500, { verb: 'list' });
     api.compact({ expireOpenWatches: true }); // every informer must relist, and its first relists fail
     api.apply(ingress('after-relist', 'after-relist.example'));
     const started = Date.now();
-    const status = await controller.waitFor((s) => totalRestarts(s) >= totalRestarts(before) + 2 * KINDS.length, {
-      what: `${2 * KINDS.length} more restarts`,
+    const status = await controller.waitFor((s) => totalRestarts(s) >= totalRestarts(before) + 2 * INFORMERS.length, {
+      what: `${2 * INFORMERS.length} more restarts`,
       timeoutMs: 15_000,
     });
     // Every kind relists once more after its two failures, then watches again.
     const listDeadline = Date.now() + 15_000;
-    while (api.callsOf('list').length < listsBefore + 3 * KINDS.length && Date.now() < listDeadline) await delay(20);
+    while (api.callsOf('list').length < listsBefore + 3 * INFORMERS.length && Date.now() < listDeadline)
+      await delay(20);
     for (const kind of KINDS) await api.waitForWatches(kind, 1, 10_000);
     await waitAnswer(
       'after-relist.example',
@@ -118,7 +125,7 @@ describe('API faults', () => {
         `${requests} requests meanwhile, ${failed} failed`,
     );
     expect(failed, JSON.stringify(report.firstFailures)).toBe(0);
-    expect(lists).toBeGreaterThanOrEqual(3 * KINDS.length); // 2 failed + 1 good per kind
+    expect(lists).toBeGreaterThanOrEqual(3 * INFORMERS.length); // 2 failed + 1 good per kind
     expect(convergedMs).toBeLessThan(10_000);
     expect((await controller.status()).synced).toBe(true);
   });
@@ -201,7 +208,7 @@ describe('API faults', () => {
     expect(served.succeeded).toBeGreaterThan(20);
     expect(bornMidway).toBe(404);
     expect(duringRestarts).toBeGreaterThan(0);
-    expect(restarts).toBeGreaterThanOrEqual(KINDS.length); // refused connections restarted every informer
+    expect(restarts).toBeGreaterThanOrEqual(INFORMERS.length); // refused connections restarted every informer
     expect(bornMs).toBeLessThan(20_000);
     expect(convergedMs).toBeLessThan(35_000);
     expect(after.generation).toBeGreaterThan(before.generation);
@@ -214,7 +221,7 @@ describe('API faults', () => {
     const late = await scenario.startController();
     try {
       const status = await late.waitFor(
-        (s) => informers(s).length === KINDS.length && informers(s).every((i) => i.restarts >= 1),
+        (s) => informers(s).length === INFORMERS.length && informers(s).every((i) => i.restarts >= 1),
         {
           what: 'every informer restarted after a refused list',
           timeoutMs: 20_000,
@@ -228,7 +235,7 @@ describe('API faults', () => {
       expect(informers(status).every((i) => !i.synced && i.lastError !== null)).toBe(true);
 
       const refusedRestarts = totalRestarts(status);
-      api.failNext(KINDS.length, 500, { verb: 'list' });
+      api.failNext(INFORMERS.length, 500, { verb: 'list' });
       await api.restart();
       const upAt = Date.now();
       await late.waitReady(40_000);

@@ -10,6 +10,7 @@ import { edgeRequest, type EdgeResponse } from './support/http-client.ts';
 import type { Pod } from './support/pods.ts';
 import {
   CONTROLLER_CLASS,
+  INFORMER_NAMES,
   WATCHED_KINDS,
   hostIngress,
   informers as informerStats,
@@ -112,7 +113,7 @@ describe('cluster watch', () => {
     expect(status.problems).toEqual([]);
     expect((status.sources as { name: string }[])[0].name).toBe('kubernetes');
     const informers = informerStats(status);
-    expect(informers.map((i) => i.name).sort()).toEqual(WATCHED_KINDS);
+    expect(informers.map((i) => i.name).sort()).toEqual(INFORMER_NAMES);
     expect(informers.every((i) => i.synced)).toBe(true);
     for (const kind of ['ingresses', 'ingressclasses', 'services', 'endpointslices', 'secrets']) {
       expect(api.callsOf('list', kind).length, `list of ${kind}`).toBeGreaterThanOrEqual(1);

@@ -26,6 +26,9 @@ export const WATCHED_KINDS: readonly string[] = Object.freeze([
   'services',
 ]);
 
+/** The informers the controller runs: one per watched kind, and a second for Secrets (Opaque ones, kept when named). */
+export const INFORMER_NAMES: readonly string[] = Object.freeze([...WATCHED_KINDS, 'opaque-secrets'].sort());
+
 export const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 // ---- object builders ----

@@ -47,6 +47,8 @@ export interface InformerOptions {
   readonly onChange: () => void;
   /** Called first, with the object stored or (deleted true) removed, for every change to the store. */
   readonly onObject?: (object: KubeObject, deleted: boolean) => void;
+  /** Applied to every object at the boundary, before the store holds it (e.g. to drop data nobody reads). */
+  readonly transform?: (object: KubeObject) => void;
   /** Default: 250 ms doubling to 8 s, jittered by up to half: after an API outage a watch is back within seconds. */
   readonly backoff?: BackoffPolicy;
 }
@@ -90,6 +92,7 @@ export function createInformer(options: InformerOptions): Informer {
       item.kind ??= itemKind;
       item.apiVersion ??= itemApiVersion;
       trimObject(item);
+      options.transform?.(item as unknown as KubeObject);
     }
     // ListWatch fills its store synchronously right after this promise settles: by the next
     // macrotask the listed objects are in.
@@ -99,7 +102,7 @@ export function createInformer(options: InformerOptions): Informer {
 
   const listWatch = new ListWatch<KubernetesObject>(
     path,
-    new StoppableWatch(kubeConfig, () => stopped),
+    new StoppableWatch(kubeConfig, () => stopped, options.transform),
     listFn,
     false,
     undefined,
@@ -182,10 +185,12 @@ export function createInformer(options: InformerOptions): Informer {
 /** A Watch that opens nothing once its informer is stopped (ListWatch may try after stop()). */
 class StoppableWatch extends Watch {
   readonly #isStopped: () => boolean;
+  readonly #transform: ((object: KubeObject) => void) | undefined;
 
-  constructor(kubeConfig: KubeConfig, isStopped: () => boolean) {
+  constructor(kubeConfig: KubeConfig, isStopped: () => boolean, transform?: (object: KubeObject) => void) {
     super(kubeConfig);
     this.#isStopped = isStopped;
+    this.#transform = transform;
   }
 
   override async watch(
@@ -201,6 +206,8 @@ class StoppableWatch extends Watch {
     }
     const trimmed = (phase: string, apiObj: unknown, watchObj?: unknown) => {
       trimObject(apiObj);
+      if (this.#transform !== undefined && typeof apiObj === 'object' && apiObj !== null)
+        this.#transform(apiObj as KubeObject);
       callback(phase, apiObj, watchObj);
     };
     const controller = await super.watch(path, queryParams, trimmed, done);

@@ -7,6 +7,8 @@ import { loadKubeConfig } from './kube-config.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 
+const NGINX = 'nginx.ingress.kubernetes.io/';
+
 const fastBackoff = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.5 };
 
 const ingressClass = (name: string) => ({
@@ -106,7 +108,7 @@ describe('createKubeSource against the API emulator', () => {
   const lacks = (kind: Kind, key: string) => () => !names(source!.snapshot()[kind]).includes(key);
   const restartsOf = (informer: string) => source!.stats().find((s) => s.name === informer)!.restarts;
 
-  it('syncs every kind, keeps only TLS Secrets, and gives list items their kind', async () => {
+  it('syncs every kind, keeps TLS Secrets (Opaque ones only when named), and gives list items their kind', async () => {
     api.apply(ingressClass('sluice'));
     api.apply(ingress('default', 'web'));
     api.apply(service('default', 'web'));
@@ -127,6 +129,74 @@ describe('createKubeSource against the API emulator', () => {
     expect(kube.findIngress('default', 'web')).toBe(snapshot.ingresses[0]);
     expect(api.callsOf('list', 'secrets')[0]).toMatchObject({ verb: 'list' });
     expect(kube.stats().every((s) => s.synced && s.restarts === 0)).toBe(true);
+  });
+
+  it('keeps an Opaque Secret only while an Ingress annotation names it, re-reading it without a relist', async () => {
+    const opaque = (name: string, auth = 'dXNlcjpoYXNo') => ({ ...secret('default', name, 'Opaque'), data: { auth } });
+    const annotated = (annotations: Record<string, string>) => {
+      const object = ingress('default', 'web') as KubeObject & { metadata: Record<string, unknown> };
+      object.metadata.annotations = annotations;
+      return object;
+    };
+    api.apply(annotated({ [`${NGINX}auth-type`]: 'basic', [`${NGINX}auth-secret`]: 'htpasswd' }));
+    api.apply(secret('default', 'tls'));
+    api.apply(opaque('htpasswd'));
+    api.apply(opaque('unrelated'));
+    api.apply(opaque('ca'));
+    api.apply({ ...opaque('other-ns'), metadata: { namespace: 'elsewhere', name: 'other-ns' } });
+    api.apply(secret('default', 'registry', 'kubernetes.io/dockerconfigjson'));
+    const kube = await startSource();
+    await waitFor(() => kube.synced(), { what: 'sync' });
+    expect(names(kube.snapshot().secrets)).toEqual(['default/htpasswd', 'default/tls']);
+    expect(kube.snapshot().secrets.find((s) => field(s, 'metadata.name') === 'htpasswd')?.data).toEqual({
+      auth: 'dXNlcjpoYXNo',
+    });
+    expect(kube.stats().find((s) => s.name === 'opaque-secrets')).toMatchObject({ synced: true, objects: 4 });
+    kube.takeChanges();
+    const listsBefore = api.callsOf('list', 'secrets').length;
+
+    // Now naming a Secret seen (and dropped) before: it is read again at once, by one narrowed list.
+    api.apply(
+      annotated({
+        [`${NGINX}auth-type`]: 'basic',
+        [`${NGINX}auth-secret`]: 'default/htpasswd',
+        [`${NGINX}proxy-ssl-secret`]: 'default/ca',
+      }),
+    );
+    await waitFor(has('secrets', 'default/ca'), { what: 'the newly named Secret' });
+    expect(api.callsOf('list', 'secrets').length).toBe(listsBefore + 1);
+    expect(kube.takeChanges().filter((c) => c.kind === 'secrets')).toMatchObject([
+      { id: 'default/ca', object: { data: { auth: 'dXNlcjpoYXNo' } } },
+    ]);
+
+    // Updates of a named Secret come through; a Secret no longer named leaves at once.
+    api.apply(opaque('ca', 'bmV3'));
+    await waitFor(
+      () =>
+        field(
+          kube.snapshot().secrets.find((s) => field(s, 'metadata.name') === 'ca'),
+          'data.auth',
+        ) === 'bmV3',
+      {
+        what: 'the update',
+      },
+    );
+    api.apply(annotated({ [`${NGINX}auth-type`]: 'basic', [`${NGINX}auth-secret`]: 'late' }));
+    await waitFor(() => names(kube.snapshot().secrets).join() === 'default/tls', { what: 'unnamed Secrets to leave' });
+    expect(
+      kube
+        .takeChanges()
+        .filter((c) => c.kind === 'secrets' && c.object === null)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['default/ca', 'default/htpasswd']);
+
+    // A Secret created after the Ingress that names it is kept as it arrives; deleted, it leaves.
+    api.apply(opaque('late'));
+    await waitFor(has('secrets', 'default/late'), { what: 'the late Secret' });
+    api.remove('Secret', 'default', 'late');
+    await waitFor(lacks('secrets', 'default/late'), { what: 'the deleted Secret to leave' });
+    expect(names(kube.snapshot().secrets)).toEqual(['default/tls']);
   });
 
   it('reports synced (and a change) with an empty cluster', async () => {

@@ -7,6 +7,7 @@ import type { Logger } from '../util/logger.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';
 import { createGatewayApiWatch } from './gateway-api-watch.ts';
 import { createInformer, type Informer, type InformerStats } from './informer.ts';
+import { OpaqueSecrets } from './opaque-secrets.ts';
 import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type WatchedResource } from './resources.ts';
 
 export interface KubeSourceOptions {
@@ -44,6 +45,15 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
       ? [null]
       : [...new Set(options.watchNamespaces)];
   const pending = new PendingChanges();
+  // Opaque Secrets keep their data only while an Ingress names them (opaque-secrets.ts).
+  const opaque = new OpaqueSecrets({
+    kubeConfig: options.kubeConfig,
+    namespaces,
+    log,
+    backoff: options.backoff,
+    onChange: notify,
+    onKept: (id, secret) => pending.recordId('secrets', id, secret),
+  });
   const informersOf = (kind: ObjectKind, resource: WatchedResource): Informer[] =>
     (resource.namespaced ? namespaces : [null]).map((namespace) =>
       createInformer({
@@ -52,7 +62,10 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
         namespace,
         log,
         onChange: notify,
-        onObject: (object, deleted) => pending.record(kind, object, deleted),
+        onObject(object, deleted) {
+          if (kind === 'ingresses') opaque.ingressChanged(object, deleted);
+          pending.record(kind, object, deleted);
+        },
         backoff: options.backoff,
       }),
     );
@@ -64,7 +77,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     endpointSlices: informersOf('endpointSlices', endpointSlices),
     secrets: informersOf('secrets', tlsSecrets),
   };
-  const all = Object.values(kinds).flat();
+  const own = Object.values(kinds).flat();
+  const all = [...own, ...opaque.informers];
   const gatewayApi = createGatewayApiWatch({
     kubeConfig: options.kubeConfig,
     log,
@@ -93,7 +107,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
           ingresses: objectsOf(kinds.ingresses),
           services: objectsOf(kinds.services),
           endpointSlices: objectsOf(kinds.endpointSlices),
-          secrets: objectsOf(kinds.secrets),
+          secrets: secretsOf(objectsOf(kinds.secrets), opaque.objects()),
           ...gatewayApi.lists(),
         });
       }
@@ -102,7 +116,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeSource {
     takeChanges: () => pending.take(),
     async stop() {
       onChange = null;
-      await Promise.all([...all.map((informer) => informer.stop()), gatewayApi.stop()]);
+      await Promise.all([...own.map((informer) => informer.stop()), opaque.stop(), gatewayApi.stop()]);
     },
     stats: () => [...all.map((informer) => informer.stats()), ...gatewayApi.stats()],
     findIngress(namespace, name) {
@@ -133,11 +147,14 @@ class PendingChanges {
   #changes = new Map<string, ObjectChange>();
 
   record(kind: ObjectKind, object: KubeObject, deleted: boolean): void {
-    const id = storeKey(object);
+    this.recordId(kind, storeKey(object), deleted ? null : object);
+  }
+
+  recordId(kind: ObjectKind, id: string, object: KubeObject | null): void {
     const key = `${kind}|${id}`;
     // Re-inserted so that the order of the changes is the order of their latest writes.
     this.#changes.delete(key);
-    this.#changes.set(key, { kind, id, object: deleted ? null : object });
+    this.#changes.set(key, { kind, id, object });
   }
 
   take(): ObjectChange[] {
@@ -145,4 +162,8 @@ class PendingChanges {
     this.#changes = new Map();
     return changes;
   }
+}
+
+function secretsOf(tls: readonly KubeObject[], opaque: readonly KubeObject[]): readonly KubeObject[] {
+  return opaque.length === 0 ? tls : Object.freeze([...tls, ...opaque]);
 }

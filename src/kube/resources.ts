@@ -56,6 +56,16 @@ export const tlsSecrets: WatchedResource = {
   fieldSelector: 'type=kubernetes.io/tls',
 };
 
+/** Opaque Secrets (htpasswd files, CA bundles): only those an Ingress names keep their data (opaque-secrets.ts). */
+export const opaqueSecrets: WatchedResource = {
+  name: 'opaque-secrets',
+  groupVersion: '/api/v1',
+  plural: 'secrets',
+  kind: 'Secret',
+  namespaced: true,
+  fieldSelector: 'type=Opaque',
+};
+
 export const nodes: WatchedResource = {
   name: 'nodes',
   groupVersion: '/api/v1',

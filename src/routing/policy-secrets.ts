@@ -30,7 +30,7 @@ function referencedSecrets(draft: IngressDraft): { key: string; field: string }[
 
 export function collectPolicySecrets(
   drafts: readonly IngressDraft[],
-  secrets: ReadonlyMap<string, Named>,
+  secrets: Pick<ReadonlyMap<string, Named>, 'get'>,
   problems: Problem[],
 ): Map<string, PolicySecret> {
   const out = new Map<string, PolicySecret>();

@@ -215,6 +215,29 @@ describe('createManifestSource', () => {
     expect(secret.data).toEqual({ 'tls.crt': 'Q0VSVA==', 'tls.key': 'S0VZ' });
   });
 
+  it('keeps an Opaque Secret only when an Ingress annotation names it (auth-secret, proxy-ssl-secret)', async () => {
+    const opaque = (name: string) =>
+      `apiVersion: v1\nkind: Secret\ntype: Opaque\nmetadata: {name: ${name}, namespace: demo}\ndata: {auth: eA==}`;
+    const ingress = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: Ingress',
+      'metadata:',
+      '  name: web',
+      '  namespace: demo',
+      '  annotations:',
+      '    nginx.ingress.kubernetes.io/auth-type: basic',
+      '    nginx.ingress.kubernetes.io/auth-secret: htpasswd',
+      '    nginx.ingress.kubernetes.io/proxy-ssl-secret: demo/upstream-ca',
+      'spec: {}',
+    ].join('\n');
+    await writeFile(
+      join(dir, 'all.yaml'),
+      [ingress, opaque('htpasswd'), opaque('upstream-ca'), opaque('unrelated')].join('\n---\n'),
+    );
+    const names = (await start()).snapshot().secrets.map((secret) => (secret.metadata as { name: string }).name);
+    expect(names).toEqual(['htpasswd', 'upstream-ca']);
+  });
+
   it('reports nameless objects and duplicates as errors, and logs unknown kinds at debug', async () => {
     await writeFile(
       join(dir, 'a.yaml'),

@@ -94,16 +94,20 @@ describe('parseManifestFile', () => {
     });
   });
 
-  it('skips non-TLS Secrets and unknown kinds, saying why', () => {
+  it('skips Secrets neither TLS nor Opaque and unknown kinds, saying why; a Secret without type is Opaque', () => {
     const parsed = parseManifestFile(
       'o.yaml',
-      'kind: Secret\nmetadata: {name: s}\n---\nkind: Deployment\nmetadata: {name: d}\n',
+      [
+        'kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson',
+        'kind: Deployment\nmetadata: {name: d}',
+        'kind: Secret\nmetadata: {name: untyped}',
+      ].join('\n---\n'),
     );
-    expect(parsed.objects).toEqual([]);
+    expect(parsed.objects.map((item) => [item.name, item.object.type])).toEqual([['untyped', 'Opaque']]);
     expect(parsed.errors).toEqual([]);
     expect(parsed.ignored).toEqual([
-      'o.yaml:1:1: Secret default/s is not of type kubernetes.io/tls',
-      'o.yaml:4:1: kind Deployment is not one sluice reads',
+      'o.yaml:1:1: Secret default/s is of type kubernetes.io/dockerconfigjson, not read',
+      'o.yaml:5:1: kind Deployment is not one sluice reads',
     ]);
   });
 

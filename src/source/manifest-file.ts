@@ -2,6 +2,7 @@
 // serve them, plus one "file:line:col: message" per problem. Pure: no file system, no logger.
 import { Buffer } from 'node:buffer';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { OPAQUE_SECRET_TYPE, TLS_SECRET_TYPE } from '../routing/secret-references.ts';
 import type { Snapshot } from '../routing/types.ts';
 
 export type SnapshotKey = keyof Snapshot;
@@ -31,7 +32,7 @@ const KINDS: Readonly<Record<string, KindEntry>> = {
 };
 
 /** What the cluster source watches, so both sources build the same snapshot from the same objects. */
-const TLS_SECRET_TYPE = 'kubernetes.io/tls';
+const WATCHED_SECRET_TYPES = [TLS_SECRET_TYPE, OPAQUE_SECRET_TYPE];
 
 export interface ManifestObject {
   readonly key: SnapshotKey;
@@ -50,7 +51,7 @@ export interface ParsedManifestFile {
   readonly objects: readonly ManifestObject[];
   /** "file:line:col: message", one per problem. */
   readonly errors: readonly string[];
-  /** Objects skipped on purpose (unknown kinds, non-TLS Secrets), for a debug log. */
+  /** Objects skipped on purpose (unknown kinds, Secrets neither TLS nor Opaque), for a debug log. */
   readonly ignored: readonly string[];
 }
 
@@ -213,8 +214,10 @@ class Collector {
         this.#errors.push(`${position}: Secret ${namespace}/${name}: ${problem}`);
         return;
       }
-      if (object.type !== TLS_SECRET_TYPE) {
-        this.#ignored.push(`${position}: Secret ${namespace}/${name} is not of type ${TLS_SECRET_TYPE}`);
+      // As the API server does; manifest-snapshot.ts keeps an Opaque one only when an Ingress names it.
+      object.type ??= OPAQUE_SECRET_TYPE;
+      if (!WATCHED_SECRET_TYPES.includes(object.type as string)) {
+        this.#ignored.push(`${position}: Secret ${namespace}/${name} is of type ${String(object.type)}, not read`);
         return;
       }
     }

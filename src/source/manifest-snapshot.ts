@@ -1,6 +1,7 @@
 // Every manifest file's objects → one snapshot: duplicates reported and dropped, missing creationTimestamp
 // and resourceVersion filled in, and unchanged objects kept identical (same frozen object) across rescans.
 import { deepFreeze } from '../routing/deep-freeze.ts';
+import { keptSecrets } from '../routing/secret-references.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { ManifestObject, SnapshotKey } from './manifest-file.ts';
 import type { FileState } from './manifest-files.ts';
@@ -64,7 +65,8 @@ export class SnapshotAssembler {
       ingresses: Object.freeze(buckets.ingresses),
       services: Object.freeze(buckets.services),
       endpointSlices: Object.freeze(buckets.endpointSlices),
-      secrets: Object.freeze(buckets.secrets),
+      // Opaque Secrets only when an Ingress names them, as the cluster source keeps them.
+      secrets: Object.freeze(keptSecrets(buckets.secrets, buckets.ingresses)),
       ...gatewayApiLists(buckets),
     });
     return { snapshot, errors };

@@ -40,6 +40,15 @@ function mismatches(actual: Matcher, expected: Matcher): string[] {
   return found;
 }
 
+/** An Opaque htpasswd Secret default/users holding `line`. */
+const users = (line: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  type: 'Opaque',
+  metadata: { namespace: 'default', name: 'users' },
+  data: { auth: Buffer.from(line).toString('base64') },
+});
+
 const KINDS: readonly ObjectKind[] = ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'];
 
 /** The store the changes describe, as the snapshot a full build reads. */
@@ -139,5 +148,38 @@ describe('incremental build', () => {
     ).toEqual(['/x']);
     expect(dumpBuild(before)).toBe(dumped);
     expect(Object.isFrozen(after.table.hosts)).toBe(true);
+  });
+
+  it('reads the policy Secrets (auth-secret) as a full build does, with their problems, as they come and go', () => {
+    const nginx = 'nginx.ingress.kubernetes.io/';
+    const guarded = ingress({
+      name: 'guarded',
+      host: 'g.example.com',
+      paths: [{ path: '/', service: 'web' }],
+      annotations: { [`${nginx}auth-type`]: 'basic', [`${nginx}auth-secret`]: 'users' },
+    });
+    const store = new Store();
+    const incremental = new IncrementalBuild(testOptions);
+    const batches: ObjectChange[][] = [
+      [...base, { kind: 'ingresses', id: 'default/guarded', object: guarded }],
+      [{ kind: 'secrets', id: 'default/users', object: users('alice:{SHA}W8r/fyL/UzygmbNAjq2HbA67qac=') }],
+      [{ kind: 'secrets', id: 'default/users', object: users('alice:plaintext') }],
+      [{ kind: 'ingresses', id: 'default/guarded', object: null }],
+    ];
+    const seen: unknown[] = [];
+    for (const batch of batches) {
+      for (const change of batch) store.write(change);
+      const result = incremental.apply(batch);
+      const full = build(store.snapshot(), testOptions);
+      expect(result.policySecrets).toEqual(full.policySecrets);
+      expect(result.problems).toEqual(full.problems);
+      seen.push([result.policySecrets?.get('default/users')?.auth ?? null, result.problems.map((p) => p.code)]);
+    }
+    expect(seen).toEqual([
+      [null, ['PolicySecretNotFound']],
+      ['alice:{SHA}W8r/fyL/UzygmbNAjq2HbA67qac=', []],
+      ['alice:plaintext', ['AuthEntryRefused']],
+      [null, []],
+    ]);
   });
 });

@@ -20,6 +20,7 @@ import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
 import { translateAgain, translateEntry, type IngressEntry } from './ingress-entry.ts';
 import { KindIndex } from './kind-index.ts';
+import { PolicySecretState } from './policy-secret-state.ts';
 import { IncrementalCatalog, type ServiceKey } from './service-catalog.ts';
 import { changeSorted } from './sorted-list.ts';
 import { TlsState, type TlsResult } from './tls-state.ts';
@@ -98,6 +99,7 @@ export class IncrementalBuild {
   readonly #flagHolder: ProblemHolder = { problems: [] };
   #tls: TlsResult = NO_TLS;
   readonly #tlsHolder: ProblemHolder = { problems: [] };
+  readonly #policySecrets = new PolicySecretState();
   readonly #globalOwner: UseOwner = { order: { tier: 1 }, problems: NO_PROBLEMS, uses: [], useProblems: NO_PROBLEMS };
   #globalDefault: Target | null = null;
   readonly #problemHolders = new Set<ProblemHolder>();
@@ -151,6 +153,8 @@ export class IncrementalBuild {
     this.#updateIngresses(ingressIds, dirt);
     if (first || serviceKeys.size > 0) this.#updateFlag(dirt);
     if (dirt.tls) this.#updateTls(dirt);
+    const policySecrets = this.#policySecrets.update(this.#secrets, secretsChanged);
+    this.#track(this.#policySecrets.holder);
     const removed: HostRules[] = [];
     const upserted: HostRules[] = [];
     for (const host of dirt.hosts) this.#rebuildHost(host, removed, upserted);
@@ -175,6 +179,7 @@ export class IncrementalBuild {
       tls: this.#tls.table,
       problems: this.#gatherProblems(),
       ownedIngresses: this.#ownedList,
+      ...(policySecrets.size === 0 ? {} : { policySecrets }),
     });
     this.#hostChanges = { previous, removed, upserted };
     return this.#result;
@@ -232,6 +237,7 @@ export class IncrementalBuild {
   #addEntry(named: Named, dirt: Dirt): void {
     const { entry, draft } = translateEntry(named, this.#refs);
     this.#fresh.set(entry, draft);
+    this.#policySecrets.add(entry, draft);
     this.#entries.set(named.key, entry);
     const byHost = entry.canary ? this.#canaries : this.#contributors;
     for (const { host } of entry.hosts) {
@@ -257,6 +263,7 @@ export class IncrementalBuild {
 
   #removeEntry(entry: IngressEntry, dirt: Dirt): void {
     this.#entries.delete(entry.named.key);
+    this.#policySecrets.remove(entry);
     const byHost = entry.canary ? this.#canaries : this.#contributors;
     for (const { host } of entry.hosts) {
       const contributors = byHost.get(host);
