@@ -78,6 +78,13 @@ function field(object: KubeObject | undefined, path: string): unknown {
   return value;
 }
 
+const opaque = (name: string, auth = 'dXNlcjpoYXNo') => ({ ...secret('default', name, 'Opaque'), data: { auth } });
+const annotated = (annotations: Record<string, string>) => {
+  const object = ingress('default', 'web') as KubeObject & { metadata: Record<string, unknown> };
+  object.metadata.annotations = annotations;
+  return object;
+};
+
 describe('createKubeSource against the API emulator', () => {
   let api: ApiEmulator;
   let source: KubeSource | null;
@@ -132,12 +139,6 @@ describe('createKubeSource against the API emulator', () => {
   });
 
   it('keeps an Opaque Secret only while an Ingress annotation names it, re-reading it without a relist', async () => {
-    const opaque = (name: string, auth = 'dXNlcjpoYXNo') => ({ ...secret('default', name, 'Opaque'), data: { auth } });
-    const annotated = (annotations: Record<string, string>) => {
-      const object = ingress('default', 'web') as KubeObject & { metadata: Record<string, unknown> };
-      object.metadata.annotations = annotations;
-      return object;
-    };
     api.apply(annotated({ [`${NGINX}auth-type`]: 'basic', [`${NGINX}auth-secret`]: 'htpasswd' }));
     api.apply(secret('default', 'tls'));
     api.apply(opaque('htpasswd'));

@@ -38,6 +38,9 @@ const service = (name: string, namespace?: string) =>
     '  ports: [{port: 80}]',
   ].join('\n');
 
+const opaque = (name: string) =>
+  `apiVersion: v1\nkind: Secret\ntype: Opaque\nmetadata: {name: ${name}, namespace: demo}\ndata: {auth: eA==}`;
+
 const names = (objects: readonly KubeObject[]) =>
   objects.map((object) => {
     const metadata = object.metadata as { namespace?: string; name: string };
@@ -216,8 +219,6 @@ describe('createManifestSource', () => {
   });
 
   it('keeps an Opaque Secret only when an Ingress annotation names it (auth-secret, proxy-ssl-secret)', async () => {
-    const opaque = (name: string) =>
-      `apiVersion: v1\nkind: Secret\ntype: Opaque\nmetadata: {name: ${name}, namespace: demo}\ndata: {auth: eA==}`;
     const ingress = [
       'apiVersion: networking.k8s.io/v1',
       'kind: Ingress',
@@ -234,8 +235,7 @@ describe('createManifestSource', () => {
       join(dir, 'all.yaml'),
       [ingress, opaque('htpasswd'), opaque('upstream-ca'), opaque('unrelated')].join('\n---\n'),
     );
-    const names = (await start()).snapshot().secrets.map((secret) => (secret.metadata as { name: string }).name);
-    expect(names).toEqual(['htpasswd', 'upstream-ca']);
+    expect(names((await start()).snapshot().secrets)).toEqual(['demo/htpasswd', 'demo/upstream-ca']);
   });
 
   it('reports nameless objects and duplicates as errors, and logs unknown kinds at debug', async () => {

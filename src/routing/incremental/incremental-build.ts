@@ -4,6 +4,7 @@
 // again, an EndpointSlice change resolves the backends of its Service and rebuilds no route. Every
 // result is a new frozen object; what an earlier result holds is never changed.
 
+import { passthroughHosts } from '../passthrough.ts';
 import { BackendRefs, type BackendRef } from '../backends.ts';
 import { compareHosts, globalDefaultTarget } from '../build.ts';
 import { isOwnedIngress, selectClasses, type ClassSelection } from '../class-filter.ts';
@@ -105,6 +106,7 @@ export class IncrementalBuild {
   readonly #problemHolders = new Set<ProblemHolder>();
   #problemsChanged = true;
   #problems: readonly Problem[] = [];
+  #passthrough: ReadonlyMap<string, string> = new Map();
   #hostList: readonly HostRules[] = Object.freeze([]);
   #ownedList: readonly string[] = Object.freeze([]);
   #result: BuildResult | null = null;
@@ -172,6 +174,8 @@ export class IncrementalBuild {
     if (dirt.ownedGone.length + dirt.ownedNew.length > 0)
       this.#ownedList = changeSorted(this.#ownedList, dirt.ownedGone, dirt.ownedNew, compareText);
     this.#fresh.clear();
+    // ssl-passthrough hosts: looked for again only when some host changed.
+    if (removed.length + upserted.length > 0 || first) this.#passthrough = passthroughHosts(this.#hostList);
     const previous = this.#result;
     this.#result = deepFreeze({
       table: { hosts: this.#hostList, defaultBackend: this.#globalDefault },
@@ -180,6 +184,7 @@ export class IncrementalBuild {
       problems: this.#gatherProblems(),
       ownedIngresses: this.#ownedList,
       ...(policySecrets.size === 0 ? {} : { policySecrets }),
+      ...(this.#passthrough.size === 0 ? {} : { passthrough: this.#passthrough }),
     });
     this.#hostChanges = { previous, removed, upserted };
     return this.#result;
