@@ -1,7 +1,10 @@
 // Cost of each request pipeline stage (src/proxy/pipeline/), in ns per request, measured in-process on the
 // embedded example table with synthetic request objects: no sockets, no upstream, so the figures are the
 // stages' own CPU cost. A script, never a test: `npm run bench:pipeline` (SLUICE_BENCH_ITERATIONS=N).
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildOptionsFrom } from '../src/app/build-options.ts';
 import { EMBEDDED_MANIFESTS } from '../src/app/choose-source.ts';
 import { parseConfig } from '../src/config.ts';
@@ -23,15 +26,46 @@ import { createManifestSource } from '../src/source/manifest-directory.ts';
 import { silentLogger } from '../src/util/logger.ts';
 
 const ITERATIONS = Number(process.env.SLUICE_BENCH_ITERATIONS ?? 200_000);
-const HOST = 'hello.localhost';
+// SLUICE_BENCH_POLICY=1: the same request on a route with a typical ingress-nginx policy set (a regex
+// rewrite, CORS and a source allowlist) instead of the plain embedded route.
+const WITH_POLICY = process.env.SLUICE_BENCH_POLICY === '1';
+const HOST = WITH_POLICY ? 'policy.localhost' : 'hello.localhost';
+const POLICY_INGRESS = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: policy
+  namespace: demo
+  annotations:
+    nginx.ingress.kubernetes.io/use-regex: "true"
+    nginx.ingress.kubernetes.io/rewrite-target: /$2
+    nginx.ingress.kubernetes.io/enable-cors: "true"
+    nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8, 127.0.0.0/8
+spec:
+  ingressClassName: sluice
+  rules:
+    - host: policy.localhost
+      http:
+        paths:
+          - path: /greeting(/|$)(.*)
+            pathType: ImplementationSpecific
+            backend:
+              service:
+                name: hello
+                port:
+                  name: http
+`;
 const URL_TARGET = '/greeting/world?lang=en';
 
 const parsed = parseConfig([], {});
 if (parsed.ok !== true) throw new Error('default config does not parse');
-const source = createManifestSource({ dir: EMBEDDED_MANIFESTS, log: silentLogger, watch: false });
+const manifests = mkdtempSync(join(tmpdir(), 'sluice-bench-pipeline-'));
+cpSync(EMBEDDED_MANIFESTS, manifests, { recursive: true });
+writeFileSync(join(manifests, 'policy.yaml'), POLICY_INGRESS);
+const source = createManifestSource({ dir: manifests, log: silentLogger, watch: false });
 await source.start(() => {});
 const state = buildRoutingState(source.snapshot(), buildOptionsFrom(parsed.config), 1);
 await source.stop();
+rmSync(manifests, { recursive: true, force: true });
 
 const context = createEdgeContext({
   getState: () => state,
@@ -98,7 +132,10 @@ if (!prepare(probe)) throw new Error(`${HOST}${URL_TARGET} does not forward in t
 const route = probe.route;
 const out: RouteRequest = { host: '', path: '', query: '' };
 
-console.log(`pipeline stages, ${ITERATIONS} iterations each, embedded table (${HOST}${URL_TARGET})`);
+const what = WITH_POLICY ? 'a route with rewrite + CORS + allowlist' : 'the embedded table';
+console.log(
+  `pipeline stages, ${ITERATIONS} iterations each, ${what} (${HOST}${URL_TARGET}); steps: ${route.route.requestSteps.map((s) => s.name).join(', ')}`,
+);
 measure('exchange (allocation)', () => {
   sink = new Exchange(context, req, res, false);
 });
