@@ -157,6 +157,11 @@ measure('request steps', () => {
   const steps = route.route.requestSteps;
   for (let i = 0; i < steps.length; i++) if (steps[i].apply(probe) === ANSWERED) throw new Error('answered');
 });
+for (const step of route.route.requestSteps) {
+  measure(`  step ${step.name}`, () => {
+    if (step.apply(probe) === ANSWERED) throw new Error('answered');
+  });
+}
 measure('prepare (all of the above)', () => {
   const exchange = new Exchange(context, req, res, false);
   sink = prepare(exchange);
