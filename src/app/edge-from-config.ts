@@ -3,7 +3,8 @@ import type { RoutingState } from '../controller/state.ts';
 import { createEdge, type Edge } from '../proxy/edge.ts';
 import { createProxyHandler, type ProxyHandler } from '../proxy/handler.ts';
 import type { RequestRecordListener } from '../proxy/request-record.ts';
-import { createRequestTracer, tracingOptionsFrom } from '../telemetry/tracing.ts';
+import { loadRequestTracer } from '../telemetry/lazy-tracer.ts';
+import { tracingOptionsFrom } from '../telemetry/tracing-options.ts';
 import type { Logger } from '../util/logger.ts';
 
 export interface EdgeParts {
@@ -57,7 +58,7 @@ export function handlerFromConfig(
     maxBodyBytes: config.maxBodySize === 0 ? null : config.maxBodySize,
     httpsPort: config.httpsPort,
     onRequestDone,
-    tracer: createRequestTracer(tracingOptionsFrom(config)),
+    tracer: loadRequestTracer(tracingOptionsFrom(config), (error) => log.error({ err: error }, 'tracing not loaded')),
     log: log.child({ component: 'edge' }),
     upstreamClient: config.upstreamClient,
   });

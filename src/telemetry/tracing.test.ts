@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from '../../test/support/telemetry-otlp-receiver.ts';
 import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import type { RequestRecord } from '../proxy/request-record.ts';
-import { createRequestTracer, type TracingOptions, tracingOptionsFrom } from './tracing.ts';
+import { createRequestTracer } from './tracing.ts';
+import { type TracingOptions, tracingOptionsFrom } from './tracing-options.ts';
 import type { RequestTracer } from './tracing-hooks.ts';
 
 const PARENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
