@@ -3,8 +3,14 @@ import { defineConfig } from 'vitest/config';
 const report = process.env.SLUICE_VITEST_REPORT;
 
 // The edge has two upstream clients (the lean HTTP/1 one, the default, and undici, its fallback when Node's llhttp
-// is missing): the request-path tests and the hostile corpus run once more with undici so both paths stay tested.
-const undiciPath = ['src/proxy/**/*.test.ts', 'e2e/hostile-http.test.ts'];
+// is missing): the request-path tests, the hostile corpus and the fault tests run once more with undici so both
+// paths stay tested.
+const undiciPath = [
+  'src/proxy/**/*.test.ts',
+  'e2e/hostile-http.test.ts',
+  'e2e/faults-*.test.ts',
+  'e2e/rolling-update.test.ts',
+];
 
 export default defineConfig({
   test: {
