@@ -5,7 +5,8 @@
 // A script, never a test: `node bench/incremental.ts` (SLUICE_BENCH_SIZES=1000,10000 to choose sizes).
 
 import { build } from '../src/routing/build.ts';
-import { IncrementalBuild, type ObjectChange } from '../src/routing/incremental/incremental-build.ts';
+import { IncrementalBuild } from '../src/routing/incremental/incremental-build.ts';
+import type { ObjectChange } from '../src/routing/incremental/object-store.ts';
 import { compileMatcher, recompileMatcher } from '../src/routing/matcher.ts';
 import type { BuildOptions, KubeObject, Snapshot } from '../src/routing/types.ts';
 import { scaleIngress } from './support/scale-ingresses.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ingress, service, slice, sluiceClass, testOptions } from '../../test/support/routing-build-fixtures.ts';
 import { build } from '../routing/build.ts';
 import { dumpBuild } from '../routing/dump.ts';
-import type { ObjectChange } from '../routing/incremental/incremental-build.ts';
+import type { ObjectChange } from '../routing/incremental/object-store.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createCurrent } from './current.ts';

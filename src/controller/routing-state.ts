@@ -1,7 +1,8 @@
 import { build } from '../routing/build.ts';
 import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
 import { buildGateway } from '../routing/gateway/build-gateway.ts';
-import type { IncrementalBuild, ObjectChange } from '../routing/incremental/incremental-build.ts';
+import type { IncrementalBuild } from '../routing/incremental/incremental-build.ts';
+import type { ObjectChange } from '../routing/incremental/object-store.ts';
 import { compileMatcher, recompileMatcher } from '../routing/matcher.ts';
 import type { BuildOptions, BuildResult, Matcher, Snapshot } from '../routing/types.ts';
 import type { RoutingState } from './state.ts';

@@ -1,4 +1,4 @@
-import type { ObjectChange } from '../routing/incremental/incremental-build.ts';
+import type { ObjectChange } from '../routing/incremental/object-store.ts';
 import type { Snapshot } from '../routing/types.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SnapshotSource } from '../controller/source.ts';
 import { EMPTY_SNAPSHOT } from '../routing/empty-snapshot.ts';
-import type { ObjectChange, ObjectKind } from '../routing/incremental/incremental-build.ts';
+import type { ObjectChange, ObjectKind } from '../routing/incremental/object-store.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';

@@ -3,7 +3,7 @@
 // routes, and two objects sometimes share a name), now and then with a junk value in place of a field.
 
 import * as fc from 'fast-check';
-import type { ObjectChange, ObjectKind } from '../../src/routing/incremental/incremental-build.ts';
+import type { ObjectChange, ObjectKind } from '../../src/routing/incremental/object-store.ts';
 import { fakeTlsSecret, junkValues, sluiceClass } from './routing-build-fixtures.ts';
 
 const junk = junkValues(8, 300);

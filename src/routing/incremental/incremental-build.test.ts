@@ -7,7 +7,8 @@ import { dumpBuild } from '../dump.ts';
 import type { BuildResult } from '../types.ts';
 import { compileMatcher, recompileMatcher } from '../matcher.ts';
 import type { BuildOptions, KubeObject, Match, Matcher, Snapshot } from '../types.ts';
-import { IncrementalBuild, type ObjectChange, type ObjectKind } from './incremental-build.ts';
+import { IncrementalBuild } from './incremental-build.ts';
+import type { ObjectChange, ObjectKind } from './object-store.ts';
 
 const PROBE_HOSTS = [
   'a.example.com',

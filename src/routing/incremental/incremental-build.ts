@@ -14,36 +14,23 @@ import { readDefaultBackendFlag } from '../default-backend.ts';
 import { compareAge, type IngressDraft } from '../ingress-translate.ts';
 import type { Named } from '../object-index.ts';
 import type { HostChanges } from '../matcher.ts';
-import { sortProblems } from '../problems.ts';
 import { tlsSecretForHost } from '../tls.ts';
-import type { BuildOptions, BuildResult, HostKind, HostRules, KubeObject, Problem, Target } from '../types.ts';
+import type { BuildOptions, BuildResult, HostKind, HostRules, Problem, Target } from '../types.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
+import { HostClaims } from './host-claims.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
 import { translateAgain, translateEntry, type IngressEntry } from './ingress-entry.ts';
 import { KindIndex } from './kind-index.ts';
+import { ObjectStore, type ObjectChange } from './object-store.ts';
 import { PolicySecretState } from './policy-secret-state.ts';
+import { ProblemHolders, type ProblemHolder } from './problem-holders.ts';
 import { IncrementalCatalog, type ServiceKey } from './service-catalog.ts';
 import { changeSorted } from './sorted-list.ts';
-import { TlsState, type TlsResult } from './tls-state.ts';
-
-/** The kinds an Ingress build reads (Gateway API objects are built in full, by routing/gateway/). */
-export type ObjectKind = 'ingressClasses' | 'ingresses' | 'services' | 'endpointSlices' | 'secrets';
-
-/** One object stored, replaced or (object null) removed; `id` is its key in the caller's store. */
-export interface ObjectChange {
-  readonly kind: ObjectKind;
-  readonly id: string;
-  readonly object: KubeObject | null;
-}
+import { NO_TLS, sameDeclarations, TlsState, type TlsResult } from './tls-state.ts';
 
 /** The hosts the last apply removed and put in, relative to the result before it (for recompileMatcher). */
 export interface HostDiff extends HostChanges {
   readonly previous: BuildResult | null;
-}
-
-interface ProblemHolder {
-  problems: readonly Problem[];
-  useProblems?: readonly Problem[];
 }
 
 interface HostState {
@@ -51,8 +38,6 @@ interface HostState {
   /** Null while only canaries name the host. */
   readonly rules: HostRules | null;
 }
-
-const NO_ENTRIES: readonly IngressEntry[] = Object.freeze([]);
 
 /** As rule-host.ts classifies a host: "" any, "*." wildcard, else exact. */
 function hostKind(host: string): HostKind {
@@ -68,31 +53,17 @@ interface Dirt {
   readonly ownedNew: string[];
 }
 
-const NO_TLS: TlsResult = {
-  table: { hosts: new Map(), certificates: new Map(), defaultCertificate: null },
-  declared: new Map(),
-  problems: [],
-};
-
 export class IncrementalBuild {
   readonly #options: BuildOptions;
   readonly #refs = new BackendRefs();
-  readonly #classes = new KindIndex('IngressClass', false);
-  readonly #rawIngresses = new Map<string, KubeObject>();
+  readonly #store = new ObjectStore();
   readonly #owned = new KindIndex('Ingress', true);
-  readonly #services = new KindIndex('Service', true);
-  readonly #slices = new KindIndex('EndpointSlice', true);
-  readonly #secrets = new KindIndex('Secret', true);
-  readonly #indexHolders = new Map<KindIndex, ProblemHolder>();
   readonly #catalog = new IncrementalCatalog();
   readonly #backends: BackendIndex;
   readonly #tlsState: TlsState;
   #selection: ClassSelection | null = null;
   readonly #entries = new Map<string, IngressEntry>();
-  /** Host → the Ingresses claiming it (a list: most hosts have one or a few). */
-  readonly #contributors = new Map<string, IngressEntry[]>();
-  /** Host → the canary Ingresses naming it. */
-  readonly #canaries = new Map<string, IngressEntry[]>();
+  readonly #claims = new HostClaims();
   readonly #withTls = new Set<IngressEntry>();
   readonly #withDefault = new Set<IngressEntry>();
   readonly #hosts = new Map<string, HostState>();
@@ -103,9 +74,7 @@ export class IncrementalBuild {
   readonly #policySecrets = new PolicySecretState();
   readonly #globalOwner: UseOwner = { order: { tier: 1 }, problems: NO_PROBLEMS, uses: [], useProblems: NO_PROBLEMS };
   #globalDefault: Target | null = null;
-  readonly #problemHolders = new Set<ProblemHolder>();
-  #problemsChanged = true;
-  #problems: readonly Problem[] = [];
+  readonly #problems = new ProblemHolders();
   #passthrough: ReadonlyMap<string, string> = new Map();
   #hostList: readonly HostRules[] = Object.freeze([]);
   #ownedList: readonly string[] = Object.freeze([]);
@@ -118,45 +87,27 @@ export class IncrementalBuild {
 
   constructor(options: BuildOptions) {
     this.#options = options;
-    this.#backends = new BackendIndex(this.#catalog, (owner) => this.#track(owner));
+    this.#backends = new BackendIndex(this.#catalog, (owner) => this.#problems.track(owner));
     this.#tlsState = new TlsState(options);
-    for (const index of [this.#classes, this.#owned, this.#services, this.#slices, this.#secrets])
-      this.#indexHolders.set(index, { problems: [] });
+    const store = this.#store;
+    for (const index of [store.classes, this.#owned, store.services, store.slices, store.secrets])
+      this.#problems.watch(index);
   }
 
   /** Applies `changes` (in order; a later change of one id wins) and returns the result for the new state. */
   apply(changes: Iterable<ObjectChange>): BuildResult {
     const first = this.#result === null;
-    const ingressIds = new Set<string>();
-    const serviceKeys = new Set<string>();
-    const sliceKeys = new Set<string>();
-    const unused = new Set<string>();
-    let classesChanged = first;
-    let secretsChanged = first;
-    for (const change of changes) {
-      const { id, object } = change;
-      if (change.kind === 'ingresses') {
-        if (object === null) this.#rawIngresses.delete(id);
-        else this.#rawIngresses.set(id, object);
-        ingressIds.add(id);
-      } else if (change.kind === 'ingressClasses') {
-        this.#classes.set(id, object, unused);
-        classesChanged = true;
-      } else if (change.kind === 'services') this.#services.set(id, object, serviceKeys);
-      else if (change.kind === 'endpointSlices') this.#slices.set(id, object, sliceKeys);
-      else if (change.kind === 'secrets') {
-        this.#secrets.set(id, object, unused);
-        secretsChanged = true;
-      }
-    }
+    const touched = this.#store.take(changes);
+    const { ingressIds, serviceKeys, sliceKeys } = touched;
+    const secretsChanged = first || touched.secretsChanged;
     const dirt: Dirt = { hosts: new Set(), tls: secretsChanged, defaults: first, ownedGone: [], ownedNew: [] };
     this.#updateServices(serviceKeys, sliceKeys);
-    if (classesChanged) this.#updateClasses(ingressIds);
+    if (first || touched.classesChanged) this.#updateClasses(ingressIds);
     this.#updateIngresses(ingressIds, dirt);
     if (first || serviceKeys.size > 0) this.#updateFlag(dirt);
     if (dirt.tls) this.#updateTls(dirt);
-    const policySecrets = this.#policySecrets.update(this.#secrets, secretsChanged);
-    this.#track(this.#policySecrets.holder);
+    const policySecrets = this.#policySecrets.update(this.#store.secrets, secretsChanged);
+    this.#problems.track(this.#policySecrets.holder);
     const removed: HostRules[] = [];
     const upserted: HostRules[] = [];
     for (const host of dirt.hosts) this.#rebuildHost(host, removed, upserted);
@@ -181,7 +132,7 @@ export class IncrementalBuild {
       table: { hosts: this.#hostList, defaultBackend: this.#globalDefault },
       endpoints: this.#backends.endpoints(),
       tls: this.#tls.table,
-      problems: this.#gatherProblems(),
+      problems: this.#problems.gather(),
       ownedIngresses: this.#ownedList,
       ...(policySecrets.size === 0 ? {} : { policySecrets }),
       ...(this.#passthrough.size === 0 ? {} : { passthrough: this.#passthrough }),
@@ -198,15 +149,15 @@ export class IncrementalBuild {
   #updateServices(serviceKeys: ReadonlySet<string>, sliceKeys: ReadonlySet<string>): void {
     if (serviceKeys.size + sliceKeys.size === 0) return;
     const changed = new Set<ServiceKey>();
-    for (const key of serviceKeys) this.#catalog.setService(key, this.#services.get(key), changed);
-    for (const key of sliceKeys) this.#catalog.setSlice(key, this.#slices.get(key), changed);
+    for (const key of serviceKeys) this.#catalog.setService(key, this.#store.services.get(key), changed);
+    for (const key of sliceKeys) this.#catalog.setSlice(key, this.#store.slices.get(key), changed);
     this.#catalog.refresh(changed);
     this.#backends.refreshServices(changed);
   }
 
   /** A new class selection re-judges every Ingress. */
   #updateClasses(ingressIds: Set<string>): void {
-    const selection = selectClasses(this.#classes.named(), this.#options);
+    const selection = selectClasses(this.#store.classes.named(), this.#options);
     const before = this.#selection;
     if (
       before !== null &&
@@ -216,7 +167,7 @@ export class IncrementalBuild {
     )
       return;
     this.#selection = selection;
-    for (const id of this.#rawIngresses.keys()) ingressIds.add(id);
+    for (const id of this.#store.ingresses.keys()) ingressIds.add(id);
   }
 
   #updateIngresses(ingressIds: ReadonlySet<string>, dirt: Dirt): void {
@@ -224,7 +175,7 @@ export class IncrementalBuild {
     if (selection === null) return;
     const keys = new Set<string>();
     for (const id of ingressIds) {
-      const object = this.#rawIngresses.get(id) ?? null;
+      const object = this.#store.ingresses.get(id) ?? null;
       const owned = object !== null && isOwnedIngress(object, selection, this.#options);
       this.#owned.set(id, owned ? object : null, keys);
     }
@@ -244,13 +195,7 @@ export class IncrementalBuild {
     this.#fresh.set(entry, draft);
     this.#policySecrets.add(entry, draft);
     this.#entries.set(named.key, entry);
-    const byHost = entry.canary ? this.#canaries : this.#contributors;
-    for (const { host } of entry.hosts) {
-      const contributors = byHost.get(host);
-      if (contributors === undefined) byHost.set(host, [entry]);
-      else contributors.push(entry);
-      dirt.hosts.add(host);
-    }
+    this.#claims.add(entry, dirt.hosts);
     // Canaries lend backends only: no TLS claim, no default backend of their own (as in build).
     if (entry.tls.length > 0 && !entry.canary) {
       this.#withTls.add(entry);
@@ -263,36 +208,28 @@ export class IncrementalBuild {
       const check = { ref: backend, source: named.ref, field: 'spec.defaultBackend', tail: '', used: false };
       this.#backends.setUses(entry.check, [check]);
     }
-    this.#track(entry);
+    this.#problems.track(entry);
   }
 
   #removeEntry(entry: IngressEntry, dirt: Dirt): void {
     this.#entries.delete(entry.named.key);
     this.#policySecrets.remove(entry);
-    const byHost = entry.canary ? this.#canaries : this.#contributors;
-    for (const { host } of entry.hosts) {
-      const contributors = byHost.get(host);
-      if (contributors === undefined) continue;
-      const at = contributors.indexOf(entry);
-      if (at >= 0) contributors.splice(at, 1);
-      if (contributors.length === 0) byHost.delete(host);
-      dirt.hosts.add(host);
-    }
+    this.#claims.remove(entry, dirt.hosts);
     if (this.#withTls.delete(entry)) dirt.tls = true;
     if (entry.check !== null) {
       this.#withDefault.delete(entry);
       dirt.defaults = true;
       this.#backends.setUses(entry.check, []);
-      this.#untrack(entry.check);
+      this.#problems.untrack(entry.check);
     }
-    this.#untrack(entry);
+    this.#problems.untrack(entry);
   }
 
   #updateFlag(dirt: Dirt): void {
     const problems: Problem[] = [];
     const flag = readDefaultBackendFlag(this.#options.defaultBackendService, this.#catalog.services, problems);
     this.#flagHolder.problems = problems;
-    this.#track(this.#flagHolder);
+    this.#problems.track(this.#flagHolder);
     const before = this.#flag;
     if (
       before?.key === flag?.key &&
@@ -307,25 +244,25 @@ export class IncrementalBuild {
 
   #updateTls(dirt: Dirt): void {
     const claims = [...this.#withTls].sort(compareAge).flatMap((entry) => entry.tls);
-    const secrets = this.#secrets;
+    const secrets = this.#store.secrets;
     const tls = this.#tlsState.assemble(claims, { get: (key: string) => secrets.get(key) });
     const before = this.#tls.declared;
     this.#tls = tls;
     this.#tlsHolder.problems = tls.problems;
-    this.#track(this.#tlsHolder);
-    if (sameEntries(before, tls.declared)) return;
+    this.#problems.track(this.#tlsHolder);
+    if (sameDeclarations(before, tls.declared)) return;
     for (const [host, state] of this.#hosts)
       if (state.rules !== null && tlsSecretForHost(host, tls.declared) !== state.rules.tlsSecret) dirt.hosts.add(host);
   }
 
   #rebuildHost(host: string, removed: HostRules[], upserted: HostRules[]): void {
     const before = this.#hosts.get(host);
-    const contributors = this.#contributors.get(host) ?? NO_ENTRIES;
-    const canaries = this.#canaries.get(host) ?? NO_ENTRIES;
+    const contributors = this.#claims.contributors(host);
+    const canaries = this.#claims.canaries(host);
     if (contributors.length + canaries.length === 0) {
       if (before === undefined) return;
       this.#backends.setUses(before.owner, []);
-      this.#untrack(before.owner);
+      this.#problems.untrack(before.owner);
       this.#hosts.delete(host);
       if (before.rules !== null) removed.push(before.rules);
       return;
@@ -347,44 +284,9 @@ export class IncrementalBuild {
     };
     owner.problems = merged.problems;
     this.#backends.setUses(owner, merged.uses);
-    this.#track(owner);
+    this.#problems.track(owner);
     this.#hosts.set(host, { owner, rules: merged.rules });
     if (merged.rules !== null) upserted.push(merged.rules);
     else if (before?.rules != null) removed.push(before.rules);
   }
-
-  #track(holder: ProblemHolder): void {
-    if (holder.problems.length > 0 || (holder.useProblems?.length ?? 0) > 0) {
-      this.#problemHolders.add(holder);
-      this.#problemsChanged = true;
-    } else this.#untrack(holder);
-  }
-
-  #untrack(holder: ProblemHolder): void {
-    if (this.#problemHolders.delete(holder)) this.#problemsChanged = true;
-  }
-
-  #gatherProblems(): readonly Problem[] {
-    for (const [index, holder] of this.#indexHolders) {
-      if (!index.problemsChanged) continue;
-      index.problemsChanged = false;
-      holder.problems = index.problems();
-      this.#track(holder);
-    }
-    if (!this.#problemsChanged) return this.#problems;
-    this.#problemsChanged = false;
-    const all: Problem[] = [];
-    for (const holder of this.#problemHolders) {
-      for (const item of holder.problems) all.push(item);
-      for (const item of holder.useProblems ?? []) all.push(item);
-    }
-    this.#problems = Object.freeze(sortProblems(all));
-    return this.#problems;
-  }
-}
-
-function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, value] of a) if (b.get(key) !== value) return false;
-  return true;
 }

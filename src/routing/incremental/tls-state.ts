@@ -75,3 +75,17 @@ export class TlsState {
     };
   }
 }
+
+/** The TLS part of a build with no TLS claim yet. */
+export const NO_TLS: TlsResult = {
+  table: { hosts: new Map(), certificates: new Map(), defaultCertificate: null },
+  declared: new Map(),
+  problems: [],
+};
+
+/** Whether two host → Secret declarations are the same. */
+export function sameDeclarations(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}
