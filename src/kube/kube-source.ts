@@ -133,11 +133,7 @@ class ClusterSource implements KubeSource {
 
   async stop(): Promise<void> {
     this.#onChange = null;
-    await Promise.all([
-      ...this.#own.map((informer) => informer.stop()),
-      this.#opaque.stop(),
-      this.#gatewayApi.stop(),
-    ]);
+    await Promise.all([...this.#own.map((informer) => informer.stop()), this.#opaque.stop(), this.#gatewayApi.stop()]);
   }
 
   stats(): readonly InformerStats[] {
