@@ -1,22 +1,17 @@
 // Writes Gateway API status (GatewayClass, Gateway, HTTPRoute, GRPCRoute; the status subresource) from
-// the core's status data, when this replica leads and only where the object holds something else.
-// The Ingress sibling is status-writer.ts.
+// the core's status data, when this replica leads and only where the object holds something else
+// (gateway-status-pending.ts). The Ingress sibling is status-writer.ts.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PublishSink } from '../controller/sink.ts';
 import type { RoutingState } from '../controller/state.ts';
 import type { KubeObject } from '../routing/types.ts';
 import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
 import type { Logger } from '../util/logger.ts';
-import {
-  gatewayBody,
-  gatewayClassBody,
-  routeBody,
-  sameStatus,
-  type GatewayAddressInfo,
-} from './gateway-status-body.ts';
+import type { GatewayAddressInfo } from './gateway-status-body.ts';
+import { type PendingStatus, type PendingStatusInputs, pendingStatusWrites } from './gateway-status-pending.ts';
 import { errorMessage, kubeCall } from './kube-http.ts';
 import type { Leadership } from './leadership.ts';
-import { gatewayClasses, gateways, grpcRoutes, httpRoutes, objectPath, type WatchedResource } from './resources.ts';
+import { objectPath } from './resources.ts';
 
 /** What the edge knows of Gateway addresses; `settled` resolves once it has served the latest state. */
 export interface GatewayAddressLookup {
@@ -42,136 +37,122 @@ export interface GatewayStatusWriter extends PublishSink {
   idle(): Promise<void>;
 }
 
-interface Pending {
-  readonly resource: WatchedResource;
-  readonly namespace: string;
-  readonly name: string;
-  readonly body: Record<string, unknown>;
-}
-
 const retryBackoff: BackoffPolicy = Object.freeze({ initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.5 });
 
 export function createGatewayStatusWriter(options: GatewayStatusWriterOptions): GatewayStatusWriter {
-  const { kubeConfig, leadership, find, controllerName } = options;
-  const log = options.log.child({ component: 'gateway-status' });
-  const backoff = new Backoff(options.backoff ?? retryBackoff);
-  const now = options.now ?? (() => new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
-  let state: RoutingState | null = null;
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let writes = 0;
-  let failures = 0;
-  let lastError: string | null = null;
+  return new LeaderGatewayStatusWriter(options);
+}
 
-  function schedule(): void {
-    if (stopped) return;
-    if (running !== null) {
-      again = true;
+/** One sync pass at a time; a state published meanwhile runs one more pass after it; failures retry with backoff. */
+class LeaderGatewayStatusWriter implements GatewayStatusWriter {
+  readonly #options: GatewayStatusWriterOptions;
+  readonly #log: Logger;
+  readonly #backoff: Backoff;
+  readonly #inputs: PendingStatusInputs;
+  readonly #unsubscribe: () => void;
+  #state: RoutingState | null = null;
+  #stopped = false;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #writes = 0;
+  #failures = 0;
+  #lastError: string | null = null;
+
+  constructor(options: GatewayStatusWriterOptions) {
+    this.#options = options;
+    this.#log = options.log.child({ component: 'gateway-status' });
+    this.#backoff = new Backoff(options.backoff ?? retryBackoff);
+    this.#inputs = {
+      find: options.find,
+      addressOf: (gateway) => options.addresses?.infoOf(gateway),
+      controllerName: options.controllerName,
+      now: options.now ?? (() => new Date().toISOString().replace(/\.\d+Z$/, 'Z')),
+    };
+    this.#unsubscribe = options.leadership.subscribe((leading) => {
+      if (leading) this.#schedule();
+    });
+  }
+
+  published(next: RoutingState): void {
+    this.#state = next;
+    this.#schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe();
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    await this.#running;
+  }
+
+  stats(): { writes: number; failures: number; lastError: string | null } {
+    return { writes: this.#writes, failures: this.#failures, lastError: this.#lastError };
+  }
+
+  async idle(): Promise<void> {
+    for (let pass = this.#running; pass !== null; pass = this.#running) await pass;
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    if (this.#running !== null) {
+      this.#again = true;
       return;
     }
-    if (retryTimer !== null) clearTimeout(retryTimer);
-    retryTimer = null;
-    running = syncAll().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        schedule();
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#running = this.#syncAll().finally(() => {
+      this.#running = null;
+      if (this.#again) {
+        this.#again = false;
+        this.#schedule();
       }
     });
   }
 
-  function wanted(current: RoutingState): Pending[] {
-    const status = current.gateway?.status;
-    if (status === undefined) return [];
-    const at = now();
-    const out: Pending[] = [];
-    const add = (
-      resource: WatchedResource,
-      namespace: string,
-      name: string,
-      body: (o: KubeObject) => Record<string, unknown>,
-    ) => {
-      const object = find(resource.kind, namespace, name);
-      if (object === undefined) return;
-      const next = body(object);
-      if (!sameStatus(next, object)) out.push({ resource, namespace, name, body: next });
-    };
-    for (const c of status.gatewayClasses) add(gatewayClasses, '', c.name, (o) => gatewayClassBody(c, o, at));
-    for (const g of status.gateways) {
-      const info = options.addresses?.infoOf(`${g.namespace}/${g.name}`);
-      add(gateways, g.namespace, g.name, (o) => gatewayBody(g, o, info, at));
-    }
-    for (const r of status.routes) {
-      const resource = r.kind === 'HTTPRoute' ? httpRoutes : grpcRoutes;
-      add(resource, r.namespace, r.name, (o) => routeBody(r, o, controllerName, at));
-    }
-    return out;
-  }
-
-  async function syncAll(): Promise<void> {
-    if (state === null || !leadership.isLeader()) return;
-    await options.addresses?.settled();
+  async #syncAll(): Promise<void> {
+    const { leadership, addresses } = this.#options;
+    if (this.#state === null || !leadership.isLeader()) return;
+    await addresses?.settled();
     let failed = false;
-    for (const pending of wanted(state)) {
-      if (stopped || !leadership.isLeader()) return;
-      if (!(await write(pending))) failed = true;
+    for (const pending of pendingStatusWrites(this.#state, this.#inputs)) {
+      if (this.#stopped || !leadership.isLeader()) return;
+      if (!(await this.#write(pending))) failed = true;
     }
     if (!failed) {
-      backoff.reset();
+      this.#backoff.reset();
       return;
     }
-    const delayMs = backoff.next();
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      schedule();
-    }, delayMs);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#schedule();
+    }, this.#backoff.next());
   }
 
-  async function write(pending: Pending): Promise<boolean> {
+  /** True when written, or when the object is gone (404: nothing left to write). */
+  async #write(pending: PendingStatus): Promise<boolean> {
     const path = `${objectPath(pending.resource, pending.namespace, pending.name)}/status`;
     const what = `${pending.resource.kind} ${pending.namespace === '' ? '' : `${pending.namespace}/`}${pending.name}`;
     try {
-      const response = await kubeCall(kubeConfig, {
+      const response = await kubeCall(this.#options.kubeConfig, {
         method: 'PATCH',
         path,
         body: { status: pending.body },
         contentType: 'application/merge-patch+json',
       });
       if (response.status === 200 || response.status === 404) {
-        if (response.status === 200) writes += 1;
-        log.debug({ object: what }, 'wrote Gateway API status');
+        if (response.status === 200) this.#writes += 1;
+        this.#log.debug({ object: what }, 'wrote Gateway API status');
         return true;
       }
       throw new Error(`PATCH ${path}: HTTP ${response.status}`);
     } catch (error) {
-      failures += 1;
-      lastError = errorMessage(error);
-      log.warn({ object: what, err: lastError }, 'could not write Gateway API status');
+      this.#failures += 1;
+      this.#lastError = errorMessage(error);
+      this.#log.warn({ object: what, err: this.#lastError }, 'could not write Gateway API status');
       return false;
     }
   }
-
-  const unsubscribe = leadership.subscribe((leading) => {
-    if (leading) schedule();
-  });
-
-  return {
-    published(next) {
-      state = next;
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      unsubscribe();
-      if (retryTimer !== null) clearTimeout(retryTimer);
-      retryTimer = null;
-      await running;
-    },
-    stats: () => ({ writes, failures, lastError }),
-    async idle() {
-      for (let pass = running; pass !== null; pass = running) await pass;
-    },
-  };
 }

@@ -5,9 +5,10 @@ import type { ObjectChange, ObjectKind } from '../routing/incremental/object-sto
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';
-import { createGatewayApiWatch } from './gateway-api-watch.ts';
+import { createGatewayApiWatch, type GatewayApiWatch } from './gateway-api-watch.ts';
 import { createInformer, type Informer, type InformerStats } from './informer.ts';
 import { OpaqueSecrets } from './opaque-secrets.ts';
+import { PendingChanges } from './pending-changes.ts';
 import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type WatchedResource } from './resources.ts';
 
 export interface KubeSourceOptions {
@@ -33,135 +34,150 @@ export interface KubeSource extends SnapshotSource {
 
 /** The cluster as a SnapshotSource: one informer per kind (and per namespace when limited). */
 export function createKubeSource(options: KubeSourceOptions): KubeSource {
-  const log = options.log.child({ component: 'kube-source' });
-  let onChange: (() => void) | null = null;
-  let version = 0;
-  const notify = (): void => {
-    version += 1;
-    if (onChange !== null) onChange();
-  };
-  const namespaces =
-    options.watchNamespaces === null || options.watchNamespaces.length === 0
-      ? [null]
-      : [...new Set(options.watchNamespaces)];
-  const pending = new PendingChanges();
-  // Opaque Secrets keep their data only while an Ingress names them (opaque-secrets.ts).
-  const opaque = new OpaqueSecrets({
-    kubeConfig: options.kubeConfig,
-    namespaces,
-    log,
-    backoff: options.backoff,
-    onChange: notify,
-    onKept: (id, secret) => pending.recordId('secrets', id, secret),
-  });
-  const informersOf = (kind: ObjectKind, resource: WatchedResource): Informer[] =>
-    (resource.namespaced ? namespaces : [null]).map((namespace) =>
-      createInformer({
-        kubeConfig: options.kubeConfig,
-        resource,
-        namespace,
-        log,
-        onChange: notify,
-        onObject(object, deleted) {
-          if (kind === 'ingresses') opaque.ingressChanged(object, deleted);
-          pending.record(kind, object, deleted);
-        },
-        backoff: options.backoff,
-      }),
-    );
-
-  const kinds = {
-    ingressClasses: informersOf('ingressClasses', ingressClasses),
-    ingresses: informersOf('ingresses', ingresses),
-    services: informersOf('services', services),
-    endpointSlices: informersOf('endpointSlices', endpointSlices),
-    secrets: informersOf('secrets', tlsSecrets),
-  };
-  const own = Object.values(kinds).flat();
-  const all = [...own, ...opaque.informers];
-  const gatewayApi = createGatewayApiWatch({
-    kubeConfig: options.kubeConfig,
-    log,
-    namespaces,
-    onChange: notify,
-    recheckMs: options.gatewayApiRecheckMs ?? 30_000,
-    backoff: options.backoff,
-  });
-
-  let snapshotVersion = -1;
-  let snapshot: Snapshot = EMPTY_SNAPSHOT;
-
-  return {
-    name: 'kubernetes',
-    async start(listener) {
-      onChange = listener;
-      for (const informer of all) informer.start();
-      gatewayApi.start();
-    },
-    synced: () => all.every((informer) => informer.synced()) && gatewayApi.settled(),
-    snapshot() {
-      if (snapshotVersion !== version) {
-        snapshotVersion = version;
-        snapshot = Object.freeze({
-          ingressClasses: objectsOf(kinds.ingressClasses),
-          ingresses: objectsOf(kinds.ingresses),
-          services: objectsOf(kinds.services),
-          endpointSlices: objectsOf(kinds.endpointSlices),
-          secrets: secretsOf(objectsOf(kinds.secrets), opaque.objects()),
-          ...gatewayApi.lists(),
-        });
-      }
-      return snapshot;
-    },
-    takeChanges: () => pending.take(),
-    async stop() {
-      onChange = null;
-      await Promise.all([...own.map((informer) => informer.stop()), opaque.stop(), gatewayApi.stop()]);
-    },
-    stats: () => [...all.map((informer) => informer.stats()), ...gatewayApi.stats()],
-    findIngress(namespace, name) {
-      for (const informer of kinds.ingresses) {
-        const found = informer.get(namespace, name);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    },
-    findGatewayApiObject: gatewayApi.find,
-  };
+  return new ClusterSource(options);
 }
 
-/** "namespace/name" as the informer's store keys it ("name" for cluster-scoped objects). */
-function storeKey(object: KubeObject): string {
-  const metadata = object.metadata as { namespace?: unknown; name?: unknown } | undefined;
-  const name = typeof metadata?.name === 'string' ? metadata.name : '';
-  return typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? `${metadata.namespace}/${name}` : name;
+/** The informers of the kinds sluice always watches, one list each. */
+interface CoreInformers {
+  readonly ingressClasses: readonly Informer[];
+  readonly ingresses: readonly Informer[];
+  readonly services: readonly Informer[];
+  readonly endpointSlices: readonly Informer[];
+  readonly secrets: readonly Informer[];
+}
+
+class ClusterSource implements KubeSource {
+  readonly name = 'kubernetes';
+  readonly #options: KubeSourceOptions;
+  readonly #log: Logger;
+  readonly #namespaces: readonly (string | null)[];
+  readonly #pending = new PendingChanges();
+  readonly #opaque: OpaqueSecrets;
+  readonly #core: CoreInformers;
+  /** The core informers; the Opaque Secrets and the Gateway API watch stop their own. */
+  readonly #own: readonly Informer[];
+  readonly #all: readonly Informer[];
+  readonly #gatewayApi: GatewayApiWatch;
+  #onChange: (() => void) | null = null;
+  #version = 0;
+  #snapshotVersion = -1;
+  #snapshot: Snapshot = EMPTY_SNAPSHOT;
+  /** Every watch's change signal: the next snapshot() reads the stores again. */
+  readonly #notify = (): void => {
+    this.#version += 1;
+    if (this.#onChange !== null) this.#onChange();
+  };
+
+  constructor(options: KubeSourceOptions) {
+    this.#options = options;
+    this.#log = options.log.child({ component: 'kube-source' });
+    const namespaces = watchedNamespaces(options.watchNamespaces);
+    this.#namespaces = namespaces;
+    // Opaque Secrets keep their data only while an Ingress names them (opaque-secrets.ts).
+    this.#opaque = new OpaqueSecrets({
+      kubeConfig: options.kubeConfig,
+      namespaces,
+      log: this.#log,
+      backoff: options.backoff,
+      onChange: this.#notify,
+      onKept: (id, secret) => this.#pending.recordId('secrets', id, secret),
+    });
+    this.#core = {
+      ingressClasses: this.#informersOf('ingressClasses', ingressClasses),
+      ingresses: this.#informersOf('ingresses', ingresses),
+      services: this.#informersOf('services', services),
+      endpointSlices: this.#informersOf('endpointSlices', endpointSlices),
+      secrets: this.#informersOf('secrets', tlsSecrets),
+    };
+    this.#own = Object.values(this.#core).flat();
+    this.#all = [...this.#own, ...this.#opaque.informers];
+    this.#gatewayApi = createGatewayApiWatch({
+      kubeConfig: options.kubeConfig,
+      log: this.#log,
+      namespaces,
+      onChange: this.#notify,
+      recheckMs: options.gatewayApiRecheckMs ?? 30_000,
+      backoff: options.backoff,
+    });
+  }
+
+  async start(listener: () => void): Promise<void> {
+    this.#onChange = listener;
+    for (const informer of this.#all) informer.start();
+    this.#gatewayApi.start();
+  }
+
+  synced(): boolean {
+    return this.#all.every((informer) => informer.synced()) && this.#gatewayApi.settled();
+  }
+
+  snapshot(): Snapshot {
+    if (this.#snapshotVersion !== this.#version) {
+      this.#snapshotVersion = this.#version;
+      const core = this.#core;
+      this.#snapshot = Object.freeze({
+        ingressClasses: objectsOf(core.ingressClasses),
+        ingresses: objectsOf(core.ingresses),
+        services: objectsOf(core.services),
+        endpointSlices: objectsOf(core.endpointSlices),
+        secrets: secretsOf(objectsOf(core.secrets), this.#opaque.objects()),
+        ...this.#gatewayApi.lists(),
+      });
+    }
+    return this.#snapshot;
+  }
+
+  takeChanges(): ObjectChange[] {
+    return this.#pending.take();
+  }
+
+  async stop(): Promise<void> {
+    this.#onChange = null;
+    await Promise.all([...this.#own.map((informer) => informer.stop()), this.#opaque.stop(), this.#gatewayApi.stop()]);
+  }
+
+  stats(): readonly InformerStats[] {
+    return [...this.#all.map((informer) => informer.stats()), ...this.#gatewayApi.stats()];
+  }
+
+  // The two finders are arrow fields: callers hand them on unbound (kube-cluster.ts).
+  readonly findIngress = (namespace: string, name: string): KubeObject | undefined => {
+    for (const informer of this.#core.ingresses) {
+      const found = informer.get(namespace, name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+
+  readonly findGatewayApiObject = (kind: string, namespace: string, name: string): KubeObject | undefined =>
+    this.#gatewayApi.find(kind, namespace, name);
+
+  #informersOf(kind: ObjectKind, resource: WatchedResource): Informer[] {
+    return (resource.namespaced ? this.#namespaces : [null]).map((namespace) =>
+      createInformer({
+        kubeConfig: this.#options.kubeConfig,
+        resource,
+        namespace,
+        log: this.#log,
+        onChange: this.#notify,
+        onObject: (object, deleted) => {
+          if (kind === 'ingresses') this.#opaque.ingressChanged(object, deleted);
+          this.#pending.record(kind, object, deleted);
+        },
+        backoff: this.#options.backoff,
+      }),
+    );
+  }
+}
+
+/** [null] (every namespace) for none or an empty list, else each named namespace once. */
+function watchedNamespaces(watchNamespaces: readonly string[] | null): readonly (string | null)[] {
+  return watchNamespaces === null || watchNamespaces.length === 0 ? [null] : [...new Set(watchNamespaces)];
 }
 
 function objectsOf(informers: readonly Informer[]): readonly KubeObject[] {
   if (informers.length === 1) return informers[0].objects();
   return Object.freeze(informers.flatMap((informer) => informer.objects()));
-}
-
-/** Writes since the last take, latest per object: what the incremental build is told. */
-class PendingChanges {
-  #changes = new Map<string, ObjectChange>();
-
-  record(kind: ObjectKind, object: KubeObject, deleted: boolean): void {
-    this.recordId(kind, storeKey(object), deleted ? null : object);
-  }
-
-  recordId(kind: ObjectKind, id: string, object: KubeObject | null): void {
-    const key = `${kind}|${id}`;
-    // Re-inserted so that the order of the changes is the order of their latest writes.
-    this.#changes.delete(key);
-    this.#changes.set(key, { kind, id, object });
-  }
-
-  take(): ObjectChange[] {
-    const changes = [...this.#changes.values()];
-    this.#changes = new Map();
-    return changes;
-  }
 }
 
 function secretsOf(tls: readonly KubeObject[], opaque: readonly KubeObject[]): readonly KubeObject[] {

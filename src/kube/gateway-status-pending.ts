@@ -1,0 +1,57 @@
+// Which Gateway API status writes the core's status data asks for: only where the object holds something else.
+import type { RoutingState } from '../controller/state.ts';
+import type { KubeObject } from '../routing/types.ts';
+import {
+  gatewayBody,
+  gatewayClassBody,
+  routeBody,
+  sameStatus,
+  type GatewayAddressInfo,
+} from './gateway-status-body.ts';
+import { gatewayClasses, gateways, grpcRoutes, httpRoutes, type WatchedResource } from './resources.ts';
+
+/** One status subresource to write. */
+export interface PendingStatus {
+  readonly resource: WatchedResource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly body: Record<string, unknown>;
+}
+
+export interface PendingStatusInputs {
+  /** The object as the informer holds it now; objects it does not hold are not written. */
+  readonly find: (kind: string, namespace: string, name: string) => KubeObject | undefined;
+  /** What the edge knows of a Gateway's addresses ("namespace/name"). */
+  readonly addressOf: (gateway: string) => GatewayAddressInfo | undefined;
+  readonly controllerName: string;
+  /** ISO time for lastTransitionTime. */
+  readonly now: () => string;
+}
+
+export function pendingStatusWrites(state: RoutingState, inputs: PendingStatusInputs): PendingStatus[] {
+  const status = state.gateway?.status;
+  if (status === undefined) return [];
+  const at = inputs.now();
+  const out: PendingStatus[] = [];
+  const add = (
+    resource: WatchedResource,
+    namespace: string,
+    name: string,
+    body: (o: KubeObject) => Record<string, unknown>,
+  ) => {
+    const object = inputs.find(resource.kind, namespace, name);
+    if (object === undefined) return;
+    const next = body(object);
+    if (!sameStatus(next, object)) out.push({ resource, namespace, name, body: next });
+  };
+  for (const c of status.gatewayClasses) add(gatewayClasses, '', c.name, (o) => gatewayClassBody(c, o, at));
+  for (const g of status.gateways) {
+    const info = inputs.addressOf(`${g.namespace}/${g.name}`);
+    add(gateways, g.namespace, g.name, (o) => gatewayBody(g, o, info, at));
+  }
+  for (const r of status.routes) {
+    const resource = r.kind === 'HTTPRoute' ? httpRoutes : grpcRoutes;
+    add(resource, r.namespace, r.name, (o) => routeBody(r, o, inputs.controllerName, at));
+  }
+  return out;
+}
