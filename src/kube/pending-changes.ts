@@ -1,4 +1,4 @@
-import type { ObjectChange, ObjectKind } from '../routing/incremental/incremental-build.ts';
+import type { ObjectChange, ObjectKind } from '../routing/incremental/object-store.ts';
 import type { KubeObject } from '../routing/types.ts';
 
 /** Writes since the last take, latest per object: what the incremental build is told. */
