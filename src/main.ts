@@ -1,23 +1,24 @@
 // The composition root: flags → source → reconciler → edge and admin servers → signals.
 import { buildOptionsFrom } from './app/build-options.ts';
 import { chooseSource, StartupError } from './app/choose-source.ts';
-import { createEdgeRuntime } from './app/edge-runtime.ts';
-import { createGatewayEdge } from './app/gateway-edge.ts';
+import { createEdgeRuntime, type EdgeRuntime } from './app/edge-runtime.ts';
+import { createGatewayEdge, type GatewayEdge } from './app/gateway-edge.ts';
 import { sampleEdgeTelemetry } from './app/edge-telemetry.ts';
 import { runEdgeWorker } from './app/edge-worker.ts';
-import { createReadiness } from './app/readiness.ts';
-import { sourceRuntime } from './app/source-runtime.ts';
+import { createReadiness, type ReadinessTracker } from './app/readiness.ts';
+import { exitOnSignals } from './app/shutdown.ts';
+import { sourceRuntime, type SourceRuntime } from './app/source-runtime.ts';
 import { adminAccessOptions } from './admin/admin-access.ts';
 import { createAdminServer } from './admin/server.ts';
 import { parseConfig, type Config } from './config.ts';
-import { createCurrent } from './controller/current.ts';
-import { createReconciler } from './controller/reconciler.ts';
+import { createCurrent, type Current } from './controller/current.ts';
+import { createReconciler, type Reconciler } from './controller/reconciler.ts';
 import { emptyRoutingState } from './controller/routing-state.ts';
 import { isEdgeWorker } from './proxy/workers.ts';
 import type { RequestRecord } from './proxy/request-record.ts';
-import { createMetrics } from './telemetry/metrics.ts';
+import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 import { metricsOptionsFrom } from './telemetry/metrics-options.ts';
-import { createAccessLogger } from './telemetry/access-log.ts';
+import { createAccessLogger, type AccessLogger } from './telemetry/access-log.ts';
 import { createLogger } from './util/log.ts';
 import type { Logger } from './util/logger.ts';
 
@@ -49,6 +50,26 @@ async function main(): Promise<void> {
 }
 
 async function runController(config: Config, log: Logger): Promise<void> {
+  const parts = await assembleController(config, log);
+  exitOnSignals(config, log, { ...parts, edges: [parts.edge, parts.gatewayEdge] });
+  await startController(config, log, parts);
+}
+
+/** Everything the controller runs, wired together but not started. */
+interface ControllerParts {
+  readonly source: SourceRuntime;
+  readonly current: Current;
+  readonly metrics: Metrics;
+  readonly accessLog: AccessLogger | null;
+  readonly edge: EdgeRuntime;
+  readonly gatewayEdge: GatewayEdge;
+  readonly stopSampling: () => void;
+  readonly readiness: ReadinessTracker;
+  readonly reconciler: Reconciler;
+  readonly admin: ReturnType<typeof createAdminServer>;
+}
+
+async function assembleController(config: Config, log: Logger): Promise<ControllerParts> {
   const source = sourceRuntime(await chooseSource(config, log), log);
   const buildOptions = buildOptionsFrom(config);
   const current = createCurrent();
@@ -92,33 +113,12 @@ async function runController(config: Config, log: Logger): Promise<void> {
     log: log.child({ component: 'admin' }),
     ...adminAccessOptions(config),
   });
+  return { source, current, metrics, accessLog, edge, gatewayEdge, stopSampling, readiness, reconciler, admin };
+}
 
-  // Signals are handled from here on, so a SIGTERM while waiting for the first table also exits cleanly.
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    readiness.draining();
-    if (config.shutdownDelayMs > 0) {
-      log.info(
-        { signal, delayMs: config.shutdownDelayMs },
-        'shutting down: not ready, still serving until load balancers notice',
-      );
-      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-    }
-    log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining connections');
-    await Promise.all([edge.close(config.shutdownGraceMs), gatewayEdge.close(config.shutdownGraceMs)]);
-    stopSampling();
-    await reconciler.stop();
-    await source.stop();
-    await admin.close();
-    await accessLog?.close();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-
+/** Admin first, then the source and the reconciler; the edge listens once the first table is live. */
+async function startController(config: Config, log: Logger, parts: ControllerParts): Promise<void> {
+  const { source, current, metrics, edge, gatewayEdge, readiness, reconciler, admin } = parts;
   const adminHost = config.adminBindAddress ?? config.bindAddress;
   await admin.listen({ port: config.adminPort, host: adminHost });
   log.info(
@@ -139,7 +139,7 @@ async function runController(config: Config, log: Logger): Promise<void> {
   if (hint !== '') log.info(hint);
 }
 
-function waitForFirstTable(current: ReturnType<typeof createCurrent>): Promise<void> {
+function waitForFirstTable(current: Current): Promise<void> {
   if (current.get() !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const unsubscribe = current.subscribe(() => {

@@ -1,16 +1,11 @@
-import {
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
-import { errorMessage, kubeJson } from './kube-http.ts';
+import { fetchList, type ListRequest } from './informer-list.ts';
+import { errorMessage } from './kube-http.ts';
 import { collectionPath, type WatchedResource } from './resources.ts';
-import { trimObject } from './trim-object.ts';
+import { StoppableWatch } from './stoppable-watch.ts';
 
 /** What the status page shows of one informer. */
 export interface InformerStats {
@@ -64,168 +59,152 @@ const noObjects: readonly KubeObject[] = Object.freeze([]);
  * resourceVersion so that the restart resumes the watch (or relists if that version has expired).
  */
 export function createInformer(options: InformerOptions): Informer {
-  const { kubeConfig, resource, log } = options;
-  const namespace = resource.namespaced ? options.namespace : null;
-  const name = namespace === null ? resource.name : `${resource.name}@${namespace}`;
-  const path = collectionPath(resource, namespace);
-  const listPath =
-    resource.fieldSelector === null ? path : `${path}?fieldSelector=${encodeURIComponent(resource.fieldSelector)}`;
-  const backoff = new Backoff(options.backoff ?? informerBackoff);
-  const itemKind = resource.kind;
-  const itemApiVersion = resource.groupVersion.replace(/^\/apis?\//, '');
+  return new RestartingInformer(options);
+}
 
-  let stopped = true;
-  let listed = false;
-  let dirty = true;
-  let cached = noObjects;
-  let restarts = 0;
-  let lastError: string | null = null;
-  let lastErrorAt: string | null = null;
-  let restartTimer: NodeJS.Timeout | null = null;
+class RestartingInformer implements Informer {
+  readonly name: string;
+  readonly #options: InformerOptions;
+  readonly #listRequest: ListRequest;
+  readonly #backoff: Backoff;
+  readonly #listWatch: ListWatch<KubernetesObject>;
+  #stopped = true;
+  #listed = false;
+  /** The store changed since #cached was frozen. */
+  #dirty = true;
+  #cached = noObjects;
+  #restarts = 0;
+  #lastError: string | null = null;
+  #lastErrorAt: string | null = null;
+  #restartTimer: NodeJS.Timeout | null = null;
 
-  const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-    if (stopped) throw abortError();
-    const body = await kubeJson(kubeConfig, { method: 'GET', path: listPath });
-    const list = asList(body, listPath);
-    for (const item of list.items) {
-      // Items of a list carry no kind/apiVersion; watch events do. Give the routing core one shape.
-      item.kind ??= itemKind;
-      item.apiVersion ??= itemApiVersion;
-      trimObject(item);
-      options.transform?.(item as unknown as KubeObject);
+  constructor(options: InformerOptions) {
+    const { kubeConfig, resource } = options;
+    const namespace = resource.namespaced ? options.namespace : null;
+    this.name = namespace === null ? resource.name : `${resource.name}@${namespace}`;
+    this.#options = options;
+    this.#backoff = new Backoff(options.backoff ?? informerBackoff);
+    const path = collectionPath(resource, namespace);
+    this.#listRequest = {
+      kubeConfig,
+      listPath:
+        resource.fieldSelector === null ? path : `${path}?fieldSelector=${encodeURIComponent(resource.fieldSelector)}`,
+      itemKind: resource.kind,
+      itemApiVersion: resource.groupVersion.replace(/^\/apis?\//, ''),
+      transform: options.transform,
+    };
+    this.#listWatch = new ListWatch<KubernetesObject>(
+      path,
+      new StoppableWatch(kubeConfig, () => this.#stopped, options.transform),
+      () => this.#list(),
+      false,
+      undefined,
+      resource.fieldSelector ?? undefined,
+    );
+    this.#followStore();
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+    // A start in flight may still open its watch after this; StoppableWatch closes it at once.
+    await this.#listWatch.stop();
+  }
+
+  synced(): boolean {
+    return this.#listed;
+  }
+
+  objects(): readonly KubeObject[] {
+    if (this.#dirty) {
+      this.#cached = Object.freeze(this.#listWatch.list() as unknown as KubeObject[]);
+      this.#dirty = false;
     }
+    return this.#cached;
+  }
+
+  get(namespace: string, name: string): KubeObject | undefined {
+    return this.#listWatch.get(name, namespace) as KubeObject | undefined;
+  }
+
+  stats(): InformerStats {
+    return {
+      name: this.name,
+      synced: this.#listed,
+      objects: this.objects().length,
+      restarts: this.#restarts,
+      lastError: this.#lastError,
+      lastErrorAt: this.#lastErrorAt,
+    };
+  }
+
+  #followStore(): void {
+    const onObject = this.#options.onObject;
+    const stored = (object: KubernetesObject): void => {
+      onObject?.(object as unknown as KubeObject, false);
+      this.#changed();
+    };
+    this.#listWatch.on('add', stored);
+    this.#listWatch.on('update', stored);
+    this.#listWatch.on('delete', (object) => {
+      onObject?.(object as unknown as KubeObject, true);
+      this.#changed();
+    });
+    this.#listWatch.on('error', (error) => this.#failed(error));
+  }
+
+  async #list(): Promise<KubernetesListObject<KubernetesObject>> {
+    if (this.#stopped) throw abortError();
+    const list = await fetchList(this.#listRequest);
     // ListWatch fills its store synchronously right after this promise settles: by the next
     // macrotask the listed objects are in.
-    setImmediate(afterList);
+    setImmediate(() => this.#afterList());
     return list;
-  };
-
-  const listWatch = new ListWatch<KubernetesObject>(
-    path,
-    new StoppableWatch(kubeConfig, () => stopped, options.transform),
-    listFn,
-    false,
-    undefined,
-    resource.fieldSelector ?? undefined,
-  );
-
-  function changed(): void {
-    dirty = true;
-    backoff.reset();
-    if (!stopped) options.onChange();
   }
 
-  function afterList(): void {
-    if (stopped) return;
-    if (!listed) log.info({ informer: name, objects: listWatch.list().length }, 'informer synced');
-    listed = true;
-    changed();
+  #changed(): void {
+    this.#dirty = true;
+    this.#backoff.reset();
+    if (!this.#stopped) this.#options.onChange();
   }
 
-  function failed(error: unknown): void {
+  #afterList(): void {
+    if (this.#stopped) return;
+    if (!this.#listed)
+      this.#options.log.info({ informer: this.name, objects: this.#listWatch.list().length }, 'informer synced');
+    this.#listed = true;
+    this.#changed();
+  }
+
+  #failed(error: unknown): void {
     // stop() aborts the watch, and ListWatch reports that abort as an error: not a failure.
-    if (stopped || restartTimer !== null) return;
-    restarts += 1;
-    lastError = errorMessage(error);
-    lastErrorAt = new Date().toISOString();
-    const delayMs = backoff.next();
-    log.warn({ informer: name, err: lastError, restartInMs: delayMs, restarts }, 'informer failed; restarting');
-    restartTimer = setTimeout(() => {
-      restartTimer = null;
-      run();
+    if (this.#stopped || this.#restartTimer !== null) return;
+    this.#restarts += 1;
+    const lastError = errorMessage(error);
+    this.#lastError = lastError;
+    this.#lastErrorAt = new Date().toISOString();
+    const delayMs = this.#backoff.next();
+    this.#options.log.warn(
+      { informer: this.name, err: lastError, restartInMs: delayMs, restarts: this.#restarts },
+      'informer failed; restarting',
+    );
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      this.#run();
     }, delayMs);
   }
 
-  function run(): void {
-    if (stopped) return;
-    listWatch.start().catch(failed);
+  #run(): void {
+    if (this.#stopped) return;
+    this.#listWatch.start().catch((error: unknown) => this.#failed(error));
   }
-
-  const stored = (object: KubernetesObject): void => {
-    options.onObject?.(object as unknown as KubeObject, false);
-    changed();
-  };
-  listWatch.on('add', stored);
-  listWatch.on('update', stored);
-  listWatch.on('delete', (object) => {
-    options.onObject?.(object as unknown as KubeObject, true);
-    changed();
-  });
-  listWatch.on('error', failed);
-
-  return {
-    name,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      run();
-    },
-    async stop() {
-      stopped = true;
-      if (restartTimer !== null) clearTimeout(restartTimer);
-      restartTimer = null;
-      // A start in flight may still open its watch after this; StoppableWatch closes it at once.
-      await listWatch.stop();
-    },
-    synced: () => listed,
-    objects() {
-      if (dirty) {
-        cached = Object.freeze(listWatch.list() as unknown as KubeObject[]);
-        dirty = false;
-      }
-      return cached;
-    },
-    get: (objectNamespace, objectName) => listWatch.get(objectName, objectNamespace) as KubeObject | undefined,
-    stats() {
-      return { name, synced: listed, objects: this.objects().length, restarts, lastError, lastErrorAt };
-    },
-  };
-}
-
-/** A Watch that opens nothing once its informer is stopped (ListWatch may try after stop()). */
-class StoppableWatch extends Watch {
-  readonly #isStopped: () => boolean;
-  readonly #transform: ((object: KubeObject) => void) | undefined;
-
-  constructor(kubeConfig: KubeConfig, isStopped: () => boolean, transform?: (object: KubeObject) => void) {
-    super(kubeConfig);
-    this.#isStopped = isStopped;
-    this.#transform = transform;
-  }
-
-  override async watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    if (this.#isStopped()) {
-      const controller = new AbortController();
-      controller.abort();
-      return controller;
-    }
-    const trimmed = (phase: string, apiObj: unknown, watchObj?: unknown) => {
-      trimObject(apiObj);
-      if (this.#transform !== undefined && typeof apiObj === 'object' && apiObj !== null)
-        this.#transform(apiObj as KubeObject);
-      callback(phase, apiObj, watchObj);
-    };
-    const controller = await super.watch(path, queryParams, trimmed, done);
-    if (this.#isStopped()) controller.abort();
-    return controller;
-  }
-}
-
-function asList(body: unknown, path: string): KubernetesListObject<KubernetesObject> {
-  if (typeof body !== 'object' || body === null || !Array.isArray((body as { items?: unknown }).items)) {
-    throw new Error(`GET ${path}: the answer is not a list`);
-  }
-  const list = body as KubernetesListObject<KubernetesObject>;
-  // ListWatch would throw on an item without metadata, and stop without telling anyone.
-  list.items = list.items.filter(
-    (item) => typeof item === 'object' && item !== null && typeof item.metadata === 'object' && item.metadata !== null,
-  );
-  return list;
 }
 
 function abortError(): Error {

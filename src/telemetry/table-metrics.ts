@@ -11,6 +11,20 @@ export interface TableMetrics {
 
 /** The metrics of the routing table and the controller (prom-client's own classes: they change rarely). */
 export function createTableMetrics(registry: Registry): TableMetrics {
+  return new TableMetricsRecorder(registerTableMetrics(registry));
+}
+
+interface TableMetricSet {
+  readonly tableBuilds: Counter;
+  readonly tableBuildDuration: Histogram;
+  readonly generation: Gauge;
+  readonly backendEndpoints: Gauge;
+  readonly leader: Gauge;
+  readonly certificateExpiry: Gauge;
+  readonly problems: Gauge;
+}
+
+function registerTableMetrics(registry: Registry): TableMetricSet {
   const gauge = (name: string, help: string, labelNames: string[] = [], aggregator: 'max' | 'min' = 'max') =>
     new Gauge({ name, help, labelNames, registers: [registry], aggregator });
   const tableBuilds = new Counter({
@@ -43,11 +57,57 @@ export function createTableMetrics(registry: Registry): TableMetrics {
   leader.set(0);
   generation.set(0);
   problems.set(0);
+  return { tableBuilds, tableBuildDuration, generation, backendEndpoints, leader, certificateExpiry, problems };
+}
 
-  let lastState: RoutingState | null = null;
-  const ejected = new Map<BackendKey, number>();
+class TableMetricsRecorder implements TableMetrics {
+  readonly #metrics: TableMetricSet;
+  #lastState: RoutingState | null = null;
+  readonly #ejected = new Map<BackendKey, number>();
 
-  function setEndpointGauges(state: RoutingState): void {
+  constructor(metrics: TableMetricSet) {
+    this.#metrics = metrics;
+  }
+
+  published(state: RoutingState): void {
+    if (this.#lastState !== null && this.#lastState.generation === state.generation) return;
+    const previous = this.#lastState;
+    this.#lastState = state;
+    const metrics = this.#metrics;
+    metrics.tableBuilds.inc();
+    metrics.tableBuildDuration.observe(state.buildMs / 1000);
+    metrics.generation.set(state.generation);
+    metrics.problems.set(state.result.problems.length);
+    this.#setCertificateExpiry(state);
+    for (const key of this.#ejected.keys()) if (!state.result.endpoints.has(key)) this.#ejected.delete(key);
+    // An incremental build keeps the endpoint index object when no endpoint changed (issue 11).
+    if (previous === null || previous.result.endpoints !== state.result.endpoints) this.#setEndpointGauges(state);
+  }
+
+  setLeader(isLeader: boolean): void {
+    this.#metrics.leader.set(isLeader ? 1 : 0);
+  }
+
+  setEjectedEndpoints(backend: BackendKey, count: number): void {
+    if (count > 0) this.#ejected.set(backend, count);
+    else this.#ejected.delete(backend);
+    const info = this.#lastState?.result.endpoints.get(backend);
+    if (info === undefined) return;
+    const labels = { namespace: info.namespace, service: info.service, port: String(info.servicePort) };
+    this.#metrics.backendEndpoints.set({ ...labels, state: 'ejected' }, count);
+  }
+
+  #setCertificateExpiry(state: RoutingState): void {
+    const certificateExpiry = this.#metrics.certificateExpiry;
+    certificateExpiry.reset();
+    for (const certificate of state.result.tls.certificates.values()) {
+      const expiry = Date.parse(certificate.notAfter);
+      if (Number.isFinite(expiry)) certificateExpiry.set({ secret: certificate.secret }, expiry / 1000);
+    }
+  }
+
+  #setEndpointGauges(state: RoutingState): void {
+    const backendEndpoints = this.#metrics.backendEndpoints;
     backendEndpoints.reset();
     for (const backend of state.result.endpoints.values()) {
       let ready = 0;
@@ -59,38 +119,7 @@ export function createTableMetrics(registry: Registry): TableMetrics {
       const labels = { namespace: backend.namespace, service: backend.service, port: String(backend.servicePort) };
       backendEndpoints.set({ ...labels, state: 'ready' }, ready);
       backendEndpoints.set({ ...labels, state: 'terminating' }, terminating);
-      backendEndpoints.set({ ...labels, state: 'ejected' }, ejected.get(backend.key) ?? 0);
+      backendEndpoints.set({ ...labels, state: 'ejected' }, this.#ejected.get(backend.key) ?? 0);
     }
   }
-
-  return {
-    published(state) {
-      if (lastState !== null && lastState.generation === state.generation) return;
-      const previous = lastState;
-      lastState = state;
-      tableBuilds.inc();
-      tableBuildDuration.observe(state.buildMs / 1000);
-      generation.set(state.generation);
-      problems.set(state.result.problems.length);
-      certificateExpiry.reset();
-      for (const certificate of state.result.tls.certificates.values()) {
-        const expiry = Date.parse(certificate.notAfter);
-        if (Number.isFinite(expiry)) certificateExpiry.set({ secret: certificate.secret }, expiry / 1000);
-      }
-      for (const key of ejected.keys()) if (!state.result.endpoints.has(key)) ejected.delete(key);
-      // An incremental build keeps the endpoint index object when no endpoint changed (issue 11).
-      if (previous === null || previous.result.endpoints !== state.result.endpoints) setEndpointGauges(state);
-    },
-    setLeader(isLeader) {
-      leader.set(isLeader ? 1 : 0);
-    },
-    setEjectedEndpoints(backend, count) {
-      if (count > 0) ejected.set(backend, count);
-      else ejected.delete(backend);
-      const info = lastState?.result.endpoints.get(backend);
-      if (info === undefined) return;
-      const labels = { namespace: info.namespace, service: info.service, port: String(info.servicePort) };
-      backendEndpoints.set({ ...labels, state: 'ejected' }, count);
-    },
-  };
 }
