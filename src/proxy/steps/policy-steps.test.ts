@@ -13,29 +13,11 @@ import {
   type Upstream,
 } from '../../../test/support/proxy-handler-fixtures.ts';
 import { waitFor } from '../../../test/support/wait-for.ts';
+import { NO_TRAFFIC } from '../../routing/no-traffic.ts';
 import type { TrafficPolicy } from '../../routing/policy-types.ts';
 import { Limiter } from './rate-limit-step.ts';
 
-const NONE: TrafficPolicy = {
-  rewrite: null,
-  upstreamHost: null,
-  forwardedPrefix: null,
-  locationRewrite: null,
-  redirect: null,
-  requestHeaders: null,
-  responseHeaders: null,
-  cors: null,
-  access: null,
-  rateLimit: null,
-  timeouts: null,
-  retry: null,
-  bufferRequest: null,
-  session: null,
-  balance: null,
-  customErrors: null,
-  errorBackend: null,
-  serviceUpstream: false,
-};
+const NONE: TrafficPolicy = NO_TRAFFIC;
 
 describe('policy steps at the edge', () => {
   let upstream: Upstream;

@@ -1,6 +1,7 @@
 // One route's rules → PathRoutes (one per match) in the shared route model, each with the facts the
 // spec's precedence sorts by. Shared by every host the route serves.
 
+import { NO_TRAFFIC } from '../no-traffic.ts';
 import { readArray, readRecord, readString, readValue } from '../kube-read.ts';
 import { UNUSABLE } from '../backends.ts';
 import { prefixKey } from '../path-rule-key.ts';
@@ -144,24 +145,11 @@ function routePolicy(filters: FilterSet, backendTimeoutMs: number | null): Route
   )
     return base;
   const traffic: TrafficPolicy = {
-    rewrite: null,
+    ...NO_TRAFFIC,
     upstreamHost: filters.rewriteHost,
-    forwardedPrefix: null,
-    locationRewrite: null,
-    redirect: null,
     requestHeaders: filters.requestHeaders,
     responseHeaders: filters.responseHeaders,
     cors: filters.cors,
-    access: null,
-    rateLimit: null,
-    timeouts: null,
-    retry: null,
-    bufferRequest: null,
-    session: null,
-    balance: null,
-    customErrors: null,
-    errorBackend: null,
-    serviceUpstream: false,
   };
   return { ...base, traffic };
 }
