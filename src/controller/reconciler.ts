@@ -44,7 +44,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const nextState = () => {
     if (incremental !== null && source.takeChanges !== undefined) {
       try {
-        const gateway = () => gatewayState(source.snapshot(), buildOptions, options.gatewayControllerName);
+        // The Gateway API side is built in full, from a snapshot: read one only while its kinds are served.
+        const gateway = () =>
+          source.servesGatewayApi?.() === false
+            ? undefined
+            : gatewayState(source.snapshot(), buildOptions, options.gatewayControllerName);
         return applyRoutingState(incremental, source.takeChanges(), generation, current.get(), gateway);
       } catch (error) {
         // The builder, like build(), should never throw; if it does, full builds stay correct.

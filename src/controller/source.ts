@@ -19,5 +19,7 @@ export interface SnapshotSource {
    * that offers this is built incrementally (routing/incremental/), one without it by full builds.
    */
   takeChanges?(): ObjectChange[];
+  /** With takeChanges: whether the Gateway API kinds are served (only then does a change need a full snapshot). */
+  servesGatewayApi?(): boolean;
   stop(): Promise<void>;
 }

@@ -111,6 +111,10 @@ class ClusterSource implements KubeSource {
     return this.#all.every((informer) => informer.synced()) && this.#gatewayApi.settled();
   }
 
+  servesGatewayApi(): boolean {
+    return this.#gatewayApi.installed();
+  }
+
   snapshot(): Snapshot {
     if (this.#snapshotVersion !== this.#version) {
       this.#snapshotVersion = this.#version;

@@ -232,7 +232,7 @@ export function filterResponseHeaders(
 }
 
 /** Digits only (1 to 15 of them) as a number, else -1. */
-function parseDecimal(text: string): number {
+export function parseDecimal(text: string): number {
   if (text.length === 0 || text.length > 15) return -1;
   let value = 0;
   for (let i = 0; i < text.length; i++) {

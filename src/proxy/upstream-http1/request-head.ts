@@ -1,3 +1,4 @@
+import { parseDecimal } from '../headers.ts';
 import { contentLengthMismatchError, invalidRequestError, type UpstreamError } from './errors.ts';
 
 /** How the request body is framed on the wire, decided with the head. */
@@ -70,7 +71,7 @@ export function buildRequestHead(
         case 14:
           if (name.toLowerCase() === 'content-length') {
             if (contentLength !== -1) return invalidRequestError('more than one content-length');
-            contentLength = parseLength(value);
+            contentLength = parseDecimal(value);
             if (contentLength < 0) return invalidRequestError('invalid content-length');
           }
           break;
@@ -97,15 +98,4 @@ export function buildRequestHead(
     out.contentLength = -1;
   }
   return head + '\r\n';
-}
-
-function parseLength(text: string): number {
-  if (text.length === 0 || text.length > 15) return -1;
-  let value = 0;
-  for (let i = 0; i < text.length; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
 }
