@@ -115,12 +115,14 @@ export function compileFilters(
       const mirror = readRecord(raw, 'requestMirror');
       const ref = resolveBackendRef(readRecord(mirror, 'backendRef'), `${at}.requestMirror.backendRef`, context);
       set.mirrors.push({ backend: ref === null ? null : ref.key, percent: mirrorPercent(mirror), field: at });
+      notApplied(context, at, 'RequestMirror: requests are not mirrored yet');
     } else if (type === 'URLRewrite') {
       const rewrite = readRecord(raw, 'urlRewrite');
       const path = pathModifier(readValue(rewrite, 'path'));
       if (typeof path === 'string') return unsupported(path);
       set.rewriteHost = readString(rewrite, 'hostname');
       set.rewritePath = path;
+      if (path !== null) notApplied(context, at, 'URLRewrite path: the path is not rewritten yet (the hostname is)');
     } else if (type === 'RequestRedirect') {
       const redirect = readRecord(raw, 'requestRedirect');
       const path = pathModifier(readValue(redirect, 'path'));
@@ -152,3 +154,8 @@ export const HTTP_FILTERS = [
   'CORS',
 ];
 export const GRPC_FILTERS = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror'];
+
+/** Read and kept in the route data, but not yet executed by the edge: said, never silently skipped. */
+export function notApplied(context: BackendContext, at: string, message: string): void {
+  context.problems.push(problem('GatewayFieldNotApplied', context.route.ref, at, message));
+}

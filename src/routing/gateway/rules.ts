@@ -11,7 +11,14 @@ import type { PathRoute, RoutePolicy } from '../types.ts';
 import type { RouteIdentity } from './attach.ts';
 import type { BackendContext } from './backend-refs.ts';
 import { resolveBackendRef } from './backend-refs.ts';
-import { compileFilters, GRPC_FILTERS, HTTP_FILTERS, type FilterSet, type PathModifier } from './filters.ts';
+import {
+  compileFilters,
+  GRPC_FILTERS,
+  HTTP_FILTERS,
+  notApplied,
+  type FilterSet,
+  type PathModifier,
+} from './filters.ts';
 import { compileGrpcMatch, compileHttpMatch, type CompiledMatch } from './matches.ts';
 import type { GatewayRouteData, PathReplacement, WeightedBackend } from './route-data.ts';
 import { pickBackend } from './request-rewrites.ts';
@@ -51,6 +58,12 @@ export function compileRules(identity: RouteIdentity, created: string, context: 
     const backends = readBackends(rule, field, context);
     const timeouts = readRecord(rule, 'timeouts');
     const requestTimeoutMs = readTimeout(timeouts, 'request', field, context);
+    if (requestTimeoutMs !== null)
+      notApplied(
+        context,
+        `${field}.timeouts.request`,
+        'timeouts.request: not enforced yet (timeouts.backendRequest is)',
+      );
     const backendTimeoutMs = readTimeout(timeouts, 'backendRequest', field, context);
     const policy = routePolicy(filters, backendTimeoutMs);
     const rawMatches = readArray(rule, 'matches');
