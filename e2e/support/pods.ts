@@ -5,6 +5,8 @@
  *   /slow?ms=N       answer after N ms
  *   /status/CODE     answer with that status
  *   /bytes/N         stream N bytes
+ * and, as echo-basic: `?delay=1s` (a Go-style duration: ms or s) waits before answering, and a request header
+ * `X-Echo-Set-Header: name:value,name:value` sets those headers on the answer.
  * Pods of one service share one port, as real pods behind an EndpointSlice do.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -48,6 +50,8 @@ export interface Pod {
   readonly url: string;
   /** Requests answered (WebSocket upgrades included). */
   readonly requestCount: number;
+  /** The last requests received (at most 500, oldest first), as their echo (the upstream suite reads pod logs). */
+  readonly received: readonly EchoReply[];
   /** Stop accepting connections (they are refused from now on); requests in flight finish. */
   stop(): Promise<void>;
   /** Drop every connection at once and stop accepting. */
@@ -87,6 +91,7 @@ class EchoPod implements Pod {
   readonly ip: string;
   port: number;
   requestCount = 0;
+  readonly received: EchoReply[] = [];
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly webSockets = new WebSocketServer({ noServer: true });
@@ -152,6 +157,8 @@ class EchoPod implements Pod {
 
   private onRequest(request: IncomingMessage, response: ServerResponse): void {
     this.requestCount++;
+    this.received.push(this.echo(request, 0));
+    if (this.received.length > 500) this.received.shift();
     let bodyLength = 0;
     request.on('data', (chunk: Buffer) => {
       bodyLength += chunk.length;
@@ -163,7 +170,14 @@ class EchoPod implements Pod {
     const url = new URL(request.url ?? '/', 'http://pod');
     response.setHeader('x-pod-name', this.name);
     response.setHeader('x-pod-namespace', this.namespace);
+    setEchoHeaders(request, response);
     const path = url.pathname;
+    const delay = url.searchParams.get('delay');
+    if (delay !== null) {
+      const timer = setTimeout(() => this.sendEcho(request, response, 200, bodyLength), durationMs(delay));
+      response.on('close', () => clearTimeout(timer));
+      return;
+    }
     if (path === '/slow') {
       const ms = Number(url.searchParams.get('ms') ?? '1000');
       const timer = setTimeout(() => this.sendEcho(request, response, 200, bodyLength), ms);
@@ -224,6 +238,23 @@ class EchoPod implements Pod {
     if (this.server !== null) return;
     await this.listen();
   }
+}
+
+/** echo-basic's X-Echo-Set-Header: "name:value,name:value". */
+function setEchoHeaders(request: IncomingMessage, response: ServerResponse): void {
+  const wanted = request.headers['x-echo-set-header'];
+  if (typeof wanted !== 'string' || wanted === '') return;
+  for (const pair of wanted.split(',')) {
+    const colon = pair.indexOf(':');
+    if (colon > 0) response.setHeader(pair.slice(0, colon).trim(), pair.slice(colon + 1).trim());
+  }
+}
+
+/** "1s", "500ms" (Go's time.ParseDuration for the units the conformance tests use); 0 when unreadable. */
+function durationMs(text: string): number {
+  const found = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text);
+  if (found === null) return 0;
+  return Number(found[1]) * (found[2] === 's' ? 1000 : 1);
 }
 
 const chunk = Buffer.alloc(64 * 1024, 0x61);

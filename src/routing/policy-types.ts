@@ -9,9 +9,14 @@ import type { UpstreamPolicy } from './upstream-policy.ts';
 /** Where a piece was written, e.g. 'metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"]'. */
 export type SourceField = string;
 
-/** The path sent upstream: `target` with `$1`..`$9` taken from the route's regex captures. */
+/**
+ * The path sent upstream: `target` with `$1`..`$9` taken from the route's regex captures; or, with `replace`
+ * (Gateway API URLRewrite path), `target` as the whole path ('full') or in place of the route's matched
+ * prefix `matched` ('prefix').
+ */
 export interface PathRewrite {
   readonly target: string;
+  readonly replace?: { readonly kind: 'full' } | { readonly kind: 'prefix'; readonly matched: string };
   readonly field: SourceField;
 }
 

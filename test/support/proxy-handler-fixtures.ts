@@ -16,6 +16,7 @@ import type {
   PathRoute,
   RoutePolicy,
 } from '../../src/routing/types.ts';
+import type { GatewayRouteData } from '../../src/routing/gateway/route-data.ts';
 import { silentLogger } from '../../src/util/logger.ts';
 import { createProxyHandler, type ProxyHandler, type ProxyHandlerOptions } from '../../src/proxy/handler.ts';
 import type { RequestRecord } from '../../src/proxy/request-record.ts';
@@ -37,6 +38,8 @@ export interface RouteSpec {
   readonly exact?: boolean;
   readonly backend: string;
   readonly policy?: Partial<RoutePolicy>;
+  /** Gateway API route data (mirrors, request timeout…). */
+  readonly gateway?: GatewayRouteData;
 }
 
 const defaultPolicy: RoutePolicy = { sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null };
@@ -122,6 +125,7 @@ export function makeState(specs: readonly RouteSpec[], backends: readonly Backen
       backend: spec.backend,
       source: { kind: 'Ingress', namespace: 'default', name: spec.host },
       policy: { ...defaultPolicy, ...spec.policy },
+      ...(spec.gateway === undefined ? {} : { gateway: spec.gateway }),
     };
   });
   const result: BuildResult = {

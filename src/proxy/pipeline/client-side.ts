@@ -1,5 +1,7 @@
 import type { EdgeResponse, Exchange } from './exchange.ts';
+import { dropMirrorBodies } from './mirror.ts';
 import { emitRecord } from './record.ts';
+import { stopRequestDeadline } from './request-deadline.ts';
 import { ClientBodyTimeoutError, ClientGoneError } from './upstream-errors.ts';
 
 // The client side of an exchange: its response closing (finished or abandoned), back-pressure from it,
@@ -31,6 +33,8 @@ export function waitForDrain(exchange: Exchange, res: EdgeResponse): void {
  * or aborted, which frees its upstream connection.
  */
 function clientClosed(exchange: Exchange, res: EdgeResponse): void {
+  if (exchange.deadlineTimer !== null) stopRequestDeadline(exchange);
+  if (exchange.mirrorBodies !== null) dropMirrorBodies(exchange);
   if (!exchange.clientGone && !(res.writableEnded && res.writableFinished)) {
     exchange.clientGone = true;
     stopBodyTimer(exchange);

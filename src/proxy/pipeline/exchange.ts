@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { PassThrough } from 'node:stream';
 import type { BackendEndpoints } from '../../routing/types.ts';
 import type { BackendBalance } from '../balancer.ts';
 import type { TraceSpan } from '../../telemetry/tracing-hooks.ts';
@@ -14,6 +15,7 @@ import { endResponse, relayResponseData, startResponse } from './response-relay.
 import type { ForwardDecision, RouteRequest } from './route-decision.ts';
 import type { RequestDoneListener, StepExchange } from './steps.ts';
 import { proxyErrors } from '../errors.ts';
+import { sendMirror } from './mirror.ts';
 import { resumeSteps } from './prepare.ts';
 import { attemptFailed, bodySent, queued, requestSent, requestStarted, startForward } from './upstream-attempt.ts';
 import { ExchangeFacts } from './request-facts.ts';
@@ -77,6 +79,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   responseHeaders: string[] | null = null;
   /** Set when a step refused an Upgrade. */
   upgradeRefusal: UpgradeRefusal | null = null;
+  /** Request bodies of mirrored copies, fed as the main attempt sends the body (mirror.ts); null when none. */
+  mirrorBodies: PassThrough[] | null = null;
   /** Index of the request step that suspended the chain; -1 when none. */
   suspendedAt = -1;
 
@@ -101,6 +105,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   /** Runs while the request body is being forwarded; refreshed by each chunk (--client-body-timeout). */
   bodyTimer: NodeJS.Timeout | null = null;
   bodyTimedOut = false;
+  /** Runs while a route's whole-request deadline (timeouts.request) is pending (request-deadline.ts). */
+  deadlineTimer: NodeJS.Timeout | null = null;
   clientGone = false;
   recorded = false;
   /** The upstream response's Content-Length (-1 when none, or when no body follows). */
@@ -162,6 +168,10 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
 
   pinEndpoint(id: string): void {
     this.pinnedEndpoint = id;
+  }
+
+  mirror(backend: BackendEndpoints): void {
+    sendMirror(this, backend);
   }
 
   notifyWhenDone(listener: RequestDoneListener): void {

@@ -1,4 +1,4 @@
-import type { EndpointIndex, Target } from '../../routing/types.ts';
+import type { EndpointIndex, PathRoute, Target } from '../../routing/types.ts';
 import { compilePolicySteps } from '../steps/compile-policy.ts';
 import { routeRetry } from '../steps/route-retry.ts';
 import type { BackendEndpoints, BuildResult } from '../../routing/types.ts';
@@ -7,6 +7,7 @@ import { readBasicAuthSecret } from '../../routing/htpasswd.ts';
 import { BasicAuthStep } from '../steps/basic-auth-step.ts';
 import { ExternalAuthStep } from '../steps/external-auth-step.ts';
 import { GrpcTeStep } from '../steps/grpc-te-step.ts';
+import { MirrorStep } from '../steps/mirror-step.ts';
 import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
 import type { CompiledRoute, RequestStep, ResponseStep } from './steps.ts';
@@ -46,11 +47,17 @@ export function compileRoute(
   const basicAuth = policy.traffic?.basicAuth;
   if (basicAuth !== undefined) requestSteps.push(basicAuthStep(basicAuth, secrets));
   if (transport !== null && transport.http2) requestSteps.push(grpcTe);
+  // Last: the copy carries the request as forwarded.
+  for (const mirror of (target as Partial<PathRoute>).gateway?.mirrors ?? []) {
+    const to = mirror.backend === null ? undefined : endpoints.get(mirror.backend);
+    if (to !== undefined && mirror.percent > 0) requestSteps.push(new MirrorStep(to, mirror.percent));
+  }
   return Object.freeze({
     requestSteps: Object.freeze(requestSteps),
     responseSteps: steps.response.length === 0 ? NO_RESPONSE_STEPS : Object.freeze(steps.response),
     bodyLimit,
     headersTimeoutMs: policy.requestTimeoutMs ?? (longLived ? 0 : defaults.responseHeadersMs),
+    requestDeadlineMs: (target as Partial<PathRoute>).gateway?.requestTimeoutMs ?? 0,
     retry: routeRetry(policy.traffic?.retry ?? null),
     balance: policy.traffic?.balance ?? null,
     transport,

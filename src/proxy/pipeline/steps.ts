@@ -75,6 +75,8 @@ export interface StepExchange {
    * when the backend has no such endpoint or it is ejected. Retries pick another endpoint as usual.
    */
   pinEndpoint(id: string): void;
+  /** Sends a copy of the request as forwarded to `backend`, answer discarded (Gateway API RequestMirror). */
+  mirror(backend: BackendEndpoints): void;
   /** `listener.requestDone` is called once when this request's response has closed (not for Upgrades). */
   notifyWhenDone(listener: RequestDoneListener): void;
   /** Adds a header to the response the client gets (upstream response or the edge's own answer). */
@@ -117,6 +119,8 @@ export interface CompiledRoute {
   readonly bodyLimit: number;
   /** Time to wait for the upstream response head; 0 = no limit. */
   readonly headersTimeoutMs: number;
+  /** The whole request, from arrival to the end of the response (Gateway API timeouts.request); 0 = none. */
+  readonly requestDeadlineMs: number;
   /** The route's own retry limits (proxy-next-upstream-tries/-timeout, or off); null: the controller's. */
   readonly retry: RouteRetry | null;
   /** The route's own balancing (ingress-nginx load-balance); null: the controller's --balancer. */

@@ -4,6 +4,8 @@ import type { UpstreamController } from '../upstream-client.ts';
 import { pinnedEndpoint } from '../steps/pinned-endpoint.ts';
 import { startBodyTimer, stopBodyTimer } from './client-side.ts';
 import { answerError, failResponse } from './edge-answers.ts';
+import { copyToMirrors, endMirrorBodies } from './mirror.ts';
+import { answerDeadline, startRequestDeadline } from './request-deadline.ts';
 import type { Exchange } from './exchange.ts';
 import {
   BodyTooLargeError,
@@ -38,6 +40,7 @@ export function startForward(exchange: Exchange): void {
   options.headersTimeout = route.route.headersTimeoutMs;
   options.bodyTimeout = route.route.longLived ? 0 : exchange.context.bodyIdleMs;
   options.idempotent = body === null && idempotentMethods.has(exchange.method);
+  if (route.route.requestDeadlineMs > 0) startRequestDeadline(exchange, route.route.requestDeadlineMs);
   if (exchange.req.httpVersionMajor === 2) {
     // nghttp2 hands over a stream's HEADERS before it reads the RST_STREAM that may follow in the same
     // packet (HTTP/2 rapid reset): start once the packet is read, so a cancelled stream is never sent.
@@ -79,7 +82,7 @@ function attempt(exchange: Exchange): void {
 }
 
 function attemptUnlessGone(exchange: Exchange): void {
-  if (exchange.clientGone) return;
+  if (exchange.clientGone || exchange.res?.headersSent === true) return;
   try {
     attempt(exchange);
   } catch (error) {
@@ -112,6 +115,7 @@ export function queued(exchange: Exchange, cancel: (reason: Error) => void): voi
 
 export function bodySent(exchange: Exchange, chunk: Buffer): void {
   if (exchange.bodyTimer !== null) exchange.bodyTimer.refresh();
+  if (exchange.mirrorBodies !== null) copyToMirrors(exchange, chunk);
   const total = exchange.record.bytesIn + chunk.length;
   exchange.record.bytesIn = total;
   if (total > exchange.bodyLimit && !exchange.bodyTooLarge) {
@@ -122,6 +126,7 @@ export function bodySent(exchange: Exchange, chunk: Buffer): void {
 
 export function requestSent(exchange: Exchange): void {
   stopBodyTimer(exchange);
+  if (exchange.mirrorBodies !== null) endMirrorBodies(exchange);
 }
 
 /** The attempt is over (response ended or failed): the endpoint is released. */
@@ -140,6 +145,10 @@ export function attemptFailed(exchange: Exchange, error: Error): void {
   const context = exchange.context;
   if (exchange.clientGone || code === 'SLUICE_CLIENT_GONE' || exchange.req.readableAborted) {
     exchange.record.error = 'client-abort';
+    return;
+  }
+  if (code === 'SLUICE_REQUEST_DEADLINE') {
+    answerDeadline(exchange);
     return;
   }
   if (exchange.bodyTimedOut) {

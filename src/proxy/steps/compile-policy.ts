@@ -10,6 +10,7 @@ import { AccessStep } from './access-step.ts';
 import { CanaryStep } from './canary-step.ts';
 import { ConnectionLimitStep } from './connection-limit-step.ts';
 import { CorsStep } from './cors-step.ts';
+import { PathReplaceStep } from './path-replace-step.ts';
 import { RateLimitStep } from './rate-limit-step.ts';
 import { RedirectStep } from './redirect-step.ts';
 import { RequestHeadersStep } from './request-headers-step.ts';
@@ -68,8 +69,11 @@ export function compilePolicySteps(target: Target, endpoints: EndpointIndex, int
   if (canary !== null) request.push(canary);
   const session = sessionStep(target, traffic, endpoints);
   if (session !== null) request.push(session);
-  if (traffic.rewrite !== null && isPathRoute(target) && target.match === 'regex')
-    request.push(new RewriteStep(traffic.rewrite, target.path));
+  const rewrite = traffic.rewrite;
+  if (rewrite !== null && rewrite.replace !== undefined)
+    request.push(new PathReplaceStep({ ...rewrite, replace: rewrite.replace }));
+  else if (rewrite !== null && isPathRoute(target) && target.match === 'regex')
+    request.push(new RewriteStep(rewrite, target.path));
   if (traffic.requestHeaders !== null || traffic.forwardedPrefix !== null || traffic.upstreamHost !== null)
     request.push(new RequestHeadersStep(traffic.requestHeaders, traffic.forwardedPrefix, traffic.upstreamHost));
   if (traffic.responseHeaders !== null || traffic.locationRewrite !== null)

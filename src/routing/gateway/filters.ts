@@ -24,6 +24,8 @@ export interface FilterSet {
   redirect: (Omit<RedirectParts, 'path'> & { readonly pathModifier: PathModifier | null }) | null;
   rewriteHost: string | null;
   rewritePath: PathModifier | null;
+  /** Where the URLRewrite with a path was written. */
+  rewritePathField: string | null;
   mirrors: Mirror[];
   cors: Cors | null;
   /** An unsupported or invalid filter: the rule answers 500. */
@@ -94,6 +96,7 @@ export function compileFilters(
     redirect: null,
     rewriteHost: null,
     rewritePath: null,
+    rewritePathField: null,
     mirrors: [],
     cors: null,
     broken: false,
@@ -115,14 +118,13 @@ export function compileFilters(
       const mirror = readRecord(raw, 'requestMirror');
       const ref = resolveBackendRef(readRecord(mirror, 'backendRef'), `${at}.requestMirror.backendRef`, context);
       set.mirrors.push({ backend: ref === null ? null : ref.key, percent: mirrorPercent(mirror), field: at });
-      notApplied(context, at, 'RequestMirror: requests are not mirrored yet');
     } else if (type === 'URLRewrite') {
       const rewrite = readRecord(raw, 'urlRewrite');
       const path = pathModifier(readValue(rewrite, 'path'));
       if (typeof path === 'string') return unsupported(path);
       set.rewriteHost = readString(rewrite, 'hostname');
       set.rewritePath = path;
-      if (path !== null) notApplied(context, at, 'URLRewrite path: the path is not rewritten yet (the hostname is)');
+      if (path !== null) set.rewritePathField = `${at}.urlRewrite.path`;
     } else if (type === 'RequestRedirect') {
       const redirect = readRecord(raw, 'requestRedirect');
       const path = pathModifier(readValue(redirect, 'path'));
@@ -154,8 +156,3 @@ export const HTTP_FILTERS = [
   'CORS',
 ];
 export const GRPC_FILTERS = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror'];
-
-/** Read and kept in the route data, but not yet executed by the edge: said, never silently skipped. */
-export function notApplied(context: BackendContext, at: string, message: string): void {
-  context.problems.push(problem('GatewayFieldNotApplied', context.route.ref, at, message));
-}

@@ -11,14 +11,7 @@ import type { PathRoute, RoutePolicy } from '../types.ts';
 import type { RouteIdentity } from './attach.ts';
 import type { BackendContext } from './backend-refs.ts';
 import { resolveBackendRef } from './backend-refs.ts';
-import {
-  compileFilters,
-  GRPC_FILTERS,
-  HTTP_FILTERS,
-  notApplied,
-  type FilterSet,
-  type PathModifier,
-} from './filters.ts';
+import { compileFilters, GRPC_FILTERS, HTTP_FILTERS, type FilterSet, type PathModifier } from './filters.ts';
 import { compileGrpcMatch, compileHttpMatch, type CompiledMatch } from './matches.ts';
 import type { GatewayRouteData, PathReplacement, WeightedBackend } from './route-data.ts';
 import { pickBackend } from './request-rewrites.ts';
@@ -58,14 +51,8 @@ export function compileRules(identity: RouteIdentity, created: string, context: 
     const backends = readBackends(rule, field, context);
     const timeouts = readRecord(rule, 'timeouts');
     const requestTimeoutMs = readTimeout(timeouts, 'request', field, context);
-    if (requestTimeoutMs !== null)
-      notApplied(
-        context,
-        `${field}.timeouts.request`,
-        'timeouts.request: not enforced yet (timeouts.backendRequest is)',
-      );
     const backendTimeoutMs = readTimeout(timeouts, 'backendRequest', field, context);
-    const policy = routePolicy(filters, backendTimeoutMs);
+    const rulePolicy = routePolicy(filters, backendTimeoutMs);
     const rawMatches = readArray(rule, 'matches');
     const matches = rawMatches === null || rawMatches.length === 0 ? [{}] : rawMatches;
     matches.forEach((raw, matchIndex) => {
@@ -76,6 +63,7 @@ export function compileRules(identity: RouteIdentity, created: string, context: 
         return;
       }
       const data = routeData(identity, at, compiled.value, filters, backends, requestTimeoutMs, grpc, context);
+      const policy = data.rewritePath === null ? rulePolicy : withPathRewrite(rulePolicy, data.rewritePath, filters);
       const route: PathRoute = {
         // What code that knows no weights sends to: the backend of roll 0 (the first weighted one).
         backend: pickBackend(data, 0) ?? UNUSABLE,
@@ -165,6 +153,14 @@ function routePolicy(filters: FilterSet, backendTimeoutMs: number | null): Route
     cors: filters.cors,
   };
   return { ...base, traffic };
+}
+
+/** URLRewrite path into the shared policy's rewrite (the edge's rewrite step runs it). */
+function withPathRewrite(policy: RoutePolicy, path: PathReplacement, filters: FilterSet): RoutePolicy {
+  const replace =
+    path.kind === 'full' ? ({ kind: 'full' } as const) : ({ kind: 'prefix', matched: path.matched } as const);
+  const rewrite = { target: path.value, replace, field: filters.rewritePathField ?? '' };
+  return { ...policy, traffic: { ...(policy.traffic ?? NO_TRAFFIC), rewrite } };
 }
 
 function replacement(modifier: PathModifier | null, match: CompiledMatch): PathReplacement | null | 'invalid' {

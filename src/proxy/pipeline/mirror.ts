@@ -1,0 +1,96 @@
+import { PassThrough } from 'node:stream';
+import type { BackendEndpoints } from '../../routing/types.ts';
+import type { Balancer } from '../balancer.ts';
+import type { UpstreamController, UpstreamDispatchOptions, UpstreamHandler } from '../upstream-client.ts';
+import type { UpstreamEndpoint } from '../upstream-endpoint.ts';
+import type { Exchange } from './exchange.ts';
+
+// Gateway API RequestMirror: a copy of the forwarded request (method, path after rewrites, headers after the
+// edits) goes to one endpoint of the mirror backend. Fire and forget: its answer is read and discarded, its
+// failure is ignored, and the client's request neither waits for it nor fails with it. A body is mirrored
+// when the request declares a Content-Length of at most MIRROR_BODY_MAX_BYTES: the chunks the main attempt
+// sends are copied (never buffered beyond that); a request with a larger or undeclared body is not mirrored.
+
+export const MIRROR_BODY_MAX_BYTES = 64 * 1024;
+
+/** One mirrored request: holds its endpoint in the balancer's count until it ends. */
+class MirrorRequest implements UpstreamHandler {
+  readonly balancer: Balancer;
+  readonly endpoint: UpstreamEndpoint;
+  #released = false;
+
+  constructor(balancer: Balancer, endpoint: UpstreamEndpoint) {
+    this.balancer = balancer;
+    this.endpoint = endpoint;
+  }
+
+  onRequestStart(): void {}
+  onQueued(): void {}
+  onBodySent(): void {}
+  onRequestSent(): void {}
+  onResponseStart(): void {}
+  onResponseData(_controller: UpstreamController, _chunk: Buffer): void {}
+
+  onResponseEnd(): void {
+    this.#release();
+  }
+
+  onResponseError(): void {
+    this.#release();
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.balancer.release(this.endpoint);
+  }
+}
+
+/** Sends the copy; nothing when the backend has no endpoint or the body cannot be mirrored. */
+export function sendMirror(exchange: Exchange, backend: BackendEndpoints): void {
+  if (exchange.hasBody && (exchange.contentLength < 0 || exchange.contentLength > MIRROR_BODY_MAX_BYTES)) return;
+  const context = exchange.context;
+  const balancer = context.balancer;
+  const now = Date.now();
+  const endpoint = balancer.pick(balancer.balanceFor(backend), now, null);
+  if (endpoint === null) return;
+  let body: PassThrough | null = null;
+  if (exchange.hasBody) {
+    body = new PassThrough();
+    body.on('error', ignore);
+    (exchange.mirrorBodies ??= []).push(body);
+  }
+  const options: UpstreamDispatchOptions = {
+    method: exchange.method,
+    path: exchange.upstreamPath ?? exchange.path + exchange.query,
+    headers: exchange.headers.slice(),
+    body,
+    headersTimeout: context.responseHeadersMs,
+    bodyTimeout: context.bodyIdleMs,
+    idempotent: false,
+  };
+  balancer.acquire(endpoint, now);
+  context.pools.poolOf(endpoint).dispatch(options, new MirrorRequest(balancer, endpoint));
+}
+
+/** A chunk the main attempt sent: the mirrors get it too. */
+export function copyToMirrors(exchange: Exchange, chunk: Buffer): void {
+  const bodies = exchange.mirrorBodies!;
+  for (let i = 0; i < bodies.length; i++) bodies[i].write(chunk);
+}
+
+/** The main attempt sent the whole body. */
+export function endMirrorBodies(exchange: Exchange): void {
+  const bodies = exchange.mirrorBodies!;
+  exchange.mirrorBodies = null;
+  for (let i = 0; i < bodies.length; i++) bodies[i].end();
+}
+
+/** The exchange closed before its body was sent: the mirrors' requests are abandoned. */
+export function dropMirrorBodies(exchange: Exchange): void {
+  const bodies = exchange.mirrorBodies!;
+  exchange.mirrorBodies = null;
+  for (let i = 0; i < bodies.length; i++) bodies[i].destroy(new Error('the mirrored request was abandoned'));
+}
+
+function ignore(): void {}
