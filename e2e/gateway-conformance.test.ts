@@ -6,7 +6,9 @@
  */
 // Each upstream test keeps its small manifest builders beside it, as upstream keeps each test's YAML beside its Go.
 /* oxlint-disable unicorn/consistent-function-scoping */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORE_FEATURES } from '../src/routing/gateway/types.ts';
+import { EXTENDED_TESTS, registerExtendedTests } from './gateway-extended-tests.ts';
 import { selfSignedFor, tlsSecret } from './fixtures.ts';
 import { writeConformanceReport } from './gateway-report.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
@@ -848,36 +850,22 @@ conformance('GatewayInvalidRouteKind', async () => {
   }
 });
 
-/** Ported, but failing for a reason named in `why`: not run, reported as skipped (never as passed). */
-function knownFailing(shortName: string, why: string, body: () => Promise<void>): void {
-  // Kept in the file so the port is not lost; not run until the cause is fixed.
-  // oxlint-disable-next-line vitest/no-disabled-tests
-  describe.skip(`${shortName} (fails: ${why})`, () => {
-    // oxlint-disable-next-line vitest/expect-expect
-    it(`${shortName}`, body);
+conformance('GatewayInvalidParametersRef', async () => {
+  const name = 'gateway-invalid-parameters-ref';
+  suite.api.apply({
+    ...gatewayObject(name, [{ name: 'http', port: 80, protocol: 'HTTP' }]),
+    spec: {
+      gatewayClassName: GATEWAY_CLASS,
+      listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }],
+      infrastructure: { parametersRef: { group: 'invalid.io', kind: 'InvalidParameters', name: 'invalid' } },
+    },
   });
-}
-
-knownFailing(
-  'GatewayInvalidParametersRef',
-  'the core does not read spec.infrastructure.parametersRef yet',
-  async () => {
-    const name = 'gateway-invalid-parameters-ref';
-    suite.api.apply({
-      ...gatewayObject(name, [{ name: 'http', port: 80, protocol: 'HTTP' }]),
-      spec: {
-        gatewayClassName: GATEWAY_CLASS,
-        listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }],
-        infrastructure: { parametersRef: { group: 'invalid.io', kind: 'InvalidParameters', name: 'invalid' } },
-      },
-    });
-    try {
-      await gatewayCondition(suite.api, name, { type: 'Accepted', status: 'False', reason: 'InvalidParameters' });
-    } finally {
-      suite.api.remove('Gateway', INFRA, name);
-    }
-  },
-);
+  try {
+    await gatewayCondition(suite.api, name, { type: 'Accepted', status: 'False', reason: 'InvalidParameters' });
+  } finally {
+    suite.api.remove('Gateway', INFRA, name);
+  }
+});
 
 conformance('GatewayListenerUnsupportedProtocol', async () => {
   const only = 'gateway-only-unsupported-protocols';
@@ -1407,4 +1395,21 @@ conformance('HTTPRouteWeight', async () => {
   // weight.MaxTestRetries
   for (let attempt = 0; attempt < 10 && why !== null; attempt++) why = await weightedDistribution(address, weights);
   check(why === null, `weighted distribution: ${why}`);
+});
+
+registerExtendedTests(conformance, () => suite);
+
+// Not an upstream test: what the GatewayClass claims is exactly Core plus the features of the Extended tests
+// above (upstream: the suite runs the tests of every claimed feature, so a claim is only as good as they are).
+describe('GatewayClass status.supportedFeatures', () => {
+  it('lists Core and exactly the Extended features this file exercises', async () => {
+    const wanted = [...new Set([...CORE_FEATURES, ...Object.values(EXTENDED_TESTS).flat()])].sort();
+    await until('GatewayClass supportedFeatures', () => {
+      const features = suite.api.get('GatewayClass', undefined, GATEWAY_CLASS)?.status?.supportedFeatures ?? [];
+      return JSON.stringify(features.map((f: { name: string }) => f.name)) === JSON.stringify(wanted);
+    });
+    expect(suite.api.get('GatewayClass', undefined, GATEWAY_CLASS)?.status?.supportedFeatures).toHaveLength(
+      wanted.length,
+    );
+  });
 });

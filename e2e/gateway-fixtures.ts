@@ -246,6 +246,20 @@ export function until(what: string, probe: () => boolean, timeoutMs = 30_000): P
   return eventually(what, () => (probe() ? true : undefined), timeoutMs);
 }
 
+/**
+ * http.ExpectMirroredRequest: each mirror Service's pod received a request for `path` (path and query; the
+ * upstream suite reads the pods' logs, our echo pods keep what they received).
+ */
+export function expectMirrored(
+  pods: ReadonlyMap<string, Pod>,
+  services: readonly string[],
+  path: string,
+): Promise<true> {
+  return until(`${path} mirrored to ${services.join(', ')}`, () =>
+    services.every((service) => pods.get(service)?.received.some((request) => request.url === path) === true),
+  );
+}
+
 /** Throws `message` unless `condition` holds (require.* in the upstream tests). */
 export function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
@@ -276,6 +290,16 @@ export interface Expected {
   readonly requestHeaders?: Record<string, string>;
   /** Headers the backend must not have received (upstream AbsentHeaders). */
   readonly absentHeaders?: readonly string[];
+  /** The path the backend received; with a '?', the path and query (upstream ExpectedRequest.Path). */
+  readonly requestPath?: string;
+  /** The Host the backend received (upstream ExpectedRequest.Host). */
+  readonly requestHost?: string;
+  /** Headers the echo pod sets on its answer (upstream BackendSetResponseHeaders, sent as X-Echo-Set-Header). */
+  readonly backendSetResponseHeaders?: Record<string, string>;
+  /** Headers of the answer, several lines joined by ',' (upstream Response.Headers). */
+  readonly responseHeaders?: Record<string, string>;
+  /** Headers the answer must not have (upstream Response.AbsentHeaders). */
+  readonly absentResponseHeaders?: readonly string[];
   readonly host?: string;
   readonly headers?: Record<string, string>;
   readonly status?: number;
@@ -284,10 +308,43 @@ export interface Expected {
   readonly namespace?: string;
 }
 
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Response.Headers and Response.AbsentHeaders of http.CompareRoundTrip (lines joined by ','). */
+function responseMismatch(headers: Headers, expected: Expected): string | null {
+  for (const [name, value] of Object.entries(expected.responseHeaders ?? {})) {
+    const got = headers[name.toLowerCase()];
+    const text = Array.isArray(got) ? got.join(',') : got;
+    if (text !== value) return `response header ${name}: ${text}, wanted ${value}`;
+  }
+  for (const name of expected.absentResponseHeaders ?? [])
+    if (headers[name.toLowerCase()] !== undefined) return `response header ${name} should be absent`;
+  return null;
+}
+
+/** ExpectedRequest.Path and .Host of http.CompareRoundTrip. */
+function requestMismatch(echo: EchoReply, expected: Expected): string | null {
+  if (expected.requestPath !== undefined) {
+    const got = expected.requestPath.includes('?') ? echo.url : echo.path;
+    if (got !== expected.requestPath) return `backend saw path ${got}, wanted ${expected.requestPath}`;
+  }
+  if (expected.requestHost !== undefined && echo.host !== expected.requestHost)
+    return `backend saw host ${echo.host}, wanted ${expected.requestHost}`;
+  return null;
+}
+
 /** Why a reply does not match (http.CompareRoundTrip), or null when it does. */
-function mismatch(status: number, body: string, expected: Expected, location: string | undefined): string | null {
+function mismatch(
+  status: number,
+  body: string,
+  expected: Expected,
+  location: string | undefined,
+  headers: Headers,
+): string | null {
   const wantedStatus = expected.status ?? 200;
   if (status !== wantedStatus) return `status ${status}, wanted ${wantedStatus}`;
+  const inResponse = responseMismatch(headers, expected);
+  if (inResponse !== null) return inResponse;
   if (expected.redirectHost !== undefined) {
     const host = location === undefined ? undefined : URL.parse(location)?.hostname;
     return host === expected.redirectHost ? null : `Location ${location}, wanted host ${expected.redirectHost}`;
@@ -300,6 +357,8 @@ function mismatch(status: number, body: string, expected: Expected, location: st
     return `not an echo: ${body.slice(0, 80)}`;
   }
   if (!echo.pod.startsWith(expected.backend)) return `pod ${echo.pod}, wanted ${expected.backend}-*`;
+  const inRequest = requestMismatch(echo, expected);
+  if (inRequest !== null) return inRequest;
   for (const [name, value] of Object.entries(expected.requestHeaders ?? {})) {
     const got = (echo.headers[name.toLowerCase()] ?? []).join(',');
     if (got !== value) return `header ${name}: ${got}, wanted ${value}`;
@@ -311,6 +370,14 @@ function mismatch(status: number, body: string, expected: Expected, location: st
     return `namespace ${echo.namespace}, wanted ${expected.namespace}`;
   }
   return null;
+}
+
+/** The request's headers, plus X-Echo-Set-Header when the backend is to set response headers. */
+function withEchoSetHeader(expected: Expected): Record<string, string> | undefined {
+  const set = expected.backendSetResponseHeaders;
+  if (set === undefined) return expected.headers;
+  const pairs = Object.entries(set).map(([name, value]) => `${name}:${value}`);
+  return { ...expected.headers, 'X-Echo-Set-Header': pairs.join(',') };
 }
 
 /** http.MakeRequestAndExpectEventuallyConsistentResponse: REQUIRED_CONSECUTIVE_SUCCESSES matching answers in a row. */
@@ -331,11 +398,17 @@ export async function expectEventuallyConsistent(
         path: expected.path,
         host: expected.host,
         servername: expected.tls === true ? expected.host : undefined,
-        headers: expected.headers,
+        headers: withEchoSetHeader(expected),
         timeoutMs: 5_000,
       });
       const location = reply.headers.location;
-      const why = mismatch(reply.status, reply.body, expected, Array.isArray(location) ? location[0] : location);
+      const why = mismatch(
+        reply.status,
+        reply.body,
+        expected,
+        Array.isArray(location) ? location[0] : location,
+        reply.headers,
+      );
       last = why ?? 'ok';
       streak = why === null ? streak + 1 : 0;
     } catch (error) {

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { EXTENDED_TESTS } from './gateway-extended-tests.ts';
 import { REPO_ROOT } from './support/controller.ts';
 
 /** Every Core test of the GATEWAY-HTTP profile in v1.6.1 (features ⊆ Gateway, HTTPRoute, ReferenceGrant). */
@@ -51,12 +52,35 @@ export const CORE_GATEWAY_HTTP_TESTS: readonly string[] = [
 
 export const REPORT_PATH = join(REPO_ROOT, 'docs', 'gateway-conformance-report.yaml');
 
-/** `results`: upstream ShortName → passed. Tests not in it are reported skipped. */
-export function conformanceReport(results: ReadonlyMap<string, boolean>, date: string): Record<string, unknown> {
-  const failed = CORE_GATEWAY_HTTP_TESTS.filter((name) => results.get(name) === false);
-  const passed = CORE_GATEWAY_HTTP_TESTS.filter((name) => results.get(name) === true);
-  const skipped = CORE_GATEWAY_HTTP_TESTS.filter((name) => !results.has(name));
+/** Tests of one list by outcome; a test not in `results` was not run (skipped). */
+function outcome(tests: readonly string[], results: ReadonlyMap<string, boolean>) {
+  const failed = tests.filter((name) => results.get(name) === false);
+  const passed = tests.filter((name) => results.get(name) === true);
+  const skipped = tests.filter((name) => !results.has(name));
   const result = failed.length > 0 ? 'failure' : skipped.length > 0 ? 'partial' : 'success';
+  return {
+    failed,
+    passed,
+    skipped,
+    status: {
+      result,
+      statistics: { Failed: failed.length, Passed: passed.length, Skipped: skipped.length },
+      ...(skipped.length > 0 ? { skippedTests: skipped } : {}),
+      ...(failed.length > 0 ? { failedTests: failed } : {}),
+    },
+  };
+}
+
+/**
+ * `results`: upstream ShortName → passed. Tests not in it are reported skipped. The Extended features are
+ * those of the Extended tests that ran; a feature with a failing test is not listed as supported.
+ */
+export function conformanceReport(results: ReadonlyMap<string, boolean>, date: string): Record<string, unknown> {
+  const core = outcome(CORE_GATEWAY_HTTP_TESTS, results);
+  const extended = outcome(Object.keys(EXTENDED_TESTS), results);
+  const features = (tests: readonly string[]) => [...new Set(tests.flatMap((name) => EXTENDED_TESTS[name]))].sort();
+  const unsupported = features([...extended.failed, ...extended.skipped]);
+  const supported = features(extended.passed).filter((feature) => !unsupported.includes(feature));
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'ConformanceReport',
@@ -74,12 +98,12 @@ export function conformanceReport(results: ReadonlyMap<string, boolean>, date: s
     profiles: [
       {
         name: 'GATEWAY-HTTP',
-        summary: `Core tests ${result}: ${passed.length} passed, ${failed.length} failed, ${skipped.length} not run (not ported yet, or ported but known to fail: e2e/gateway-conformance.test.ts, against the API emulator).`,
-        core: {
-          result,
-          statistics: { Failed: failed.length, Passed: passed.length, Skipped: skipped.length },
-          ...(skipped.length > 0 ? { skippedTests: skipped } : {}),
-          ...(failed.length > 0 ? { failedTests: failed } : {}),
+        summary: `Core tests ${core.status.result}: ${core.passed.length} passed, ${core.failed.length} failed, ${core.skipped.length} not run; Extended tests ${extended.status.result}: ${extended.passed.length} passed, ${extended.failed.length} failed, ${extended.skipped.length} not run (e2e/gateway-conformance.test.ts, against the API emulator).`,
+        core: core.status,
+        extended: {
+          ...extended.status,
+          supportedFeatures: supported,
+          ...(unsupported.length > 0 ? { unsupportedFeatures: unsupported } : {}),
         },
       },
     ],

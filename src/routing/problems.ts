@@ -74,9 +74,9 @@ export const PROBLEM_CODES = {
     'A route backendRef is unusable (kind, ReferenceGrant, Service or port); its share answers 500.',
   GatewayMatchInvalid: 'A route match cannot be compiled (path, regex, header or method); that match is left out.',
   GatewayFilterUnsupported: 'A route filter sluice does not support; the rule answers 500 rather than skip it.',
-  GatewayFieldNotApplied:
-    'A route field the builder reads but the edge does not apply yet (URLRewrite path, RequestMirror, timeouts.request); the rule routes without it.',
   GatewayAddressUnsupported: 'A Gateway address is not an IPAddress; the Gateway is not accepted.',
+  GatewayParametersInvalid:
+    'A Gateway names spec.infrastructure.parametersRef: sluice takes no infrastructure parameters; the Gateway is not accepted (InvalidParameters).',
 
   // Controller options
   DefaultBackendServiceInvalid: '--default-backend-service is not "namespace/name[:port]"; it is ignored.',

@@ -24,6 +24,7 @@ import { dumpBuild } from '../dump.ts';
 import { compileMatcher } from '../matcher.ts';
 import type { KubeObject, Snapshot } from '../types.ts';
 import { buildGateway } from './build-gateway.ts';
+import { SUPPORTED_FEATURES } from './types.ts';
 import { build } from '../build.ts';
 
 const OPTIONS = { controllerName: CONTROLLER, inspectCertificate: fakeInspector };
@@ -90,11 +91,26 @@ describe('buildGateway', () => {
     expect(result.status.gatewayClasses.map((c) => c.name)).toEqual(['sluice']);
     expect(result.status.gateways.map((g) => g.name)).toEqual(['gw']);
     expect(result.status.routes[0].parents.map((p) => p.parentRef.name)).toEqual(['gw']);
-    expect(result.status.gatewayClasses[0].supportedFeatures.map((f) => f.name)).toEqual([
-      'Gateway',
-      'HTTPRoute',
-      'ReferenceGrant',
-    ]);
+    // By default, SUPPORTED_FEATURES, sorted.
+    expect(result.status.gatewayClasses[0].supportedFeatures.map((f) => f.name)).toEqual(
+      [...SUPPORTED_FEATURES].sort(),
+    );
+  });
+
+  // conformance/tests/gateway-invalid-parameters-ref.go: Accepted=False InvalidParameters, nothing served.
+  it('does not accept a Gateway naming infrastructure parameters', () => {
+    const withParameters = {
+      ...gateway('params', [http]),
+      spec: {
+        ...(gateway('params', [http]).spec as object),
+        infrastructure: { parametersRef: { group: 'invalid.io', kind: 'InvalidParameters', name: 'invalid' } },
+      },
+    };
+    const result = buildGateway(gatewaySnapshot([ourClass, withParameters]), OPTIONS);
+    const accepted = result.status.gateways[0].conditions.find((c) => c.type === 'Accepted');
+    expect(accepted).toMatchObject({ status: 'False', reason: 'InvalidParameters' });
+    expect(result.listeners).toEqual([]);
+    expect(result.problems.map((p) => p.code)).toContain('GatewayParametersInvalid');
   });
 
   it('never throws on junk in any field, and its output is frozen', () => {

@@ -8,6 +8,7 @@ import { compareText } from '../compare.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { catalogServices } from '../endpoints.ts';
 import { readArray, readRecord, readString } from '../kube-read.ts';
+import type { Verdict } from './conditions.ts';
 import { indexObjects, type Named } from '../object-index.ts';
 import { problem, sortProblems } from '../problems.ts';
 import type { Problem, Snapshot } from '../types.ts';
@@ -26,7 +27,7 @@ import { compileRules } from './rules.ts';
 import { gatewayClassStatus, gatewayStatus, routeStatus } from './status.ts';
 import { gatewayListeners, type AcceptedGateway, type RouteEntry } from './tables.ts';
 import {
-  CORE_FEATURES,
+  SUPPORTED_FEATURES,
   type GatewayBuildResult,
   type GatewayOptions,
   type GatewayStatus,
@@ -71,17 +72,23 @@ export function buildGateway(snapshot: Snapshot, options: GatewayOptions): Gatew
   const gateways = judgeGateways(snapshot, classNames, inputs, options, problems);
   const { routes, statuses } = compileRoutes(snapshot, gateways, inputs, options.controllerName, problems);
   const gatewayStatuses = [...gateways.values()]
-    .map((gateway) => gatewayStatus(gateway.named, gateway.listeners, gateway.addressError))
+    .map((gateway) => gatewayStatus(gateway.named, gateway.listeners, gateway.rejection))
     .sort((a, b) => compareText(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
   const listeners = [...gateways.values()]
     .filter((gateway) => isAccepted(gateway, gatewayStatuses))
-    .sort((a, b) => compareText(a.named.key, b.named.key))
+    // The older Gateway first: it keeps an address:port two Gateways both ask for (without a pool).
+    .sort(
+      (a, b) =>
+        compareText(createdOf(a.named.object), createdOf(b.named.object)) || compareText(a.named.key, b.named.key),
+    )
     .flatMap((gateway) => gatewayListeners(gateway, routes));
   return deepFreeze({
     listeners,
     endpoints: inputs.resolver.index(),
     status: {
-      gatewayClasses: classes.map((named) => gatewayClassStatus(named, options.supportedFeatures ?? CORE_FEATURES)),
+      gatewayClasses: classes.map((named) =>
+        gatewayClassStatus(named, options.supportedFeatures ?? SUPPORTED_FEATURES),
+      ),
       gateways: gatewayStatuses,
       routes: statuses.sort((a, b) =>
         compareText(`${a.kind}/${a.namespace}/${a.name}`, `${b.kind}/${b.namespace}/${b.name}`),
@@ -92,7 +99,8 @@ export function buildGateway(snapshot: Snapshot, options: GatewayOptions): Gatew
 }
 
 interface JudgedGateway extends AcceptedGateway {
-  readonly addressError: string | null;
+  /** Why the Gateway as a whole is not accepted (an address, its parametersRef), or null. */
+  readonly rejection: Verdict | null;
 }
 
 function isAccepted(gateway: JudgedGateway, statuses: readonly GatewayStatus[]): boolean {
@@ -122,12 +130,18 @@ function judgeGateways(
       if (!listener.served || !listener.resolvedRefs[0])
         problems.push(problem('GatewayListenerInvalid', named.ref, listener.field, listenerWhy(listener)));
     const addresses = readAddresses(named, problems);
+    const parameters = readParametersRef(named, problems);
     gateways.set(named.key, {
       named,
       listeners,
       className,
       requestedAddresses: addresses.values,
-      addressError: addresses.error,
+      rejection:
+        addresses.error !== null
+          ? [false, 'UnsupportedAddress', addresses.error]
+          : parameters === null
+            ? null
+            : [false, 'InvalidParameters', parameters],
     });
   }
   return gateways;
@@ -223,6 +237,19 @@ function routeHostnames(named: Named, problems: Problem[]): string[] {
       );
   });
   return out;
+}
+
+/**
+ * spec.infrastructure.parametersRef: sluice has no parameters kind of its own, so any reference is invalid
+ * (spec: Gateway Accepted=False, reason InvalidParameters; conformance/tests/gateway-invalid-parameters-ref.go).
+ */
+function readParametersRef(named: Named, problems: Problem[]): string | null {
+  const ref = readRecord(readRecord(named.object.spec, 'infrastructure'), 'parametersRef');
+  if (ref === null) return null;
+  const kind = readString(ref, 'kind') ?? '';
+  const message = `parametersRef ${readString(ref, 'group') ?? ''}/${kind} ${readString(ref, 'name') ?? ''}: sluice takes no infrastructure parameters`;
+  problems.push(problem('GatewayParametersInvalid', named.ref, 'spec.infrastructure.parametersRef', message));
+  return message;
 }
 
 function readAddresses(named: Named, problems: Problem[]): { values: string[]; error: string | null } {

@@ -23,14 +23,14 @@ export function gatewayClassStatus(named: Named, features: readonly string[]): G
 export function gatewayStatus(
   named: Named,
   listeners: readonly ListenerModel[],
-  addressError: string | null,
+  rejection: Verdict | null,
 ): GatewayStatus {
   const generation = generationOf(named.object);
   const served = listeners.some((l) => l.served);
   const allValid = listeners.every((l) => l.served);
   const accepted: Verdict =
-    addressError !== null
-      ? [false, 'UnsupportedAddress', addressError]
+    rejection !== null
+      ? rejection
       : allValid
         ? [true, 'Accepted', 'gateway accepted']
         : [listeners.some((l) => l.accepted[0]), 'ListenersNotValid', 'some listeners are not valid'];

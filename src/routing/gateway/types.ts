@@ -7,12 +7,27 @@ export interface GatewayOptions {
   /** GatewayClass spec.controllerName we own (--gateway-controller-name). */
   readonly controllerName: string;
   readonly inspectCertificate: CertificateInspector;
-  /** status.supportedFeatures of our GatewayClasses: what the conformance run passes (default CORE_FEATURES). */
+  /** status.supportedFeatures of our GatewayClasses (default SUPPORTED_FEATURES). */
   readonly supportedFeatures?: readonly string[];
 }
 
-/** The Core features the pure core compiles; the Extended ones are claimed by the caller once the edge passes them. */
+/** The Core features of the GATEWAY-HTTP profile. */
 export const CORE_FEATURES: readonly string[] = ['Gateway', 'HTTPRoute', 'ReferenceGrant'];
+
+/**
+ * What our GatewayClasses claim: Core, and the Extended features whose upstream conformance tests the e2e
+ * port runs and passes (e2e/gateway-extended-tests.ts EXTENDED_TESTS; the e2e checks the two agree).
+ */
+export const SUPPORTED_FEATURES: readonly string[] = [
+  ...CORE_FEATURES,
+  'HTTPRouteBackendTimeout',
+  'HTTPRouteHostRewrite',
+  'HTTPRoutePathRewrite',
+  'HTTPRouteRequestMirror',
+  'HTTPRouteRequestMultipleMirrors',
+  'HTTPRouteRequestTimeout',
+  'HTTPRouteResponseHeaderModification',
+];
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
