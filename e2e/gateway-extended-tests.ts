@@ -3,6 +3,8 @@
  * conformance/tests/*.go and *.yaml) for the features sluice claims in GatewayClass status.supportedFeatures,
  * ported like the Core ones in gateway-conformance.test.ts (which registers them, so the report covers both).
  */
+// Each upstream test keeps its small manifest builders beside it, as upstream keeps each test's YAML beside its Go.
+/* oxlint-disable unicorn/consistent-function-scoping */
 import { randomUUID } from 'node:crypto';
 import {
   expectEventuallyConsistent,
@@ -210,9 +212,9 @@ async function requestMirror(suite: GatewayConformance, name: string, mirrors: r
 
 // conformance/tests/httproute-response-header-modifier.go
 async function responseHeaderModifier(suite: GatewayConformance): Promise<void> {
-  const rule = (path: string, responseHeaderModifier: object, more: object[] = []) => ({
+  const rule = (path: string, modifier: object, more: object[] = []) => ({
     matches: [prefix(path)],
-    filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier }, ...more],
+    filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: modifier }, ...more],
     backendRefs: [backendRef('infra-backend-v1')],
   });
   const multiple = {

@@ -71,6 +71,11 @@ function outcome(tests: readonly string[], results: ReadonlyMap<string, boolean>
   };
 }
 
+/** The Extended features `tests` exercise, sorted. */
+function featuresOf(tests: readonly string[]): string[] {
+  return [...new Set(tests.flatMap((name) => EXTENDED_TESTS[name]))].sort();
+}
+
 /**
  * `results`: upstream ShortName → passed. Tests not in it are reported skipped. The Extended features are
  * those of the Extended tests that ran; a feature with a failing test is not listed as supported.
@@ -78,9 +83,8 @@ function outcome(tests: readonly string[], results: ReadonlyMap<string, boolean>
 export function conformanceReport(results: ReadonlyMap<string, boolean>, date: string): Record<string, unknown> {
   const core = outcome(CORE_GATEWAY_HTTP_TESTS, results);
   const extended = outcome(Object.keys(EXTENDED_TESTS), results);
-  const features = (tests: readonly string[]) => [...new Set(tests.flatMap((name) => EXTENDED_TESTS[name]))].sort();
-  const unsupported = features([...extended.failed, ...extended.skipped]);
-  const supported = features(extended.passed).filter((feature) => !unsupported.includes(feature));
+  const unsupported = featuresOf([...extended.failed, ...extended.skipped]);
+  const supported = featuresOf(extended.passed).filter((feature) => !unsupported.includes(feature));
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'ConformanceReport',
