@@ -8,6 +8,7 @@ import type { EdgeContext } from '../edge-context.ts';
 import type { RequestRecord } from '../request-record.ts';
 import type { UpstreamController, UpstreamHandler } from '../upstream-client.ts';
 import type { UpstreamEndpoint } from '../upstream-endpoint.ts';
+import type { UpstreamTransport } from '../upstream-transport.ts';
 import { AttemptOptions } from './attempt-options.ts';
 import { answerError, answerFromStep, answerErrorStatus } from './edge-answers.ts';
 import { emptyRecord } from './record.ts';
@@ -170,8 +171,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
     this.pinnedEndpoint = id;
   }
 
-  mirror(backend: BackendEndpoints): void {
-    sendMirror(this, backend);
+  mirror(backend: BackendEndpoints, transport: UpstreamTransport | null): void {
+    sendMirror(this, backend, transport);
   }
 
   notifyWhenDone(listener: RequestDoneListener): void {

@@ -3,15 +3,16 @@ import type { BackendEndpoints } from '../../routing/types.ts';
 import type { Balancer } from '../balancer.ts';
 import type { UpstreamController, UpstreamDispatchOptions, UpstreamHandler } from '../upstream-client.ts';
 import type { UpstreamEndpoint } from '../upstream-endpoint.ts';
+import type { UpstreamTransport } from '../upstream-transport.ts';
 import type { Exchange } from './exchange.ts';
 
 // Gateway API RequestMirror: a copy of the forwarded request (method, path after rewrites, headers after the
 // edits) goes to one endpoint of the mirror backend. Fire and forget: its answer is read and discarded, its
-// failure is ignored, and the client's request neither waits for it nor fails with it. A body is mirrored
-// when the request declares a Content-Length of at most MIRROR_BODY_MAX_BYTES: the chunks the main attempt
-// sends are copied (never buffered beyond that); a request with a larger or undeclared body is not mirrored.
+// failure is ignored, and the client's request neither waits for it nor fails with it. The body is copied
+// chunk by chunk as the main attempt sends it; a mirror that falls more than MIRROR_LAG_MAX_BYTES behind has
+// its copy abandoned (the main request is never slowed down for it, and memory stays bounded).
 
-export const MIRROR_BODY_MAX_BYTES = 64 * 1024;
+export const MIRROR_LAG_MAX_BYTES = 64 * 1024;
 
 /** One mirrored request: holds its endpoint in the balancer's count until it ends. */
 class MirrorRequest implements UpstreamHandler {
@@ -46,9 +47,8 @@ class MirrorRequest implements UpstreamHandler {
   }
 }
 
-/** Sends the copy; nothing when the backend has no endpoint or the body cannot be mirrored. */
-export function sendMirror(exchange: Exchange, backend: BackendEndpoints): void {
-  if (exchange.hasBody && (exchange.contentLength < 0 || exchange.contentLength > MIRROR_BODY_MAX_BYTES)) return;
+/** Sends the copy (over `transport`, null: plain HTTP/1.1); nothing when the backend has no endpoint. */
+export function sendMirror(exchange: Exchange, backend: BackendEndpoints, transport: UpstreamTransport | null): void {
   const context = exchange.context;
   const balancer = context.balancer;
   const now = Date.now();
@@ -70,13 +70,19 @@ export function sendMirror(exchange: Exchange, backend: BackendEndpoints): void 
     idempotent: false,
   };
   balancer.acquire(endpoint, now);
-  context.pools.poolOf(endpoint).dispatch(options, new MirrorRequest(balancer, endpoint));
+  const pool = transport === null ? context.pools.poolOf(endpoint) : context.pools.poolFor(endpoint, transport);
+  pool.dispatch(options, new MirrorRequest(balancer, endpoint));
 }
 
-/** A chunk the main attempt sent: the mirrors get it too. */
+/** A chunk the main attempt sent: the mirrors get it too, unless they fell too far behind. */
 export function copyToMirrors(exchange: Exchange, chunk: Buffer): void {
   const bodies = exchange.mirrorBodies!;
-  for (let i = 0; i < bodies.length; i++) bodies[i].write(chunk);
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i];
+    if (body.destroyed) continue;
+    if (body.writableLength + chunk.length > MIRROR_LAG_MAX_BYTES) body.destroy(new Error('the mirror fell behind'));
+    else body.write(chunk);
+  }
 }
 
 /** The main attempt sent the whole body. */

@@ -50,7 +50,8 @@ export function compileRoute(
   // Last: the copy carries the request as forwarded.
   for (const mirror of (target as Partial<PathRoute>).gateway?.mirrors ?? []) {
     const to = mirror.backend === null ? undefined : endpoints.get(mirror.backend);
-    if (to !== undefined && mirror.percent > 0) requestSteps.push(new MirrorStep(to, mirror.percent));
+    if (to !== undefined && mirror.percent > 0)
+      requestSteps.push(new MirrorStep(to, mirror.percent, transportFor(policy.traffic?.upstream, to, secrets)));
   }
   return Object.freeze({
     requestSteps: Object.freeze(requestSteps),

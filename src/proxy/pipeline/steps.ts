@@ -76,7 +76,7 @@ export interface StepExchange {
    */
   pinEndpoint(id: string): void;
   /** Sends a copy of the request as forwarded to `backend`, answer discarded (Gateway API RequestMirror). */
-  mirror(backend: BackendEndpoints): void;
+  mirror(backend: BackendEndpoints, transport: UpstreamTransport | null): void;
   /** `listener.requestDone` is called once when this request's response has closed (not for Upgrades). */
   notifyWhenDone(listener: RequestDoneListener): void;
   /** Adds a header to the response the client gets (upstream response or the edge's own answer). */

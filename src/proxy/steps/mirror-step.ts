@@ -1,4 +1,5 @@
 import type { BackendEndpoints } from '../../routing/types.ts';
+import type { UpstreamTransport } from '../upstream-transport.ts';
 import { CONTINUE, type RequestStep, type StepExchange, type StepOutcome } from '../pipeline/steps.ts';
 
 /**
@@ -10,15 +11,18 @@ export class MirrorStep implements RequestStep {
   readonly name = 'mirror';
   readonly backend: BackendEndpoints;
   readonly percent: number;
+  /** How the mirror's pods are reached (the route's protocol, the mirror Service's appProtocol); null: HTTP/1.1. */
+  readonly transport: UpstreamTransport | null;
 
-  constructor(backend: BackendEndpoints, percent: number) {
+  constructor(backend: BackendEndpoints, percent: number, transport: UpstreamTransport | null) {
     this.backend = backend;
     this.percent = percent;
+    this.transport = transport;
   }
 
   apply(exchange: StepExchange): StepOutcome {
     if (exchange.upgrade) return CONTINUE;
-    if (this.percent >= 100 || Math.random() * 100 < this.percent) exchange.mirror(this.backend);
+    if (this.percent >= 100 || Math.random() * 100 < this.percent) exchange.mirror(this.backend, this.transport);
     return CONTINUE;
   }
 }
