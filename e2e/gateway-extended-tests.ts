@@ -7,6 +7,14 @@
 /* oxlint-disable unicorn/consistent-function-scoping */
 import { randomUUID } from 'node:crypto';
 import {
+  methodMatching,
+  queryParamMatching,
+  redirectPath,
+  redirectPort,
+  redirectScheme,
+  requestPercentageMirror,
+} from './gateway-extended-matches.ts';
+import {
   expectEventuallyConsistent,
   expectMirrored,
   gatewayAndRoutesAccepted,
@@ -54,6 +62,12 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRouteRequestMultipleMirrors: ['HTTPRouteRequestMirror', 'HTTPRouteRequestMultipleMirrors'],
   HTTPRouteTimeoutRequest: ['HTTPRouteRequestTimeout'],
   HTTPRouteTimeoutBackendRequest: ['HTTPRouteBackendTimeout'],
+  HTTPRouteQueryParamMatching: ['HTTPRouteQueryParamMatching'],
+  HTTPRouteMethodMatching: ['HTTPRouteMethodMatching'],
+  HTTPRouteRedirectScheme: ['HTTPRouteSchemeRedirect'],
+  HTTPRouteRedirectPort: ['HTTPRoutePortRedirect'],
+  HTTPRouteRedirectPath: ['HTTPRoutePathRedirect'],
+  HTTPRouteRequestPercentageMirror: ['HTTPRouteRequestPercentageMirror'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -66,6 +80,19 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   );
   conformance('HTTPRouteTimeoutRequest', () => timeout(suiteOf(), 'request'));
   conformance('HTTPRouteTimeoutBackendRequest', () => timeout(suiteOf(), 'backendRequest'));
+  conformance('HTTPRouteQueryParamMatching', () => queryParamMatching(suiteOf()));
+  conformance('HTTPRouteMethodMatching', () => methodMatching(suiteOf()));
+  conformance('HTTPRouteRedirectScheme', () => redirectScheme(suiteOf()));
+  conformance('HTTPRouteRedirectPort', () => redirectPort(suiteOf()));
+  conformance('HTTPRouteRedirectPath', () => redirectPath(suiteOf()));
+  conformance('HTTPRouteRequestPercentageMirror', () =>
+    requestPercentageMirror(suiteOf(), MODIFY_HEADERS, {
+      path: '',
+      headers: SENT_HEADERS,
+      requestHeaders: { ...MODIFIED.requestHeaders, 'X-Header-Set': 'set-overwrites-values' },
+      absentHeaders: MODIFIED.absentHeaders,
+    }),
+  );
 }
 
 // conformance/tests/httproute-rewrite-path.go

@@ -286,6 +286,17 @@ export interface Expected {
   readonly tls?: boolean;
   /** A redirect's Location must name this host (upstream RedirectRequest.Host). */
   readonly redirectHost?: string;
+  /**
+   * A redirect's Location, part by part (upstream RedirectRequest): a part left out must be the request's own
+   * (host: any), a port left out must be absent or the scheme's well-known one.
+   */
+  readonly redirect?: {
+    readonly scheme?: string;
+    readonly host?: string;
+    readonly port?: string;
+    readonly path?: string;
+  };
+  readonly method?: string;
   /** Headers the backend must have received, several values joined by ',' (upstream ExpectedRequest.Headers). */
   readonly requestHeaders?: Record<string, string>;
   /** Headers the backend must not have received (upstream AbsentHeaders). */
@@ -322,6 +333,26 @@ function responseMismatch(headers: Headers, expected: Expected): string | null {
   return null;
 }
 
+const WELL_KNOWN_PORT: Readonly<Record<string, string>> = { http: '80', https: '443' };
+
+/** RedirectRequest of http.CompareRoundTrip, with setRedirectRequestDefaults. */
+function redirectMismatch(location: string | undefined, expected: Expected): string | null {
+  const url = location === undefined ? null : URL.parse(location);
+  if (url === null) return `Location ${location} is not a URL`;
+  const wanted = expected.redirect!;
+  const scheme = url.protocol.slice(0, -1);
+  const requestPath = expected.path.split('?')[0];
+  if (wanted.host !== undefined && url.hostname !== wanted.host)
+    return `Location ${location}: host, wanted ${wanted.host}`;
+  if (wanted.port === undefined ? url.port !== '' && url.port !== WELL_KNOWN_PORT[scheme] : url.port !== wanted.port)
+    return `Location ${location}: port, wanted ${wanted.port ?? 'none'}`;
+  if (scheme !== (wanted.scheme ?? (expected.tls === true ? 'https' : 'http')))
+    return `Location ${location}: scheme, wanted ${wanted.scheme}`;
+  if (url.pathname !== (wanted.path ?? requestPath))
+    return `Location ${location}: path, wanted ${wanted.path ?? requestPath}`;
+  return null;
+}
+
 /** ExpectedRequest.Path and .Host of http.CompareRoundTrip. */
 function requestMismatch(echo: EchoReply, expected: Expected): string | null {
   if (expected.requestPath !== undefined) {
@@ -345,6 +376,7 @@ function mismatch(
   if (status !== wantedStatus) return `status ${status}, wanted ${wantedStatus}`;
   const inResponse = responseMismatch(headers, expected);
   if (inResponse !== null) return inResponse;
+  if (expected.redirect !== undefined) return redirectMismatch(location, expected);
   if (expected.redirectHost !== undefined) {
     const host = location === undefined ? undefined : URL.parse(location)?.hostname;
     return host === expected.redirectHost ? null : `Location ${location}, wanted host ${expected.redirectHost}`;
@@ -385,16 +417,17 @@ export async function expectEventuallyConsistent(
   address: string,
   expected: Expected,
   timeoutMs = 30_000,
+  required = REQUIRED_CONSECUTIVE_SUCCESSES,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let streak = 0;
   let last = '';
-  while (streak < REQUIRED_CONSECUTIVE_SUCCESSES) {
-    if (Date.now() > deadline)
-      throw new Error(`${expected.path}: no ${REQUIRED_CONSECUTIVE_SUCCESSES} consistent answers: ${last}`);
+  while (streak < required) {
+    if (Date.now() > deadline) throw new Error(`${expected.path}: no ${required} consistent answers: ${last}`);
     try {
       const base = expected.tls === true ? `https://${address}:443` : `http://${address}:80`;
       const reply = await edgeRequest(base, {
+        method: expected.method,
         path: expected.path,
         host: expected.host,
         servername: expected.tls === true ? expected.host : undefined,
@@ -415,7 +448,7 @@ export async function expectEventuallyConsistent(
       last = (error as Error).message;
       streak = 0;
     }
-    if (streak < REQUIRED_CONSECUTIVE_SUCCESSES && streak === 0) await pause(100);
+    if (streak < required && streak === 0) await pause(100);
   }
 }
 

@@ -50,7 +50,7 @@ export interface Pod {
   readonly url: string;
   /** Requests answered (WebSocket upgrades included). */
   readonly requestCount: number;
-  /** The last requests received (at most 500, oldest first), as their echo (the upstream suite reads pod logs). */
+  /** The last requests received (at most 5000, oldest first), as their echo (the upstream suite reads pod logs). */
   readonly received: readonly EchoReply[];
   /** Stop accepting connections (they are refused from now on); requests in flight finish. */
   stop(): Promise<void>;
@@ -158,7 +158,7 @@ class EchoPod implements Pod {
   private onRequest(request: IncomingMessage, response: ServerResponse): void {
     this.requestCount++;
     this.received.push(this.echo(request, 0));
-    if (this.received.length > 500) this.received.shift();
+    if (this.received.length > 5000) this.received.shift();
     let bodyLength = 0;
     request.on('data', (chunk: Buffer) => {
       bodyLength += chunk.length;

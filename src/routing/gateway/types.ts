@@ -22,11 +22,17 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   ...CORE_FEATURES,
   'HTTPRouteBackendTimeout',
   'HTTPRouteHostRewrite',
+  'HTTPRouteMethodMatching',
+  'HTTPRoutePathRedirect',
   'HTTPRoutePathRewrite',
+  'HTTPRoutePortRedirect',
+  'HTTPRouteQueryParamMatching',
   'HTTPRouteRequestMirror',
   'HTTPRouteRequestMultipleMirrors',
+  'HTTPRouteRequestPercentageMirror',
   'HTTPRouteRequestTimeout',
   'HTTPRouteResponseHeaderModification',
+  'HTTPRouteSchemeRedirect',
 ];
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';

@@ -1,0 +1,305 @@
+/**
+ * Extended conformance tests of the GATEWAY-HTTP profile (kubernetes-sigs/gateway-api v1.6.1): query parameter
+ * and method matches, redirects of scheme, port and path, and the mirrored share of requests; registered by
+ * gateway-extended-tests.ts.
+ */
+// Each upstream test keeps its small manifest builders beside it, as upstream keeps each test's YAML beside its Go.
+/* oxlint-disable unicorn/consistent-function-scoping */
+import { randomUUID } from 'node:crypto';
+import {
+  expectEventuallyConsistent,
+  gatewayAndRoutesAccepted,
+  httpRoute,
+  INFRA,
+  routeCondition,
+  type Expected,
+  type GatewayConformance,
+} from './gateway-fixtures.ts';
+
+const ref = (name: string) => ({ name });
+const backendRef = (name: string) => ({ name, port: 8080 });
+const prefix = (value: string) => ({ type: 'PathPrefix', value });
+const to = (version: 1 | 2 | 3) => ({ backendRefs: [backendRef(`infra-backend-v${version}`)] });
+const at = (version: 1 | 2 | 3) => ({ backend: `infra-backend-v${version}`, namespace: INFRA });
+const q = (name: string, value: string) => ({ name, value });
+const version = (value: string) => [{ name: 'version', value }];
+
+async function run(suite: GatewayConformance, route: string, cases: readonly Expected[]): Promise<void> {
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', [route]);
+  await routeCondition(suite.api, route, 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await Promise.all(cases.map((expected) => expectEventuallyConsistent(address, expected)));
+}
+
+// conformance/tests/httproute-query-param-matching.go
+export async function queryParamMatching(suite: GatewayConformance): Promise<void> {
+  suite.api.apply(
+    httpRoute(INFRA, 'query-param-matching', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        { matches: [{ queryParams: [q('animal', 'whale')] }], ...to(1) },
+        { matches: [{ queryParams: [q('animal', 'dolphin')] }], ...to(2) },
+        {
+          matches: [
+            { queryParams: [q('animal', 'dolphin'), q('color', 'blue')] },
+            { queryParams: [q('ANIMAL', 'Whale')] },
+          ],
+          ...to(3),
+        },
+        { matches: [{ path: prefix('/path1'), queryParams: [q('animal', 'whale')] }], ...to(1) },
+        { matches: [{ headers: version('one'), queryParams: [q('animal', 'whale')] }], ...to(2) },
+        {
+          matches: [{ path: prefix('/path2'), headers: version('two'), queryParams: [q('animal', 'whale')] }],
+          ...to(3),
+        },
+        {
+          matches: [
+            { path: prefix('/path3'), queryParams: [q('animal', 'shark')] },
+            { path: prefix('/path4'), headers: version('three'), queryParams: [q('animal', 'kraken')] },
+          ],
+          ...to(1),
+        },
+        { matches: [{ path: prefix('/path5') }], ...to(1) },
+        { matches: [{ queryParams: [q('animal', 'hydra')] }], ...to(2) },
+        { matches: [{ headers: version('four') }], ...to(3) },
+      ],
+    }),
+  );
+  await run(suite, 'query-param-matching', [
+    { path: '/?animal=whale', ...at(1) },
+    { path: '/?animal=dolphin', ...at(2) },
+    { path: '/?animal=dolphin&color=blue', ...at(3) },
+    { path: '/?ANIMAL=Whale', ...at(3) },
+    { path: '/?animal=whale&otherparam=irrelevant', ...at(1) },
+    { path: '/?animal=dolphin&color=yellow', ...at(2) },
+    { path: '/?color=blue', status: 404 },
+    { path: '/?animal=dog', status: 404 },
+    { path: '/?animal=whaledolphin', status: 404 },
+    { path: '/', status: 404 },
+    { path: '/path1?animal=whale', ...at(1) },
+    { path: '/?animal=whale', headers: { version: 'one' }, ...at(2) },
+    { path: '/path2?animal=whale', headers: { version: 'two' }, ...at(3) },
+    { path: '/path3?animal=shark', ...at(1) },
+    { path: '/path4?animal=kraken', headers: { version: 'three' }, ...at(1) },
+    { path: '/?animal=shark', status: 404 },
+    { path: '/path4?animal=kraken', status: 404 },
+    { path: '/path5?animal=hydra', ...at(1) },
+    { path: '/?animal=hydra', headers: { version: 'four' }, ...at(3) },
+  ]);
+}
+
+// conformance/tests/httproute-method-matching.go
+export async function methodMatching(suite: GatewayConformance): Promise<void> {
+  suite.api.apply(
+    httpRoute(INFRA, 'method-matching', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        { matches: [{ method: 'POST' }], ...to(1) },
+        { matches: [{ method: 'GET' }], ...to(2) },
+        { matches: [{ path: prefix('/path1'), method: 'GET' }], ...to(1) },
+        { matches: [{ headers: version('one'), method: 'PUT' }], ...to(2) },
+        { matches: [{ path: prefix('/path2'), headers: version('two'), method: 'POST' }], ...to(3) },
+        {
+          matches: [
+            { path: prefix('/path3'), method: 'PATCH' },
+            { path: prefix('/path4'), headers: version('three'), method: 'DELETE' },
+          ],
+          ...to(1),
+        },
+        { matches: [{ path: prefix('/path5') }], ...to(1) },
+        { matches: [{ method: 'PATCH' }], ...to(2) },
+        { matches: [{ headers: version('four') }], ...to(3) },
+      ],
+    }),
+  );
+  await run(suite, 'method-matching', [
+    { method: 'POST', path: '/', ...at(1) },
+    { method: 'GET', path: '/', ...at(2) },
+    { method: 'HEAD', path: '/', status: 404 },
+    { method: 'GET', path: '/path1', ...at(1) },
+    { method: 'PUT', path: '/', headers: { version: 'one' }, ...at(2) },
+    { method: 'POST', path: '/path2', headers: { version: 'two' }, ...at(3) },
+    { method: 'PATCH', path: '/path3', ...at(1) },
+    { method: 'DELETE', path: '/path4', headers: { version: 'three' }, ...at(1) },
+    { method: 'PUT', path: '/', status: 404 },
+    { method: 'DELETE', path: '/path4', status: 404 },
+    { method: 'PATCH', path: '/path5', ...at(1) },
+    { method: 'PATCH', path: '/', headers: { version: 'four' }, ...at(2) },
+  ]);
+}
+
+const redirectRule = (path: string, requestRedirect: object) => ({
+  matches: [{ path: prefix(path) }],
+  filters: [{ type: 'RequestRedirect', requestRedirect }],
+});
+
+// conformance/tests/httproute-redirect-scheme.go
+export async function redirectScheme(suite: GatewayConformance): Promise<void> {
+  suite.api.apply(
+    httpRoute(INFRA, 'redirect-scheme', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        redirectRule('/scheme', { scheme: 'https' }),
+        redirectRule('/scheme-and-host', { hostname: 'example.org', scheme: 'https' }),
+        redirectRule('/scheme-and-status', { scheme: 'https', statusCode: 301 }),
+        redirectRule('/scheme-and-host-and-status', { scheme: 'https', statusCode: 302, hostname: 'example.org' }),
+      ],
+    }),
+  );
+  await run(suite, 'redirect-scheme', [
+    { path: '/scheme', status: 302, redirect: { scheme: 'https' } },
+    { path: '/scheme-and-host', status: 302, redirect: { host: 'example.org', scheme: 'https' } },
+    { path: '/scheme-and-status', status: 301, redirect: { scheme: 'https' } },
+    { path: '/scheme-and-host-and-status', status: 302, redirect: { scheme: 'https', host: 'example.org' } },
+  ]);
+}
+
+// conformance/tests/httproute-redirect-port.go
+export async function redirectPort(suite: GatewayConformance): Promise<void> {
+  suite.api.apply(
+    httpRoute(INFRA, 'redirect-port', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        redirectRule('/port', { port: 8083 }),
+        redirectRule('/port-and-host', { hostname: 'example.org', port: 8083 }),
+        redirectRule('/port-and-status', { port: 8083, statusCode: 301 }),
+        redirectRule('/port-and-host-and-status', { port: 8083, hostname: 'example.org', statusCode: 302 }),
+      ],
+    }),
+  );
+  await run(suite, 'redirect-port', [
+    { path: '/port', status: 302, redirect: { port: '8083' } },
+    { path: '/port-and-host', status: 302, redirect: { host: 'example.org', port: '8083' } },
+    { path: '/port-and-status', status: 301, redirect: { port: '8083' } },
+    { path: '/port-and-host-and-status', status: 302, redirect: { port: '8083', host: 'example.org' } },
+  ]);
+}
+
+// conformance/tests/httproute-redirect-path.go
+export async function redirectPath(suite: GatewayConformance): Promise<void> {
+  const replace = (type: 'ReplacePrefixMatch' | 'ReplaceFullPath', value: string) =>
+    type === 'ReplacePrefixMatch' ? { type, replacePrefixMatch: value } : { type, replaceFullPath: value };
+  suite.api.apply(
+    httpRoute(INFRA, 'redirect-path', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        redirectRule('/original-prefix', { path: replace('ReplacePrefixMatch', '/replacement-prefix') }),
+        redirectRule('/full', { path: replace('ReplaceFullPath', '/full-path-replacement') }),
+        redirectRule('/path-and-host', {
+          hostname: 'example.org',
+          path: replace('ReplacePrefixMatch', '/replacement-prefix'),
+        }),
+        redirectRule('/path-and-status', {
+          path: replace('ReplacePrefixMatch', '/replacement-prefix'),
+          statusCode: 301,
+        }),
+        redirectRule('/full-path-and-host', {
+          hostname: 'example.org',
+          path: replace('ReplaceFullPath', '/replacement-full'),
+        }),
+        redirectRule('/full-path-and-status', {
+          path: replace('ReplaceFullPath', '/replacement-full'),
+          statusCode: 301,
+        }),
+      ],
+    }),
+  );
+  await run(suite, 'redirect-path', [
+    { path: '/original-prefix/lemon', status: 302, redirect: { path: '/replacement-prefix/lemon' } },
+    { path: '/full/path/original', status: 302, redirect: { path: '/full-path-replacement' } },
+    { path: '/path-and-host', status: 302, redirect: { host: 'example.org', path: '/replacement-prefix' } },
+    { path: '/path-and-status', status: 301, redirect: { path: '/replacement-prefix' } },
+    { path: '/full-path-and-host', status: 302, redirect: { host: 'example.org', path: '/replacement-full' } },
+    { path: '/full-path-and-status', status: 301, redirect: { path: '/replacement-full' } },
+  ]);
+}
+
+/** Requests for `path` the pods of `service` received. */
+function receivedCount(suite: GatewayConformance, service: string, path: string): number {
+  return suite.pods.get(service)?.received.filter((request) => request.url === path).length ?? 0;
+}
+
+/** The count once it stops changing (mirrors are fire and forget: a few may still be on their way). */
+async function settledCount(suite: GatewayConformance, service: string, path: string): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const count = receivedCount(suite, service, path);
+    if (count === last) return count;
+    last = count;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/** One distribution check: 500 requests, 10 at a time; the mirror's share within 3 binomial standard deviations. */
+async function mirroredShare(suite: GatewayConformance, address: string, expected: Expected, percent: number) {
+  const total = 500;
+  const path = `${expected.path}?X-Request-Id=${randomUUID()}`;
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next += 1;
+      await expectEventuallyConsistent(address, { ...expected, path }, 30_000, 1);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  const actual = await settledCount(suite, 'infra-backend-v2', path);
+  const p = percent / 100;
+  const margin = 3 * Math.sqrt(total * p * (1 - p));
+  return Math.abs(actual - total * p) <= margin
+    ? null
+    : `${actual} of ${total} mirrored, wanted ${total * p} ± ${margin}`;
+}
+
+// conformance/tests/httproute-request-percentage-mirror.go (5 distribution checks at most per case)
+export async function requestPercentageMirror(
+  suite: GatewayConformance,
+  modifyHeaders: object,
+  sent: Expected,
+): Promise<void> {
+  const mirror = (share: object) => ({
+    type: 'RequestMirror',
+    requestMirror: { backendRef: { name: 'infra-backend-v2', namespace: INFRA, port: 8080 }, ...share },
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'request-percentage-mirror', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        { matches: [{ path: prefix('/percent-mirror') }], filters: [mirror({ percent: 20 })], ...to(1) },
+        {
+          matches: [{ path: prefix('/percent-mirror-fraction') }],
+          filters: [mirror({ fraction: { numerator: 25, denominator: 50 } })],
+          ...to(1),
+        },
+        {
+          matches: [{ path: prefix('/percent-mirror-and-modify-headers') }],
+          filters: [modifyHeaders, mirror({ percent: 35 })],
+          ...to(1),
+        },
+      ],
+    }),
+  );
+  const cases: [Expected, number][] = [
+    [{ path: '/percent-mirror', requestPath: '/percent-mirror', ...at(1) }, 20],
+    [{ path: '/percent-mirror-fraction', requestPath: '/percent-mirror-fraction', ...at(1) }, 50],
+    [
+      {
+        ...sent,
+        path: '/percent-mirror-and-modify-headers',
+        requestPath: '/percent-mirror-and-modify-headers',
+        ...at(1),
+      },
+      35,
+    ],
+  ];
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['request-percentage-mirror']);
+  await routeCondition(suite.api, 'request-percentage-mirror', 'same-namespace', {
+    type: 'ResolvedRefs',
+    status: 'True',
+  });
+  for (const [expected, percent] of cases) {
+    await expectEventuallyConsistent(address, expected);
+    let why: string | null = 'not run';
+    for (let check = 0; check < 5 && why !== null; check++)
+      why = await mirroredShare(suite, address, expected, percent);
+    if (why !== null) throw new Error(`${expected.path}: ${why}`);
+  }
+}
