@@ -33,7 +33,8 @@ export function answerDeadline(exchange: Exchange): void {
 
 function deadlinePassed(exchange: Exchange): void {
   exchange.deadlineTimer = null;
-  if (exchange.clientGone || exchange.responseEnded) return;
+  // The answer is complete (only its flush and 'close' are pending): nothing to cut.
+  if (exchange.clientGone || exchange.responseEnded || exchange.res?.writableEnded === true) return;
   const reason = new RequestDeadlineError('request deadline passed');
   // The attempt's failure path answers (attemptFailed sees the code).
   if (exchange.queuedCancel !== null) exchange.queuedCancel(reason);

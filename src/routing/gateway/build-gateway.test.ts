@@ -97,6 +97,24 @@ describe('buildGateway', () => {
     );
   });
 
+  // Without an address pool two Gateways on one port clash at the edge, which serves the first listener it is
+  // given: the older Gateway's (by creationTimestamp, then namespace/name), whatever their names.
+  it('lists the listeners of the older Gateway first', () => {
+    const created = (object: KubeObject, at: string): KubeObject => ({
+      ...object,
+      metadata: { ...(object.metadata as object), creationTimestamp: at },
+    });
+    const result = buildGateway(
+      gatewaySnapshot([
+        ourClass,
+        created(gateway('a-newer', [http]), '2026-01-02T00:00:00Z'),
+        created(gateway('b-older', [http]), '2026-01-01T00:00:00Z'),
+      ]),
+      OPTIONS,
+    );
+    expect(result.listeners.map((l) => l.gateway)).toEqual([`${NS}/b-older`, `${NS}/a-newer`]);
+  });
+
   // conformance/tests/gateway-invalid-parameters-ref.go: Accepted=False InvalidParameters, nothing served.
   it('does not accept a Gateway naming infrastructure parameters', () => {
     const withParameters = {
