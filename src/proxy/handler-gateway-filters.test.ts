@@ -235,8 +235,11 @@ describe('Gateway API filters at the edge', () => {
   // conformance/tests/httproute-timeout-request.go: the whole request within timeouts.request, else 504.
   it('answers 504 when the whole request outlives timeouts.request, and the answer when it does not', async () => {
     const slow = await startUpstream('127.0.0.6', (req, res) => {
-      const ms = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('ms') ?? '0');
-      setTimeout(() => res.end('done'), ms);
+      const url = new URL(req.url ?? '/', 'http://x');
+      const ms = Number(url.searchParams.get('ms') ?? '0');
+      // ?stall: the head and a first chunk at once, the rest never.
+      if (url.searchParams.has('stall')) res.write('first');
+      else setTimeout(() => res.end('done'), ms);
     });
     const before = edge.state;
     try {
@@ -246,6 +249,8 @@ describe('Gateway API filters at the edge', () => {
       );
       const late = await send(edge.port, { path: '/?ms=1000', headers: { host: 'deadline.test' } });
       expect(late.status).toBe(504);
+      // Once the answer has started, the deadline can only cut it short.
+      await expect(send(edge.port, { path: '/?stall', headers: { host: 'deadline.test' } })).rejects.toThrow();
       const timely = await send(edge.port, { path: '/?ms=0', headers: { host: 'deadline.test' } });
       expect(timely.status).toBe(200);
       expect(timely.body.toString()).toBe('done');
