@@ -303,3 +303,16 @@ export async function requestPercentageMirror(
     if (why !== null) throw new Error(`${expected.path}: ${why}`);
   }
 }
+
+// conformance/tests/httproute-303-redirect.go, httproute-307-redirect.go, httproute-308-redirect.go
+export async function redirectStatus(suite: GatewayConformance, status: 303 | 307 | 308): Promise<void> {
+  const path = status === 303 ? '/see-other' : status === 307 ? '/temporary' : '/permanent';
+  const name = `${status}-redirect`;
+  suite.api.apply(
+    httpRoute(INFRA, name, {
+      parentRefs: [ref('same-namespace')],
+      rules: [redirectRule(path, { statusCode: status })],
+    }),
+  );
+  await run(suite, name, [{ method: status === 303 ? 'POST' : undefined, path, status, redirect: { path } }]);
+}

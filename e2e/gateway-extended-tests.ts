@@ -12,6 +12,7 @@ import {
   redirectPath,
   redirectPort,
   redirectScheme,
+  redirectStatus,
   requestPercentageMirror,
 } from './gateway-extended-matches.ts';
 import {
@@ -68,6 +69,9 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRouteRedirectPort: ['HTTPRoutePortRedirect'],
   HTTPRouteRedirectPath: ['HTTPRoutePathRedirect'],
   HTTPRouteRequestPercentageMirror: ['HTTPRouteRequestPercentageMirror'],
+  HTTPRoute303Redirect: ['HTTPRoute303RedirectStatusCode'],
+  HTTPRoute307Redirect: ['HTTPRoute307RedirectStatusCode'],
+  HTTPRoute308Redirect: ['HTTPRoute308RedirectStatusCode'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -85,6 +89,9 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('HTTPRouteRedirectScheme', () => redirectScheme(suiteOf()));
   conformance('HTTPRouteRedirectPort', () => redirectPort(suiteOf()));
   conformance('HTTPRouteRedirectPath', () => redirectPath(suiteOf()));
+  conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));
+  conformance('HTTPRoute307Redirect', () => redirectStatus(suiteOf(), 307));
+  conformance('HTTPRoute308Redirect', () => redirectStatus(suiteOf(), 308));
   conformance('HTTPRouteRequestPercentageMirror', () =>
     requestPercentageMirror(suiteOf(), MODIFY_HEADERS, {
       path: '',

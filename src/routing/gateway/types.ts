@@ -20,6 +20,9 @@ export const CORE_FEATURES: readonly string[] = ['Gateway', 'HTTPRoute', 'Refere
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   ...CORE_FEATURES,
+  'HTTPRoute303RedirectStatusCode',
+  'HTTPRoute307RedirectStatusCode',
+  'HTTPRoute308RedirectStatusCode',
   'HTTPRouteBackendTimeout',
   'HTTPRouteHostRewrite',
   'HTTPRouteMethodMatching',
