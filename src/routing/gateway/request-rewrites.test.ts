@@ -25,6 +25,29 @@ describe('replacePath', () => {
     expect(replacePath('/foo/', prefix('/foo', '/xyz'))).toBe('/xyz/');
     expect(replacePath('/foo', prefix('/foo', '/xyz/'))).toBe('/xyz');
   });
+
+  // apis/v1/httproute_types.go HTTPPathModifier: the table of ReplacePrefixMatch results, row by row.
+  it('follows the spec table of ReplacePrefixMatch results', () => {
+    const rows: [string, string, string, string][] = [
+      ['/foo/bar', '/foo', '/xyz', '/xyz/bar'],
+      ['/foo/bar', '/foo', '/xyz/', '/xyz/bar'],
+      ['/foo/bar', '/foo/', '/xyz', '/xyz/bar'],
+      ['/foo/bar', '/foo/', '/xyz/', '/xyz/bar'],
+      ['/foo', '/foo', '/xyz', '/xyz'],
+      ['/foo/', '/foo', '/xyz', '/xyz/'],
+      ['/foo/bar', '/foo', '', '/bar'],
+      ['/foo/', '/foo', '', '/'],
+      ['/foo', '/foo', '', '/'],
+      ['/foo/', '/foo', '/', '/'],
+      ['/foo', '/foo', '/', '/'],
+      // A match of "/" (every path): the value goes in front.
+      ['/anything', '/', '/xyz', '/xyz/anything'],
+      ['/', '/', '/xyz', '/xyz'],
+      ['/', '/', '/', '/'],
+    ];
+    for (const [path, matched, value, wanted] of rows)
+      expect(replacePath(path, prefix(matched, value)), `${path} ${matched} ${value}`).toBe(wanted);
+  });
 });
 
 const parts = (over: Partial<RedirectParts>): RedirectParts => ({

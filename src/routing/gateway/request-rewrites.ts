@@ -11,12 +11,14 @@ import type { GatewayRouteData, PathReplacement, RedirectParts } from './route-d
  * @public For the edge's rewrite and redirect steps.
  * ReplaceFullPath: the value. ReplacePrefixMatch: the matched prefix (whole segments, trailing slash
  * ignored) replaced by the value: /prefix/one + /one → /prefix/one/two → /one/two; /strip-prefix → "/"
- * gives /strip-prefix/three → /three and /strip-prefix → /.
+ * gives /strip-prefix/three → /three and /strip-prefix → /. The HTTPPathModifier table of the spec holds
+ * (request /foo/ with /foo → /xyz gives /xyz/; an empty value strips the prefix).
  */
 export function replacePath(path: string, replacement: PathReplacement): string {
   if (replacement.kind === 'full') return replacement.value;
   const matched = prefixKey(replacement.matched);
-  const rest = path.slice(matched.length); // '' or '/...'
+  // A match of "/" replaces the request's leading slash: "/" → the value itself, "/a" → value + "/a".
+  const rest = matched === '' && path === '/' ? '' : path.slice(matched.length); // '' or '/...'
   const value = replacement.value.endsWith('/') ? replacement.value.slice(0, -1) : replacement.value;
   if (rest === '' || rest === '/') return value === '' ? '/' : value + (rest === '/' && value !== '' ? '/' : '');
   return value + rest;
