@@ -316,3 +316,158 @@ export async function redirectStatus(suite: GatewayConformance, status: 303 | 30
   );
   await run(suite, name, [{ method: status === 303 ? 'POST' : undefined, path, status, redirect: { path } }]);
 }
+
+// conformance/tests/httproute-cors.go
+export async function cors(suite: GatewayConformance): Promise<void> {
+  const route = (name: string, rules: [string, object][]) =>
+    httpRoute(INFRA, name, {
+      parentRefs: [ref('same-namespace')],
+      rules: rules.map(([path, filter]) => ({
+        filters: [{ type: 'CORS', cors: filter }],
+        matches: [{ path: prefix(path) }],
+        ...to(1),
+      })),
+    });
+  suite.api.apply(
+    route('cors-multiple-origins-methods-headers', [
+      [
+        '/cors-1',
+        {
+          allowOrigins: ['https://www.foo.com', 'https://*.bar.com'],
+          allowMethods: ['GET', 'OPTIONS'],
+          allowHeaders: ['x-header-1', 'x-header-2'],
+          exposeHeaders: ['x-header-3', 'x-header-4'],
+          allowCredentials: true,
+          maxAge: 3600,
+        },
+      ],
+    ]),
+  );
+  suite.api.apply(
+    route('cors-wildcard-methods', [['/cors-2', { allowOrigins: ['https://www.foo.com'], allowMethods: ['*'] }]]),
+  );
+  suite.api.apply(
+    route('cors-wildcard-origin', [
+      ['/cors-wildcard-origin', { allowOrigins: ['*'], allowMethods: ['PUT'], allowCredentials: false }],
+    ]),
+  );
+  const wide = { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'] };
+  suite.api.apply(
+    route('cors-wildcard-methods-headers', [
+      ['/cors-wildcard-methods-headers', { ...wide, allowCredentials: true }],
+      ['/cors-wildcard-methods-headers-unauth', { ...wide, allowCredentials: false }],
+    ]),
+  );
+  const names = [
+    'cors-multiple-origins-methods-headers',
+    'cors-wildcard-methods',
+    'cors-wildcard-origin',
+    'cors-wildcard-methods-headers',
+  ];
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', names);
+  for (const name of names)
+    await routeCondition(suite.api, name, 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  const ask = (origin: string, method: string, headers?: string) => ({
+    Origin: origin,
+    'access-control-request-method': method,
+    ...(headers === undefined ? {} : { 'access-control-request-headers': headers }),
+  });
+  const preflight = (path: string, headers: Record<string, string>, more: Partial<Expected>): Expected => ({
+    path,
+    method: 'OPTIONS',
+    headers,
+    statuses: [200, 204],
+    ...more,
+  });
+  const allowedPreflight = (origin: string): Expected =>
+    preflight('/cors-1', ask(origin, 'GET', 'x-header-1, x-header-2'), {
+      validResponseHeaders: {
+        'access-control-allow-origin': [origin],
+        'access-control-allow-methods': ['GET, OPTIONS', 'OPTIONS, GET'],
+        'access-control-allow-headers': ['x-header-1, x-header-2', 'x-header-2, x-header-1'],
+        'access-control-expose-headers': ['x-header-3, x-header-4', 'x-header-4, x-header-3'],
+        'access-control-max-age': ['3600'],
+        'access-control-allow-credentials': ['true'],
+      },
+    });
+  const noCredentials = ['access-control-allow-credentials'];
+  const anyOrigin = (origin: string) => ({ 'access-control-allow-origin': [origin, '*'] });
+  await Promise.all(
+    [
+      allowedPreflight('https://www.foo.com'),
+      allowedPreflight('https://www.bar.com'),
+      allowedPreflight('https://xpto.www.bar.com'),
+      preflight('/cors-1', ask('https://foobar.com', 'GET'), {
+        statuses: [200, 204, 403],
+        absentResponseHeaders: ['access-control-allow-origin'],
+      }),
+      ...['https://www.foo.com', 'https://www.bar.com'].map(
+        (origin): Expected => ({
+          path: '/cors-1',
+          headers: ask(origin, 'GET', 'x-header-1, x-header-2'),
+          responseHeaders: { 'access-control-allow-origin': origin },
+          namespace: INFRA,
+        }),
+      ),
+      {
+        path: '/cors-1',
+        headers: ask('https://foobar.com', 'GET'),
+        absentResponseHeaders: ['access-control-allow-origin'],
+      },
+      preflight('/cors-2', ask('https://www.foo.com', 'POST'), {
+        validResponseHeaders: { 'access-control-allow-methods': ['POST', '*'] },
+        responseHeaders: { 'access-control-allow-origin': 'https://www.foo.com' },
+        absentResponseHeaders: noCredentials,
+      }),
+      ...['https://foobar.com', 'https://foobar.com:12345'].map((origin) =>
+        preflight('/cors-wildcard-origin', ask(origin, 'PUT'), {
+          validResponseHeaders: { ...anyOrigin(origin), 'access-control-allow-methods': ['PUT'] },
+          absentResponseHeaders: noCredentials,
+        }),
+      ),
+      ...['https://foobar.com:12345', 'https://foobar.com'].map(
+        (origin): Expected => ({
+          path: '/cors-wildcard-origin',
+          method: 'PUT',
+          headers: { Origin: origin },
+          validResponseHeaders: anyOrigin(origin),
+          absentResponseHeaders: origin.endsWith('12345') ? [] : noCredentials,
+        }),
+      ),
+      preflight('/cors-wildcard-methods-headers', ask('https://other.foo.com', 'PUT', 'x-header-1, x-header-2'), {
+        validResponseHeaders: {
+          'access-control-allow-origin': ['https://other.foo.com'],
+          'access-control-allow-methods': ['PUT'],
+          'access-control-allow-headers': ['x-header-1, x-header-2', 'x-header-2, x-header-1'],
+          'access-control-allow-credentials': ['true'],
+        },
+      }),
+      preflight(
+        '/cors-wildcard-methods-headers-unauth',
+        ask('https://other.foo.com', 'PUT', 'x-header-1, x-header-2'),
+        {
+          validResponseHeaders: {
+            ...anyOrigin('https://other.foo.com'),
+            'access-control-allow-methods': ['PUT', '*'],
+            'access-control-allow-headers': ['x-header-1, x-header-2', 'x-header-2, x-header-1', '*'],
+          },
+          absentResponseHeaders: noCredentials,
+        },
+      ),
+      {
+        path: '/cors-wildcard-methods-headers',
+        headers: { Origin: 'https://other.foo.com' },
+        validResponseHeaders: {
+          'access-control-allow-origin': ['https://other.foo.com'],
+          'access-control-allow-credentials': ['true'],
+        },
+      },
+      {
+        path: '/cors-wildcard-methods-headers-unauth',
+        headers: { Origin: 'https://other.foo.com' },
+        validResponseHeaders: anyOrigin('https://other.foo.com'),
+        absentResponseHeaders: noCredentials,
+      },
+    ].map((expected) => expectEventuallyConsistent(address, expected)),
+  );
+}

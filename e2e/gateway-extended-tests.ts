@@ -7,6 +7,7 @@
 /* oxlint-disable unicorn/consistent-function-scoping */
 import { randomUUID } from 'node:crypto';
 import {
+  cors,
   methodMatching,
   queryParamMatching,
   redirectPath,
@@ -72,6 +73,7 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRoute303Redirect: ['HTTPRoute303RedirectStatusCode'],
   HTTPRoute307Redirect: ['HTTPRoute307RedirectStatusCode'],
   HTTPRoute308Redirect: ['HTTPRoute308RedirectStatusCode'],
+  HTTPRouteCORS: ['HTTPRouteCORS'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -89,6 +91,7 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('HTTPRouteRedirectScheme', () => redirectScheme(suiteOf()));
   conformance('HTTPRouteRedirectPort', () => redirectPort(suiteOf()));
   conformance('HTTPRouteRedirectPath', () => redirectPath(suiteOf()));
+  conformance('HTTPRouteCORS', () => cors(suiteOf()));
   conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));
   conformance('HTTPRoute307Redirect', () => redirectStatus(suiteOf(), 307));
   conformance('HTTPRoute308Redirect', () => redirectStatus(suiteOf(), 308));

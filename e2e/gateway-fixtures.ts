@@ -311,6 +311,10 @@ export interface Expected {
   readonly responseHeaders?: Record<string, string>;
   /** Headers the answer must not have (upstream Response.AbsentHeaders). */
   readonly absentResponseHeaders?: readonly string[];
+  /** Each header must have one of these values, whitespace ignored (Response.ValidHeaderValues, IgnoreWhitespace). */
+  readonly validResponseHeaders?: Record<string, readonly string[]>;
+  /** Any of these statuses (upstream Response.StatusCodes); `status` is then not used. */
+  readonly statuses?: readonly number[];
   readonly host?: string;
   readonly headers?: Record<string, string>;
   readonly status?: number;
@@ -330,6 +334,13 @@ function responseMismatch(headers: Headers, expected: Expected): string | null {
   }
   for (const name of expected.absentResponseHeaders ?? [])
     if (headers[name.toLowerCase()] !== undefined) return `response header ${name} should be absent`;
+  const bare = (text: string) => text.replaceAll(' ', '');
+  for (const [name, values] of Object.entries(expected.validResponseHeaders ?? {})) {
+    const got = headers[name.toLowerCase()];
+    const text = got === undefined ? undefined : bare(Array.isArray(got) ? got.join(',') : got);
+    if (text === undefined || !values.map(bare).includes(text))
+      return `response header ${name}: ${String(got)}, wanted one of ${values.join(' | ')}`;
+  }
   return null;
 }
 
@@ -372,7 +383,9 @@ function mismatch(
   location: string | undefined,
   headers: Headers,
 ): string | null {
-  const wantedStatus = expected.status ?? 200;
+  const wantedStatus = expected.statuses?.includes(status) === true ? status : (expected.status ?? 200);
+  if (expected.statuses !== undefined && !expected.statuses.includes(status))
+    return `status ${status}, wanted one of ${expected.statuses.join(', ')}`;
   if (status !== wantedStatus) return `status ${status}, wanted ${wantedStatus}`;
   const inResponse = responseMismatch(headers, expected);
   if (inResponse !== null) return inResponse;

@@ -50,6 +50,8 @@ export interface Cors {
   readonly exposeHeaders: string;
   readonly allowCredentials: boolean;
   readonly maxAgeSeconds: number;
+  /** Gateway API HTTPCORSFilter semantics (wildcard origins of any depth, "*" methods and headers echoed). */
+  readonly gateway?: true;
   readonly field: SourceField;
 }
 

@@ -10,6 +10,7 @@ import { AccessStep } from './access-step.ts';
 import { CanaryStep } from './canary-step.ts';
 import { ConnectionLimitStep } from './connection-limit-step.ts';
 import { CorsStep } from './cors-step.ts';
+import { GatewayCorsStep } from './gateway-cors-step.ts';
 import { PathReplaceStep } from './path-replace-step.ts';
 import { RateLimitStep } from './rate-limit-step.ts';
 import { RedirectStep } from './redirect-step.ts';
@@ -53,7 +54,8 @@ export function compilePolicySteps(target: Target, endpoints: EndpointIndex, int
     return;
   }
   if (traffic.redirect !== null) request.push(new RedirectStep(traffic.redirect));
-  if (traffic.cors !== null) request.push(new CorsStep(traffic.cors));
+  if (traffic.cors !== null)
+    request.push(traffic.cors.gateway === true ? new GatewayCorsStep(traffic.cors) : new CorsStep(traffic.cors));
   if (
     traffic.rateLimit !== null &&
     (traffic.rateLimit.requestsPerSecond !== null || traffic.rateLimit.requestsPerMinute !== null)

@@ -68,6 +68,7 @@ function cors(raw: unknown, field: string): Cors {
     exposeHeaders: strings(raw, 'exposeHeaders').join(', '),
     allowCredentials: readBoolean(raw, 'allowCredentials') ?? false,
     maxAgeSeconds: typeof maxAge === 'number' ? maxAge : 5,
+    gateway: true,
     field,
   };
 }

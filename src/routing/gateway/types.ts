@@ -24,6 +24,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'HTTPRoute307RedirectStatusCode',
   'HTTPRoute308RedirectStatusCode',
   'HTTPRouteBackendTimeout',
+  'HTTPRouteCORS',
   'HTTPRouteHostRewrite',
   'HTTPRouteMethodMatching',
   'HTTPRoutePathRedirect',
