@@ -471,3 +471,66 @@ export async function cors(suite: GatewayConformance): Promise<void> {
     ].map((expected) => expectEventuallyConsistent(address, expected)),
   );
 }
+
+// conformance/tests/gateway-http-listener-isolation.go (and its -with-hostname-intersection.yaml)
+export async function httpListenerIsolation(suite: GatewayConformance): Promise<void> {
+  const sections = [
+    ['empty-hostname', undefined],
+    ['wildcard-example-com', '*.example.com'],
+    ['wildcard-foo-example-com', '*.foo.example.com'],
+    ['abc-foo-example-com', 'abc.foo.example.com'],
+  ] as const;
+  const allHostnames = ['bar.com', '*.example.com', '*.foo.example.com', 'abc.foo.example.com'];
+  const hosts: [string, string][] = [
+    ['bar.com', 'empty-hostname'],
+    ['bar.example.com', 'wildcard-example-com'],
+    ['bar.foo.example.com', 'wildcard-foo-example-com'],
+    ['abc.foo.example.com', 'abc-foo-example-com'],
+  ];
+  for (const intersect of [false, true]) {
+    const gateway = intersect ? 'http-listener-isolation-with-hostname-intersection' : 'http-listener-isolation';
+    suite.api.apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { namespace: INFRA, name: gateway },
+      spec: {
+        gatewayClassName: 'sluice-conformance',
+        listeners: sections.map(([name, hostname]) => ({
+          name,
+          port: 80,
+          protocol: 'HTTP',
+          ...(hostname === undefined ? {} : { hostname }),
+          allowedRoutes: { namespaces: { from: 'All' } },
+        })),
+      },
+    });
+    const routes = sections.map(
+      ([section]) => `attaches-to-${section}${intersect ? '-with-hostname-intersection' : ''}`,
+    );
+    sections.forEach(([section], index) =>
+      suite.api.apply(
+        httpRoute(INFRA, routes[index], {
+          parentRefs: [{ name: gateway, namespace: INFRA, sectionName: section }],
+          ...(intersect ? { hostnames: allHostnames } : {}),
+          rules: [{ matches: [{ path: prefix(`/${section}`) }], ...to(1) }],
+        }),
+      ),
+    );
+    try {
+      const address = await gatewayAndRoutesAccepted(suite.api, gateway, routes);
+      await Promise.all(
+        hosts.flatMap(([host, own]) =>
+          sections.map(([section]) =>
+            expectEventuallyConsistent(
+              address,
+              section === own ? { host, path: `/${section}`, ...at(1) } : { host, path: `/${section}`, status: 404 },
+            ),
+          ),
+        ),
+      );
+    } finally {
+      for (const route of routes) suite.api.remove('HTTPRoute', INFRA, route);
+      suite.api.remove('Gateway', INFRA, gateway);
+    }
+  }
+}

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   cors,
+  httpListenerIsolation,
   methodMatching,
   queryParamMatching,
   redirectPath,
@@ -74,6 +75,7 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRoute307Redirect: ['HTTPRoute307RedirectStatusCode'],
   HTTPRoute308Redirect: ['HTTPRoute308RedirectStatusCode'],
   HTTPRouteCORS: ['HTTPRouteCORS'],
+  GatewayHTTPListenerIsolation: ['GatewayHTTPListenerIsolation'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -92,6 +94,7 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('HTTPRouteRedirectPort', () => redirectPort(suiteOf()));
   conformance('HTTPRouteRedirectPath', () => redirectPath(suiteOf()));
   conformance('HTTPRouteCORS', () => cors(suiteOf()));
+  conformance('GatewayHTTPListenerIsolation', () => httpListenerIsolation(suiteOf()));
   conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));
   conformance('HTTPRoute307Redirect', () => redirectStatus(suiteOf(), 307));
   conformance('HTTPRoute308Redirect', () => redirectStatus(suiteOf(), 308));
