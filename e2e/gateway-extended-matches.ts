@@ -11,6 +11,7 @@ import {
   gatewayAndRoutesAccepted,
   httpRoute,
   INFRA,
+  listenersMatch,
   routeCondition,
   type Expected,
   type GatewayConformance,
@@ -532,5 +533,131 @@ export async function httpListenerIsolation(suite: GatewayConformance): Promise<
       for (const route of routes) suite.api.remove('HTTPRoute', INFRA, route);
       suite.api.remove('Gateway', INFRA, gateway);
     }
+  }
+}
+
+// conformance/tests/httproute-redirect-port-and-scheme.go: the listener's port is kept unless the scheme
+// changes (then the scheme's well-known port), on listeners at 80, 8080 and 443.
+export async function redirectPortAndScheme(suite: GatewayConformance): Promise<void> {
+  const on8080 = 'same-namespace-with-http-listener-on-8080';
+  suite.api.apply({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name: on8080 },
+    spec: {
+      gatewayClassName: 'sluice-conformance',
+      listeners: [{ name: 'http', port: 8080, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }],
+    },
+  });
+  const rule = (path: string, redirect: { scheme?: string; port?: number }) =>
+    redirectRule(path, { ...redirect, hostname: 'example.org' });
+  const routes: [string, string, [string, { scheme?: string; port?: number }][]][] = [
+    [
+      'http-route-for-listener-on-port-80',
+      'same-namespace',
+      [
+        ['/scheme-nil-and-port-nil', {}],
+        ['/scheme-nil-and-port-80', { port: 80 }],
+        ['/scheme-nil-and-port-8080', { port: 8080 }],
+        ['/scheme-https-and-port-nil', { scheme: 'https' }],
+        ['/scheme-https-and-port-443', { scheme: 'https', port: 443 }],
+        ['/scheme-https-and-port-8443', { scheme: 'https', port: 8443 }],
+      ],
+    ],
+    [
+      'http-route-for-listener-on-port-8080',
+      on8080,
+      [
+        ['/scheme-nil-and-port-nil', {}],
+        ['/scheme-nil-and-port-80', { port: 80 }],
+        ['/scheme-https-and-port-nil', { scheme: 'https' }],
+      ],
+    ],
+    [
+      'http-route-for-listener-on-port-443',
+      'same-namespace-with-https-listener',
+      [
+        ['/scheme-nil-and-port-nil', {}],
+        ['/scheme-nil-and-port-443', { port: 443 }],
+        ['/scheme-nil-and-port-8443', { port: 8443 }],
+        ['/scheme-http-and-port-nil', { scheme: 'http' }],
+        ['/scheme-http-and-port-80', { scheme: 'http', port: 80 }],
+        ['/scheme-http-and-port-8080', { scheme: 'http', port: 8080 }],
+      ],
+    ],
+  ];
+  for (const [name, gateway, rules] of routes)
+    suite.api.apply(
+      httpRoute(INFRA, name, {
+        parentRefs: [ref(gateway)],
+        rules: rules.map(([path, redirect]) => rule(path, redirect)),
+      }),
+    );
+  try {
+    const checks: Promise<void>[] = [];
+    for (const [name, gateway, rules] of routes) {
+      const address = await gatewayAndRoutesAccepted(suite.api, gateway, [name]);
+      await routeCondition(suite.api, name, gateway, { type: 'ResolvedRefs', status: 'True' });
+      const tls = gateway === 'same-namespace-with-https-listener';
+      const listenerPort = gateway === on8080 ? 8080 : tls ? 443 : 80;
+      for (const [path, redirect] of rules) {
+        const scheme = redirect.scheme ?? (tls ? 'https' : 'http');
+        // The port the Location must name: a port of its own, else the listener's unless the scheme changed.
+        const port = redirect.port ?? (redirect.scheme === undefined ? listenerPort : undefined);
+        const wellKnown = port === (scheme === 'https' ? 443 : 80);
+        checks.push(
+          expectEventuallyConsistent(address, {
+            path,
+            port: listenerPort,
+            ...(tls ? { tls: true, host: 'example.org' } : {}),
+            status: 302,
+            redirect: {
+              scheme,
+              host: 'example.org',
+              ...(port === undefined || wellKnown ? {} : { port: String(port) }),
+            },
+          }),
+        );
+      }
+    }
+    await Promise.all(checks);
+  } finally {
+    suite.api.remove('Gateway', INFRA, on8080);
+  }
+}
+
+// conformance/tests/gateway-with-attached-routes.go GatewayWithAttachedRoutesWithPort8080
+export async function attachedRoutesWithPort8080(suite: GatewayConformance): Promise<void> {
+  const gateway = 'gateway-with-two-listeners-and-one-attached-route';
+  const allowed = { kinds: [{ kind: 'HTTPRoute' }], namespaces: { from: 'All' } };
+  suite.api.apply({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name: gateway },
+    spec: {
+      gatewayClassName: 'sluice-conformance',
+      listeners: [
+        { name: 'http-unattached', port: 8080, protocol: 'HTTP', allowedRoutes: allowed },
+        { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: allowed },
+      ],
+    },
+  });
+  suite.api.apply(
+    httpRoute(INFRA, 'http-route-4-port-8080', {
+      parentRefs: [{ kind: 'Gateway', name: gateway, namespace: INFRA, sectionName: 'http' }],
+      rules: [to(1)],
+    }),
+  );
+  const ready = [
+    { type: 'Accepted', status: 'True' },
+    { type: 'ResolvedRefs', status: 'True' },
+  ];
+  try {
+    await listenersMatch(suite.api, gateway, [
+      { name: 'http-unattached', supportedKinds: [{ kind: 'HTTPRoute' }], attachedRoutes: 0, conditions: ready },
+      { name: 'http', supportedKinds: [{ kind: 'HTTPRoute' }], attachedRoutes: 1, conditions: ready },
+    ]);
+  } finally {
+    suite.api.remove('Gateway', INFRA, gateway);
   }
 }

@@ -7,12 +7,14 @@
 /* oxlint-disable unicorn/consistent-function-scoping */
 import { randomUUID } from 'node:crypto';
 import {
+  attachedRoutesWithPort8080,
   cors,
   httpListenerIsolation,
   methodMatching,
   queryParamMatching,
   redirectPath,
   redirectPort,
+  redirectPortAndScheme,
   redirectScheme,
   redirectStatus,
   requestPercentageMirror,
@@ -76,6 +78,8 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRoute308Redirect: ['HTTPRoute308RedirectStatusCode'],
   HTTPRouteCORS: ['HTTPRouteCORS'],
   GatewayHTTPListenerIsolation: ['GatewayHTTPListenerIsolation'],
+  HTTPRouteRedirectPortAndScheme: ['HTTPRoutePortRedirect', 'GatewayPort8080'],
+  GatewayWithAttachedRoutesWithPort8080: ['GatewayPort8080'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -95,6 +99,8 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('HTTPRouteRedirectPath', () => redirectPath(suiteOf()));
   conformance('HTTPRouteCORS', () => cors(suiteOf()));
   conformance('GatewayHTTPListenerIsolation', () => httpListenerIsolation(suiteOf()));
+  conformance('HTTPRouteRedirectPortAndScheme', () => redirectPortAndScheme(suiteOf()));
+  conformance('GatewayWithAttachedRoutesWithPort8080', () => attachedRoutesWithPort8080(suiteOf()));
   conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));
   conformance('HTTPRoute307Redirect', () => redirectStatus(suiteOf(), 307));
   conformance('HTTPRoute308Redirect', () => redirectStatus(suiteOf(), 308));

@@ -297,6 +297,8 @@ export interface Expected {
     readonly path?: string;
   };
   readonly method?: string;
+  /** The Gateway port the request goes to (default 80, or 443 with `tls`). */
+  readonly port?: number;
   /** Headers the backend must have received, several values joined by ',' (upstream ExpectedRequest.Headers). */
   readonly requestHeaders?: Record<string, string>;
   /** Headers the backend must not have received (upstream AbsentHeaders). */
@@ -438,7 +440,8 @@ export async function expectEventuallyConsistent(
   while (streak < required) {
     if (Date.now() > deadline) throw new Error(`${expected.path}: no ${required} consistent answers: ${last}`);
     try {
-      const base = expected.tls === true ? `https://${address}:443` : `http://${address}:80`;
+      const scheme = expected.tls === true ? 'https' : 'http';
+      const base = `${scheme}://${address}:${expected.port ?? (expected.tls === true ? 443 : 80)}`;
       const reply = await edgeRequest(base, {
         method: expected.method,
         path: expected.path,

@@ -21,6 +21,7 @@ export const CORE_FEATURES: readonly string[] = ['Gateway', 'HTTPRoute', 'Refere
 export const SUPPORTED_FEATURES: readonly string[] = [
   ...CORE_FEATURES,
   'GatewayHTTPListenerIsolation',
+  'GatewayPort8080',
   'HTTPRoute303RedirectStatusCode',
   'HTTPRoute307RedirectStatusCode',
   'HTTPRoute308RedirectStatusCode',
