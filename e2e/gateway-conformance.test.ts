@@ -25,6 +25,7 @@ import {
   httpRoute,
   INFRA,
   listenersMatch,
+  notAttached,
   routeCondition,
   servesCertificate,
   startGatewayConformance,
@@ -650,23 +651,6 @@ conformance('HTTPRouteListenerHostnameMatching', async () => {
 });
 
 /** kubernetes.HTTPRouteMustHaveNoAcceptedParents and GatewayMustHaveZeroRoutes. */
-async function notAttached(route: string, gateway: string): Promise<void> {
-  const [ns, name] = route.split('/');
-  await until(`HTTPRoute ${route} has no Accepted parent`, () => {
-    const parents = suite.api.get('HTTPRoute', ns, name)?.status?.parents;
-    return (
-      parents !== undefined &&
-      !parents.some((p: { conditions: { type: string; status: string }[] }) =>
-        hasCondition(p.conditions, { type: 'Accepted', status: 'True' }),
-      )
-    );
-  });
-  await until(`Gateway ${gateway} has 0 routes attached`, () => {
-    const listeners = suite.api.get('Gateway', INFRA, gateway)?.status?.listeners ?? [];
-    return listeners.length > 0 && listeners.every((l: { attachedRoutes: number }) => l.attachedRoutes === 0);
-  });
-}
-
 conformance('HTTPRouteInvalidCrossNamespaceParentRef', async () => {
   suite.api.apply(
     httpRoute(WEB_BACKEND, 'invalid-cross-namespace-parent-ref', {
@@ -681,7 +665,7 @@ conformance('HTTPRouteInvalidCrossNamespaceParentRef', async () => {
     status: 'False',
     reason: 'NotAllowedByListeners',
   });
-  await notAttached(route, 'same-namespace');
+  await notAttached(suite.api, route, 'same-namespace');
 });
 
 conformance('HTTPRouteInvalidParentRefNotMatchingSectionName', async () => {
@@ -697,7 +681,7 @@ conformance('HTTPRouteInvalidParentRefNotMatchingSectionName', async () => {
     status: 'False',
     reason: 'NoMatchingParent',
   });
-  await notAttached(`${INFRA}/${name}`, 'same-namespace');
+  await notAttached(suite.api, `${INFRA}/${name}`, 'same-namespace');
 });
 
 conformance('HTTPRouteInvalidReferenceGrant', async () => {

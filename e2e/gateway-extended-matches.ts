@@ -12,6 +12,7 @@ import {
   httpRoute,
   INFRA,
   listenersMatch,
+  notAttached,
   routeCondition,
   type Expected,
   type GatewayConformance,
@@ -657,6 +658,88 @@ export async function attachedRoutesWithPort8080(suite: GatewayConformance): Pro
       { name: 'http-unattached', supportedKinds: [{ kind: 'HTTPRoute' }], attachedRoutes: 0, conditions: ready },
       { name: 'http', supportedKinds: [{ kind: 'HTTPRoute' }], attachedRoutes: 1, conditions: ready },
     ]);
+  } finally {
+    suite.api.remove('Gateway', INFRA, gateway);
+  }
+}
+
+function gatewayOf(name: string, listeners: object[]): object {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { namespace: INFRA, name },
+    spec: { gatewayClassName: 'sluice-conformance', listeners },
+  };
+}
+
+// conformance/tests/httproute-listener-port-matching.go
+export async function listenerPortMatching(suite: GatewayConformance): Promise<void> {
+  const gateway = 'httproute-listener-port-matching';
+  const listener = (name: string, port: number, hostname: string) => ({
+    name,
+    port,
+    protocol: 'HTTP',
+    allowedRoutes: { namespaces: { from: 'Same' } },
+    hostname,
+  });
+  suite.api.apply(
+    gatewayOf(gateway, [
+      listener('listener-1', 80, 'foo.com'),
+      listener('listener-2', 8080, 'foo.com'),
+      listener('listener-3', 8080, 'bar.com'),
+      listener('listener-4', 8090, 'foo.com'),
+      listener('listener-5', 8090, 'bar.com'),
+    ]),
+  );
+  const route = (name: string, parent: object, version: 1 | 2 | 3) =>
+    httpRoute(INFRA, name, { parentRefs: [{ name: gateway, ...parent }], rules: [to(version)] });
+  suite.api.apply(route('backend-v1', { port: 80 }, 1));
+  suite.api.apply(route('backend-v2', { port: 8080 }, 2));
+  suite.api.apply(route('backend-v3', { port: 8090, sectionName: 'listener-4' }, 3));
+  try {
+    const address = await gatewayAndRoutesAccepted(suite.api, gateway, ['backend-v1', 'backend-v2', 'backend-v3']);
+    for (const name of ['backend-v1', 'backend-v2', 'backend-v3'])
+      await routeCondition(suite.api, name, gateway, { type: 'ResolvedRefs', status: 'True' });
+    const cases: [string, number, Partial<Expected>][] = [
+      ['foo.com', 80, at(1)],
+      ['foo.com:8080', 8080, at(2)],
+      ['bar.com:8080', 8080, at(2)],
+      ['foo.com:8090', 8090, at(3)],
+      ['bar.com:8090', 8090, { status: 404 }],
+    ];
+    await Promise.all(
+      cases.map(([host, port, expected]) =>
+        expectEventuallyConsistent(address, { path: '/', host, port, ...expected }),
+      ),
+    );
+  } finally {
+    suite.api.remove('Gateway', INFRA, gateway);
+  }
+}
+
+// conformance/tests/httproute-invalid-parentref-section-name-not-matching-port.go
+export async function sectionNameNotMatchingPort(suite: GatewayConformance): Promise<void> {
+  const gateway = 'gateway-with-one-not-matching-port-and-section-name-route';
+  const name = 'httproute-listener-section-name-not-matching-port';
+  suite.api.apply(
+    gatewayOf(gateway, [
+      {
+        name: 'http',
+        port: 80,
+        protocol: 'HTTP',
+        allowedRoutes: { kinds: [{ kind: 'HTTPRoute' }], namespaces: { from: 'All' } },
+      },
+    ]),
+  );
+  suite.api.apply(
+    httpRoute(INFRA, name, {
+      parentRefs: [{ name: gateway, sectionName: 'http', port: 81 }],
+      rules: [{ backendRefs: [{ name: 'infra-backend-v1', port: 8080, kind: 'Service' }] }],
+    }),
+  );
+  try {
+    await routeCondition(suite.api, name, gateway, { type: 'Accepted', status: 'False', reason: 'NoMatchingParent' });
+    await notAttached(suite.api, `${INFRA}/${name}`, gateway);
   } finally {
     suite.api.remove('Gateway', INFRA, gateway);
   }

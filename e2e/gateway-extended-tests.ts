@@ -10,6 +10,7 @@ import {
   attachedRoutesWithPort8080,
   cors,
   httpListenerIsolation,
+  listenerPortMatching,
   methodMatching,
   queryParamMatching,
   redirectPath,
@@ -18,6 +19,7 @@ import {
   redirectScheme,
   redirectStatus,
   requestPercentageMirror,
+  sectionNameNotMatchingPort,
 } from './gateway-extended-matches.ts';
 import {
   expectEventuallyConsistent,
@@ -80,6 +82,8 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   GatewayHTTPListenerIsolation: ['GatewayHTTPListenerIsolation'],
   HTTPRouteRedirectPortAndScheme: ['HTTPRoutePortRedirect', 'GatewayPort8080'],
   GatewayWithAttachedRoutesWithPort8080: ['GatewayPort8080'],
+  HTTPRouteListenerPortMatching: ['HTTPRouteParentRefPort'],
+  HTTPRouteInvalidParentRefSectionNameNotMatchingPort: ['HTTPRouteParentRefPort'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -101,6 +105,8 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('GatewayHTTPListenerIsolation', () => httpListenerIsolation(suiteOf()));
   conformance('HTTPRouteRedirectPortAndScheme', () => redirectPortAndScheme(suiteOf()));
   conformance('GatewayWithAttachedRoutesWithPort8080', () => attachedRoutesWithPort8080(suiteOf()));
+  conformance('HTTPRouteListenerPortMatching', () => listenerPortMatching(suiteOf()));
+  conformance('HTTPRouteInvalidParentRefSectionNameNotMatchingPort', () => sectionNameNotMatchingPort(suiteOf()));
   conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));
   conformance('HTTPRoute307Redirect', () => redirectStatus(suiteOf(), 307));
   conformance('HTTPRoute308Redirect', () => redirectStatus(suiteOf(), 308));

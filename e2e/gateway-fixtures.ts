@@ -260,6 +260,27 @@ export function expectMirrored(
   );
 }
 
+/**
+ * kubernetes.HTTPRouteMustHaveNoAcceptedParents and GatewayMustHaveZeroRoutes: `route` ("namespace/name") has
+ * no Accepted parent, and no listener of `gateway` counts a route.
+ */
+export async function notAttached(api: ApiEmulator, route: string, gateway: string): Promise<void> {
+  const [ns, name] = route.split('/');
+  await until(`HTTPRoute ${route} has no Accepted parent`, () => {
+    const parents = api.get('HTTPRoute', ns, name)?.status?.parents;
+    return (
+      parents !== undefined &&
+      !parents.some((p: { conditions: Condition[] }) =>
+        hasCondition(p.conditions, { type: 'Accepted', status: 'True' }),
+      )
+    );
+  });
+  await until(`Gateway ${gateway} has 0 routes attached`, () => {
+    const listeners = api.get('Gateway', INFRA, gateway)?.status?.listeners ?? [];
+    return listeners.length > 0 && listeners.every((l: { attachedRoutes: number }) => l.attachedRoutes === 0);
+  });
+}
+
 /** Throws `message` unless `condition` holds (require.* in the upstream tests). */
 export function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
