@@ -6,6 +6,7 @@
 // Each upstream test keeps its small manifest builders beside it, as upstream keeps each test's YAML beside its Go.
 /* oxlint-disable unicorn/consistent-function-scoping */
 import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
 import {
   expectEventuallyConsistent,
   gatewayAndRoutesAccepted,
@@ -742,5 +743,52 @@ export async function sectionNameNotMatchingPort(suite: GatewayConformance): Pro
     await notAttached(suite.api, `${INFRA}/${name}`, gateway);
   } finally {
     suite.api.remove('Gateway', INFRA, gateway);
+  }
+}
+
+/** One WebSocket exchange through the Gateway: a text and a binary message echoed back. */
+function webSocketRoundTrip(address: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`ws://${address}/ws`, { origin: 'ws://gateway/HTTPRouteBackendProtocolWebSocket' });
+    const replies: { data: Buffer; binary: boolean }[] = [];
+    const done = (why: string | null) => {
+      socket.terminate();
+      resolve(why);
+    };
+    const timer = setTimeout(() => done('no echo within 5 s'), 5_000);
+    socket.on('error', (error) => done(error.message));
+    socket.on('open', () => {
+      socket.send('Websocket Support!');
+      socket.send(Buffer.from([1, 2, 3, 4, 5, 6, 7]));
+    });
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      replies.push({ data, binary });
+      if (replies.length < 2) return;
+      clearTimeout(timer);
+      const [text, bytes] = replies;
+      const ok = !text.binary && text.data.toString() === 'Websocket Support!' && bytes.binary;
+      done(ok && bytes.data.equals(Buffer.from([1, 2, 3, 4, 5, 6, 7])) ? null : 'unexpected echo');
+    });
+  });
+}
+
+// conformance/tests/httproute-backend-protocol-websocket.go: a backendRef to a Service port with appProtocol
+// kubernetes.io/ws; 3 consecutive good round trips (http.AwaitConvergence).
+export async function backendProtocolWebSocket(suite: GatewayConformance): Promise<void> {
+  suite.api.apply(
+    httpRoute(INFRA, 'backend-protocol-ws', {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [{ name: 'infra-backend-v1', port: 8082 }] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['backend-protocol-ws']);
+  const deadline = Date.now() + 30_000;
+  let streak = 0;
+  let last: string | null = null;
+  while (streak < 3) {
+    if (Date.now() > deadline) throw new Error(`no 3 consecutive WebSocket echoes: ${last}`);
+    last = await webSocketRoundTrip(address);
+    streak = last === null ? streak + 1 : 0;
+    if (last !== null) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

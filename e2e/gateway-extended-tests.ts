@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   attachedRoutesWithPort8080,
+  backendProtocolWebSocket,
   cors,
   httpListenerIsolation,
   listenerPortMatching,
@@ -84,6 +85,7 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   GatewayWithAttachedRoutesWithPort8080: ['GatewayPort8080'],
   HTTPRouteListenerPortMatching: ['HTTPRouteParentRefPort'],
   HTTPRouteInvalidParentRefSectionNameNotMatchingPort: ['HTTPRouteParentRefPort'],
+  HTTPRouteBackendProtocolWebSocket: ['HTTPRouteBackendProtocolWebSocket'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -105,6 +107,7 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('GatewayHTTPListenerIsolation', () => httpListenerIsolation(suiteOf()));
   conformance('HTTPRouteRedirectPortAndScheme', () => redirectPortAndScheme(suiteOf()));
   conformance('GatewayWithAttachedRoutesWithPort8080', () => attachedRoutesWithPort8080(suiteOf()));
+  conformance('HTTPRouteBackendProtocolWebSocket', () => backendProtocolWebSocket(suiteOf()));
   conformance('HTTPRouteListenerPortMatching', () => listenerPortMatching(suiteOf()));
   conformance('HTTPRouteInvalidParentRefSectionNameNotMatchingPort', () => sectionNameNotMatchingPort(suiteOf()));
   conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));

@@ -123,7 +123,11 @@ async function startBackends(api: ApiEmulator): Promise<Pod[]> {
     writeBackend(api, {
       namespace: ns,
       name: service,
-      ports: [{ name: 'first-port', port: 8080, targetPort: pod.port }],
+      // Upstream's third-port (appProtocol kubernetes.io/ws) too: the echo pods serve WebSockets on /ws.
+      ports: [
+        { name: 'first-port', port: 8080, targetPort: pod.port },
+        { name: 'third-port', port: 8082, targetPort: pod.port, appProtocol: 'kubernetes.io/ws' },
+      ],
       endpoints: [pod],
     });
   }
