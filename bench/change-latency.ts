@@ -78,6 +78,7 @@ const spawnedAt = performance.now();
 const probeEnv: Record<string, string> = {};
 if (PROFILE !== undefined) probeEnv.GC_PROBE_PROFILE = resolve(PROFILE);
 if (HEAP !== undefined) probeEnv.GC_PROBE_HEAP = resolve(HEAP);
+if (process.env.GC_PROBE_DETAIL !== undefined) probeEnv.GC_PROBE_DETAIL = resolve(process.env.GC_PROBE_DETAIL);
 const startupProfile = STARTUP_PROFILE === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(STARTUP_PROFILE)];
 const controller = await startController(
   ['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn'],

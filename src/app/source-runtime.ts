@@ -1,4 +1,4 @@
-// The snapshot source as main.ts sees it, one interface for a cluster, a --manifests directory or the
+// The snapshot source as run.ts sees it, one interface for a cluster, a --manifests directory or the
 // embedded examples: what to log, the sinks, the status page's view, the leader, and start/stop.
 import type { SnapshotSource } from '../controller/source.ts';
 import type { PublishSink } from '../controller/sink.ts';

@@ -1,4 +1,5 @@
-import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch } from '@kubernetes/client-node/dist/cache.js';
 import type { KubeObject } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
