@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { snapshotOfKinds } from '../../test/support/routing-kind-snapshot.ts';
 import { describe, expect, it } from 'vitest';
 import { changeBatches } from '../../test/support/routing-incremental-arbitraries.ts';
 import { testOptions } from '../../test/support/routing-build-fixtures.ts';
@@ -8,15 +9,13 @@ import { build } from '../routing/build.ts';
 import { dumpBuild } from '../routing/dump.ts';
 import { IncrementalBuild } from '../routing/incremental/incremental-build.ts';
 import type { ObjectChange, ObjectKind } from '../routing/incremental/object-store.ts';
-import { objectKey } from '../routing/incremental/snapshot-changes.ts';
+import { INCREMENTAL_KINDS, objectKey } from '../routing/incremental/snapshot-changes.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import { TableMessages, WorkerTables, type TableMessage } from './worker-tables.ts';
 
-const KINDS: readonly ObjectKind[] = ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'];
-
 /** The primary's store, keyed as the informers key it (objectKey), and its snapshot. */
 class Store {
-  readonly #byKind = new Map<ObjectKind, Map<string, KubeObject>>(KINDS.map((kind) => [kind, new Map()]));
+  readonly #byKind = new Map<ObjectKind, Map<string, KubeObject>>(INCREMENTAL_KINDS.map((kind) => [kind, new Map()]));
   /** The key each generated id last stood for, so that a removal by id removes that object. */
   readonly #keyOfId = new Map<string, string>();
 
@@ -38,13 +37,7 @@ class Store {
 
   snapshot(): Snapshot {
     const of = (kind: ObjectKind) => [...(this.#byKind.get(kind)?.values() ?? [])];
-    return {
-      ingressClasses: of('ingressClasses'),
-      ingresses: of('ingresses'),
-      services: of('services'),
-      endpointSlices: of('endpointSlices'),
-      secrets: of('secrets'),
-    };
+    return snapshotOfKinds(of);
   }
 }
 

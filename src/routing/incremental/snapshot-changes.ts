@@ -5,7 +5,7 @@ import type { KubeObject, Snapshot } from '../types.ts';
 import type { ObjectChange, ObjectKind } from './object-store.ts';
 
 /** The kinds an incremental build reads; each is also the Snapshot field that lists its objects. */
-const INCREMENTAL_KINDS: readonly ObjectKind[] = [
+export const INCREMENTAL_KINDS: readonly ObjectKind[] = [
   'ingressClasses',
   'ingresses',
   'services',
