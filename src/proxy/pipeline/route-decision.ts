@@ -7,6 +7,7 @@ import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
 import { WeightedDecisions } from './weighted-decisions.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
+import { fallbackBackend } from './exchange-rules.ts';
 import type { CompiledRoute } from './steps.ts';
 
 /** Forward a plain request (`forward`) or an Upgrade (`upgrade`) to the matched backend. */
@@ -171,10 +172,19 @@ function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaul
   } else if (backend.state !== 'external-name' || backend.externalName === null) {
     refusal = answer(proxyErrors.noEndpoint, backend.reason ?? 'backend ' + backend.key + ': ' + backend.state, match);
   }
-  if (refusal !== null || backend === undefined) return Object.freeze({ forward: refusal!, upgrade: refusal! });
-  const route = compileRoute(match.target, defaults, state.result.endpoints, backend, state.result.policySecrets);
+  let chosen = backend;
+  if (refusal !== null && backend !== undefined && (backend.state === 'ok' || backend.state === 'no-endpoints')) {
+    // ingress-nginx default-backend: it answers the route's requests while its Service has no ready endpoints.
+    const fallback = fallbackBackend(match.target, state.result.endpoints);
+    if (fallback !== null) {
+      chosen = fallback;
+      refusal = null;
+    }
+  }
+  if (refusal !== null || chosen === undefined) return Object.freeze({ forward: refusal!, upgrade: refusal! });
+  const route = compileRoute(match.target, defaults, state.result.endpoints, chosen, state.result.policySecrets);
   return Object.freeze({
-    forward: Object.freeze({ kind: 'forward', match, backend, route }),
-    upgrade: Object.freeze({ kind: 'upgrade', match, backend, route }),
+    forward: Object.freeze({ kind: 'forward', match, backend: chosen, route }),
+    upgrade: Object.freeze({ kind: 'upgrade', match, backend: chosen, route }),
   });
 }
