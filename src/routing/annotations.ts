@@ -6,7 +6,6 @@
 import { type CanaryDraft, PolicyDraft, trafficPolicy } from './annotations/draft.ts';
 import { qualifyAuthSecret } from './annotations/auth.ts';
 import { qualifySecretNames } from './annotations/backend-protocol.ts';
-import { EDGE_PENDING, PENDING_MESSAGE } from './annotations/edge-pending.ts';
 import { annotationEntry } from './annotations/registry.ts';
 import { NGINX, SLUICE } from './annotations/registry-types.ts';
 import { firstPortRef } from './backends.ts';
@@ -160,9 +159,7 @@ function readOne(name: string, raw: unknown, draft: PolicyDraft, report: Reporte
     return;
   }
   const result = entry.apply(raw.trim(), draft, annotationField(name));
-  if (EDGE_PENDING.has(name) && (result === null || !('invalid' in result))) {
-    report(name, 'unsupported', `${shownName}: ${PENDING_MESSAGE} (${entry.doc})`, 'AnnotationUnsupported');
-  } else if (result === null) {
+  if (result === null) {
     report(name, 'supported', entry.doc, null);
   } else if ('invalid' in result) {
     report(
