@@ -34,6 +34,14 @@ function service(name: string, ip: string | null, port: number): object[] {
   ];
 }
 
+function web(name: string): { path: string; service: string }[] {
+  return [{ path: '/', service: name }];
+}
+
+function chunkedHead(host: string): string {
+  return `POST /up HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+}
+
 function listen(server: NetServer | HttpServer, ip: string): Promise<number> {
   return new Promise((resolve) => server.listen(0, ip, () => resolve((server.address() as { port: number }).port)));
 }
@@ -54,7 +62,6 @@ beforeAll(async () => {
     request.on('end', () => response.end('recorded'));
   });
   const recorderPort = await listen(recorder, `${base}.3`);
-  const web = (name: string) => [{ path: '/', service: name }];
   site = await startNginxSite(
     { web: 1, errors: 1 },
     [
@@ -155,7 +162,10 @@ describe('proxy-send-timeout (ingress-nginx proxy.go "should set proxy_send_time
         resolve(received);
       };
       const pump = (): void => {
-        while (!stopped && socket.write(chunk));
+        if (stopped) return;
+        while (socket.write(chunk)) {
+          // until the socket is full; 'drain' pumps again
+        }
       };
       socket.setEncoding('latin1');
       socket.on('data', (text: string) => {
@@ -183,13 +193,11 @@ describe('proxy-send-timeout (ingress-nginx proxy.go "should set proxy_send_time
 });
 
 describe('proxy-request-buffering (ingress-nginx proxy.go "should turn off proxy-request-buffering")', () => {
-  const head = (host: string) => `POST /up HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\n`;
-
   test('"on": the pod gets the request only once the slow client sent all of it, with a Content-Length', async () => {
     const before = recorded.length;
     const marks: number[] = [];
     const answer = await sendInParts(
-      [head('buffered.example.com'), '5\r\nhello\r\n', 500, '5\r\nworld\r\n0\r\n\r\n'],
+      [chunkedHead('buffered.example.com'), '5\r\nhello\r\n', 500, '5\r\nworld\r\n0\r\n\r\n'],
       marks,
     );
     expect(rawStatus(answer)).toBe(200);
@@ -205,7 +213,7 @@ describe('proxy-request-buffering (ingress-nginx proxy.go "should turn off proxy
     const before = recorded.length;
     const marks: number[] = [];
     const answer = await sendInParts(
-      [head('streamed.example.com'), '5\r\nhello\r\n', 500, '5\r\nworld\r\n0\r\n\r\n'],
+      [chunkedHead('streamed.example.com'), '5\r\nhello\r\n', 500, '5\r\nworld\r\n0\r\n\r\n'],
       marks,
     );
     expect(rawStatus(answer)).toBe(200);
@@ -219,7 +227,7 @@ describe('proxy-request-buffering (ingress-nginx proxy.go "should turn off proxy
     const answer = await rawHttp(
       '127.0.0.1',
       edgePort(),
-      `${head('buffered.example.com')}${(2048).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      `${chunkedHead('buffered.example.com')}${(2048).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
       { until: complete, timeoutMs: 5000 },
     );
     expect(rawStatus(answer)).toBe(413);
