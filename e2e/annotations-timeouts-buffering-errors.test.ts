@@ -82,6 +82,7 @@ beforeAll(async () => {
         'default-backend': 'errors',
       }),
       nginxIngress('fallback', 'fallback.example.com', web('empty'), { 'default-backend': 'errors' }),
+      nginxIngress('default-backend', 'missing.example.com', web('invalid'), { 'default-backend': 'errors' }),
     ],
     // Without the annotation a connect to the black hole would wait this long.
     ['--upstream-connect-timeout', '30s'],
@@ -135,7 +136,7 @@ function complete(raw: string): boolean {
   return length !== null && raw.length - headEnd - 4 >= Number(length[1]);
 }
 
-describe('proxy-connect-timeout (ingress-nginx proxy.go "should set proxy_connect_timeout")', () => {
+describe('proxy-connect-timeout (ingress-nginx proxy.go "should set valid proxy timeouts")', () => {
   test('an endpoint that never completes the handshake answers 504 after the annotation, not the controller, timeout', async () => {
     const started = performance.now();
     const reply = await site.request('connect.example.com', { timeoutMs: 25_000 });
@@ -148,7 +149,7 @@ describe('proxy-connect-timeout (ingress-nginx proxy.go "should set proxy_connec
   }, 30_000);
 });
 
-describe('proxy-send-timeout (ingress-nginx proxy.go "should set proxy_send_timeout")', () => {
+describe('proxy-send-timeout (ingress-nginx proxy.go "should set valid proxy timeouts")', () => {
   test('an upstream that takes none of the body for the timeout gets the request cut: 504', async () => {
     const size = 256 * 1024 * 1024;
     const answer = await new Promise<string>((resolve) => {
@@ -235,7 +236,7 @@ describe('proxy-request-buffering (ingress-nginx proxy.go "should turn off proxy
   });
 });
 
-describe('custom-http-errors + default-backend (ingress-nginx customhttperrors.go, custom-errors.md)', () => {
+describe('custom-http-errors + default-backend (customhttperrors.go "configures Nginx correctly when enabled", custom-errors.md)', () => {
   test('a listed status is answered by the default backend, asked on / with the ingress-nginx headers', async () => {
     const reply = await site.request('pages.example.com', {
       path: '/status/404?from=test',
@@ -270,12 +271,27 @@ describe('custom-http-errors + default-backend (ingress-nginx customhttperrors.g
     expect((await site.request('pages.example.com', { path: '/fine' })).json<EchoReply>().service).toBe('web');
   });
 
-  test('default-backend answers the requests of a route whose Service has no endpoints (default_backend.go)', async () => {
+  test('default-backend answers, as they are, the requests of a route whose Service has no ready endpoints (controller.go)', async () => {
     const reply = await site.request('fallback.example.com', { path: '/some/path?q=1' });
     expect(reply.status).toBe(200);
     const echo = reply.json<EchoReply>();
     expect(echo.service).toBe('errors');
     expect(echo.url).toBe('/some/path?q=1');
     expect(echo.headers['x-code']).toBeUndefined();
+  });
+
+  test('default_backend.go "should use a custom default backend as upstream": a missing Service, X-Code 503', async () => {
+    const reply = await site.request('missing.example.com', {
+      path: '/alma/armud',
+      headers: { 'x-request-id': 'something-unique' },
+    });
+    expect(reply.status).toBe(200);
+    const echo = reply.json<EchoReply>();
+    expect(echo.service).toBe('errors');
+    expect(echo.headers['x-code']).toEqual(['503']);
+    expect(echo.headers['x-ingress-name']).toEqual(['default-backend']);
+    expect(echo.headers['x-service-name']).toEqual(['invalid']);
+    expect(echo.headers['x-original-uri']).toEqual(['/alma/armud']);
+    expect(echo.headers['x-request-id']).toEqual(['something-unique']);
   });
 });

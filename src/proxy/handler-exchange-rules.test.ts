@@ -60,6 +60,7 @@ describe('edge request path: exchange rules', () => {
           { host: 'pages.test', path: '/', backend: 'default/app:80', policy: pages },
           { host: 'errors-own.test', path: '/', backend: 'default/errors:*', policy: pages },
           { host: 'empty.test', path: '/', backend: 'default/empty:80', policy: traffic({ errorBackend: errorsRef }) },
+          { host: 'gone.test', path: '/', backend: 'default/gone:80', policy: traffic({ errorBackend: errorsRef }) },
           {
             host: 'buffered.test',
             path: '/',
@@ -77,6 +78,7 @@ describe('edge request path: exchange rules', () => {
           okBackend('default/app:80', [app]),
           { ...okBackend('default/errors:80', [errors]), key: 'default/errors:*', servicePort: '*' },
           unusableBackend('default/empty:80', 'no-endpoints', 'no endpoints'),
+          unusableBackend('default/gone:80', 'no-service', 'service default/gone not found'),
           okBackend('default/hole:80', [{ address: blackHole.ip, port: blackHole.port }]),
         ],
       ),
@@ -133,6 +135,22 @@ describe('edge request path: exchange rules', () => {
     const reply = await send(edge.port, { path: '/a/b?c', headers: { host: 'empty.test' } });
     expect(reply.status).toBe(200);
     expect(json(reply).url).toBe('/a/b?c');
+  });
+
+  it('a route whose Service is missing: every request is an error page (X-Code 503); an unread body closes', async () => {
+    const raw = await new Promise<string>((resolve) => {
+      const socket = net.connect(edge.port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('close', () => resolve(text));
+      socket.write('POST /x?y HTTP/1.1\r\nHost: gone.test\r\nContent-Length: 1000\r\n\r\nabc');
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw.toLowerCase()).toContain('connection: close');
+    const echo = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { url: string; headers: Record<string, string> };
+    expect(echo.url).toBe('/');
+    expect(echo.headers).toMatchObject({ 'x-code': '503', 'x-service-name': 'gone', 'x-original-uri': '/x?y' });
   });
 
   it('buffering: a whole body goes up with a Content-Length; over the limit is 413; a stalled body is 408', async () => {

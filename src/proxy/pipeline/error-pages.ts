@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { proxyErrors } from '../errors.ts';
 import type { UpstreamController } from '../upstream-client.ts';
 import { answerError } from './edge-answers.ts';
@@ -29,26 +30,39 @@ export function interceptsError(
 /** After the intercepted attempt closed: the same exchange asks the error backend. */
 export function forwardErrorPage(exchange: Exchange): void {
   if (exchange.clientGone) return;
-  const pages = exchange.route.route.exchangeRules!.errorPages!;
   try {
-    const backend = pages.backend;
-    exchange.backend = backend;
-    exchange.record.backend = backend.key;
-    exchange.record.service = backend.service;
-    exchange.balance = exchange.context.balancer.balanceFor(backend);
-    exchange.tries = 0;
-    exchange.endpoint = null;
-    exchange.pinnedEndpoint = null;
-    const options = exchange.options;
-    options.path = '/';
-    options.body = null;
-    options.idempotent = idempotentMethods.has(exchange.method);
-    options.headers = errorPageHeaders(exchange, pages);
+    prepareErrorPage(exchange, exchange.errorCode);
     attempt(exchange);
   } catch (error) {
     exchange.context.log.error({ err: error }, 'edge request failed');
     answerError(exchange, proxyErrors.upstreamFailed, null, false);
   }
+}
+
+/**
+ * Points the exchange's next attempt at the error backend for `code`. Also the whole forward of a route whose
+ * Service is missing (code 503: ingress-nginx test/e2e/annotations/default_backend.go, "should use a custom
+ * default backend as upstream", expects X-Code 503 and the route's Service name).
+ */
+export function prepareErrorPage(exchange: Exchange, code: number): void {
+  const pages = exchange.route.route.exchangeRules!.errorPages!;
+  const backend = pages.backend;
+  exchange.errorCode = code;
+  exchange.backend = backend;
+  exchange.record.backend = backend.key;
+  exchange.record.service = backend.service;
+  exchange.balance = exchange.context.balancer.balanceFor(backend);
+  exchange.tries = 0;
+  exchange.endpoint = null;
+  exchange.pinnedEndpoint = null;
+  const options = exchange.options;
+  options.path = '/';
+  options.body = null;
+  options.idempotent = idempotentMethods.has(exchange.method);
+  options.headers = errorPageHeaders(exchange, pages);
+  // The rest of a request body is not read: the client's connection closes after the answer.
+  if (exchange.hasBody && !exchange.req.readableEnded && exchange.req.httpVersionMajor !== 2)
+    (exchange.res as ServerResponse).shouldKeepAlive = false;
 }
 
 const REPLACED = new Set([

@@ -13,6 +13,11 @@ export interface ExchangeRules {
   /** Read the whole request body (up to the body limit) before the upstream sees it. */
   readonly bufferRequest: boolean;
   readonly errorPages: ErrorPages | null;
+  /**
+   * The route's Service (or its port) is missing and default-backend answers for it: every request goes to
+   * the error backend as an error page with X-Code 503 (ingress-nginx default_backend.go e2e case).
+   */
+  readonly serviceUnusable: boolean;
 }
 
 /**
@@ -47,15 +52,22 @@ export function exchangeRulesOf(
   target: Target,
   backend: BackendEndpoints,
   endpoints: EndpointIndex,
+  serviceUnusable = false,
 ): ExchangeRules | null {
   const traffic = target.policy.traffic;
   if (traffic === undefined) return null;
   const connectMs = traffic.timeouts?.connectMs ?? 0;
   const sendMs = traffic.timeouts?.sendMs ?? 0;
   const bufferRequest = traffic.bufferRequest === true;
-  const errorPages = errorPagesOf(target, backend, endpoints);
+  const errorPages = errorPagesOf(target, backend, endpoints, serviceUnusable);
   if (connectMs === 0 && sendMs === 0 && !bufferRequest && errorPages === null) return null;
-  return Object.freeze({ connectMs, sendMs, bufferRequest, errorPages });
+  return Object.freeze({
+    connectMs,
+    sendMs,
+    bufferRequest,
+    errorPages,
+    serviceUnusable: errorPages !== null && serviceUnusable,
+  });
 }
 
 /** Error backend for a route whose own Service has no ready endpoints (ingress-nginx uses it instead). */
@@ -66,8 +78,13 @@ export function fallbackBackend(target: Target, endpoints: EndpointIndex): Backe
   return backend !== undefined && backend.usable.length > 0 ? backend : null;
 }
 
-function errorPagesOf(target: Target, backend: BackendEndpoints, endpoints: EndpointIndex): ErrorPages | null {
-  const statuses = target.policy.traffic?.customErrors?.statuses;
+function errorPagesOf(
+  target: Target,
+  backend: BackendEndpoints,
+  endpoints: EndpointIndex,
+  serviceUnusable: boolean,
+): ErrorPages | null {
+  const statuses = target.policy.traffic?.customErrors?.statuses ?? (serviceUnusable ? [] : undefined);
   if (statuses === undefined) return null;
   // Without usable endpoints there (or no default-backend at all) the upstream's own answer goes through,
   // as ingress-nginx keeps a custom default backend only while it has endpoints.

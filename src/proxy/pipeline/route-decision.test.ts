@@ -86,6 +86,7 @@ describe('RouteDecider', () => {
       sendMs: 0,
       bufferRequest: false,
       errorPages: null,
+      serviceUnusable: false,
     });
   });
 
@@ -114,5 +115,19 @@ describe('RouteDecider', () => {
       target(),
     );
     expect(refused).toMatchObject({ kind: 'answer', error: { status: 503 } });
+  });
+
+  it('default-backend: a route whose Service is missing forwards error pages there; its Upgrades keep the 503', () => {
+    const errors = { key: 'default/errors:*', namespace: 'default', service: 'errors', port: '*', defect: null };
+    const policy = { traffic: { ...NO_TRAFFIC, errorBackend: errors } };
+    const routes = [{ host: 'gone.test', path: '/', backend: 'default/gone:80', policy }];
+    const gone = unusableBackend('default/gone:80', 'no-service', 'service default/gone not found');
+    const ready = { ...okBackend('default/errors:80', upstream), key: 'default/errors:*' };
+    const state = makeState(routes, [gone, ready]);
+    const decider = new RouteDecider(defaults, 443);
+    const forward = decider.decide(state, 'gone.test', '/', false, false, target());
+    expect(forward.kind === 'forward' && forward.route.exchangeRules?.serviceUnusable).toBe(true);
+    expect(forward.kind === 'forward' && forward.route.exchangeRules?.errorPages?.serviceName).toBe('gone');
+    expect(decider.decide(state, 'gone.test', '/', false, true, target())).toMatchObject({ kind: 'answer' });
   });
 });

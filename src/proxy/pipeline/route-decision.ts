@@ -173,18 +173,24 @@ function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaul
     refusal = answer(proxyErrors.noEndpoint, backend.reason ?? 'backend ' + backend.key + ': ' + backend.state, match);
   }
   let chosen = backend;
-  if (refusal !== null && backend !== undefined && (backend.state === 'ok' || backend.state === 'no-endpoints')) {
-    // ingress-nginx default-backend: it answers the route's requests while its Service has no ready endpoints.
-    const fallback = fallbackBackend(match.target, state.result.endpoints);
-    if (fallback !== null) {
-      chosen = fallback;
-      refusal = null;
-    }
+  let serviceUnusable = false;
+  let upgradeRefusal: AnswerDecision | null = null;
+  const fallback =
+    refusal !== null && backend !== undefined ? fallbackBackend(match.target, state.result.endpoints) : null;
+  if (fallback !== null) {
+    // ingress-nginx default-backend: it answers for the route while its Service has no ready endpoints (the
+    // request as it is), or when the Service or its port is missing (an error page with X-Code 503).
+    chosen = fallback;
+    serviceUnusable = backend!.state !== 'ok' && backend!.state !== 'no-endpoints';
+    upgradeRefusal = serviceUnusable ? refusal : null;
+    refusal = null;
   }
   if (refusal !== null || chosen === undefined) return Object.freeze({ forward: refusal!, upgrade: refusal! });
-  const route = compileRoute(match.target, defaults, state.result.endpoints, chosen, state.result.policySecrets);
+  const { endpoints, policySecrets } = state.result;
+  const route = compileRoute(match.target, defaults, endpoints, chosen, policySecrets, serviceUnusable);
   return Object.freeze({
     forward: Object.freeze({ kind: 'forward', match, backend: chosen, route }),
-    upgrade: Object.freeze({ kind: 'upgrade', match, backend: chosen, route }),
+    // An error page cannot answer an Upgrade: it keeps its 503.
+    upgrade: upgradeRefusal ?? Object.freeze({ kind: 'upgrade', match, backend: chosen, route }),
   });
 }

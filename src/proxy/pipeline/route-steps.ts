@@ -31,6 +31,7 @@ export function compileRoute(
   endpoints: EndpointIndex,
   backend: BackendEndpoints,
   secrets: BuildResult['policySecrets'],
+  serviceUnusable = false,
 ): CompiledRoute {
   const policy = target.policy;
   const transport = transportFor(policy.traffic?.upstream, backend, secrets);
@@ -56,7 +57,7 @@ export function compileRoute(
     balance: policy.traffic?.balance ?? null,
     transport,
     longLived,
-    exchangeRules: exchangeRulesOf(target, backend, endpoints),
+    exchangeRules: exchangeRulesOf(target, backend, endpoints, serviceUnusable),
   });
 }
 

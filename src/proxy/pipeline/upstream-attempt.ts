@@ -5,7 +5,7 @@ import { pinnedEndpoint } from '../steps/pinned-endpoint.ts';
 import { startBodyTimer, stopBodyTimer } from './client-side.ts';
 import { startConnectTimer, startSendTimer, stopConnectTimer, stopSendTimer } from './attempt-timers.ts';
 import { bufferBody } from './body-buffer.ts';
-import { forwardErrorPage } from './error-pages.ts';
+import { forwardErrorPage, prepareErrorPage } from './error-pages.ts';
 import { answerError, failResponse } from './edge-answers.ts';
 import type { Exchange } from './exchange.ts';
 import {
@@ -25,7 +25,13 @@ import {
 export function startForward(exchange: Exchange): void {
   const route = exchange.route;
   const rules = route.route.exchangeRules;
-  if (rules !== null && rules.bufferRequest && exchange.hasBody && exchange.bufferedBody === null) {
+  if (
+    rules !== null &&
+    rules.bufferRequest &&
+    !rules.serviceUnusable &&
+    exchange.hasBody &&
+    exchange.bufferedBody === null
+  ) {
     bufferBody(exchange);
     return;
   }
@@ -46,6 +52,7 @@ export function startForward(exchange: Exchange): void {
   options.headersTimeout = route.route.headersTimeoutMs;
   options.bodyTimeout = route.route.longLived ? 0 : exchange.context.bodyIdleMs;
   options.idempotent = body === null && idempotentMethods.has(exchange.method);
+  if (rules !== null && rules.serviceUnusable) prepareErrorPage(exchange, 503);
   if (exchange.req.httpVersionMajor === 2) {
     // nghttp2 hands over a stream's HEADERS before it reads the RST_STREAM that may follow in the same
     // packet (HTTP/2 rapid reset): start once the packet is read, so a cancelled stream is never sent.
