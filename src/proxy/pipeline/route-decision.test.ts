@@ -123,11 +123,11 @@ describe('RouteDecider', () => {
     const routes = [{ host: 'gone.test', path: '/', backend: 'default/gone:80', policy }];
     const gone = unusableBackend('default/gone:80', 'no-service', 'service default/gone not found');
     const ready = { ...okBackend('default/errors:80', upstream), key: 'default/errors:*' };
-    const state = makeState(routes, [gone, ready]);
+    const missing = makeState(routes, [gone, ready]);
     const decider = new RouteDecider(defaults, 443);
-    const forward = decider.decide(state, 'gone.test', '/', false, false, target());
+    const forward = decider.decide(missing, 'gone.test', '/', false, false, target());
     expect(forward.kind === 'forward' && forward.route.exchangeRules?.serviceUnusable).toBe(true);
     expect(forward.kind === 'forward' && forward.route.exchangeRules?.errorPages?.serviceName).toBe('gone');
-    expect(decider.decide(state, 'gone.test', '/', false, true, target())).toMatchObject({ kind: 'answer' });
+    expect(decider.decide(missing, 'gone.test', '/', false, true, target())).toMatchObject({ kind: 'answer' });
   });
 });
