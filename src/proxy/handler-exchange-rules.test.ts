@@ -2,7 +2,9 @@
 // error pages (custom-http-errors + default-backend), the default backend for a Service without endpoints,
 // request buffering with its limits, and the connect timeout. The e2e file
 // e2e/annotations-timeouts-buffering-errors.test.ts has the same behaviours through the real controller.
-import net from 'node:net';
+import { once } from 'node:events';
+import http2 from 'node:http2';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendRef } from '../routing/backends.ts';
 import { NO_TRAFFIC } from '../routing/no-traffic.ts';
@@ -45,11 +47,13 @@ describe('edge request path: exchange rules', () => {
   beforeAll(async () => {
     app = await startUpstream('127.0.0.2', (req, res) => {
       appRequests++;
-      req.resume();
+      let length = 0;
+      req.on('data', (chunk: Buffer) => (length += chunk.length));
       req.on('end', () => {
         const status = Number(/^\/status\/(\d{3})/.exec(req.url ?? '')?.[1] ?? 200);
-        res.writeHead(status, { 'content-type': 'text/plain', 'x-from': 'app' });
-        res.end('app says ' + status);
+        const framing = req.headers['content-length'] === undefined ? 'chunked' : 'length';
+        res.writeHead(status, { 'content-type': 'text/plain', 'x-from': 'app', 'x-framing': framing });
+        res.end(status === 200 ? `${length} bytes` : 'app says ' + status);
       });
     });
     errors = await echoUpstream('127.0.0.3', 'errors');
@@ -161,6 +165,8 @@ describe('edge request path: exchange rules', () => {
       body: 'small body',
     });
     expect(ok.status).toBe(200);
+    expect(ok.headers['x-framing']).toBe('length');
+    expect(ok.body.toString()).toBe('10 bytes');
     expect(appRequests).toBe(before + 1);
     const large = await send(edge.port, {
       method: 'POST',
@@ -180,6 +186,26 @@ describe('edge request path: exchange rules', () => {
     expect(appRequests).toBe(before + 1);
   });
 
+  it('over HTTP/2 too: a body sent in two DATA frames is buffered whole; a listed status gets the error page', async () => {
+    const server = http2.createServer((req, res) => edge.handler.handle(req, res, false));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = http2.connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const upload = client.request({ ':method': 'POST', ':path': '/', ':authority': 'buffered.test' });
+      upload.write('first;');
+      setTimeout(() => upload.end('second'), 100);
+      const uploaded = await h2Reply(upload);
+      expect(uploaded).toMatchObject({ status: 200, body: '12 bytes', framing: 'length' });
+      const page = await h2Reply(client.request({ ':path': '/status/404', ':authority': 'pages.test' }));
+      expect(page.status).toBe(200);
+      expect(JSON.parse(page.body).headers['x-code']).toBe('404');
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+
   it('connect timeout: an endpoint that never completes the handshake is a 504 after the route timeout', async () => {
     const started = performance.now();
     const reply = await send(edge.port, { headers: { host: 'connect.test' } });
@@ -188,3 +214,19 @@ describe('edge request path: exchange rules', () => {
     expect(edge.records.at(-1)?.error).toBe('connect-timeout');
   });
 });
+
+function h2Reply(stream: http2.ClientHttp2Stream): Promise<{ status: number; framing: unknown; body: string }> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let framing: unknown;
+    let body = '';
+    stream.on('response', (headers) => {
+      status = Number(headers[':status']);
+      framing = headers['x-framing'];
+    });
+    stream.setEncoding('utf8');
+    stream.on('data', (text: string) => (body += text));
+    stream.on('end', () => resolve({ status, framing, body }));
+    stream.on('error', reject);
+  });
+}
