@@ -14,7 +14,9 @@ const LISTENER = `
 const server = require('node:net').createServer();
 server.listen({ host: process.argv[1], port: 0, backlog: 1 }, () => {
   require('node:fs').writeSync(1, server.address().port + '\\n');
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  // Blocked (never accepting) for at most two minutes, so a test run that dies cannot leave it behind.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000);
+  process.exit(0);
 });`;
 
 export async function startBlackHole(ip: string): Promise<BlackHole> {
