@@ -1,0 +1,52 @@
+// Objects for the provisioned-Service tests (src/kube/gateway-service-*.test.ts).
+import type { GatewayToServe, ProvisionSettings } from '../../src/kube/gateway-service-desired.ts';
+import type { KubeObject } from '../../src/routing/types.ts';
+
+export const SETTINGS: ProvisionSettings = Object.freeze({
+  namespace: 'sluice',
+  ownerValue: 'sluice.dev.gateway-controller',
+  selector: { 'app.kubernetes.io/name': 'sluice', 'app.kubernetes.io/component': 'controller' },
+  ports: { first: 20000, last: 20009 },
+  defaultType: 'LoadBalancer',
+});
+
+export function gatewayObject(namespace: string, name: string, annotations: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { namespace, name, uid: `uid-${namespace}-${name}`, annotations },
+    spec: { gatewayClassName: 'sluice' },
+  };
+}
+
+export const GATEWAY_CLASS: KubeObject = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'GatewayClass',
+  metadata: { name: 'sluice', uid: 'uid-class-sluice' },
+};
+
+export function toServe(
+  namespace: string,
+  name: string,
+  ports: number[],
+  annotations: Record<string, string> = {},
+): GatewayToServe {
+  return {
+    gateway: `${namespace}/${name}`,
+    object: gatewayObject(namespace, name, annotations),
+    gatewayClass: GATEWAY_CLASS,
+    ports,
+  };
+}
+
+/** A stored copy of a Service as the API server would hand it back (uid, resourceVersion, clusterIP). */
+export function stored(service: object, extra: { clusterIP?: string; nodePorts?: boolean } = {}): KubeObject {
+  const s = structuredClone(service) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  s.metadata.uid = `uid-${String(s.metadata.name)}`;
+  s.metadata.resourceVersion = '7';
+  s.spec.clusterIP = extra.clusterIP ?? '10.96.0.10';
+  if (extra.nodePorts === true) {
+    s.spec.ports = (s.spec.ports as { port: number }[]).map((p, i) => ({ ...p, nodePort: 30000 + i }));
+  }
+  return s;
+}
