@@ -177,7 +177,7 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
     return plan;
   }
 
-  /** True when done, or when there is nothing left to do (409 on create: it exists; 404 on delete: gone). */
+  /** True when done, or when this pass has nothing left to do (404 on delete: gone; 409: see below). */
   async #write(write: Write): Promise<boolean> {
     const base = `/api/v1/namespaces/${encodeURIComponent(this.#options.settings.namespace)}/services`;
     const path = write.method === 'POST' ? base : `${base}/${encodeURIComponent(write.name)}`;
@@ -189,6 +189,8 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
         return true;
       }
       if (write.method === 'DELETE' && response.status === 404) return true;
+      // The watch has not shown our last write yet (it exists, or changed): its event runs the next pass.
+      if (write.method !== 'DELETE' && response.status === 409) return true;
       throw new Error(`${write.method} ${path}: HTTP ${response.status}`);
     } catch (error) {
       this.#failed(`could not write Service ${write.name}`, error);
