@@ -48,6 +48,7 @@ export function renderPage(model: PageModel, nowMs: number): string {
     <div class="body">
       <form id="explain-form">
         <input id="explain-input" type="text" autocomplete="off" spellcheck="false" placeholder="https://shop.example.com/cart?x=1 — or host/path" aria-label="URL to explain">
+        <select id="explain-on" aria-label="Explain on" hidden></select>
         <button type="submit">Explain</button>
       </form>
       <div id="explain-result"></div>
@@ -58,6 +59,7 @@ export function renderPage(model: PageModel, nowMs: number): string {
     <div class="body charts" id="table-charts"></div>
   </section>
   <div id="hosts"></div>
+  <div id="gateways"></div>
   <noscript>${renderFallback(model, nowMs)}</noscript>
 </main>
 <footer>JSON: <a href="/api/v1/status">status</a><a href="/api/v1/routes">routes</a><a href="/metrics">metrics</a><a href="/readyz">readyz</a></footer>
