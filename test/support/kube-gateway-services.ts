@@ -50,3 +50,25 @@ export function stored(service: object, extra: { clusterIP?: string; nodePorts?:
   }
   return s;
 }
+
+/** A GatewayServiceView over a plain map (gateway → listener port → container port), for the edge's tests. */
+export function fakeServiceView(ports: Map<string, Map<number, number>>) {
+  const listeners = new Set<() => void>();
+  return {
+    ports,
+    changed: () => {
+      for (const listener of listeners) listener();
+    },
+    serviceOf: (gateway: string) => {
+      const mapped = ports.get(gateway);
+      return mapped === undefined
+        ? undefined
+        : { name: `svc-${gateway}`, gateway, ports: mapped, object: { metadata: {}, spec: {} } };
+    },
+    addressesOf: () => undefined,
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
