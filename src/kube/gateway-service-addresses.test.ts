@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { serviceStatusAddresses } from './gateway-service-addresses.ts';
 
-describe('a provisioned Service as Gateway status.addresses', () => {
-  const service = (status: unknown, clusterIP?: string) => ({ metadata: {}, spec: { clusterIP }, status });
+const service = (status: unknown, clusterIP?: string) => ({ metadata: {}, spec: { clusterIP }, status });
 
+describe('a provisioned Service as Gateway status.addresses', () => {
   it('lists the load balancer ingress IPs and hostnames in order', () => {
     const ingress = [{ ip: '203.0.113.7' }, { hostname: 'lb.example' }, { ip: '' }, {}];
     expect(serviceStatusAddresses(service({ loadBalancer: { ingress } }, '10.96.0.1'))).toEqual([
