@@ -7,14 +7,15 @@ import { CONTROLLER, NS, gateway, gatewaySnapshot, httpRoute, ourClass } from '.
 
 export const GATEWAY = `${NS}/edge`;
 
+const listener = (name: string, port: number) => ({
+  name,
+  port,
+  protocol: 'HTTP',
+  hostname: 'gw.example.org',
+  allowedRoutes: { namespaces: { from: 'All' } },
+});
+
 export function withGateway(state: RoutingState): RoutingState {
-  const listener = (name: string, port: number) => ({
-    name,
-    port,
-    protocol: 'HTTP',
-    hostname: 'gw.example.org',
-    allowedRoutes: { namespaces: { from: 'All' } },
-  });
   const snapshot = gatewaySnapshot([
     ourClass,
     gateway('edge', [listener('http', 80), listener('alt', 8080)]),
