@@ -43,6 +43,8 @@ export interface KubeClusterStats {
   /** null when neither --publish-service nor --publish-status-address is set. */
   readonly status: StatusWriterStats | null;
   readonly events: ReturnType<EventRecorder['stats']>;
+  /** The Service per Gateway writer (writes, failures, problems such as a bad sluice.dev/service-type); null with a pool. */
+  readonly gatewayServices: GatewayServiceWriterStats | null;
 }
 
 /** Everything sluice does with a cluster, wired: the source, the leader elector and the write-back sinks. */
@@ -127,6 +129,7 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
       identity: leader.identity,
       status: statusWriter?.stats() ?? null,
       events: events.stats(),
+      gatewayServices: provisioning?.writer.stats() ?? null,
     }),
     start() {
       provisioning?.watch.start();
