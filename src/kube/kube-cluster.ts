@@ -8,6 +8,7 @@ import {
   type GatewayProvisioning,
   type ProvisioningOptions,
 } from './gateway-provisioning.ts';
+import type { GatewayServiceWriterStats } from './gateway-service-writer.ts';
 import type { InformerStats } from './informer.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
 import { createLeaderElector, type LeaderElector } from './leader-election.ts';
