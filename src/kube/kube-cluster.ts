@@ -45,7 +45,7 @@ export interface KubeClusterStats {
   readonly status: StatusWriterStats | null;
   readonly events: ReturnType<EventRecorder['stats']>;
   /** The Service per Gateway writer (writes, failures, problems such as a bad sluice.dev/service-type); null with a pool. */
-  readonly gatewayServices: GatewayServiceWriterStats | null;
+  readonly gatewayServices: (GatewayServiceWriterStats & { readonly watch: InformerStats }) | null;
 }
 
 /** Everything sluice does with a cluster, wired: the source, the leader elector and the write-back sinks. */
@@ -125,12 +125,13 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
     leader,
     sinks: statusWriter === null ? [events, ...gatewaySinks] : [statusWriter, events, ...gatewaySinks],
     stats: () => ({
-      informers: provisioning === null ? source.stats() : [...source.stats(), provisioning.watch.stats()],
+      informers: source.stats(),
       leader: leader.isLeader(),
       identity: leader.identity,
       status: statusWriter?.stats() ?? null,
       events: events.stats(),
-      gatewayServices: provisioning?.writer.stats() ?? null,
+      gatewayServices:
+        provisioning === null ? null : { ...provisioning.writer.stats(), watch: provisioning.watch.stats() },
     }),
     start() {
       provisioning?.watch.start();
