@@ -1,6 +1,7 @@
 // Wires the provisioned Gateway Services (a cluster without --gateway-address-pool): the watch every replica
 // runs, the leader's writer, and the Service addresses the Gateway status shows.
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { PublishSink } from '../controller/sink.ts';
 import type { Logger } from '../util/logger.ts';
 import { ownerLabelValue, type PortRange, type ServiceType } from './gateway-service-model.ts';
 import { createGatewayServiceWriter, type GatewayServiceWriter } from './gateway-service-writer.ts';
@@ -23,6 +24,8 @@ export interface ProvisioningOptions {
 export interface GatewayProvisioning {
   readonly watch: GatewayServicesWatch;
   readonly writer: GatewayServiceWriter;
+  /** The writer as the reconciler's sink; it starts the watch once the Gateway API is served. */
+  readonly sink: PublishSink;
   /** The edge's info on a Gateway with status.addresses taken from its Service. */
   withServiceAddresses(gateway: string, info: GatewayAddressInfo | undefined): GatewayAddressInfo | undefined;
 }
@@ -52,6 +55,14 @@ export function provisionGatewayServices(
   return {
     watch,
     writer,
+    sink: {
+      // Without the Gateway API nothing is provisioned: no Service watch either (informer.start is idempotent).
+      published(state) {
+        if (state.gateway !== undefined) watch.start();
+        writer.published(state);
+      },
+      stop: () => writer.stop(),
+    },
     withServiceAddresses(gateway, info) {
       return info === undefined ? undefined : { ...info, addresses: watch.addressesOf(gateway) ?? [] };
     },

@@ -111,7 +111,7 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   });
   // After the edge has queued its own update for the change (it subscribed first, or reads settled() after).
   provisioning?.watch.subscribe(() => setImmediate(() => gatewayStatus.refresh()));
-  const gatewaySinks = provisioning === null ? [gatewayStatus] : [gatewayStatus, provisioning.writer];
+  const gatewaySinks = provisioning === null ? [gatewayStatus] : [gatewayStatus, provisioning.sink];
   const events = createEventRecorder({
     kubeConfig,
     log,
@@ -133,10 +133,7 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
       gatewayServices:
         provisioning === null ? null : { ...provisioning.writer.stats(), watch: provisioning.watch.stats() },
     }),
-    start() {
-      provisioning?.watch.start();
-      leader.start();
-    },
+    start: () => leader.start(),
     async stop() {
       await Promise.all([leader.stop(), provisioning?.watch.stop()]);
     },
