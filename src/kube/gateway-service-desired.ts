@@ -4,6 +4,8 @@
 import type { KubeObject } from '../routing/types.ts';
 import {
   GATEWAY_ANNOTATION,
+  GATEWAY_NAME_LABEL,
+  LABEL_VALUE,
   metaOf,
   OWNER_LABEL,
   SERVICE_TYPE_ANNOTATION,
@@ -66,8 +68,9 @@ export function desiredService(
     metadata: {
       name: serviceNameOf(gateway.gateway),
       namespace: settings.namespace,
-      labels: { [OWNER_LABEL]: settings.ownerValue, 'app.kubernetes.io/managed-by': 'sluice' },
-      annotations: { [GATEWAY_ANNOTATION]: gateway.gateway },
+      // spec.infrastructure's labels and annotations are propagated; ours win on a clash.
+      labels: { ...infrastructure(gateway, 'labels'), ...ownLabels(gateway, settings) },
+      annotations: { ...infrastructure(gateway, 'annotations'), [GATEWAY_ANNOTATION]: gateway.gateway },
       ownerReferences: ownerReferencesOf(gateway, settings.namespace),
     },
     spec: { type, selector: { ...settings.selector }, ports },
@@ -84,4 +87,25 @@ function ownerReferencesOf(gateway: GatewayToServe, namespace: string): Record<s
     return [{ apiVersion: GROUP_VERSION, kind: 'GatewayClass', name: classMeta.name, uid: classMeta.uid }];
   }
   return [];
+}
+
+function ownLabels(gateway: GatewayToServe, settings: ProvisionSettings): Record<string, string> {
+  const labels: Record<string, string> = {
+    [OWNER_LABEL]: settings.ownerValue,
+    'app.kubernetes.io/managed-by': 'sluice',
+  };
+  // GEP-1762: resources made for a Gateway carry its name (when it fits a label value).
+  const name = metaOf(gateway.object).name;
+  if (typeof name === 'string' && name.length <= 63 && LABEL_VALUE.test(name)) labels[GATEWAY_NAME_LABEL] = name;
+  return labels;
+}
+
+/** spec.infrastructure.labels or .annotations: string entries only (the CRD validates keys and values). */
+function infrastructure(gateway: GatewayToServe, field: 'labels' | 'annotations'): Record<string, string> {
+  const spec = gateway.object.spec as { infrastructure?: Record<string, unknown> } | undefined;
+  const map = spec?.infrastructure?.[field];
+  if (typeof map !== 'object' || map === null) return {};
+  return Object.fromEntries(
+    Object.entries(map).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -6,6 +6,8 @@ import type { KubeObject } from '../routing/types.ts';
 export const OWNER_LABEL = 'gateway.sluice.dev/controller';
 /** Annotation naming the Gateway ("namespace/name") a Service serves. */
 export const GATEWAY_ANNOTATION = 'gateway.sluice.dev/gateway';
+/** Label naming the Gateway on the resources made for it (Gateway API GEP-1762). */
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 /** Annotation on a Gateway choosing its Service's type. */
 export const SERVICE_TYPE_ANNOTATION = 'sluice.dev/service-type';
 
@@ -77,7 +79,7 @@ export function asService(object: KubeObject): ServiceObject {
   };
 }
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** The OWNER_LABEL value for a controller name: "sluice.dev/gateway-controller" → "sluice.dev.gateway-controller". */
 export function ownerLabelValue(controllerName: string): string {

@@ -49,6 +49,30 @@ describe('planServices', () => {
     ]);
   });
 
+  it('propagates spec.infrastructure labels and annotations (ours win) and labels the Gateway name (GEP-1762)', () => {
+    const gateway = toServe('shop', 'edge', [80]);
+    const infra = {
+      labels: { team: 'web', [OWNER_LABEL]: 'spoofed', odd: 7 },
+      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb', [GATEWAY_ANNOTATION]: 'x/y' },
+    };
+    const object = { ...gateway.object, spec: { gatewayClassName: 'sluice', infrastructure: infra } };
+    const [service] = planServices([{ ...gateway, object }], new Set(), [], SETTINGS).creates;
+    expect(service.metadata.labels).toEqual({
+      team: 'web',
+      [OWNER_LABEL]: 'sluice.dev.gateway-controller',
+      'app.kubernetes.io/managed-by': 'sluice',
+      'gateway.networking.k8s.io/gateway-name': 'edge',
+    });
+    expect(service.metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+      [GATEWAY_ANNOTATION]: 'shop/edge',
+    });
+    // A new infrastructure annotation is an update.
+    const next = { ...object, spec: { ...object.spec, infrastructure: { ...infra, annotations: { a: 'b' } } } };
+    const plan = planServices([{ ...gateway, object: next }], new Set(), [stored(service)], SETTINGS);
+    expect(plan.updates[0]?.metadata.annotations).toMatchObject({ a: 'b', [GATEWAY_ANNOTATION]: 'shop/edge' });
+  });
+
   it('takes the type from the sluice.dev/service-type annotation; a bad one is a problem and the default', () => {
     const plan = planServices(
       [
