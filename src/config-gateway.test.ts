@@ -47,4 +47,15 @@ describe('Gateway API flags', () => {
     }
     expect(errorsOf(['--gateway-service-type', 'ExternalName'])).toHaveLength(1);
   });
+
+  it('refuses a container port range that holds one of the edge or admin ports', () => {
+    expect(errorsOf(['--gateway-container-ports', '8000-8100'])).toEqual([
+      '--http-port (default) 8080 lies in --gateway-container-ports 8000-8100: Gateway listeners would take it',
+    ]);
+    expect(errorsOf(['--gateway-container-ports', '9000-9001', '--admin-port', '9001'])).toHaveLength(1);
+    expect(errorsOf(['--gateway-container-ports', '9000-9001', '--admin-port', '9002'])).toEqual([]);
+    // A pool or a manifest directory never uses the range.
+    expect(errorsOf(['--http-port', '20080', '--gateway-address-pool', '127.0.20.0/24'])).toEqual([]);
+    expect(errorsOf(['--http-port', '20080', '--manifests', '.'])).toEqual([]);
+  });
 });
