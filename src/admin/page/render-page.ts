@@ -2,6 +2,7 @@ import { escapeHtml, jsonForScript } from '../escape-html.ts';
 import type { PageModel } from '../page-model.ts';
 import { CLIENT_ENTRY } from './client-files.ts';
 import { PAGE_STYLES } from './page-styles.ts';
+import { renderGatewaysFallback } from './render-gateways.ts';
 
 /**
  * The status page: a shell whose sections the client modules (/page/*.js) render from the embedded
@@ -60,7 +61,7 @@ export function renderPage(model: PageModel, nowMs: number): string {
   </section>
   <div id="hosts"></div>
   <div id="gateways"></div>
-  <noscript>${renderFallback(model, nowMs)}</noscript>
+  <noscript>${renderFallback(model, nowMs)}${renderGatewaysFallback(model)}</noscript>
 </main>
 <footer>JSON: <a href="/api/v1/status">status</a><a href="/api/v1/routes">routes</a><a href="/metrics">metrics</a><a href="/readyz">readyz</a></footer>
 </div>
