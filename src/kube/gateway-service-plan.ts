@@ -53,6 +53,8 @@ export function planServices(
         `Gateway ${gateway.gateway}: no free container port in ${settings.ports.first}-${settings.ports.last} for port ${missing.join(', ')}`,
       );
     }
+    // The API refuses a Service without ports: none is made until a port is free.
+    if (ports.size === 0) continue;
     const desired = desiredService(gateway, ports, type, settings);
     const name = desired.metadata.name as string;
     wanted.add(name);

@@ -190,7 +190,11 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
       }
       if (write.method === 'DELETE' && response.status === 404) return true;
       // The watch has not shown our last write yet (it exists, or changed): its event runs the next pass.
-      if (write.method !== 'DELETE' && response.status === 409) return true;
+      // (A Service of that name without our label is never taken over: its Gateway stays unserved.)
+      if (write.method !== 'DELETE' && response.status === 409) {
+        this.#log.info({ service: write.name, method: write.method }, 'Gateway Service exists or changed meanwhile');
+        return true;
+      }
       throw new Error(`${write.method} ${path}: HTTP ${response.status}`);
     } catch (error) {
       this.#failed(`could not write Service ${write.name}`, error);
