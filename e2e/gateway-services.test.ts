@@ -119,21 +119,45 @@ describe('a Service per Gateway in a cluster', () => {
     );
     expect(reply?.json().service).toBe('web');
 
+    // A second replica (not the leader) serves the same container port, read from the Service the leader wrote.
+    const replica = await scenario.startController(
+      [
+        '--bind-address',
+        '127.0.0.2',
+        '--gateway-container-ports',
+        `${containerPort}-${containerPort}`,
+        '--gateway-api-recheck',
+        '200ms',
+      ],
+      { POD_NAME: 'sluice-5d8f9c7b6-r2', POD_NAMESPACE: NS },
+    );
+    await replica.waitReady(30_000);
+    const fromReplica = await pollUntil(
+      'an answer from the second replica',
+      () => edgeRequest(`http://127.0.0.2:${containerPort}`, { host: 'any.example', path: '/' }).catch(() => null),
+      (r) => r?.status === 200,
+      { timeoutMs: 30_000, everyMs: 100 },
+    );
+    expect(fromReplica?.json().service).toBe('web');
+    expect((await replica.status()).leader).toBe(false);
+
     api.remove('Gateway', NS, 'edge');
     await waitFor('the Service deleted', () => ownedServices().length === 0);
     const deletes = api.callsOf('delete', 'services');
     expect(deletes.map((c) => c.name)).toEqual([service.metadata.name]);
-    // The listener closes with its Gateway.
-    await pollUntil(
-      'the container port closed',
-      () =>
-        edgeRequest(`http://127.0.0.1:${containerPort}`, { host: 'any.example', timeoutMs: 1000 }).then(
-          () => false,
-          () => true,
-        ),
-      (closed) => closed,
-      { timeoutMs: 30_000, everyMs: 100 },
-    );
+    // The listener closes with its Gateway, on every replica.
+    for (const host of ['127.0.0.1', '127.0.0.2']) {
+      await pollUntil(
+        `the container port closed on ${host}`,
+        () =>
+          edgeRequest(`http://${host}:${containerPort}`, { host: 'any.example', timeoutMs: 1000 }).then(
+            () => false,
+            () => true,
+          ),
+        (closed) => closed,
+        { timeoutMs: 30_000, everyMs: 100 },
+      );
+    }
   }, 90_000);
 
   it('every Service and Pod call it made is granted by the gateway-api overlay, and no other Service is touched', () => {
