@@ -64,7 +64,14 @@ export function provisionGatewayServices(
       stop: () => writer.stop(),
     },
     withServiceAddresses(gateway, info) {
-      return info === undefined ? undefined : { ...info, addresses: watch.addressesOf(gateway) ?? [] };
+      if (info === undefined) return undefined;
+      const { failing, lastError } = writer.stats();
+      // No Service yet because writing it fails: the Gateway's condition says why.
+      const problem =
+        info.address === null && failing && lastError !== null
+          ? `${info.problem ?? 'no address'}: ${lastError}`
+          : info.problem;
+      return { ...info, problem, addresses: watch.addressesOf(gateway) ?? [] };
     },
   };
 }

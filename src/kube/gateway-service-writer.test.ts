@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApiEmulator, type ApiEmulator } from '../../e2e/support/api-emulator.ts';
 import { writeKubeconfig } from '../../e2e/support/kubeconfig.ts';
-import { gatewayObject, GATEWAY_CLASS } from '../../test/support/kube-gateway-services.ts';
+import { gatewayObject, GATEWAY_CLASS, stateServing } from '../../test/support/kube-gateway-services.ts';
 import { alwaysLeader } from '../../test/support/kube-leadership.ts';
-import { testOptions } from '../../test/support/routing-build-fixtures.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
-import { emptyRoutingState } from '../controller/routing-state.ts';
-import type { RoutingState } from '../controller/state.ts';
-import type { GatewayListener } from '../routing/gateway/types.ts';
 import { silentLogger } from '../util/logger.ts';
 import { OWNER_LABEL, serviceNameOf } from './gateway-service-model.ts';
 import { createGatewayServiceWriter, type GatewayServiceWriter } from './gateway-service-writer.ts';
@@ -16,19 +12,6 @@ import { loadKubeConfig } from './kube-config.ts';
 
 const OWNER = 'sluice.dev.gateway-controller';
 const SELECTOR = { 'app.kubernetes.io/name': 'sluice' };
-
-function stateServing(ports: readonly [string, number][]): RoutingState {
-  const listeners = ports.map(([gateway, port]) => ({ gateway, gatewayClass: 'sluice', port }) as GatewayListener);
-  return {
-    ...emptyRoutingState(testOptions),
-    gateway: {
-      listeners,
-      endpoints: new Map(),
-      status: { gatewayClasses: [], gateways: [], routes: [] },
-      problems: [],
-    },
-  };
-}
 
 describe('Gateway Service writer (leader) and watch (every replica)', () => {
   let api: ApiEmulator;
@@ -147,5 +130,7 @@ describe('Gateway Service writer (leader) and watch (every replica)', () => {
     writer.published(stateServing([['sluice/edge', 80]]));
     await waitFor(() => api.get('Service', 'sluice', name), { what: 'the Service after a retry' });
     expect(writer.stats().failures).toBe(1);
+    await writer.idle();
+    expect(writer.stats().failing).toBe(false);
   });
 });

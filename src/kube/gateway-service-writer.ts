@@ -30,6 +30,8 @@ export interface GatewayServiceWriterStats {
   readonly writes: number;
   readonly failures: number;
   readonly lastError: string | null;
+  /** The last pass failed (it is retried); lastError says why. */
+  readonly failing: boolean;
   readonly problems: readonly string[];
 }
 
@@ -85,6 +87,7 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
   #writes = 0;
   #failures = 0;
   #lastError: string | null = null;
+  #failing = false;
   #problems: readonly string[] = [];
 
   constructor(options: GatewayServiceWriterOptions) {
@@ -113,7 +116,13 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
   }
 
   stats(): GatewayServiceWriterStats {
-    return { writes: this.#writes, failures: this.#failures, lastError: this.#lastError, problems: this.#problems };
+    return {
+      writes: this.#writes,
+      failures: this.#failures,
+      lastError: this.#lastError,
+      failing: this.#failing,
+      problems: this.#problems,
+    };
   }
 
   async idle(): Promise<void> {
@@ -154,6 +163,7 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
       ok = false;
       this.#failed('cannot provision the Gateway Services', error);
     }
+    this.#failing = !ok;
     if (ok) {
       this.#backoff.reset();
       return;

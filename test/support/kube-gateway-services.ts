@@ -1,5 +1,9 @@
 // Objects for the provisioned-Service tests (src/kube/gateway-service-*.test.ts).
+import type { RoutingState } from '../../src/controller/state.ts';
+import { emptyRoutingState } from '../../src/controller/routing-state.ts';
 import type { GatewayToServe, ProvisionSettings } from '../../src/kube/gateway-service-desired.ts';
+import type { GatewayListener } from '../../src/routing/gateway/types.ts';
+import { testOptions } from './routing-build-fixtures.ts';
 import type { KubeObject } from '../../src/routing/types.ts';
 
 export const SETTINGS: ProvisionSettings = Object.freeze({
@@ -69,6 +73,20 @@ export function fakeServiceView(ports: Map<string, Map<number, number>>) {
     subscribe(listener: () => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** A published state serving these (Gateway, port) listeners, as the Service writer reads it. */
+export function stateServing(ports: readonly [string, number][]): RoutingState {
+  const listeners = ports.map(([gateway, port]) => ({ gateway, gatewayClass: 'sluice', port }) as GatewayListener);
+  return {
+    ...emptyRoutingState(testOptions),
+    gateway: {
+      listeners,
+      endpoints: new Map(),
+      status: { gatewayClasses: [], gateways: [], routes: [] },
+      problems: [],
     },
   };
 }
