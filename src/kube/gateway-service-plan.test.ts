@@ -114,9 +114,16 @@ describe('planServices', () => {
     expect(updated.spec.ports?.[0].targetPort).toBe(before);
   });
 
-  it('a type change to ClusterIP drops the node ports', () => {
+  it('a type change to ClusterIP drops the node ports and the load balancer settings', () => {
     const [created] = planServices([toServe('shop', 'edge', [80])], new Set(), [], SETTINGS).creates;
-    const current = stored(created, { nodePorts: true });
+    const lb = {
+      externalTrafficPolicy: 'Local',
+      loadBalancerClass: 'x',
+      healthCheckNodePort: 31000,
+      sessionAffinity: 'None',
+    };
+    const withLb = stored(created, { nodePorts: true }) as { spec: Record<string, unknown> };
+    const current = { ...withLb, spec: { ...withLb.spec, ...lb } };
     const plan = planServices(
       [toServe('shop', 'edge', [80], { 'sluice.dev/service-type': 'ClusterIP' })],
       new Set(),
@@ -125,6 +132,10 @@ describe('planServices', () => {
     );
     expect(plan.updates[0].spec.type).toBe('ClusterIP');
     expect(plan.updates[0].spec.ports?.[0].nodePort).toBeUndefined();
+    for (const field of ['externalTrafficPolicy', 'loadBalancerClass', 'healthCheckNodePort']) {
+      expect(plan.updates[0].spec[field], field).toBeUndefined();
+    }
+    expect(plan.updates[0].spec.sessionAffinity).toBe('None');
   });
 
   it('deletes our Services no Gateway needs, never one without our label or another controller’s', () => {

@@ -92,6 +92,14 @@ function managed(desired: ServiceObject, service: ServiceObject): string {
   ]);
 }
 
+const LOAD_BALANCER_ONLY = [
+  'loadBalancerClass',
+  'loadBalancerIP',
+  'loadBalancerSourceRanges',
+  'allocateLoadBalancerNodePorts',
+  'healthCheckNodePort',
+];
+
 /** The existing Service with our fields replaced: node ports kept where the type still has them. */
 function merged(desired: ServiceObject, existing: ServiceObject): ServiceObject {
   const type = desired.spec.type as string;
@@ -101,12 +109,11 @@ function merged(desired: ServiceObject, existing: ServiceObject): ServiceObject 
     return type !== 'ClusterIP' && nodePort !== undefined ? { ...port, nodePort } : port;
   });
   const spec: Record<string, unknown> = { ...existing.spec, type, selector: desired.spec.selector, ports };
-  // A ClusterIP Service may not keep the load balancer's or the node ports' settings.
-  if (type === 'ClusterIP') {
-    delete spec.externalTrafficPolicy;
-    delete spec.allocateLoadBalancerNodePorts;
-    delete spec.healthCheckNodePort;
+  // The API refuses load balancer settings on other types, and external traffic policy on a ClusterIP.
+  if (type !== 'LoadBalancer') {
+    for (const field of LOAD_BALANCER_ONLY) delete spec[field];
   }
+  if (type === 'ClusterIP') delete spec.externalTrafficPolicy;
   return {
     ...existing,
     metadata: {
