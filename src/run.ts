@@ -91,7 +91,7 @@ async function assembleController(config: Config, log: Logger): Promise<Controll
     () => edge.connections(),
   );
 
-  const gatewayEdge = createGatewayEdge(config, onRequestDone, log);
+  const gatewayEdge = createGatewayEdge(config, onRequestDone, log, source.gatewayServices);
   source.useGatewayAddresses(gatewayEdge.listeners);
 
   const readiness = createReadiness(source.source, current);
