@@ -10,6 +10,7 @@ import { GrpcTeStep } from '../steps/grpc-te-step.ts';
 import { MirrorStep } from '../steps/mirror-step.ts';
 import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
+import { exchangeRulesOf } from './exchange-rules.ts';
 import type { CompiledRoute, RequestStep, ResponseStep } from './steps.ts';
 
 /** Controller-wide values a route's policy falls back to. */
@@ -31,6 +32,7 @@ export function compileRoute(
   endpoints: EndpointIndex,
   backend: BackendEndpoints,
   secrets: BuildResult['policySecrets'],
+  serviceUnusable = false,
 ): CompiledRoute {
   const policy = target.policy;
   const transport = transportFor(policy.traffic?.upstream, backend, secrets);
@@ -63,6 +65,7 @@ export function compileRoute(
     balance: policy.traffic?.balance ?? null,
     transport,
     longLived,
+    exchangeRules: exchangeRulesOf(target, backend, endpoints, serviceUnusable),
   });
 }
 

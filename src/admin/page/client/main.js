@@ -4,6 +4,7 @@
 import { appendSample, placeTableCharts, setHistory } from './charts.js';
 import { byId } from './dom.js';
 import { wireExplainer } from './explain.js';
+import { renderGateways } from './gateways.js';
 import { applyFilter, paintStats, renderHosts } from './hosts.js';
 import { renderBuiltAgo, renderHeader, renderProblems } from './status.js';
 
@@ -18,6 +19,7 @@ function renderAll() {
   renderHeader(model.status);
   renderProblems(model.status);
   renderHosts(model);
+  renderGateways(model);
   applyFilter(filterText);
 }
 
