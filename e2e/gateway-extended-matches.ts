@@ -6,6 +6,7 @@
 // Each upstream test keeps its small manifest builders beside it, as upstream keeps each test's YAML beside its Go.
 /* oxlint-disable unicorn/consistent-function-scoping */
 import { randomUUID } from 'node:crypto';
+import { connect as http2Connect } from 'node:http2';
 import { WebSocket } from 'ws';
 import {
   expectEventuallyConsistent,
@@ -788,6 +789,60 @@ export async function backendProtocolWebSocket(suite: GatewayConformance): Promi
   while (streak < 3) {
     if (Date.now() > deadline) throw new Error(`no 3 consecutive WebSocket echoes: ${last}`);
     last = await webSocketRoundTrip(address);
+    streak = last === null ? streak + 1 : 0;
+    if (last !== null) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One request with HTTP/2 prior knowledge (roundtripper.H2CPriorKnowledgeProtocol): why it did not match. */
+function h2cRoundTrip(address: string, path: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const session = http2Connect(`http://${address}:80`);
+    const done = (why: string | null) => {
+      session.destroy();
+      resolve(why);
+    };
+    session.setTimeout(5_000, () => done('no answer within 5 s'));
+    session.on('error', (error) => done(error.message));
+    const stream = session.request({ ':path': path, ':method': 'GET' });
+    let status = 0;
+    let body = '';
+    stream.on('response', (headers) => {
+      status = Number(headers[':status']);
+    });
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    stream.on('error', (error) => done(error.message));
+    stream.on('end', () => {
+      if (status !== 200) return done(`status ${status}`);
+      try {
+        const echo = JSON.parse(body) as { pod: string; namespace: string };
+        done(echo.pod.startsWith('infra-backend-v1') && echo.namespace === INFRA ? null : `pod ${echo.pod}`);
+      } catch {
+        done(`not an echo: ${body.slice(0, 80)}`);
+      }
+    });
+  });
+}
+
+// conformance/tests/httproute-backend-protocol-h2c.go: an h2c client, a backendRef to a Service port with
+// appProtocol kubernetes.io/h2c; 3 consecutive matching answers.
+export async function backendProtocolH2c(suite: GatewayConformance): Promise<void> {
+  suite.api.apply(
+    httpRoute(INFRA, 'backend-protocol-h2c', {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [{ name: 'infra-backend-v1', port: 8081 }] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', ['backend-protocol-h2c']);
+  const deadline = Date.now() + 30_000;
+  let streak = 0;
+  let last: string | null = null;
+  while (streak < 3) {
+    if (Date.now() > deadline) throw new Error(`no 3 consecutive h2c answers from infra-backend-v1: ${last}`);
+    last = await h2cRoundTrip(address, '/');
     streak = last === null ? streak + 1 : 0;
     if (last !== null) await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   attachedRoutesWithPort8080,
+  backendProtocolH2c,
   backendProtocolWebSocket,
   cors,
   httpListenerIsolation,
@@ -86,6 +87,7 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRouteListenerPortMatching: ['HTTPRouteParentRefPort'],
   HTTPRouteInvalidParentRefSectionNameNotMatchingPort: ['HTTPRouteParentRefPort'],
   HTTPRouteBackendProtocolWebSocket: ['HTTPRouteBackendProtocolWebSocket'],
+  HTTPRouteBackendProtocolH2C: ['HTTPRouteBackendProtocolH2C'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -108,6 +110,7 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('HTTPRouteRedirectPortAndScheme', () => redirectPortAndScheme(suiteOf()));
   conformance('GatewayWithAttachedRoutesWithPort8080', () => attachedRoutesWithPort8080(suiteOf()));
   conformance('HTTPRouteBackendProtocolWebSocket', () => backendProtocolWebSocket(suiteOf()));
+  conformance('HTTPRouteBackendProtocolH2C', () => backendProtocolH2c(suiteOf()));
   conformance('HTTPRouteListenerPortMatching', () => listenerPortMatching(suiteOf()));
   conformance('HTTPRouteInvalidParentRefSectionNameNotMatchingPort', () => sectionNameNotMatchingPort(suiteOf()));
   conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));

@@ -6,6 +6,7 @@
 import type { ApiEmulator, KubeObject } from './support/api-emulator.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
 import { edgeRequest } from './support/http-client.ts';
+import { startH2cEcho, type H2cEcho } from './support/h2c-echo.ts';
 import { startPods, type EchoReply, type Pod } from './support/pods.ts';
 import { X509Certificate } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
@@ -106,8 +107,12 @@ export interface GatewayConformance {
   close(): Promise<void>;
 }
 
-/** Backends of the base manifests: Services on port 8080 with one echo pod each, in their namespaces. */
-async function startBackends(api: ApiEmulator): Promise<Pod[]> {
+/**
+ * Backends of the base manifests: Services on port 8080 with one echo pod each, in their namespaces, and
+ * upstream's third-port (8082, appProtocol kubernetes.io/ws: the echo pods serve WebSockets on /ws); the
+ * pod of infra-backend-v1 also speaks h2c on second-port (8081, appProtocol kubernetes.io/h2c).
+ */
+async function startBackends(api: ApiEmulator, h2c: H2cEcho[]): Promise<Pod[]> {
   const wanted: [string, string][] = [
     [INFRA, 'infra-backend-v1'],
     [INFRA, 'infra-backend-v2'],
@@ -120,16 +125,16 @@ async function startBackends(api: ApiEmulator): Promise<Pod[]> {
   for (const [ns, service] of wanted) {
     const [pod] = await startPods(1, { namePrefix: service, namespace: ns, service });
     pods.push(pod);
-    writeBackend(api, {
-      namespace: ns,
-      name: service,
-      // Upstream's third-port (appProtocol kubernetes.io/ws) too: the echo pods serve WebSockets on /ws.
-      ports: [
-        { name: 'first-port', port: 8080, targetPort: pod.port },
-        { name: 'third-port', port: 8082, targetPort: pod.port, appProtocol: 'kubernetes.io/ws' },
-      ],
-      endpoints: [pod],
-    });
+    const ports = [
+      { name: 'first-port', port: 8080, targetPort: pod.port },
+      { name: 'third-port', port: 8082, targetPort: pod.port, appProtocol: 'kubernetes.io/ws' },
+    ];
+    if (service === 'infra-backend-v1') {
+      const echo = await startH2cEcho(pod);
+      h2c.push(echo);
+      ports.push({ name: 'second-port', port: 8081, targetPort: echo.port, appProtocol: 'kubernetes.io/h2c' });
+    }
+    writeBackend(api, { namespace: ns, name: service, ports, endpoints: [pod] });
   }
   return pods;
 }
@@ -145,16 +150,17 @@ export async function startGatewayConformance(pool = '127.0.20.0/24'): Promise<G
   });
   const api = scenario.api;
   let pods: Pod[] = [];
+  const h2c: H2cEcho[] = [];
   let certificate: TlsPair;
   try {
-    pods = await startBackends(api);
+    pods = await startBackends(api, h2c);
     for (const object of baseObjects()) api.apply(object);
     // The base manifests' certificate for the HTTPS listeners.
     certificate = await selfSignedFor(['example.org', '*.wildcard.org', 'second-example.org', 'secure.test.com']);
     api.apply(tlsSecret(INFRA, 'tls-validity-checks-certificate', certificate));
     api.installGatewayApi();
   } catch (error) {
-    await Promise.all(pods.map((pod) => pod.kill()));
+    await Promise.all([...pods.map((pod) => pod.kill()), ...h2c.map((echo) => echo.close())]);
     await scenario.close('kill');
     throw error;
   }
@@ -164,7 +170,7 @@ export async function startGatewayConformance(pool = '127.0.20.0/24'): Promise<G
     certificate,
     pods: new Map(pods.map((pod) => [pod.name.replace(/-\d+$/, ''), pod])),
     async close() {
-      await Promise.all(pods.map((pod) => pod.kill()));
+      await Promise.all([...pods.map((pod) => pod.kill()), ...h2c.map((echo) => echo.close())]);
       await scenario.close();
     },
   };

@@ -1,9 +1,11 @@
 // One Gateway port served at address:port: the edge's own HTTP or HTTPS server construction
 // (edge-servers.ts) with its own handler, connection tracker and WebSocket proxy.
+import type { Server as HttpServer } from 'node:http';
 import type { RoutingState } from '../controller/state.ts';
 import type { Logger } from '../util/logger.ts';
 import { EdgeEvents, type EdgeRequestHandler } from './edge-events.ts';
 import { createPlainServer, createTlsServer, type Http1Settings } from './edge-servers.ts';
+import { serveH2cToo } from './h2c-sniff.ts';
 import { listenGroup } from './listen-group.ts';
 import type { PemPair } from './self-signed.ts';
 import { createConnectionTracker } from './shutdown.ts';
@@ -53,6 +55,18 @@ export async function openGatewayServer(options: GatewayServerOptions): Promise<
           events,
           tracker,
         );
+  // HTTP/2 with prior knowledge on plain listeners too, as on the Ingress edge: gRPC (GRPCRoute) and h2c clients.
+  if (options.protocol === 'HTTP')
+    serveH2cToo(
+      server as HttpServer,
+      {
+        maxConcurrentStreams: options.http2MaxConcurrentStreams,
+        maxHeaderBytes: settings.maxHeaderSize,
+        firstBytesMs: settings.headersTimeout,
+      },
+      events,
+      tracker,
+    );
   const group = await listenGroup(server, { host: options.address, port: options.port, shared: false, sockets: 1 });
   return {
     port: group.port,
