@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect as http2Connect } from 'node:http2';
 import { WebSocket } from 'ws';
+import { edgeRequest } from './support/http-client.ts';
 import {
   expectEventuallyConsistent,
   gatewayAndRoutesAccepted,
@@ -845,5 +846,33 @@ export async function backendProtocolH2c(suite: GatewayConformance): Promise<voi
     last = await h2cRoundTrip(address, '/');
     streak = last === null ? streak + 1 : 0;
     if (last !== null) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// conformance/tests/httproute-request-header-modifier-backend-weights.go: each backendRef sets a header
+// naming itself; 100 requests, each must reach the pod its header names.
+export async function backendRequestHeaderModifier(suite: GatewayConformance): Promise<void> {
+  const name = 'request-header-modifier-backend-weights';
+  const share = (service: string) => ({
+    name: service,
+    port: 8080,
+    weight: 10,
+    filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'Backend', value: service }] } }],
+  });
+  suite.api.apply(
+    httpRoute(INFRA, name, {
+      parentRefs: [ref('same-namespace')],
+      rules: [{ backendRefs: [share('infra-backend-v1'), share('infra-backend-v2')] }],
+    }),
+  );
+  const address = await gatewayAndRoutesAccepted(suite.api, 'same-namespace', [name]);
+  await routeCondition(suite.api, name, 'same-namespace', { type: 'ResolvedRefs', status: 'True' });
+  await expectEventuallyConsistent(address, { path: '/', status: 200, namespace: INFRA });
+  for (let i = 0; i < 100; i++) {
+    const reply = await edgeRequest(`http://${address}:80`, { path: '/', timeoutMs: 5_000 });
+    const echo = reply.json<{ pod: string; headers: Record<string, string[]> }>();
+    const named = echo.headers.backend ?? [];
+    if (named.length !== 1) throw new Error(`expected one Backend header, got ${named.length}`);
+    if (!echo.pod.startsWith(named[0])) throw new Error(`Backend header ${named[0]}, but pod ${echo.pod}`);
   }
 }

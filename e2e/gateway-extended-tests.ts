@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import {
   attachedRoutesWithPort8080,
   backendProtocolH2c,
+  backendRequestHeaderModifier,
   backendProtocolWebSocket,
   cors,
   httpListenerIsolation,
@@ -88,6 +89,7 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRouteInvalidParentRefSectionNameNotMatchingPort: ['HTTPRouteParentRefPort'],
   HTTPRouteBackendProtocolWebSocket: ['HTTPRouteBackendProtocolWebSocket'],
   HTTPRouteBackendProtocolH2C: ['HTTPRouteBackendProtocolH2C'],
+  HTTPRouteRequestHeaderModifierBackendWeights: ['HTTPRouteBackendRequestHeaderModification'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -111,6 +113,7 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('GatewayWithAttachedRoutesWithPort8080', () => attachedRoutesWithPort8080(suiteOf()));
   conformance('HTTPRouteBackendProtocolWebSocket', () => backendProtocolWebSocket(suiteOf()));
   conformance('HTTPRouteBackendProtocolH2C', () => backendProtocolH2c(suiteOf()));
+  conformance('HTTPRouteRequestHeaderModifierBackendWeights', () => backendRequestHeaderModifier(suiteOf()));
   conformance('HTTPRouteListenerPortMatching', () => listenerPortMatching(suiteOf()));
   conformance('HTTPRouteInvalidParentRefSectionNameNotMatchingPort', () => sectionNameNotMatchingPort(suiteOf()));
   conformance('HTTPRoute303Redirect', () => redirectStatus(suiteOf(), 303));

@@ -232,6 +232,29 @@ describe('Gateway API filters at the edge', () => {
     }
   });
 
+  // conformance/tests/httproute-request-header-modifier-backend-weights.go, with a single backendRef.
+  it("applies a lone backendRef's own header edits", async () => {
+    const before = edge.state;
+    try {
+      const edits = { set: [['backend', 'main']] as [string, string][], remove: [], field: 'f' };
+      edge.state = makeState(
+        [
+          {
+            host: 'share.test',
+            path: '/',
+            backend: MAIN,
+            gateway: gateway({ backends: [{ backend: MAIN, weight: 1, field: 'b', requestHeaders: edits }] }),
+          },
+        ],
+        [okBackend(MAIN, [main])],
+      );
+      const reply = await send(edge.port, { headers: { host: 'share.test' } });
+      expect(json(reply).headers.backend).toBe('main');
+    } finally {
+      edge.state = before;
+    }
+  });
+
   // conformance/tests/httproute-timeout-request.go: the whole request within timeouts.request, else 504.
   it('answers 504 when the whole request outlives timeouts.request, and the answer when it does not', async () => {
     const slow = await startUpstream('127.0.0.6', (req, res) => {

@@ -1,5 +1,7 @@
 import type { RoutingState } from '../../controller/state.ts';
+import { policyForBackend } from '../../routing/gateway/backend-filters.ts';
 import { redirectLocation } from '../../routing/gateway/request-rewrites.ts';
+import type { WeightedBackend } from '../../routing/gateway/route-data.ts';
 import { normalizeRequestHost } from '../../routing/request-host.ts';
 import { hidesDotSegment, normalizeRequestPath, splitTarget } from '../../routing/request-path.ts';
 import type { BackendEndpoints, Match, RequestFacts, Target } from '../../routing/types.ts';
@@ -130,7 +132,7 @@ export class RouteDecider {
     }
     let decisions = this.#byTarget.get(match.target);
     if (decisions === undefined) {
-      decisions = weightedFor(state, match, this.defaults) ?? decideForMatch(state, match, this.defaults);
+      decisions = weightedFor(state, match, this.defaults) ?? decideForMatch(state, singleShare(match), this.defaults);
       this.#byTarget.set(match.target, decisions);
     }
     return decisions;
@@ -149,12 +151,29 @@ function weightedFor(
   const choices = shares.map((share) =>
     share.backend === null
       ? Object.freeze({ forward: invalid, upgrade: invalid })
-      : decideForMatch(state, { ...match, target: { ...match.target, backend: share.backend } }, defaults),
+      : decideForMatch(state, shareMatch(match, share.backend, share), defaults),
   );
   return new WeightedDecisions(
     choices,
     shares.map((share) => share.weight),
   );
+}
+
+/** The match as sent to one backendRef: its backend, and its own request header edits when it has some. */
+function shareMatch(match: Match, backend: string, share: WeightedBackend): Match {
+  const edits = share.requestHeaders;
+  const policy = edits === undefined ? match.target.policy : policyForBackend(match.target.policy, edits);
+  return { ...match, target: { ...match.target, backend, policy } };
+}
+
+/** A rule with one backendRef that has filters of its own: the match with them; else the match itself. */
+function singleShare(match: Match): Match {
+  const backends = match.route?.gateway?.backends;
+  if (backends === undefined) return match;
+  const share = backends.find((candidate) => candidate.weight > 0);
+  return share === undefined || share.backend === null || share.requestHeaders === undefined
+    ? match
+    : shareMatch(match, share.backend, share);
 }
 
 function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaults): MatchDecisions {

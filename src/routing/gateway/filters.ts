@@ -41,7 +41,7 @@ function pairs(list: readonly unknown[] | null): [string, string][] {
   ]);
 }
 
-function headerEdits(raw: unknown, field: string): HeaderEdits {
+export function headerEdits(raw: unknown, field: string): HeaderEdits {
   const remove = (readArray(raw, 'remove') ?? []).filter((n) => typeof n === 'string').map((n) => n.toLowerCase());
   const add = pairs(readArray(raw, 'add'));
   return { set: pairs(readArray(raw, 'set')), remove, ...(add.length > 0 ? { add } : {}), field };

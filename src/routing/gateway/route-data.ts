@@ -2,7 +2,7 @@
 // checked after the path (headers, query parameters, method) and the behaviour the Ingress model has no
 // field for (weighted backends with 500 shares, redirect parts, prefix rewrites, mirrors, request timeout).
 
-import type { SourceField } from '../policy-types.ts';
+import type { HeaderEdits, SourceField } from '../policy-types.ts';
 import type { BackendKey } from '../types.ts';
 
 /** A header or query parameter test: equal to `value`, or matching it as an RE2 regex (whole value). */
@@ -26,6 +26,8 @@ export interface WeightedBackend {
   readonly backend: BackendKey | null;
   readonly weight: number;
   readonly field: SourceField;
+  /** backendRefs[].filters RequestHeaderModifier: applied after the rule's own edits; absent when none. */
+  readonly requestHeaders?: HeaderEdits;
 }
 
 /** ReplaceFullPath, or ReplacePrefixMatch of the route's matched Prefix `matched`. */

@@ -10,6 +10,7 @@ import type { TrafficPolicy } from '../policy-types.ts';
 import type { PathRoute, RoutePolicy } from '../types.ts';
 import type { RouteIdentity } from './attach.ts';
 import type { BackendContext } from './backend-refs.ts';
+import { backendRequestHeaders } from './backend-filters.ts';
 import { resolveBackendRef } from './backend-refs.ts';
 import { compileFilters, GRPC_FILTERS, HTTP_FILTERS, type FilterSet, type PathModifier } from './filters.ts';
 import { compileGrpcMatch, compileHttpMatch, type CompiledMatch } from './matches.ts';
@@ -101,21 +102,14 @@ function rankOf(match: CompiledMatch, created: string, identity: RouteIdentity, 
 function readBackends(rule: unknown, field: string, context: BackendContext): WeightedBackend[] {
   return (readArray(rule, 'backendRefs') ?? []).map((raw, index) => {
     const at = `${field}.backendRefs[${index}]`;
-    if ((readArray(raw, 'filters') ?? []).length > 0)
-      context.problems.push(
-        problem(
-          'GatewayFilterUnsupported',
-          context.route.ref,
-          `${at}.filters`,
-          'per-backend filters are not supported; they are not applied',
-        ),
-      );
+    const requestHeaders = backendRequestHeaders(raw, at, context);
     const weight = readValue(raw, 'weight');
     const ref = resolveBackendRef(raw, at, context);
     return {
       backend: ref === null ? null : ref.key,
       weight: typeof weight === 'number' && Number.isInteger(weight) && weight >= 0 ? weight : 1,
       field: at,
+      ...(requestHeaders === null ? {} : { requestHeaders }),
     };
   });
 }

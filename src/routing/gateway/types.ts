@@ -27,6 +27,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'HTTPRoute308RedirectStatusCode',
   'HTTPRouteBackendProtocolH2C',
   'HTTPRouteBackendProtocolWebSocket',
+  'HTTPRouteBackendRequestHeaderModification',
   'HTTPRouteBackendTimeout',
   'HTTPRouteCORS',
   'HTTPRouteHostRewrite',
