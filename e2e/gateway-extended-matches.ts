@@ -876,3 +876,20 @@ export async function backendRequestHeaderModifier(suite: GatewayConformance): P
     if (!echo.pod.startsWith(named[0])) throw new Error(`Backend header ${named[0]}, but pod ${echo.pod}`);
   }
 }
+
+// conformance/tests/httproute-named-rule.go: a rule's `name` changes nothing in routing.
+export async function namedRule(suite: GatewayConformance): Promise<void> {
+  suite.api.apply(
+    httpRoute(INFRA, 'http-named-rules', {
+      parentRefs: [ref('same-namespace')],
+      rules: [
+        { name: 'named-rule', matches: [{ path: prefix('/named') }], ...to(1) },
+        { matches: [{ path: prefix('/unnamed') }], ...to(2) },
+      ],
+    }),
+  );
+  await run(suite, 'http-named-rules', [
+    { path: '/named', status: 200 },
+    { path: '/unnamed', status: 200 },
+  ]);
+}

@@ -15,6 +15,7 @@ import {
   httpListenerIsolation,
   listenerPortMatching,
   methodMatching,
+  namedRule,
   queryParamMatching,
   redirectPath,
   redirectPort,
@@ -90,6 +91,7 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRouteBackendProtocolWebSocket: ['HTTPRouteBackendProtocolWebSocket'],
   HTTPRouteBackendProtocolH2C: ['HTTPRouteBackendProtocolH2C'],
   HTTPRouteRequestHeaderModifierBackendWeights: ['HTTPRouteBackendRequestHeaderModification'],
+  HTTPRouteNamedRule: ['HTTPRouteNamedRouteRule'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -113,6 +115,7 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('GatewayWithAttachedRoutesWithPort8080', () => attachedRoutesWithPort8080(suiteOf()));
   conformance('HTTPRouteBackendProtocolWebSocket', () => backendProtocolWebSocket(suiteOf()));
   conformance('HTTPRouteBackendProtocolH2C', () => backendProtocolH2c(suiteOf()));
+  conformance('HTTPRouteNamedRule', () => namedRule(suiteOf()));
   conformance('HTTPRouteRequestHeaderModifierBackendWeights', () => backendRequestHeaderModifier(suiteOf()));
   conformance('HTTPRouteListenerPortMatching', () => listenerPortMatching(suiteOf()));
   conformance('HTTPRouteInvalidParentRefSectionNameNotMatchingPort', () => sectionNameNotMatchingPort(suiteOf()));

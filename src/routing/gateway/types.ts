@@ -32,6 +32,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'HTTPRouteCORS',
   'HTTPRouteHostRewrite',
   'HTTPRouteMethodMatching',
+  'HTTPRouteNamedRouteRule',
   'HTTPRouteParentRefPort',
   'HTTPRoutePathRedirect',
   'HTTPRoutePathRewrite',
