@@ -694,8 +694,8 @@ export async function listenerPortMatching(suite: GatewayConformance): Promise<v
       listener('listener-5', 8090, 'bar.com'),
     ]),
   );
-  const route = (name: string, parent: object, version: 1 | 2 | 3) =>
-    httpRoute(INFRA, name, { parentRefs: [{ name: gateway, ...parent }], rules: [to(version)] });
+  const route = (name: string, parent: object, backend: 1 | 2 | 3) =>
+    httpRoute(INFRA, name, { parentRefs: [{ name: gateway, ...parent }], rules: [to(backend)] });
   suite.api.apply(route('backend-v1', { port: 80 }, 1));
   suite.api.apply(route('backend-v2', { port: 8080 }, 2));
   suite.api.apply(route('backend-v3', { port: 8090, sectionName: 'listener-4' }, 3));

@@ -358,6 +358,11 @@ export interface Expected {
 
 type Headers = Record<string, string | string[] | undefined>;
 
+/** IgnoreWhitespace of http.CompareRoundTrip. */
+function bare(text: string): string {
+  return text.replaceAll(' ', '');
+}
+
 /** Response.Headers and Response.AbsentHeaders of http.CompareRoundTrip (lines joined by ','). */
 function responseMismatch(headers: Headers, expected: Expected): string | null {
   for (const [name, value] of Object.entries(expected.responseHeaders ?? {})) {
@@ -367,7 +372,6 @@ function responseMismatch(headers: Headers, expected: Expected): string | null {
   }
   for (const name of expected.absentResponseHeaders ?? [])
     if (headers[name.toLowerCase()] !== undefined) return `response header ${name} should be absent`;
-  const bare = (text: string) => text.replaceAll(' ', '');
   for (const [name, values] of Object.entries(expected.validResponseHeaders ?? {})) {
     const got = headers[name.toLowerCase()];
     const text = got === undefined ? undefined : bare(Array.isArray(got) ? got.join(',') : got);

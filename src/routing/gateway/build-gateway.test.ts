@@ -54,6 +54,11 @@ function resolvedRefs(snapshot: Snapshot): string {
   return `${condition?.status} ${condition?.reason} g${condition?.observedGeneration}`;
 }
 
+/** `object` with metadata.creationTimestamp `at`. */
+function created(object: KubeObject, at: string): KubeObject {
+  return { ...object, metadata: { ...(object.metadata as object), creationTimestamp: at } };
+}
+
 describe('buildGateway', () => {
   it('HTTPRouteReferenceGrant: a grant allows the cross-namespace backend; removing it revokes access', () => {
     const objects = [ourClass, gateway('gw', [http]), crossRoute, ...backends];
@@ -100,10 +105,6 @@ describe('buildGateway', () => {
   // Without an address pool two Gateways on one port clash at the edge, which serves the first listener it is
   // given: the older Gateway's (by creationTimestamp, then namespace/name), whatever their names.
   it('lists the listeners of the older Gateway first', () => {
-    const created = (object: KubeObject, at: string): KubeObject => ({
-      ...object,
-      metadata: { ...(object.metadata as object), creationTimestamp: at },
-    });
     const result = buildGateway(
       gatewaySnapshot([
         ourClass,
