@@ -4,7 +4,7 @@
 
 import { readPolicyAnnotations, type AnnotationReport } from '../routing/annotations.ts';
 import { build } from '../routing/build.ts';
-import { nameObject } from '../routing/object-index.ts';
+import { indexObjects, nameObject } from '../routing/object-index.ts';
 import type { BuildOptions, Problem, Snapshot } from '../routing/types.ts';
 
 export type AuditStatus = AnnotationReport['status'];
@@ -37,12 +37,13 @@ function isNote(problem: Problem): boolean {
 export function auditSnapshot(snapshot: Snapshot, options: BuildOptions): AuditResult {
   const result = build(snapshot, options);
   const owned = new Set(result.ownedIngresses);
+  const configMaps = indexObjects('ConfigMap', snapshot.configMaps ?? [], true, []);
   const ingresses: AuditedIngress[] = [];
   const summary = { ingresses: 0, supported: 0, partial: 0, unsupported: 0, invalid: 0 };
   for (const object of snapshot.ingresses) {
     const named = nameObject('Ingress', object, true, []);
     if (named === null || !owned.has(named.key)) continue;
-    const annotations = readPolicyAnnotations(named, []).reports;
+    const annotations = readPolicyAnnotations(named, [], configMaps).reports;
     const notes = result.problems
       .filter(
         (each) => each.object.namespace === named.ref.namespace && each.object.name === named.ref.name && isNote(each),

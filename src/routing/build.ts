@@ -61,10 +61,13 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, problems),
   );
   const secrets = indexObjects('Secret', listOf(snapshot, 'secrets'), true, problems);
+  const configMaps = indexObjects('ConfigMap', listOf(snapshot, 'configMaps'), true, problems);
 
   // Pass 2: translate each Ingress alone, then order them by precedence (oldest first).
   const refs = new BackendRefs();
-  const translated = [...ingresses.values()].map((named) => translateIngress(named, refs, problems)).sort(compareAge);
+  const translated = [...ingresses.values()]
+    .map((named) => translateIngress(named, refs, problems, configMaps))
+    .sort(compareAge);
   // Canary Ingresses only lend their backends to main Ingresses' rules (canary-routes.ts).
   const drafts = translated.filter((draft) => draft.policy.canary === null);
   const canaries = new CanaryIndex(translated.filter((draft) => draft.policy.canary !== null));

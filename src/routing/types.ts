@@ -14,6 +14,8 @@ export interface Snapshot {
   readonly services: readonly KubeObject[];
   readonly endpointSlices: readonly KubeObject[];
   readonly secrets: readonly KubeObject[];
+  /** Only the ConfigMaps some Ingress annotation names (configmap-references.ts); absent when none. */
+  readonly configMaps?: readonly KubeObject[];
   // Gateway API (gateway.networking.k8s.io), absent when its CRDs are not installed; read by
   // routing/gateway/ (see docs/gateway-api-snapshot.md).
   readonly namespaces?: readonly KubeObject[];

@@ -238,10 +238,38 @@ describe('createManifestSource', () => {
     expect(names((await start()).snapshot().secrets)).toEqual(['demo/htpasswd', 'demo/upstream-ca']);
   });
 
+  it('keeps a ConfigMap only when an Ingress annotation names it (custom-headers, auth-proxy-set-headers)', async () => {
+    const ingress = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: Ingress',
+      'metadata:',
+      '  name: web',
+      '  namespace: demo',
+      '  annotations:',
+      '    nginx.ingress.kubernetes.io/custom-headers: headers',
+      '    nginx.ingress.kubernetes.io/auth-proxy-set-headers: demo/auth-headers',
+      'spec: {}',
+    ].join('\n');
+    const configMap = (name: string) =>
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        `  name: ${name}`,
+        '  namespace: demo',
+        'data: {X-A: "1"}',
+      ].join('\n');
+    await writeFile(
+      join(dir, 'all.yaml'),
+      [ingress, configMap('headers'), configMap('auth-headers'), configMap('unrelated')].join('\n---\n'),
+    );
+    expect(names((await start()).snapshot().configMaps ?? [])).toEqual(['demo/auth-headers', 'demo/headers']);
+  });
+
   it('reports nameless objects and duplicates as errors, and logs unknown kinds at debug', async () => {
     await writeFile(
       join(dir, 'a.yaml'),
-      [service('dup'), '---', 'kind: Service\nmetadata: {}', '---', 'kind: ConfigMap\nmetadata: {name: c}'].join('\n'),
+      [service('dup'), '---', 'kind: Service\nmetadata: {}', '---', 'kind: Widget\nmetadata: {name: c}'].join('\n'),
     );
     await writeFile(join(dir, 'b.yaml'), service('dup'));
     const loaded = await start();
@@ -252,7 +280,7 @@ describe('createManifestSource', () => {
     ]);
     expect(logs).toContainEqual({
       level: 'debug',
-      message: `ignored ${join(dir, 'a.yaml')}:11:1: kind ConfigMap is not one sluice reads`,
+      message: `ignored ${join(dir, 'a.yaml')}:11:1: kind Widget is not one sluice reads`,
     });
   });
 

@@ -51,7 +51,14 @@ const users = (line: string): KubeObject => ({
   data: { auth: Buffer.from(line).toString('base64') },
 });
 
-const KINDS: readonly ObjectKind[] = ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'];
+const KINDS: readonly ObjectKind[] = [
+  'ingressClasses',
+  'ingresses',
+  'services',
+  'endpointSlices',
+  'secrets',
+  'configMaps',
+];
 
 /** The store the changes describe, as the snapshot a full build reads. */
 class Store {
@@ -71,6 +78,7 @@ class Store {
       services: of('services'),
       endpointSlices: of('endpointSlices'),
       secrets: of('secrets'),
+      configMaps: of('configMaps'),
     };
   }
 }
@@ -150,6 +158,36 @@ describe('incremental build', () => {
     ).toEqual(['/x']);
     expect(dumpBuild(before)).toBe(dumped);
     expect(Object.isFrozen(after.table.hosts)).toBe(true);
+  });
+
+  it('a ConfigMap change rebuilds the hosts of the Ingresses naming it (custom-headers), and no other', () => {
+    const headers = (value: string): KubeObject => ({
+      kind: 'ConfigMap',
+      metadata: { namespace: 'default', name: 'headers' },
+      data: { 'X-Team': value },
+    });
+    const named = ingress({
+      name: 'b',
+      host: 'b.example.com',
+      paths: [{ path: '/', service: 'web' }],
+      annotations: { 'nginx.ingress.kubernetes.io/custom-headers': 'headers' },
+    });
+    const incremental = new IncrementalBuild(testOptions);
+    const before = incremental.apply([
+      ...base,
+      { kind: 'ingresses', id: 'default/b', object: named },
+      { kind: 'configMaps', id: 'default/headers', object: headers('one') },
+    ]);
+    const after = incremental.apply([{ kind: 'configMaps', id: 'default/headers', object: headers('two') }]);
+    const hostsOf = (result: BuildResult) => new Map(result.table.hosts.map((rules) => [rules.host, rules]));
+    const teamOf = (result: BuildResult) =>
+      hostsOf(result).get('b.example.com')?.routes[0].policy.traffic?.responseHeaders?.set;
+    expect(teamOf(before)).toEqual([['x-team', 'one']]);
+    expect(teamOf(after)).toEqual([['x-team', 'two']]);
+    expect(hostsOf(after).get('a.example.com')).toBe(hostsOf(before).get('a.example.com'));
+    const gone = incremental.apply([{ kind: 'configMaps', id: 'default/headers', object: null }]);
+    expect(teamOf(gone)).toBeUndefined();
+    expect(gone.problems.map((problem) => problem.code)).toEqual(['ConfigMapNotFound']);
   });
 
   it('reads the policy Secrets (auth-secret) as a full build does, with their problems, as they come and go', () => {

@@ -12,7 +12,7 @@ import { compareText } from '../compare.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { readDefaultBackendFlag } from '../default-backend.ts';
 import { compareAge, type IngressDraft } from '../ingress-translate.ts';
-import type { Named } from '../object-index.ts';
+import { nameObject, type Named } from '../object-index.ts';
 import type { HostChanges } from '../matcher.ts';
 import { tlsSecretForHost } from '../tls.ts';
 import type { BuildOptions, BuildResult, HostKind, HostRules, Problem, Target } from '../types.ts';
@@ -83,14 +83,14 @@ export class IncrementalBuild {
   /** Drafts of the Ingresses translated in this apply, so a merge does not translate them again. */
   readonly #fresh = new Map<IngressEntry, IngressDraft>();
   readonly #draftOf = (entry: IngressEntry): IngressDraft =>
-    this.#fresh.get(entry) ?? translateAgain(entry, this.#refs);
+    this.#fresh.get(entry) ?? translateAgain(entry, this.#refs, this.#store.configMaps);
 
   constructor(options: BuildOptions) {
     this.#options = options;
     this.#backends = new BackendIndex(this.#catalog, (owner) => this.#problems.track(owner));
     this.#tlsState = new TlsState(options);
     const store = this.#store;
-    for (const index of [store.classes, this.#owned, store.services, store.slices, store.secrets])
+    for (const index of [store.classes, this.#owned, store.services, store.slices, store.secrets, store.configMaps])
       this.#problems.watch(index);
   }
 
@@ -103,7 +103,7 @@ export class IncrementalBuild {
     const dirt: Dirt = { hosts: new Set(), tls: secretsChanged, defaults: first, ownedGone: [], ownedNew: [] };
     this.#updateServices(serviceKeys, sliceKeys);
     if (first || touched.classesChanged) this.#updateClasses(ingressIds);
-    this.#updateIngresses(ingressIds, dirt);
+    this.#updateIngresses(ingressIds, touched.configMapUserIds, dirt);
     if (first || serviceKeys.size > 0) this.#updateFlag(dirt);
     if (dirt.tls) this.#updateTls(dirt);
     const policySecrets = this.#policySecrets.update(this.#store.secrets, secretsChanged);
@@ -170,19 +170,26 @@ export class IncrementalBuild {
     for (const id of this.#store.ingresses.keys()) ingressIds.add(id);
   }
 
-  #updateIngresses(ingressIds: ReadonlySet<string>, dirt: Dirt): void {
+  /** `rereadIds`: Ingresses whose ConfigMaps changed, translated again even when the object is the same. */
+  #updateIngresses(ingressIds: ReadonlySet<string>, rereadIds: ReadonlySet<string>, dirt: Dirt): void {
     const selection = this.#selection;
     if (selection === null) return;
     const keys = new Set<string>();
+    const reread = new Set<string>();
     for (const id of ingressIds) {
       const object = this.#store.ingresses.get(id) ?? null;
       const owned = object !== null && isOwnedIngress(object, selection, this.#options);
       this.#owned.set(id, owned ? object : null, keys);
+      const key = owned && rereadIds.has(id) ? nameObject('Ingress', object, true, [])?.key : undefined;
+      if (key !== undefined && this.#owned.get(key) !== undefined) {
+        keys.add(key);
+        reread.add(key);
+      }
     }
     for (const key of keys) {
       const named = this.#owned.get(key);
       const before = this.#entries.get(key);
-      if (before?.named === named) continue;
+      if (before?.named === named && !reread.has(key)) continue;
       if (before !== undefined) this.#removeEntry(before, dirt);
       if (named !== undefined) this.#addEntry(named, dirt);
       if (before === undefined) dirt.ownedNew.push(key);
@@ -191,7 +198,7 @@ export class IncrementalBuild {
   }
 
   #addEntry(named: Named, dirt: Dirt): void {
-    const { entry, draft } = translateEntry(named, this.#refs);
+    const { entry, draft } = translateEntry(named, this.#refs, this.#store.configMaps);
     this.#fresh.set(entry, draft);
     this.#policySecrets.add(entry, draft);
     this.#entries.set(named.key, entry);
