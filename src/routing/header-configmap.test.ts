@@ -20,6 +20,23 @@ function lookup(...objects: KubeObject[]) {
   return indexObjects('ConfigMap', objects, true, []);
 }
 
+function many(count: number): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`X-${i}`, 'v']));
+}
+
+function long(length: number) {
+  return lookup(configMap('h', { 'X-A': 'v'.repeat(length) }));
+}
+
+function shop(annotations: Record<string, string>): KubeObject {
+  return ingress({ name: 'shop', host: 'a.example.com', paths: [{ path: '/', service: 'web' }], annotations });
+}
+
+function traffic(objects: KubeObject[]) {
+  const result = build(snapshotOf(objects), testOptions);
+  return { traffic: result.table.hosts[0].routes[0].policy.traffic, problems: result.problems };
+}
+
 describe('readHeaderConfigMap', () => {
   it('reads every key as a lower-cased header name, sorted by key', () => {
     const read = readHeaderConfigMap('default/h', 'default', lookup(configMap('h', { 'X-B': '2', 'X-A': 'one, two' })));
@@ -67,12 +84,10 @@ describe('readHeaderConfigMap', () => {
   });
 
   it(`limits: at most ${MAX_CONFIGMAP_HEADERS} keys and values of ${MAX_HEADER_VALUE_LENGTH} characters`, () => {
-    const many = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`X-${i}`, 'v']));
     const at = readHeaderConfigMap('default/h', 'default', lookup(configMap('h', many(MAX_CONFIGMAP_HEADERS))));
     expect(at.ok && at.headers.length).toBe(MAX_CONFIGMAP_HEADERS);
     const over = readHeaderConfigMap('default/h', 'default', lookup(configMap('h', many(MAX_CONFIGMAP_HEADERS + 1))));
     expect(over).toMatchObject({ ok: false, code: 'AnnotationValueInvalid' });
-    const long = (length: number) => lookup(configMap('h', { 'X-A': 'v'.repeat(length) }));
     expect(readHeaderConfigMap('default/h', 'default', long(MAX_HEADER_VALUE_LENGTH)).ok).toBe(true);
     expect(readHeaderConfigMap('default/h', 'default', long(MAX_HEADER_VALUE_LENGTH + 1)).ok).toBe(false);
   });
@@ -97,12 +112,6 @@ describe('which ConfigMaps are kept', () => {
 
 describe('custom-headers and auth-proxy-set-headers in a build', () => {
   const world = [sluiceClass, service('web'), slice('web', ['10.0.0.1'])];
-  const shop = (annotations: Record<string, string>) =>
-    ingress({ name: 'shop', host: 'a.example.com', paths: [{ path: '/', service: 'web' }], annotations });
-  const traffic = (objects: KubeObject[]) => {
-    const result = build(snapshotOf(objects), testOptions);
-    return { traffic: result.table.hosts[0].routes[0].policy.traffic, problems: result.problems };
-  };
 
   it('custom-headers become the route response headers; a snippet line of the same name comes later and wins', () => {
     const { traffic: policy, problems } = traffic([

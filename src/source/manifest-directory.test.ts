@@ -54,6 +54,18 @@ async function eventually(check: () => void): Promise<void> {
   await vi.waitFor(check, { timeout: 1000, interval: 10 });
 }
 
+/** A ConfigMap demo/`name` as YAML. */
+function configMapYaml(name: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: demo',
+    'data: {X-A: "1"}',
+  ].join('\n');
+}
+
 describe('createManifestSource', () => {
   let dir: string;
   let logs: Captured[];
@@ -250,18 +262,9 @@ describe('createManifestSource', () => {
       '    nginx.ingress.kubernetes.io/auth-proxy-set-headers: demo/auth-headers',
       'spec: {}',
     ].join('\n');
-    const configMap = (name: string) =>
-      [
-        'apiVersion: v1',
-        'kind: ConfigMap',
-        'metadata:',
-        `  name: ${name}`,
-        '  namespace: demo',
-        'data: {X-A: "1"}',
-      ].join('\n');
     await writeFile(
       join(dir, 'all.yaml'),
-      [ingress, configMap('headers'), configMap('auth-headers'), configMap('unrelated')].join('\n---\n'),
+      [ingress, configMapYaml('headers'), configMapYaml('auth-headers'), configMapYaml('unrelated')].join('\n---\n'),
     );
     expect(names((await start()).snapshot().configMaps ?? [])).toEqual(['demo/auth-headers', 'demo/headers']);
   });

@@ -51,6 +51,13 @@ const users = (line: string): KubeObject => ({
   data: { auth: Buffer.from(line).toString('base64') },
 });
 
+/** ConfigMap default/headers setting X-Team: `value`. */
+const headers = (value: string): KubeObject => ({
+  kind: 'ConfigMap',
+  metadata: { namespace: 'default', name: 'headers' },
+  data: { 'X-Team': value },
+});
+
 const KINDS: readonly ObjectKind[] = [
   'ingressClasses',
   'ingresses',
@@ -161,11 +168,6 @@ describe('incremental build', () => {
   });
 
   it('a ConfigMap change rebuilds the hosts of the Ingresses naming it (custom-headers), and no other', () => {
-    const headers = (value: string): KubeObject => ({
-      kind: 'ConfigMap',
-      metadata: { namespace: 'default', name: 'headers' },
-      data: { 'X-Team': value },
-    });
     const named = ingress({
       name: 'b',
       host: 'b.example.com',
