@@ -226,9 +226,10 @@ describe('incremental build', () => {
   });
 });
 
-/** The canonical dump plus what the dump does not show: the passthrough table and the Secrets read for policies. */
+/** The canonical dump plus what it does not show: passthrough, the Secrets read for policies, annotation reports. */
 function view(result: BuildResult): string {
   const passthrough = JSON.stringify([...(result.passthrough ?? new Map())]);
   const secrets = JSON.stringify([...(result.policySecrets?.keys() ?? [])]);
-  return `${dumpBuild(result)}\npassthrough ${passthrough}\npolicy secrets ${secrets}`;
+  const reports = JSON.stringify(result.ownedIngresses.map((key) => [key, result.annotationReports?.get(key) ?? []]));
+  return `${dumpBuild(result)}\npassthrough ${passthrough}\npolicy secrets ${secrets}\nannotations ${reports}`;
 }

@@ -16,8 +16,9 @@ import { nameObject, type Named } from '../object-index.ts';
 import type { HostChanges } from '../matcher.ts';
 import { tlsSecretForHost } from '../tls.ts';
 import type { BuildOptions, BuildResult, HostKind, HostRules, Problem, Target } from '../types.ts';
+import { AnnotationReportState } from './annotation-report-state.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
-import { HostClaims } from './host-claims.ts';
+import { HostClaims, hostKind } from './host-claims.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
 import { translateAgain, translateEntry, type IngressEntry } from './ingress-entry.ts';
 import { KindIndex } from './kind-index.ts';
@@ -37,11 +38,6 @@ interface HostState {
   readonly owner: UseOwner;
   /** Null while only canaries name the host. */
   readonly rules: HostRules | null;
-}
-
-/** As rule-host.ts classifies a host: "" any, "*." wildcard, else exact. */
-function hostKind(host: string): HostKind {
-  return host === '' ? 'any' : host.startsWith('*.') ? 'wildcard' : 'exact';
 }
 
 /** What one apply must redo. */
@@ -75,6 +71,7 @@ export class IncrementalBuild {
   readonly #globalOwner: UseOwner = { order: { tier: 1 }, problems: NO_PROBLEMS, uses: [], useProblems: NO_PROBLEMS };
   #globalDefault: Target | null = null;
   readonly #problems = new ProblemHolders();
+  readonly #reports = new AnnotationReportState();
   #passthrough: ReadonlyMap<string, string> = new Map();
   #hostList: readonly HostRules[] = Object.freeze([]);
   #ownedList: readonly string[] = Object.freeze([]);
@@ -136,6 +133,7 @@ export class IncrementalBuild {
       ownedIngresses: this.#ownedList,
       ...(policySecrets.size === 0 ? {} : { policySecrets }),
       ...(this.#passthrough.size === 0 ? {} : { passthrough: this.#passthrough }),
+      annotationReports: this.#reports.publish(),
     });
     this.#hostChanges = { previous, removed, upserted };
     return this.#result;
@@ -202,6 +200,7 @@ export class IncrementalBuild {
     this.#fresh.set(entry, draft);
     this.#policySecrets.add(entry, draft);
     this.#entries.set(named.key, entry);
+    this.#reports.set(named.key, entry.reports);
     this.#claims.add(entry, dirt.hosts);
     // Canaries lend backends only: no TLS claim, no default backend of their own (as in build).
     if (entry.tls.length > 0 && !entry.canary) {
@@ -220,6 +219,7 @@ export class IncrementalBuild {
 
   #removeEntry(entry: IngressEntry, dirt: Dirt): void {
     this.#entries.delete(entry.named.key);
+    this.#reports.set(entry.named.key, []);
     this.#policySecrets.remove(entry);
     this.#claims.remove(entry, dirt.hosts);
     if (this.#withTls.delete(entry)) dirt.tls = true;

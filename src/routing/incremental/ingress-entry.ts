@@ -5,6 +5,7 @@
 // were the largest part of the builder's memory, and translating the few Ingresses of one host costs
 // microseconds.
 
+import type { AnnotationReport } from '../annotations.ts';
 import type { BackendRef, BackendRefs } from '../backends.ts';
 import { translateIngress, type HostClaim, type IngressDraft } from '../ingress-translate.ts';
 import type { ConfigMapLookup } from '../header-configmap.ts';
@@ -24,6 +25,8 @@ export interface IngressEntry {
   readonly canary: boolean;
   /** Its translation's problems. */
   readonly problems: readonly Problem[];
+  /** Its annotations' reports (the draft's frozen list). */
+  readonly reports: readonly AnnotationReport[];
   /** The check of its spec.defaultBackend (reported even when another Ingress's default wins), if it has one. */
   readonly check: UseOwner | null;
 }
@@ -46,6 +49,7 @@ export function translateEntry(
     defaultBackend: draft.defaultBackend,
     canary: draft.policy.canary !== null,
     problems: problems.length === 0 ? NO_PROBLEMS : problems,
+    reports: draft.policy.reports,
     check: null as UseOwner | null,
   };
   if (draft.defaultBackend !== null && !entry.canary)
