@@ -137,10 +137,12 @@ describe('sessions and balancing', () => {
   });
 });
 
+async function service(headers: Record<string, string>): Promise<string> {
+  return (await site.request('value.example.com', { headers })).json<EchoReply>().service;
+}
+
 describe('canary', () => {
   test('canary-by-header-value: only that value selects the canary', async () => {
-    const service = async (headers: Record<string, string>) =>
-      (await site.request('value.example.com', { headers })).json<EchoReply>().service;
     expect(await service({ 'x-release': 'next' })).toBe('canary');
     expect(await service({ 'x-release': 'always' })).toBe('web');
     expect(await service({})).toBe('web');
