@@ -5,6 +5,7 @@
  *   /slow?ms=N       answer after N ms
  *   /status/CODE     answer with that status
  *   /bytes/N         stream N bytes
+ *   /redirect?to=U   302 with Location: U
  * Pods of one service share one port, as real pods behind an EndpointSlice do.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -182,6 +183,11 @@ class EchoPod implements Pod {
         return;
       }
       this.sendEcho(request, response, code, bodyLength);
+      return;
+    }
+    if (path === '/redirect') {
+      response.writeHead(302, { location: url.searchParams.get('to') ?? '/' });
+      response.end();
       return;
     }
     if (path.startsWith('/bytes/')) {

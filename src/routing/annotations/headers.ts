@@ -56,7 +56,7 @@ export const HEADER_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}auth-snippet`,
     family: 'snippets',
     status: 'unsupported',
-    doc: 'Never executed (external authentication is not supported yet).',
+    doc: 'Never executed: the auth-url request is made from the annotations alone.',
     apply: null,
   },
   {
