@@ -217,7 +217,8 @@ describe('createKubeSource against the API emulator', () => {
     api.apply(headers('named', 'one'));
     api.apply(headers('unrelated', 'secret-ish'));
     const kube = await startSource();
-    await waitFor(() => kube.synced() && has('configMaps', 'default/named')(), { what: 'sync' });
+    // Synced means the named ConfigMap is in, even when its list came before the Ingress naming it.
+    await waitFor(() => kube.synced(), { what: 'sync' });
     const kept = kube.snapshot().configMaps ?? [];
     expect(names(kept)).toEqual(['default/named']);
     expect(kept[0].data).toEqual({ 'X-A': 'one' });

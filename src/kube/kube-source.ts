@@ -114,7 +114,12 @@ class ClusterSource implements KubeSource {
   }
 
   synced(): boolean {
-    return this.#all.every((informer) => informer.synced()) && this.#gatewayApi.settled();
+    return (
+      this.#all.every((informer) => informer.synced()) &&
+      this.#opaque.settled() &&
+      this.#configMaps.settled() &&
+      this.#gatewayApi.settled()
+    );
   }
 
   servesGatewayApi(): boolean {

@@ -88,6 +88,14 @@ export class ReferencedObjects {
     await Promise.all(this.informers.map((informer) => informer.stop()));
   }
 
+  /**
+   * No re-read in flight: a snapshot taken now holds every named object the store knows. A failed re-read
+   * waiting for its retry does not count, so an unreadable object cannot hold the source unsynced.
+   */
+  settled(): boolean {
+    return this.#rereading.size === 0;
+  }
+
   /** The kept Secrets (with data), the same frozen array until the next change. */
   objects(): readonly KubeObject[] {
     if (this.#keptDirty) {
