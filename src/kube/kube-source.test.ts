@@ -85,6 +85,20 @@ const annotated = (annotations: Record<string, string>) => {
   return object;
 };
 
+/** ConfigMap default/`name` with one header, as kubectl apply leaves it (managed fields, last-applied copy). */
+function headers(name: string, value: string): KubeObject {
+  const object = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { namespace: 'default', name },
+    data: { 'X-A': value },
+  };
+  const metadata = object.metadata as Record<string, unknown>;
+  metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(object) };
+  metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
+  return object;
+}
+
 describe('createKubeSource against the API emulator', () => {
   let api: ApiEmulator;
   let source: KubeSource | null;
@@ -201,18 +215,6 @@ describe('createKubeSource against the API emulator', () => {
   });
 
   it('keeps a ConfigMap only while an Ingress annotation names it, trimmed, re-read without a relist', async () => {
-    const headers = (name: string, value: string) => {
-      const object = {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { namespace: 'default', name },
-        data: { 'X-A': value },
-      };
-      const metadata = object.metadata as Record<string, unknown>;
-      metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(object) };
-      metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
-      return object;
-    };
     api.apply(annotated({ [`${NGINX}custom-headers`]: 'named' }));
     api.apply(headers('named', 'one'));
     api.apply(headers('unrelated', 'secret-ish'));
