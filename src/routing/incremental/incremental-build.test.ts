@@ -58,6 +58,15 @@ const headers = (value: string): KubeObject => ({
   data: { 'X-Team': value },
 });
 
+function hostMap(result: BuildResult) {
+  return new Map(result.table.hosts.map((rules) => [rules.host, rules]));
+}
+
+/** The response headers the route of b.example.com sets. */
+function teamOf(result: BuildResult) {
+  return hostMap(result).get('b.example.com')?.routes[0].policy.traffic?.responseHeaders?.set;
+}
+
 const KINDS: readonly ObjectKind[] = [
   'ingressClasses',
   'ingresses',
@@ -181,12 +190,9 @@ describe('incremental build', () => {
       { kind: 'configMaps', id: 'default/headers', object: headers('one') },
     ]);
     const after = incremental.apply([{ kind: 'configMaps', id: 'default/headers', object: headers('two') }]);
-    const hostsOf = (result: BuildResult) => new Map(result.table.hosts.map((rules) => [rules.host, rules]));
-    const teamOf = (result: BuildResult) =>
-      hostsOf(result).get('b.example.com')?.routes[0].policy.traffic?.responseHeaders?.set;
     expect(teamOf(before)).toEqual([['x-team', 'one']]);
     expect(teamOf(after)).toEqual([['x-team', 'two']]);
-    expect(hostsOf(after).get('a.example.com')).toBe(hostsOf(before).get('a.example.com'));
+    expect(hostMap(after).get('a.example.com')).toBe(hostMap(before).get('a.example.com'));
     const gone = incremental.apply([{ kind: 'configMaps', id: 'default/headers', object: null }]);
     expect(teamOf(gone)).toBeUndefined();
     expect(gone.problems.map((problem) => problem.code)).toEqual(['ConfigMapNotFound']);

@@ -15,7 +15,7 @@ import { compareAge, type IngressDraft } from '../ingress-translate.ts';
 import { nameObject, type Named } from '../object-index.ts';
 import type { HostChanges } from '../matcher.ts';
 import { tlsSecretForHost } from '../tls.ts';
-import type { BuildOptions, BuildResult, HostKind, HostRules, Problem, Target } from '../types.ts';
+import type { BuildOptions, BuildResult, HostRules, Problem, Target } from '../types.ts';
 import { AnnotationReportState } from './annotation-report-state.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
 import { HostClaims, hostKind } from './host-claims.ts';
