@@ -92,6 +92,15 @@ describe('readHeaderConfigMap', () => {
     expect(readHeaderConfigMap('default/h', 'default', long(MAX_HEADER_VALUE_LENGTH + 1)).ok).toBe(false);
   });
 
+  it('binaryData is never read as headers: a ConfigMap with some is refused, naming its key', () => {
+    const binary = { ...configMap('h', { 'X-A': '1' }), binaryData: { 'X-B': 'AAE=' } };
+    expect(readHeaderConfigMap('default/h', 'default', lookup(binary))).toMatchObject({
+      ok: false,
+      code: 'AnnotationValueInvalid',
+      message: expect.stringContaining('binaryData (key "X-B")'),
+    });
+  });
+
   it('a ConfigMap without data sets no header', () => {
     const empty = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'h', namespace: 'default' } };
     expect(readHeaderConfigMap('default/h', 'default', lookup(empty))).toEqual({ ok: true, headers: [] });

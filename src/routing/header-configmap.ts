@@ -47,6 +47,12 @@ export function readHeaderConfigMap(key: string, namespace: string, configMaps: 
     );
   const named = configMaps.get(key);
   if (named === undefined) return refuse('ConfigMapNotFound', `ConfigMap ${key} not found; no header is set`);
+  const binary = readRecord(named.object, 'binaryData');
+  if (binary !== null && isRecord(binary) && Object.keys(binary).length > 0)
+    return refuse(
+      'AnnotationValueInvalid',
+      `ConfigMap ${key} has binaryData (key ${JSON.stringify(Object.keys(binary)[0].slice(0, 64))}); header values belong in data; no header is set`,
+    );
   const data = readRecord(named.object, 'data');
   if (data === null || !isRecord(data)) return { ok: true, headers: Object.freeze([]) };
   const entries = Object.entries(data).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
