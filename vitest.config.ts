@@ -10,6 +10,7 @@ const undiciPath = [
   'e2e/hostile-http.test.ts',
   'e2e/faults-*.test.ts',
   'e2e/rolling-update.test.ts',
+  'e2e/annotations-timeouts-buffering-errors.test.ts',
 ];
 
 export default defineConfig({

@@ -16,7 +16,7 @@
 // snapshot once ready; --profile-startup DIR profiles the whole controller run (node --cpu-prof, at exit).
 //
 // Usage: npm run bench:latency [-- --changes N] [--ingresses N] [--profile FILE] [--heap-snapshot FILE]
-//        [--profile-startup DIR]
+//        [--profile-startup DIR] [--workers N]
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { Pool } from 'undici';
@@ -37,6 +37,8 @@ const PRESENT = Number(flag('--ingresses') ?? 0);
 const PROFILE = flag('--profile');
 const HEAP = flag('--heap-snapshot');
 const STARTUP_PROFILE = flag('--profile-startup');
+/** --workers N: the controller runs N edge worker processes (each applies the primary's changes). */
+const WORKERS = flag('--workers');
 const POLL_LIMIT_MS = 10_000;
 
 function path(p: string, service: string) {
@@ -78,9 +80,18 @@ const spawnedAt = performance.now();
 const probeEnv: Record<string, string> = {};
 if (PROFILE !== undefined) probeEnv.GC_PROBE_PROFILE = resolve(PROFILE);
 if (HEAP !== undefined) probeEnv.GC_PROBE_HEAP = resolve(HEAP);
+if (process.env.GC_PROBE_DETAIL !== undefined) probeEnv.GC_PROBE_DETAIL = resolve(process.env.GC_PROBE_DETAIL);
 const startupProfile = STARTUP_PROFILE === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(STARTUP_PROFILE)];
 const controller = await startController(
-  ['--kubeconfig', writeKubeconfig(api.url), '--access-log', 'off', '--log-level', 'warn'],
+  [
+    '--kubeconfig',
+    writeKubeconfig(api.url),
+    '--access-log',
+    'off',
+    '--log-level',
+    'warn',
+    ...(WORKERS === undefined ? [] : ['--workers', WORKERS]),
+  ],
   probeEnv,
   {
     command: [

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startController, type RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
 import { startPods, type Pod } from './support/pods.ts';
-import { metricSum, pollUntil } from './fixtures.ts';
+import { hostIngress, metricSum, pollUntil, startScenario, type Scenario } from './fixtures.ts';
+import { setEndpoints } from './support/endpoint-slices.ts';
 import { webManifests } from './web-manifests.ts';
 
 /** The sample of successful requests through Ingress `web`. */
@@ -74,4 +75,59 @@ describe('--workers 2', () => {
     const exit = await controller.exited;
     expect(exit.code).toBe(0);
   }, 30_000);
+});
+
+// --workers 2 watching the API: after the first snapshot, each worker applies only the changed objects to its
+// own incremental build (src/app/worker-tables.ts); an Ingress and an EndpointSlice change reach both.
+describe('--workers 2 watching the API', () => {
+  let scenario: Scenario;
+
+  beforeAll(async () => {
+    scenario = await startScenario({
+      backends: { web: 2 },
+      objects: [hostIngress('shop', 'web', 'web.example', 'web')],
+      args: ['--workers', '2'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await scenario?.close('kill');
+  });
+
+  /** The status of `count` requests on new connections (the kernel spreads them over both workers). */
+  async function statuses(host: string, count: number): Promise<number[]> {
+    const seen: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const reply = await edgeRequest(scenario.controller.httpUrl, {
+        host,
+        path: '/',
+        headers: { connection: 'close' },
+      });
+      seen.push(reply.status);
+    }
+    return seen;
+  }
+
+  it('an Ingress written and an EndpointSlice emptied and refilled reach every worker', async () => {
+    const web = scenario.backends.get('web') ?? [];
+    scenario.api.apply(hostIngress('shop', 'more', 'more.example', 'web'));
+    const routed = await pollUntil(
+      'more.example routed by both workers',
+      () => statuses('more.example', 20),
+      (seen) => seen.every((status) => status === 200),
+    );
+    expect(routed).toHaveLength(20);
+    setEndpoints(scenario.api, 'shop', 'web', []);
+    await pollUntil(
+      'no endpoint left in either worker',
+      () => statuses('web.example', 20),
+      (seen) => seen.every((status) => status === 503),
+    );
+    setEndpoints(scenario.api, 'shop', 'web', web);
+    await pollUntil(
+      'endpoints back in both workers',
+      () => statuses('web.example', 20),
+      (seen) => seen.every((status) => status === 200),
+    );
+  }, 60_000);
 });

@@ -32,4 +32,30 @@ describe('Gateway API flags', () => {
       '--gateway-api-recheck: "10ms" is too short (at least 100ms)',
     ]);
   });
+
+  it('takes a container port range FIRST-LAST and a Service type', () => {
+    const result = parseConfig(['--gateway-container-ports', '30000-30009', '--gateway-service-type', 'NodePort'], {});
+    expect(result.ok === true && result.config.gatewayContainerPorts).toEqual({ first: 30000, last: 30009 });
+    expect(result.ok === true && result.config.gatewayServiceType).toBe('NodePort');
+    const defaults = parseConfig([], {});
+    expect(defaults.ok === true && defaults.config.gatewayContainerPorts).toEqual({ first: 20000, last: 20999 });
+    expect(defaults.ok === true && defaults.config.gatewayServiceType).toBe('LoadBalancer');
+    for (const bad of ['20-10', '0-10', '1-70000', '100', 'a-b']) {
+      expect(errorsOf(['--gateway-container-ports', bad])).toEqual([
+        `--gateway-container-ports: "${bad}" is not a port range FIRST-LAST (1 to 65535, FIRST <= LAST)`,
+      ]);
+    }
+    expect(errorsOf(['--gateway-service-type', 'ExternalName'])).toHaveLength(1);
+  });
+
+  it('refuses a container port range that holds one of the edge or admin ports', () => {
+    expect(errorsOf(['--gateway-container-ports', '8000-8100'])).toEqual([
+      '--http-port (default) 8080 lies in --gateway-container-ports 8000-8100: Gateway listeners would take it',
+    ]);
+    expect(errorsOf(['--gateway-container-ports', '9000-9001', '--admin-port', '9001'])).toHaveLength(1);
+    expect(errorsOf(['--gateway-container-ports', '9000-9001', '--admin-port', '9002'])).toEqual([]);
+    // A pool or a manifest directory never uses the range.
+    expect(errorsOf(['--http-port', '20080', '--gateway-address-pool', '127.0.20.0/24'])).toEqual([]);
+    expect(errorsOf(['--http-port', '20080', '--manifests', '.'])).toEqual([]);
+  });
 });

@@ -65,6 +65,8 @@ describe('parseConfig: defaults', () => {
       gatewayControllerName: 'sluice.dev/gateway-controller',
       gatewayAddressPool: null,
       gatewayApiRecheckMs: 30_000,
+      gatewayContainerPorts: { first: 20000, last: 20999 },
+      gatewayServiceType: 'LoadBalancer',
       adminBindAddress: null,
       adminTokenFile: null,
       adminMetricsOpen: true,
@@ -157,6 +159,10 @@ describe('parseConfig: every flag', () => {
       { gatewayControllerName: 'example.net/gw', gatewayAddressPool: '127.0.20.0/24' },
     ],
     [['--gateway-api-recheck', '500ms'], { gatewayApiRecheckMs: 500 }],
+    [
+      ['--gateway-container-ports', '30000-30099', '--gateway-service-type', 'ClusterIP'],
+      { gatewayContainerPorts: { first: 30000, last: 30099 }, gatewayServiceType: 'ClusterIP' },
+    ],
     [['--admin-bind-address', '127.0.0.1'], { adminBindAddress: '127.0.0.1' }],
     [
       ['--admin-token-file', '/var/run/secrets/admin/token', '--admin-metrics-open=false'],

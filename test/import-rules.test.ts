@@ -64,7 +64,13 @@ describe('import rules', () => {
   });
 
   it('src/ holds no test helper: every non-test file is imported by shipped code or is an entry point', () => {
-    const entryPoints = new Set(['main.ts', 'app/edge-worker.ts']);
+    // kube/client-node-slim.ts's resolve hook loads its two stand-ins by URL.
+    const entryPoints = new Set([
+      'main.ts',
+      'app/edge-worker.ts',
+      'kube/client-node-gen.ts',
+      'kube/client-node-serializer.ts',
+    ]);
     const imported = new Set<string>();
     for (const file of files) {
       for (const spec of importsOf(file)) if (spec.startsWith('.')) imported.add(resolve(dirname(file), spec));

@@ -94,6 +94,34 @@ describe('deployment manifests', () => {
     expect(gatewayClass.spec.controllerName).toBe('sluice.dev/gateway-controller');
   });
 
+  it('the gateway-api overlay grants exactly the Service writes and the own-Pod read the provisioned Services need', () => {
+    const objects = render('manifests/overlays/gateway-api');
+    const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'sluice-gateway-api') as any;
+    const serviceRules = role.rules.filter((r: { resources: string[] }) => r.resources.includes('services'));
+    expect(serviceRules).toEqual([{ apiGroups: [''], resources: ['services'], verbs: ['create', 'update', 'delete'] }]);
+    const podRole = objects.find((o) => o.kind === 'Role' && o.metadata.name === 'sluice-gateway-pods') as any;
+    expect(podRole.metadata.namespace).toBe('sluice');
+    expect(podRole.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+    const binding = objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'sluice-gateway-pods') as any;
+    expect(binding.roleRef.name).toBe('sluice-gateway-pods');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'sluice', namespace: 'sluice' }]);
+  });
+
+  it('the gateway-api overlay opens the Gateway container ports in the NetworkPolicy, the range the Deployment uses', () => {
+    const objects = render('manifests/overlays/gateway-api');
+    const deployment = objects.find((o) => o.kind === 'Deployment') as any;
+    const args: string[] = deployment.spec.template.spec.containers[0].args;
+    const range = args.find((a) => a.startsWith('--gateway-container-ports='))?.split('=')[1];
+    expect(range).toBe('20000-20999');
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy') as any;
+    const gatewayRule = policy.spec.ingress.find((r: { ports: { port: unknown }[] }) =>
+      r.ports.some((p) => p.port === 20000),
+    );
+    expect(gatewayRule).toEqual({ ports: [{ port: 20000, endPort: 20999, protocol: 'TCP' }] });
+    // The base's rules are still there.
+    expect(policy.spec.ingress).toHaveLength(3);
+  });
+
   it('a NetworkPolicy opens the edge ports to all and the admin port only to labelled namespaces', () => {
     const objects = render('manifests/base');
     const policy = objects.find((o) => o.kind === 'NetworkPolicy') as any;

@@ -3,6 +3,7 @@ import { applyJsonPatch, applyMergePatch } from './emulator-patch.ts';
 import { typeFromLooseName } from './emulator-resources.ts';
 import { parseResourcePath } from './emulator-routes.ts';
 import { parseFieldSelector, parseLabelSelector } from './emulator-selectors.ts';
+import { serviceDefaults } from './emulator-services.ts';
 
 function strip(route: ReturnType<typeof parseResourcePath>) {
   return route === undefined ? undefined : { ...route, type: route.type.kind };
@@ -96,5 +97,25 @@ describe('emulator parts', () => {
     expect(typeFromLooseName('events.events.k8s.io').group).toBe('events.k8s.io');
     expect(typeFromLooseName('Event').group).toBe('');
     expect(() => typeFromLooseName('widgets')).toThrow(/unknown resource type/);
+  });
+
+  it('a Service created over HTTP gets a loopback clusterIP unless headless, ExternalName or given one', () => {
+    const services = typeFromLooseName('services');
+    const created = { spec: { type: 'LoadBalancer' } } as Record<string, any>;
+    serviceDefaults(services, created);
+    expect(created.spec.clusterIP).toMatch(/^127\.253\.\d+\.\d+$/);
+    expect(created.spec.clusterIPs).toEqual([created.spec.clusterIP]);
+    const defaulted = {} as Record<string, any>;
+    serviceDefaults(services, defaulted);
+    expect(defaulted.spec.type).toBe('ClusterIP');
+    expect(defaulted.spec.clusterIP).not.toBe(created.spec.clusterIP);
+    for (const spec of [{ clusterIP: 'None' }, { type: 'ExternalName' }, { clusterIP: '10.0.0.9' }]) {
+      const object = { spec: { ...spec } } as Record<string, any>;
+      serviceDefaults(services, object);
+      expect(object.spec.clusterIP).toBe(spec.clusterIP);
+    }
+    const pod = { spec: {} } as Record<string, any>;
+    serviceDefaults(typeFromLooseName('pods'), pod);
+    expect(pod.spec).toEqual({});
   });
 });

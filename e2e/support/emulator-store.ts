@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { apiVersionOf, typeKey, type ResourceType } from './emulator-resources.ts';
 import { applyJsonPatch, applyMergePatch, PatchError } from './emulator-patch.ts';
 import type { KubeObject } from './emulator-selectors.ts';
+import { serviceDefaults } from './emulator-services.ts';
 
 /** An API failure with the HTTP status and `reason` the real API server uses. */
 export class ApiError extends Error {
@@ -153,6 +154,7 @@ export class EmulatorStore {
       throw new ApiError(409, 'AlreadyExists', `${type.plural} "${object.metadata.name}" already exists`);
     }
     if (options.viaApi && type.hasStatus) delete object.status;
+    if (options.viaApi) serviceDefaults(type, object);
     this.resourceVersion++;
     object.metadata.uid = object.metadata.uid ?? randomUUID();
     object.metadata.creationTimestamp = object.metadata.creationTimestamp ?? nowTimestamp();

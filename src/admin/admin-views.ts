@@ -3,6 +3,7 @@ import type { RoutingState } from '../controller/state.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { dumpText } from './dump-text.ts';
+import { gatewaysView } from './gateway-view.ts';
 import { type PageModel, type StatsUpdate, statsUpdate } from './page-model.ts';
 import { type RoutesView, routesView } from './routes-view.ts';
 import { type Readiness, type SourceStatus, type StatusView, statusView } from './status-view.ts';
@@ -47,7 +48,8 @@ export function createAdminViews(options: AdminViewSources): AdminViews {
   const routes = () => {
     const state = options.getState();
     const dump = state === null ? null : dumpText(state.result, state.gateway);
-    return routesView(state, options.metrics.routeStats(), edge(), dump, now());
+    const stats = options.metrics.routeStats();
+    return { ...routesView(state, stats, edge(), dump, now()), gateways: gatewaysView(state, stats, edge(), now()) };
   };
   const sampleMs = options.historySampleMs ?? HISTORY_SAMPLE_MS;
   const history = new TrafficHistory(sampleMs);

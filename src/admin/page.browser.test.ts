@@ -10,6 +10,7 @@ import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
 import { HOSTILE, STOREFRONT_ANNOTATIONS, fixtureState } from '../../test/support/admin-state-fixture.ts';
+import { GATEWAY, withGateway } from '../../test/support/admin-gateway-fixture.ts';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
 
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
@@ -244,6 +245,55 @@ describe('status page in a browser', () => {
     const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(15, 18, 22)');
     await page.screenshot({ path: SCREENSHOT_PHONE, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows Gateways beside the Ingress hosts and explains on a Gateway listener', async () => {
+    state = withGateway(fixtureState({ generation: 5 }));
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(base);
+    const gateway = page.locator('#gateways section.gateway');
+    await expect.poll(() => gateway.locator('.host-name').allTextContents()).toEqual([GATEWAY]);
+    expect(await gateway.locator('.pill.ok').allTextContents()).toContain('Accepted');
+    expect(await gateway.locator('.gateway-listener .listener-head').allTextContents()).toEqual([
+      ':80 HTTP · listeners http',
+      ':8080 HTTP · listeners alt',
+    ]);
+    const row = gateway.locator('tr.route').first();
+    expect(await row.locator('td[data-label="Path"] .path').textContent()).toBe('/api');
+    expect(await row.locator('td[data-label="Route"]').textContent()).toBe('infra/store');
+    expect(await row.locator('td[data-label="Endpoints"]').textContent()).toBe('1 ready');
+    const parents = page.locator('#gateways tr', { hasText: 'HTTPRoute infra/store' });
+    expect(await parents.locator('td[data-label="Parent"]').textContent()).toBe(GATEWAY);
+    // The filter reaches Gateway panels too.
+    await page.fill('#filter', 'infra/edge');
+    const hidden = async () => ((await gateway.getAttribute('class')) ?? '').split(' ').includes('hidden');
+    await expect.poll(hidden).toBe(false);
+    await page.fill('#filter', 'no-such-thing');
+    await expect.poll(hidden).toBe(true);
+    await page.fill('#filter', '');
+
+    // One explainer: the same form, on the Gateway listener chosen.
+    expect(await page.locator('#explain-on option').allTextContents()).toEqual([
+      'Ingress edge',
+      `Gateway ${GATEWAY}:80`,
+      `Gateway ${GATEWAY}:8080`,
+    ]);
+    await page.selectOption('#explain-on', `${GATEWAY}:8080`);
+    await page.fill('#explain-input', 'gw.example.org/api/items');
+    await page.click('#explain-form button');
+    const verdict = page.locator('#explain-result .verdict');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toBe('proxied to infra/api');
+    const details = (await page.locator('#explain-result').textContent()) ?? '';
+    expect(details).toContain(`Gateway ${GATEWAY} port 8080`);
+    expect(details).toContain('infra/store');
+    // On the Ingress edge the same URL matches nothing.
+    await page.selectOption('#explain-on', '');
+    await page.click('#explain-form button');
+    await expect.poll(() => verdict.textContent()).toMatch(/^404/);
     expect(problems).toEqual([]);
     await page.close();
   });

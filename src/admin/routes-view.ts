@@ -4,6 +4,7 @@ import type { RouteStats } from '../telemetry/metrics.ts';
 import { edgeBackendView } from './edge-stats.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import { endpointKey } from '../routing/endpoint-key.ts';
+import type { GatewaysView } from './gateway-view.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -86,6 +87,8 @@ export interface RoutesView {
   readonly backends: Readonly<Record<BackendKey, BackendView>>;
   /** The canonical text dump of the table (routing/dump.ts), or null when unavailable. */
   readonly dump: string | null;
+  /** Gateway API (admin-views.ts adds it: gateway-view.ts). */
+  readonly gateways?: GatewaysView;
 }
 
 export function statsKey(namespace: string, ingress: string, service: string): string {

@@ -9,7 +9,8 @@ import { type AdminViews, createAdminViews } from './admin-views.ts';
 import { routeSchema } from './api/admin-routes.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { type EventStream, createEventStream } from './event-stream.ts';
-import { type ExplainQuery, explainView, parseExplainQuery } from './explain-view.ts';
+import { type ExplainQuery, parseExplainQuery } from './explain-view.ts';
+import { type ExplainOnQuery, explainOn } from './gateway-explain.ts';
 import { CLIENT_FILES } from './page/client-files.ts';
 import { renderPage } from './page/render-page.ts';
 import type { Readiness, SourceStatus } from './status-view.ts';
@@ -91,7 +92,8 @@ function registerApi(app: FastifyInstance, options: AdminServerOptions, views: A
     if ('error' in parsed) return reply.code(400).send({ error: parsed.error });
     const state = options.getState();
     if (state === null) return reply.code(503).send({ error: 'no routing table has been published yet' });
-    return explainView(state, parsed.host, parsed.path, views.edge());
+    const answer = explainOn(state, parsed, request.query as ExplainOnQuery, views.edge());
+    return 'error' in answer ? reply.code(400).send(answer) : answer;
   });
   app.get('/api/v1/events', { schema: routeSchema('/api/v1/events') }, (request, reply) => {
     const since = (request.query as { since?: number }).since;

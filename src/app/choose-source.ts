@@ -49,6 +49,11 @@ export async function chooseSource(config: Config, log: Logger): Promise<SourceC
     controllerClass: config.controllerClass,
     gatewayApiRecheckMs: config.gatewayApiRecheckMs,
     gatewayControllerName: config.gatewayControllerName,
+    // Without an address pool, each Gateway is reached through a Service the leader provisions.
+    gatewayServices:
+      config.gatewayAddressPool === null
+        ? { containerPorts: config.gatewayContainerPorts, serviceType: config.gatewayServiceType }
+        : null,
   });
   return { kind: 'kubernetes', source: cluster.source, cluster };
 }

@@ -1,4 +1,4 @@
-// The edge as main.ts sees it, one interface whether it runs in this process or in --workers processes.
+// The edge as run.ts sees it, one interface whether it runs in this process or in --workers processes.
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config.ts';
 import type { Current } from '../controller/current.ts';

@@ -1,14 +1,13 @@
 // --workers N: the primary keeps the one set of watches and the admin server; N edge worker processes
-// share the ports (SO_REUSEPORT) and each builds its own table from the snapshots the primary sends.
+// share the ports (SO_REUSEPORT) and each builds its own table from what the primary sends (worker-tables.ts).
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import type { Current } from '../controller/current.ts';
 import type { SnapshotSource } from '../controller/source.ts';
-import { buildRoutingState, emptyRoutingState } from '../controller/routing-state.ts';
+import { emptyRoutingState } from '../controller/routing-state.ts';
 import type { RoutingState } from '../controller/state.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import { runAsEdgeWorker, startEdgeWorkers } from '../proxy/workers.ts';
-import type { Snapshot } from '../routing/types.ts';
 import type { RequestRecord } from '../proxy/request-record.ts';
 import { createAccessLogger } from '../telemetry/access-log.ts';
 import type { WorkerTelemetry } from '../telemetry/combined-metrics.ts';
@@ -17,11 +16,7 @@ import { metricsOptionsFrom } from '../telemetry/metrics-options.ts';
 import type { Logger } from '../util/logger.ts';
 import { buildOptionsFrom } from './build-options.ts';
 import { edgeFromConfig } from './edge-from-config.ts';
-
-interface SnapshotMessage {
-  readonly generation: number;
-  readonly snapshot: Snapshot;
-}
+import { TableMessages, WorkerTables, type TableMessage } from './worker-tables.ts';
 
 /** What each worker reports every few seconds. */
 interface WorkerReport {
@@ -48,7 +43,7 @@ export async function startWorkerEdge(
   source: SnapshotSource,
   log: Logger,
 ): Promise<WorkerEdge> {
-  const workers = await startEdgeWorkers<SnapshotMessage, WorkerReport>({
+  const workers = await startEdgeWorkers<TableMessage, WorkerReport>({
     count,
     entry: MAIN,
     args: process.argv.slice(2),
@@ -56,8 +51,8 @@ export async function startWorkerEdge(
     httpsPort: config.httpsPort,
     log,
   });
-  const send = (state: RoutingState) =>
-    workers.broadcast({ generation: state.generation, snapshot: source.snapshot() });
+  const messages = new TableMessages(source);
+  const send = (state: RoutingState) => workers.broadcast(messages.next(state));
   const latest = current.get();
   if (latest !== null) send(latest);
   current.subscribe(send);
@@ -85,6 +80,7 @@ export async function startWorkerEdge(
 export function runEdgeWorker(config: Config, log: Logger): void {
   const buildOptions = buildOptionsFrom(config);
   let state = emptyRoutingState(buildOptions);
+  const tables = new WorkerTables(buildOptions, config.gatewayControllerName);
   const accessLog = config.accessLog ? createAccessLogger() : null;
   const metrics = createMetrics({ processMetrics: false, ...metricsOptionsFrom(config, process.env) });
   const onRequestDone = (record: RequestRecord) => {
@@ -95,7 +91,7 @@ export function runEdgeWorker(config: Config, log: Logger): void {
   let parts: ReturnType<typeof edgeFromConfig> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
-  const report = runAsEdgeWorker<SnapshotMessage, WorkerReport>({
+  const report = runAsEdgeWorker<TableMessage, WorkerReport>({
     async start(ports) {
       const edge = edgeFromConfig(config, () => state, onRequestDone, workerLog, { ...ports, reusePort: true });
       parts = edge;
@@ -107,7 +103,7 @@ export function runEdgeWorker(config: Config, log: Logger): void {
       return parts.edge.listen();
     },
     snapshot(message) {
-      state = buildRoutingState(message.snapshot, buildOptions, message.generation);
+      state = tables.apply(message);
       metrics.tablePublished(state);
     },
     async shutdown(graceMs) {

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Current } from '../controller/current.ts';
 import { http1Settings } from '../proxy/edge-servers.ts';
+import type { GatewayServiceView } from '../kube/gateway-services-watch.ts';
 import { GatewayAddressPool } from '../proxy/gateway-addresses.ts';
 import { GatewayListenerManager, type OpenListener } from '../proxy/gateway-listeners.ts';
 import { openGatewayServer } from '../proxy/gateway-server.ts';
@@ -9,6 +10,7 @@ import type { RequestRecordListener } from '../proxy/request-record.ts';
 import { generateSelfSigned, type PemPair } from '../proxy/self-signed.ts';
 import type { Logger } from '../util/logger.ts';
 import { handlerFromConfig } from './edge-from-config.ts';
+import { servicePlacement } from './gateway-service-placement.ts';
 
 export interface GatewayEdge {
   readonly listeners: GatewayListenerManager;
@@ -21,6 +23,8 @@ export function createGatewayEdge(
   config: Config,
   onRequestDone: RequestRecordListener | null,
   log: Logger,
+  /** The provisioned Services (a cluster without --gateway-address-pool), or null. */
+  services: GatewayServiceView | null = null,
 ): GatewayEdge {
   const gatewayLog = log.child({ component: 'gateway-edge' });
   const settings = http1Settings(config.clientHeaderTimeoutMs, 0, 65_000, config.maxHeaderSize);
@@ -52,18 +56,30 @@ export function createGatewayEdge(
       throw error;
     }
   };
-  const pool = new GatewayAddressPool(config.gatewayAddressPool, config.bindAddress);
-  const listeners = new GatewayListenerManager(pool, open, gatewayLog);
-  let unsubscribe: (() => void) | null = null;
+  const placement =
+    services === null
+      ? new GatewayAddressPool(config.gatewayAddressPool, config.bindAddress)
+      : servicePlacement(services, config.bindAddress);
+  const listeners = new GatewayListenerManager(placement, open, gatewayLog);
+  const unsubscribe: (() => void)[] = [];
   return {
     listeners,
     start(current) {
       const state = current.get();
       if (state !== null) void listeners.update(state);
-      unsubscribe = current.subscribe((next) => void listeners.update(next));
+      unsubscribe.push(current.subscribe((next) => void listeners.update(next)));
+      // A Service written or changed moves listeners to its container ports.
+      if (services !== null) {
+        unsubscribe.push(
+          services.subscribe(() => {
+            const latest = current.get();
+            if (latest !== null) void listeners.update(latest);
+          }),
+        );
+      }
     },
     async close(graceMs) {
-      unsubscribe?.();
+      for (const stop of unsubscribe) stop();
       await listeners.close(graceMs);
     },
   };

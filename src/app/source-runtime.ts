@@ -1,10 +1,11 @@
-// The snapshot source as main.ts sees it, one interface for a cluster, a --manifests directory or the
+// The snapshot source as run.ts sees it, one interface for a cluster, a --manifests directory or the
 // embedded examples: what to log, the sinks, the status page's view, the leader, and start/stop.
 import type { SnapshotSource } from '../controller/source.ts';
 import type { PublishSink } from '../controller/sink.ts';
 import { exampleEndpoints, startExampleBackends } from '../embedded/example-backends.ts';
 import type { Logger } from '../util/logger.ts';
 import type { GatewayAddressLookup } from '../kube/gateway-status-writer.ts';
+import type { GatewayServiceView } from '../kube/gateway-services-watch.ts';
 import type { SourceChoice } from './choose-source.ts';
 
 export interface SourceRuntime {
@@ -27,6 +28,8 @@ export interface SourceRuntime {
   stop(): Promise<void>;
   /** Gives the Gateway API status writer the edge's Gateway addresses (a cluster only). */
   useGatewayAddresses(lookup: GatewayAddressLookup): void;
+  /** The Services provisioned per Gateway (a cluster without --gateway-address-pool), else null. */
+  readonly gatewayServices: GatewayServiceView | null;
 }
 
 export function sourceRuntime(choice: SourceChoice, log: Logger): SourceRuntime {
@@ -43,6 +46,7 @@ export function sourceRuntime(choice: SourceChoice, log: Logger): SourceRuntime 
       hint: () => '',
       stop: () => cluster.stop(),
       useGatewayAddresses: (lookup) => cluster.useGatewayAddresses(lookup),
+      gatewayServices: cluster.gatewayServices?.watch ?? null,
     };
   }
   const source = choice.source;
@@ -77,5 +81,6 @@ export function sourceRuntime(choice: SourceChoice, log: Logger): SourceRuntime 
       await examples?.close();
     },
     useGatewayAddresses: () => {},
+    gatewayServices: null,
   };
 }

@@ -2,7 +2,6 @@
 // ingress-nginx.md holds exactly this text; test/migration-doc.test.ts checks it). `sluice audit
 // --list-annotations` prints it too.
 
-import { EDGE_PENDING } from '../routing/annotations/edge-pending.ts';
 import { ANNOTATION_REGISTRY } from '../routing/annotations/registry.ts';
 import type { AnnotationEntry } from '../routing/annotations/registry-types.ts';
 
@@ -11,7 +10,6 @@ function cell(text: string): string {
 }
 
 function statusText(entry: AnnotationEntry): string {
-  if (EDGE_PENDING.has(entry.name)) return 'read and checked, not applied yet';
   return entry.status === 'noop' ? 'accepted, no effect' : entry.status;
 }
 

@@ -28,6 +28,16 @@ export function crossChecks(config: Config, origins: ReadonlyMap<keyof Config, s
       }
     }
   }
+  // The range is used only in a cluster without a pool (a --manifests directory or a pool never uses it).
+  const range = config.gatewayContainerPorts;
+  const rangeUsed = config.gatewayAddressPool === null && config.manifests === null;
+  for (const [key, port] of rangeUsed ? ports : []) {
+    if (port >= range.first && port <= range.last) {
+      errors.push(
+        `${originOrFlag(key, origins)} ${port} lies in ${originOrFlag('gatewayContainerPorts', origins)} ${range.first}-${range.last}: Gateway listeners would take it`,
+      );
+    }
+  }
   return errors;
 }
 

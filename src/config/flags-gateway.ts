@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { flag } from './flag.ts';
 import { fail, ok, type FlagSpec, type Parsed } from './types.ts';
-import { parseCidr, parseDuration } from './value-parsers.ts';
+import { oneOf, parseCidr, parseDuration } from './value-parsers.ts';
 
 // Gateway API's controllerName: a domain prefix, a slash and a path (gateway-api apis/v1/shared_types.go GatewayController).
 const GATEWAY_CONTROLLER =
@@ -53,7 +53,35 @@ export function gatewayFlags(): FlagSpec[] {
       help: 'how often missing Gateway API CRDs are looked for again',
       parse: positiveDuration,
     }),
+    flag({
+      name: 'gateway-container-ports',
+      key: 'gatewayContainerPorts',
+      placeholder: 'FIRST-LAST',
+      defaultValue: { first: 20000, last: 20999 },
+      defaultText: '20000-20999',
+      help: "in a cluster without an address pool: the container ports the Gateways' Services map their ports to",
+      parse: parsePortRange,
+    }),
+    flag({
+      name: 'gateway-service-type',
+      key: 'gatewayServiceType',
+      placeholder: 'TYPE',
+      defaultValue: 'LoadBalancer',
+      defaultText: 'LoadBalancer',
+      help: 'the type of the Service provisioned per Gateway (annotation sluice.dev/service-type overrides)',
+      parse: oneOf(['LoadBalancer', 'NodePort', 'ClusterIP'] as const),
+    }),
   ] as FlagSpec[];
+}
+
+function parsePortRange(raw: string): Parsed<{ first: number; last: number }> {
+  const match = /^(\d{1,5})-(\d{1,5})$/.exec(raw);
+  const first = Number(match?.[1]);
+  const last = Number(match?.[2]);
+  if (match === null || first < 1 || last > 65535 || first > last) {
+    return fail(`"${raw}" is not a port range FIRST-LAST (1 to 65535, FIRST <= LAST)`);
+  }
+  return ok({ first, last });
 }
 
 function positiveDuration(raw: string): Parsed<number> {

@@ -57,6 +57,10 @@ export interface Config {
   readonly gatewayAddressPool: string | null;
   /** How often a missing Gateway API CRD is looked for again. */
   readonly gatewayApiRecheckMs: number;
+  /** In a cluster without a pool: the range Gateway listeners get their container ports from. */
+  readonly gatewayContainerPorts: { readonly first: number; readonly last: number };
+  /** Type of the Service provisioned per Gateway unless its sluice.dev/service-type annotation says otherwise. */
+  readonly gatewayServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
   // ---- operability (admin access, metrics compatibility, tracing) ----
   /** Admin listener address; null: the same as bindAddress. */
   readonly adminBindAddress: string | null;

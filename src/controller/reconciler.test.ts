@@ -1,3 +1,4 @@
+import { snapshotOfKinds } from '../../test/support/routing-kind-snapshot.ts';
 import { describe, expect, it } from 'vitest';
 import { ingress, service, slice, sluiceClass, testOptions } from '../../test/support/routing-build-fixtures.ts';
 import { build } from '../routing/build.ts';
@@ -24,13 +25,7 @@ function changingSource(takeChanges?: () => ObjectChange[]) {
     },
     synced: () => true,
     snapshot(): Snapshot {
-      return {
-        ingressClasses: of('ingressClasses'),
-        ingresses: of('ingresses'),
-        services: of('services'),
-        endpointSlices: of('endpointSlices'),
-        secrets: of('secrets'),
-      };
+      return snapshotOfKinds(of);
     },
     takeChanges:
       takeChanges ??

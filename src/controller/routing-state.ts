@@ -55,7 +55,7 @@ export function applyRoutingState(
     previous !== null && diff.previous === previous.result
       ? recompileMatcher(previous.matcher, result.table, diff)
       : compileMatcher(result.table);
-  return routingState(result, matcher, started, generation, gateway());
+  return routingState(result, matcher, started, generation, gateway(), changes);
 }
 
 function routingState(
@@ -64,6 +64,7 @@ function routingState(
   started: number,
   generation: number,
   gateway: RoutingState['gateway'],
+  changes?: readonly ObjectChange[],
 ): RoutingState {
   return Object.freeze({
     generation,
@@ -72,6 +73,7 @@ function routingState(
     result,
     matcher,
     ...(gateway === undefined ? {} : { gateway }),
+    ...(changes === undefined ? {} : { changes }),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { GatewayBuildResult } from '../routing/gateway/types.ts';
+import type { ObjectChange } from '../routing/incremental/object-store.ts';
 import type { BuildResult, Matcher } from '../routing/types.ts';
 
 /** One published generation of the routing table: what the single mutable cell holds. */
@@ -11,4 +12,6 @@ export interface RoutingState {
   readonly matcher: Matcher;
   /** Gateway API: per (Gateway, port) tables and status as data; absent when the snapshot has no Gateway API lists. */
   readonly gateway?: GatewayBuildResult;
+  /** An incremental build's input: the object changes applied to the previous generation (edge workers replay them). */
+  readonly changes?: readonly ObjectChange[];
 }

@@ -93,4 +93,22 @@ describe('Gateway API status bodies', () => {
     expect(sameStatus({ addresses: null }, object)).toBe(true);
     expect(sameStatus({ addresses: [] }, object)).toBe(false);
   });
+
+  it('takes status.addresses from the provisioned Service when there is one (IPs and hostnames)', () => {
+    const status: GatewayStatus = {
+      namespace: 'infra',
+      name: 'edge',
+      generation: 2,
+      conditions: [accepted('True'), programmed],
+      listeners: [],
+    };
+    const lb = [
+      { type: 'IPAddress', value: '203.0.113.7' },
+      { type: 'Hostname', value: 'edge.lb.example' },
+    ];
+    const info = { address: '0.0.0.0', problem: null, failures: [], addresses: lb };
+    expect(gatewayBody(status, {}, info, 'NOW').addresses).toEqual(lb);
+    // A Service without an address yet: none published (not the bind address).
+    expect(gatewayBody(status, {}, { ...info, address: '10.0.0.5', addresses: [] }, 'NOW').addresses).toBeNull();
+  });
 });

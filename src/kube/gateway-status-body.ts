@@ -10,6 +10,8 @@ export interface GatewayAddressInfo {
   readonly problem: string | null;
   /** Ports that could not be served, with why. */
   readonly failures: readonly string[];
+  /** status.addresses from the Gateway's provisioned Service (instead of `address`), when there is one. */
+  readonly addresses?: readonly { readonly type: string; readonly value: string }[];
 }
 
 type Timed = Condition & { readonly lastTransitionTime: string };
@@ -63,13 +65,18 @@ export function gatewayBody(
     const before = Array.isArray(oldListeners) ? oldListeners.find((l) => l?.name === listener.name) : undefined;
     return { ...listener, conditions: timed(listener.conditions, before, now) };
   });
-  const address = info?.address ?? null;
-  const published = address !== null && address !== '0.0.0.0' && address !== '::';
   return {
     conditions: timed(conditions, object.status, now),
     listeners,
-    addresses: published ? [{ type: 'IPAddress', value: address }] : null,
+    addresses: statusAddresses(info),
   };
+}
+
+function statusAddresses(info: GatewayAddressInfo | undefined): readonly object[] | null {
+  if (info?.addresses !== undefined) return info.addresses.length > 0 ? info.addresses : null;
+  const address = info?.address ?? null;
+  const published = address !== null && address !== '0.0.0.0' && address !== '::';
+  return published ? [{ type: 'IPAddress', value: address }] : null;
 }
 
 /** status.parents: ours replaced, other controllers' kept in place. */

@@ -33,6 +33,8 @@ export interface GatewayStatusWriterOptions {
 }
 
 export interface GatewayStatusWriter extends PublishSink {
+  /** Writes again from the last state (the addresses changed, not the state). */
+  refresh(): void;
   stats(): { writes: number; failures: number; lastError: string | null };
   idle(): Promise<void>;
 }
@@ -76,6 +78,10 @@ class LeaderGatewayStatusWriter implements GatewayStatusWriter {
 
   published(next: RoutingState): void {
     this.#state = next;
+    this.#schedule();
+  }
+
+  refresh(): void {
     this.#schedule();
   }
 

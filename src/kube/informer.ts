@@ -1,4 +1,5 @@
-import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch } from '@kubernetes/client-node/dist/cache.js';
 import type { KubeObject } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
@@ -87,8 +88,7 @@ class RestartingInformer implements Informer {
     const path = collectionPath(resource, namespace);
     this.#listRequest = {
       kubeConfig,
-      listPath:
-        resource.fieldSelector === null ? path : `${path}?fieldSelector=${encodeURIComponent(resource.fieldSelector)}`,
+      listPath: withSelectors(path, resource),
       itemKind: resource.kind,
       itemApiVersion: resource.groupVersion.replace(/^\/apis?\//, ''),
       transform: options.transform,
@@ -98,7 +98,7 @@ class RestartingInformer implements Informer {
       new StoppableWatch(kubeConfig, () => this.#stopped, options.transform),
       () => this.#list(),
       false,
-      undefined,
+      resource.labelSelector,
       resource.fieldSelector ?? undefined,
     );
     this.#followStore();
@@ -211,4 +211,12 @@ function abortError(): Error {
   const error = new Error('informer stopped');
   error.name = 'AbortError';
   return error;
+}
+
+function withSelectors(path: string, resource: WatchedResource): string {
+  const query = new URLSearchParams();
+  if (resource.labelSelector !== undefined) query.set('labelSelector', resource.labelSelector);
+  if (resource.fieldSelector !== null) query.set('fieldSelector', resource.fieldSelector);
+  const text = query.toString();
+  return text === '' ? path : `${path}?${text}`;
 }

@@ -3,6 +3,12 @@ import type { PublishSink } from '../controller/sink.ts';
 import type { Logger } from '../util/logger.ts';
 import { createEventRecorder, type EventRecorder } from './event-recorder.ts';
 import { createGatewayStatusWriter, type GatewayAddressLookup } from './gateway-status-writer.ts';
+import {
+  provisionGatewayServices,
+  type GatewayProvisioning,
+  type ProvisioningOptions,
+} from './gateway-provisioning.ts';
+import type { GatewayServiceWriterStats } from './gateway-service-writer.ts';
 import type { InformerStats } from './informer.ts';
 import { createKubeSource, type KubeSource } from './kube-source.ts';
 import { createLeaderElector, type LeaderElector } from './leader-election.ts';
@@ -27,6 +33,8 @@ export interface KubeClusterOptions {
   readonly gatewayApiRecheckMs?: number;
   /** --gateway-controller-name. */
   readonly gatewayControllerName?: string;
+  /** A Service per Gateway (no --gateway-address-pool), or null/absent: listeners bind the pool's addresses. */
+  readonly gatewayServices?: ProvisioningOptions | null;
 }
 
 export interface KubeClusterStats {
@@ -36,6 +44,8 @@ export interface KubeClusterStats {
   /** null when neither --publish-service nor --publish-status-address is set. */
   readonly status: StatusWriterStats | null;
   readonly events: ReturnType<EventRecorder['stats']>;
+  /** The Service per Gateway writer (writes, failures, problems such as a bad sluice.dev/service-type); null with a pool. */
+  readonly gatewayServices: (GatewayServiceWriterStats & { readonly watch: InformerStats }) | null;
 }
 
 /** Everything sluice does with a cluster, wired: the source, the leader elector and the write-back sinks. */
@@ -51,6 +61,8 @@ export interface KubeCluster {
   stop(): Promise<void>;
   /** Where the Gateway API status writer reads Gateway addresses (the edge's listeners); before: none written. */
   useGatewayAddresses(lookup: GatewayAddressLookup): void;
+  /** The provisioned Gateway Services, or null when Gateways take addresses from a pool. */
+  readonly gatewayServices: GatewayProvisioning | null;
 }
 
 export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
@@ -72,17 +84,34 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
     statusWriter = createStatusWriter({ kubeConfig, log, leadership: leader, addresses, findIngress });
   }
   let gatewayAddresses: GatewayAddressLookup | null = null;
+  const controllerName = options.gatewayControllerName ?? 'sluice.dev/gateway-controller';
+  const provisioning =
+    options.gatewayServices == null
+      ? null
+      : provisionGatewayServices({
+          kubeConfig,
+          log,
+          leadership: leader,
+          controllerName,
+          source,
+          ...options.gatewayServices,
+        });
   const gatewayStatus = createGatewayStatusWriter({
     kubeConfig,
     log,
     leadership: leader,
-    controllerName: options.gatewayControllerName ?? 'sluice.dev/gateway-controller',
+    controllerName,
     find: source.findGatewayApiObject,
     addresses: {
       settled: () => gatewayAddresses?.settled() ?? Promise.resolve(),
-      infoOf: (gateway) => gatewayAddresses?.infoOf(gateway),
+      infoOf: (gateway) =>
+        provisioning?.withServiceAddresses(gateway, gatewayAddresses?.infoOf(gateway)) ??
+        gatewayAddresses?.infoOf(gateway),
     },
   });
+  // After the edge has queued its own update for the change (it subscribed first, or reads settled() after).
+  provisioning?.watch.subscribe(() => setImmediate(() => gatewayStatus.refresh()));
+  const gatewaySinks = provisioning === null ? [gatewayStatus] : [gatewayStatus, provisioning.sink];
   const events = createEventRecorder({
     kubeConfig,
     log,
@@ -94,16 +123,21 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   return {
     source,
     leader,
-    sinks: statusWriter === null ? [events, gatewayStatus] : [statusWriter, events, gatewayStatus],
+    sinks: statusWriter === null ? [events, ...gatewaySinks] : [statusWriter, events, ...gatewaySinks],
     stats: () => ({
       informers: source.stats(),
       leader: leader.isLeader(),
       identity: leader.identity,
       status: statusWriter?.stats() ?? null,
       events: events.stats(),
+      gatewayServices:
+        provisioning === null ? null : { ...provisioning.writer.stats(), watch: provisioning.watch.stats() },
     }),
     start: () => leader.start(),
-    stop: () => leader.stop(),
+    async stop() {
+      await Promise.all([leader.stop(), provisioning?.watch.stop()]);
+    },
+    gatewayServices: provisioning,
     useGatewayAddresses(lookup) {
       gatewayAddresses = lookup;
     },

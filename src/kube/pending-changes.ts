@@ -1,4 +1,5 @@
 import type { ObjectChange, ObjectKind } from '../routing/incremental/object-store.ts';
+import { objectKey } from '../routing/incremental/snapshot-changes.ts';
 import type { KubeObject } from '../routing/types.ts';
 
 /** Writes since the last take, latest per object: what the incremental build is told. */
@@ -6,7 +7,7 @@ export class PendingChanges {
   #changes = new Map<string, ObjectChange>();
 
   record(kind: ObjectKind, object: KubeObject, deleted: boolean): void {
-    this.recordId(kind, storeKey(object), deleted ? null : object);
+    this.recordId(kind, objectKey(object), deleted ? null : object);
   }
 
   recordId(kind: ObjectKind, id: string, object: KubeObject | null): void {
@@ -21,11 +22,4 @@ export class PendingChanges {
     this.#changes = new Map();
     return changes;
   }
-}
-
-/** "namespace/name" as the informer's store keys it ("name" for cluster-scoped objects). */
-function storeKey(object: KubeObject): string {
-  const metadata = object.metadata as { namespace?: unknown; name?: unknown } | undefined;
-  const name = typeof metadata?.name === 'string' ? metadata.name : '';
-  return typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? `${metadata.namespace}/${name}` : name;
 }

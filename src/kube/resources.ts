@@ -8,6 +8,8 @@ export interface WatchedResource {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly fieldSelector: string | null;
+  /** A label selector, when only labelled objects are wanted (the Services we provision). */
+  readonly labelSelector?: string;
 }
 
 export const ingressClasses: WatchedResource = {

@@ -1,4 +1,5 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { KubeObject } from '../routing/types.ts';
 import { trimObject } from './trim-object.ts';
 

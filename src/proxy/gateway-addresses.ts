@@ -45,6 +45,11 @@ export class GatewayAddressPool {
     this.#usable = this.#size - 2 * skip;
   }
 
+  /** Listeners bind their own port at the Gateway's address. */
+  portOf(_gateway: string, port: number): number {
+    return port;
+  }
+
   get pooled(): boolean {
     return this.#size > 0;
   }

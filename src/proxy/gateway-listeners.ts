@@ -6,7 +6,15 @@ import type { GatewayListener } from '../routing/gateway/types.ts';
 import { compileMatcher } from '../routing/matcher.ts';
 import type { EndpointIndex, TlsTable } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
-import type { GatewayAddress, GatewayAddressPool } from './gateway-addresses.ts';
+import type { GatewayAddress, GatewayAddressRequest } from './gateway-addresses.ts';
+
+/** Where each Gateway is served: its address (GatewayAddressPool, or provisioned Services) and each listener's port. */
+export interface GatewayPlacement {
+  /** Addresses for exactly these Gateways ("namespace/name"). */
+  assign(requests: readonly GatewayAddressRequest[]): ReadonlyMap<string, GatewayAddress>;
+  /** The port a Gateway listener port is served on, or why it is not served yet. */
+  portOf(gateway: string, port: number): number | { readonly unserved: string };
+}
 
 export interface GatewayListenSpec {
   readonly gateway: string;
@@ -32,7 +40,7 @@ interface Entry {
 const noTls: TlsTable = Object.freeze({ hosts: new Map(), certificates: new Map(), defaultCertificate: null });
 
 export class GatewayListenerManager {
-  readonly #pool: GatewayAddressPool;
+  readonly #placement: GatewayPlacement;
   readonly #open: OpenListener;
   readonly #log: Logger;
   readonly #entries = new Map<string, Entry>();
@@ -42,8 +50,8 @@ export class GatewayListenerManager {
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(pool: GatewayAddressPool, open: OpenListener, log: Logger) {
-    this.#pool = pool;
+  constructor(placement: GatewayPlacement, open: OpenListener, log: Logger) {
+    this.#placement = placement;
     this.#open = open;
     this.#log = log;
   }
@@ -106,7 +114,7 @@ export class GatewayListenerManager {
     const listeners = state.gateway?.listeners ?? [];
     const requests = new Map<string, readonly string[]>();
     for (const listener of listeners) requests.set(listener.gateway, listener.requestedAddresses);
-    this.#addresses = this.#pool.assign([...requests].map(([gateway, requested]) => ({ gateway, requested })));
+    this.#addresses = this.#placement.assign([...requests].map(([gateway, requested]) => ({ gateway, requested })));
     const endpoints = mergedEndpoints(state);
     const failures = new Map<string, string[]>();
     const fail = (gateway: string, why: string) => failures.set(gateway, [...(failures.get(gateway) ?? []), why]);
@@ -117,13 +125,18 @@ export class GatewayListenerManager {
         fail(listener.gateway, `port ${listener.port}: no address`);
         continue;
       }
-      const key = `${address}:${listener.port}`;
+      const port = this.#placement.portOf(listener.gateway, listener.port);
+      if (typeof port !== 'number') {
+        fail(listener.gateway, `port ${listener.port}: ${port.unserved}`);
+        continue;
+      }
+      const key = `${address}:${port}`;
       const holder = wanted.get(key);
       if (holder !== undefined) {
         fail(listener.gateway, `port ${listener.port}: ${key} is served for Gateway ${holder.spec.gateway}`);
         continue;
       }
-      const spec = { gateway: listener.gateway, address, port: listener.port, protocol: listener.protocol };
+      const spec = { gateway: listener.gateway, address, port, protocol: listener.protocol };
       wanted.set(key, { spec, view: viewOf(state, listener, endpoints) });
     }
     for (const [key, entry] of this.#entries) {

@@ -54,7 +54,8 @@ export interface UpstreamDispatchOptions {
   path: string;
   /** Flat raw [name, value, …] pairs, already filtered (no hop-by-hop headers). */
   headers: string[] | null;
-  body: Readable | null;
+  /** The request stream, or the whole body read first (proxy-request-buffering). */
+  body: Readable | Buffer | null;
   /** ms to wait for the response head. */
   headersTimeout: number;
   /** ms of silence allowed between response body chunks. */

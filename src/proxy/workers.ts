@@ -4,8 +4,8 @@ import type { Logger } from '../util/logger.ts';
 
 // `--workers N|auto`: N edge processes listening on the same ports with SO_REUSEPORT (Linux spreads
 // connections across them in the kernel, so no process hands sockets to another). The primary keeps
-// the single set of watches and forwards each snapshot; every worker builds and compiles its own table
-// from it. Snapshots are plain objects sent with the structured-clone ("advanced") serialization.
+// the single set of watches and forwards what each table is built from; every worker builds and compiles
+// its own table. Payloads are plain objects sent with the structured-clone ("advanced") serialization.
 
 export type PrimaryMessage<T> =
   | { type: 'start'; httpPort: number; httpsPort: number }
@@ -20,7 +20,7 @@ export type WorkerMessage<S> =
 export interface EdgeWorkers<T, S> {
   readonly httpPort: number;
   readonly httpsPort: number;
-  /** Sends the payload to every worker; a worker started later gets the latest one first. */
+  /** Sends the payload to every worker (all of them are started before this can be called). */
   broadcast(payload: T): void;
   /** The latest stats each worker reported, by pid (for the admin page and metrics to aggregate). */
   stats(): ReadonlyMap<number, S>;
@@ -50,7 +50,6 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
   const { log } = options;
   const children: ChildProcess[] = [];
   const stats = new Map<number, S>();
-  let latest: { payload: T } | null = null;
   let ports = { httpPort: options.httpPort, httpsPort: options.httpsPort };
   let closing = false;
 
@@ -76,7 +75,6 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
     });
     const listening = whenListening(child, index, options.startTimeoutMs ?? 15_000);
     send(child, { type: 'start', ...ports });
-    if (latest !== null) send(child, { type: 'snapshot', payload: latest.payload });
     return listening.then((bound) => {
       ports = bound;
     });
@@ -94,7 +92,6 @@ export async function startEdgeWorkers<T, S>(options: EdgeWorkersOptions): Promi
     httpPort: ports.httpPort,
     httpsPort: ports.httpsPort,
     broadcast(payload) {
-      latest = { payload };
       for (const child of children) send(child, { type: 'snapshot', payload });
     },
     stats() {

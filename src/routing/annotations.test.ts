@@ -140,6 +140,28 @@ describe('readPolicyAnnotations', () => {
     expect(problems[0].message).toContain('it is ignored');
   });
 
+  it('reports the edge-applied timeouts, buffering and error pages supported; custom-http-errors alone partial', () => {
+    const nginx = 'nginx.ingress.kubernetes.io/';
+    const full = read({
+      [`${nginx}proxy-connect-timeout`]: '5',
+      [`${nginx}proxy-send-timeout`]: '7',
+      [`${nginx}proxy-request-buffering`]: 'on',
+      [`${nginx}custom-http-errors`]: '404, 503',
+      [`${nginx}default-backend`]: 'errors',
+    });
+    expect(full.problems).toEqual([]);
+    expect(full.policy.reports.map((report) => report.status)).toEqual(Array(5).fill('supported'));
+    expect(full.policy.plain.traffic).toMatchObject({
+      timeouts: { connectMs: 5000, sendMs: 7000 },
+      bufferRequest: true,
+      customErrors: { statuses: [404, 503] },
+      errorBackend: { key: 'default/errors:*', namespace: 'default', service: 'errors', port: '*' },
+    });
+    const alone = read({ [`${nginx}custom-http-errors`]: '404' });
+    expect(alone.policy.reports[0]).toMatchObject({ status: 'partial' });
+    expect(alone.problems).toMatchObject([{ code: 'AnnotationWithoutEffect' }]);
+  });
+
   it('never executes a snippet: safe header lines become header edits (partial), others are quoted (unsupported)', () => {
     const draft = new PolicyDraft();
     const field = 'metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]';
@@ -211,5 +233,41 @@ describe('policy in the built table', () => {
   it('keeps the route of an Ingress with an unknown annotation', () => {
     expect(route('/upload')?.backend).toBe('default/web:80');
     expect(result.problems.map((item) => `${item.object.name} ${item.code}`)).toEqual(['uploads AnnotationUnknown']);
+  });
+});
+
+describe('default-backend in the built table', () => {
+  const nginx = 'nginx.ingress.kubernetes.io/default-backend';
+  const result = build(
+    snapshotOf([
+      sluiceClass,
+      ingress({
+        name: 'a',
+        host: 'a.test',
+        paths: [{ path: '/', service: 'web' }],
+        annotations: { [nginx]: 'errors' },
+      }),
+      ingress({
+        name: 'b',
+        host: 'b.test',
+        paths: [{ path: '/', service: 'web' }],
+        annotations: { [nginx]: 'absent' },
+      }),
+      service('web'),
+      slice('web', ['10.0.0.1']),
+      service('errors', [
+        { port: 8080, name: 'http' },
+        { port: 9090, name: 'metrics' },
+      ]),
+      slice('errors', ['10.0.0.2']),
+    ]),
+    testOptions,
+  );
+
+  it("puts the Service's first port in the endpoint index; a missing Service is a problem at the annotation", () => {
+    expect(result.endpoints.get('default/errors:*')).toMatchObject({ state: 'ok', usable: [{ address: '10.0.0.2' }] });
+    expect(result.problems.map((item) => `${item.object.name} ${item.code} ${item.field}`)).toEqual([
+      `b ServiceNotFound metadata.annotations["${nginx}"]`,
+    ]);
   });
 });

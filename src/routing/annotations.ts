@@ -7,9 +7,9 @@ import { type CanaryDraft, PolicyDraft, trafficPolicy } from './annotations/draf
 import { qualifyAuthSecret } from './annotations/auth.ts';
 import { readConfigMapHeaders } from './annotations/configmap-headers.ts';
 import { qualifySecretNames } from './annotations/backend-protocol.ts';
-import { EDGE_PENDING, PENDING_MESSAGE } from './annotations/edge-pending.ts';
 import { annotationEntry } from './annotations/registry.ts';
 import { NGINX, SLUICE } from './annotations/registry-types.ts';
+import { firstPortRef } from './backends.ts';
 import { type ConfigMapLookup, NO_CONFIGMAPS } from './header-configmap.ts';
 import { clip, describeValue, isRecord, readRecord } from './kube-read.ts';
 import type { Named } from './object-index.ts';
@@ -122,7 +122,7 @@ export function readPolicyAnnotations(
     report(name, 'partial', message, 'AnnotationWithoutEffect');
   }
   readConfigMapHeaders(draft, named.ref.namespace, configMaps, report);
-  if (draft.errorBackend !== null) draft.errorBackend = `${named.ref.namespace}/${draft.errorBackend}`;
+  if (draft.errorBackend !== null) draft.errorBackendRef = firstPortRef(named.ref.namespace, draft.errorBackend);
   qualifySecretNames(draft, named.ref.namespace);
   qualifyAuthSecret(draft, named.ref.namespace);
 
@@ -169,9 +169,7 @@ function readOne(name: string, raw: unknown, draft: PolicyDraft, report: Reporte
     return;
   }
   const result = entry.apply(raw.trim(), draft, annotationField(name));
-  if (EDGE_PENDING.has(name) && (result === null || !('invalid' in result))) {
-    report(name, 'unsupported', `${shownName}: ${PENDING_MESSAGE} (${entry.doc})`, 'AnnotationUnsupported');
-  } else if (result === null) {
+  if (result === null) {
     report(name, 'supported', entry.doc, null);
   } else if ('invalid' in result) {
     report(

@@ -75,6 +75,7 @@ export function useProblem(
 ): Problem | null {
   const found = resolution.problem;
   if (found === null) return null;
-  const suffix = source.kind === 'Ingress' ? (FIELD_SUFFIX[found.code] ?? '') : '';
+  // An annotation (default-backend) names only a Service: its field is the annotation itself.
+  const suffix = source.kind === 'Ingress' && !field.startsWith('metadata.') ? (FIELD_SUFFIX[found.code] ?? '') : '';
   return problem(found.code, source, field + fieldTail + suffix, found.message);
 }

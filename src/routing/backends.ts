@@ -21,6 +21,23 @@ export interface BackendRef {
   readonly defect: { readonly state: BackendState; readonly reason: string } | null;
 }
 
+/**
+ * The port of a reference that takes the Service's first listed port (ingress-nginx's default-backend
+ * annotation names only a Service: controller.go uses `Spec.Ports[0]`). Not a valid port name, so no clash.
+ */
+export const FIRST_PORT = '*';
+
+/** A reference to the first port of `namespace/service`. */
+export function firstPortRef(namespace: string, service: string): BackendRef {
+  return Object.freeze({
+    key: backendKey(namespace, service, FIRST_PORT),
+    namespace,
+    service,
+    port: FIRST_PORT,
+    defect: null,
+  });
+}
+
 export function backendKey(namespace: string, service: string, port: number | string): BackendKey {
   return `${namespace}/${service}:${port}`;
 }

@@ -18,6 +18,7 @@ import {
   type DefaultChoice,
 } from './default-backend.ts';
 import { catalogServices } from './endpoints.ts';
+import { useErrorBackend } from './error-backend.ts';
 import { compareAge, translateIngress, type IngressDraft, type RouteDraft } from './ingress-translate.ts';
 import { regexHost } from './regex-host.ts';
 import { hostRedirectPolicy } from './www-redirect.ts';
@@ -175,6 +176,7 @@ export function hostRules(
   for (const draft of sortInPlace(entry.routes, compareRoutes)) {
     const source = draft.ingress.named.ref;
     resolver.use(draft.backend, source, draft.field, '.backend');
+    useErrorBackend(draft.ingress.policy.plain, source, resolver);
     const canary = canaries.size === 0 ? null : canaries.take(draft);
     if (canary !== null) {
       const from = canaries.routeOf(draft)!;
@@ -216,6 +218,7 @@ function defaultTarget(choice: DefaultChoice, policy: RoutePolicy, resolver: Bac
     return Object.freeze({ backend: choice.backend.key, source: DEFAULT_BACKEND_FLAG_REF, policy });
   }
   resolver.use(choice.backend, choice.ingress.named.ref, 'spec.defaultBackend');
+  useErrorBackend(policy, choice.ingress.named.ref, resolver);
   return Object.freeze({ backend: choice.backend.key, source: choice.ingress.named.ref, policy });
 }
 

@@ -1,7 +1,7 @@
 // routing-semantics §5: a backend reference → the Service port → its endpoints from EndpointSlices.
 // Slices are indexed once by Service, so resolving a backend never scans every slice.
 
-import { type BackendRef, isPortNumber } from './backends.ts';
+import { type BackendRef, FIRST_PORT, isPortNumber } from './backends.ts';
 import { compareText, sortInPlace } from './compare.ts';
 import { readArray, readBoolean, readLabel, readRecord, readString, readValue } from './kube-read.ts';
 import type { Named } from './object-index.ts';
@@ -81,7 +81,7 @@ function findServicePort(service: Named, wanted: number | string): ServicePort |
     const port = readValue(entry, 'port');
     if (!isPortNumber(port)) continue;
     const name = readString(entry, 'name') ?? '';
-    if (typeof wanted === 'number' ? port === wanted : name === wanted)
+    if (wanted === FIRST_PORT || (typeof wanted === 'number' ? port === wanted : name === wanted))
       return { name, port, appProtocol: readString(entry, 'appProtocol') ?? null };
   }
   return null;

@@ -3,6 +3,7 @@
 // annotations and Gateway API filters compile into the same pieces. Every piece records `field`,
 // where it was written (for problems, the audit and the status page). All of it is frozen data.
 
+import type { BackendRef } from './backends.ts';
 import type { BackendKey, ObjectRef } from './types.ts';
 import type { UpstreamPolicy } from './upstream-policy.ts';
 
@@ -142,8 +143,11 @@ export interface TrafficPolicy {
   readonly session: Session | null;
   readonly balance: 'round-robin' | 'least-request' | null;
   readonly customErrors: CustomErrors | null;
-  /** "namespace/service" answering errors (and requests when the route's Service has no endpoints). */
-  readonly errorBackend: string | null;
+  /**
+   * The default-backend annotation's Service (its first port) answering customErrors, and requests when the
+   * route's Service has no ready endpoints; its endpoints are in the table's endpoint index.
+   */
+  readonly errorBackend: BackendRef | null;
   /** Send to the Service's cluster IP instead of its endpoints. */
   readonly serviceUpstream: boolean;
   /** Protocol and TLS checks towards the pods (backend-protocol, proxy-ssl-*); absent: HTTP/1.1 or appProtocol. */

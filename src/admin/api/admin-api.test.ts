@@ -11,6 +11,9 @@ import { routesView } from '../routes-view.ts';
 import { createAdminServer } from '../server.ts';
 import { statusView } from '../status-view.ts';
 import { adminApiMarkdown } from '../../../test/support/admin-api-markdown.ts';
+import { GATEWAY, withGateway } from '../../../test/support/admin-gateway-fixture.ts';
+import { explainOn } from '../gateway-explain.ts';
+import { gatewaysView } from '../gateway-view.ts';
 import { ADMIN_ROUTES } from './admin-routes.ts';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
@@ -27,7 +30,8 @@ const edge: EdgeStats = {
 };
 
 function server() {
-  const state = fixtureState({ generation: 3 });
+  // With a Gateway: the Gateway API part of the answers goes through the schemas too.
+  const state = withGateway(fixtureState({ generation: 3 }));
   const metrics = createMetrics({ processMetrics: false, now: () => NOW });
   metrics.tablePublished(state);
   for (let i = 0; i < 20; i++)
@@ -46,8 +50,12 @@ function server() {
   });
   const expected = {
     status: statusView(state, readiness, sources, false, edge),
-    routes: routesView(state, metrics.routeStats(NOW), edge, dumpText(state.result), NOW),
-    explain: explainView(state, 'shop.example.com', '/cart', edge),
+    routes: {
+      ...routesView(state, metrics.routeStats(NOW), edge, dumpText(state.result, state.gateway), NOW),
+      gateways: gatewaysView(state, metrics.routeStats(NOW), edge, NOW),
+    },
+    explain: { ...explainView(state, 'shop.example.com', '/cart', edge), gateway: null },
+    explainGateway: explainOn(state, { host: 'gw.example.org', path: '/api' }, { gateway: GATEWAY, port: 8080 }, edge),
   };
   return { app, expected };
 }
@@ -68,6 +76,10 @@ describe('admin API schemas', () => {
     expect((await app.inject('/api/v1/explain?host=shop.example.com&path=/cart')).json()).toEqual(
       plain(expected.explain),
     );
+    const onGateway = await app.inject(`/api/v1/explain?url=gw.example.org/api&gateway=${GATEWAY}&port=8080`);
+    expect(onGateway.json()).toEqual(plain(expected.explainGateway));
+    expect(onGateway.json().gateway).toEqual({ name: GATEWAY, port: 8080 });
+    expect(expected.routes.gateways.gateways[0].listeners[0].hosts[0].routes).toHaveLength(1);
     const history = (await app.inject('/api/v1/history')).json();
     expect(history.t).toEqual([NOW]);
     expect(history.tables).toEqual([{ t: NOW, generation: 3, buildMs: expect.any(Number) }]);
@@ -94,6 +106,10 @@ describe('admin API schemas', () => {
     const long = await app.inject(`/api/v1/explain?url=${'a'.repeat(5000)}`);
     expect(long.statusCode).toBe(400);
     expect(long.json().error).toMatch(/url must NOT have more than 4096 characters/);
+    const noGateway = await app.inject('/api/v1/explain?host=gw.example.org&gateway=infra/none');
+    expect(noGateway.statusCode).toBe(400);
+    expect(noGateway.json()).toEqual({ error: 'Gateway infra/none serves no listener' });
+    expect((await app.inject(`/api/v1/explain?host=x&gateway=${GATEWAY}&port=70000`)).statusCode).toBe(400);
     const neither = await app.inject('/api/v1/explain');
     expect(neither.statusCode).toBe(400);
     expect(neither.json()).toEqual({ error: 'give host (and path) or url' });
@@ -113,6 +129,8 @@ describe('admin API schemas', () => {
       'url',
       'host',
       'path',
+      'gateway',
+      'port',
     ]);
   });
 

@@ -54,7 +54,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   {
     url: '/api/v1/routes',
-    summary: 'Hosts, routes, TLS metadata, backends and endpoints, with the last minute of traffic per route.',
+    summary:
+      'Hosts, routes, TLS metadata, backends and endpoints, with the last minute of traffic per route; Gateways with their listeners and routes.',
     access: 'api',
     response: { 200: routesSchema },
   },
@@ -67,12 +68,15 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   {
     url: '/api/v1/explain',
-    summary: 'Which rule a request would match and where it would go. Give `url`, or `host` (and `path`).',
+    summary:
+      'Which rule a request would match and where it would go. Give `url`, or `host` (and `path`); `gateway` (and `port`) for a Gateway listener.',
     access: 'api',
     querystring: query({
       url: boundedText('a URL or host/path, e.g. https://shop.example.com/cart?x=1'),
       host: boundedText('request host (a port is ignored)'),
       path: boundedText('request path (default /)'),
+      gateway: boundedText('explain on this Gateway ("namespace/name") instead of the Ingress edge'),
+      port: describe({ ...integer, minimum: 1, maximum: 65535 }, "the Gateway listener's port (default its lowest)"),
     }),
     response: { 200: explainSchema, 400: errorSchema, 503: errorSchema },
   },

@@ -13,6 +13,7 @@ import {
   recordOf,
   string,
 } from './json-schema.ts';
+import { gatewaysSchema } from './gateway-schemas.ts';
 
 const objectRef = object({ kind: string, namespace: string, name: string });
 const sourceRef = object({ namespace: string, name: string });
@@ -108,7 +109,7 @@ const routeView = object({
   ...targetProperties,
   path: string,
   pathType,
-  match: oneOf('exact', 'prefix'),
+  match: oneOf('exact', 'prefix', 'regex'),
   field: string,
 });
 
@@ -123,22 +124,23 @@ const tlsView = object({
   expiresInDays: nullable(number),
 });
 
+const hostSchema = object({
+  host: string,
+  kind: hostKind,
+  tls: { anyOf: [tlsView, { type: 'null' }] },
+  routes: arrayOf(routeView),
+  defaultBackend: nullableTarget,
+});
+
 export const routesSchema = object(
   {
     generation: integer,
     builtAt: nullable(string),
-    hosts: arrayOf(
-      object({
-        host: string,
-        kind: hostKind,
-        tls: { anyOf: [tlsView, { type: 'null' }] },
-        routes: arrayOf(routeView),
-        defaultBackend: nullableTarget,
-      }),
-    ),
+    hosts: arrayOf(hostSchema),
     defaultBackend: nullableTarget,
     backends: recordOf(backendSchema),
     dump: describe(nullable(string), 'the canonical text dump of the table'),
+    gateways: gatewaysSchema(hostSchema, nullableTarget, backendSchema),
   },
   'Every host with its routes, TLS certificate metadata (never key material), backends and endpoints.',
 );
@@ -176,6 +178,10 @@ export const explainSchema = object(
     next: nullable(string),
     usable: arrayOf(string),
     outcome: string,
+    gateway: describe(
+      { anyOf: [object({ name: string, port: integer }), { type: 'null' }] },
+      'the Gateway listener explained on, or null for the Ingress edge',
+    ),
   },
   'Which rule a request would match, what was passed over and why, and where it would go.',
 );

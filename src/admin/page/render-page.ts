@@ -2,6 +2,7 @@ import { escapeHtml, jsonForScript } from '../escape-html.ts';
 import type { PageModel } from '../page-model.ts';
 import { CLIENT_ENTRY } from './client-files.ts';
 import { PAGE_STYLES } from './page-styles.ts';
+import { renderGatewaysFallback } from './render-gateways.ts';
 
 /**
  * The status page: a shell whose sections the client modules (/page/*.js) render from the embedded
@@ -52,6 +53,7 @@ export function renderPage(model: PageModel, nowMs: number): string {
     <div class="body">
       <form id="explain-form">
         <input id="explain-input" type="text" autocomplete="off" spellcheck="false" placeholder="https://shop.example.com/cart?x=1 — or host/path" aria-label="URL to explain">
+        <select id="explain-on" aria-label="Explain on" hidden></select>
         <button type="submit">Explain</button>
       </form>
       <div id="explain-result"></div>
@@ -62,7 +64,8 @@ export function renderPage(model: PageModel, nowMs: number): string {
     <div class="body charts" id="table-charts"></div>
   </section>
   <div id="hosts"></div>
-  <noscript>${renderFallback(model, nowMs)}</noscript>
+  <div id="gateways"></div>
+  <noscript>${renderFallback(model, nowMs)}${renderGatewaysFallback(model)}</noscript>
 </main>
 <footer>JSON: <a href="/api/v1/status">status</a><a href="/api/v1/routes">routes</a><a href="/api/v1/ingresses">ingresses</a><a href="/metrics">metrics</a><a href="/readyz">readyz</a></footer>
 </div>

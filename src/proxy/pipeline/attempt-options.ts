@@ -11,7 +11,7 @@ export class AttemptOptions implements UpstreamDispatchOptions {
   path = '/';
   method = 'GET';
   headers: string[] | null = null;
-  body: Readable | null = null;
+  body: Readable | Buffer | null = null;
   headersTimeout: number;
   bodyTimeout: number;
   idempotent = false;

@@ -97,6 +97,17 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   responseStarted = false;
   bodyTooLarge = false;
 
+  // ---- exchange rules (exchange-rules.ts): attempt-timers.ts, body-buffer.ts, error-pages.ts ----
+  /** proxy-connect-timeout: runs until a connection carries the attempt. */
+  connectTimer: NodeJS.Timeout | null = null;
+  /** proxy-send-timeout: runs while the request body is being sent, refreshed by each chunk sent. */
+  sendTimer: NodeJS.Timeout | null = null;
+  /** proxy-request-buffering: the body as read so far, then whole (sent instead of the request stream). */
+  bodyChunks: Buffer[] | null = null;
+  bufferedBody: Buffer | null = null;
+  /** custom-http-errors: the upstream status the error backend is asked about (X-Code); 0 when none. */
+  errorCode = 0;
+
   // ---- the client side (client-side.ts) and the response (response-relay.ts) ----
   /** Runs while the request body is being forwarded; refreshed by each chunk (--client-body-timeout). */
   bodyTimer: NodeJS.Timeout | null = null;

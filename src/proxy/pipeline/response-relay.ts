@@ -6,6 +6,7 @@ import { waitForDrain } from './client-side.ts';
 import type { Exchange } from './exchange.ts';
 import type { ResponseHead } from './steps.ts';
 import { closeAttempt } from './upstream-attempt.ts';
+import { interceptsError } from './error-pages.ts';
 import { ClientGoneError } from './upstream-errors.ts';
 
 // The response stage: the upstream's head filtered, response steps applied, then the body relayed to the
@@ -36,6 +37,8 @@ export function startResponse(
     controller.abort(new ClientGoneError('client went away'));
     return;
   }
+  const errorPages = exchange.route.route.exchangeRules?.errorPages;
+  if (errorPages != null && interceptsError(exchange, errorPages, controller, statusCode)) return;
   const raw = controller.rawHeaders;
   const scan = new ResponseHeadScan();
   const source = Array.isArray(raw) ? (raw as Array<Buffer | string>) : flattenHeaders(headers);

@@ -7,6 +7,7 @@ import { proxyErrors, type ProxyError } from '../errors.ts';
 import { HTTPS_REDIRECT_STATUS, httpsRedirectLocation } from '../redirect.ts';
 import { WeightedDecisions } from './weighted-decisions.ts';
 import { compileRoute, type RouteDefaults } from './route-steps.ts';
+import { fallbackBackend } from './exchange-rules.ts';
 import type { CompiledRoute } from './steps.ts';
 
 /** Forward a plain request (`forward`) or an Upgrade (`upgrade`) to the matched backend. */
@@ -171,10 +172,25 @@ function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaul
   } else if (backend.state !== 'external-name' || backend.externalName === null) {
     refusal = answer(proxyErrors.noEndpoint, backend.reason ?? 'backend ' + backend.key + ': ' + backend.state, match);
   }
-  if (refusal !== null || backend === undefined) return Object.freeze({ forward: refusal!, upgrade: refusal! });
-  const route = compileRoute(match.target, defaults, state.result.endpoints, backend, state.result.policySecrets);
+  let chosen = backend;
+  let serviceUnusable = false;
+  let upgradeRefusal: AnswerDecision | null = null;
+  const fallback =
+    refusal !== null && backend !== undefined ? fallbackBackend(match.target, state.result.endpoints) : null;
+  if (fallback !== null) {
+    // ingress-nginx default-backend: it answers for the route while its Service has no ready endpoints (the
+    // request as it is), or when the Service or its port is missing (an error page with X-Code 503).
+    chosen = fallback;
+    serviceUnusable = backend!.state !== 'ok' && backend!.state !== 'no-endpoints';
+    upgradeRefusal = serviceUnusable ? refusal : null;
+    refusal = null;
+  }
+  if (refusal !== null || chosen === undefined) return Object.freeze({ forward: refusal!, upgrade: refusal! });
+  const { endpoints, policySecrets } = state.result;
+  const route = compileRoute(match.target, defaults, endpoints, chosen, policySecrets, serviceUnusable);
   return Object.freeze({
-    forward: Object.freeze({ kind: 'forward', match, backend, route }),
-    upgrade: Object.freeze({ kind: 'upgrade', match, backend, route }),
+    forward: Object.freeze({ kind: 'forward', match, backend: chosen, route }),
+    // An error page cannot answer an Upgrade: it keeps its 503.
+    upgrade: upgradeRefusal ?? Object.freeze({ kind: 'upgrade', match, backend: chosen, route }),
   });
 }

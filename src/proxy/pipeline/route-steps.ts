@@ -9,6 +9,7 @@ import { ExternalAuthStep } from '../steps/external-auth-step.ts';
 import { GrpcTeStep } from '../steps/grpc-te-step.ts';
 import { transportFor } from '../upstream-transport.ts';
 import { BodyLimitStep } from './body-limit-step.ts';
+import { exchangeRulesOf } from './exchange-rules.ts';
 import type { CompiledRoute, RequestStep, ResponseStep } from './steps.ts';
 
 /** Controller-wide values a route's policy falls back to. */
@@ -30,6 +31,7 @@ export function compileRoute(
   endpoints: EndpointIndex,
   backend: BackendEndpoints,
   secrets: BuildResult['policySecrets'],
+  serviceUnusable = false,
 ): CompiledRoute {
   const policy = target.policy;
   const transport = transportFor(policy.traffic?.upstream, backend, secrets);
@@ -55,6 +57,7 @@ export function compileRoute(
     balance: policy.traffic?.balance ?? null,
     transport,
     longLived,
+    exchangeRules: exchangeRulesOf(target, backend, endpoints, serviceUnusable),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { BackendEndpoints, Match } from '../../routing/types.ts';
 import type { UpstreamTransport } from '../upstream-transport.ts';
+import type { ExchangeRules } from './exchange-rules.ts';
 
 /**
  * The contract between the request pipeline and per-route policies (rewrites, redirects, header rules,
@@ -125,6 +126,8 @@ export interface CompiledRoute {
   readonly transport: UpstreamTransport | null;
   /** gRPC streams: no idle timeouts on either body (the client's deadline and the route's timeout bound them). */
   readonly longLived: boolean;
+  /** Connect and send timeouts, request buffering, error pages (exchange-rules.ts); null on most routes. */
+  readonly exchangeRules: ExchangeRules | null;
 }
 
 /** maxTries counts the first attempt; null fields are the controller's. budgetMs bounds when a retry may start. */

@@ -3,6 +3,9 @@ import { proxyErrors } from '../errors.ts';
 import type { UpstreamController } from '../upstream-client.ts';
 import { pinnedEndpoint } from '../steps/pinned-endpoint.ts';
 import { startBodyTimer, stopBodyTimer } from './client-side.ts';
+import { startConnectTimer, startSendTimer, stopConnectTimer, stopSendTimer } from './attempt-timers.ts';
+import { bufferBody } from './body-buffer.ts';
+import { forwardErrorPage, prepareErrorPage } from './error-pages.ts';
 import { answerError, failResponse } from './edge-answers.ts';
 import type { Exchange } from './exchange.ts';
 import {
@@ -21,6 +24,17 @@ import {
 /** Sends the prepared request upstream (route, headers and steps done). */
 export function startForward(exchange: Exchange): void {
   const route = exchange.route;
+  const rules = route.route.exchangeRules;
+  if (
+    rules !== null &&
+    rules.bufferRequest &&
+    !rules.serviceUnusable &&
+    exchange.hasBody &&
+    exchange.bufferedBody === null
+  ) {
+    bufferBody(exchange);
+    return;
+  }
   let backend = route.backend;
   if (exchange.backend !== null) {
     backend = exchange.backend;
@@ -29,7 +43,7 @@ export function startForward(exchange: Exchange): void {
   }
   exchange.balance = exchange.context.balancer.balanceFor(backend);
   exchange.bodyLimit = route.route.bodyLimit;
-  const body = exchange.hasBody ? (exchange.req as Readable) : null;
+  const body = exchange.hasBody ? (exchange.bufferedBody ?? (exchange.req as Readable)) : null;
   const options = exchange.options;
   options.method = exchange.method;
   options.path = exchange.upstreamPath ?? (exchange.query === '' ? exchange.path : exchange.path + exchange.query);
@@ -38,6 +52,7 @@ export function startForward(exchange: Exchange): void {
   options.headersTimeout = route.route.headersTimeoutMs;
   options.bodyTimeout = route.route.longLived ? 0 : exchange.context.bodyIdleMs;
   options.idempotent = body === null && idempotentMethods.has(exchange.method);
+  if (rules !== null && rules.serviceUnusable) prepareErrorPage(exchange, 503);
   if (exchange.req.httpVersionMajor === 2) {
     // nghttp2 hands over a stream's HEADERS before it reads the RST_STREAM that may follow in the same
     // packet (HTTP/2 rapid reset): start once the packet is read, so a cancelled stream is never sent.
@@ -47,7 +62,7 @@ export function startForward(exchange: Exchange): void {
   attempt(exchange);
 }
 
-function attempt(exchange: Exchange): void {
+export function attempt(exchange: Exchange): void {
   const now = Date.now();
   const context = exchange.context;
   const balance = exchange.balance!;
@@ -75,6 +90,8 @@ function attempt(exchange: Exchange): void {
   exchange.record.retries = exchange.tries - 1;
   const transport = exchange.route.route.transport;
   const pool = transport === null ? context.pools.poolOf(endpoint) : context.pools.poolFor(endpoint, transport);
+  const rules = exchange.route.route.exchangeRules;
+  if (rules !== null && rules.connectMs > 0) startConnectTimer(exchange, rules.connectMs);
   pool.dispatch(exchange.options, exchange);
 }
 
@@ -93,6 +110,11 @@ export function requestStarted(exchange: Exchange, controller: UpstreamControlle
   exchange.queuedCancel = null;
   exchange.requestStarted = true;
   exchange.record.upstreamConnectMs = performance.now() - exchange.attemptStartedAt;
+  const rules = exchange.route.route.exchangeRules;
+  if (rules !== null) {
+    stopConnectTimer(exchange);
+    if (rules.sendMs > 0 && exchange.options.body !== null) startSendTimer(exchange, rules.sendMs);
+  }
   if (exchange.clientGone) {
     controller.abort(new ClientGoneError('client went away'));
     return;
@@ -112,6 +134,7 @@ export function queued(exchange: Exchange, cancel: (reason: Error) => void): voi
 
 export function bodySent(exchange: Exchange, chunk: Buffer): void {
   if (exchange.bodyTimer !== null) exchange.bodyTimer.refresh();
+  if (exchange.sendTimer !== null) exchange.sendTimer.refresh();
   const total = exchange.record.bytesIn + chunk.length;
   exchange.record.bytesIn = total;
   if (total > exchange.bodyLimit && !exchange.bodyTooLarge) {
@@ -122,12 +145,17 @@ export function bodySent(exchange: Exchange, chunk: Buffer): void {
 
 export function requestSent(exchange: Exchange): void {
   stopBodyTimer(exchange);
+  if (exchange.sendTimer !== null) stopSendTimer(exchange);
 }
 
 /** The attempt is over (response ended or failed): the endpoint is released. */
 export function closeAttempt(exchange: Exchange): void {
   stopBodyTimer(exchange);
   exchange.queuedCancel = null;
+  if (exchange.route.route.exchangeRules !== null) {
+    stopConnectTimer(exchange);
+    stopSendTimer(exchange);
+  }
   if (exchange.attemptOpen) {
     exchange.attemptOpen = false;
     exchange.context.balancer.release(exchange.endpoint!);
@@ -148,6 +176,14 @@ export function attemptFailed(exchange: Exchange, error: Error): void {
   }
   if (exchange.bodyTooLarge) {
     failResponse(exchange, proxyErrors.bodyTooLarge, 'request body over ' + exchange.bodyLimit + ' bytes', true);
+    return;
+  }
+  if (code === 'SLUICE_ERROR_PAGE') {
+    process.nextTick(forwardErrorPage, exchange);
+    return;
+  }
+  if (code === 'SLUICE_SEND_TIMEOUT') {
+    failResponse(exchange, proxyErrors.upstreamTimeout, error.message, true);
     return;
   }
   const isConnectFailure = connectErrorCodes.has(code);

@@ -15,6 +15,21 @@ export class ClientBodyTimeoutError extends Error {
   readonly code = 'SLUICE_CLIENT_BODY_TIMEOUT';
 }
 
+/** proxy-connect-timeout: no connection carried the attempt in time (read as a connect failure, so 504). */
+export class ConnectTimeoutError extends Error {
+  readonly code = 'UND_ERR_CONNECT_TIMEOUT';
+}
+
+/** proxy-send-timeout: the upstream took none of the request body waiting for it in time. */
+export class SendTimeoutError extends Error {
+  readonly code = 'SLUICE_SEND_TIMEOUT';
+}
+
+/** custom-http-errors: the upstream's answer is dropped for the error backend's. */
+export class ErrorPageSwitch extends Error {
+  readonly code = 'SLUICE_ERROR_PAGE';
+}
+
 /** Errors raised before a connection to the upstream existed: the request never reached it. */
 export const connectErrorCodes: ReadonlySet<string> = new Set([
   'ECONNREFUSED',

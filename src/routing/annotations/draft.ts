@@ -11,6 +11,7 @@ import type {
   TrafficPolicy,
 } from '../policy-types.ts';
 import type { UpstreamProtocol } from '../upstream-policy.ts';
+import type { BackendRef } from '../backends.ts';
 
 export interface CanaryDraft {
   enabled: boolean;
@@ -90,7 +91,9 @@ export class PolicyDraft {
     field: '',
   };
   customErrors: { statuses: number[]; field: SourceField } | null = null;
+  /** The default-backend Service name as written; errorBackendRef once qualified with the namespace. */
   errorBackend: string | null = null;
+  errorBackendRef: BackendRef | null = null;
   aliases: string[] = [];
   serviceUpstream = false;
   /** custom-headers and auth-proxy-set-headers as written; configmap-headers.ts reads the ConfigMaps. */
@@ -257,7 +260,7 @@ export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
       draft.affinity === 'cookie' ? draft.cookie : draft.hashBy === null ? null : { kind: 'hash', ...draft.hashBy },
     balance: draft.balance,
     customErrors: draft.customErrors,
-    errorBackend: draft.errorBackend,
+    errorBackend: draft.errorBackendRef,
     serviceUpstream: draft.serviceUpstream,
   };
   const upstream = upstreamOf(draft.upstream);

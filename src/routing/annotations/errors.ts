@@ -11,7 +11,8 @@ export const ERROR_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}custom-http-errors`,
     family: 'errors',
     status: 'supported',
-    doc: "Upstream answers with these statuses are replaced by the default-backend annotation's answer (with X-Code, X-Original-URI, ...).",
+    doc: "Upstream answers with these statuses are replaced by the default-backend Service's answer to the same method on / (with X-Code, X-Format, X-Original-URI, ...); its status reaches the client.",
+    requires: { name: `${NGINX}default-backend`, enabled: (draft) => draft.errorBackend !== null },
     apply(value, draft, field) {
       const items = splitList(value);
       const statuses = items.map(Number);
@@ -25,7 +26,7 @@ export const ERROR_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}default-backend`,
     family: 'errors',
     status: 'supported',
-    doc: "A Service of this namespace answering custom-http-errors, and requests when the route's Service has no endpoints.",
+    doc: "A Service of this namespace (its first port) answering custom-http-errors, and the route's requests while its Service has no ready endpoints.",
     apply(value, draft) {
       if (!isDnsLabel(value)) return invalid('a Service name in the Ingress namespace');
       draft.errorBackend = value;

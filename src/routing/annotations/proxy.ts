@@ -61,7 +61,7 @@ export const PROXY_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}proxy-connect-timeout`,
     family: 'proxy',
     status: 'supported',
-    doc: 'Seconds to wait for a connection to the upstream.',
+    doc: 'Seconds for an attempt to get a connection to the upstream (opened or reused); then the next endpoint, else 504.',
     apply(value, draft, field) {
       const parsed = parseSeconds(value);
       if (!parsed.ok) return invalid(parsed.expected);
@@ -74,7 +74,7 @@ export const PROXY_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}proxy-send-timeout`,
     family: 'proxy',
     status: 'supported',
-    doc: 'Seconds of silence allowed while sending the request body upstream.',
+    doc: 'Seconds the upstream may take none of the request body the client sent; then 504.',
     apply(value, draft, field) {
       const parsed = parseSeconds(value);
       if (!parsed.ok) return invalid(parsed.expected);
@@ -132,7 +132,7 @@ export const PROXY_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}proxy-request-buffering`,
     family: 'proxy',
     status: 'supported',
-    doc: '"on": the whole body (up to the body limit) is read before the upstream sees it; "off": streamed.',
+    doc: '"on": the whole body (up to the body limit, else 413) is read before the upstream sees it; "off": streamed (sluice\'s default).',
     apply(value, draft) {
       if (value !== 'on' && value !== 'off') return invalid('"on" or "off"');
       draft.bufferRequest = value === 'on';

@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { snapshotOfKinds } from '../../../test/support/routing-kind-snapshot.ts';
 import { describe, expect, it } from 'vitest';
 import { changeBatches } from '../../../test/support/routing-incremental-arbitraries.ts';
 import { ingress, service, slice, sluiceClass, testOptions } from '../../../test/support/routing-build-fixtures.ts';
@@ -8,6 +9,7 @@ import type { BuildResult } from '../types.ts';
 import { compileMatcher, recompileMatcher } from '../matcher.ts';
 import type { BuildOptions, KubeObject, Match, Matcher, Snapshot } from '../types.ts';
 import { IncrementalBuild } from './incremental-build.ts';
+import { INCREMENTAL_KINDS } from './snapshot-changes.ts';
 import type { ObjectChange, ObjectKind } from './object-store.ts';
 
 const PROBE_HOSTS = [
@@ -67,18 +69,9 @@ function teamOf(result: BuildResult) {
   return hostMap(result).get('b.example.com')?.routes[0].policy.traffic?.responseHeaders?.set;
 }
 
-const KINDS: readonly ObjectKind[] = [
-  'ingressClasses',
-  'ingresses',
-  'services',
-  'endpointSlices',
-  'secrets',
-  'configMaps',
-];
-
 /** The store the changes describe, as the snapshot a full build reads. */
 class Store {
-  readonly #byKind = new Map<ObjectKind, Map<string, KubeObject>>(KINDS.map((kind) => [kind, new Map()]));
+  readonly #byKind = new Map<ObjectKind, Map<string, KubeObject>>(INCREMENTAL_KINDS.map((kind) => [kind, new Map()]));
 
   write(change: ObjectChange): void {
     const objects = this.#byKind.get(change.kind);
@@ -88,14 +81,7 @@ class Store {
 
   snapshot(): Snapshot {
     const of = (kind: ObjectKind) => [...(this.#byKind.get(kind)?.values() ?? [])];
-    return {
-      ingressClasses: of('ingressClasses'),
-      ingresses: of('ingresses'),
-      services: of('services'),
-      endpointSlices: of('endpointSlices'),
-      secrets: of('secrets'),
-      configMaps: of('configMaps'),
-    };
+    return snapshotOfKinds(of);
   }
 }
 

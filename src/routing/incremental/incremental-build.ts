@@ -179,15 +179,15 @@ export class IncrementalBuild {
       const owned = object !== null && isOwnedIngress(object, selection, this.#options);
       this.#owned.set(id, owned ? object : null, keys);
       const key = owned && rereadIds.has(id) ? nameObject('Ingress', object, true, [])?.key : undefined;
-      if (key !== undefined && this.#owned.get(key) !== undefined) {
-        keys.add(key);
-        reread.add(key);
-      }
+      if (key === undefined) continue;
+      keys.add(key);
+      reread.add(key);
     }
     for (const key of keys) {
       const named = this.#owned.get(key);
       const before = this.#entries.get(key);
-      if (before?.named === named && !reread.has(key)) continue;
+      // Read again only while the name is usable: a duplicate is dropped, as a full build drops it.
+      if (before?.named === named && (named === undefined || !reread.has(key))) continue;
       if (before !== undefined) this.#removeEntry(before, dirt);
       if (named !== undefined) this.#addEntry(named, dirt);
       if (before === undefined) dirt.ownedNew.push(key);

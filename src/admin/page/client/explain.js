@@ -1,8 +1,9 @@
 // @ts-check
 // The route explainer: asks /api/v1/explain and shows the verdict, the match and what was passed over.
 import { byId, h, replace } from './dom.js';
+import { explainOnQuery } from './gateways.js';
 
-/** @typedef {import('../../explain-view.ts').ExplainView} ExplainView */
+/** @typedef {import('../../gateway-explain.ts').ExplainAnswer} ExplainView */
 
 /** @param {ExplainView} x */
 function renderExplanation(x) {
@@ -10,13 +11,14 @@ function renderExplanation(x) {
   /** @type {[string, string][]} */
   const rows = [
     ['Request', x.host + x.path],
+    ['Edge', x.gateway ? `Gateway ${x.gateway.name} port ${x.gateway.port}` : 'Ingress'],
     ['Host rules', x.hostMatch],
   ];
   if (x.match) {
     const where = `${x.match.host === '' ? '(any host)' : x.match.host} ${x.match.path} (${x.match.pathType})`;
     rows.push(['Matched', x.result === 'path' ? where : x.result]);
     rows.push([
-      'Ingress',
+      x.gateway ? 'Route' : 'Ingress',
       `${x.match.source.namespace}/${x.match.source.name}${x.match.field ? ` · ${x.match.field}` : ''}`,
     ]);
     rows.push(['Backend', x.match.backend]);
@@ -66,7 +68,7 @@ async function explain(event) {
     return;
   }
   try {
-    const response = await fetch(`/api/v1/explain?url=${encodeURIComponent(value)}`, {
+    const response = await fetch(`/api/v1/explain?url=${encodeURIComponent(value)}${explainOnQuery()}`, {
       headers: { accept: 'application/json' },
     });
     const body = await response.json();

@@ -5,6 +5,7 @@ import { loadAudit } from './audit.js';
 import { appendSample, placeTableCharts, setHistory } from './charts.js';
 import { byId } from './dom.js';
 import { wireExplainer } from './explain.js';
+import { renderGateways } from './gateways.js';
 import { applyFilter, paintStats, renderHosts } from './hosts.js';
 import { renderBuiltAgo, renderHeader, renderProblems } from './status.js';
 
@@ -19,6 +20,7 @@ function renderAll() {
   renderHeader(model.status);
   renderProblems(model.status);
   renderHosts(model);
+  renderGateways(model);
   applyFilter(filterText);
 }
 
