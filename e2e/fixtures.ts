@@ -19,6 +19,7 @@ export const CLASS_NAME = 'sluice';
 export const CONTROLLER_CLASS = 'sluice.dev/ingress-controller';
 /** The kinds the controller watches in a cluster, one informer each. */
 export const WATCHED_KINDS: readonly string[] = Object.freeze([
+  'configmaps',
   'endpointslices',
   'ingressclasses',
   'ingresses',
@@ -26,7 +27,7 @@ export const WATCHED_KINDS: readonly string[] = Object.freeze([
   'services',
 ]);
 
-/** The informers the controller runs: one per watched kind, and a second for Secrets (Opaque ones, kept when named). */
+/** The informers the controller runs: one per watched kind, and a second for Secrets (Opaque ones, kept when named). ConfigMaps too are kept only when named. */
 export const INFORMER_NAMES: readonly string[] = Object.freeze([...WATCHED_KINDS, 'opaque-secrets'].sort());
 
 export const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

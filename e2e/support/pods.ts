@@ -5,6 +5,7 @@
  *   /slow?ms=N       answer after N ms
  *   /status/CODE     answer with that status
  *   /bytes/N         stream N bytes
+ *   /redirect?to=U   302 with Location: U
  * and, as echo-basic: `?delay=1s` (a Go-style duration: ms or s) waits before answering, and a request header
  * `X-Echo-Set-Header: name:value,name:value` sets those headers on the answer.
  * Pods of one service share one port, as real pods behind an EndpointSlice do.
@@ -196,6 +197,11 @@ class EchoPod implements Pod {
         return;
       }
       this.sendEcho(request, response, code, bodyLength);
+      return;
+    }
+    if (path === '/redirect') {
+      response.writeHead(302, { location: url.searchParams.get('to') ?? '/' });
+      response.end();
       return;
     }
     if (path.startsWith('/bytes/')) {

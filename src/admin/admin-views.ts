@@ -1,3 +1,4 @@
+import { type AuditResult, auditBuild } from '../audit/audit-report.ts';
 import type { RoutingState } from '../controller/state.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -24,12 +25,19 @@ export interface AdminViews {
   edge(): EdgeStats | null;
   status(): StatusView;
   routes(): RoutesView;
+  /** The audit of the live table's Ingresses (the `audit` command's own code). */
+  ingresses(): AuditResult;
   model(): PageModel;
   stats(): StatsUpdate;
   readonly history: TrafficHistory;
   /** Stops the history sampler. */
   stop(): void;
 }
+
+const NO_AUDIT: AuditResult = {
+  ingresses: [],
+  summary: { ingresses: 0, supported: 0, partial: 0, unsupported: 0, invalid: 0 },
+};
 
 /** The admin API's answers, computed on demand from the live state, metrics and edge. */
 export function createAdminViews(options: AdminViewSources): AdminViews {
@@ -56,6 +64,10 @@ export function createAdminViews(options: AdminViewSources): AdminViews {
     edge,
     status,
     routes,
+    ingresses: () => {
+      const state = options.getState();
+      return state === null ? NO_AUDIT : auditBuild(state.result);
+    },
     model: () => ({ status: status(), routes: routes() }),
     stats: () => statsUpdate(status(), options.metrics.routeStats(), history.latestSample()),
     history,

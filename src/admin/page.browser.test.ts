@@ -9,7 +9,7 @@ import { createMetrics } from '../telemetry/metrics.ts';
 import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
-import { HOSTILE, fixtureState } from '../../test/support/admin-state-fixture.ts';
+import { HOSTILE, STOREFRONT_ANNOTATIONS, fixtureState } from '../../test/support/admin-state-fixture.ts';
 import { GATEWAY, withGateway } from '../../test/support/admin-gateway-fixture.ts';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
 
@@ -139,6 +139,40 @@ describe('status page in a browser', () => {
 
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows each Ingress's annotation audit (the audit command's rows), hostile names as text", async () => {
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(base);
+    const storefront = page.locator('.audit-ingress[data-ingress="shop/storefront"]');
+    await storefront.waitFor();
+    const rows = storefront.locator('.audit-row');
+    const cells = async (selector: string) => rows.locator(selector).allTextContents();
+    expect(await cells('.field')).toEqual(STOREFRONT_ANNOTATIONS.map((each) => each.name));
+    expect(await cells('.pill')).toEqual(STOREFRONT_ANNOTATIONS.map((each) => each.status));
+    expect(await cells('.msg')).toEqual(STOREFRONT_ANNOTATIONS.map((each) => each.message));
+    const pills = await rows.locator('.pill').all();
+    expect(await Promise.all(pills.map((pill) => pill.getAttribute('class')))).toEqual([
+      'pill bad',
+      'pill ok',
+      'pill warn',
+      'pill bad',
+    ]);
+    expect(await page.locator('#audit-summary').textContent()).toBe(
+      '1 supported · 1 partial · 2 unsupported · 1 invalid',
+    );
+    // Ingresses without annotations are left out; a hostile annotation name and message stay text.
+    expect(await page.locator('.audit-ingress h3').allTextContents()).toEqual(['evil/hostile', 'shop/storefront']);
+    expect(await page.locator('.audit-ingress[data-ingress="evil/hostile"] .msg').textContent()).toBe(HOSTILE);
+    expect(await page.locator('#audit img').count()).toBe(0);
+    // The filter hides the other Ingresses.
+    await page.fill('#filter', 'storefront');
+    await expect
+      .poll(() => page.locator('.audit-ingress:not(.hidden) h3').allTextContents())
+      .toEqual(['shop/storefront']);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -7,7 +7,7 @@ import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { silentLogger } from '../util/logger.ts';
 import { escapeHtml, jsonForScript } from './escape-html.ts';
 import { createAdminServer } from './server.ts';
-import { HOSTILE, fixtureState } from '../../test/support/admin-state-fixture.ts';
+import { HOSTILE, STOREFRONT_ANNOTATIONS, fixtureState } from '../../test/support/admin-state-fixture.ts';
 import type { EdgeStats } from '../proxy/edge-stats.ts';
 
 /** One endpoint as the edge reports it; ejected while `ejectedUntil` is set. */
@@ -105,6 +105,25 @@ describe('admin server', () => {
     expect((await h.app.inject('/api/v1/routes')).json()).toMatchObject({ generation: 0, hosts: [] });
     expect((await h.app.inject('/api/v1/explain?url=http://shop.example.com/')).statusCode).toBe(503);
     expect((await h.app.inject('/')).statusCode).toBe(200);
+  });
+
+  it('serves the audit of every owned Ingress at /api/v1/ingresses, as the audit command prints it', async () => {
+    const h = harness();
+    open.push(h.app);
+    expect((await h.app.inject('/api/v1/ingresses')).json()).toEqual({
+      ingresses: [],
+      summary: { ingresses: 0, supported: 0, partial: 0, unsupported: 0, invalid: 0 },
+    });
+    h.publish(fixtureState());
+    const audit = (await h.app.inject('/api/v1/ingresses')).json();
+    expect(audit.summary).toEqual({ ingresses: 5, supported: 1, partial: 1, unsupported: 2, invalid: 1 });
+    const storefront = audit.ingresses.find((each: { name: string }) => each.name === 'storefront');
+    expect(storefront).toEqual({
+      namespace: 'shop',
+      name: 'storefront',
+      annotations: STOREFRONT_ANNOTATIONS,
+      notes: [],
+    });
   });
 
   it('reports the published table in status and routes, without key material', async () => {

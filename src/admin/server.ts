@@ -86,6 +86,7 @@ function registerProbes(app: FastifyInstance, options: AdminServerOptions): void
 function registerApi(app: FastifyInstance, options: AdminServerOptions, views: AdminViews, events: EventStream): void {
   app.get('/api/v1/status', { schema: routeSchema('/api/v1/status') }, async () => views.status());
   app.get('/api/v1/routes', { schema: routeSchema('/api/v1/routes') }, async () => views.routes());
+  app.get('/api/v1/ingresses', { schema: routeSchema('/api/v1/ingresses') }, async () => views.ingresses());
   app.get('/api/v1/explain', { schema: routeSchema('/api/v1/explain') }, async (request, reply) => {
     const parsed = parseExplainQuery(request.query as ExplainQuery);
     if ('error' in parsed) return reply.code(400).send({ error: parsed.error });

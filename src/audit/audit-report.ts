@@ -2,10 +2,9 @@
 // each sluice.dev/ and nginx.ingress.kubernetes.io/ annotation with what sluice does with it, plus
 // the build's notes on paths the annotations change (regex hosts, canaries without a main Ingress).
 
-import { readPolicyAnnotations, type AnnotationReport } from '../routing/annotations.ts';
+import type { AnnotationReport } from '../routing/annotations.ts';
 import { build } from '../routing/build.ts';
-import { nameObject } from '../routing/object-index.ts';
-import type { BuildOptions, Problem, Snapshot } from '../routing/types.ts';
+import type { BuildOptions, BuildResult, Problem, Snapshot } from '../routing/types.ts';
 
 export type AuditStatus = AnnotationReport['status'];
 
@@ -35,26 +34,40 @@ function isNote(problem: Problem): boolean {
 }
 
 export function auditSnapshot(snapshot: Snapshot, options: BuildOptions): AuditResult {
-  const result = build(snapshot, options);
-  const owned = new Set(result.ownedIngresses);
+  return auditBuild(build(snapshot, options));
+}
+
+/**
+ * The audit of a build's owned Ingresses, from the reports its translation made (never read twice): the
+ * `audit` command and the status page (admin /api/v1/ingresses) both show this.
+ */
+export function auditBuild(result: BuildResult): AuditResult {
+  const notes = new Map<string, AuditNote[]>();
+  for (const each of result.problems) {
+    if (each.object.kind !== 'Ingress' || !isNote(each)) continue;
+    const key = `${each.object.namespace}/${each.object.name}`;
+    const list = notes.get(key) ?? [];
+    list.push({ field: each.field, code: each.code, message: each.message });
+    notes.set(key, list);
+  }
   const ingresses: AuditedIngress[] = [];
   const summary = { ingresses: 0, supported: 0, partial: 0, unsupported: 0, invalid: 0 };
-  for (const object of snapshot.ingresses) {
-    const named = nameObject('Ingress', object, true, []);
-    if (named === null || !owned.has(named.key)) continue;
-    const annotations = readPolicyAnnotations(named, []).reports;
-    const notes = result.problems
-      .filter(
-        (each) => each.object.namespace === named.ref.namespace && each.object.name === named.ref.name && isNote(each),
-      )
-      .map((each) => ({ field: each.field, code: each.code, message: each.message }));
-    ingresses.push({ namespace: named.ref.namespace, name: named.ref.name, annotations, notes });
+  for (const key of result.ownedIngresses) {
+    const slash = key.indexOf('/');
+    const annotations = result.annotationReports?.get(key) ?? NONE;
+    ingresses.push({
+      namespace: key.slice(0, slash),
+      name: key.slice(slash + 1),
+      annotations,
+      notes: notes.get(key) ?? NONE,
+    });
     summary.ingresses++;
     for (const each of annotations) summary[each.status]++;
   }
-  ingresses.sort((a, b) => (a.namespace + '/' + a.name < b.namespace + '/' + b.name ? -1 : 1));
   return { ingresses, summary };
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /** The text report: one block per Ingress, one line per annotation, then a summary line. */
 export function auditText(audit: AuditResult): string {

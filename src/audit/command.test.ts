@@ -57,6 +57,31 @@ describe('sluice audit', () => {
     expect((await audit(['--fail-on=unsupported'])).code).toBe(1);
   });
 
+  it('reads the header ConfigMaps of the directory: present is supported, missing is invalid', async () => {
+    let out = '';
+    const dir = join(import.meta.dirname, '../../test/fixtures/audit-configmaps');
+    const code = await runAudit(
+      ['--manifests', dir, ...NGINX_CLASS, '--output', 'json'],
+      {},
+      {
+        out: (text) => (out += text),
+        err: () => {},
+      },
+    );
+    expect(code).toBe(0);
+    const [shop] = JSON.parse(out).ingresses;
+    const status = Object.fromEntries(
+      shop.annotations.map((each: { name: string; status: string }) => [each.name.split('/')[1], each.status]),
+    );
+    expect(status).toEqual({
+      'auth-proxy-set-headers': 'invalid',
+      'auth-url': 'supported',
+      'custom-headers': 'supported',
+    });
+    const missing = shop.annotations.find((each: { name: string }) => each.name.endsWith('auth-proxy-set-headers'));
+    expect(missing.message).toBe('ConfigMap default/missing-headers not found; no header is set');
+  });
+
   it('refuses bad flags and a missing directory with exit 2', async () => {
     expect((await audit(['--output', 'yaml'])).code).toBe(2);
     expect((await audit(['--fail-on', 'partial'])).code).toBe(2);

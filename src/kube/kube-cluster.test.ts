@@ -57,7 +57,7 @@ describe('createKubeCluster', () => {
         .stats()
         .informers.map((informer) => informer.name)
         .sort(),
-    ).toEqual(['endpointslices', 'ingressclasses', 'ingresses', 'opaque-secrets', 'secrets', 'services']);
+    ).toEqual(['configmaps', 'endpointslices', 'ingressclasses', 'ingresses', 'opaque-secrets', 'secrets', 'services']);
     await cluster.stop();
     expect(api.list('Lease')[0]?.spec?.holderIdentity).toBe('');
   });

@@ -45,7 +45,7 @@ const secret = (namespace: string, name: string, type = 'kubernetes.io/tls') => 
   data: { 'tls.crt': 'Y2VydA==', 'tls.key': 'a2V5' },
 });
 
-type Kind = 'ingressClasses' | 'ingresses' | 'services' | 'endpointSlices' | 'secrets';
+type Kind = 'ingressClasses' | 'ingresses' | 'services' | 'endpointSlices' | 'secrets' | 'configMaps';
 
 function names(objects: readonly KubeObject[]): string[] {
   return objects
@@ -85,6 +85,20 @@ const annotated = (annotations: Record<string, string>) => {
   return object;
 };
 
+/** ConfigMap default/`name` with one header, as kubectl apply leaves it (managed fields, last-applied copy). */
+function headers(name: string, value: string): KubeObject {
+  const object = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { namespace: 'default', name },
+    data: { 'X-A': value },
+  };
+  const metadata = object.metadata as Record<string, unknown>;
+  metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(object) };
+  metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
+  return object;
+}
+
 describe('createKubeSource against the API emulator', () => {
   let api: ApiEmulator;
   let source: KubeSource | null;
@@ -111,8 +125,8 @@ describe('createKubeSource against the API emulator', () => {
     return source;
   }
 
-  const has = (kind: Kind, key: string) => () => names(source!.snapshot()[kind]).includes(key);
-  const lacks = (kind: Kind, key: string) => () => !names(source!.snapshot()[kind]).includes(key);
+  const has = (kind: Kind, key: string) => () => names(source!.snapshot()[kind] ?? []).includes(key);
+  const lacks = (kind: Kind, key: string) => () => !names(source!.snapshot()[kind] ?? []).includes(key);
   const restartsOf = (informer: string) => source!.stats().find((s) => s.name === informer)!.restarts;
 
   it('syncs every kind, keeps TLS Secrets (Opaque ones only when named), and gives list items their kind', async () => {
@@ -200,6 +214,40 @@ describe('createKubeSource against the API emulator', () => {
     expect(names(kube.snapshot().secrets)).toEqual(['default/tls']);
   });
 
+  it('keeps a ConfigMap only while an Ingress annotation names it, trimmed, re-read without a relist', async () => {
+    api.apply(annotated({ [`${NGINX}custom-headers`]: 'named' }));
+    api.apply(headers('named', 'one'));
+    api.apply(headers('unrelated', 'secret-ish'));
+    const kube = await startSource();
+    // Synced means the named ConfigMap is in, even when its list came before the Ingress naming it.
+    await waitFor(() => kube.synced(), { what: 'sync' });
+    const kept = kube.snapshot().configMaps ?? [];
+    expect(names(kept)).toEqual(['default/named']);
+    expect(kept[0].data).toEqual({ 'X-A': 'one' });
+    expect(field(kept[0], 'metadata.managedFields')).toBeUndefined();
+    expect(field(kept[0], 'metadata.annotations')).toEqual({});
+    expect(kube.stats().find((s) => s.name === 'configmaps')).toMatchObject({ synced: true, objects: 2 });
+    kube.takeChanges();
+    const listsBefore = api.callsOf('list', 'configmaps').length;
+
+    // Naming the other one (seen and dropped before) reads it again by one narrowed list; the first leaves.
+    api.apply(
+      annotated({ [`${NGINX}auth-url`]: 'http://auth.example/', [`${NGINX}auth-proxy-set-headers`]: 'unrelated' }),
+    );
+    await waitFor(has('configMaps', 'default/unrelated'), { what: 'the newly named ConfigMap' });
+    await waitFor(lacks('configMaps', 'default/named'), { what: 'the unnamed ConfigMap to leave' });
+    expect(api.callsOf('list', 'configmaps').length).toBe(listsBefore + 1);
+    const changed = kube.takeChanges().filter((c) => c.kind === 'configMaps');
+    expect(changed.sort((a, b) => (a.id < b.id ? -1 : 1))).toMatchObject([
+      { id: 'default/named', object: null },
+      { id: 'default/unrelated', object: { data: { 'X-A': 'secret-ish' } } },
+    ]);
+
+    // An update of a named ConfigMap comes through as a change.
+    api.apply(headers('unrelated', 'two'));
+    await waitFor(() => field((kube.snapshot().configMaps ?? [])[0], 'data.X-A') === 'two', { what: 'the update' });
+  });
+
   it('reports synced (and a change) with an empty cluster', async () => {
     const kube = await startSource();
     await waitFor(() => kube.synced(), { what: 'sync' });
@@ -234,7 +282,7 @@ describe('createKubeSource against the API emulator', () => {
     await waitFor(
       () =>
         ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
-          (kind) => kube.snapshot()[kind as Kind].length === 1,
+          (kind) => kube.snapshot()[kind as Kind]?.length === 1,
         ),
       { what: 'adds' },
     );
@@ -268,7 +316,7 @@ describe('createKubeSource against the API emulator', () => {
     await waitFor(
       () =>
         ['ingressClasses', 'ingresses', 'services', 'endpointSlices', 'secrets'].every(
-          (kind) => kube.snapshot()[kind as Kind].length === 0,
+          (kind) => kube.snapshot()[kind as Kind]?.length === 0,
         ),
       { what: 'deletes' },
     );

@@ -9,6 +9,7 @@ import { createGatewayApiWatch, type GatewayApiWatch } from './gateway-api-watch
 import { createInformer, type Informer, type InformerStats } from './informer.ts';
 import { OpaqueSecrets } from './opaque-secrets.ts';
 import { PendingChanges } from './pending-changes.ts';
+import { ReferencedConfigMaps } from './referenced-configmaps.ts';
 import { endpointSlices, ingressClasses, ingresses, services, tlsSecrets, type WatchedResource } from './resources.ts';
 
 export interface KubeSourceOptions {
@@ -53,8 +54,9 @@ class ClusterSource implements KubeSource {
   readonly #namespaces: readonly (string | null)[];
   readonly #pending = new PendingChanges();
   readonly #opaque: OpaqueSecrets;
+  readonly #configMaps: ReferencedConfigMaps;
   readonly #core: CoreInformers;
-  /** The core informers; the Opaque Secrets and the Gateway API watch stop their own. */
+  /** The core informers; the Opaque Secrets, the ConfigMaps and the Gateway API watch stop their own. */
   readonly #own: readonly Informer[];
   readonly #all: readonly Informer[];
   readonly #gatewayApi: GatewayApiWatch;
@@ -74,13 +76,17 @@ class ClusterSource implements KubeSource {
     const namespaces = watchedNamespaces(options.watchNamespaces);
     this.#namespaces = namespaces;
     // Opaque Secrets keep their data only while an Ingress names them (opaque-secrets.ts).
+    const referenced = { kubeConfig: options.kubeConfig, namespaces, log: this.#log, backoff: options.backoff };
     this.#opaque = new OpaqueSecrets({
-      kubeConfig: options.kubeConfig,
-      namespaces,
-      log: this.#log,
-      backoff: options.backoff,
+      ...referenced,
       onChange: this.#notify,
       onKept: (id, secret) => this.#pending.recordId('secrets', id, secret),
+    });
+    // Likewise ConfigMaps: only those an Ingress names (custom-headers, auth-proxy-set-headers).
+    this.#configMaps = new ReferencedConfigMaps({
+      ...referenced,
+      onChange: this.#notify,
+      onKept: (id, configMap) => this.#pending.recordId('configMaps', id, configMap),
     });
     this.#core = {
       ingressClasses: this.#informersOf('ingressClasses', ingressClasses),
@@ -90,7 +96,7 @@ class ClusterSource implements KubeSource {
       secrets: this.#informersOf('secrets', tlsSecrets),
     };
     this.#own = Object.values(this.#core).flat();
-    this.#all = [...this.#own, ...this.#opaque.informers];
+    this.#all = [...this.#own, ...this.#opaque.informers, ...this.#configMaps.informers];
     this.#gatewayApi = createGatewayApiWatch({
       kubeConfig: options.kubeConfig,
       log: this.#log,
@@ -108,7 +114,12 @@ class ClusterSource implements KubeSource {
   }
 
   synced(): boolean {
-    return this.#all.every((informer) => informer.synced()) && this.#gatewayApi.settled();
+    return (
+      this.#all.every((informer) => informer.synced()) &&
+      this.#opaque.settled() &&
+      this.#configMaps.settled() &&
+      this.#gatewayApi.settled()
+    );
   }
 
   servesGatewayApi(): boolean {
@@ -125,6 +136,7 @@ class ClusterSource implements KubeSource {
         services: objectsOf(core.services),
         endpointSlices: objectsOf(core.endpointSlices),
         secrets: secretsOf(objectsOf(core.secrets), this.#opaque.objects()),
+        ...configMapsOf(this.#configMaps.objects()),
         ...this.#gatewayApi.lists(),
       });
     }
@@ -137,7 +149,12 @@ class ClusterSource implements KubeSource {
 
   async stop(): Promise<void> {
     this.#onChange = null;
-    await Promise.all([...this.#own.map((informer) => informer.stop()), this.#opaque.stop(), this.#gatewayApi.stop()]);
+    await Promise.all([
+      ...this.#own.map((informer) => informer.stop()),
+      this.#opaque.stop(),
+      this.#configMaps.stop(),
+      this.#gatewayApi.stop(),
+    ]);
   }
 
   stats(): readonly InformerStats[] {
@@ -165,7 +182,10 @@ class ClusterSource implements KubeSource {
         log: this.#log,
         onChange: this.#notify,
         onObject: (object, deleted) => {
-          if (kind === 'ingresses') this.#opaque.ingressChanged(object, deleted);
+          if (kind === 'ingresses') {
+            this.#opaque.ingressChanged(object, deleted);
+            this.#configMaps.ingressChanged(object, deleted);
+          }
           this.#pending.record(kind, object, deleted);
         },
         backoff: this.#options.backoff,
@@ -186,4 +206,9 @@ function objectsOf(informers: readonly Informer[]): readonly KubeObject[] {
 
 function secretsOf(tls: readonly KubeObject[], opaque: readonly KubeObject[]): readonly KubeObject[] {
   return opaque.length === 0 ? tls : Object.freeze([...tls, ...opaque]);
+}
+
+/** The configMaps list only when some ConfigMap is kept, as the manifest source does. */
+function configMapsOf(kept: readonly KubeObject[]): { configMaps?: readonly KubeObject[] } {
+  return kept.length === 0 ? {} : { configMaps: kept };
 }

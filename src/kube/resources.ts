@@ -68,6 +68,16 @@ export const opaqueSecrets: WatchedResource = {
   fieldSelector: 'type=Opaque',
 };
 
+/** ConfigMaps (header lists): only those an Ingress names keep their data (referenced-configmaps.ts). */
+export const configMaps: WatchedResource = {
+  name: 'configmaps',
+  groupVersion: '/api/v1',
+  plural: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  fieldSelector: null,
+};
+
 export const nodes: WatchedResource = {
   name: 'nodes',
   groupVersion: '/api/v1',

@@ -5,10 +5,12 @@
 
 import { type CanaryDraft, PolicyDraft, trafficPolicy } from './annotations/draft.ts';
 import { qualifyAuthSecret } from './annotations/auth.ts';
+import { readConfigMapHeaders } from './annotations/configmap-headers.ts';
 import { qualifySecretNames } from './annotations/backend-protocol.ts';
 import { annotationEntry } from './annotations/registry.ts';
 import { NGINX, SLUICE } from './annotations/registry-types.ts';
 import { firstPortRef } from './backends.ts';
+import { type ConfigMapLookup, NO_CONFIGMAPS } from './header-configmap.ts';
 import { clip, describeValue, isRecord, readRecord } from './kube-read.ts';
 import type { Named } from './object-index.ts';
 import { problem, type ProblemCode } from './problems.ts';
@@ -79,8 +81,15 @@ function readOrder(a: string, b: string): number {
   return sa - sb || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** Reads the policy annotations of an owned Ingress; reports unreadable, unknown and unsupported ones. */
-export function readPolicyAnnotations(named: Named, problems: Problem[]): IngressPolicy {
+/**
+ * Reads the policy annotations of an owned Ingress; reports unreadable, unknown and unsupported ones.
+ * `configMaps`: those custom-headers and auth-proxy-set-headers may name (none: each is reported missing).
+ */
+export function readPolicyAnnotations(
+  named: Named,
+  problems: Problem[],
+  configMaps: ConfigMapLookup = NO_CONFIGMAPS,
+): IngressPolicy {
   const metadata = readRecord(named.object, 'metadata');
   const annotations = metadata === null ? undefined : metadata.annotations;
   if (annotations === undefined || annotations === null) return DEFAULT_INGRESS_POLICY;
@@ -112,6 +121,7 @@ export function readPolicyAnnotations(named: Named, problems: Problem[]): Ingres
     const message = `${clip(name, 100)} has no effect without ${requires.name}`;
     report(name, 'partial', message, 'AnnotationWithoutEffect');
   }
+  readConfigMapHeaders(draft, named.ref.namespace, configMaps, report);
   if (draft.errorBackend !== null) draft.errorBackendRef = firstPortRef(named.ref.namespace, draft.errorBackend);
   qualifySecretNames(draft, named.ref.namespace);
   qualifyAuthSecret(draft, named.ref.namespace);

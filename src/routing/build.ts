@@ -2,7 +2,7 @@
 // passes; the output never depends on input order, never shares structure with the input, and
 // every unusable piece becomes a problem instead of an exception.
 
-import { PLAIN_POLICY, REDIRECT_POLICY } from './annotations.ts';
+import { type AnnotationReport, PLAIN_POLICY, REDIRECT_POLICY } from './annotations.ts';
 import { BackendResolver } from './backend-resolver.ts';
 import { BackendRefs, type BackendRef } from './backends.ts';
 import { isOwnedIngress, selectClasses } from './class-filter.ts';
@@ -62,10 +62,13 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, problems),
   );
   const secrets = indexObjects('Secret', listOf(snapshot, 'secrets'), true, problems);
+  const configMaps = indexObjects('ConfigMap', listOf(snapshot, 'configMaps'), true, problems);
 
   // Pass 2: translate each Ingress alone, then order them by precedence (oldest first).
   const refs = new BackendRefs();
-  const translated = [...ingresses.values()].map((named) => translateIngress(named, refs, problems)).sort(compareAge);
+  const translated = [...ingresses.values()]
+    .map((named) => translateIngress(named, refs, problems, configMaps))
+    .sort(compareAge);
   // Canary Ingresses only lend their backends to main Ingresses' rules (canary-routes.ts).
   const drafts = translated.filter((draft) => draft.policy.canary === null);
   const canaries = new CanaryIndex(translated.filter((draft) => draft.policy.canary !== null));
@@ -108,7 +111,16 @@ export function build(snapshot: Snapshot, options: BuildOptions): BuildResult {
     ownedIngresses: [...ingresses.keys()].sort(compareText),
     ...(policySecrets.size === 0 ? {} : { policySecrets: sortedMap(policySecrets) }),
     ...passthroughOf(hosts),
+    annotationReports: reportsOf(translated),
   });
+}
+
+/** Every translated Ingress's annotation reports (canaries too), by "namespace/name". */
+function reportsOf(translated: readonly IngressDraft[]): ReadonlyMap<string, readonly AnnotationReport[]> {
+  const reports = new Map<string, readonly AnnotationReport[]>();
+  for (const draft of translated)
+    if (draft.policy.reports.length > 0) reports.set(draft.named.key, draft.policy.reports);
+  return reports;
 }
 
 function passthroughOf(hosts: readonly HostRules[]): { passthrough?: Map<string, string> } {

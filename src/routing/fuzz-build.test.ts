@@ -95,6 +95,7 @@ const annotations = maybe(
     {
       'kubernetes.io/ingress.class': maybe(fc.constantFrom('sluice', 'nginx')),
       'sluice.dev/ssl-redirect': maybe(fc.constantFrom('false', 'true', 'maybe')),
+      'nginx.ingress.kubernetes.io/custom-headers': maybe(fc.constantFrom('headers', 'team/headers', 'a/b/c')),
     },
     { requiredKeys: [] },
   ),
@@ -246,6 +247,18 @@ const secretObject = fc.oneof(
   ),
 );
 
+// Header ConfigMaps (custom-headers), well-formed or not.
+const configMapObject = maybe(
+  fc.record(
+    {
+      kind: fc.constant('ConfigMap'),
+      metadata: maybe(fc.record({ name: maybe(fc.constant('headers')), namespace: maybe(ns) }, { requiredKeys: [] })),
+      data: maybe(fc.dictionary(fc.constantFrom('X-A', 'bad key', '__proto__'), maybe(fc.constantFrom('v', 'a\r\nb')))),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
 const snapshot: fc.Arbitrary<Snapshot> = fc.record({
   ingressClasses: fc.array(
     fc.oneof({ weight: 6, arbitrary: fc.constant(sluiceClass) }, { weight: 1, arbitrary: junk }),
@@ -255,6 +268,7 @@ const snapshot: fc.Arbitrary<Snapshot> = fc.record({
   services: fc.array(serviceObject, { maxLength: 5 }),
   endpointSlices: fc.array(sliceObject, { maxLength: 5 }),
   secrets: fc.array(secretObject, { maxLength: 3 }),
+  configMaps: fc.array(configMapObject, { maxLength: 2 }),
 }) as fc.Arbitrary<Snapshot>;
 
 const options: fc.Arbitrary<BuildOptions> = fc

@@ -35,6 +35,7 @@ const LIST_OF_KIND: Readonly<Record<string, keyof Snapshot>> = {
   Service: 'services',
   EndpointSlice: 'endpointSlices',
   Secret: 'secrets',
+  ConfigMap: 'configMaps',
 };
 
 interface GoldenCase {
@@ -63,6 +64,7 @@ function loadCase(name: string): GoldenCase {
     services: [],
     endpointSlices: [],
     secrets: [],
+    configMaps: [],
     namespaces: [],
     gatewayClasses: [],
     gateways: [],
@@ -136,6 +138,7 @@ function shuffleSnapshot(snapshot: Snapshot, seed: number): Snapshot {
     services: shuffled(snapshot.services, seed + 2),
     endpointSlices: shuffled(snapshot.endpointSlices, seed + 3),
     secrets: shuffled(snapshot.secrets, seed + 4),
+    configMaps: shuffled(snapshot.configMaps ?? [], seed + 5),
   };
 }
 
@@ -168,6 +171,7 @@ describe('golden cases', () => {
           services: [...golden.snapshot.services].reverse(),
           endpointSlices: [...golden.snapshot.endpointSlices].reverse(),
           secrets: [...golden.snapshot.secrets].reverse(),
+          configMaps: [...(golden.snapshot.configMaps ?? [])].reverse(),
         };
         expect(render(golden, reversed)).toBe(expected);
       });

@@ -4,6 +4,7 @@
 import { readPolicyAnnotations, type IngressPolicy } from './annotations.ts';
 import { readBackend, type BackendRef, type BackendRefs } from './backends.ts';
 import { pathField, ruleField } from './field-names.ts';
+import type { ConfigMapLookup } from './header-configmap.ts';
 import { describeValue, isRecord, readRecord, readString, readValue } from './kube-read.ts';
 import type { Named } from './object-index.ts';
 import { problem } from './problems.ts';
@@ -68,8 +69,16 @@ export function compareAge(
   return a.named.key < b.named.key ? -1 : a.named.key > b.named.key ? 1 : 0;
 }
 
-/** `refs` is shared by every Ingress of a build, so routes naming the same backend share one BackendRef. */
-export function translateIngress(named: Named, refs: BackendRefs, problems: Problem[]): IngressDraft {
+/**
+ * `refs` is shared by every Ingress of a build, so routes naming the same backend share one BackendRef.
+ * `configMaps`: the ConfigMaps its header annotations may name (header-configmap.ts).
+ */
+export function translateIngress(
+  named: Named,
+  refs: BackendRefs,
+  problems: Problem[],
+  configMaps: ConfigMapLookup,
+): IngressDraft {
   const spec = readValue(named.object, 'spec');
   const specOk = isRecord(spec);
   if (!specOk)
@@ -85,7 +94,7 @@ export function translateIngress(named: Named, refs: BackendRefs, problems: Prob
         ? null
         : readBackend(named, rawDefault, 'spec.defaultBackend', '', refs, problems),
     tls: [],
-    policy: readPolicyAnnotations(named, problems),
+    policy: readPolicyAnnotations(named, problems, configMaps),
   };
   if (!specOk) return draft;
   const rules = listAt(named, spec, 'rules', 'spec.rules', '', problems);

@@ -179,6 +179,8 @@ export interface ExternalAuthPolicy {
   /** X-Auth-Request-Redirect sent to the auth service; null: the request URI. */
   readonly requestRedirect: string | null;
   readonly field: SourceField;
+  /** auth-proxy-set-headers: [name (lower-case), value] pairs set on the auth request; absent when none. */
+  readonly proxySetHeaders?: readonly (readonly [string, string])[];
 }
 
 export interface BasicAuthPolicy {

@@ -49,6 +49,8 @@ export const PROBLEM_CODES = {
     'A Secret an annotation names (proxy-ssl-secret, auth-secret) is missing, unreadable or in another namespace; what needs it fails closed.',
   AuthEntryRefused:
     'An htpasswd entry of an auth-secret is plaintext or of a format sluice does not check (use bcrypt); that user cannot log in.',
+  ConfigMapNotFound:
+    'A ConfigMap an annotation names (custom-headers, auth-proxy-set-headers) is missing or in another namespace; its headers are not set.',
   TlsHostNotInCertificate: 'The certificate does not name this host; clients will reject it. It is served anyway.',
 
   // Annotations (metadata.annotations["..."]): warnings, the routes still work

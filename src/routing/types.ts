@@ -2,6 +2,7 @@
 // (possibly malformed, so read with care); outputs are plain, frozen data.
 
 import type { GatewayRouteData, RouteConditions } from './gateway/route-data.ts';
+import type { AnnotationReport } from './annotations.ts';
 import type { Canary, TrafficPolicy } from './policy-types.ts';
 
 /** A Kubernetes object as received: every field may be missing or of the wrong type. */
@@ -14,6 +15,8 @@ export interface Snapshot {
   readonly services: readonly KubeObject[];
   readonly endpointSlices: readonly KubeObject[];
   readonly secrets: readonly KubeObject[];
+  /** Only the ConfigMaps some Ingress annotation names (configmap-references.ts); absent when none. */
+  readonly configMaps?: readonly KubeObject[];
   // Gateway API (gateway.networking.k8s.io), absent when its CRDs are not installed; read by
   // routing/gateway/ (see docs/gateway-api-snapshot.md).
   readonly namespaces?: readonly KubeObject[];
@@ -215,6 +218,13 @@ export interface BuildResult {
   readonly policySecrets?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** ssl-passthrough: SNI host → the backend its TLS connections are spliced to; absent when none. */
   readonly passthrough?: ReadonlyMap<string, BackendKey>;
+  /** What each owned Ingress's annotations do ("namespace/name" → one report each; absent: no annotation). */
+  readonly annotationReports?: AnnotationReports;
+}
+
+/** Per Ingress, its annotation reports as translation made them: the audit and the status page read these. */
+export interface AnnotationReports {
+  get(ingress: string): readonly AnnotationReport[] | undefined;
 }
 
 /** What a request matched. */

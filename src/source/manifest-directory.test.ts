@@ -54,6 +54,18 @@ async function eventually(check: () => void): Promise<void> {
   await vi.waitFor(check, { timeout: 1000, interval: 10 });
 }
 
+/** A ConfigMap demo/`name` as YAML. */
+function configMapYaml(name: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: demo',
+    'data: {X-A: "1"}',
+  ].join('\n');
+}
+
 describe('createManifestSource', () => {
   let dir: string;
   let logs: Captured[];
@@ -238,10 +250,29 @@ describe('createManifestSource', () => {
     expect(names((await start()).snapshot().secrets)).toEqual(['demo/htpasswd', 'demo/upstream-ca']);
   });
 
+  it('keeps a ConfigMap only when an Ingress annotation names it (custom-headers, auth-proxy-set-headers)', async () => {
+    const ingress = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: Ingress',
+      'metadata:',
+      '  name: web',
+      '  namespace: demo',
+      '  annotations:',
+      '    nginx.ingress.kubernetes.io/custom-headers: headers',
+      '    nginx.ingress.kubernetes.io/auth-proxy-set-headers: demo/auth-headers',
+      'spec: {}',
+    ].join('\n');
+    await writeFile(
+      join(dir, 'all.yaml'),
+      [ingress, configMapYaml('headers'), configMapYaml('auth-headers'), configMapYaml('unrelated')].join('\n---\n'),
+    );
+    expect(names((await start()).snapshot().configMaps ?? [])).toEqual(['demo/auth-headers', 'demo/headers']);
+  });
+
   it('reports nameless objects and duplicates as errors, and logs unknown kinds at debug', async () => {
     await writeFile(
       join(dir, 'a.yaml'),
-      [service('dup'), '---', 'kind: Service\nmetadata: {}', '---', 'kind: ConfigMap\nmetadata: {name: c}'].join('\n'),
+      [service('dup'), '---', 'kind: Service\nmetadata: {}', '---', 'kind: Widget\nmetadata: {name: c}'].join('\n'),
     );
     await writeFile(join(dir, 'b.yaml'), service('dup'));
     const loaded = await start();
@@ -252,7 +283,7 @@ describe('createManifestSource', () => {
     ]);
     expect(logs).toContainEqual({
       level: 'debug',
-      message: `ignored ${join(dir, 'a.yaml')}:11:1: kind ConfigMap is not one sluice reads`,
+      message: `ignored ${join(dir, 'a.yaml')}:11:1: kind Widget is not one sluice reads`,
     });
   });
 

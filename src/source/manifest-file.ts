@@ -23,6 +23,7 @@ const KINDS: Readonly<Record<string, KindEntry>> = {
   Service: { key: 'services', namespaced: true },
   EndpointSlice: { key: 'endpointSlices', namespaced: true },
   Secret: { key: 'secrets', namespaced: true },
+  ConfigMap: { key: 'configMaps', namespaced: true },
   Namespace: { key: 'namespaces', namespaced: false },
   GatewayClass: { key: 'gatewayClasses', namespaced: false, group: GATEWAY_GROUP },
   Gateway: { key: 'gateways', namespaced: true, group: GATEWAY_GROUP },

@@ -1,6 +1,7 @@
 // Every manifest file's objects → one snapshot: duplicates reported and dropped, missing creationTimestamp
 // and resourceVersion filled in, and unchanged objects kept identical (same frozen object) across rescans.
 import { deepFreeze } from '../routing/deep-freeze.ts';
+import { keptConfigMaps } from '../routing/configmap-references.ts';
 import { keptSecrets } from '../routing/secret-references.ts';
 import type { KubeObject, Snapshot } from '../routing/types.ts';
 import type { ManifestObject, SnapshotKey } from './manifest-file.ts';
@@ -31,6 +32,7 @@ export class SnapshotAssembler {
       services: [],
       endpointSlices: [],
       secrets: [],
+      configMaps: [],
       namespaces: [],
       gatewayClasses: [],
       gateways: [],
@@ -67,6 +69,8 @@ export class SnapshotAssembler {
       endpointSlices: Object.freeze(buckets.endpointSlices),
       // Opaque Secrets only when an Ingress names them, as the cluster source keeps them.
       secrets: Object.freeze(keptSecrets(buckets.secrets, buckets.ingresses)),
+      // Likewise only the ConfigMaps an Ingress annotation names.
+      ...configMapList(keptConfigMaps(buckets.configMaps, buckets.ingresses)),
       ...gatewayApiLists(buckets),
     });
     return { snapshot, errors };
@@ -87,6 +91,11 @@ export class SnapshotAssembler {
     const object = { ...item.object, metadata: { ...metadata, creationTimestamp, resourceVersion } };
     return { content, creationTimestamp, resourceVersion, frozen: deepFreeze(object) };
   }
+}
+
+/** The configMaps list only when some ConfigMap is kept: a snapshot without them stays as before. */
+function configMapList(kept: KubeObject[]): Partial<Snapshot> {
+  return kept.length === 0 ? {} : { configMaps: Object.freeze(kept) };
 }
 
 /** The Gateway API lists only when the files hold such objects: a snapshot without them stays as before. */

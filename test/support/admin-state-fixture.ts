@@ -1,5 +1,6 @@
 // Routing states built by hand for the admin and telemetry tests (the routing core is tested elsewhere).
 import type { RoutingState } from '../../src/controller/state.ts';
+import type { AnnotationReport } from '../../src/routing/annotations.ts';
 import { compileMatcher } from '../../src/routing/matcher.ts';
 import type {
   BackendEndpoints,
@@ -14,6 +15,26 @@ import type {
 export const HOSTILE = '<img src=x onerror="alert(1)">&</script><script>alert(2)</script>';
 
 const policy = { sslRedirect: false, requestTimeoutMs: null, maxBodyBytes: null };
+
+/** The audit rows of Ingress shop/storefront: one of each status. */
+export const STOREFRONT_ANNOTATIONS: readonly AnnotationReport[] = [
+  {
+    name: 'nginx.ingress.kubernetes.io/custom-headers',
+    status: 'invalid',
+    message: 'ConfigMap shop/headers not found; no header is set',
+  },
+  { name: 'nginx.ingress.kubernetes.io/rewrite-target', status: 'supported', message: 'The path sent upstream.' },
+  {
+    name: 'nginx.ingress.kubernetes.io/server-snippet',
+    status: 'partial',
+    message: 'nginx.ingress.kubernetes.io/server-snippet: 1 header line kept',
+  },
+  {
+    name: 'nginx.ingress.kubernetes.io/stream-snippet',
+    status: 'unsupported',
+    message: 'nginx.ingress.kubernetes.io/stream-snippet is not supported by sluice',
+  },
+];
 
 function route(
   namespace: string,
@@ -156,6 +177,10 @@ export function fixtureState(options: FixtureOptions = {}): RoutingState {
       },
       problems,
       ownedIngresses: ['evil/hostile', 'shop/broken', 'shop/storefront', 'shop/storefront-api', 'shop/wildcard'],
+      annotationReports: new Map([
+        ['shop/storefront', STOREFRONT_ANNOTATIONS],
+        ['evil/hostile', [{ name: `nginx.ingress.kubernetes.io/${HOSTILE}`, status: 'unsupported', message: HOSTILE }]],
+      ]),
     },
     matcher: compileMatcher(table),
   };

@@ -139,7 +139,12 @@ export function snapshotOf(objects: readonly KubeObject[]): Snapshot {
     services: pick('Service'),
     endpointSlices: pick('EndpointSlice'),
     secrets: pick('Secret'),
+    configMaps: pick('ConfigMap'),
   };
+}
+
+export function configMap(name: string, data: Readonly<Record<string, unknown>>, namespace = 'default'): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
 }
 
 /** Values of the wrong shape for fuzzing the builder: nulls, numbers, strings up to `stringMaxLength`, one of `hugeLength`, prototype keys, `extra`. */

@@ -60,6 +60,10 @@ const ingress = fc.record({
         'nginx.ingress.kubernetes.io/use-regex': fc.constantFrom('true', 'false'),
         // Adds a redirecting rule on the other spelling of each host (www.<host> / <host>).
         'nginx.ingress.kubernetes.io/from-to-www-redirect': fc.constantFrom('true'),
+        // Header ConfigMaps: a ConfigMap change must translate the Ingresses naming it again.
+        'nginx.ingress.kubernetes.io/custom-headers': fc.constantFrom('h1', 'h2', 'team/h1', 'default/h2'),
+        'nginx.ingress.kubernetes.io/auth-url': fc.constantFrom('http://auth.example.com/check'),
+        'nginx.ingress.kubernetes.io/auth-proxy-set-headers': fc.constantFrom('h1', 'h2'),
       }),
     ),
   }),
@@ -120,12 +124,25 @@ const secret = fc
   })
   .map(({ name, names, key, namespace: ns }) => fakeTlsSecret(name, names, key, ns));
 
+const configMap = fc.record({
+  kind: fc.constant('ConfigMap'),
+  metadata: fc.record({ name: fc.constantFrom('h1', 'h2'), namespace }),
+  data: maybe(
+    optional({
+      'X-Frame-Options': fc.constantFrom('DENY', 'SAMEORIGIN'),
+      'X-Team': fc.constantFrom('a', 'b'),
+      'bad header': fc.constant('x'),
+    }),
+  ),
+});
+
 const objects: Record<ObjectKind, fc.Arbitrary<unknown>> = {
   ingresses: ingress,
   ingressClasses: ingressClass,
   services: service,
   endpointSlices: endpointSlice,
   secrets: secret,
+  configMaps: configMap,
 };
 
 /** Names follow the id (five times in six), so most objects coexist and some collide. */
@@ -143,7 +160,15 @@ function nameAfterId(kind: ObjectKind, id: string, object: unknown, keepPoolName
 
 /** One store write: a kind, one of four ids (so writes replace and delete earlier ones), the object or null. */
 export const objectChange: fc.Arbitrary<ObjectChange> = fc
-  .constantFrom<ObjectKind>('ingresses', 'ingresses', 'ingressClasses', 'services', 'endpointSlices', 'secrets')
+  .constantFrom<ObjectKind>(
+    'ingresses',
+    'ingresses',
+    'ingressClasses',
+    'services',
+    'endpointSlices',
+    'secrets',
+    'configMaps',
+  )
   .chain((kind) =>
     fc
       .record({

@@ -1,7 +1,15 @@
 // The admin port's routes as data: the server declares them to fastify from here, and the OpenAPI
 // document (/api/v1/openapi.json) and docs/admin-api.md are generated from the same table.
 import { describe, integer, type Schema, string } from './json-schema.ts';
-import { errorSchema, explainSchema, historySchema, readySchema, routesSchema, statusSchema } from './view-schemas.ts';
+import {
+  errorSchema,
+  explainSchema,
+  historySchema,
+  ingressesSchema,
+  readySchema,
+  routesSchema,
+  statusSchema,
+} from './view-schemas.ts';
 
 export interface AdminRoute {
   readonly url: string;
@@ -50,6 +58,13 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'Hosts, routes, TLS metadata, backends and endpoints, with the last minute of traffic per route; Gateways with their listeners and routes.',
     access: 'api',
     response: { 200: routesSchema },
+  },
+  {
+    url: '/api/v1/ingresses',
+    summary:
+      "Per owned Ingress, each annotation with `supported`, `partial`, `unsupported` or `invalid` and a message: the `audit` command's JSON, live.",
+    access: 'api',
+    response: { 200: ingressesSchema },
   },
   {
     url: '/api/v1/explain',

@@ -202,3 +202,31 @@ export const historySchema = object(
   },
   'The last 15 minutes of traffic per route and the last routing tables, for the charts.',
 );
+
+const annotationReport = object({
+  name: describe(string, 'the annotation, e.g. nginx.ingress.kubernetes.io/rewrite-target'),
+  status: oneOf('supported', 'partial', 'unsupported', 'invalid'),
+  message: string,
+});
+
+/** As `npm start -- audit --output json` prints it (src/audit/audit-report.ts). */
+export const ingressesSchema = object(
+  {
+    ingresses: arrayOf(
+      object({
+        namespace: string,
+        name: string,
+        annotations: arrayOf(annotationReport),
+        notes: arrayOf(object({ field: string, code: string, message: string })),
+      }),
+    ),
+    summary: object({
+      ingresses: integer,
+      supported: integer,
+      partial: integer,
+      unsupported: integer,
+      invalid: integer,
+    }),
+  },
+  'The audit of every owned Ingress: each sluice.dev/ and nginx.ingress.kubernetes.io/ annotation with what sluice does with it.',
+);

@@ -56,6 +56,9 @@ main { padding: 18px 0 40px; display: grid; gap: 18px; }
 .problem .code { font-weight: 600; color: var(--bad); font-size: 12px; }
 .problem .field { background: var(--mark); color: var(--text); border-radius: 4px; padding: 0 5px; overflow-wrap: anywhere; justify-self: start; }
 .problem .msg { grid-column: 2; overflow-wrap: anywhere; }
+.audit-ingress { margin: 0 0 10px; } .audit-ingress h3 { margin: 0 0 4px; font-size: 13.5px; }
+.audit-row { display: grid; grid-template-columns: minmax(0, 22em) auto 1fr; gap: 2px 10px; padding: 3px 0; align-items: baseline; }
+.audit-row .field { overflow-wrap: anywhere; } .audit-row .msg { overflow-wrap: anywhere; }
 .none { color: var(--muted); }
 .explain form { display: flex; gap: 8px; }
 .explain input { flex: 1; }

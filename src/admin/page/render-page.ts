@@ -44,6 +44,10 @@ export function renderPage(model: PageModel, nowMs: number): string {
     <h2 id="problems-title">Problems <span id="problem-count" class="pill ${status.problems.length > 0 ? 'bad' : 'ok'}">${status.problems.length}</span></h2>
     <div class="body" id="problems"></div>
   </section>
+  <section class="panel" aria-labelledby="audit-title">
+    <h2 id="audit-title">Ingress annotations <span id="audit-summary" class="pill muted">loading</span></h2>
+    <div class="body" id="audit"></div>
+  </section>
   <section class="panel explain" aria-labelledby="explain-title">
     <h2 id="explain-title">Route explainer</h2>
     <div class="body">
@@ -63,7 +67,7 @@ export function renderPage(model: PageModel, nowMs: number): string {
   <div id="gateways"></div>
   <noscript>${renderFallback(model, nowMs)}${renderGatewaysFallback(model)}</noscript>
 </main>
-<footer>JSON: <a href="/api/v1/status">status</a><a href="/api/v1/routes">routes</a><a href="/metrics">metrics</a><a href="/readyz">readyz</a></footer>
+<footer>JSON: <a href="/api/v1/status">status</a><a href="/api/v1/routes">routes</a><a href="/api/v1/ingresses">ingresses</a><a href="/metrics">metrics</a><a href="/readyz">readyz</a></footer>
 </div>
 <script type="application/json" id="model">${jsonForScript(model)}</script>
 <script type="module" src="/page/${CLIENT_ENTRY}"></script>

@@ -78,6 +78,8 @@ export class ExternalAuthStep implements RequestStep {
       this.policy.requestRedirect ?? uri,
     );
     if (this.policy.method !== null) out.push('x-original-uri', uri, 'x-scheme', scheme);
+    const set = this.policy.proxySetHeaders;
+    if (set !== undefined) setHeaders(out, set);
     return out;
   }
 
@@ -125,3 +127,11 @@ export class ExternalAuthStep implements RequestStep {
 }
 
 function ignore(): void {}
+
+/** auth-proxy-set-headers (nginx `proxy_set_header` in the auth location): each replaces any header of its name. */
+function setHeaders(out: string[], set: readonly (readonly [string, string])[]): void {
+  for (const [name, value] of set) {
+    for (let i = out.length - 2; i >= 0; i -= 2) if (out[i].toLowerCase() === name) out.splice(i, 2);
+    out.push(name, value);
+  }
+}

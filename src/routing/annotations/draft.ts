@@ -96,7 +96,11 @@ export class PolicyDraft {
   errorBackendRef: BackendRef | null = null;
   aliases: string[] = [];
   serviceUpstream = false;
-  customHeadersConfigMap: string | null = null;
+  /** custom-headers and auth-proxy-set-headers as written; configmap-headers.ts reads the ConfigMaps. */
+  customHeadersConfigMap: { name: string; field: SourceField } | null = null;
+  authHeadersConfigMap: { name: string; field: SourceField } | null = null;
+  /** auth-proxy-set-headers' ConfigMap, read: set on the auth subrequest. */
+  authSetHeaders: (readonly [string, string])[] = [];
   sslPassthrough = false;
   externalAuth: ExternalAuthDraft = {
     url: null,
@@ -137,7 +141,10 @@ export interface ExternalAuthDraft {
   field: SourceField;
 }
 
-function externalAuthOf(draft: ExternalAuthDraft): TrafficPolicy['externalAuth'] {
+function externalAuthOf(
+  draft: ExternalAuthDraft,
+  proxySetHeaders: readonly (readonly [string, string])[],
+): TrafficPolicy['externalAuth'] {
   if (draft.url === null) return undefined;
   const { url, method, signin, redirectParam, requestRedirect, field } = draft;
   return Object.freeze({
@@ -148,6 +155,7 @@ function externalAuthOf(draft: ExternalAuthDraft): TrafficPolicy['externalAuth']
     requestRedirect,
     field,
     responseHeaders: Object.freeze([...draft.responseHeaders]),
+    ...(proxySetHeaders.length === 0 ? {} : { proxySetHeaders: Object.freeze(proxySetHeaders) }),
   });
 }
 
@@ -257,7 +265,7 @@ export function trafficPolicy(draft: PolicyDraft): TrafficPolicy | null {
   };
   const upstream = upstreamOf(draft.upstream);
   const basicAuth = basicAuthOf(draft.auth);
-  const externalAuth = externalAuthOf(draft.externalAuth);
+  const externalAuth = externalAuthOf(draft.externalAuth, draft.authSetHeaders);
   if (upstream !== undefined || basicAuth !== undefined || externalAuth !== undefined || draft.sslPassthrough)
     return {
       ...policy,

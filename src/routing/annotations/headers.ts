@@ -1,5 +1,7 @@
 // Header policies: custom-headers (a ConfigMap of response headers, after ingress-nginx
-// internal/ingress/annotations/customheaders/main.go) and the snippets' safe header lines.
+// internal/ingress/annotations/customheaders/main.go), auth-proxy-set-headers (a ConfigMap of headers for
+// the auth subrequest, authreq/main.go) and the snippets' safe header lines. The ConfigMaps themselves are
+// read once the annotations are (configmap-headers.ts).
 
 import { isDnsLabel } from '../backends.ts';
 import { type AnnotationEntry, invalid, NGINX } from './registry-types.ts';
@@ -16,14 +18,24 @@ export const HEADER_ANNOTATIONS: readonly AnnotationEntry[] = [
   {
     name: `${NGINX}custom-headers`,
     family: 'headers',
-    status: 'unsupported',
-    doc: 'Response headers from a ConfigMap ("namespace/name"): sluice does not read ConfigMaps yet.',
-    apply(value, draft) {
+    status: 'supported',
+    doc: 'Every key of the ConfigMap ("name" or "namespace/name", in the Ingress namespace) is a response header set on every answer of the routes; a change to the ConfigMap applies at once.',
+    apply(value, draft, field) {
       if (!isConfigMapRef(value)) return invalid('a ConfigMap reference "namespace/name"');
-      draft.customHeadersConfigMap = value;
-      return {
-        unsupported: `ConfigMap ${value} is not read: sluice does not watch ConfigMaps yet; no header is added`,
-      };
+      draft.customHeadersConfigMap = { name: value, field };
+      return null;
+    },
+  },
+  {
+    name: `${NGINX}auth-proxy-set-headers`,
+    family: 'auth',
+    status: 'supported',
+    doc: 'Every key of the ConfigMap ("name" or "namespace/name", in the Ingress namespace) is a header set on the request to the auth-url service.',
+    requires: { name: `${NGINX}auth-url`, enabled: (draft) => draft.externalAuth.url !== null },
+    apply(value, draft, field) {
+      if (!isConfigMapRef(value)) return invalid('a ConfigMap reference "namespace/name"');
+      draft.authHeadersConfigMap = { name: value, field };
+      return null;
     },
   },
   {
@@ -44,7 +56,7 @@ export const HEADER_ANNOTATIONS: readonly AnnotationEntry[] = [
     name: `${NGINX}auth-snippet`,
     family: 'snippets',
     status: 'unsupported',
-    doc: 'Never executed (external authentication is not supported yet).',
+    doc: 'Never executed: the auth-url request is made from the annotations alone.',
     apply: null,
   },
   {

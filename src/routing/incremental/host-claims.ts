@@ -1,6 +1,7 @@
 // Which Ingresses name each host: the ones claiming it, and the canaries lending it backends. A list per
 // host, not a set: most hosts have one or a few.
 
+import type { HostKind } from '../types.ts';
 import type { IngressEntry } from './ingress-entry.ts';
 
 const NO_ENTRIES: readonly IngressEntry[] = Object.freeze([]);
@@ -42,4 +43,9 @@ export class HostClaims {
       touched.add(host);
     }
   }
+}
+
+/** As rule-host.ts classifies a host: "" any, "*." wildcard, else exact. */
+export function hostKind(host: string): HostKind {
+  return host === '' ? 'any' : host.startsWith('*.') ? 'wildcard' : 'exact';
 }

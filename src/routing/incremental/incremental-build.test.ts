@@ -53,6 +53,22 @@ const users = (line: string): KubeObject => ({
   data: { auth: Buffer.from(line).toString('base64') },
 });
 
+/** ConfigMap default/headers setting X-Team: `value`. */
+const headers = (value: string): KubeObject => ({
+  kind: 'ConfigMap',
+  metadata: { namespace: 'default', name: 'headers' },
+  data: { 'X-Team': value },
+});
+
+function hostMap(result: BuildResult) {
+  return new Map(result.table.hosts.map((rules) => [rules.host, rules]));
+}
+
+/** The response headers the route of b.example.com sets. */
+function teamOf(result: BuildResult) {
+  return hostMap(result).get('b.example.com')?.routes[0].policy.traffic?.responseHeaders?.set;
+}
+
 /** The store the changes describe, as the snapshot a full build reads. */
 class Store {
   readonly #byKind = new Map<ObjectKind, Map<string, KubeObject>>(INCREMENTAL_KINDS.map((kind) => [kind, new Map()]));
@@ -146,6 +162,28 @@ describe('incremental build', () => {
     expect(Object.isFrozen(after.table.hosts)).toBe(true);
   });
 
+  it('a ConfigMap change rebuilds the hosts of the Ingresses naming it (custom-headers), and no other', () => {
+    const named = ingress({
+      name: 'b',
+      host: 'b.example.com',
+      paths: [{ path: '/', service: 'web' }],
+      annotations: { 'nginx.ingress.kubernetes.io/custom-headers': 'headers' },
+    });
+    const incremental = new IncrementalBuild(testOptions);
+    const before = incremental.apply([
+      ...base,
+      { kind: 'ingresses', id: 'default/b', object: named },
+      { kind: 'configMaps', id: 'default/headers', object: headers('one') },
+    ]);
+    const after = incremental.apply([{ kind: 'configMaps', id: 'default/headers', object: headers('two') }]);
+    expect(teamOf(before)).toEqual([['x-team', 'one']]);
+    expect(teamOf(after)).toEqual([['x-team', 'two']]);
+    expect(hostMap(after).get('a.example.com')).toBe(hostMap(before).get('a.example.com'));
+    const gone = incremental.apply([{ kind: 'configMaps', id: 'default/headers', object: null }]);
+    expect(teamOf(gone)).toBeUndefined();
+    expect(gone.problems.map((problem) => problem.code)).toEqual(['ConfigMapNotFound']);
+  });
+
   it('reads the policy Secrets (auth-secret) as a full build does, with their problems, as they come and go', () => {
     const nginx = 'nginx.ingress.kubernetes.io/';
     const guarded = ingress({
@@ -180,9 +218,10 @@ describe('incremental build', () => {
   });
 });
 
-/** The canonical dump plus what the dump does not show: the passthrough table and the Secrets read for policies. */
+/** The canonical dump plus what it does not show: passthrough, the Secrets read for policies, annotation reports. */
 function view(result: BuildResult): string {
   const passthrough = JSON.stringify([...(result.passthrough ?? new Map())]);
   const secrets = JSON.stringify([...(result.policySecrets?.keys() ?? [])]);
-  return `${dumpBuild(result)}\npassthrough ${passthrough}\npolicy secrets ${secrets}`;
+  const reports = JSON.stringify(result.ownedIngresses.map((key) => [key, result.annotationReports?.get(key) ?? []]));
+  return `${dumpBuild(result)}\npassthrough ${passthrough}\npolicy secrets ${secrets}\nannotations ${reports}`;
 }

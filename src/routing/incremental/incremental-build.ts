@@ -12,12 +12,13 @@ import { compareText } from '../compare.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { readDefaultBackendFlag } from '../default-backend.ts';
 import { compareAge, type IngressDraft } from '../ingress-translate.ts';
-import type { Named } from '../object-index.ts';
+import { nameObject, type Named } from '../object-index.ts';
 import type { HostChanges } from '../matcher.ts';
 import { tlsSecretForHost } from '../tls.ts';
-import type { BuildOptions, BuildResult, HostKind, HostRules, Problem, Target } from '../types.ts';
+import type { BuildOptions, BuildResult, HostRules, Problem, Target } from '../types.ts';
+import { AnnotationReportState } from './annotation-report-state.ts';
 import { BackendIndex, NO_PROBLEMS, type UseOwner } from './backend-index.ts';
-import { HostClaims } from './host-claims.ts';
+import { HostClaims, hostKind } from './host-claims.ts';
 import { mergeHost, UseRecorder } from './host-merge.ts';
 import { translateAgain, translateEntry, type IngressEntry } from './ingress-entry.ts';
 import { KindIndex } from './kind-index.ts';
@@ -37,11 +38,6 @@ interface HostState {
   readonly owner: UseOwner;
   /** Null while only canaries name the host. */
   readonly rules: HostRules | null;
-}
-
-/** As rule-host.ts classifies a host: "" any, "*." wildcard, else exact. */
-function hostKind(host: string): HostKind {
-  return host === '' ? 'any' : host.startsWith('*.') ? 'wildcard' : 'exact';
 }
 
 /** What one apply must redo. */
@@ -75,6 +71,7 @@ export class IncrementalBuild {
   readonly #globalOwner: UseOwner = { order: { tier: 1 }, problems: NO_PROBLEMS, uses: [], useProblems: NO_PROBLEMS };
   #globalDefault: Target | null = null;
   readonly #problems = new ProblemHolders();
+  readonly #reports = new AnnotationReportState();
   #passthrough: ReadonlyMap<string, string> = new Map();
   #hostList: readonly HostRules[] = Object.freeze([]);
   #ownedList: readonly string[] = Object.freeze([]);
@@ -83,14 +80,14 @@ export class IncrementalBuild {
   /** Drafts of the Ingresses translated in this apply, so a merge does not translate them again. */
   readonly #fresh = new Map<IngressEntry, IngressDraft>();
   readonly #draftOf = (entry: IngressEntry): IngressDraft =>
-    this.#fresh.get(entry) ?? translateAgain(entry, this.#refs);
+    this.#fresh.get(entry) ?? translateAgain(entry, this.#refs, this.#store.configMaps);
 
   constructor(options: BuildOptions) {
     this.#options = options;
     this.#backends = new BackendIndex(this.#catalog, (owner) => this.#problems.track(owner));
     this.#tlsState = new TlsState(options);
     const store = this.#store;
-    for (const index of [store.classes, this.#owned, store.services, store.slices, store.secrets])
+    for (const index of [store.classes, this.#owned, store.services, store.slices, store.secrets, store.configMaps])
       this.#problems.watch(index);
   }
 
@@ -103,7 +100,7 @@ export class IncrementalBuild {
     const dirt: Dirt = { hosts: new Set(), tls: secretsChanged, defaults: first, ownedGone: [], ownedNew: [] };
     this.#updateServices(serviceKeys, sliceKeys);
     if (first || touched.classesChanged) this.#updateClasses(ingressIds);
-    this.#updateIngresses(ingressIds, dirt);
+    this.#updateIngresses(ingressIds, touched.configMapUserIds, dirt);
     if (first || serviceKeys.size > 0) this.#updateFlag(dirt);
     if (dirt.tls) this.#updateTls(dirt);
     const policySecrets = this.#policySecrets.update(this.#store.secrets, secretsChanged);
@@ -136,6 +133,7 @@ export class IncrementalBuild {
       ownedIngresses: this.#ownedList,
       ...(policySecrets.size === 0 ? {} : { policySecrets }),
       ...(this.#passthrough.size === 0 ? {} : { passthrough: this.#passthrough }),
+      annotationReports: this.#reports.publish(),
     });
     this.#hostChanges = { previous, removed, upserted };
     return this.#result;
@@ -170,19 +168,26 @@ export class IncrementalBuild {
     for (const id of this.#store.ingresses.keys()) ingressIds.add(id);
   }
 
-  #updateIngresses(ingressIds: ReadonlySet<string>, dirt: Dirt): void {
+  /** `rereadIds`: Ingresses whose ConfigMaps changed, translated again even when the object is the same. */
+  #updateIngresses(ingressIds: ReadonlySet<string>, rereadIds: ReadonlySet<string>, dirt: Dirt): void {
     const selection = this.#selection;
     if (selection === null) return;
     const keys = new Set<string>();
+    const reread = new Set<string>();
     for (const id of ingressIds) {
       const object = this.#store.ingresses.get(id) ?? null;
       const owned = object !== null && isOwnedIngress(object, selection, this.#options);
       this.#owned.set(id, owned ? object : null, keys);
+      const key = owned && rereadIds.has(id) ? nameObject('Ingress', object, true, [])?.key : undefined;
+      if (key === undefined) continue;
+      keys.add(key);
+      reread.add(key);
     }
     for (const key of keys) {
       const named = this.#owned.get(key);
       const before = this.#entries.get(key);
-      if (before?.named === named) continue;
+      // Read again only while the name is usable: a duplicate is dropped, as a full build drops it.
+      if (before?.named === named && (named === undefined || !reread.has(key))) continue;
       if (before !== undefined) this.#removeEntry(before, dirt);
       if (named !== undefined) this.#addEntry(named, dirt);
       if (before === undefined) dirt.ownedNew.push(key);
@@ -191,10 +196,11 @@ export class IncrementalBuild {
   }
 
   #addEntry(named: Named, dirt: Dirt): void {
-    const { entry, draft } = translateEntry(named, this.#refs);
+    const { entry, draft } = translateEntry(named, this.#refs, this.#store.configMaps);
     this.#fresh.set(entry, draft);
     this.#policySecrets.add(entry, draft);
     this.#entries.set(named.key, entry);
+    this.#reports.set(named.key, entry.reports);
     this.#claims.add(entry, dirt.hosts);
     // Canaries lend backends only: no TLS claim, no default backend of their own (as in build).
     if (entry.tls.length > 0 && !entry.canary) {
@@ -213,6 +219,7 @@ export class IncrementalBuild {
 
   #removeEntry(entry: IngressEntry, dirt: Dirt): void {
     this.#entries.delete(entry.named.key);
+    this.#reports.set(entry.named.key, []);
     this.#policySecrets.remove(entry);
     this.#claims.remove(entry, dirt.hosts);
     if (this.#withTls.delete(entry)) dirt.tls = true;

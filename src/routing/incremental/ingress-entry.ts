@@ -5,8 +5,10 @@
 // were the largest part of the builder's memory, and translating the few Ingresses of one host costs
 // microseconds.
 
+import type { AnnotationReport } from '../annotations.ts';
 import type { BackendRef, BackendRefs } from '../backends.ts';
 import { translateIngress, type HostClaim, type IngressDraft } from '../ingress-translate.ts';
+import type { ConfigMapLookup } from '../header-configmap.ts';
 import type { Named } from '../object-index.ts';
 import type { TlsClaim } from '../tls.ts';
 import type { Problem } from '../types.ts';
@@ -23,6 +25,8 @@ export interface IngressEntry {
   readonly canary: boolean;
   /** Its translation's problems. */
   readonly problems: readonly Problem[];
+  /** Its annotations' reports (the draft's frozen list). */
+  readonly reports: readonly AnnotationReport[];
   /** The check of its spec.defaultBackend (reported even when another Ingress's default wins), if it has one. */
   readonly check: UseOwner | null;
 }
@@ -30,9 +34,13 @@ export interface IngressEntry {
 const NO_TLS: readonly TlsClaim[] = Object.freeze([]);
 
 /** The entry, and its draft for the merges of this apply (not kept past it). */
-export function translateEntry(named: Named, refs: BackendRefs): { entry: IngressEntry; draft: IngressDraft } {
+export function translateEntry(
+  named: Named,
+  refs: BackendRefs,
+  configMaps: ConfigMapLookup,
+): { entry: IngressEntry; draft: IngressDraft } {
   const problems: Problem[] = [];
-  const draft = translateIngress(named, refs, problems);
+  const draft = translateIngress(named, refs, problems, configMaps);
   const entry = {
     named,
     created: draft.created,
@@ -41,6 +49,7 @@ export function translateEntry(named: Named, refs: BackendRefs): { entry: Ingres
     defaultBackend: draft.defaultBackend,
     canary: draft.policy.canary !== null,
     problems: problems.length === 0 ? NO_PROBLEMS : problems,
+    reports: draft.policy.reports,
     check: null as UseOwner | null,
   };
   if (draft.defaultBackend !== null && !entry.canary)
@@ -48,9 +57,12 @@ export function translateEntry(named: Named, refs: BackendRefs): { entry: Ingres
   return { entry, draft };
 }
 
-/** The entry's draft again (its problems were kept from the first translation). */
-export function translateAgain(entry: IngressEntry, refs: BackendRefs): IngressDraft {
-  return translateIngress(entry.named, refs, []);
+/**
+ * The entry's draft again (its problems were kept from the first translation). The ConfigMaps it reads are
+ * as they were then: a change to one translates the entries naming it anew (object-store.ts).
+ */
+export function translateAgain(entry: IngressEntry, refs: BackendRefs, configMaps: ConfigMapLookup): IngressDraft {
+  return translateIngress(entry.named, refs, [], configMaps);
 }
 
 /** The draft as it would look with only its claim on `host`: what the merge of that one host reads. */

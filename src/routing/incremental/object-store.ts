@@ -2,10 +2,11 @@
 // touched (the build redoes only that).
 
 import type { KubeObject } from '../types.ts';
+import { ConfigMapUsers } from './configmap-users.ts';
 import { KindIndex } from './kind-index.ts';
 
 /** The kinds an Ingress build reads (Gateway API objects are built in full, by routing/gateway/). */
-export type ObjectKind = 'ingressClasses' | 'ingresses' | 'services' | 'endpointSlices' | 'secrets';
+export type ObjectKind = 'ingressClasses' | 'ingresses' | 'services' | 'endpointSlices' | 'secrets' | 'configMaps';
 
 /** One object stored, replaced or (object null) removed; `id` is its key in the caller's store. */
 export interface ObjectChange {
@@ -22,6 +23,8 @@ export interface TouchedKeys {
   readonly sliceKeys: ReadonlySet<string>;
   readonly classesChanged: boolean;
   readonly secretsChanged: boolean;
+  /** Ids of the Ingresses naming a ConfigMap that changed: translated again even if they did not change. */
+  readonly configMapUserIds: ReadonlySet<string>;
 }
 
 export class ObjectStore {
@@ -31,6 +34,8 @@ export class ObjectStore {
   readonly services = new KindIndex('Service', true);
   readonly slices = new KindIndex('EndpointSlice', true);
   readonly secrets = new KindIndex('Secret', true);
+  readonly configMaps = new KindIndex('ConfigMap', true);
+  readonly #configMapUsers = new ConfigMapUsers();
 
   /** Stores `changes` (in order; a later change of one id wins). */
   take(changes: Iterable<ObjectChange>): TouchedKeys {
@@ -40,11 +45,13 @@ export class ObjectStore {
     const unused = new Set<string>();
     let classesChanged = false;
     let secretsChanged = false;
+    const configMapKeys = new Set<string>();
     for (const change of changes) {
       const { id, object } = change;
       if (change.kind === 'ingresses') {
         if (object === null) this.ingresses.delete(id);
         else this.ingresses.set(id, object);
+        this.#configMapUsers.setIngress(id, object);
         ingressIds.add(id);
       } else if (change.kind === 'ingressClasses') {
         this.classes.set(id, object, unused);
@@ -54,8 +61,12 @@ export class ObjectStore {
       else if (change.kind === 'secrets') {
         this.secrets.set(id, object, unused);
         secretsChanged = true;
-      }
+      } else if (change.kind === 'configMaps') this.configMaps.set(id, object, configMapKeys);
     }
-    return { ingressIds, serviceKeys, sliceKeys, classesChanged, secretsChanged };
+    // After every write, so an Ingress written in the same batch as its ConfigMap is found by its latest names.
+    const configMapUserIds = new Set<string>();
+    for (const key of configMapKeys) this.#configMapUsers.addUsers(key, configMapUserIds);
+    for (const id of configMapUserIds) ingressIds.add(id);
+    return { ingressIds, serviceKeys, sliceKeys, classesChanged, secretsChanged, configMapUserIds };
   }
 }

@@ -11,6 +11,7 @@ export const INCREMENTAL_KINDS: readonly ObjectKind[] = [
   'services',
   'endpointSlices',
   'secrets',
+  'configMaps',
 ];
 
 /** "namespace/name" as the informers key objects ("name" for cluster-scoped ones): a change's id. */
@@ -24,7 +25,7 @@ export function objectKey(object: KubeObject): string {
 export function snapshotChanges(snapshot: Snapshot): ObjectChange[] {
   const changes: ObjectChange[] = [];
   for (const kind of INCREMENTAL_KINDS) {
-    for (const object of snapshot[kind]) changes.push({ kind, id: objectKey(object), object });
+    for (const object of snapshot[kind] ?? []) changes.push({ kind, id: objectKey(object), object });
   }
   return changes;
 }

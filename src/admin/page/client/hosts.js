@@ -225,7 +225,7 @@ export function paintStats(stats) {
 }
 
 /**
- * Hides hosts, routes and problem groups that do not contain the text.
+ * Hides hosts, routes, problem groups and audited Ingresses that do not contain the text.
  * @param {string} q lower-case filter text, '' for all
  */
 export function applyFilter(q) {
@@ -239,7 +239,7 @@ export function applyFilter(q) {
     }
     group.classList.toggle('hidden', !(groupHit || anyRow));
   }
-  for (const group of document.querySelectorAll('.problem-group')) {
+  for (const group of document.querySelectorAll('.problem-group, .audit-ingress')) {
     group.classList.toggle('hidden', !!q && !(group.textContent ?? '').toLowerCase().includes(q));
   }
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // The status page's client: renders every section from the embedded model and keeps it live
 // through /api/v1/events (a `model` event per new generation, `stats` every few seconds).
+import { loadAudit } from './audit.js';
 import { appendSample, placeTableCharts, setHistory } from './charts.js';
 import { byId } from './dom.js';
 import { wireExplainer } from './explain.js';
@@ -40,6 +41,7 @@ function connect() {
     live.className = 'live on';
     live.textContent = 'live';
     void loadHistory();
+    void loadAudit();
   });
   source.addEventListener('error', () => {
     live.className = 'live';
@@ -49,6 +51,7 @@ function connect() {
     model = JSON.parse(e.data);
     renderAll();
     void loadHistory();
+    void loadAudit();
   });
   source.addEventListener('stats', (e) => {
     /** @type {StatsUpdate} */

@@ -1,0 +1,18 @@
+// ConfigMaps (custom-headers, auth-proxy-set-headers): watched, but only those an Ingress annotation names
+// keep their data (referenced-objects.ts says how, routing/configmap-references.ts which).
+import { referencedConfigMapKeys } from '../routing/configmap-references.ts';
+import { type ReferencedKind, ReferencedObjects, type ReferencedObjectsOptions } from './referenced-objects.ts';
+import { configMaps } from './resources.ts';
+
+const CONFIG_MAPS: ReferencedKind = {
+  resource: configMaps,
+  apiVersion: 'v1',
+  references: referencedConfigMapKeys,
+  dataFields: ['data', 'binaryData'],
+};
+
+export class ReferencedConfigMaps extends ReferencedObjects {
+  constructor(options: ReferencedObjectsOptions) {
+    super(options, CONFIG_MAPS);
+  }
+}
