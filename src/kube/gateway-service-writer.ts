@@ -5,7 +5,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { PublishSink } from '../controller/sink.ts';
 import type { RoutingState } from '../controller/state.ts';
 import type { KubeObject } from '../routing/types.ts';
-import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
+import type { BackoffPolicy } from '../util/backoff.ts';
+import { SerialPasses, WRITER_RETRY_BACKOFF } from './serial-passes.ts';
 import type { Logger } from '../util/logger.ts';
 import type { GatewayToServe, ProvisionSettings } from './gateway-service-desired.ts';
 import { planServices, type ServicePlan } from './gateway-service-plan.ts';
@@ -39,8 +40,6 @@ export interface GatewayServiceWriter extends PublishSink {
   stats(): GatewayServiceWriterStats;
   idle(): Promise<void>;
 }
-
-const retryBackoff: BackoffPolicy = Object.freeze({ initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.5 });
 
 export function createGatewayServiceWriter(options: GatewayServiceWriterOptions): GatewayServiceWriter {
   return new LeaderGatewayServiceWriter(options);
@@ -76,14 +75,10 @@ export function gatewaysToServe(
 class LeaderGatewayServiceWriter implements GatewayServiceWriter {
   readonly #options: GatewayServiceWriterOptions;
   readonly #log: Logger;
-  readonly #backoff: Backoff;
+  readonly #passes: SerialPasses;
   readonly #unsubscribe: (() => void)[];
   #state: RoutingState | null = null;
   #selector: Record<string, string> | null = null;
-  #stopped = false;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #retryTimer: NodeJS.Timeout | null = null;
   #writes = 0;
   #failures = 0;
   #lastError: string | null = null;
@@ -93,26 +88,23 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
   constructor(options: GatewayServiceWriterOptions) {
     this.#options = options;
     this.#log = options.log.child({ component: 'gateway-services' });
-    this.#backoff = new Backoff(options.backoff ?? retryBackoff);
+    this.#passes = new SerialPasses(() => this.#sync(), options.backoff ?? WRITER_RETRY_BACKOFF);
     this.#unsubscribe = [
       options.leadership.subscribe((leading) => {
-        if (leading) this.#schedule();
+        if (leading) this.#passes.request();
       }),
-      options.services.subscribe(() => this.#schedule()),
+      options.services.subscribe(() => this.#passes.request()),
     ];
   }
 
   published(next: RoutingState): void {
     this.#state = next;
-    this.#schedule();
+    this.#passes.request();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    await this.#running;
+    await this.#passes.stop();
   }
 
   stats(): GatewayServiceWriterStats {
@@ -125,30 +117,14 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
     };
   }
 
-  async idle(): Promise<void> {
-    for (let pass = this.#running; pass !== null; pass = this.#running) await pass;
+  idle(): Promise<void> {
+    return this.#passes.idle();
   }
 
-  #schedule(): void {
-    if (this.#stopped) return;
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#running = this.#sync().finally(() => {
-      this.#running = null;
-      if (this.#again) {
-        this.#again = false;
-        this.#schedule();
-      }
-    });
-  }
-
-  async #sync(): Promise<void> {
+  /** One pass; false when a write failed (the passes retry it after a backoff). */
+  async #sync(): Promise<boolean> {
     const { leadership, services } = this.#options;
-    if (this.#state === null || !leadership.isLeader() || !services.synced()) return;
+    if (this.#state === null || !leadership.isLeader() || !services.synced()) return true;
     let ok = true;
     try {
       const served = gatewaysToServe(this.#state, this.#options.find);
@@ -156,7 +132,7 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
       if (served.gateways.length > 0) this.#selector ??= await this.#options.selector();
       const plan = this.#plan(served, this.#selector ?? {});
       for (const write of writesOf(plan)) {
-        if (this.#stopped || !leadership.isLeader()) return;
+        if (this.#passes.stopped || !leadership.isLeader()) return true;
         if (!(await this.#write(write))) ok = false;
       }
     } catch (error) {
@@ -164,14 +140,7 @@ class LeaderGatewayServiceWriter implements GatewayServiceWriter {
       this.#failed('cannot provision the Gateway Services', error);
     }
     this.#failing = !ok;
-    if (ok) {
-      this.#backoff.reset();
-      return;
-    }
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      this.#schedule();
-    }, this.#backoff.next());
+    return ok;
   }
 
   #plan(served: ReturnType<typeof gatewaysToServe>, selector: Record<string, string>): ServicePlan {

@@ -5,7 +5,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { PublishSink } from '../controller/sink.ts';
 import type { RoutingState } from '../controller/state.ts';
 import type { KubeObject } from '../routing/types.ts';
-import { Backoff, type BackoffPolicy } from '../util/backoff.ts';
+import type { BackoffPolicy } from '../util/backoff.ts';
+import { SerialPasses, WRITER_RETRY_BACKOFF } from './serial-passes.ts';
 import type { Logger } from '../util/logger.ts';
 import type { GatewayAddressInfo } from './gateway-status-body.ts';
 import { type PendingStatus, type PendingStatusInputs, pendingStatusWrites } from './gateway-status-pending.ts';
@@ -39,8 +40,6 @@ export interface GatewayStatusWriter extends PublishSink {
   idle(): Promise<void>;
 }
 
-const retryBackoff: BackoffPolicy = Object.freeze({ initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.5 });
-
 export function createGatewayStatusWriter(options: GatewayStatusWriterOptions): GatewayStatusWriter {
   return new LeaderGatewayStatusWriter(options);
 }
@@ -49,14 +48,10 @@ export function createGatewayStatusWriter(options: GatewayStatusWriterOptions): 
 class LeaderGatewayStatusWriter implements GatewayStatusWriter {
   readonly #options: GatewayStatusWriterOptions;
   readonly #log: Logger;
-  readonly #backoff: Backoff;
+  readonly #passes: SerialPasses;
   readonly #inputs: PendingStatusInputs;
   readonly #unsubscribe: () => void;
   #state: RoutingState | null = null;
-  #stopped = false;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #retryTimer: NodeJS.Timeout | null = null;
   #writes = 0;
   #failures = 0;
   #lastError: string | null = null;
@@ -64,7 +59,7 @@ class LeaderGatewayStatusWriter implements GatewayStatusWriter {
   constructor(options: GatewayStatusWriterOptions) {
     this.#options = options;
     this.#log = options.log.child({ component: 'gateway-status' });
-    this.#backoff = new Backoff(options.backoff ?? retryBackoff);
+    this.#passes = new SerialPasses(() => this.#syncAll(), options.backoff ?? WRITER_RETRY_BACKOFF);
     this.#inputs = {
       find: options.find,
       addressOf: (gateway) => options.addresses?.infoOf(gateway),
@@ -72,69 +67,43 @@ class LeaderGatewayStatusWriter implements GatewayStatusWriter {
       now: options.now ?? (() => new Date().toISOString().replace(/\.\d+Z$/, 'Z')),
     };
     this.#unsubscribe = options.leadership.subscribe((leading) => {
-      if (leading) this.#schedule();
+      if (leading) this.#passes.request();
     });
   }
 
   published(next: RoutingState): void {
     this.#state = next;
-    this.#schedule();
+    this.#passes.request();
   }
 
   refresh(): void {
-    this.#schedule();
+    this.#passes.request();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
     this.#unsubscribe();
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    await this.#running;
+    await this.#passes.stop();
   }
 
   stats(): { writes: number; failures: number; lastError: string | null } {
     return { writes: this.#writes, failures: this.#failures, lastError: this.#lastError };
   }
 
-  async idle(): Promise<void> {
-    for (let pass = this.#running; pass !== null; pass = this.#running) await pass;
+  idle(): Promise<void> {
+    return this.#passes.idle();
   }
 
-  #schedule(): void {
-    if (this.#stopped) return;
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#running = this.#syncAll().finally(() => {
-      this.#running = null;
-      if (this.#again) {
-        this.#again = false;
-        this.#schedule();
-      }
-    });
-  }
-
-  async #syncAll(): Promise<void> {
+  /** One pass; false when a write failed (the passes retry it after a backoff). */
+  async #syncAll(): Promise<boolean> {
     const { leadership, addresses } = this.#options;
-    if (this.#state === null || !leadership.isLeader()) return;
+    if (this.#state === null || !leadership.isLeader()) return true;
     await addresses?.settled();
     let failed = false;
     for (const pending of pendingStatusWrites(this.#state, this.#inputs)) {
-      if (this.#stopped || !leadership.isLeader()) return;
+      if (this.#passes.stopped || !leadership.isLeader()) return true;
       if (!(await this.#write(pending))) failed = true;
     }
-    if (!failed) {
-      this.#backoff.reset();
-      return;
-    }
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      this.#schedule();
-    }, this.#backoff.next());
+    return !failed;
   }
 
   /** True when written, or when the object is gone (404: nothing left to write). */

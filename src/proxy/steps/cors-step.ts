@@ -1,11 +1,6 @@
 import type { Cors } from '../../routing/policy-types.ts';
 import { ANSWERED, CONTINUE, type RequestStep, type StepExchange, type StepOutcome } from '../pipeline/steps.ts';
-
-/** "https://*.example.com" → its scheme and suffix, for one-label wildcard origins. */
-interface WildcardOrigin {
-  readonly scheme: string;
-  readonly suffix: string;
-}
+import { CorsOrigins } from './cors-origins.ts';
 
 /**
  * enable-cors and cors-*, after ingress-nginx's template (cors.tmpl) and test/e2e/annotations/cors.go:
@@ -15,22 +10,13 @@ interface WildcardOrigin {
  */
 export class CorsStep implements RequestStep {
   readonly name = 'cors';
-  readonly any: boolean;
-  readonly exact: ReadonlySet<string>;
-  readonly wildcards: readonly WildcardOrigin[];
+  readonly origins: CorsOrigins;
   readonly credentials: boolean;
   readonly expose: string;
   readonly preflight: readonly string[];
 
   constructor(cors: Cors) {
-    this.any = cors.allowOrigins.includes('*');
-    this.exact = new Set(cors.allowOrigins.filter((origin) => !origin.includes('*')));
-    this.wildcards = cors.allowOrigins
-      .filter((origin) => origin.includes('://*.'))
-      .map((origin) => ({
-        scheme: origin.slice(0, origin.indexOf('://') + 3),
-        suffix: origin.slice(origin.indexOf('*') + 1),
-      }));
+    this.origins = new CorsOrigins(cors.allowOrigins, 'one label');
     this.credentials = cors.allowCredentials;
     this.expose = cors.exposeHeaders;
     this.preflight = Object.freeze([
@@ -45,21 +31,9 @@ export class CorsStep implements RequestStep {
     ]);
   }
 
-  allowedOrigin(origin: string): string | null {
-    if (this.any) return '*';
-    const lower = origin.toLowerCase();
-    if (this.exact.has(lower)) return origin;
-    for (const wildcard of this.wildcards) {
-      if (!lower.startsWith(wildcard.scheme) || !lower.endsWith(wildcard.suffix)) continue;
-      const label = lower.slice(wildcard.scheme.length, lower.length - wildcard.suffix.length);
-      if (label.length > 0 && !label.includes('.') && !label.includes('/')) return origin;
-    }
-    return null;
-  }
-
   apply(exchange: StepExchange): StepOutcome {
     const origin = exchange.header('origin');
-    const allowed = this.any ? '*' : origin === null ? null : this.allowedOrigin(origin);
+    const allowed = this.origins.any ? '*' : origin !== null && this.origins.allows(origin) ? origin : null;
     if (allowed === null) return CONTINUE;
     exchange.addResponseHeader('access-control-allow-origin', allowed);
     if (allowed !== '*') exchange.addResponseHeader('vary', 'Origin');

@@ -1,11 +1,6 @@
 import type { Cors } from '../../routing/policy-types.ts';
 import { ANSWERED, CONTINUE, type RequestStep, type StepExchange, type StepOutcome } from '../pipeline/steps.ts';
-
-/** "https://*.example.com" → its scheme and ".example.com", for wildcard origins. */
-interface WildcardOrigin {
-  readonly scheme: string;
-  readonly suffix: string;
-}
+import { CorsOrigins } from './cors-origins.ts';
 
 /**
  * Gateway API HTTPCORSFilter (apis/v1/httproute_types.go; conformance/tests/httproute-cors.go): an allowed
@@ -16,9 +11,7 @@ interface WildcardOrigin {
  */
 export class GatewayCorsStep implements RequestStep {
   readonly name = 'cors';
-  readonly anyOrigin: boolean;
-  readonly exact: ReadonlySet<string>;
-  readonly wildcards: readonly WildcardOrigin[];
+  readonly origins: CorsOrigins;
   readonly credentials: boolean;
   readonly expose: string;
   readonly methods: string;
@@ -26,15 +19,7 @@ export class GatewayCorsStep implements RequestStep {
   readonly maxAge: string;
 
   constructor(cors: Cors) {
-    const origins = cors.allowOrigins.map((origin) => origin.toLowerCase());
-    this.anyOrigin = origins.includes('*');
-    this.exact = new Set(origins.filter((origin) => !origin.includes('*')));
-    this.wildcards = origins
-      .filter((origin) => origin.includes('://*.'))
-      .map((origin) => ({
-        scheme: origin.slice(0, origin.indexOf('://') + 3),
-        suffix: origin.slice(origin.indexOf('*') + 1),
-      }));
+    this.origins = new CorsOrigins(cors.allowOrigins, 'one or more labels');
     this.credentials = cors.allowCredentials;
     this.expose = cors.exposeHeaders;
     this.methods = cors.allowMethods;
@@ -42,22 +27,10 @@ export class GatewayCorsStep implements RequestStep {
     this.maxAge = String(cors.maxAgeSeconds);
   }
 
-  allows(origin: string): boolean {
-    if (this.anyOrigin) return true;
-    const lower = origin.toLowerCase();
-    if (this.exact.has(lower)) return true;
-    for (const wildcard of this.wildcards) {
-      if (!lower.startsWith(wildcard.scheme) || !lower.endsWith(wildcard.suffix)) continue;
-      const labels = lower.slice(wildcard.scheme.length, lower.length - wildcard.suffix.length);
-      if (labels.length > 0 && !labels.includes('/') && !labels.includes(':')) return true;
-    }
-    return false;
-  }
-
   apply(exchange: StepExchange): StepOutcome {
     const origin = exchange.header('origin');
-    if (origin === null || !this.allows(origin)) return CONTINUE;
-    const echo = this.credentials || !this.anyOrigin;
+    if (origin === null || !this.origins.allows(origin)) return CONTINUE;
+    const echo = this.credentials || !this.origins.any;
     exchange.addResponseHeader('access-control-allow-origin', echo ? origin : '*');
     if (echo) exchange.addResponseHeader('vary', 'Origin');
     if (this.credentials) exchange.addResponseHeader('access-control-allow-credentials', 'true');
