@@ -2,8 +2,10 @@
 // turns it into the frozen TrafficPolicy its routes share (null when nothing is set).
 
 import type {
+  AuthCacheDuration,
   CookieSession,
   Cors,
+  ExternalAuthPolicy,
   HashKeyPart,
   HeaderEdits,
   Redirect,
@@ -11,6 +13,7 @@ import type {
   TrafficPolicy,
 } from '../policy-types.ts';
 import type { UpstreamProtocol } from '../upstream-policy.ts';
+import { DEFAULT_AUTH_CACHE_DURATIONS } from './auth-cache-duration.ts';
 
 export interface CanaryDraft {
   enabled: boolean;
@@ -103,6 +106,8 @@ export class PolicyDraft {
     responseHeaders: [],
     requestRedirect: null,
     field: '',
+    cacheKey: null,
+    cacheDurations: null,
   };
   auth: AuthDraft = {
     type: null,
@@ -132,6 +137,8 @@ export interface ExternalAuthDraft {
   responseHeaders: string[];
   requestRedirect: string | null;
   field: SourceField;
+  cacheKey: { text: string; parts: HashKeyPart[] } | null;
+  cacheDurations: readonly AuthCacheDuration[] | null;
 }
 
 function externalAuthOf(draft: ExternalAuthDraft): TrafficPolicy['externalAuth'] {
@@ -145,7 +152,16 @@ function externalAuthOf(draft: ExternalAuthDraft): TrafficPolicy['externalAuth']
     requestRedirect,
     field,
     responseHeaders: Object.freeze([...draft.responseHeaders]),
+    ...authCacheOf(draft),
   });
+}
+
+/** ingress-nginx caches only with auth-cache-key; auth-cache-duration alone has no effect. */
+function authCacheOf(draft: ExternalAuthDraft): { cache?: ExternalAuthPolicy['cache'] } {
+  if (draft.cacheKey === null) return {};
+  const { text, parts } = draft.cacheKey;
+  const durations = draft.cacheDurations ?? DEFAULT_AUTH_CACHE_DURATIONS;
+  return { cache: Object.freeze({ keyText: text, key: Object.freeze([...parts]), durations }) };
 }
 
 export interface AuthDraft {
