@@ -22,7 +22,8 @@ import { renderTemplate, type Server } from './peers/servers.ts';
 
 export const H2_SCENARIO_KEYS = ['h2', 'grpc'] as const;
 export type H2ScenarioKey = (typeof H2_SCENARIO_KEYS)[number];
-export const H2_TARGETS = ['nginx', 'haproxy', 'caddy', 'sluice'] as const;
+/** 'backend': h2load straight to the gRPC backend, the ceiling (gRPC only: the h2 scenario's backend speaks HTTP/1.1). */
+export const H2_TARGETS = ['backend', 'nginx', 'haproxy', 'caddy', 'sluice'] as const;
 type H2Target = (typeof H2_TARGETS)[number];
 
 export interface H2BenchOptions {
@@ -45,12 +46,14 @@ const GRPC_PATH = '/bench.Echo/Unary';
 const GRPC_HEADERS = ['content-type: application/grpc', 'te: trailers'];
 const LABEL: Record<H2ScenarioKey, Record<H2Target, string>> = {
   h2: {
+    backend: '',
     nginx: 'nginx 1.22, 1 worker, listen ssl http2',
     haproxy: 'HAProxy, 1 thread, bind ssl alpn h2',
     caddy: 'Caddy, GOMAXPROCS=1, tls',
     sluice: 'sluice, 1 worker, HTTPS port',
   },
   grpc: {
+    backend: 'backend direct (ceiling), node:http2 h2c',
     nginx: 'nginx 1.22, 1 worker, listen http2 + grpc_pass',
     haproxy: 'HAProxy, 1 thread, proto h2 both sides',
     caddy: 'Caddy, GOMAXPROCS=1, h2c both sides',
@@ -76,7 +79,9 @@ export function grpcMessage(): Buffer {
 async function startTargets(key: H2ScenarioKey, options: H2BenchOptions, grpcBackend: Server | null) {
   const { dir, host } = options;
   const servers = new Map<H2Target, Server>();
-  const wanted = H2_TARGETS.filter((target) => options.only.includes(target));
+  const wanted = H2_TARGETS.filter(
+    (target) => options.only.includes(target) && (key === 'grpc' || target !== 'backend'),
+  );
   if (key === 'h2') {
     const cert = writeCertificate(dir);
     const backend = `${options.backend.host}:${options.backend.port}`;
@@ -100,6 +105,7 @@ async function startTargets(key: H2ScenarioKey, options: H2BenchOptions, grpcBac
   for (const target of wanted) {
     options.log(`grpc: starting ${target}`);
     const values = { BACKEND: backend };
+    if (target === 'backend') servers.set(target, grpcBackend!);
     if (target === 'nginx')
       servers.set(target, await startNginxH2('nginx-grpc', dir, host, 'nginx-grpc.conf', values, 'http'));
     if (target === 'haproxy')
@@ -119,7 +125,7 @@ function writeGrpcManifests(manifests: string, backend: Server): void {
   );
 }
 
-/** One request through each target before measuring: the answer must be right (and through sluice, sluice's). */
+/** One request through each target before measuring: the answer must be right (startSluiceH2 checks sluice's Server header). */
 async function sanityCheck(key: H2ScenarioKey, target: H2Target, server: Server): Promise<void> {
   const scheme = key === 'h2' ? 'https' : 'http';
   if (key === 'h2') {
@@ -247,7 +253,7 @@ export async function runH2Scenarios(
       .replace('HOST:0', 'HOST:PORT')
       .replace(bodyFile, 'grpc-request.bin');
     sections.push(table(key, command, runs, options));
-    for (const server of servers.values()) await stopProcess(server.process, 10_000);
+    for (const [target, server] of servers) if (target !== 'backend') await stopProcess(server.process, 10_000);
     if (grpcBackend !== null) await stopProcess(grpcBackend.process, 10_000);
   }
   return sections;
