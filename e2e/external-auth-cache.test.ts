@@ -15,7 +15,7 @@ import { hostIngress, metricSum, pollUntil, type Scenario, startScenario } from 
 
 const NS = 'shop';
 const NGINX = 'nginx.ingress.kubernetes.io/';
-const DURATION_MS = 1500;
+const DURATION_MS = 2500;
 
 let scenario: Scenario;
 let authServer: Server;
