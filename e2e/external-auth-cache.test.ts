@@ -22,13 +22,13 @@ let authServer: Server;
 /** Subrequests the auth service received, by Authorization header. */
 const asked = new Map<string, number>();
 
-/** "Bearer <user>" → 200 with X-Auth-Request-User: <user>; "Bearer nobody" or none → 401. */
+/** "Bearer <user>" → 200 with X-Auth-Request-User: <user>; "Bearer nobody…" or none → 401. */
 function startAuthService(): Promise<Server> {
   const server = createServer((req, res) => {
     const authorization = req.headers.authorization ?? '';
     asked.set(authorization, (asked.get(authorization) ?? 0) + 1);
     const user = authorization.startsWith('Bearer ') ? authorization.slice(7) : '';
-    if (user !== '' && user !== 'nobody') res.writeHead(200, { 'x-auth-request-user': user });
+    if (user !== '' && !user.startsWith('nobody')) res.writeHead(200, { 'x-auth-request-user': user });
     else res.writeHead(401, { 'www-authenticate': 'Bearer realm="shop"' });
     res.end();
   });
@@ -36,8 +36,8 @@ function startAuthService(): Promise<Server> {
   return once(server, 'listening').then(() => server);
 }
 
-function get(host: string, authorization: string) {
-  return edgeRequest(scenario.controller.httpUrl, { host, path: '/page', headers: { authorization } });
+function get(host: string, authorization: string, path = '/page') {
+  return edgeRequest(scenario.controller.httpUrl, { host, path, headers: { authorization } });
 }
 
 const outcomes = (outcome: string) =>
@@ -60,6 +60,9 @@ beforeAll(async () => {
     backends: { web: 1 },
     objects: [
       hostIngress(NS, 'cached', 'cached.example', 'web', { annotations: cached }),
+      hostIngress(NS, 'signin', 'signin.example', 'web', {
+        annotations: { ...cached, [`${NGINX}auth-signin`]: 'https://auth.example/start' },
+      }),
       hostIngress(NS, 'down', 'down.example', 'web', {
         annotations: { ...cached, [`${NGINX}auth-url`]: down },
       }),
@@ -103,6 +106,19 @@ describe('external authentication cache (auth-cache-key, auth-cache-duration)', 
     expect([denied.status, again.status]).toEqual([401, 401]);
     expect(again.headers['www-authenticate']).toBe('Bearer realm="shop"');
     expect(asked.get('Bearer nobody')).toBe(1);
+  });
+
+  it("redirects a cached 401 to auth-signin with each request's own URL", async () => {
+    const first = await get('signin.example', 'Bearer nobody-signin', '/a?x=1');
+    const second = await get('signin.example', 'Bearer nobody-signin', '/b');
+    expect([first.status, second.status]).toEqual([302, 302]);
+    expect(first.headers.location).toBe(
+      'https://auth.example/start?rd=' + encodeURIComponent('http://signin.example/a?x=1'),
+    );
+    expect(second.headers.location).toBe(
+      'https://auth.example/start?rd=' + encodeURIComponent('http://signin.example/b'),
+    );
+    expect(asked.get('Bearer nobody-signin')).toBe(1);
   });
 
   it('asks again once the duration is over', async () => {
