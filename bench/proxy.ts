@@ -6,7 +6,8 @@
 //
 // Env: BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_ROUNDS (2), BENCH_ONLY=sluice,nginx (targets; backend, nginx,
 // nginx-log, haproxy, caddy, sluice, sluice-log, sluice-undici, sluice-undici-log; sluice = the lean client),
-// BENCH_SCENARIOS=small,large,c1000,large-c1000, BENCH_PROFILE=0 to skip the profile.
+// BENCH_SCENARIOS=small,large,c1000,large-c1000,h2,grpc (h2, grpc: h2load, bench/h2-scenarios.ts), BENCH_PROFILE=0 to
+// skip the profile.
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -39,6 +40,7 @@ import {
 } from './peers/servers.ts';
 import { runWrk, type WrkResult } from './peers/wrk.ts';
 import { formatSummary, summarizeProfile, type CpuProfile } from './profile-summary.ts';
+import { H2_SCENARIO_KEYS, type H2ScenarioKey, runH2Scenarios } from './h2-scenarios.ts';
 
 const TARGETS = [
   'backend',
@@ -143,7 +145,16 @@ const SECONDS = envNumber('BENCH_SECONDS', 10, 1, 600);
 const WARMUP = envNumber('BENCH_WARMUP', 3, 0, 60);
 const ROUNDS = envNumber('BENCH_ROUNDS', 2, 1, 20);
 const ONLY = envList('BENCH_ONLY', TARGETS);
-const SCENARIO_KEYS = envList('BENCH_SCENARIOS', ['small', 'large', 'c1000', 'large-c1000'] as const);
+const SCENARIO_KEYS = envList('BENCH_SCENARIOS', [
+  'small',
+  'large',
+  'c1000',
+  'large-c1000',
+  ...H2_SCENARIO_KEYS,
+] as const);
+const H2_KEYS = SCENARIO_KEYS.filter((key): key is H2ScenarioKey =>
+  (H2_SCENARIO_KEYS as readonly string[]).includes(key),
+);
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -383,7 +394,7 @@ async function main(): Promise<void> {
   const backendHost = pickLoopbackAddress();
   log(`bench dir ${dir}; proxies on ${host}, backend on ${backendHost}`);
   const limit = openFileLimit();
-  const scenarios = SCENARIOS.filter((s) => SCENARIO_KEYS.includes(s.key)).filter((s) => {
+  const scenarios = SCENARIOS.filter((s) => (SCENARIO_KEYS as readonly string[]).includes(s.key)).filter((s) => {
     if (s.connections * 2 + 256 <= limit) return true;
     log(`skipping "${s.title}": open-file limit ${limit} is below ${s.connections * 2 + 256} (raise ulimit -n)`);
     return false;
@@ -392,7 +403,7 @@ async function main(): Promise<void> {
   const backend = await startBackend(dir, backendHost);
   const servers = new Map<TargetName, Server>([['backend', backend]]);
   const manifests = writeSluiceManifests(dir, backend);
-  for (const target of ONLY) {
+  for (const target of scenarios.length === 0 ? [] : ONLY) {
     if (target === 'backend') continue;
     log(`starting ${target}`);
     const variant = SLUICE_VARIANTS[target];
@@ -448,8 +459,17 @@ async function main(): Promise<void> {
     }
   }
 
+  const h2Sections =
+    H2_KEYS.length === 0
+      ? []
+      : await runH2Scenarios(
+          H2_KEYS,
+          { dir, host, backendHost, backend, seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS, only: ONLY, log },
+          problems,
+        );
+
   let profileText = '';
-  if (PROFILE && ONLY.includes('sluice')) {
+  if (PROFILE && ONLY.includes('sluice') && scenarios.length > 0) {
     mkdirSync(join(REPO_ROOT, 'bench', 'out'), { recursive: true });
     profileText = await profileSluice(dir, host, manifests, problems);
   }
@@ -461,11 +481,12 @@ async function main(): Promise<void> {
     versionOf('haproxy', ['-v']),
     `caddy ${versionOf('caddy', ['version'])}`,
     versionOf('wrk', ['--version']),
+    versionOf('h2load', ['--version']),
   ];
   const report: string[] = [
     `# Proxy benchmark, ${new Date().toISOString()}`,
     '',
-    `\`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_WARMUP=${WARMUP}, BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_ONLY ? `, BENCH_ONLY=${process.env.BENCH_ONLY}` : ''}); ${cpuCount} CPUs; ${versions.join('; ')}.`,
+    `\`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_WARMUP=${WARMUP}, BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_ONLY ? `, BENCH_ONLY=${process.env.BENCH_ONLY}` : ''}${process.env.BENCH_SCENARIOS ? `, BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS}` : ''}); ${cpuCount} CPUs; ${versions.join('; ')}.`,
     'One worker per proxy, the same nginx backend (1 worker), wrk -t1 keep-alive, targets alternating in each round after a warm-up;',
     'req/s, p50/p99 and CPU µs/req are medians over rounds; ratios are per round (sluice ÷ peer, same round), median (min–max). Peak RSS: VmHWM of the serving process in that scenario.',
     'sluice = the lean HTTP/1 upstream client (--upstream-client lean), sluice-undici = undici; "-log" = access log on (sluice: JSON lines to stdout, into a file; nginx: ingress-nginx\'s upstreaminfo format, 64 KiB buffer, to a file).',
@@ -475,6 +496,7 @@ async function main(): Promise<void> {
     const cells = results.get(scenario.key);
     if (cells !== undefined && cells.size > 0) report.push(scenarioTable(scenario, cells), '');
   }
+  for (const section of h2Sections) report.push(section, '');
   const checks = verdicts(results);
   if (checks.length > 0) {
     report.push('### Targets (docs/performance.md, issue 10)', '', '| target | measured | |', '|---|---:|---|');

@@ -6,6 +6,7 @@ export const TOOLS = [
   { binary: 'haproxy', pkg: 'haproxy' },
   { binary: 'caddy', pkg: 'caddy' },
   { binary: 'wrk', pkg: 'wrk' },
+  { binary: 'h2load', pkg: 'nghttp2-client' },
 ] as const;
 
 export function hasBinary(binary: string): boolean {
@@ -17,7 +18,7 @@ export function hasBinary(binary: string): boolean {
   );
 }
 
-/** apt-get installs whatever of nginx, haproxy, caddy and wrk is missing; returns the packages it installed. */
+/** apt-get installs whatever of nginx, haproxy, caddy, wrk and h2load is missing; returns the packages it installed. */
 export function ensureInstalled(log: (line: string) => void): string[] {
   const missing = TOOLS.filter((tool) => !hasBinary(tool.binary)).map((tool) => tool.pkg);
   if (missing.length === 0) return [];

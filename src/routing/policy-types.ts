@@ -118,7 +118,7 @@ export interface HashSession {
 
 export type HashKeyPart =
   | { readonly from: 'text'; readonly text: string }
-  | { readonly from: 'uri' | 'path' | 'query' | 'host' | 'client-address' | 'method' }
+  | { readonly from: 'uri' | 'path' | 'query' | 'host' | 'client-address' | 'method' | 'remote-user' }
   | { readonly from: 'header' | 'cookie' | 'arg'; readonly name: string };
 
 export type Session = CookieSession | HashSession;
@@ -181,6 +181,22 @@ export interface ExternalAuthPolicy {
   readonly field: SourceField;
   /** auth-proxy-set-headers: [name (lower-case), value] pairs set on the auth request; absent when none. */
   readonly proxySetHeaders?: readonly (readonly [string, string])[];
+  /** auth-cache-key (+auth-cache-duration): answers kept per key; absent when not cached. */
+  readonly cache?: AuthCachePolicy;
+}
+
+export interface AuthCachePolicy {
+  /** The key as written ("$remote_user$http_authorization"). */
+  readonly keyText: string;
+  /** Its variables: requests share a cached answer only when every one of them is equal. */
+  readonly key: readonly HashKeyPart[];
+  readonly durations: readonly AuthCacheDuration[];
+}
+
+/** One proxy_cache_valid entry of auth-cache-duration: answers of these statuses are kept `ms`. */
+export interface AuthCacheDuration {
+  readonly statuses: readonly number[] | 'any';
+  readonly ms: number;
 }
 
 export interface BasicAuthPolicy {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureState } from '../../test/support/admin-state-fixture.ts';
 import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { type ExposedFamily, labelNames, parseExposition } from '../../test/support/telemetry-exposition.ts';
+import { OUTCOME_ALLOWED, outcomeCounters } from '../proxy/steps/external-auth-outcomes.ts';
 import { createMetrics } from './metrics.ts';
 
 const docs = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
@@ -13,6 +14,7 @@ async function exposedFamilies(): Promise<Map<string, ExposedFamily>> {
   const metrics = createMetrics({ processMetrics: false, ingressNginx: controller });
   metrics.tablePublished(fixtureState());
   metrics.requestDone(requestRecord({ upstreamConnectMs: 2, error: 'reset' }));
+  outcomeCounters('auth.example:80')[OUTCOME_ALLOWED]++;
   return parseExposition(await metrics.text());
 }
 

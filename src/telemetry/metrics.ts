@@ -2,6 +2,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RoutingState } from '../controller/state.ts';
 import type { RequestRecord } from '../proxy/request-record.ts';
 import type { BackendKey } from '../routing/types.ts';
+import { registerExternalAuthMetrics } from './external-auth-metrics.ts';
 import { type ControllerLabels, recordIngressNginx, registerIngressNginxMetrics } from './ingress-nginx-metrics.ts';
 import { EdgeCounters, recordRequest, registerEdgeMetrics, registerRouteMetrics } from './request-metrics.ts';
 import type { WindowSummary } from './rolling-window.ts';
@@ -57,6 +58,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const edge = new EdgeCounters();
   registerRouteMetrics(registry, cells);
   registerEdgeMetrics(registry, edge);
+  registerExternalAuthMetrics(registry);
   const table = createTableMetrics(registry);
   const compat = options.ingressNginx ?? null;
   if (compat !== null) registerIngressNginxMetrics(registry, cells, compat);

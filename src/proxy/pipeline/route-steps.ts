@@ -45,7 +45,7 @@ export function compileRoute(
   const steps = { request: requestSteps, response: [] as ResponseStep[] };
   compilePolicySteps(target, endpoints, steps);
   const externalAuth = policy.traffic?.externalAuth;
-  if (externalAuth !== undefined) requestSteps.push(new ExternalAuthStep(externalAuth));
+  if (externalAuth !== undefined) requestSteps.push(new ExternalAuthStep(externalAuth, routeScope(target)));
   const basicAuth = policy.traffic?.basicAuth;
   if (basicAuth !== undefined) requestSteps.push(basicAuthStep(basicAuth, secrets));
   if (transport !== null && transport.http2) requestSteps.push(grpcTe);
@@ -70,6 +70,12 @@ export function compileRoute(
 }
 
 const grpcTe = new GrpcTeStep();
+
+/** Names a route across table generations: its Ingress, and the rule and path it came from. */
+function routeScope(target: Target): string {
+  const rule = target as Partial<PathRoute>;
+  return `${target.source.namespace}/${target.source.name} ${rule.field ?? ''} ${rule.path ?? ''}`;
+}
 
 function basicAuthStep(policy: BasicAuthPolicy, secrets: BuildResult['policySecrets']): BasicAuthStep {
   const data = policy.secret === null ? undefined : secrets?.get(policy.secret);

@@ -1,15 +1,29 @@
 import { Agent, request } from 'undici';
 import type { ExternalAuthPolicy } from '../../routing/policy-types.ts';
-import { ANSWERED, type RequestStep, type StepExchange, type StepOutcome, SUSPENDED } from '../pipeline/steps.ts';
+import {
+  ANSWERED,
+  CONTINUE,
+  type RequestStep,
+  type StepExchange,
+  type StepOutcome,
+  SUSPENDED,
+} from '../pipeline/steps.ts';
+import { type AuthAnswerCache, authCacheFor } from './auth-answer-cache.ts';
+import {
+  isTimeout,
+  OUTCOME_ALLOWED,
+  OUTCOME_CACHED,
+  OUTCOME_DENIED,
+  OUTCOME_ERROR,
+  OUTCOME_TIMEOUT,
+  outcomeCounters,
+} from './external-auth-outcomes.ts';
 
 /** The wait for the auth service's answer (ingress-nginx uses the location's proxy timeouts). */
 export const AUTH_TIMEOUT_MS = 5_000;
 
 /** One connection pool for every auth service: keep-alive connections are reused across requests and routes. */
 const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, connectTimeout: AUTH_TIMEOUT_MS });
-
-/** Auth requests that failed (unreachable, timeout, unexpected status): read by metrics. */
-export const externalAuthStats = { requests: 0, failures: 0 };
 
 /** Request headers never sent to the auth service (the subrequest has no body; ingress-nginx: Content-Length ""). */
 const DROPPED = new Set(['content-length', 'transfer-encoding', 'host', 'expect', 'x-real-ip']);
@@ -26,19 +40,31 @@ export class ExternalAuthStep implements RequestStep {
   readonly name = 'external-auth';
   readonly policy: ExternalAuthPolicy;
   readonly host: string;
+  /** auth-cache-key's answers (auth-answer-cache.ts); null when not cached. */
+  readonly cache: AuthAnswerCache | null;
+  /** Decisions by outcome (external-auth-outcomes.ts), for metrics. */
+  readonly outcomes: Float64Array;
 
-  constructor(policy: ExternalAuthPolicy) {
+  /** `scope`: names the route, so its cache outlives table generations (route-steps.ts). */
+  constructor(policy: ExternalAuthPolicy, scope = '') {
     this.policy = policy;
     this.host = new URL(policy.url).host;
+    this.cache = policy.cache === undefined ? null : authCacheFor(scope + '\0' + JSON.stringify(policy), policy.cache);
+    this.outcomes = outcomeCounters(this.host);
   }
 
   apply(exchange: StepExchange): StepOutcome {
+    const key = this.cache === null ? '' : this.cache.keyOf(exchange);
+    const kept = this.cache === null ? null : this.cache.get(key);
+    if (kept !== null) {
+      this.outcomes[OUTCOME_CACHED]++;
+      return this.verdict(exchange, kept.status, kept.headers) ? CONTINUE : ANSWERED;
+    }
     if (exchange.upgrade) {
       // An Upgrade is decided synchronously; refused rather than let through unchecked.
       exchange.answerError(403, 'external authentication does not cover WebSocket upgrades yet');
       return ANSWERED;
     }
-    externalAuthStats.requests++;
     request(this.policy.url, {
       method: (this.policy.method ?? exchange.method) as 'GET',
       headers: this.subrequestHeaders(exchange),
@@ -48,9 +74,13 @@ export class ExternalAuthStep implements RequestStep {
     }).then(
       (answer) => {
         answer.body.dump().catch(ignore);
+        this.cache?.remember(key, answer.statusCode, answer.headers, this.policy.responseHeaders);
         this.decided(exchange, answer.statusCode, answer.headers);
       },
-      () => this.decided(exchange, 0, null),
+      (error: unknown) => {
+        this.outcomes[isTimeout(error) ? OUTCOME_TIMEOUT : OUTCOME_ERROR]++;
+        this.decided(exchange, 0, null);
+      },
     );
     return SUSPENDED;
   }
@@ -84,29 +114,40 @@ export class ExternalAuthStep implements RequestStep {
   }
 
   decided(exchange: StepExchange, status: number, headers: Record<string, string | string[] | undefined> | null): void {
+    if (status !== 0) this.outcomes[outcomeOf(status)]++;
     if (exchange.clientGone) return;
+    if (this.verdict(exchange, status, headers)) exchange.proceed();
+  }
+
+  /** Applies the auth answer: true when the request goes on (headers copied), false when it was answered. */
+  verdict(
+    exchange: StepExchange,
+    status: number,
+    headers: Readonly<Record<string, string | string[] | undefined>> | null,
+  ): boolean {
     const cookies = headers?.['set-cookie'];
     if (cookies !== undefined)
       for (const cookie of ([] as string[]).concat(cookies)) exchange.addResponseHeader('set-cookie', cookie);
     if (status >= 200 && status < 300) {
       this.copyHeaders(exchange, headers!);
-      exchange.proceed();
-    } else if (status === 401 && this.policy.signin !== null) {
+      return true;
+    }
+    if (status === 401 && this.policy.signin !== null) {
       exchange.answer(302, ['location', this.signinLocation(exchange)], '');
     } else if (status === 401 || status === 403) {
       const challenge = headers?.['www-authenticate'];
       if (status === 401 && typeof challenge === 'string') exchange.addResponseHeader('www-authenticate', challenge);
       exchange.answerError(status, null);
     } else {
-      externalAuthStats.failures++;
       exchange.answerError(
         500,
         status === 0 ? 'the authentication service did not answer' : 'the authentication service answered ' + status,
       );
     }
+    return false;
   }
 
-  copyHeaders(exchange: StepExchange, from: Record<string, string | string[] | undefined>): void {
+  copyHeaders(exchange: StepExchange, from: Readonly<Record<string, string | string[] | undefined>>): void {
     const headers = exchange.headers;
     for (const name of this.policy.responseHeaders) {
       for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i].toLowerCase() === name) headers.splice(i, 2);
@@ -134,4 +175,9 @@ function setHeaders(out: string[], set: readonly (readonly [string, string])[]):
     for (let i = out.length - 2; i >= 0; i -= 2) if (out[i].toLowerCase() === name) out.splice(i, 2);
     out.push(name, value);
   }
+}
+
+function outcomeOf(status: number): number {
+  if (status >= 200 && status < 300) return OUTCOME_ALLOWED;
+  return status === 401 || status === 403 ? OUTCOME_DENIED : OUTCOME_ERROR;
 }

@@ -1,5 +1,6 @@
 import type { HashKeyPart } from '../../routing/policy-types.ts';
 import type { StepExchange } from '../pipeline/steps.ts';
+import { readBasic } from './basic-auth-step.ts';
 import { realClientAddress } from './real-client-address.ts';
 
 /** The value of query argument `name` in a query ("?a=1&b=2"), or ''. */
@@ -34,40 +35,34 @@ export function cookieOf(header: string | null, name: string): string {
 /** upstream-hash-by's key, from the request as nginx's variables would give it (missing parts are empty). */
 export function requestKey(parts: readonly HashKeyPart[], exchange: StepExchange): string {
   let key = '';
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    switch (part.from) {
-      case 'text':
-        key += part.text;
-        break;
-      case 'uri':
-        key += exchange.path + exchange.query;
-        break;
-      case 'path':
-        key += exchange.path;
-        break;
-      case 'query':
-        key += exchange.query.slice(1);
-        break;
-      case 'host':
-        key += exchange.host;
-        break;
-      case 'client-address':
-        key += realClientAddress(exchange);
-        break;
-      case 'method':
-        key += exchange.method;
-        break;
-      case 'header':
-        key += exchange.header(part.name) ?? '';
-        break;
-      case 'cookie':
-        key += cookieOf(exchange.header('cookie'), part.name);
-        break;
-      case 'arg':
-        key += argValue(exchange.query, part.name);
-        break;
-    }
-  }
+  for (let i = 0; i < parts.length; i++) key += keyPart(parts[i], exchange);
   return key;
+}
+
+/** One part of a key: its text, or the value of its nginx variable in this request ('' when missing). */
+export function keyPart(part: HashKeyPart, exchange: StepExchange): string {
+  switch (part.from) {
+    case 'text':
+      return part.text;
+    case 'uri':
+      return exchange.path + exchange.query;
+    case 'path':
+      return exchange.path;
+    case 'query':
+      return exchange.query.slice(1);
+    case 'host':
+      return exchange.host;
+    case 'client-address':
+      return realClientAddress(exchange);
+    case 'method':
+      return exchange.method;
+    case 'remote-user':
+      return readBasic(exchange.header('authorization'))?.user ?? '';
+    case 'header':
+      return exchange.header(part.name) ?? '';
+    case 'cookie':
+      return cookieOf(exchange.header('cookie'), part.name);
+    case 'arg':
+      return argValue(exchange.query, part.name);
+  }
 }

@@ -2,8 +2,10 @@
 // turns it into the frozen TrafficPolicy its routes share (null when nothing is set).
 
 import type {
+  AuthCacheDuration,
   CookieSession,
   Cors,
+  ExternalAuthPolicy,
   HashKeyPart,
   HeaderEdits,
   Redirect,
@@ -12,6 +14,7 @@ import type {
 } from '../policy-types.ts';
 import type { UpstreamProtocol } from '../upstream-policy.ts';
 import type { BackendRef } from '../backends.ts';
+import { DEFAULT_AUTH_CACHE_DURATIONS } from './auth-cache-duration.ts';
 
 export interface CanaryDraft {
   enabled: boolean;
@@ -110,6 +113,8 @@ export class PolicyDraft {
     responseHeaders: [],
     requestRedirect: null,
     field: '',
+    cacheKey: null,
+    cacheDurations: null,
   };
   auth: AuthDraft = {
     type: null,
@@ -139,6 +144,8 @@ export interface ExternalAuthDraft {
   responseHeaders: string[];
   requestRedirect: string | null;
   field: SourceField;
+  cacheKey: { text: string; parts: HashKeyPart[] } | null;
+  cacheDurations: readonly AuthCacheDuration[] | null;
 }
 
 function externalAuthOf(
@@ -156,7 +163,16 @@ function externalAuthOf(
     field,
     responseHeaders: Object.freeze([...draft.responseHeaders]),
     ...(proxySetHeaders.length === 0 ? {} : { proxySetHeaders: Object.freeze(proxySetHeaders) }),
+    ...authCacheOf(draft),
   });
+}
+
+/** ingress-nginx caches only with auth-cache-key; auth-cache-duration alone has no effect. */
+function authCacheOf(draft: ExternalAuthDraft): { cache?: ExternalAuthPolicy['cache'] } {
+  if (draft.cacheKey === null) return {};
+  const { text, parts } = draft.cacheKey;
+  const durations = draft.cacheDurations ?? DEFAULT_AUTH_CACHE_DURATIONS;
+  return { cache: Object.freeze({ keyText: text, key: Object.freeze([...parts]), durations }) };
 }
 
 export interface AuthDraft {

@@ -1,10 +1,13 @@
 // External authentication annotations, after ingress-nginx internal/ingress/annotations/authreq/main.go:
 // auth-url (http or https URL), auth-method, auth-signin (+auth-signin-redirect-param, default "rd"),
-// auth-response-headers (comma-separated names), auth-request-redirect, auth-always-set-cookie.
+// auth-response-headers (comma-separated names), auth-request-redirect, auth-always-set-cookie,
+// auth-cache-key (nginx variables) and auth-cache-duration (auth-cache-duration.ts).
 
 import type { PolicyDraft } from './draft.ts';
 import { type AnnotationEntry, invalid, NGINX } from './registry-types.ts';
 import { isHeaderName, splitList } from './values.ts';
+import { parseAuthCacheDurations } from './auth-cache-duration.ts';
+import { parseHashKey } from './session.ts';
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -105,6 +108,39 @@ export const EXTERNAL_AUTH_ANNOTATIONS: readonly AnnotationEntry[] = [
       if (lower === 'true') return null;
       if (lower === 'false') return { partial: 'sluice passes Set-Cookie from the auth service on every answer' };
       return invalid('"true" or "false"');
+    },
+  },
+  {
+    name: `${NGINX}auth-cache-key`,
+    family: 'auth',
+    status: 'supported',
+    doc: 'Answers of the auth service are cached per value of this key of nginx variables ($remote_user, $http_*, $cookie_*…); requests share an answer only when every variable is equal.',
+    requires: requiresUrl,
+    apply(value, draft) {
+      const parts = value.length <= 512 ? parseHashKey(value) : null;
+      if (parts === null)
+        return invalid(
+          'a key with at least one nginx variable such as "$remote_user$http_authorization" or "$cookie__oauth2_proxy" (known: $remote_user, $http_*, $cookie_*, $arg_*, $request_uri, $uri, $args, $host, $remote_addr, $request_method)',
+        );
+      draft.externalAuth.cacheKey = { text: value, parts };
+      return null;
+    },
+  },
+  {
+    name: `${NGINX}auth-cache-duration`,
+    family: 'auth',
+    status: 'supported',
+    doc: 'How long cached auth answers are kept, per status: "200 202 401 5m" by default; only 2xx, 401 and 403 answers are cached.',
+    requires: { name: `${NGINX}auth-cache-key`, enabled: (draft) => draft.externalAuth.cacheKey !== null },
+    apply(value, draft) {
+      const parsed = parseAuthCacheDurations(value);
+      if (!parsed.ok) return invalid(parsed.expected);
+      draft.externalAuth.cacheDurations = parsed.value.durations;
+      if (parsed.value.ignored.length > 0)
+        return {
+          partial: `answers with status ${parsed.value.ignored.join(', ')} are never cached (only 2xx, 401 and 403 are)`,
+        };
+      return null;
     },
   },
 ];

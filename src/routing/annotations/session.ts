@@ -20,6 +20,8 @@ const FIXED_VARIABLES: Readonly<Record<string, HashKeyPart>> = {
   remote_addr: { from: 'client-address' },
   binary_remote_addr: { from: 'client-address' },
   request_method: { from: 'method' },
+  // nginx: the user name of an `Authorization: Basic` header (auth-cache-key examples use it).
+  remote_user: { from: 'remote-user' },
 };
 
 const VARIABLE = /\$\{?([a-z_][a-z0-9_]*)\}?/gi;
