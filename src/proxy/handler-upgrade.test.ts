@@ -31,8 +31,8 @@ describe('resolveUpgrade', () => {
       retry: { maxTries: 2, budgetMs: 1_000 },
     });
     server = http.createServer();
-    server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
-      last = handler.resolveUpgrade(req, false);
+    server.on('upgrade', async (req: http.IncomingMessage, socket: net.Socket) => {
+      last = await handler.resolveUpgrade(req, false);
       socket.end('HTTP/1.1 204 No Content\r\n\r\n');
     });
     server.listen(0, '127.0.0.1');

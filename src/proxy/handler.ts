@@ -53,8 +53,8 @@ export interface ProxyHandlerOptions {
 export interface ProxyHandler {
   /** HTTP/1.x and HTTP/2 (compat API) requests. `tls` = arrived over HTTPS. */
   handle(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse, tls: boolean): void;
-  /** For Upgrade requests: route + endpoint choice with the same rules, or the error to answer. */
-  resolveUpgrade(req: IncomingMessage, tls: boolean): UpgradeResolution;
+  /** For Upgrade requests: route + endpoint choice with the same rules, or the error to answer (a promise while a step waits). */
+  resolveUpgrade(req: IncomingMessage, tls: boolean): UpgradeResolution | Promise<UpgradeResolution>;
   /** Endpoint health and balancer counters for the status page and metrics. */
   stats(): EdgeStats;
   /** Closes upstream pools. */

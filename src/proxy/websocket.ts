@@ -7,7 +7,7 @@ import { answerSocket } from './listeners-responses.ts';
 import type { UpgradeResolution } from './pipeline/upgrade.ts';
 
 /** The part of the request handler an upgrade needs (ProxyHandler.resolveUpgrade). */
-export type ResolveUpgrade = (req: IncomingMessage, tls: boolean) => UpgradeResolution;
+export type ResolveUpgrade = (req: IncomingMessage, tls: boolean) => UpgradeResolution | Promise<UpgradeResolution>;
 
 export interface UpgradeProxy {
   /** For the servers' `upgrade` event. */
@@ -43,6 +43,28 @@ export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
     answerSocket(socket as Duplex, 502);
   }
 
+  /** Answers a refusal, or hands the socket to the endpoint chosen. */
+  function forward(req: IncomingMessage, socket: Duplex, head: Buffer, resolved: UpgradeResolution): void {
+    if (!resolved.ok) {
+      answerSocket(socket, resolved.status, resolved.body, resolved.headers ?? null);
+      return;
+    }
+    // The handler's headers are what the upstream gets (forwarding headers applied, hop-by-hop
+    // stripped); the upgrade itself must still be asked for.
+    const headers: Record<string, string | string[]> = { ...resolved.headers };
+    headers.connection = 'upgrade';
+    headers.upgrade = req.headers.upgrade ?? 'websocket';
+    req.headers = headers;
+    req.url = resolved.path;
+    proxy.ws(
+      req,
+      socket as never,
+      head,
+      { target: { host: resolved.upstream.address, port: resolved.upstream.port } },
+      onUpstreamError as never,
+    );
+  }
+
   return {
     handleUpgrade(req, socket, head, tls) {
       socket.on('error', ignoreSocketError);
@@ -59,23 +81,19 @@ export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
         answerSocket(socket, 500);
         return;
       }
-      if (!resolved.ok) {
-        answerSocket(socket, resolved.status, resolved.body, resolved.headers ?? null);
+      if (!(resolved instanceof Promise)) {
+        forward(req, socket, head, resolved);
         return;
       }
-      // The handler's headers are what the upstream gets (forwarding headers applied, hop-by-hop
-      // stripped); the upgrade itself must still be asked for.
-      const headers: Record<string, string | string[]> = { ...resolved.headers };
-      headers.connection = 'upgrade';
-      headers.upgrade = req.headers.upgrade ?? 'websocket';
-      req.headers = headers;
-      req.url = resolved.path;
-      proxy.ws(
-        req,
-        socket as never,
-        head,
-        { target: { host: resolved.upstream.address, port: resolved.upstream.port } },
-        onUpstreamError as never,
+      // External auth is being asked; the client may leave meanwhile (then nothing is forwarded).
+      resolved.then(
+        (settled) => {
+          if (!socket.destroyed) forward(req, socket, head, settled);
+        },
+        (error: unknown) => {
+          log.error({ error: (error as Error).message }, 'resolveUpgrade failed');
+          answerSocket(socket, 500);
+        },
       );
     },
   };

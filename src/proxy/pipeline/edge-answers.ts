@@ -19,6 +19,7 @@ export function answerError(exchange: Exchange, error: ProxyError, reason: strin
       headers: null,
       body: errorBody(error, exchange.requestId, reason),
     };
+    exchange.settleUpgrade();
     return;
   }
   if (exchange.clientGone || res.headersSent) {
@@ -59,6 +60,7 @@ export function answerFromStep(
   const text = body ?? (res === null ? statusBody(status) : '');
   if (res === null) {
     exchange.upgradeRefusal = { status, headers, body: text };
+    exchange.settleUpgrade();
     return;
   }
   if (exchange.clientGone || res.headersSent) return;

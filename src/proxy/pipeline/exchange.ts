@@ -80,6 +80,8 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
   responseHeaders: string[] | null = null;
   /** Set when a step refused an Upgrade. */
   upgradeRefusal: UpgradeRefusal | null = null;
+  /** An Upgrade whose steps suspended (external auth): told once they are done, refused or passed. */
+  upgradeWaiter: ((exchange: Exchange) => void) | null = null;
   /** Request bodies of mirrored copies, fed as the main attempt sends the body (mirror.ts); null when none. */
   mirrorBodies: PassThrough[] | null = null;
   /** Index of the request step that suspended the chain; -1 when none. */
@@ -186,13 +188,23 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
     sendMirror(this, backend, transport);
   }
 
+  /** A suspended Upgrade is decided (refused, or its steps all passed): its waiter goes on. */
+  settleUpgrade(): void {
+    const waiter = this.upgradeWaiter;
+    if (waiter === null) return;
+    this.upgradeWaiter = null;
+    waiter(this);
+  }
+
   notifyWhenDone(listener: RequestDoneListener): void {
     this.doneListener = listener;
   }
 
   proceed(): void {
     try {
-      if (resumeSteps(this)) startForward(this);
+      if (!resumeSteps(this)) return;
+      if (this.upgrade) this.settleUpgrade();
+      else startForward(this);
     } catch (error) {
       this.context.log.error({ err: error }, 'edge request failed');
       answerError(this, proxyErrors.upstreamFailed, null, false);

@@ -11,13 +11,32 @@ export type UpgradeResolution =
 /**
  * An Upgrade (WebSocket) request: the same preparation as a plain request (route, headers, request steps),
  * then one endpoint chosen; the upgrade proxy (websocket.ts) connects and pipes. No attempt, no record.
+ * A step that waits (external auth asks its service) makes the resolution a promise.
  */
-export function resolveUpgrade(context: EdgeContext, req: IncomingMessage, tls: boolean): UpgradeResolution {
+export function resolveUpgrade(
+  context: EdgeContext,
+  req: IncomingMessage,
+  tls: boolean,
+): UpgradeResolution | Promise<UpgradeResolution> {
   const exchange = new Exchange(context, req, null, tls);
-  if (!prepare(exchange)) {
-    const refusal = exchange.upgradeRefusal!;
-    return { ok: false, status: refusal.status, body: refusal.body, headers: refusal.headers };
+  if (prepare(exchange)) return chooseEndpoint(exchange);
+  if (exchange.upgradeRefusal === null && exchange.suspendedAt >= 0) {
+    return new Promise((resolve) => {
+      exchange.upgradeWaiter = (decided) => resolve(settled(decided));
+    });
   }
+  return settled(exchange);
+}
+
+/** An Upgrade whose steps are done: refused, or to an endpoint. */
+function settled(exchange: Exchange): UpgradeResolution {
+  const refusal = exchange.upgradeRefusal;
+  if (refusal !== null) return { ok: false, status: refusal.status, body: refusal.body, headers: refusal.headers };
+  return chooseEndpoint(exchange);
+}
+
+function chooseEndpoint(exchange: Exchange): UpgradeResolution {
+  const context = exchange.context;
   const balancer = context.balancer;
   const balance = balancer.balanceFor(exchange.backend ?? exchange.route.backend);
   const now = Date.now();

@@ -26,7 +26,17 @@ export const AUTH_TIMEOUT_MS = 5_000;
 const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, connectTimeout: AUTH_TIMEOUT_MS });
 
 /** Request headers never sent to the auth service (the subrequest has no body; ingress-nginx: Content-Length ""). */
-const DROPPED = new Set(['content-length', 'transfer-encoding', 'host', 'expect', 'x-real-ip']);
+// nginx's proxy module does not pass hop-by-hop Connection/Upgrade to the auth location (nginx.tmpl sets
+// neither there), so a WebSocket handshake is checked as a plain GET.
+const DROPPED = new Set([
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'expect',
+  'x-real-ip',
+  'connection',
+  'upgrade',
+]);
 
 /**
  * auth-url, as ingress-nginx's auth_request (nginx.tmpl `location = /_external-auth-…`): the request's headers
@@ -59,11 +69,6 @@ export class ExternalAuthStep implements RequestStep {
     if (kept !== null) {
       this.outcomes[OUTCOME_CACHED]++;
       return this.verdict(exchange, kept.status, kept.headers) ? CONTINUE : ANSWERED;
-    }
-    if (exchange.upgrade) {
-      // An Upgrade is decided synchronously; refused rather than let through unchecked.
-      exchange.answerError(403, 'external authentication does not cover WebSocket upgrades yet');
-      return ANSWERED;
     }
     request(this.policy.url, {
       method: (this.policy.method ?? exchange.method) as 'GET',
