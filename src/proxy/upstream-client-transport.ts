@@ -2,6 +2,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { buildConnector, Pool } from 'undici';
 import type { UpstreamPool, UpstreamPoolOptions } from './upstream-client.ts';
 import type { UpstreamTransport } from './upstream-transport.ts';
+import { undiciPoolOptions } from './upstream-client-undici.ts';
 
 /** HTTP/2 streams per upstream connection before undici opens another one (per endpoint, up to `connections`). */
 export const UPSTREAM_H2_STREAMS = 100;
@@ -18,11 +19,7 @@ export function createTransportPool(
 ): UpstreamPool {
   const origin = (transport.tls ? 'https://' : 'http://') + id;
   const pool = new Pool(origin, {
-    connections: options.connections,
-    pipelining: 1,
-    connectTimeout: options.connectMs,
-    keepAliveTimeout: options.keepAliveMs,
-    maxResponseSize: -1,
+    ...undiciPoolOptions(options),
     allowH2: transport.http2,
     // undici's Pool builds its connector from the top-level useH2c (deprecated on Client, still read by Pool).
     ...({ useH2c: transport.http2 && !transport.tls } as object),
