@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import { hashSync } from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +16,7 @@ import {
 import { NO_TRAFFIC } from '../routing/no-traffic.ts';
 import type { TrafficPolicy } from '../routing/policy-types.ts';
 import type { RoutingState } from '../controller/state.ts';
+import type { UpgradeResolution } from './handler.ts';
 
 // Hashes of "open sesame" made by other tools (openssl passwd -5/-6/-apr1, sha1 | base64) and bcryptjs.
 const PASSWORD = 'open sesame';
@@ -103,5 +107,41 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
       headers: { host: 'nosecret.test', authorization: basic('sha1-user', PASSWORD) },
     });
     expect(reply.status).toBe(503);
+  });
+
+  // ingress-nginx's auth_basic covers every request of the location, WebSocket handshakes included.
+  it('checks a WebSocket handshake off the event loop turn: right password → an endpoint, wrong → 401', async () => {
+    const server = http.createServer();
+    let pending: UpgradeResolution | Promise<UpgradeResolution> | null = null;
+    server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
+      pending = edge.handler.resolveUpgrade(req, false);
+      socket.end('HTTP/1.1 204 No Content\r\n\r\n');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    const handshake = async (authorization: string): Promise<{ waited: boolean; resolution: UpgradeResolution }> => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.write(
+        `GET /ws HTTP/1.1\r\nHost: app.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nAuthorization: ${authorization}\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      socket.resume();
+      await once(socket, 'close');
+      const waited = pending instanceof Promise;
+      return { waited, resolution: await pending! };
+    };
+    try {
+      // A fresh bcrypt password (not in the verdict cache) is hashed asynchronously: the resolution waits.
+      const fresh = await handshake(basic('bcrypt-user', PASSWORD));
+      expect(fresh.waited).toBe(true);
+      expect(fresh.resolution).toMatchObject({ ok: true, upstream: { port: upstream.port } });
+      expect((fresh.resolution as { headers: Record<string, unknown> }).headers.authorization).toBeUndefined();
+      const wrong = await handshake(basic('bcrypt-user', 'wrong ' + Date.now()));
+      expect(wrong.resolution).toMatchObject({ ok: false, status: 401 });
+      expect((wrong.resolution as { headers: string[] }).headers).toContain('Basic realm="Team only", charset="UTF-8"');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -85,7 +85,7 @@ export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
         forward(req, socket, head, resolved);
         return;
       }
-      // External auth is being asked; the client may leave meanwhile (then nothing is forwarded).
+      // A step is waiting (external auth, a password hash); the client may leave meanwhile (then nothing is forwarded).
       resolved.then(
         (settled) => {
           if (!socket.destroyed) forward(req, socket, head, settled);

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import apacheMd5 from 'apache-md5';
-import { hash as bcryptHash, hashSync as bcryptHashSync } from 'bcryptjs';
+import { hash as bcryptHash } from 'bcryptjs';
 import type { HtpasswdEntry } from '../../routing/htpasswd.ts';
 import { shaCrypt } from './sha-crypt.ts';
 
@@ -54,25 +54,6 @@ function remember(key: string, verdict: boolean): boolean {
   if (verdicts.size >= PASSWORD_CACHE_SIZE) verdicts.clear();
   verdicts.set(key, verdict);
   return verdict;
-}
-
-/**
- * The same check for an Upgrade (WebSocket), which is decided synchronously: a cached verdict, else the
- * hash computed on the spot (bcrypt included: a WebSocket handshake is rare next to requests).
- */
-export function checkPasswordSync(entry: HtpasswdEntry, password: string): boolean {
-  const key = cacheKey(entry, password);
-  const cached = verdicts.get(key);
-  if (cached !== undefined) return cached;
-  try {
-    const computed =
-      entry.format === 'bcrypt'
-        ? entry.hash.slice(0, 4) + bcryptHashSync(password, '$2b$' + entry.hash.slice(4, 29)).slice(4)
-        : computeSync(entry, password);
-    return remember(key, computed !== null && sameText(computed, entry.hash));
-  } catch {
-    return remember(key, false);
-  }
 }
 
 /** Whether `password` matches `entry`; cached. Never throws (a hashing failure is a mismatch). */

@@ -7,7 +7,8 @@ import type { EdgeResponse, Exchange } from './exchange.ts';
 
 // Answers the edge makes itself: its error pages, the HTTPS redirect, and a request step's answer. An answer
 // given without reading the request body closes the connection after it, so a client that stalls the rest
-// of its body holds nothing open. For an Upgrade (no response object) the answer becomes its refusal.
+// of its body holds nothing open. For an Upgrade (no response object) the answer becomes its refusal, with the
+// headers steps added to the answer (a 401's WWW-Authenticate).
 
 /** Answers with one of the edge's own errors (before any response head was sent). */
 export function answerError(exchange: Exchange, error: ProxyError, reason: string | null, close: boolean): void {
@@ -16,7 +17,7 @@ export function answerError(exchange: Exchange, error: ProxyError, reason: strin
   if (res === null) {
     exchange.upgradeRefusal = {
       status: error.status,
-      headers: null,
+      headers: exchange.responseHeaders,
       body: errorBody(error, exchange.requestId, reason),
     };
     exchange.settleUpgrade();
@@ -59,7 +60,9 @@ export function answerFromStep(
   const res = exchange.res;
   const text = body ?? (res === null ? statusBody(status) : '');
   if (res === null) {
-    exchange.upgradeRefusal = { status, headers, body: text };
+    const extra = exchange.responseHeaders;
+    const all = extra === null ? headers : headers === null ? extra : [...headers, ...extra];
+    exchange.upgradeRefusal = { status, headers: all, body: text };
     exchange.settleUpgrade();
     return;
   }

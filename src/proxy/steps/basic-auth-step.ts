@@ -1,13 +1,6 @@
 import type { HtpasswdEntry } from '../../routing/htpasswd.ts';
-import { checkPassword, checkPasswordSync } from '../auth/password-check.ts';
-import {
-  ANSWERED,
-  CONTINUE,
-  type RequestStep,
-  type StepExchange,
-  type StepOutcome,
-  SUSPENDED,
-} from '../pipeline/steps.ts';
+import { checkPassword } from '../auth/password-check.ts';
+import { ANSWERED, type RequestStep, type StepExchange, type StepOutcome, SUSPENDED } from '../pipeline/steps.ts';
 
 /** Longest Authorization header read (base64 of user:password). */
 const MAX_CREDENTIALS = 4096;
@@ -15,7 +8,7 @@ const MAX_CREDENTIALS = 4096;
 /**
  * auth-type basic (ingress-nginx's auth_basic): a request without a matching user and password gets 401 with
  * `WWW-Authenticate: Basic realm="…"`. The password check runs off the request's turn (SUSPENDED, then
- * proceed() or the 401). A route whose auth Secret is missing refuses every request with 503: it never opens.
+ * proceed() or the 401), WebSocket handshakes included (their resolution waits). A route whose auth Secret is missing refuses every request with 503: it never opens.
  */
 export class BasicAuthStep implements RequestStep {
   readonly name = 'basic-auth';
@@ -36,11 +29,6 @@ export class BasicAuthStep implements RequestStep {
     const credentials = readBasic(exchange.header('authorization'));
     const entry = credentials === null ? undefined : this.users.get(credentials.user);
     if (credentials === null || entry === undefined) return this.deny(exchange);
-    if (exchange.upgrade) {
-      if (!checkPasswordSync(entry, credentials.password)) return this.deny(exchange);
-      removeAuthorization(exchange.headers);
-      return CONTINUE;
-    }
     checkPassword(entry, credentials.password).then(
       (ok) => this.decided(exchange, ok),
       () => this.decided(exchange, false),
