@@ -139,7 +139,9 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
       expect((fresh.resolution as { headers: Record<string, unknown> }).headers.authorization).toBeUndefined();
       const wrong = await handshake(basic('bcrypt-user', 'wrong ' + Date.now()));
       expect(wrong.resolution).toMatchObject({ ok: false, status: 401 });
-      expect((wrong.resolution as { headers: string[] }).headers).toContain('Basic realm="Team only", charset="UTF-8"');
+      expect((wrong.resolution as { headers?: readonly string[] | null }).headers).toContain(
+        'Basic realm="Team only", charset="UTF-8"',
+      );
     } finally {
       server.close();
     }

@@ -1,6 +1,6 @@
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { buildConnector, Pool } from 'undici';
-import type { UpstreamPool, UpstreamPoolOptions } from './upstream-client.ts';
+import type { TransportPool, UpstreamPoolOptions } from './upstream-client.ts';
 import type { UpstreamTransport } from './upstream-transport.ts';
 import { undiciPoolOptions } from './upstream-client-undici.ts';
 
@@ -16,7 +16,7 @@ export function createTransportPool(
   id: string,
   transport: UpstreamTransport,
   options: UpstreamPoolOptions,
-): UpstreamPool {
+): TransportPool {
   const origin = (transport.tls ? 'https://' : 'http://') + id;
   const pool = new Pool(origin, {
     ...undiciPoolOptions(options),
@@ -27,7 +27,7 @@ export function createTransportPool(
     connect: transport.tls ? tlsConnector(transport, options.connectMs) : undefined,
   });
   pool.on('connectionError', ignore);
-  return pool as unknown as UpstreamPool;
+  return pool as unknown as TransportPool;
 }
 
 /**

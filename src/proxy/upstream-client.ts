@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { BodyChunks } from './pipeline/body-chunks.ts';
 
 /**
  * The seam between the upstream attempt (pipeline/upstream-attempt.ts) and an HTTP client: one pool per
@@ -64,14 +65,21 @@ export interface UpstreamDispatchOptions {
   idempotent: boolean;
 }
 
-export interface UpstreamPool {
+/** To a route's own transport (undici), an HTTP/2 request's body may also be the stream's chunks (body-chunks.ts). */
+export interface TransportDispatchOptions extends Omit<UpstreamDispatchOptions, 'body'> {
+  body: Readable | Buffer | BodyChunks | null;
+}
+
+export interface UpstreamPool<Options = UpstreamDispatchOptions> {
   /** Starts the request; the result (false = pool busy) is informational, the handler is always called. */
-  dispatch(options: UpstreamDispatchOptions, handler: UpstreamHandler): boolean;
+  dispatch(options: Options, handler: UpstreamHandler): boolean;
   /** Closes once in-flight requests are done. */
   close(): Promise<void>;
   /** Closes now, failing in-flight requests. */
   destroy(): Promise<void>;
 }
+
+export type TransportPool = UpstreamPool<TransportDispatchOptions>;
 
 export interface UpstreamPoolOptions {
   readonly connectMs: number;

@@ -1,5 +1,5 @@
 import { endpointKey } from '../routing/endpoint-key.ts';
-import type { UpstreamPool } from './upstream-client.ts';
+import type { TransportPool, UpstreamPool } from './upstream-client.ts';
 
 /**
  * One upstream address:port as the edge knows it across table generations: its connection pool
@@ -14,7 +14,7 @@ export class UpstreamEndpoint {
   readonly origin: string;
   pool: UpstreamPool | null = null;
   /** Pools of routes that reach it over another transport (HTTPS, h2c, gRPC…), by transport key; null when none. */
-  transportPools: Map<string, UpstreamPool> | null = null;
+  transportPools: Map<string, TransportPool> | null = null;
   inFlight = 0;
   /** Requests sent (attempts, including retries). */
   requests = 0;

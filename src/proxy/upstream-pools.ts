@@ -1,4 +1,4 @@
-import type { UpstreamClient, UpstreamPool, UpstreamPoolOptions } from './upstream-client.ts';
+import type { TransportPool, UpstreamClient, UpstreamPool, UpstreamPoolOptions } from './upstream-client.ts';
 import { undiciUpstreamClient } from './upstream-client-undici.ts';
 import { createTransportPool } from './upstream-client-transport.ts';
 import type { UpstreamTransport } from './upstream-transport.ts';
@@ -49,7 +49,7 @@ export class UpstreamPools {
   }
 
   /** The endpoint's pool for a route's own transport (upstream-transport.ts), opened if needed. */
-  poolFor(endpoint: UpstreamEndpoint, transport: UpstreamTransport): UpstreamPool {
+  poolFor(endpoint: UpstreamEndpoint, transport: UpstreamTransport): TransportPool {
     let pools = endpoint.transportPools;
     let pool = pools?.get(transport.key);
     if (pool !== undefined) return pool;

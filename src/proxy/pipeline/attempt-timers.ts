@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Exchange } from './exchange.ts';
 import { ConnectTimeoutError, SendTimeoutError } from './upstream-errors.ts';
 
@@ -44,8 +43,9 @@ export function stopSendTimer(exchange: Exchange): void {
 function onSendTimeout(exchange: Exchange): void {
   const timer = exchange.sendTimer;
   if (timer === null || !exchange.attemptOpen || exchange.clientGone) return;
-  const body = exchange.options.body as Readable | null;
-  if (body === null || Buffer.isBuffer(body) || body.readableLength === 0) {
+  // The body not yet taken waits in the client's request stream (options.body is that stream or its chunks).
+  const body = exchange.options.body;
+  if (body === null || Buffer.isBuffer(body) || exchange.req.readableLength === 0) {
     timer.refresh();
     return;
   }

@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
 import { proxyErrors } from '../errors.ts';
-import type { UpstreamController } from '../upstream-client.ts';
+import type { UpstreamController, UpstreamDispatchOptions } from '../upstream-client.ts';
 import { pinnedEndpoint } from '../steps/pinned-endpoint.ts';
 import { startBodyTimer, stopBodyTimer } from './client-side.ts';
 import { startConnectTimer, startSendTimer, stopConnectTimer, stopSendTimer } from './attempt-timers.ts';
 import { bufferBody } from './body-buffer.ts';
+import { BodyChunks } from './body-chunks.ts';
 import { forwardErrorPage, prepareErrorPage } from './error-pages.ts';
 import { answerError, failResponse } from './edge-answers.ts';
 import { copyToMirrors, endMirrorBodies } from './mirror.ts';
@@ -92,10 +93,18 @@ export function attempt(exchange: Exchange): void {
   exchange.record.upstreamProtocol = exchange.route.route.transport?.protocol ?? 'http';
   exchange.record.retries = exchange.tries - 1;
   const transport = exchange.route.route.transport;
-  const pool = transport === null ? context.pools.poolOf(endpoint) : context.pools.poolFor(endpoint, transport);
   const rules = exchange.route.route.exchangeRules;
   if (rules !== null && rules.connectMs > 0) startConnectTimer(exchange, rules.connectMs);
-  pool.dispatch(exchange.options, exchange);
+  const options = exchange.options;
+  if (transport === null) {
+    // Only an HTTP/2 transport's body is ever made chunks (below), and a route keeps its transport.
+    context.pools.poolOf(endpoint).dispatch(options as UpstreamDispatchOptions, exchange);
+    return;
+  }
+  const body = options.body;
+  if (transport.http2 && body !== null && !Buffer.isBuffer(body) && !(body instanceof BodyChunks))
+    options.body = new BodyChunks(body);
+  context.pools.poolFor(endpoint, transport).dispatch(options, exchange);
 }
 
 function attemptUnlessGone(exchange: Exchange): void {
