@@ -99,6 +99,21 @@ function headers(name: string, value: string): KubeObject {
   return object;
 }
 
+/** A ConfigMap of Gateway parameters, and the Gateway API objects naming one. */
+const parameters = (name: string, namespace: string, serviceType: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { namespace, name },
+  data: { serviceType },
+});
+const ref = (name: string, namespace?: string) => ({ group: '', kind: 'ConfigMap', name, namespace });
+const gatewayObject = (parametersRef: Record<string, unknown>) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { namespace: 'default', name: 'web' },
+  spec: { gatewayClassName: 'sluice', listeners: [], infrastructure: { parametersRef } },
+});
+
 describe('createKubeSource against the API emulator', () => {
   let api: ApiEmulator;
   let source: KubeSource | null;
@@ -250,22 +265,9 @@ describe('createKubeSource against the API emulator', () => {
 
   it('keeps a ConfigMap while a Gateway or GatewayClass parametersRef names it, and follows its changes', async () => {
     api.installGatewayApi();
-    const parameters = (name: string, namespace: string, serviceType: string): KubeObject => ({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace, name },
-      data: { serviceType },
-    });
     api.apply(parameters('gw-params', 'default', 'NodePort'));
     api.apply(parameters('class-params', 'sluice', 'ClusterIP'));
     api.apply(parameters('unrelated', 'default', 'LoadBalancer'));
-    const ref = (name: string, namespace?: string) => ({ group: '', kind: 'ConfigMap', name, namespace });
-    const gatewayObject = (parametersRef: Record<string, unknown>) => ({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { namespace: 'default', name: 'web' },
-      spec: { gatewayClassName: 'sluice', listeners: [], infrastructure: { parametersRef } },
-    });
     api.apply({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
