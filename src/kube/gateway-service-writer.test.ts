@@ -125,6 +125,15 @@ describe('Gateway Service writer (leader) and watch (every replica)', () => {
     expect(api.get('Service', 'sluice', name)?.spec.selector).toEqual(SELECTOR);
   });
 
+  it('follows the type a parametersRef ConfigMap chooses (the build puts it on the listeners)', async () => {
+    const chosen = (type: 'NodePort' | 'ClusterIP') => ({ type, from: 'Gateway', configMap: 'sluice/p' }) as const;
+    writer.published(stateServing([['sluice/edge', 80]], chosen('NodePort')));
+    await waitFor(() => api.get('Service', 'sluice', name)?.spec.type === 'NodePort', { what: 'a NodePort Service' });
+    writer.published(stateServing([['sluice/edge', 80]], chosen('ClusterIP')));
+    await waitFor(() => api.get('Service', 'sluice', name)?.spec.type === 'ClusterIP', { what: 'the type change' });
+    expect(api.callsOf('update', 'services').map((c) => c.name)).toEqual([name]);
+  });
+
   it('retries a refused write', async () => {
     api.failNext(1, 500, { verb: 'create', resource: 'services' });
     writer.published(stateServing([['sluice/edge', 80]]));
