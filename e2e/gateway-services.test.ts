@@ -160,6 +160,43 @@ describe('a Service per Gateway in a cluster', () => {
     }
   }, 90_000);
 
+  // Gateway API's spec.infrastructure.parametersRef (apis/v1/gateway_types.go): a ConfigMap of sluice parameters.
+  it('takes the Service type from a parametersRef ConfigMap and follows a change to it', async () => {
+    const { api } = scenario;
+    const parameters = (serviceType: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: NS, name: 'edge-params' },
+      data: { serviceType },
+    });
+    api.apply(parameters('NodePort'));
+    api.apply({
+      ...gateway,
+      metadata: { namespace: NS, name: 'params' },
+      spec: {
+        ...gateway.spec,
+        infrastructure: { parametersRef: { group: '', kind: 'ConfigMap', name: 'edge-params' } },
+      },
+    });
+    const service = await waitFor('the NodePort Service', () =>
+      ownedServices().find((s) => s.spec.type === 'NodePort'),
+    );
+    expect(service.metadata.annotations?.['gateway.sluice.dev/gateway']).toBe(`${NS}/params`);
+    const accepted = () =>
+      api.get('Gateway', NS, 'params')?.status?.conditions?.find((c: { type: string }) => c.type === 'Accepted');
+    expect(accepted()?.status).toBe('True');
+
+    api.apply(parameters('ClusterIP'));
+    await waitFor('the Service turned ClusterIP', () => ownedServices()[0]?.spec.type === 'ClusterIP');
+    expect(ownedServices().map((s) => s.metadata.name)).toEqual([service.metadata.name]);
+
+    // A bad value: the Gateway is not accepted (InvalidParameters), so it is not served and its Service goes.
+    api.apply(parameters('ExternalName'));
+    await waitFor('InvalidParameters', () => accepted()?.reason === 'InvalidParameters');
+    await waitFor('the Service deleted', () => ownedServices().length === 0);
+    api.remove('Gateway', NS, 'params');
+  }, 60_000);
+
   it('every Service and Pod call it made is granted by the gateway-api overlay, and no other Service is touched', () => {
     const text = execFileSync('kubectl', ['kustomize', resolve(REPO_ROOT, 'manifests/overlays/gateway-api')], {
       encoding: 'utf8',
@@ -178,6 +215,7 @@ describe('a Service per Gateway in a cluster', () => {
       'create services',
       'delete services',
       'get pods',
+      'update services',
     ]);
     for (const call of calls) expect(granted(call.resource, call.verb), `${call.verb} ${call.resource}`).toBe(true);
     // Writes only in the controller's namespace, never to the backend Service.

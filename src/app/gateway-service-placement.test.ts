@@ -16,6 +16,7 @@ function stateServing(listeners: [string, number][]): RoutingState {
       gateway,
       gatewayClass: 'sluice',
       requestedAddresses: [],
+      serviceType: null,
       port,
       protocol: 'HTTP',
       listenerNames: ['l'],

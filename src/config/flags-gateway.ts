@@ -68,7 +68,7 @@ export function gatewayFlags(): FlagSpec[] {
       placeholder: 'TYPE',
       defaultValue: 'LoadBalancer',
       defaultText: 'LoadBalancer',
-      help: 'the type of the Service provisioned per Gateway (annotation sluice.dev/service-type overrides)',
+      help: 'the type of the Service provisioned per Gateway, unless a parametersRef ConfigMap or the sluice.dev/service-type annotation says otherwise',
       parse: oneOf(['LoadBalancer', 'NodePort', 'ClusterIP'] as const),
     }),
   ] as FlagSpec[];

@@ -13,6 +13,8 @@ export interface GatewayApiWatchOptions {
   /** The namespaces namespaced kinds are watched in; [null] is all. */
   readonly namespaces: readonly (string | null)[];
   readonly onChange: () => void;
+  /** Every object an informer stores or removes, with its kind ('Gateway', 'GatewayClass', ...). */
+  readonly onObject?: (kind: string, object: KubeObject, deleted: boolean) => void;
   /** How often discovery is asked again (a missing CRD may be installed later, an installed one removed). */
   readonly recheckMs: number;
   readonly backoff?: BackoffPolicy;
@@ -159,8 +161,19 @@ class DiscoveredGatewayApiWatch implements GatewayApiWatch {
   #startWatching(key: GatewayApiListKey, resource: WatchedResource): void {
     const { kubeConfig, onChange, backoff } = this.#options;
     const scopes = resource.namespaced ? this.#options.namespaces : [null];
+    const onObject = this.#options.onObject;
     const informers = scopes.map((namespace) =>
-      createInformer({ kubeConfig, resource, namespace, log: this.#log, onChange, backoff }),
+      createInformer({
+        kubeConfig,
+        resource,
+        namespace,
+        log: this.#log,
+        onChange,
+        backoff,
+        ...(onObject === undefined
+          ? {}
+          : { onObject: (object: KubeObject, deleted: boolean) => onObject(resource.kind, object, deleted) }),
+      }),
     );
     this.#running.set(resource.name, { key, resource, informers });
     for (const informer of informers) informer.start();

@@ -1,6 +1,7 @@
 // The Service one Gateway wants: in the controller's namespace (a selector reaches only pods of its own
 // namespace), selecting the sluice pods, each listener port mapped to its container port, owned by the Gateway
 // when it lives there too (owner references never cross namespaces), else by its GatewayClass. Pure.
+import type { ServiceTypeChoice } from '../routing/gateway/parameters.ts';
 import type { KubeObject } from '../routing/types.ts';
 import {
   GATEWAY_ANNOTATION,
@@ -38,18 +39,34 @@ export interface GatewayToServe {
   readonly gatewayClass: KubeObject | undefined;
   /** Listener ports, sorted, unique. */
   readonly ports: readonly number[];
+  /** The type a parametersRef ConfigMap chooses (the build's GatewayListener.serviceType), or null. */
+  readonly parameters: ServiceTypeChoice | null;
 }
 
 const GROUP_VERSION = 'gateway.networking.k8s.io/v1';
 
-/** The type the Gateway asks for, or the default with a problem when its annotation names no type we create. */
+/**
+ * The type of a Gateway's Service. Precedence, most specific first: the Gateway's own parametersRef
+ * ConfigMap (the Gateway API field), its ${SERVICE_TYPE_ANNOTATION} annotation, its GatewayClass's
+ * parametersRef ConfigMap (a default for the class), then --gateway-service-type (`fallback`). A bad annotation
+ * falls through to the next with a problem; an annotation the Gateway's ConfigMap overrides is a problem too.
+ */
 export function serviceTypeOf(gateway: GatewayToServe, fallback: ServiceType): { type: ServiceType; problem?: string } {
   const asked = metaOf(gateway.object).annotations?.[SERVICE_TYPE_ANNOTATION];
-  if (asked === undefined) return { type: fallback };
+  const chosen = gateway.parameters;
+  if (chosen?.from === 'Gateway') {
+    if (asked === undefined || asked === chosen.type) return { type: chosen.type };
+    return {
+      type: chosen.type,
+      problem: `Gateway ${gateway.gateway}: annotation ${SERVICE_TYPE_ANNOTATION} "${String(asked)}" is overridden by its parametersRef ConfigMap ${chosen.configMap} (serviceType ${chosen.type})`,
+    };
+  }
+  const next = chosen?.type ?? fallback;
+  if (asked === undefined) return { type: next };
   if ((SERVICE_TYPES as readonly unknown[]).includes(asked)) return { type: asked as ServiceType };
   return {
-    type: fallback,
-    problem: `Gateway ${gateway.gateway}: annotation ${SERVICE_TYPE_ANNOTATION} "${String(asked)}" is not one of ${SERVICE_TYPES.join(', ')}; using ${fallback}`,
+    type: next,
+    problem: `Gateway ${gateway.gateway}: annotation ${SERVICE_TYPE_ANNOTATION} "${String(asked)}" is not one of ${SERVICE_TYPES.join(', ')}; using ${next}`,
   };
 }
 

@@ -2,6 +2,9 @@
 // the label that marks them ours, and how a replica reads one back (which Gateway, which ports). Pure.
 import type { KubeObject } from '../routing/types.ts';
 
+// One list of types for the annotation, --gateway-service-type and the parameters ConfigMap.
+export { SERVICE_TYPES, type ServiceType } from '../routing/gateway/parameters.ts';
+
 /** Label on every Service we provision; its value names the controller (two installs never touch each other's). */
 export const OWNER_LABEL = 'gateway.sluice.dev/controller';
 /** Annotation naming the Gateway ("namespace/name") a Service serves. */
@@ -10,9 +13,6 @@ export const GATEWAY_ANNOTATION = 'gateway.sluice.dev/gateway';
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 /** Annotation on a Gateway choosing its Service's type. */
 export const SERVICE_TYPE_ANNOTATION = 'sluice.dev/service-type';
-
-export const SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP'] as const;
-export type ServiceType = (typeof SERVICE_TYPES)[number];
 
 export interface PortRange {
   readonly first: number;

@@ -89,6 +89,36 @@ describe('planServices', () => {
     ]);
   });
 
+  // Gateway parametersRef ConfigMap > annotation > GatewayClass parametersRef ConfigMap > --gateway-service-type.
+  it('takes the type from a parametersRef ConfigMap: the Gateway one over the annotation, the annotation over the class one', () => {
+    const annotated = { 'sluice.dev/service-type': 'ClusterIP' };
+    const own = { type: 'NodePort', from: 'Gateway', configMap: 'shop/params' } as const;
+    const ofClass = { type: 'NodePort', from: 'GatewayClass', configMap: 'sluice/params' } as const;
+    const plan = planServices(
+      [
+        toServe('shop', 'own', [80], {}, own),
+        toServe('shop', 'own-annotated', [80], annotated, own),
+        toServe('shop', 'class', [80], {}, ofClass),
+        toServe('shop', 'class-annotated', [80], annotated, ofClass),
+        toServe('shop', 'class-bad-annotation', [80], { 'sluice.dev/service-type': 'Nope' }, ofClass),
+      ],
+      new Set(),
+      [],
+      SETTINGS,
+    );
+    expect(plan.creates.map((s) => `${s.metadata.annotations?.[GATEWAY_ANNOTATION]} ${s.spec.type}`)).toEqual([
+      'shop/own NodePort',
+      'shop/own-annotated NodePort',
+      'shop/class NodePort',
+      'shop/class-annotated ClusterIP',
+      'shop/class-bad-annotation NodePort',
+    ]);
+    expect(plan.problems).toEqual([
+      'Gateway shop/own-annotated: annotation sluice.dev/service-type "ClusterIP" is overridden by its parametersRef ConfigMap shop/params (serviceType NodePort)',
+      'Gateway shop/class-bad-annotation: annotation sluice.dev/service-type "Nope" is not one of LoadBalancer, NodePort, ClusterIP; using NodePort',
+    ]);
+  });
+
   it('changes nothing when the Service matches, whatever else the API server or others added', () => {
     const [created] = planServices([toServe('shop', 'edge', [80])], new Set(), [], SETTINGS).creates;
     const current = stored(created, { nodePorts: true }) as { metadata: { labels: Record<string, string> } };

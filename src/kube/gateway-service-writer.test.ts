@@ -12,6 +12,8 @@ import { loadKubeConfig } from './kube-config.ts';
 
 const OWNER = 'sluice.dev.gateway-controller';
 const SELECTOR = { 'app.kubernetes.io/name': 'sluice' };
+/** What a Gateway's parametersRef ConfigMap chose, as the build puts it on the listeners. */
+const chosen = (type: 'NodePort' | 'ClusterIP') => ({ type, from: 'Gateway', configMap: 'sluice/p' }) as const;
 
 describe('Gateway Service writer (leader) and watch (every replica)', () => {
   let api: ApiEmulator;
@@ -123,6 +125,14 @@ describe('Gateway Service writer (leader) and watch (every replica)', () => {
       what: 'the selector back',
     });
     expect(api.get('Service', 'sluice', name)?.spec.selector).toEqual(SELECTOR);
+  });
+
+  it('follows the type a parametersRef ConfigMap chooses (the build puts it on the listeners)', async () => {
+    writer.published(stateServing([['sluice/edge', 80]], chosen('NodePort')));
+    await waitFor(() => api.get('Service', 'sluice', name)?.spec.type === 'NodePort', { what: 'a NodePort Service' });
+    writer.published(stateServing([['sluice/edge', 80]], chosen('ClusterIP')));
+    await waitFor(() => api.get('Service', 'sluice', name)?.spec.type === 'ClusterIP', { what: 'the type change' });
+    expect(api.callsOf('update', 'services').map((c) => c.name)).toEqual([name]);
   });
 
   it('retries a refused write', async () => {

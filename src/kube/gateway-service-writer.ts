@@ -4,6 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PublishSink } from '../controller/sink.ts';
 import type { RoutingState } from '../controller/state.ts';
+import type { ServiceTypeChoice } from '../routing/gateway/parameters.ts';
 import type { KubeObject } from '../routing/types.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';
 import { SerialPasses, WRITER_RETRY_BACKOFF } from './serial-passes.ts';
@@ -50,9 +51,13 @@ export function gatewaysToServe(
   state: RoutingState,
   find: GatewayServiceWriterOptions['find'],
 ): { gateways: GatewayToServe[]; missing: Set<string> } {
-  const ports = new Map<string, { gatewayClass: string; ports: Set<number> }>();
+  const ports = new Map<string, { gatewayClass: string; parameters: ServiceTypeChoice | null; ports: Set<number> }>();
   for (const listener of state.gateway?.listeners ?? []) {
-    const entry = ports.get(listener.gateway) ?? { gatewayClass: listener.gatewayClass, ports: new Set() };
+    const entry = ports.get(listener.gateway) ?? {
+      gatewayClass: listener.gatewayClass,
+      parameters: listener.serviceType,
+      ports: new Set(),
+    };
     entry.ports.add(listener.port);
     ports.set(listener.gateway, entry);
   }
@@ -66,7 +71,8 @@ export function gatewaysToServe(
       continue;
     }
     const sorted = [...entry.ports].sort((a, b) => a - b);
-    gateways.push({ gateway, object, gatewayClass: find('GatewayClass', '', entry.gatewayClass), ports: sorted });
+    const gatewayClass = find('GatewayClass', '', entry.gatewayClass);
+    gateways.push({ gateway, object, gatewayClass, ports: sorted, parameters: entry.parameters });
   }
   return { gateways, missing };
 }

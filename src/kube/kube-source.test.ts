@@ -99,6 +99,21 @@ function headers(name: string, value: string): KubeObject {
   return object;
 }
 
+/** A ConfigMap of Gateway parameters, and the Gateway API objects naming one. */
+const parameters = (name: string, namespace: string, serviceType: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { namespace, name },
+  data: { serviceType },
+});
+const ref = (name: string, namespace?: string) => ({ group: '', kind: 'ConfigMap', name, namespace });
+const gatewayObject = (parametersRef: Record<string, unknown>) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { namespace: 'default', name: 'web' },
+  spec: { gatewayClassName: 'sluice', listeners: [], infrastructure: { parametersRef } },
+});
+
 describe('createKubeSource against the API emulator', () => {
   let api: ApiEmulator;
   let source: KubeSource | null;
@@ -246,6 +261,38 @@ describe('createKubeSource against the API emulator', () => {
     // An update of a named ConfigMap comes through as a change.
     api.apply(headers('unrelated', 'two'));
     await waitFor(() => field((kube.snapshot().configMaps ?? [])[0], 'data.X-A') === 'two', { what: 'the update' });
+  });
+
+  it('keeps a ConfigMap while a Gateway or GatewayClass parametersRef names it, and follows its changes', async () => {
+    api.installGatewayApi();
+    api.apply(parameters('gw-params', 'default', 'NodePort'));
+    api.apply(parameters('class-params', 'sluice', 'ClusterIP'));
+    api.apply(parameters('unrelated', 'default', 'LoadBalancer'));
+    api.apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'sluice' },
+      spec: { controllerName: 'sluice.dev/gateway-controller', parametersRef: ref('class-params', 'sluice') },
+    });
+    // An Ingress of the same namespace/name as the Gateway names nothing: the two are told apart.
+    api.apply(ingress('default', 'web'));
+    api.apply(gatewayObject(ref('gw-params')));
+    const kube = await startSource();
+    await waitFor(has('configMaps', 'default/gw-params'), { what: 'the Gateway ConfigMap' });
+    await waitFor(has('configMaps', 'sluice/class-params'), { what: 'the GatewayClass ConfigMap' });
+    expect(names(kube.snapshot().configMaps ?? [])).toEqual(['default/gw-params', 'sluice/class-params']);
+
+    api.apply(parameters('gw-params', 'default', 'ClusterIP'));
+    const dataOf = (key: string) =>
+      (kube.snapshot().configMaps ?? []).find((c) => names([c])[0] === key)?.data as Record<string, string>;
+    await waitFor(() => dataOf('default/gw-params')?.serviceType === 'ClusterIP', { what: 'the update' });
+
+    // The Gateway names another ConfigMap: that one is read, the first one leaves.
+    api.apply(gatewayObject(ref('unrelated')));
+    await waitFor(has('configMaps', 'default/unrelated'), { what: 'the newly named ConfigMap' });
+    await waitFor(lacks('configMaps', 'default/gw-params'), { what: 'the unnamed ConfigMap to leave' });
+    api.remove('GatewayClass', '', 'sluice');
+    await waitFor(lacks('configMaps', 'sluice/class-params'), { what: 'the class ConfigMap to leave' });
   });
 
   it('reports synced (and a change) with an empty cluster', async () => {

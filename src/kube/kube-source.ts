@@ -82,7 +82,8 @@ class ClusterSource implements KubeSource {
       onChange: this.#notify,
       onKept: (id, secret) => this.#pending.recordId('secrets', id, secret),
     });
-    // Likewise ConfigMaps: only those an Ingress names (custom-headers, auth-proxy-set-headers).
+    // Likewise ConfigMaps: only those an Ingress (custom-headers, auth-proxy-set-headers) or a Gateway API
+    // parametersRef names.
     this.#configMaps = new ReferencedConfigMaps({
       ...referenced,
       onChange: this.#notify,
@@ -102,6 +103,9 @@ class ClusterSource implements KubeSource {
       log: this.#log,
       namespaces,
       onChange: this.#notify,
+      onObject: (kind, object, deleted) => {
+        if (kind === 'Gateway' || kind === 'GatewayClass') this.#configMaps.referrerChanged(kind, object, deleted);
+      },
       recheckMs: options.gatewayApiRecheckMs ?? 30_000,
       backoff: options.backoff,
     });

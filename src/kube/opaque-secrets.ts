@@ -7,7 +7,7 @@ import { opaqueSecrets } from './resources.ts';
 const OPAQUE_SECRETS: ReferencedKind = {
   resource: opaqueSecrets,
   apiVersion: 'v1',
-  references: referencedSecretKeys,
+  references: (_kind, ingress) => referencedSecretKeys(ingress),
   dataFields: ['data', 'stringData'],
 };
 

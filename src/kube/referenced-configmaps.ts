@@ -1,13 +1,14 @@
-// ConfigMaps (custom-headers, auth-proxy-set-headers): watched, but only those an Ingress annotation names
-// keep their data (referenced-objects.ts says how, routing/configmap-references.ts which).
-import { referencedConfigMapKeys } from '../routing/configmap-references.ts';
+// ConfigMaps (custom-headers, auth-proxy-set-headers, Gateway parameters): watched, but only those an Ingress
+// annotation or a Gateway API parametersRef names keep their data (referenced-objects.ts says how,
+// routing/configmap-references.ts which).
+import { configMapKeysOf } from '../routing/configmap-references.ts';
 import { type ReferencedKind, ReferencedObjects, type ReferencedObjectsOptions } from './referenced-objects.ts';
 import { configMaps } from './resources.ts';
 
 const CONFIG_MAPS: ReferencedKind = {
   resource: configMaps,
   apiVersion: 'v1',
-  references: referencedConfigMapKeys,
+  references: configMapKeysOf,
   dataFields: ['data', 'binaryData'],
 };
 

@@ -29,8 +29,8 @@ import { trimObject } from './trim-object.ts';
 export interface ReferencedKind {
   readonly resource: WatchedResource;
   readonly apiVersion: string;
-  /** "namespace/name" of the objects of this kind an Ingress names. */
-  readonly references: (ingress: KubeObject) => string[];
+  /** "namespace/name" of the objects of this kind an Ingress (or another referrer of `kind`) names. */
+  readonly references: (kind: string, referrer: KubeObject) => string[];
   /** The fields dropped from unnamed objects (their data). */
   readonly dataFields: readonly string[];
 }
@@ -51,7 +51,7 @@ export class ReferencedObjects {
   readonly informers: readonly Informer[];
   readonly #options: ReferencedObjectsOptions;
   readonly #kind: ReferencedKind;
-  /** Ingress "namespace/name" → the Secret keys it names. */
+  /** Referrer "kind namespace/name" → the Secret keys it names. */
   readonly #byIngress = new Map<string, readonly string[]>();
   /** Secret key → how many Ingresses name it. */
   readonly #references = new Map<string, number>();
@@ -107,9 +107,14 @@ export class ReferencedObjects {
 
   /** Every Ingress change goes through here: it updates which Secrets are referenced. */
   ingressChanged(ingress: KubeObject, deleted: boolean): void {
-    const id = secretKey(ingress);
+    this.referrerChanged('Ingress', ingress, deleted);
+  }
+
+  /** Likewise for another kind that names these objects (a Gateway's parametersRef names a ConfigMap). */
+  referrerChanged(kind: string, referrer: KubeObject, deleted: boolean): void {
+    const id = `${kind} ${secretKey(referrer)}`;
     const before = this.#byIngress.get(id) ?? [];
-    const after = deleted ? [] : this.#kind.references(ingress);
+    const after = deleted ? [] : this.#kind.references(kind, referrer);
     if (after.length === 0) this.#byIngress.delete(id);
     else this.#byIngress.set(id, after);
     for (const key of after) {

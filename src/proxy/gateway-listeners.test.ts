@@ -14,6 +14,7 @@ function listener(gateway: string, port: number, protocol: 'HTTP' | 'HTTPS' = 'H
     gateway,
     gatewayClass: 'sluice',
     requestedAddresses: [],
+    serviceType: null,
     port,
     protocol,
     listenerNames: ['l'],

@@ -1,8 +1,10 @@
 // Which ConfigMaps the sources keep: only those an Ingress annotation names (custom-headers,
-// auth-proxy-set-headers). A cluster holds many ConfigMaps (application settings, scripts, CA bundles) that
+// auth-proxy-set-headers) or a Gateway's or GatewayClass's parametersRef names (gateway/parameters.ts).
+// A cluster holds many ConfigMaps (application settings, scripts, CA bundles) that
 // are none of an ingress controller's business: keeping them all would cost memory for nothing. Pure: the
 // cluster source, the manifest source and the incremental build apply the same rule.
 import { NGINX } from './annotations/registry-types.ts';
+import { parametersConfigMapKey } from './gateway/parameters.ts';
 import { DEFAULT_NAMESPACE } from './object-index.ts';
 import type { KubeObject } from './types.ts';
 
@@ -36,9 +38,30 @@ export function referencedConfigMapKeys(ingress: KubeObject): string[] {
   return out;
 }
 
-/** The ConfigMaps a snapshot keeps of `configMaps`: those some Ingress of `ingresses` names. */
-export function keptConfigMaps(configMaps: readonly KubeObject[], ingresses: readonly KubeObject[]): KubeObject[] {
-  const referenced = new Set(ingresses.flatMap(referencedConfigMapKeys));
+/** "namespace/name" of the ConfigMaps an object of `kind` names (an Ingress, a Gateway or a GatewayClass). */
+export function configMapKeysOf(kind: string, object: KubeObject): string[] {
+  if (kind !== 'Gateway' && kind !== 'GatewayClass') return referencedConfigMapKeys(object);
+  const key = parametersConfigMapKey(kind, object);
+  return key === null ? [] : [key];
+}
+
+/** The Gateway API objects that may name a ConfigMap (their parametersRef). */
+export interface ConfigMapReferrers {
+  readonly gateways?: readonly KubeObject[];
+  readonly gatewayClasses?: readonly KubeObject[];
+}
+
+/** The ConfigMaps a snapshot keeps of `configMaps`: those some Ingress, Gateway or GatewayClass names. */
+export function keptConfigMaps(
+  configMaps: readonly KubeObject[],
+  ingresses: readonly KubeObject[],
+  gatewayApi: ConfigMapReferrers = {},
+): KubeObject[] {
+  const referenced = new Set([
+    ...ingresses.flatMap(referencedConfigMapKeys),
+    ...(gatewayApi.gateways ?? []).flatMap((object) => configMapKeysOf('Gateway', object)),
+    ...(gatewayApi.gatewayClasses ?? []).flatMap((object) => configMapKeysOf('GatewayClass', object)),
+  ]);
   if (referenced.size === 0) return [];
   return configMaps.filter((configMap) => {
     const metadata = configMap.metadata as { namespace?: unknown; name?: unknown } | undefined;

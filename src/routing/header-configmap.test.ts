@@ -117,6 +117,29 @@ describe('which ConfigMaps are kept', () => {
     const kept = keptConfigMaps([configMap('h', {}), configMap('other', {}), configMap('x', {}, 'team')], [named]);
     expect(kept.map((object) => (object.metadata as { name: string }).name)).toEqual(['h']);
   });
+
+  it('and those a Gateway or GatewayClass parametersRef names (the manifest source keeps them too)', () => {
+    const ref = { group: '', kind: 'ConfigMap', name: 'params' };
+    const gateway = {
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'team' },
+      spec: { infrastructure: { parametersRef: ref } },
+    };
+    const gatewayClass = {
+      kind: 'GatewayClass',
+      metadata: { name: 'c' },
+      spec: { parametersRef: { ...ref, name: 'c', namespace: 'ops' } },
+    };
+    const all = [
+      configMap('params', {}, 'team'),
+      configMap('params', {}),
+      configMap('c', {}, 'ops'),
+      configMap('h', {}),
+    ];
+    const kept = keptConfigMaps(all, [], { gateways: [gateway], gatewayClasses: [gatewayClass] });
+    expect(kept).toEqual([all[0], all[2]]);
+    expect(keptConfigMaps(all, [])).toEqual([]);
+  });
 });
 
 describe('custom-headers and auth-proxy-set-headers in a build', () => {

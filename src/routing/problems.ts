@@ -78,7 +78,7 @@ export const PROBLEM_CODES = {
   GatewayFilterUnsupported: 'A route filter sluice does not support; the rule answers 500 rather than skip it.',
   GatewayAddressUnsupported: 'A Gateway address is not an IPAddress; the Gateway is not accepted.',
   GatewayParametersInvalid:
-    'A Gateway names spec.infrastructure.parametersRef: sluice takes no infrastructure parameters; the Gateway is not accepted (InvalidParameters).',
+    'A Gateway or GatewayClass parametersRef names no ConfigMap of sluice parameters (missing, another kind, an unknown key or a bad serviceType); it is not accepted (InvalidParameters), nor are the Gateways of such a class.',
 
   // Controller options
   DefaultBackendServiceInvalid: '--default-backend-service is not "namespace/name[:port]"; it is ignored.',

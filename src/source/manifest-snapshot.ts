@@ -69,8 +69,8 @@ export class SnapshotAssembler {
       endpointSlices: Object.freeze(buckets.endpointSlices),
       // Opaque Secrets only when an Ingress names them, as the cluster source keeps them.
       secrets: Object.freeze(keptSecrets(buckets.secrets, buckets.ingresses)),
-      // Likewise only the ConfigMaps an Ingress annotation names.
-      ...configMapList(keptConfigMaps(buckets.configMaps, buckets.ingresses)),
+      // Likewise only the ConfigMaps an Ingress annotation or a Gateway API parametersRef names.
+      ...configMapList(keptConfigMaps(buckets.configMaps, buckets.ingresses, buckets)),
       ...gatewayApiLists(buckets),
     });
     return { snapshot, errors };

@@ -2,6 +2,7 @@
 import type { RoutingState } from '../../src/controller/state.ts';
 import { emptyRoutingState } from '../../src/controller/routing-state.ts';
 import type { GatewayToServe, ProvisionSettings } from '../../src/kube/gateway-service-desired.ts';
+import type { ServiceTypeChoice } from '../../src/routing/gateway/parameters.ts';
 import type { GatewayListener } from '../../src/routing/gateway/types.ts';
 import { testOptions } from './routing-build-fixtures.ts';
 import type { KubeObject } from '../../src/routing/types.ts';
@@ -34,12 +35,14 @@ export function toServe(
   name: string,
   ports: number[],
   annotations: Record<string, string> = {},
+  parameters: ServiceTypeChoice | null = null,
 ): GatewayToServe {
   return {
     gateway: `${namespace}/${name}`,
     object: gatewayObject(namespace, name, annotations),
     gatewayClass: GATEWAY_CLASS,
     ports,
+    parameters,
   };
 }
 
@@ -78,8 +81,13 @@ export function fakeServiceView(ports: Map<string, Map<number, number>>) {
 }
 
 /** A published state serving these (Gateway, port) listeners, as the Service writer reads it. */
-export function stateServing(ports: readonly [string, number][]): RoutingState {
-  const listeners = ports.map(([gateway, port]) => ({ gateway, gatewayClass: 'sluice', port }) as GatewayListener);
+export function stateServing(
+  ports: readonly [string, number][],
+  serviceType: ServiceTypeChoice | null = null,
+): RoutingState {
+  const listeners = ports.map(
+    ([gateway, port]) => ({ gateway, gatewayClass: 'sluice', port, serviceType }) as GatewayListener,
+  );
   return {
     ...emptyRoutingState(testOptions),
     gateway: {

@@ -31,6 +31,7 @@ export function gatewaySnapshot(objects: readonly KubeObject[]): Snapshot {
     services: pick('Service'),
     endpointSlices: pick('EndpointSlice'),
     secrets: pick('Secret'),
+    configMaps: pick('ConfigMap'),
     namespaces: pick('Namespace'),
     gatewayClasses: pick('GatewayClass'),
     gateways: pick('Gateway'),

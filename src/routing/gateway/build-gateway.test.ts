@@ -117,7 +117,7 @@ describe('buildGateway', () => {
   });
 
   // conformance/tests/gateway-invalid-parameters-ref.go: Accepted=False InvalidParameters, nothing served.
-  it('does not accept a Gateway naming infrastructure parameters', () => {
+  it('does not accept a Gateway naming infrastructure parameters of a kind sluice does not read', () => {
     const withParameters = {
       ...gateway('params', [http]),
       spec: {

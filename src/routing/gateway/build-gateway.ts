@@ -22,6 +22,14 @@ import {
 import type { BackendContext } from './backend-refs.ts';
 import { isGatewayHostname } from './hostnames.ts';
 import { readListeners } from './listeners.ts';
+import {
+  chooseServiceType,
+  invalidParameters,
+  parametersVerdict,
+  type ParametersRead,
+  readClassParameters,
+  readParametersRef,
+} from './parameters.ts';
 import { ReferenceGrants } from './reference-grants.ts';
 import { compileRules } from './rules.ts';
 import { gatewayClassStatus, gatewayStatus, routeStatus } from './status.ts';
@@ -42,6 +50,9 @@ function listOf(snapshot: unknown, key: string): readonly unknown[] {
 
 interface Inputs {
   readonly secrets: ReadonlyMap<string, Named>;
+  readonly configMaps: ReadonlyMap<string, Named>;
+  /** Our GatewayClasses by name, with their parametersRef read. */
+  readonly classes: ReadonlyMap<string, ParametersRead>;
   readonly grants: ReferenceGrants;
   readonly labels: NamespaceLabels;
   readonly resolver: BackendResolver;
@@ -56,8 +67,14 @@ export function buildGateway(snapshot: Snapshot, options: GatewayOptions): Gatew
   const services = indexObjects('Service', listOf(snapshot, 'services'), true, shared);
   const slices = indexObjects('EndpointSlice', listOf(snapshot, 'endpointSlices'), true, shared);
   const namespaces = indexObjects('Namespace', listOf(snapshot, 'namespaces'), false, shared);
+  const configMaps = indexObjects('ConfigMap', listOf(snapshot, 'configMaps'), true, shared);
+  const classParameters = new Map(
+    classes.map((named) => [named.ref.name, readClassParameters(named, configMaps, problems)]),
+  );
   const inputs: Inputs = {
     secrets: indexObjects('Secret', listOf(snapshot, 'secrets'), true, shared),
+    configMaps,
+    classes: classParameters,
     grants: new ReferenceGrants(
       indexObjects('ReferenceGrant', listOf(snapshot, 'referenceGrants'), true, problems).values(),
     ),
@@ -68,8 +85,7 @@ export function buildGateway(snapshot: Snapshot, options: GatewayOptions): Gatew
     resolver: new BackendResolver(catalogServices(services, slices), shared),
   };
 
-  const classNames = new Set(classes.map((named) => named.ref.name));
-  const gateways = judgeGateways(snapshot, classNames, inputs, options, problems);
+  const gateways = judgeGateways(snapshot, inputs, options, problems);
   const { routes, statuses } = compileRoutes(snapshot, gateways, inputs, options.controllerName, problems);
   const gatewayStatuses = [...gateways.values()]
     .map((gateway) => gatewayStatus(gateway.named, gateway.listeners, gateway.rejection))
@@ -87,7 +103,11 @@ export function buildGateway(snapshot: Snapshot, options: GatewayOptions): Gatew
     endpoints: inputs.resolver.index(),
     status: {
       gatewayClasses: classes.map((named) =>
-        gatewayClassStatus(named, options.supportedFeatures ?? SUPPORTED_FEATURES),
+        gatewayClassStatus(
+          named,
+          options.supportedFeatures ?? SUPPORTED_FEATURES,
+          parametersVerdict(classParameters.get(named.ref.name) ?? null),
+        ),
       ),
       gateways: gatewayStatuses,
       routes: statuses.sort((a, b) =>
@@ -111,7 +131,6 @@ function isAccepted(gateway: JudgedGateway, statuses: readonly GatewayStatus[]):
 /** Gateways of our classes, their listeners judged (protocol, kinds, certificates, conflicts). */
 function judgeGateways(
   snapshot: Snapshot,
-  classNames: ReadonlySet<string>,
   inputs: Inputs,
   options: GatewayOptions,
   problems: Problem[],
@@ -119,7 +138,8 @@ function judgeGateways(
   const gateways = new Map<string, JudgedGateway>();
   for (const named of indexObjects('Gateway', listOf(snapshot, 'gateways'), true, problems).values()) {
     const className = readString(named.object.spec, 'gatewayClassName') ?? '';
-    if (!classNames.has(className)) continue;
+    const classParameters = inputs.classes.get(className);
+    if (classParameters === undefined) continue;
     const listeners = readListeners({
       gateway: named,
       secrets: inputs.secrets,
@@ -130,18 +150,20 @@ function judgeGateways(
       if (!listener.served || !listener.resolvedRefs[0])
         problems.push(problem('GatewayListenerInvalid', named.ref, listener.field, listenerWhy(listener)));
     const addresses = readAddresses(named, problems);
-    const parameters = readParametersRef(named, problems);
+    const parameters = readParametersRef('Gateway', named, inputs.configMaps);
+    const invalid = invalidParameters(named, parameters, classParameters, problems);
     gateways.set(named.key, {
       named,
       listeners,
       className,
       requestedAddresses: addresses.values,
+      serviceType: chooseServiceType(parameters, classParameters),
       rejection:
         addresses.error !== null
           ? [false, 'UnsupportedAddress', addresses.error]
-          : parameters === null
+          : invalid === null
             ? null
-            : [false, 'InvalidParameters', parameters],
+            : [false, 'InvalidParameters', invalid],
     });
   }
   return gateways;
@@ -237,19 +259,6 @@ function routeHostnames(named: Named, problems: Problem[]): string[] {
       );
   });
   return out;
-}
-
-/**
- * spec.infrastructure.parametersRef: sluice has no parameters kind of its own, so any reference is invalid
- * (spec: Gateway Accepted=False, reason InvalidParameters; conformance/tests/gateway-invalid-parameters-ref.go).
- */
-function readParametersRef(named: Named, problems: Problem[]): string | null {
-  const ref = readRecord(readRecord(named.object.spec, 'infrastructure'), 'parametersRef');
-  if (ref === null) return null;
-  const kind = readString(ref, 'kind') ?? '';
-  const message = `parametersRef ${readString(ref, 'group') ?? ''}/${kind} ${readString(ref, 'name') ?? ''}: sluice takes no infrastructure parameters`;
-  problems.push(problem('GatewayParametersInvalid', named.ref, 'spec.infrastructure.parametersRef', message));
-  return message;
 }
 
 function readAddresses(named: Named, problems: Problem[]): { values: string[]; error: string | null } {

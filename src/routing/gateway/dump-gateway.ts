@@ -29,6 +29,9 @@ function dumpListener(listener: GatewayListener, lines: string[]): void {
   lines.push(
     `  Gateway ${listener.gateway} (class ${listener.gatewayClass})  ${listener.protocol} :${listener.port}  listeners ${listener.listenerNames.join(',')}  address ${addresses}`,
   );
+  const chosen = listener.serviceType;
+  if (chosen !== null)
+    lines.push(`    service type ${chosen.type} (${chosen.from} parametersRef ConfigMap ${chosen.configMap})`);
   for (const host of listener.table.hosts) dumpHost(host, lines);
   if (listener.tls !== null) {
     for (const [host, secret] of listener.tls.hosts) lines.push(`    tls ${host} → ${secret}`);

@@ -1,5 +1,5 @@
 // Golden files for the Gateway API core, like ../golden.test.ts: testdata/<case>.yaml (GatewayClass,
-// Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, Namespace, Service, EndpointSlice, Secret; optionally a
+// Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, Namespace, Service, EndpointSlice, Secret, ConfigMap; optionally a
 // `kind: TestRequests` document) → testdata/<case>.routes (dumpBuild of the Ingress and Gateway builds, then each request's match).
 // Every case starts with testdata/_base.yaml (the class, namespaces and backend Services of the
 // upstream conformance suite). A request line is "namespace/gateway:port host /path [METHOD] [header:name=value] [query:name=value]".
@@ -61,6 +61,7 @@ const LIST_OF_KIND: Readonly<Record<string, keyof Snapshot>> = {
   Service: 'services',
   EndpointSlice: 'endpointSlices',
   Secret: 'secrets',
+  ConfigMap: 'configMaps',
 };
 
 interface GoldenCase {

@@ -5,17 +5,22 @@
 
 import type { Named } from '../object-index.ts';
 import type { ParentResult } from './attach.ts';
-import { condition, verdictCondition, type Verdict } from './conditions.ts';
+import { verdictCondition, type Verdict } from './conditions.ts';
 import type { ListenerModel } from './listeners.ts';
 import type { GatewayClassStatus, GatewayStatus, ListenerStatus, RouteKind, RouteStatus } from './types.ts';
 import { generationOf } from './values.ts';
 
-export function gatewayClassStatus(named: Named, features: readonly string[]): GatewayClassStatus {
+/** `rejection`: why the class is not accepted (its parametersRef), or null. */
+export function gatewayClassStatus(
+  named: Named,
+  features: readonly string[],
+  rejection: Verdict | null,
+): GatewayClassStatus {
   const generation = generationOf(named.object);
   return {
     name: named.ref.name,
     generation,
-    conditions: [condition('Accepted', true, 'Accepted', 'handled by sluice', generation)],
+    conditions: [verdictCondition('Accepted', rejection ?? [true, 'Accepted', 'handled by sluice'], generation)],
     supportedFeatures: [...features].sort().map((name) => ({ name })),
   };
 }

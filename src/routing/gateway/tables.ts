@@ -9,6 +9,7 @@ import type { HostRules, PathRoute, TlsCertificate, TlsTable } from '../types.ts
 import type { GatewayModel, ParentResult } from './attach.ts';
 import { compareSpecificity, hostnameCovers, reachableThrough } from './hostnames.ts';
 import type { ListenerModel } from './listeners.ts';
+import type { ServiceTypeChoice } from './parameters.ts';
 import type { RankedRoute } from './rules.ts';
 import type { GatewayListener } from './types.ts';
 
@@ -20,6 +21,7 @@ export interface RouteEntry {
 export interface AcceptedGateway extends GatewayModel {
   readonly className: string;
   readonly requestedAddresses: readonly string[];
+  readonly serviceType: ServiceTypeChoice | null;
 }
 
 interface Bucket {
@@ -76,6 +78,7 @@ function portListener(
     gateway: gateway.named.key,
     gatewayClass: gateway.className,
     requestedAddresses: gateway.requestedAddresses,
+    serviceType: gateway.serviceType,
     port,
     protocol: https ? 'HTTPS' : 'HTTP',
     listenerNames: listeners.map((l) => l.name).sort(compareText),

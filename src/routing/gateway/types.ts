@@ -1,6 +1,7 @@
 // The Gateway API core's output (docs/gateway-api-snapshot.md): per (Gateway, port) route tables in the
 // shared route model, the endpoints they use, and status as data for the writer. All frozen.
 
+import type { ServiceTypeChoice } from './parameters.ts';
 import type { CertificateInspector, EndpointIndex, Problem, RouteTable, TlsTable } from '../types.ts';
 
 export interface GatewayOptions {
@@ -121,6 +122,8 @@ export interface GatewayListener {
   readonly gatewayClass: string;
   /** spec.addresses values of type IPAddress (or no type), in order. */
   readonly requestedAddresses: readonly string[];
+  /** The type of its provisioned Service that a parametersRef (its own, else its class's) chooses; null: none. */
+  readonly serviceType: ServiceTypeChoice | null;
   readonly port: number;
   readonly protocol: 'HTTP' | 'HTTPS';
   /** The Gateway listeners merged on this port, sorted. */
