@@ -261,6 +261,8 @@ describe('status page in a browser', () => {
       ':80 HTTP · listeners http',
       ':8080 HTTP · listeners alt',
     ]);
+    // Each listener's table has its own header row (shared header cells would move to the last table).
+    expect(await gateway.locator('.gateway-listener table thead th').count()).toBe(2 * 5);
     const row = gateway.locator('tr.route').first();
     expect(await row.locator('td[data-label="Path"] .path').textContent()).toBe('/api');
     expect(await row.locator('td[data-label="Route"]').textContent()).toBe('infra/store');

@@ -86,6 +86,7 @@ table.routes th.num { text-align: right; }
 tr.has-problem td:first-child { box-shadow: inset 3px 0 0 var(--bad); }
 .path { font-weight: 600; overflow-wrap: anywhere; }
 .sub { color: var(--muted); font-size: 12px; }
+.listener-head { padding: 10px 16px 4px; }
 .state-bad { color: var(--bad); font-weight: 600; font-size: 12px; }
 .eps { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
 .ep { font-size: 12px; font-weight: 600; padding: 1px 7px; border-radius: 999px; font-variant-numeric: tabular-nums; }
@@ -130,6 +131,8 @@ td.trend svg.spark { width: 64px; }
   .explain form { flex-direction: column; }
   .problem { grid-template-columns: 1fr; }
   .problem .msg { grid-column: 1; }
+  .audit-row { grid-template-columns: auto 1fr; } .audit-row .field { grid-column: 1 / -1; }
+  .panel > h2 { flex-wrap: wrap; } #audit-summary { white-space: normal; }
   td.trend .charts { flex-wrap: wrap; }
 }
 `;

@@ -64,13 +64,17 @@ function hostRows(model, host) {
   });
 }
 
+// Fresh header cells per table: a DOM node appended twice moves, leaving the first table without a header.
+function listenerHeads() {
+  return ['Host', 'Path', 'Backend', 'Endpoints', 'Route'].map((t) => h('th', null, t));
+}
+
 /**
  * @param {PageModel} model
  * @param {GatewayView} g
  */
 function gatewayPanel(model, g) {
   const name = `${g.namespace}/${g.name}`;
-  const heads = ['Host', 'Path', 'Backend', 'Endpoints', 'Route'].map((t) => h('th', null, t));
   const listeners = g.listeners.map((l) =>
     h(
       'div',
@@ -80,7 +84,7 @@ function gatewayPanel(model, g) {
         ? h(
             'table',
             { class: 'routes' },
-            h('thead', null, h('tr', null, heads)),
+            h('thead', null, h('tr', null, listenerHeads())),
             h(
               'tbody',
               null,
