@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,14 +12,6 @@ import { createAdminServer } from './server.ts';
 import { HOSTILE, STOREFRONT_ANNOTATIONS, fixtureState } from '../../test/support/admin-state-fixture.ts';
 import { GATEWAY, withGateway } from '../../test/support/admin-gateway-fixture.ts';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
-
-// The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
-const SCREENSHOT_DIR =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? join(import.meta.dirname, '..', '..', 'docs')
-    : join(tmpdir(), 'sluice-screenshots');
-const SCREENSHOT = join(SCREENSHOT_DIR, 'admin-page.png');
-const SCREENSHOT_PHONE = join(SCREENSHOT_DIR, 'admin-page-phone.png');
 
 describe('status page in a browser', () => {
   let state: RoutingState | null = null;
@@ -137,8 +129,6 @@ describe('status page in a browser', () => {
     const cartRow = page.locator('#hosts tr.route', { hasText: '/cart' });
     expect(Number(await cartRow.locator('td[data-label="Req/s"]').textContent())).toBeGreaterThan(0);
 
-    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -244,7 +234,6 @@ describe('status page in a browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(15, 18, 22)');
-    await page.screenshot({ path: SCREENSHOT_PHONE, fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });
