@@ -25,6 +25,7 @@ import {
   requestPercentageMirror,
   sectionNameNotMatchingPort,
 } from './gateway-extended-matches.ts';
+import { detectMisdirectedRequests } from './gateway-misdirected.ts';
 import {
   expectEventuallyConsistent,
   expectMirrored,
@@ -92,6 +93,7 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRouteBackendProtocolH2C: ['HTTPRouteBackendProtocolH2C'],
   HTTPRouteRequestHeaderModifierBackendWeights: ['HTTPRouteBackendRequestHeaderModification'],
   HTTPRouteNamedRule: ['HTTPRouteNamedRouteRule'],
+  HTTPRouteHTTPSListenerDetectMisdirectedRequests: ['GatewayHTTPSListenerDetectMisdirectedRequests'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -116,6 +118,7 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('HTTPRouteBackendProtocolWebSocket', () => backendProtocolWebSocket(suiteOf()));
   conformance('HTTPRouteBackendProtocolH2C', () => backendProtocolH2c(suiteOf()));
   conformance('HTTPRouteNamedRule', () => namedRule(suiteOf()));
+  conformance('HTTPRouteHTTPSListenerDetectMisdirectedRequests', () => detectMisdirectedRequests(suiteOf()));
   conformance('HTTPRouteRequestHeaderModifierBackendWeights', () => backendRequestHeaderModifier(suiteOf()));
   conformance('HTTPRouteListenerPortMatching', () => listenerPortMatching(suiteOf()));
   conformance('HTTPRouteInvalidParentRefSectionNameNotMatchingPort', () => sectionNameNotMatchingPort(suiteOf()));

@@ -315,6 +315,10 @@ export interface Expected {
   readonly path: string;
   /** Over TLS to port 443 with `host` as SNI (the certificate is not verified). */
   readonly tls?: boolean;
+  /** With `tls`: this SNI instead of `host` (upstream MakeTLSRequestAndExpectEventuallyConsistentResponse's serverName). */
+  readonly serverName?: string;
+  /** With `tls`: HTTP/2 (ALPN h2) instead of HTTP/1.1. */
+  readonly http2?: boolean;
   /** A redirect's Location must name this host (upstream RedirectRequest.Host). */
   readonly redirectHost?: string;
   /**
@@ -481,7 +485,8 @@ export async function expectEventuallyConsistent(
         method: expected.method,
         path: expected.path,
         host: expected.host,
-        servername: expected.tls === true ? expected.host : undefined,
+        servername: expected.tls === true ? (expected.serverName ?? expected.host) : undefined,
+        http2: expected.http2,
         headers: withEchoSetHeader(expected),
         timeoutMs: 5_000,
       });

@@ -1,7 +1,7 @@
 /** Requests to the edge with a chosen Host (undici), and raw bytes over a socket for protocol-level tests. */
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 
 export interface EdgeRequest {
   method?: string;
@@ -13,6 +13,8 @@ export interface EdgeRequest {
   body?: string | Buffer;
   /** For https base URLs: the SNI name (default: `host` without port). Certificates are not verified. */
   servername?: string;
+  /** For https base URLs: offer HTTP/2 (ALPN h2) too. */
+  http2?: boolean;
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
   /** Your own undici dispatcher; by default http uses undici's global one and https a cached insecure Agent. */
@@ -29,11 +31,17 @@ export interface EdgeResponse {
 
 const tlsAgents = new Map<string, Agent>();
 
-function tlsAgent(servername: string): Agent {
-  let agent = tlsAgents.get(servername);
+/** An insecure Agent whose connections send `servername` as SNI (undici would send the request's Host instead). */
+function tlsAgent(servername: string, http2: boolean): Agent {
+  const key = (http2 ? 'h2 ' : '') + servername;
+  let agent = tlsAgents.get(key);
   if (agent === undefined) {
-    agent = new Agent({ connect: { servername, rejectUnauthorized: false } });
-    tlsAgents.set(servername, agent);
+    const connector = buildConnector({ rejectUnauthorized: false, allowH2: http2 });
+    agent = new Agent({
+      allowH2: http2,
+      connect: (options, callback) => connector({ ...options, servername }, callback),
+    });
+    tlsAgents.set(key, agent);
   }
   return agent;
 }
@@ -58,7 +66,7 @@ export async function edgeRequest(baseUrl: string, options: EdgeRequest = {}): P
   if (options.host !== undefined) headers.host = options.host;
   let dispatcher = options.dispatcher;
   if (dispatcher === undefined && base.protocol === 'https:') {
-    dispatcher = tlsAgent(options.servername ?? hostWithoutPort(options.host ?? base.hostname));
+    dispatcher = tlsAgent(options.servername ?? hostWithoutPort(options.host ?? base.hostname), options.http2 === true);
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   const response = await request(new URL(options.path ?? '/', base), {

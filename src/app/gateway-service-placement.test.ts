@@ -20,6 +20,7 @@ function stateServing(listeners: [string, number][]): RoutingState {
       port,
       protocol: 'HTTP',
       listenerNames: ['l'],
+      listenerHostnames: [''],
       table: base.result.table,
       tls: null,
     }),

@@ -10,6 +10,7 @@ export const proxyErrors = {
   clientBodyTimeout: { status: 408, title: 'Request Timeout', record: 'timeout' },
   httpsRequired: { status: 403, title: 'Forbidden', record: 'other' },
   noRoute: { status: 404, title: 'Not Found', record: 'no-route' },
+  misdirected: { status: 421, title: 'Misdirected Request', record: 'other' },
   /** Gateway API: a rule whose backendRefs are all invalid (or absent) answers 500 (HTTPRoute spec, BackendRef). */
   invalidBackendRefs: { status: 500, title: 'Internal Server Error', record: 'other' },
   bodyTooLarge: { status: 413, title: 'Content Too Large', record: 'other' },

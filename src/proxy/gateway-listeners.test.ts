@@ -18,6 +18,7 @@ function listener(gateway: string, port: number, protocol: 'HTTP' | 'HTTPS' = 'H
     port,
     protocol,
     listenerNames: ['l'],
+    listenerHostnames: [''],
     table: base.result.table,
     tls: null,
   };

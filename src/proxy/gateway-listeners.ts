@@ -3,6 +3,7 @@
 // Gateways on :80 at different addresses serve different routes.
 import type { RoutingState } from '../controller/state.ts';
 import type { GatewayListener } from '../routing/gateway/types.ts';
+import { ListenerHosts } from '../routing/gateway/listener-hosts.ts';
 import { compileMatcher } from '../routing/matcher.ts';
 import type { EndpointIndex, TlsTable } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
@@ -185,5 +186,6 @@ function viewOf(state: RoutingState, listener: GatewayListener, endpoints: Endpo
     buildMs: state.buildMs,
     result: Object.freeze({ ...state.result, table: listener.table, tls: listener.tls ?? noTls, endpoints }),
     matcher: compileMatcher(listener.table),
+    ...(listener.protocol === 'HTTPS' ? { listenerHosts: new ListenerHosts(listener.listenerHostnames) } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { PassThrough } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { BackendEndpoints } from '../../routing/types.ts';
 import type { BackendBalance } from '../balancer.ts';
 import type { TraceSpan } from '../../telemetry/tracing-hooks.ts';
@@ -53,6 +54,11 @@ export class Exchange implements StepExchange, UpstreamHandler, RouteRequest {
 
   get listenerPort(): number {
     return this.req.socket?.localPort ?? 0;
+  }
+
+  get serverName(): string | null {
+    const name = (this.req.socket as TLSSocket | undefined)?.servername;
+    return typeof name === 'string' ? name : null;
   }
 
   // ---- the request as steps see it (prepare.ts) ----

@@ -1,5 +1,6 @@
 import type { RoutingState } from '../../controller/state.ts';
 import { policyForBackend } from '../../routing/gateway/backend-filters.ts';
+import type { ListenerHosts } from '../../routing/gateway/listener-hosts.ts';
 import { redirectLocation } from '../../routing/gateway/request-rewrites.ts';
 import type { WeightedBackend } from '../../routing/gateway/route-data.ts';
 import { normalizeRequestHost } from '../../routing/request-host.ts';
@@ -47,6 +48,8 @@ export interface RouteRequest {
   readonly facts?: RequestFacts;
   /** The port the request arrived on (Gateway API redirects keep the listener's port). */
   readonly listenerPort?: number;
+  /** The TLS server name (SNI) of the request's connection, or null; read only on Gateway HTTPS ports. */
+  readonly serverName?: string | null;
 }
 
 interface MatchDecisions {
@@ -62,6 +65,11 @@ const malformedHost = answer(proxyErrors.badRequest, 'malformed Host', null);
 const malformedTarget = answer(proxyErrors.badRequest, 'malformed request target', null);
 const hiddenDotSegment = answer(proxyErrors.badRequest, 'encoded slash or backslash next to a dot segment', null);
 const noRoute = answer(proxyErrors.noRoute, null, null);
+const misdirected = answer(
+  proxyErrors.misdirected,
+  'the Host belongs to another listener than the TLS server name',
+  null,
+);
 
 /**
  * Where one request goes, decided from one table generation with the same rules for plain requests and
@@ -105,6 +113,9 @@ export class RouteDecider {
     out.path = path;
     out.query = split.query;
     if (hidesDotSegment(path)) return hiddenDotSegment;
+    const listeners = state.listenerHosts;
+    if (listeners !== undefined && tls && host !== '' && isMisdirected(listeners, out.serverName, host))
+      return misdirected;
 
     const match = state.matcher.match(host, path, out.facts);
     if (match === null) return noRoute;
@@ -212,4 +223,10 @@ function decideForMatch(state: RoutingState, match: Match, defaults: RouteDefaul
     // An error page cannot answer an Upgrade: it keeps its 503.
     upgrade: upgradeRefusal ?? Object.freeze({ kind: 'upgrade', match, backend: chosen, route }),
   });
+}
+
+function isMisdirected(listeners: ListenerHosts, serverName: string | null | undefined, host: string): boolean {
+  if (serverName === null || serverName === undefined) return false;
+  const name = normalizeRequestHost(serverName);
+  return name !== null && name !== '' && listeners.misdirected(name, host);
 }

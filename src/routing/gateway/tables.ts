@@ -82,6 +82,7 @@ function portListener(
     port,
     protocol: https ? 'HTTPS' : 'HTTP',
     listenerNames: listeners.map((l) => l.name).sort(compareText),
+    listenerHostnames: listeners.map((l) => l.hostname ?? '').sort(compareText),
     table: { hosts, defaultBackend: null },
     tls: https ? tlsTable(buckets) : null,
   };

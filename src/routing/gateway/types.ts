@@ -22,6 +22,7 @@ export const CORE_FEATURES: readonly string[] = ['Gateway', 'HTTPRoute', 'Refere
 export const SUPPORTED_FEATURES: readonly string[] = [
   ...CORE_FEATURES,
   'GatewayHTTPListenerIsolation',
+  'GatewayHTTPSListenerDetectMisdirectedRequests',
   'GatewayPort8080',
   'HTTPRoute303RedirectStatusCode',
   'HTTPRoute307RedirectStatusCode',
@@ -128,6 +129,8 @@ export interface GatewayListener {
   readonly protocol: 'HTTP' | 'HTTPS';
   /** The Gateway listeners merged on this port, sorted. */
   readonly listenerNames: readonly string[];
+  /** Their hostnames ('' for none), for telling misdirected HTTPS requests (listener-hosts.ts). */
+  readonly listenerHostnames: readonly string[];
   readonly table: RouteTable;
   /** HTTPS: SNI host → certificate; null for HTTP. */
   readonly tls: TlsTable | null;
