@@ -124,7 +124,9 @@ function paintTables() {
     h(
       'span',
       { class: 'sub' },
-      last ? `${history.tables.length} tables, last generation ${last.generation}` : 'no table yet',
+      last
+        ? `${history.tables.length} ${history.tables.length === 1 ? 'table' : 'tables'}, last generation ${last.generation}`
+        : 'no table yet',
     ),
   );
 }
