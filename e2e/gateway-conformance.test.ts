@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_FEATURES } from '../src/routing/gateway/types.ts';
 import { EXTENDED_TESTS, registerExtendedTests } from './gateway-extended-tests.ts';
+import { GRPC_TESTS, registerGrpcTests } from './gateway-grpc-tests.ts';
 import { selfSignedFor, tlsSecret } from './fixtures.ts';
 import { writeConformanceReport } from './gateway-report.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
@@ -1382,12 +1383,14 @@ conformance('HTTPRouteWeight', async () => {
 });
 
 registerExtendedTests(conformance, () => suite);
+registerGrpcTests(conformance, () => suite);
 
 // Not an upstream test: what the GatewayClass claims is exactly Core plus the features of the Extended tests
 // above (upstream: the suite runs the tests of every claimed feature, so a claim is only as good as they are).
 describe('GatewayClass status.supportedFeatures', () => {
   it('lists Core and exactly the Extended features this file exercises', async () => {
-    const wanted = [...new Set([...CORE_FEATURES, ...Object.values(EXTENDED_TESTS).flat()])].sort();
+    const exercised = [...Object.values(EXTENDED_TESTS), ...Object.values(GRPC_TESTS)].flat();
+    const wanted = [...new Set([...CORE_FEATURES, ...exercised])].sort();
     await until('GatewayClass supportedFeatures', () => {
       const features = suite.api.get('GatewayClass', undefined, GATEWAY_CLASS)?.status?.supportedFeatures ?? [];
       return JSON.stringify(features.map((f: { name: string }) => f.name)) === JSON.stringify(wanted);

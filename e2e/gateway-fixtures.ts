@@ -223,11 +223,16 @@ export function gatewayAddress(api: ApiEmulator, name: string): Promise<string> 
 }
 
 /** kubernetes.GatewayAndHTTPRoutesMustBeAccepted: address, each route's parent Accepted, listeners Accepted/Programmed/ResolvedRefs. */
-export async function gatewayAndRoutesAccepted(api: ApiEmulator, gateway: string, routes: string[]): Promise<string> {
+export async function gatewayAndRoutesAccepted(
+  api: ApiEmulator,
+  gateway: string,
+  routes: string[],
+  kind: 'HTTPRoute' | 'GRPCRoute' = 'HTTPRoute',
+): Promise<string> {
   const address = await gatewayAddress(api, gateway);
   for (const route of routes) {
-    await eventually(`HTTPRoute ${route} Accepted by Gateway ${gateway}`, () => {
-      const parents = api.get('HTTPRoute', ...routeKey(route))?.status?.parents ?? [];
+    await eventually(`${kind} ${route} Accepted by Gateway ${gateway}`, () => {
+      const parents = api.get(kind, ...routeKey(route))?.status?.parents ?? [];
       const parent = parents.find(
         (p: { parentRef: { name: string }; controllerName: string }) =>
           p.parentRef.name === gateway && p.controllerName === CONTROLLER_NAME,
