@@ -8,7 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { status } from '@grpc/grpc-js';
-import { startGrpcEchoPod, sendRpc, type EchoCall, type GrpcEchoPod } from './support/grpc-echo-basic.ts';
+import { EchoClient, sendRpc, startGrpcEchoPod, type EchoCall, type GrpcEchoPod } from './support/grpc-echo-basic.ts';
 import { writeBackend } from './support/endpoint-slices.ts';
 import { startPods, type Pod } from './support/pods.ts';
 import {
@@ -41,8 +41,8 @@ interface Expected extends EchoCall {
 }
 
 /** compareResponse: the code; for OK also the method echoed, the namespace and the pod's name prefix. */
-async function mismatch(address: string, expected: Expected): Promise<string | null> {
-  const result = await sendRpc(address, 80, expected);
+async function mismatch(client: EchoClient, expected: Expected): Promise<string | null> {
+  const result = await client.call(expected);
   const wanted = expected.code ?? status.OK;
   if (result.code !== wanted) return `code ${status[result.code]}, wanted ${status[wanted]}`;
   if (wanted !== status.OK) return null;
@@ -54,19 +54,27 @@ async function mismatch(address: string, expected: Expected): Promise<string | n
   return null;
 }
 
-/** grpc.MakeRequestAndExpectEventuallyConsistentResponse (http.AwaitConvergence: 3 matching answers in a row). */
+/**
+ * grpc.MakeRequestAndExpectEventuallyConsistentResponse (http.AwaitConvergence: 3 matching answers in a row), on
+ * one client whose connection every call reuses.
+ */
 async function expectConsistent(address: string, expected: Expected, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const client = new EchoClient(address, 80, expected.authority);
   let streak = 0;
   let last = '';
-  while (streak < REQUIRED_CONSECUTIVE_SUCCESSES) {
-    if (Date.now() > deadline) {
-      const what = `${expected.authority ?? ''}/${expected.method} ${JSON.stringify(expected.metadata ?? {})}`;
-      throw new Error(`${what}: no ${REQUIRED_CONSECUTIVE_SUCCESSES} consistent answers: ${last}`);
+  try {
+    while (streak < REQUIRED_CONSECUTIVE_SUCCESSES) {
+      if (Date.now() > deadline) {
+        const what = `${expected.authority ?? ''}/${expected.method} ${JSON.stringify(expected.metadata ?? {})}`;
+        throw new Error(`${what}: no ${REQUIRED_CONSECUTIVE_SUCCESSES} consistent answers: ${last}`);
+      }
+      last = (await mismatch(client, expected)) ?? 'ok';
+      streak = last === 'ok' ? streak + 1 : 0;
+      if (streak === 0) await new Promise((done) => setTimeout(done, 100));
     }
-    last = (await mismatch(address, expected)) ?? 'ok';
-    streak = last === 'ok' ? streak + 1 : 0;
-    if (streak === 0) await new Promise((done) => setTimeout(done, 100));
+  } finally {
+    client.close();
   }
 }
 

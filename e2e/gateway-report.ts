@@ -1,12 +1,15 @@
 /**
  * Writes docs/gateway-conformance-report.yaml in the upstream ConformanceReport format
  * (kubernetes-sigs/gateway-api v1.6.1 conformance/apis/v1/conformancereport.go, profilereport.go): the
- * GATEWAY-HTTP profile's Core tests, passed, failed, and skipped (not ported yet, or ported but known to fail).
+ * GATEWAY-HTTP and GATEWAY-GRPC profiles' tests, passed, failed, and skipped (not ported yet, or ported but known
+ * to fail). As upstream (suite/reports.go addTestResults), a test counts in every profile whose features it needs:
+ * the Gateway-only Core tests count in both.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { EXTENDED_TESTS } from './gateway-extended-tests.ts';
+import { GRPC_TESTS } from './gateway-grpc-tests.ts';
 import { REPO_ROOT } from './support/controller.ts';
 
 /** Every Core test of the GATEWAY-HTTP profile in v1.6.1 (features ⊆ Gateway, HTTPRoute, ReferenceGrant). */
@@ -50,6 +53,41 @@ export const CORE_GATEWAY_HTTP_TESTS: readonly string[] = [
   'HTTPRouteWeight',
 ];
 
+/** The Core tests that need Gateway (and ReferenceGrant) only: part of every Gateway profile. */
+const GATEWAY_ONLY_CORE_TESTS: readonly string[] = [
+  'GatewayClassObservedGenerationBump',
+  'GatewayInvalidParametersRef',
+  'GatewayInvalidRouteKind',
+  'GatewayInvalidTLSConfiguration',
+  'GatewayListenerUnsupportedProtocol',
+  'GatewayModifyListeners',
+  'GatewayObservedGenerationBump',
+  'GatewaySecretInvalidReferenceGrant',
+  'GatewaySecretMissingReferenceGrant',
+  'GatewaySecretReferenceGrantAllInNamespace',
+  'GatewaySecretReferenceGrantSpecific',
+];
+
+/** Every Core test of the GATEWAY-GRPC profile in v1.6.1 (features ⊆ Gateway, GRPCRoute, ReferenceGrant). */
+export const CORE_GATEWAY_GRPC_TESTS: readonly string[] = [
+  ...GATEWAY_ONLY_CORE_TESTS,
+  'GRPCExactMethodMatching',
+  'GRPCRouteHeaderMatching',
+  'GRPCRouteListenerHostnameMatching',
+  'GRPCRouteWeight',
+];
+
+/**
+ * GRPCRouteNamedRule (feature GRPCRouteNamedRouteRule), reported as the GATEWAY-GRPC profile's Extended test.
+ * Upstream's profile (v1.6.1 suite/profiles.go) lists only GatewayExtendedFeatures as its Extended features, so
+ * its own report would place this test in no profile; we report it where the feature belongs.
+ */
+const EXTENDED_GATEWAY_GRPC_TESTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(GRPC_TESTS)
+    .map(([name, features]) => [name, features.filter((feature) => feature !== 'GRPCRoute')] as const)
+    .filter(([, features]) => features.length > 0),
+);
+
 export const REPORT_PATH = join(REPO_ROOT, 'docs', 'gateway-conformance-report.yaml');
 
 /** Tests of one list by outcome; a test not in `results` was not run (skipped). */
@@ -71,9 +109,32 @@ function outcome(tests: readonly string[], results: ReadonlyMap<string, boolean>
   };
 }
 
-/** The Extended features `tests` exercise, sorted. */
-function featuresOf(tests: readonly string[]): string[] {
-  return [...new Set(tests.flatMap((name) => EXTENDED_TESTS[name]))].sort();
+/** The Extended features `tests` exercise (per `extended`), sorted. */
+function featuresOf(tests: readonly string[], extended: Readonly<Record<string, readonly string[]>>): string[] {
+  return [...new Set(tests.flatMap((name) => extended[name]))].sort();
+}
+
+/** One profile's entry: its Core tests' outcome, and its Extended tests' with the features they support. */
+function profile(
+  name: string,
+  coreTests: readonly string[],
+  extendedTests: Readonly<Record<string, readonly string[]>>,
+  results: ReadonlyMap<string, boolean>,
+): Record<string, unknown> {
+  const core = outcome(coreTests, results);
+  const extended = outcome(Object.keys(extendedTests), results);
+  const unsupported = featuresOf([...extended.failed, ...extended.skipped], extendedTests);
+  const supported = featuresOf(extended.passed, extendedTests).filter((feature) => !unsupported.includes(feature));
+  return {
+    name,
+    summary: `Core tests ${core.status.result}: ${core.passed.length} passed, ${core.failed.length} failed, ${core.skipped.length} not run; Extended tests ${extended.status.result}: ${extended.passed.length} passed, ${extended.failed.length} failed, ${extended.skipped.length} not run (e2e/gateway-conformance.test.ts, against the API emulator).`,
+    core: core.status,
+    extended: {
+      ...extended.status,
+      supportedFeatures: supported,
+      ...(unsupported.length > 0 ? { unsupportedFeatures: unsupported } : {}),
+    },
+  };
 }
 
 /**
@@ -81,10 +142,6 @@ function featuresOf(tests: readonly string[]): string[] {
  * those of the Extended tests that ran; a feature with a failing test is not listed as supported.
  */
 export function conformanceReport(results: ReadonlyMap<string, boolean>, date: string): Record<string, unknown> {
-  const core = outcome(CORE_GATEWAY_HTTP_TESTS, results);
-  const extended = outcome(Object.keys(EXTENDED_TESTS), results);
-  const unsupported = featuresOf([...extended.failed, ...extended.skipped]);
-  const supported = featuresOf(extended.passed).filter((feature) => !unsupported.includes(feature));
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'ConformanceReport',
@@ -100,16 +157,8 @@ export function conformanceReport(results: ReadonlyMap<string, boolean>, date: s
     },
     mode: 'default',
     profiles: [
-      {
-        name: 'GATEWAY-HTTP',
-        summary: `Core tests ${core.status.result}: ${core.passed.length} passed, ${core.failed.length} failed, ${core.skipped.length} not run; Extended tests ${extended.status.result}: ${extended.passed.length} passed, ${extended.failed.length} failed, ${extended.skipped.length} not run (e2e/gateway-conformance.test.ts, against the API emulator).`,
-        core: core.status,
-        extended: {
-          ...extended.status,
-          supportedFeatures: supported,
-          ...(unsupported.length > 0 ? { unsupportedFeatures: unsupported } : {}),
-        },
-      },
+      profile('GATEWAY-HTTP', CORE_GATEWAY_HTTP_TESTS, EXTENDED_TESTS, results),
+      profile('GATEWAY-GRPC', CORE_GATEWAY_GRPC_TESTS, EXTENDED_GATEWAY_GRPC_TESTS, results),
     ],
   };
 }

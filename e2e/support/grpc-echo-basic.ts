@@ -160,28 +160,58 @@ export interface EchoResult {
 }
 
 /**
- * DefaultClient.SendRPC: one unary call over h2c (prior knowledge) to `address`:`port`; a gRPC error is a result
- * (its code), as upstream, where grpc-go maps an HTTP answer without grpc-status (404 → Unimplemented).
+ * DefaultClient: one connection (h2c, prior knowledge) to `address`:`port` reused by every call, and dropped
+ * after an Internal answer, as upstream. A gRPC error is a result (its code); grpc-js, like grpc-go, maps an
+ * HTTP answer without grpc-status to a code (404 → Unimplemented).
  */
-export function sendRpc(address: string, port: number, call: EchoCall, timeoutMs = 5_000): Promise<EchoResult> {
-  const options: grpc.ChannelOptions = call.authority === undefined ? {} : { 'grpc.default_authority': call.authority };
-  const client = new grpc.Client(`${address}:${port}`, grpc.credentials.createInsecure(), options);
-  const metadata = new grpc.Metadata();
-  for (const [name, value] of Object.entries(call.metadata ?? {})) metadata.set(name.toLowerCase(), value);
-  const definition = method(call.method);
-  return new Promise<EchoResult>((resolve) => {
-    client.makeUnaryRequest(
-      definition.path,
-      definition.requestSerialize,
-      definition.responseDeserialize,
-      Buffer.alloc(0),
-      metadata,
-      { deadline: Date.now() + timeoutMs },
-      (error, response) => {
-        client.close();
-        if (error !== null) resolve({ code: error.code });
-        else resolve({ code: grpc.status.OK, assertions: decodeEchoResponse(response ?? Buffer.alloc(0)) });
-      },
-    );
-  });
+export class EchoClient {
+  readonly #target: string;
+  readonly #options: grpc.ChannelOptions;
+  #client: grpc.Client | null = null;
+
+  constructor(address: string, port: number, authority?: string) {
+    this.#target = `${address}:${port}`;
+    this.#options = authority === undefined ? {} : { 'grpc.default_authority': authority };
+  }
+
+  call(call: EchoCall, timeoutMs = 5_000): Promise<EchoResult> {
+    this.#client ??= new grpc.Client(this.#target, grpc.credentials.createInsecure(), this.#options);
+    const client = this.#client;
+    const metadata = new grpc.Metadata();
+    for (const [name, value] of Object.entries(call.metadata ?? {})) metadata.set(name.toLowerCase(), value);
+    const definition = method(call.method);
+    return new Promise<EchoResult>((resolve) => {
+      client.makeUnaryRequest(
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+        Buffer.alloc(0),
+        metadata,
+        { deadline: Date.now() + timeoutMs },
+        (error, response) => {
+          if (error === null) {
+            resolve({ code: grpc.status.OK, assertions: decodeEchoResponse(response ?? Buffer.alloc(0)) });
+            return;
+          }
+          if (error.code === grpc.status.INTERNAL) this.close();
+          resolve({ code: error.code });
+        },
+      );
+    });
+  }
+
+  close(): void {
+    this.#client?.close();
+    this.#client = null;
+  }
+}
+
+/** One call on a client of its own (the weight test's sampler: a fresh DefaultClient per call). */
+export async function sendRpc(address: string, port: number, call: EchoCall, timeoutMs = 5_000): Promise<EchoResult> {
+  const client = new EchoClient(address, port, call.authority);
+  try {
+    return await client.call(call, timeoutMs);
+  } finally {
+    client.close();
+  }
 }

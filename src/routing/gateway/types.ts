@@ -17,10 +17,13 @@ export const CORE_FEATURES: readonly string[] = ['Gateway', 'HTTPRoute', 'Refere
 
 /**
  * What our GatewayClasses claim: Core, and the Extended features whose upstream conformance tests the e2e
- * port runs and passes (e2e/gateway-extended-tests.ts EXTENDED_TESTS; the e2e checks the two agree).
+ * port runs and passes (e2e/gateway-extended-tests.ts EXTENDED_TESTS); GRPCRoute (the GATEWAY-GRPC profile's
+ * Core) and GRPCRouteNamedRouteRule, whose tests e2e/gateway-grpc-tests.ts runs (the e2e checks they agree).
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   ...CORE_FEATURES,
+  'GRPCRoute',
+  'GRPCRouteNamedRouteRule',
   'GatewayHTTPListenerIsolation',
   'GatewayHTTPSListenerDetectMisdirectedRequests',
   'GatewayPort8080',
