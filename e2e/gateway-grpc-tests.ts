@@ -6,10 +6,10 @@
  * Registered by gateway-conformance.test.ts (one emulator and controller for the whole report).
  */
 import { randomInt } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import { EchoClient, sendRpc, startGrpcEchoPod, type EchoCall, type GrpcEchoPod } from './support/grpc-echo-basic.ts';
-import { writeBackend } from './support/endpoint-slices.ts';
+import { removeBackend, writeBackend } from './support/endpoint-slices.ts';
 import { startPods, type Pod } from './support/pods.ts';
 import {
   check,
@@ -127,6 +127,11 @@ export function registerGrpcTests(conformance: Register, suiteOf: () => GatewayC
   run('GRPCRouteListenerHostnameMatching', listenerHostnameMatching);
   run('GRPCRouteWeight', weight);
   run('GRPCRouteNamedRule', namedRule);
+  describe('GRPCRoute backends speak gRPC (not an upstream test)', () => {
+    it("relays a pod's trailers-only error and reaches a Service port without appProtocol", async () => {
+      await grpcBackends(suiteOf(), pods[2], servers[2]);
+    });
+  });
 }
 
 async function acceptedOnSameNamespace(suite: GatewayConformance, route: string): Promise<string> {
@@ -328,4 +333,40 @@ async function namedRule(suite: GatewayConformance): Promise<void> {
     expectConsistent(address, { method: 'Echo', backend: 'grpc-infra-backend-v1' }),
     expectConsistent(address, { method: 'EchoTwo', backend: 'grpc-infra-backend-v2' }),
   ]);
+}
+
+/**
+ * Found by this port: a call the route sends to a pod that does not implement it answers the pod's
+ * UNIMPLEMENTED (trailers-only; it reached the client as INTERNAL), and a Service port without appProtocol is
+ * spoken to as gRPC over h2c (it got HTTP/1.1: UNAVAILABLE). `pod` and `server`: grpc-infra-backend-v3's.
+ */
+async function grpcBackends(suite: GatewayConformance, pod: Pod, server: GrpcEchoPod): Promise<void> {
+  for (const route of suite.api.list('GRPCRoute'))
+    suite.api.remove('GRPCRoute', route.metadata.namespace, route.metadata.name);
+  // The v3 pod behind a second Service whose port names no protocol.
+  writeBackend(suite.api, {
+    namespace: INFRA,
+    name: 'grpc-no-app-protocol',
+    ports: [{ port: 8080, targetPort: server.port }],
+    endpoints: [pod],
+  });
+  const rule = (method: string, service: string) => ({
+    matches: [methodMatch(method)],
+    backendRefs: [backendRef(service)],
+  });
+  suite.api.apply(
+    grpcRoute('grpc-backends', {
+      parentRefs: [{ name: 'same-namespace' }],
+      rules: [rule('EchoThree', 'grpc-infra-backend-v3'), rule('Echo', 'grpc-no-app-protocol')],
+    }),
+  );
+  try {
+    const address = await acceptedOnSameNamespace(suite, 'grpc-backends');
+    await expectConsistent(address, { method: 'Echo', backend: 'grpc-infra-backend-v3' });
+    const unimplemented = await sendRpc(address, 80, { method: 'EchoThree' });
+    expect(status[unimplemented.code]).toBe('UNIMPLEMENTED');
+  } finally {
+    suite.api.remove('GRPCRoute', INFRA, 'grpc-backends');
+    removeBackend(suite.api, INFRA, 'grpc-no-app-protocol');
+  }
 }

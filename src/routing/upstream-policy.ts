@@ -24,6 +24,11 @@ export interface UpstreamPolicy {
   readonly secret: string | null;
   readonly secretField: SourceField;
   readonly field: SourceField;
+  /**
+   * The requests are gRPC (a GRPCRoute's backends), whatever the Service port says: grpcs when its appProtocol
+   * names TLS, else grpc (h2c). Only when `protocol` is null.
+   */
+  readonly grpc?: boolean;
 }
 
 /** What the appProtocol of a Service port says (KEP-3726 standard names, and IANA-style ones). */
@@ -44,12 +49,18 @@ export function protocolOfAppProtocol(appProtocol: string | undefined): Upstream
   return BY_APP_PROTOCOL.get(appProtocol.toLowerCase()) ?? null;
 }
 
-/** The protocol towards `backend` for a route: its annotation, else the Service port's appProtocol, else HTTP. */
+/**
+ * The protocol towards `backend` for a route: its annotation, else the Service port's appProtocol (for a gRPC
+ * route, only whether it names TLS), else HTTP (gRPC: h2c).
+ */
 export function upstreamProtocolOf(
   policy: UpstreamPolicy | null | undefined,
   backend: BackendEndpoints,
 ): UpstreamProtocol {
-  return policy?.protocol ?? protocolOfAppProtocol(backend.appProtocol) ?? 'http';
+  if (policy != null && policy.protocol !== null) return policy.protocol;
+  const fromService = protocolOfAppProtocol(backend.appProtocol);
+  if (policy?.grpc === true) return fromService !== null && isTlsProtocol(fromService) ? 'grpcs' : 'grpc';
+  return fromService ?? 'http';
 }
 
 export function isTlsProtocol(protocol: UpstreamProtocol): boolean {

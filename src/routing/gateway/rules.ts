@@ -7,6 +7,7 @@ import { UNUSABLE } from '../backends.ts';
 import { prefixKey } from '../path-rule-key.ts';
 import { problem } from '../problems.ts';
 import type { TrafficPolicy } from '../policy-types.ts';
+import type { UpstreamPolicy } from '../upstream-policy.ts';
 import type { PathRoute, RoutePolicy } from '../types.ts';
 import type { RouteIdentity } from './attach.ts';
 import type { BackendContext } from './backend-refs.ts';
@@ -53,7 +54,7 @@ export function compileRules(identity: RouteIdentity, created: string, context: 
     const timeouts = readRecord(rule, 'timeouts');
     const requestTimeoutMs = readTimeout(timeouts, 'request', field, context);
     const backendTimeoutMs = readTimeout(timeouts, 'backendRequest', field, context);
-    const rulePolicy = routePolicy(filters, backendTimeoutMs);
+    const rulePolicy = routePolicy(filters, backendTimeoutMs, grpc ? grpcUpstream(field) : null);
     const rawMatches = readArray(rule, 'matches');
     const matches = rawMatches === null || rawMatches.length === 0 ? [{}] : rawMatches;
     matches.forEach((raw, matchIndex) => {
@@ -130,13 +131,35 @@ function readTimeout(timeouts: unknown, key: string, field: string, context: Bac
   return ms === null || ms === 0 ? null : ms;
 }
 
-function routePolicy(filters: FilterSet, backendTimeoutMs: number | null): RoutePolicy {
+/**
+ * A GRPCRoute's backends speak gRPC: HTTP/2 (h2c, or TLS when the Service port's appProtocol says so), gRPC
+ * answers relayed as such (trailers-only ones too), long-lived streams, also without an appProtocol.
+ */
+function grpcUpstream(field: string): UpstreamPolicy {
+  return {
+    protocol: null,
+    grpc: true,
+    verify: false,
+    serverName: null,
+    sendServerName: false,
+    secret: null,
+    secretField: '',
+    field,
+  };
+}
+
+function routePolicy(
+  filters: FilterSet,
+  backendTimeoutMs: number | null,
+  upstream: UpstreamPolicy | null,
+): RoutePolicy {
   const base = { sslRedirect: false, requestTimeoutMs: backendTimeoutMs, maxBodyBytes: null };
   if (
     filters.requestHeaders === null &&
     filters.responseHeaders === null &&
     filters.cors === null &&
-    filters.rewriteHost === null
+    filters.rewriteHost === null &&
+    upstream === null
   )
     return base;
   const traffic: TrafficPolicy = {
@@ -145,6 +168,7 @@ function routePolicy(filters: FilterSet, backendTimeoutMs: number | null): Route
     requestHeaders: filters.requestHeaders,
     responseHeaders: filters.responseHeaders,
     cors: filters.cors,
+    ...(upstream === null ? {} : { upstream }),
   };
   return { ...base, traffic };
 }
