@@ -63,8 +63,10 @@ function fields(message: Buffer): Map<number, Buffer> {
 }
 
 /** EchoResponse{assertions: Assertions{fully_qualified_method=1, authority=3, context=4: Context{namespace=1, pod=4}}}. */
+const text = (value: string) => Buffer.from(value, 'utf8');
+const textOf = (value: Buffer | undefined) => value?.toString('utf8') ?? '';
+
 export function encodeEchoResponse(assertions: EchoAssertions): Buffer {
-  const text = (value: string) => Buffer.from(value, 'utf8');
   const context = Buffer.concat([field(1, text(assertions.namespace)), field(4, text(assertions.pod))]);
   const body = Buffer.concat([
     field(1, text(assertions.fullyQualifiedMethod)),
@@ -77,12 +79,11 @@ export function encodeEchoResponse(assertions: EchoAssertions): Buffer {
 export function decodeEchoResponse(message: Buffer): EchoAssertions {
   const assertions = fields(fields(message).get(1) ?? Buffer.alloc(0));
   const context = fields(assertions.get(4) ?? Buffer.alloc(0));
-  const text = (value: Buffer | undefined) => value?.toString('utf8') ?? '';
   return {
-    fullyQualifiedMethod: text(assertions.get(1)),
-    authority: text(assertions.get(3)),
-    namespace: text(context.get(1)),
-    pod: text(context.get(4)),
+    fullyQualifiedMethod: textOf(assertions.get(1)),
+    authority: textOf(assertions.get(3)),
+    namespace: textOf(context.get(1)),
+    pod: textOf(context.get(4)),
   };
 }
 
