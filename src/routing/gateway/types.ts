@@ -21,9 +21,11 @@ export const CORE_FEATURES: readonly string[] = ['Gateway', 'HTTPRoute', 'Refere
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   ...CORE_FEATURES,
+  'GatewayAddressEmpty',
   'GatewayHTTPListenerIsolation',
   'GatewayHTTPSListenerDetectMisdirectedRequests',
   'GatewayPort8080',
+  'GatewayStaticAddresses',
   'HTTPRoute303RedirectStatusCode',
   'HTTPRoute307RedirectStatusCode',
   'HTTPRoute308RedirectStatusCode',
