@@ -25,6 +25,7 @@ import {
   requestPercentageMirror,
   sectionNameNotMatchingPort,
 } from './gateway-extended-matches.ts';
+import { optionalAddressValue, staticAddresses } from './gateway-address-tests.ts';
 import { detectMisdirectedRequests } from './gateway-misdirected.ts';
 import {
   expectEventuallyConsistent,
@@ -94,6 +95,8 @@ export const EXTENDED_TESTS: Readonly<Record<string, readonly string[]>> = {
   HTTPRouteRequestHeaderModifierBackendWeights: ['HTTPRouteBackendRequestHeaderModification'],
   HTTPRouteNamedRule: ['HTTPRouteNamedRouteRule'],
   HTTPRouteHTTPSListenerDetectMisdirectedRequests: ['GatewayHTTPSListenerDetectMisdirectedRequests'],
+  GatewayStaticAddresses: ['GatewayStaticAddresses'],
+  GatewayOptionalAddressValue: ['GatewayAddressEmpty'],
 };
 
 export function registerExtendedTests(conformance: Register, suiteOf: () => GatewayConformance): void {
@@ -119,6 +122,8 @@ export function registerExtendedTests(conformance: Register, suiteOf: () => Gate
   conformance('HTTPRouteBackendProtocolH2C', () => backendProtocolH2c(suiteOf()));
   conformance('HTTPRouteNamedRule', () => namedRule(suiteOf()));
   conformance('HTTPRouteHTTPSListenerDetectMisdirectedRequests', () => detectMisdirectedRequests(suiteOf()));
+  conformance('GatewayStaticAddresses', () => staticAddresses(suiteOf()));
+  conformance('GatewayOptionalAddressValue', () => optionalAddressValue(suiteOf()));
   conformance('HTTPRouteRequestHeaderModifierBackendWeights', () => backendRequestHeaderModifier(suiteOf()));
   conformance('HTTPRouteListenerPortMatching', () => listenerPortMatching(suiteOf()));
   conformance('HTTPRouteInvalidParentRefSectionNameNotMatchingPort', () => sectionNameNotMatchingPort(suiteOf()));

@@ -78,15 +78,16 @@ export const CORE_GATEWAY_GRPC_TESTS: readonly string[] = [
 ];
 
 /**
- * GRPCRouteNamedRule (feature GRPCRouteNamedRouteRule), reported as the GATEWAY-GRPC profile's Extended test.
- * Upstream's profile (v1.6.1 suite/profiles.go) lists only GatewayExtendedFeatures as its Extended features, so
- * its own report would place this test in no profile; we report it where the feature belongs.
+ * The GATEWAY-GRPC profile's Extended tests: those of GatewayExtendedFeatures that need no HTTPRoute (shared with
+ * GATEWAY-HTTP), and GRPCRouteNamedRule (feature GRPCRouteNamedRouteRule). Upstream's profile (v1.6.1
+ * suite/profiles.go) lists only GatewayExtendedFeatures as its Extended features, so its own report would place
+ * GRPCRouteNamedRule in no profile; we report it where the feature belongs.
  */
-const EXTENDED_GATEWAY_GRPC_TESTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.entries(GRPC_TESTS)
-    .map(([name, features]) => [name, features.filter((feature) => feature !== 'GRPCRoute')] as const)
-    .filter(([, features]) => features.length > 0),
-);
+const EXTENDED_GATEWAY_GRPC_TESTS: Readonly<Record<string, readonly string[]>> = {
+  GatewayStaticAddresses: EXTENDED_TESTS.GatewayStaticAddresses,
+  GatewayOptionalAddressValue: EXTENDED_TESTS.GatewayOptionalAddressValue,
+  GRPCRouteNamedRule: GRPC_TESTS.GRPCRouteNamedRule.filter((feature) => feature !== 'GRPCRoute'),
+};
 
 export const REPORT_PATH = join(REPO_ROOT, 'docs', 'gateway-conformance-report.yaml');
 

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
+import { type Chromium, launchChromium } from '../../test/support/admin-chromium.ts';
 import { SHOWCASE_AUTH_URL, showcaseState } from '../../test/support/admin-showcase-fixture.ts';
 import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
@@ -33,7 +33,7 @@ describe('status page screenshots (a user-like state: Ingresses, audit, problems
     eventsTickMs: 250,
     historySampleMs: 200,
   });
-  let userDataDir = '';
+  let browser: Chromium | undefined;
   let context: BrowserContext;
   let base = '';
 
@@ -47,20 +47,14 @@ describe('status page screenshots (a user-like state: Ingresses, audit, problems
     }
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
     // On a fresh machine chromium comes from apt first, which can take minutes.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath(),
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    browser = await launchChromium();
+    context = browser.context;
   }, 600_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await app.close();
-    if (userDataDir !== '') rmSync(userDataDir, { recursive: true, force: true });
   });
 
   /** Opens the page and waits until every panel the pictures show has rendered, charts with a line. */

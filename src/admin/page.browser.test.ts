@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingState } from '../controller/state.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
@@ -11,7 +8,7 @@ import { silentLogger } from '../util/logger.ts';
 import { createAdminServer } from './server.ts';
 import { HOSTILE, STOREFRONT_ANNOTATIONS, fixtureState } from '../../test/support/admin-state-fixture.ts';
 import { GATEWAY, withGateway } from '../../test/support/admin-gateway-fixture.ts';
-import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
+import { type Chromium, launchChromium } from '../../test/support/admin-chromium.ts';
 
 describe('status page in a browser', () => {
   let state: RoutingState | null = null;
@@ -27,7 +24,7 @@ describe('status page in a browser', () => {
     eventsTickMs: 250,
     historySampleMs: 200,
   });
-  let userDataDir = '';
+  let browser: Chromium | undefined;
   let context: BrowserContext;
   let base = '';
   const problems: string[] = [];
@@ -60,20 +57,14 @@ describe('status page in a browser', () => {
     }
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath(),
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 900 },
-    });
     // On a fresh machine chromium comes from apt first, which can take minutes.
+    browser = await launchChromium();
+    context = browser.context;
   }, 600_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await app.close();
-    if (userDataDir !== '') rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('shows hosts, a broken Ingress with its field, updates live, explains a URL', async () => {

@@ -65,6 +65,13 @@ describe('listeners placed by the provisioned Services', () => {
       problem: 'its Service is not provisioned yet',
       failures: ['port 80: no address'],
     });
+    // A Gateway asking for spec.addresses cannot have them through a Service: not served, and told why.
+    const placement = servicePlacement(view, '127.0.0.1');
+    expect(placement.assign([{ gateway: 'infra/a', requested: ['192.0.2.10'] }]).get('infra/a')).toMatchObject({
+      address: null,
+      unusable: true,
+      problem: expect.stringContaining('--gateway-address-pool'),
+    });
 
     // The Services written: every port moves to (or opens on) its container port.
     view.ports.set(

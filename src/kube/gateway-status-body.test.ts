@@ -44,6 +44,17 @@ describe('Gateway API status bodies', () => {
     );
     expect((none.conditions as object[])[1]).toMatchObject({ status: 'False', reason: 'AddressNotAssigned' });
     expect(none.addresses).toBeNull();
+    const unusable = gatewayBody(
+      status,
+      {},
+      { address: null, problem: '10.1.1.1 is not in the address pool', unusable: true, failures: [] },
+      'NOW',
+    );
+    expect((unusable.conditions as object[])[1]).toMatchObject({
+      status: 'False',
+      reason: 'AddressNotUsable',
+      message: '10.1.1.1 is not in the address pool',
+    });
     const failed = gatewayBody(
       status,
       {},

@@ -8,6 +8,8 @@ import type { KubeObject } from '../routing/types.ts';
 export interface GatewayAddressInfo {
   readonly address: string | null;
   readonly problem: string | null;
+  /** The Gateway's requested addresses cannot be used. */
+  readonly unusable?: boolean;
   /** Ports that could not be served, with why. */
   readonly failures: readonly string[];
   /** status.addresses from the Gateway's provisioned Service (instead of `address`), when there is one. */
@@ -51,7 +53,7 @@ export function gatewayBody(
       return {
         ...condition,
         status: 'False' as const,
-        reason: 'AddressNotAssigned',
+        reason: info.unusable === true ? 'AddressNotUsable' : 'AddressNotAssigned',
         message: info.problem ?? 'no address',
       };
     }

@@ -28,17 +28,32 @@ describe('GatewayAddressPool', () => {
     expect(third.get('ns/c')).toEqual({ address: null, problem: 'the address pool is exhausted' });
   });
 
-  it('honours spec.addresses inside the pool and says why when it cannot', () => {
+  // conformance/tests/gateway-static-addresses.go: a requested address that cannot be used is told, never replaced.
+  it('honours spec.addresses inside the pool, and gives no other address when it cannot', () => {
     const pool = new GatewayAddressPool('127.0.20.0/24', '0.0.0.0');
     const given = pool.assign([
       request('ns/a', ['127.0.20.77']),
       request('ns/b', ['127.0.20.77']),
       request('ns/c', ['10.1.1.1']),
+      request('ns/d', ['10.1.1.1', '127.0.20.78']),
     ]);
     expect(given.get('ns/a')).toEqual({ address: '127.0.20.77', problem: null });
-    expect(given.get('ns/b')?.problem).toBe('127.0.20.77 is already used by Gateway ns/a');
-    expect(given.get('ns/b')?.address).toMatch(/^127\.0\.20\./);
-    expect(given.get('ns/c')?.problem).toBe('none of 10.1.1.1 is in the address pool');
+    expect(given.get('ns/b')).toEqual({
+      address: null,
+      problem: '127.0.20.77 is already used by Gateway ns/a',
+      unusable: true,
+    });
+    expect(given.get('ns/c')).toEqual({
+      address: null,
+      problem: '10.1.1.1 is not in the address pool',
+      unusable: true,
+    });
+    expect(given.get('ns/d')?.problem).toBe('sluice serves a Gateway on one address; 10.1.1.1, 127.0.20.78 requested');
+    // Once only the usable address is asked for, it is given.
+    expect(pool.assign([request('ns/d', ['127.0.20.78'])]).get('ns/d')).toEqual({
+      address: '127.0.20.78',
+      problem: null,
+    });
   });
 
   it('without a pool every Gateway shares the bind address', () => {

@@ -1,6 +1,8 @@
 // Which IP each accepted Gateway listens on (--gateway-address-pool): the address its spec.addresses asks
-// for when it lies in the pool and is free, else the one it had (kept while the Gateway exists), else a
-// free one picked deterministically from a hash of "namespace/name", so a restart gives the same answer.
+// for, which must lie in the pool and be free (else none: the spec wants an unusable requested address told
+// in the Gateway's conditions, not replaced — upstream conformance/tests/gateway-static-addresses.go); without
+// a request, the one it had (kept while the Gateway exists), else a free one picked deterministically from a
+// hash of "namespace/name", so a restart gives the same answer.
 
 export interface GatewayAddressRequest {
   /** "namespace/name". */
@@ -12,8 +14,10 @@ export interface GatewayAddressRequest {
 export interface GatewayAddress {
   /** The IP the Gateway's listeners bind, or null when none could be given. */
   readonly address: string | null;
-  /** Why the requested address is not the one given, or why none was; null when all is well. */
+  /** Why no address was given; null when all is well. */
   readonly problem: string | null;
+  /** The Gateway asked for addresses that cannot be used (Programmed: False, AddressNotUsable). */
+  readonly unusable?: boolean;
 }
 
 export class GatewayAddressPool {
@@ -67,9 +71,14 @@ export class GatewayAddressPool {
     const problems = new Map<string, string>();
     for (const request of sorted) {
       if (request.requested.length === 0) continue;
-      const wanted = request.requested.map((text) => this.#offsetOf(text)).find((offset) => offset !== null);
-      if (wanted === undefined || wanted === null) {
-        problems.set(request.gateway, `none of ${request.requested.join(', ')} is in the address pool`);
+      const wanted = request.requested.length === 1 ? this.#offsetOf(request.requested[0]) : null;
+      if (request.requested.length > 1) {
+        problems.set(
+          request.gateway,
+          `sluice serves a Gateway on one address; ${request.requested.join(', ')} requested`,
+        );
+      } else if (wanted === null) {
+        problems.set(request.gateway, `${request.requested[0]} is not in the address pool`);
       } else if (taken.has(wanted)) {
         problems.set(request.gateway, `${this.#text(wanted)} is already used by Gateway ${taken.get(wanted)}`);
       } else {
@@ -77,13 +86,14 @@ export class GatewayAddressPool {
         next.set(request.gateway, wanted);
       }
     }
-    for (const request of sorted) {
+    const unrequested = sorted.filter((request) => request.requested.length === 0);
+    for (const request of unrequested) {
       const kept = this.#given.get(request.gateway);
-      if (next.has(request.gateway) || kept === undefined || taken.has(kept)) continue;
+      if (kept === undefined || taken.has(kept)) continue;
       taken.set(kept, request.gateway);
       next.set(request.gateway, kept);
     }
-    for (const request of sorted) {
+    for (const request of unrequested) {
       if (next.has(request.gateway)) continue;
       const offset = this.#free(request.gateway, taken);
       if (offset === null) continue;
@@ -93,10 +103,10 @@ export class GatewayAddressPool {
     this.#given = next;
     for (const request of requests) {
       const offset = next.get(request.gateway);
-      out.set(request.gateway, {
-        address: offset === undefined ? null : this.#text(offset),
-        problem: offset === undefined ? 'the address pool is exhausted' : (problems.get(request.gateway) ?? null),
-      });
+      const problem = problems.get(request.gateway);
+      if (offset !== undefined) out.set(request.gateway, { address: this.#text(offset), problem: null });
+      else if (problem !== undefined) out.set(request.gateway, { address: null, problem, unusable: true });
+      else out.set(request.gateway, { address: null, problem: 'the address pool is exhausted' });
     }
     return out;
   }

@@ -78,7 +78,7 @@ export class GatewayListenerManager {
   }
 
   /** The Gateway's address and the ports that could not be served, or undefined for a Gateway not served. */
-  infoOf(gateway: string): { address: string | null; problem: string | null; failures: readonly string[] } | undefined {
+  infoOf(gateway: string): (GatewayAddress & { failures: readonly string[] }) | undefined {
     const given = this.#addresses.get(gateway);
     return given === undefined ? undefined : { ...given, failures: this.failuresOf(gateway) };
   }

@@ -7,7 +7,8 @@ import { CONTROLLER, NS, gateway, gatewaySnapshot, httpRoute, ourClass } from '.
 
 export const GATEWAY = `${NS}/edge`;
 
-const listener = (name: string, port: number) => ({
+/** An HTTP listener for gw.example.org admitting routes from all namespaces. */
+export const listener = (name: string, port: number) => ({
   name,
   port,
   protocol: 'HTTP',

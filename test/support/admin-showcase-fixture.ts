@@ -8,6 +8,7 @@ import { compileMatcher } from '../../src/routing/matcher.ts';
 import { NO_TRAFFIC } from '../../src/routing/no-traffic.ts';
 import type { PathRoute, Problem } from '../../src/routing/types.ts';
 import { fixtureState } from './admin-state-fixture.ts';
+import { listener } from './admin-gateway-fixture.ts';
 import { fakeInspector, service, slice } from './routing-build-fixtures.ts';
 import { CONTROLLER, NS, gateway, gatewaySnapshot, httpRoute, ourClass } from './routing-gateway-fixtures.ts';
 
@@ -75,13 +76,6 @@ function withAuth(route: PathRoute): PathRoute {
   return { ...route, policy: { ...route.policy, traffic: { ...NO_TRAFFIC, externalAuth } } };
 }
 
-const listener = (name: string, port: number) => ({
-  name,
-  port,
-  protocol: 'HTTP',
-  hostname: 'gw.example.org',
-  allowedRoutes: { namespaces: { from: 'All' } },
-});
 const prefix = (value: string, backend: string) => ({
   matches: [{ path: { type: 'PathPrefix', value } }],
   backendRefs: [{ name: backend, port: 8080 }],

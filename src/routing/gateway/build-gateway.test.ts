@@ -116,6 +116,28 @@ describe('buildGateway', () => {
     expect(result.listeners.map((l) => l.gateway)).toEqual([`${NS}/b-older`, `${NS}/a-newer`]);
   });
 
+  // conformance/tests/gateway-optional-address-value.go (GatewayAddressEmpty): an IPAddress entry without a
+  // value asks for any address; conformance/tests/gateway-static-addresses.go: an unknown type is not accepted.
+  it('accepts an IPAddress without a value (the pool picks one) and refuses an address type it cannot serve', () => {
+    const withAddresses = (name: string, addresses: object[]) => {
+      const object = gateway(name, [http]);
+      return { ...object, spec: { ...(object.spec as object), addresses } };
+    };
+    const result = buildGateway(
+      gatewaySnapshot([
+        ourClass,
+        withAddresses('empty', [{ type: 'IPAddress' }]),
+        withAddresses('fake', [{ type: 'test/fake-invalid-type', value: 'fake address' }]),
+      ]),
+      OPTIONS,
+    );
+    const accepted = (name: string) =>
+      result.status.gateways.find((g) => g.name === name)?.conditions.find((c) => c.type === 'Accepted');
+    expect(accepted('empty')).toMatchObject({ status: 'True' });
+    expect(result.listeners.find((l) => l.gateway === `${NS}/empty`)?.requestedAddresses).toEqual([]);
+    expect(accepted('fake')).toMatchObject({ status: 'False', reason: 'UnsupportedAddress' });
+  });
+
   // conformance/tests/gateway-invalid-parameters-ref.go: Accepted=False InvalidParameters, nothing served.
   it('does not accept a Gateway naming infrastructure parameters of a kind sluice does not read', () => {
     const withParameters = {

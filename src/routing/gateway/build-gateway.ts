@@ -267,8 +267,10 @@ function readAddresses(named: Named, problems: Problem[]): { values: string[]; e
   (readArray(named.object.spec, 'addresses') ?? []).forEach((raw, index) => {
     const type = readString(raw, 'type') ?? 'IPAddress';
     const value = readString(raw, 'value') ?? '';
-    if (type === 'IPAddress' && value !== '') values.push(value);
-    else {
+    // An IPAddress without a value asks for any address (GatewayAddressEmpty): the pool assigns one.
+    if (type === 'IPAddress') {
+      if (value !== '') values.push(value);
+    } else {
       error ??= `address type ${type} is not supported`;
       problems.push(problem('GatewayAddressUnsupported', named.ref, `spec.addresses[${index}]`, error));
     }
