@@ -54,6 +54,12 @@ function resolvedRefs(snapshot: Snapshot): string {
   return `${condition?.status} ${condition?.reason} g${condition?.observedGeneration}`;
 }
 
+/** Gateway `name` (one HTTP listener) asking for `addresses`. */
+function withAddresses(name: string, addresses: object[]): KubeObject {
+  const object = gateway(name, [http]);
+  return { ...object, spec: { ...(object.spec as object), addresses } };
+}
+
 /** `object` with metadata.creationTimestamp `at`. */
 function created(object: KubeObject, at: string): KubeObject {
   return { ...object, metadata: { ...(object.metadata as object), creationTimestamp: at } };
@@ -119,10 +125,6 @@ describe('buildGateway', () => {
   // conformance/tests/gateway-optional-address-value.go (GatewayAddressEmpty): an IPAddress entry without a
   // value asks for any address; conformance/tests/gateway-static-addresses.go: an unknown type is not accepted.
   it('accepts an IPAddress without a value (the pool picks one) and refuses an address type it cannot serve', () => {
-    const withAddresses = (name: string, addresses: object[]) => {
-      const object = gateway(name, [http]);
-      return { ...object, spec: { ...(object.spec as object), addresses } };
-    };
     const result = buildGateway(
       gatewaySnapshot([
         ourClass,
