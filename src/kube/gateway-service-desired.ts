@@ -16,6 +16,7 @@ import {
   type ServiceObject,
   type ServiceType,
 } from './gateway-service-model.ts';
+import { PROPAGATED_ANNOTATION, propagatedValue } from './gateway-service-propagated.ts';
 
 export interface ProvisionSettings {
   /** The controller's namespace: where the Services live. */
@@ -79,15 +80,21 @@ export function desiredService(
   const ports = gateway.ports
     .filter((port) => containerPorts.has(port))
     .map((port) => ({ name: `port-${port}`, protocol: 'TCP', port, targetPort: containerPorts.get(port) }));
+  const infraLabels = infrastructure(gateway, 'labels');
+  const infraAnnotations = infrastructure(gateway, 'annotations');
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
       name: serviceNameOf(gateway.gateway),
       namespace: settings.namespace,
-      // spec.infrastructure's labels and annotations are propagated; ours win on a clash.
-      labels: { ...infrastructure(gateway, 'labels'), ...ownLabels(gateway, settings) },
-      annotations: { ...infrastructure(gateway, 'annotations'), [GATEWAY_ANNOTATION]: gateway.gateway },
+      // spec.infrastructure's labels and annotations are propagated (and recorded); ours win on a clash.
+      labels: { ...infraLabels, ...ownLabels(gateway, settings) },
+      annotations: {
+        ...infraAnnotations,
+        [GATEWAY_ANNOTATION]: gateway.gateway,
+        [PROPAGATED_ANNOTATION]: propagatedValue(infraLabels, infraAnnotations),
+      },
       ownerReferences: ownerReferencesOf(gateway, settings.namespace),
     },
     spec: { type, selector: { ...settings.selector }, ports },

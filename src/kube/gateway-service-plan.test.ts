@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SETTINGS, stored, toServe } from '../../test/support/kube-gateway-services.ts';
 import { GATEWAY_ANNOTATION, OWNER_LABEL, ownerLabelValue, serviceNameOf } from './gateway-service-model.ts';
 import { planServices } from './gateway-service-plan.ts';
+import { PROPAGATED_ANNOTATION } from './gateway-service-propagated.ts';
 import { allocateContainerPorts } from './gateway-service-ports.ts';
 
 describe('planServices', () => {
@@ -66,11 +67,25 @@ describe('planServices', () => {
     expect(service.metadata.annotations).toEqual({
       'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
       [GATEWAY_ANNOTATION]: 'shop/edge',
+      [PROPAGATED_ANNOTATION]: JSON.stringify({
+        labels: [OWNER_LABEL, 'team'],
+        annotations: [GATEWAY_ANNOTATION, 'service.beta.kubernetes.io/aws-load-balancer-type'],
+      }),
     });
-    // A new infrastructure annotation is an update.
-    const next = { ...object, spec: { ...object.spec, infrastructure: { ...infra, annotations: { a: 'b' } } } };
-    const plan = planServices([{ ...gateway, object: next }], new Set(), [stored(service)], SETTINGS);
-    expect(plan.updates[0]?.metadata.annotations).toMatchObject({ a: 'b', [GATEWAY_ANNOTATION]: 'shop/edge' });
+    // A new infrastructure annotation is an update, and the one no longer asked for goes; others' stay.
+    const next = { ...object, spec: { ...object.spec, infrastructure: { labels: {}, annotations: { a: 'b' } } } };
+    const current = stored({
+      ...service,
+      metadata: { ...service.metadata, labels: { ...service.metadata.labels, 'someone.else/label': 'kept' } },
+    });
+    const update = planServices([{ ...gateway, object: next }], new Set(), [current], SETTINGS).updates[0];
+    expect(update?.metadata.annotations).toMatchObject({ a: 'b', [GATEWAY_ANNOTATION]: 'shop/edge' });
+    expect(update?.metadata.annotations).not.toHaveProperty('service.beta.kubernetes.io/aws-load-balancer-type');
+    expect(update?.metadata.labels).not.toHaveProperty('team');
+    expect(update?.metadata.labels).toMatchObject({ 'someone.else/label': 'kept', [OWNER_LABEL]: expect.any(String) });
+    // Once applied, nothing more to do.
+    const applied = stored({ ...current, metadata: update!.metadata });
+    expect(planServices([{ ...gateway, object: next }], new Set(), [applied], SETTINGS).updates).toEqual([]);
   });
 
   it('takes the type from the sluice.dev/service-type annotation; a bad one is a problem and the default', () => {

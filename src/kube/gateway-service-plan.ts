@@ -10,6 +10,7 @@ import {
 } from './gateway-service-desired.ts';
 import { readOwnedService, serviceNameOf, type ServiceObject, type ServicePort } from './gateway-service-model.ts';
 import { allocateContainerPorts } from './gateway-service-ports.ts';
+import { staleKeys, without } from './gateway-service-propagated.ts';
 
 export interface ServicePlan {
   readonly creates: readonly ServiceObject[];
@@ -89,6 +90,7 @@ function managed(desired: ServiceObject, service: ServiceObject): string {
     refs,
     Object.keys(desired.metadata.labels ?? {}).map((key) => metadata.labels?.[key] ?? null),
     Object.keys(desired.metadata.annotations ?? {}).map((key) => metadata.annotations?.[key] ?? null),
+    staleKeys(desired, service),
   ]);
 }
 
@@ -103,6 +105,7 @@ const LOAD_BALANCER_ONLY = [
 /** The existing Service with our fields replaced: node ports kept where the type still has them. */
 function merged(desired: ServiceObject, existing: ServiceObject): ServiceObject {
   const type = desired.spec.type as string;
+  const stale = staleKeys(desired, existing);
   const oldPorts = existing.spec.ports ?? [];
   const ports = (desired.spec.ports ?? []).map((port): ServicePort => {
     const nodePort = oldPorts.find((old) => old.port === port.port)?.nodePort;
@@ -118,8 +121,8 @@ function merged(desired: ServiceObject, existing: ServiceObject): ServiceObject 
     ...existing,
     metadata: {
       ...existing.metadata,
-      labels: { ...existing.metadata.labels, ...desired.metadata.labels },
-      annotations: { ...existing.metadata.annotations, ...desired.metadata.annotations },
+      labels: without({ ...existing.metadata.labels, ...desired.metadata.labels }, stale.labels),
+      annotations: without({ ...existing.metadata.annotations, ...desired.metadata.annotations }, stale.annotations),
       ownerReferences: desired.metadata.ownerReferences,
     },
     spec,
