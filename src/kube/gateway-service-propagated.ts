@@ -21,8 +21,7 @@ export function propagatedValue(
 function propagatedOf(service: ServiceObject): Propagated {
   try {
     const value = JSON.parse(service.metadata.annotations?.[PROPAGATED_ANNOTATION] ?? '{}') as Record<string, unknown>;
-    const keys = (list: unknown) => (Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : []);
-    return { labels: keys(value.labels), annotations: keys(value.annotations) };
+    return { labels: stringsOf(value.labels), annotations: stringsOf(value.annotations) };
   } catch {
     return { labels: [], annotations: [] };
   }
@@ -31,12 +30,19 @@ function propagatedOf(service: ServiceObject): Propagated {
 /** Keys `existing` got from an earlier spec.infrastructure that `desired` no longer sets and it still has. */
 export function staleKeys(desired: ServiceObject, existing: ServiceObject): Propagated {
   const before = propagatedOf(existing);
-  const stale = (keys: readonly string[], wanted: object | undefined, present: object | undefined) =>
-    keys.filter((key) => !Object.hasOwn(wanted ?? {}, key) && Object.hasOwn(present ?? {}, key));
   return {
     labels: stale(before.labels, desired.metadata.labels, existing.metadata.labels),
     annotations: stale(before.annotations, desired.metadata.annotations, existing.metadata.annotations),
   };
+}
+
+function stringsOf(list: unknown): string[] {
+  return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : [];
+}
+
+/** Of `keys`, those `wanted` does not set and `present` has. */
+function stale(keys: readonly string[], wanted: object | undefined, present: object | undefined): string[] {
+  return keys.filter((key) => !Object.hasOwn(wanted ?? {}, key) && Object.hasOwn(present ?? {}, key));
 }
 
 /** `map` without `keys`. */
