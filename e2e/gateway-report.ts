@@ -12,8 +12,8 @@ import { EXTENDED_TESTS } from './gateway-extended-tests.ts';
 import { GRPC_TESTS } from './gateway-grpc-tests.ts';
 import { REPO_ROOT } from './support/controller.ts';
 
-/** Every Core test of the GATEWAY-HTTP profile in v1.6.1 (features ⊆ Gateway, HTTPRoute, ReferenceGrant). */
-export const CORE_GATEWAY_HTTP_TESTS: readonly string[] = [
+/** The Core tests that need Gateway (and ReferenceGrant) only: part of every Gateway profile. */
+const GATEWAY_ONLY_CORE_TESTS: readonly string[] = [
   'GatewayClassObservedGenerationBump',
   'GatewayInvalidParametersRef',
   'GatewayInvalidRouteKind',
@@ -25,6 +25,11 @@ export const CORE_GATEWAY_HTTP_TESTS: readonly string[] = [
   'GatewaySecretMissingReferenceGrant',
   'GatewaySecretReferenceGrantAllInNamespace',
   'GatewaySecretReferenceGrantSpecific',
+];
+
+/** Every Core test of the GATEWAY-HTTP profile in v1.6.1 (features ⊆ Gateway, HTTPRoute, ReferenceGrant). */
+export const CORE_GATEWAY_HTTP_TESTS: readonly string[] = [
+  ...GATEWAY_ONLY_CORE_TESTS,
   'GatewayWithAttachedRoutes',
   'HTTPRouteCrossNamespace',
   'HTTPRouteExactPathMatching',
@@ -51,21 +56,6 @@ export const CORE_GATEWAY_HTTP_TESTS: readonly string[] = [
   'HTTPRouteServiceTypes',
   'HTTPRouteSimpleSameNamespace',
   'HTTPRouteWeight',
-];
-
-/** The Core tests that need Gateway (and ReferenceGrant) only: part of every Gateway profile. */
-const GATEWAY_ONLY_CORE_TESTS: readonly string[] = [
-  'GatewayClassObservedGenerationBump',
-  'GatewayInvalidParametersRef',
-  'GatewayInvalidRouteKind',
-  'GatewayInvalidTLSConfiguration',
-  'GatewayListenerUnsupportedProtocol',
-  'GatewayModifyListeners',
-  'GatewayObservedGenerationBump',
-  'GatewaySecretInvalidReferenceGrant',
-  'GatewaySecretMissingReferenceGrant',
-  'GatewaySecretReferenceGrantAllInNamespace',
-  'GatewaySecretReferenceGrantSpecific',
 ];
 
 /** Every Core test of the GATEWAY-GRPC profile in v1.6.1 (features ⊆ Gateway, GRPCRoute, ReferenceGrant). */
