@@ -2,7 +2,8 @@ import type { BuildOptions, Problem } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { createCoalescer } from './coalescer.ts';
 import { IncrementalBuild } from '../routing/incremental/incremental-build.ts';
-import { applyRoutingState, buildRoutingState, gatewayState } from './routing-state.ts';
+import { GatewayMemo } from './gateway-memo.ts';
+import { applyRoutingState, buildRoutingState } from './routing-state.ts';
 import type { Current } from './current.ts';
 import type { PublishSink } from './sink.ts';
 import type { SnapshotSource } from './source.ts';
@@ -39,16 +40,18 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let loggedProblems = new Set<string>();
   let loggedFrom: readonly Problem[] | null = null;
   let incremental = source.takeChanges === undefined ? null : new IncrementalBuild(buildOptions);
+  const gatewayMemo = new GatewayMemo();
 
   /** The next state: incrementally when the source tells its changes; a full build is the fallback. */
   const nextState = () => {
     if (incremental !== null && source.takeChanges !== undefined) {
       try {
-        // The Gateway API side is built in full, from a snapshot: read one only while its kinds are served.
+        // The Gateway API side is built in full, from a snapshot: read one only while its kinds are served,
+        // and reuse the last build when none of its inputs changed (an Ingress-only change).
         const gateway = () =>
           source.servesGatewayApi?.() === false
             ? undefined
-            : gatewayState(source.snapshot(), buildOptions, options.gatewayControllerName);
+            : gatewayMemo.build(source.snapshot(), buildOptions, options.gatewayControllerName);
         return applyRoutingState(incremental, source.takeChanges(), generation, current.get(), gateway);
       } catch (error) {
         // The builder, like build(), should never throw; if it does, full builds stay correct.
