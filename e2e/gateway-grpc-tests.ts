@@ -129,6 +129,13 @@ export function registerGrpcTests(conformance: Register, suiteOf: () => GatewayC
   run('GRPCRouteListenerHostnameMatching', listenerHostnameMatching);
   run('GRPCRouteWeight', weightedBackends);
   run('GRPCRouteNamedRule', namedRule);
+  describe('GRPCRoute on an HTTPS listener (not an upstream test)', () => {
+    it('serves a GRPCRoute over TLS: the listener for the SNI, h2 by ALPN, the route by hostname', {
+      timeout: 90_000,
+    }, async () => {
+      expect(await overTls(suiteOf())).toBe('grpc-infra-backend-v1');
+    });
+  });
   describe('GRPCRoute backends speak gRPC (not an upstream test)', () => {
     it("relays a pod's trailers-only error and reaches a Service port without appProtocol", {
       timeout: 90_000,
@@ -372,5 +379,37 @@ async function grpcBackends(suite: GatewayConformance, pod: Pod, server: GrpcEch
   } finally {
     suite.api.remove('GRPCRoute', INFRA, 'grpc-backends');
     removeBackend(suite.api, INFRA, 'grpc-no-app-protocol');
+  }
+}
+
+/** A GRPCRoute on the base HTTPS Gateway's catch-all listener for example.org; the pod that answered a TLS call. */
+async function overTls(suite: GatewayConformance): Promise<string> {
+  const gateway = 'same-namespace-with-https-listener';
+  suite.api.apply(
+    grpcRoute('grpc-over-tls', {
+      parentRefs: [{ name: gateway, sectionName: 'https' }],
+      hostnames: ['example.org'],
+      rules: [{ backendRefs: [backendRef('grpc-infra-backend-v1')] }],
+    }),
+  );
+  try {
+    const address = await gatewayAndRoutesAccepted(suite.api, gateway, ['grpc-over-tls'], 'GRPCRoute');
+    const tls = { servername: 'example.org', ca: suite.certificate.certPem };
+    const deadline = Date.now() + 30_000;
+    let last = '';
+    while (Date.now() < deadline) {
+      const client = new EchoClient(address, 443, 'example.org', tls);
+      try {
+        const result = await client.call({ method: 'Echo' });
+        if (result.code === status.OK) return result.assertions!.pod.replace(/-[^-]*$/, '');
+        last = status[result.code];
+      } finally {
+        client.close();
+      }
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    throw new Error(`no OK answer over TLS: ${last}`);
+  } finally {
+    suite.api.remove('GRPCRoute', INFRA, 'grpc-over-tls');
   }
 }

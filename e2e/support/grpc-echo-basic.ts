@@ -168,15 +168,22 @@ export interface EchoResult {
 export class EchoClient {
   readonly #target: string;
   readonly #options: grpc.ChannelOptions;
+  readonly #credentials: grpc.ChannelCredentials;
   #client: grpc.Client | null = null;
 
-  constructor(address: string, port: number, authority?: string) {
+  /** `tls`: over TLS (ALPN h2) with this SNI, trusting `ca`; else h2c. */
+  constructor(address: string, port: number, authority?: string, tls?: { servername: string; ca: string }) {
     this.#target = `${address}:${port}`;
-    this.#options = authority === undefined ? {} : { 'grpc.default_authority': authority };
+    this.#options = {
+      ...(authority === undefined ? {} : { 'grpc.default_authority': authority }),
+      ...(tls === undefined ? {} : { 'grpc.ssl_target_name_override': tls.servername }),
+    };
+    this.#credentials =
+      tls === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(Buffer.from(tls.ca));
   }
 
   call(call: EchoCall, timeoutMs = 5_000): Promise<EchoResult> {
-    this.#client ??= new grpc.Client(this.#target, grpc.credentials.createInsecure(), this.#options);
+    this.#client ??= new grpc.Client(this.#target, this.#credentials, this.#options);
     const client = this.#client;
     const metadata = new grpc.Metadata();
     for (const [name, value] of Object.entries(call.metadata ?? {})) metadata.set(name.toLowerCase(), value);
