@@ -7,6 +7,7 @@
  * messages, proto3 wire format (tag, length, bytes).
  */
 import * as grpc from '@grpc/grpc-js';
+import { rawMethod } from '../../test/support/grpc-echo.ts';
 
 export const GRPC_ECHO_SERVICE = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho';
 export type EchoMethod = 'Echo' | 'EchoTwo' | 'EchoThree';
@@ -87,18 +88,8 @@ export function decodeEchoResponse(message: Buffer): EchoAssertions {
   };
 }
 
-const bytes = { serialize: (value: Buffer) => value, deserialize: (value: Buffer) => value };
-
 function method(name: EchoMethod): grpc.MethodDefinition<Buffer, Buffer> {
-  return {
-    path: `/${GRPC_ECHO_SERVICE}/${name}`,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: bytes.serialize,
-    requestDeserialize: bytes.deserialize,
-    responseSerialize: bytes.serialize,
-    responseDeserialize: bytes.deserialize,
-  };
+  return rawMethod(`/${GRPC_ECHO_SERVICE}/${name}`, false, false);
 }
 
 // ---- the server ----

@@ -34,7 +34,7 @@ function sameList(a: readonly KubeObject[] | undefined, b: readonly KubeObject[]
 export class GatewayMemo {
   #inputs: Inputs | null = null;
   #result: RoutingState['gateway'] = undefined;
-  /** Builds since creation, and how many of the calls reused the last one (for tests and logs). */
+  /** Builds since creation, and how many of the calls reused the last one (for tests). */
   builds = 0;
   reused = 0;
 

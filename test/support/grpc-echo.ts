@@ -3,30 +3,28 @@
 // what each call saw (metadata, cancellation) so tests can assert at the pod.
 import * as grpc from '@grpc/grpc-js';
 
-const bytes = {
-  serialize: (value: Buffer) => value,
-  deserialize: (value: Buffer) => value,
-};
+const bytes = (value: Buffer) => value;
+
+/** A gRPC method whose messages are raw bytes (no protobuf). */
+export function rawMethod(
+  path: string,
+  requestStream: boolean,
+  responseStream: boolean,
+): grpc.MethodDefinition<Buffer, Buffer> {
+  return {
+    path,
+    requestStream,
+    responseStream,
+    requestSerialize: bytes,
+    requestDeserialize: bytes,
+    responseSerialize: bytes,
+    responseDeserialize: bytes,
+  };
+}
 
 export const echoService: grpc.ServiceDefinition = {
-  say: {
-    path: '/test.Echo/Say',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: bytes.serialize,
-    requestDeserialize: bytes.deserialize,
-    responseSerialize: bytes.serialize,
-    responseDeserialize: bytes.deserialize,
-  },
-  chat: {
-    path: '/test.Echo/Chat',
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: bytes.serialize,
-    requestDeserialize: bytes.deserialize,
-    responseSerialize: bytes.serialize,
-    responseDeserialize: bytes.deserialize,
-  },
+  say: rawMethod('/test.Echo/Say', false, false),
+  chat: rawMethod('/test.Echo/Chat', true, true),
 };
 
 export interface SeenCall {
@@ -137,8 +135,8 @@ export function say(client: EchoClient, text: string, deadlineMs = 5000): Promis
     let trailers: Record<string, unknown> = {};
     const call = client.makeUnaryRequest(
       '/test.Echo/Say',
-      bytes.serialize,
-      bytes.deserialize,
+      bytes,
+      bytes,
       Buffer.from(text),
       new grpc.Metadata(),
       { deadline: Date.now() + deadlineMs },
@@ -154,7 +152,7 @@ export function say(client: EchoClient, text: string, deadlineMs = 5000): Promis
 
 /** Opens a bidi `Chat` stream. */
 export function chat(client: EchoClient): grpc.ClientDuplexStream<Buffer, Buffer> {
-  return client.makeBidiStreamRequest('/test.Echo/Chat', bytes.serialize, bytes.deserialize, new grpc.Metadata());
+  return client.makeBidiStreamRequest('/test.Echo/Chat', bytes, bytes, new grpc.Metadata());
 }
 
 export { grpc };
