@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RunningController } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
 import type { Pod } from './support/pods.ts';
-import { hostIngress, metricSum, startScenario, timeUntil, type Scenario } from './fixtures.ts';
+import { hostIngress, metricSum, pollUntil, startScenario, timeUntil, type Scenario } from './fixtures.ts';
 import { describeLoad, startLoad, type LoadReport } from './load-support.ts';
 
 let scenario: Scenario;
@@ -55,10 +55,16 @@ test('an endpoint that refuses connections while listed ready: zero failed reque
     await load.waitRequests(100);
     const stoppedAt = Date.now();
     await dead.stop();
-    ejectMs = await timeUntil(
+    // The whole endpoint view is the probe's value, so a timeout shows its counters and the load's progress.
+    await pollUntil(
       'the dead endpoint ejected',
-      async () => (await edgeEndpoint('shop/api:http', dead.ip))?.ejectedUntil != null,
-      10_000,
+      async () => ({
+        view: await edgeEndpoint('shop/api:http', dead.ip),
+        load: load.completed,
+        at: Date.now() - stoppedAt,
+      }),
+      (seen) => seen.view?.ejectedUntil != null,
+      { timeoutMs: 10_000, controller },
     );
     ejectMs = Date.now() - stoppedAt;
     const deadCountWhileDown = dead.requestCount;

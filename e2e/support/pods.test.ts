@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Agent, request } from 'undici';
 import { WebSocket } from 'ws';
+import { pollUntil } from '../fixtures.ts';
 import { edgeRequest, rawHttp, rawStatus, type EdgeResponse } from './http-client.ts';
 import { startPod, startPods, type EchoReply, type Pod } from './pods.ts';
 
@@ -92,6 +94,33 @@ describe('loopback pods', () => {
     await pod.restart();
     const text = await rawHttp(pod.ip, pod.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(rawStatus(text)).toBe(200);
+  });
+
+  it('stop() closes a kept-alive connection after the answer in flight, even while a client keeps using it', async () => {
+    // Node's server.close() leaves a busy keep-alive connection serving (and close() unresolved) as long as requests
+    // keep coming on it: a "stopped" pod under load answered for ever (the refusing-endpoint fault test hung).
+    const pod = await startPod();
+    started.push(pod);
+    const agent = new Agent({ connections: 1, pipelining: 1 });
+    try {
+      const inFlight = request(`${pod.url}/slow?ms=300`, { dispatcher: agent });
+      await pollUntil(
+        'the slow request in flight',
+        () => pod.requestCount,
+        (count) => count === 1,
+      );
+      const stopped = pod.stop();
+      const answer = await inFlight;
+      expect(answer.statusCode).toBe(200);
+      expect(answer.headers.connection).toBe('close');
+      await answer.body.text();
+      const next = await request(pod.url, { dispatcher: agent }).catch((error: Error & { code?: string }) => error);
+      expect(next).toMatchObject({ code: 'ECONNREFUSED' });
+      await stopped;
+      expect(pod.requestCount).toBe(1);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('kill() drops requests in flight', async () => {

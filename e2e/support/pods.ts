@@ -53,7 +53,7 @@ export interface Pod {
   readonly requestCount: number;
   /** The last requests received (at most 5000, oldest first), as their echo (the upstream suite reads pod logs). */
   readonly received: readonly EchoReply[];
-  /** Stop accepting connections (they are refused from now on); requests in flight finish. */
+  /** Stop accepting connections (they are refused from now on); requests in flight finish, then their connections close. */
   stop(): Promise<void>;
   /** Drop every connection at once and stop accepting. */
   kill(): Promise<void>;
@@ -95,6 +95,7 @@ class EchoPod implements Pod {
   readonly received: EchoReply[] = [];
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private readonly inFlight = new Set<ServerResponse>();
   private readonly webSockets = new WebSocketServer({ noServer: true });
 
   constructor(options: PodOptions, ip: string) {
@@ -114,7 +115,14 @@ class EchoPod implements Pod {
   }
 
   async listen(): Promise<void> {
-    const server = createServer((request, response) => this.onRequest(request, response));
+    const server = createServer((request, response) => {
+      // Like a server shutting down gracefully (Go's Shutdown): after stop() a kept-alive connection answers what
+      // it was sent and closes. Node's close() alone leaves a busy keep-alive connection serving for ever.
+      if (this.server !== server) response.setHeader('connection', 'close');
+      this.inFlight.add(response);
+      response.on('close', () => this.inFlight.delete(response));
+      this.onRequest(request, response);
+    });
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -228,6 +236,7 @@ class EchoPod implements Pod {
     if (server === null) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    for (const response of this.inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
     await closed;
   }
 
