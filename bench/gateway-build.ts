@@ -5,8 +5,9 @@
 
 import { performance } from 'node:perf_hooks';
 import { buildGateway } from '../src/routing/gateway/build-gateway.ts';
+import { GatewayMemo } from '../src/controller/gateway-memo.ts';
 import { compileMatcher } from '../src/routing/matcher.ts';
-import type { KubeObject, Snapshot } from '../src/routing/types.ts';
+import type { BuildOptions, KubeObject, Snapshot } from '../src/routing/types.ts';
 
 const SIZES = (process.env.SLUICE_BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const CONTROLLER = 'sluice.dev/gateway-controller';
@@ -76,13 +77,42 @@ function median(values: number[]): number {
 }
 
 const options = { controllerName: CONTROLLER, inspectCertificate: () => ({ ok: false as const, error: 'unused' }) };
-console.log('| HTTPRoutes | build (median of 7) | matcher compile | routes served |');
-console.log('|---:|---:|---:|---:|');
+/** One EndpointSlice of the snapshot replaced by a moved copy (a pod rescheduled): what a rollout sends. */
+function withMovedSlice(snapshot: Snapshot, index: number, round: number): Snapshot {
+  const endpointSlices = [...snapshot.endpointSlices];
+  const moved = endpointSlices[index] as { endpoints: { addresses: string[] }[] };
+  endpointSlices[index] = {
+    ...endpointSlices[index],
+    endpoints: [
+      { addresses: [`10.255.${round & 255}.${index & 255}`], conditions: { ready: true } },
+      ...moved.endpoints,
+    ],
+  };
+  return { ...snapshot, endpointSlices };
+}
+
+const buildOptions: BuildOptions = {
+  controllerClass: 'k8s.io/ingress-nginx',
+  ingressClass: 'nginx',
+  watchIngressWithoutClass: false,
+  defaultBackendService: null,
+  defaultSslCertificate: null,
+  sslRedirect: true,
+  inspectCertificate: options.inspectCertificate,
+};
+console.log(
+  '| HTTPRoutes | full build (median of 7) | matcher compile | EndpointSlice change (GatewayMemo) | routes served |',
+);
+console.log('|---:|---:|---:|---:|---:|');
 for (const size of SIZES) {
   const snapshot = snapshotWith(size);
   const builds: number[] = [];
   const compiles: number[] = [];
+  const sliceChanges: number[] = [];
   let served = 0;
+  const memo = new GatewayMemo();
+  let current = snapshot;
+  memo.build(current, buildOptions, CONTROLLER);
   for (let round = 0; round < ROUNDS; round++) {
     const start = performance.now();
     const result = buildGateway(snapshot, options);
@@ -91,6 +121,13 @@ for (const size of SIZES) {
     compiles.push(performance.now() - built);
     builds.push(built - start);
     served = result.listeners.reduce((sum, l) => sum + l.table.hosts.reduce((n, h) => n + h.routes.length, 0), 0);
+    current = withMovedSlice(current, (round * 7919) % size, round);
+    const changeStart = performance.now();
+    memo.build(current, buildOptions, CONTROLLER);
+    sliceChanges.push(performance.now() - changeStart);
   }
-  console.log(`| ${size} | ${median(builds).toFixed(1)} ms | ${median(compiles).toFixed(1)} ms | ${served} |`);
+  if (memo.builds !== 1) throw new Error(`an EndpointSlice change rebuilt the Gateway side (${memo.builds} builds)`);
+  console.log(
+    `| ${size} | ${median(builds).toFixed(1)} ms | ${median(compiles).toFixed(1)} ms | ${median(sliceChanges).toFixed(2)} ms | ${served} |`,
+  );
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import * as fc from 'fast-check';
 import { ingress, service, slice, testOptions } from '../../test/support/routing-build-fixtures.ts';
+import type { KubeObject } from '../routing/types.ts';
 import {
   CONTROLLER,
   gateway,
@@ -39,7 +41,7 @@ describe('GatewayMemo: the Gateway build is reused while none of its inputs chan
     expect(memo.build(ingressOnly, testOptions, CONTROLLER)).toBe(first);
     expect(memo.reused).toBe(1);
 
-    // An EndpointSlice change (a new object) is a Gateway input: built again, and the endpoints follow.
+    // An EndpointSlice change (a new object) is a Gateway input: the endpoints follow (refreshed, not built).
     const moved = { ...base, endpointSlices: [slice('web', ['10.0.0.2'], 'http', NS)] };
     const second = memo.build(moved, testOptions, CONTROLLER);
     expect(second).not.toBe(first);
@@ -48,6 +50,125 @@ describe('GatewayMemo: the Gateway build is reused while none of its inputs chan
     // So is a route.
     const renamed = { ...moved, httpRoutes: [httpRoute('r2', route.spec as Record<string, unknown>)] };
     expect(memo.build(renamed, testOptions, CONTROLLER)).not.toBe(second);
-    expect(memo.builds).toBe(3);
+    expect(memo).toMatchObject({ builds: 2, refreshed: 1, reused: 1 });
+  });
+});
+
+// Services the routes below use (web on two ports, api), one they name that does not exist (gone), an
+// ExternalName one (ext), and one no route uses (idle): slices come and go for all of them.
+const SERVICES = ['web', 'api', 'gone', 'ext', 'idle'];
+const sliceRoute = httpRoute('slices', {
+  parentRefs: [{ name: 'gw', namespace: NS }],
+  rules: [
+    { matches: [{ path: { type: 'PathPrefix', value: '/web' } }], backendRefs: [{ name: 'web', port: 8080 }] },
+    { matches: [{ path: { type: 'PathPrefix', value: '/grpc' } }], backendRefs: [{ name: 'web', port: 9090 }] },
+    { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] },
+    { matches: [{ path: { type: 'PathPrefix', value: '/gone' } }], backendRefs: [{ name: 'gone', port: 80 }] },
+    { matches: [{ path: { type: 'PathPrefix', value: '/ext' } }], backendRefs: [{ name: 'ext', port: 80 }] },
+  ],
+});
+const sliceBase = gatewaySnapshot([
+  ourClass,
+  gateway('gw', [http]),
+  sliceRoute,
+  service(
+    'web',
+    [
+      { port: 8080, name: 'http' },
+      { port: 9090, name: 'grpc' },
+    ],
+    NS,
+  ),
+  service('api', [{ port: 80, name: 'http' }], NS),
+  {
+    kind: 'Service',
+    metadata: { name: 'ext', namespace: NS },
+    spec: { type: 'ExternalName', externalName: 'ext.example' },
+  },
+  service('idle', [{ port: 80, name: 'http' }], NS),
+]);
+
+const sliceOp = fc.record({
+  // Which slice: a few names, so replacing, removing and name clashes (two slices of one name) all happen.
+  name: fc.constantFrom('s1', 's2', 's3'),
+  service: fc.constantFrom(...SERVICES, ''),
+  namespace: fc.constantFrom(NS, 'other'),
+  portName: fc.constantFrom('http', 'grpc'),
+  ready: fc.array(fc.boolean(), { maxLength: 3 }),
+  action: fc.constantFrom('set', 'set', 'add', 'remove'),
+});
+
+type SliceOp = typeof sliceOp extends fc.Arbitrary<infer T> ? T : never;
+
+function nameOf(object: KubeObject): { name?: string; namespace?: string } {
+  return (object.metadata ?? {}) as { name?: string; namespace?: string };
+}
+
+function sliceOf(op: SliceOp, step: number): KubeObject {
+  return {
+    kind: 'EndpointSlice',
+    metadata: {
+      name: op.name,
+      namespace: op.namespace,
+      labels: op.service === '' ? {} : { 'kubernetes.io/service-name': op.service },
+    },
+    addressType: 'IPv4',
+    ports: [{ name: op.portName, port: 8080 }],
+    endpoints: op.ready.map((ready, i) => ({ addresses: [`10.0.${step % 250}.${i + 1}`], conditions: { ready } })),
+  };
+}
+
+describe('GatewayMemo: an EndpointSlice-only change refreshes the endpoints, equal to a full build', () => {
+  it('after every step of random slice additions, replacements, clashes and removals', () => {
+    fc.assert(
+      fc.property(fc.array(sliceOp, { minLength: 1, maxLength: 25 }), (ops) => {
+        const memo = new GatewayMemo();
+        let slices: KubeObject[] = [];
+        memo.build({ ...sliceBase, endpointSlices: slices }, testOptions, CONTROLLER);
+        ops.forEach((op, step) => {
+          const same = (s: KubeObject) => nameOf(s).name === op.name && nameOf(s).namespace === op.namespace;
+          if (op.action === 'remove') slices = slices.filter((s) => !same(s));
+          else if (op.action === 'add') slices = [...slices, sliceOf(op, step)];
+          else slices = [...slices.filter((s) => !same(s)), sliceOf(op, step)];
+          const snapshot = { ...sliceBase, endpointSlices: slices };
+          const kept = memo.build(snapshot, testOptions, CONTROLLER);
+          const full = gatewayState(snapshot, testOptions, CONTROLLER);
+          expect(kept?.endpoints).toEqual(full?.endpoints);
+          expect(kept).toEqual(full);
+          expect(Object.isFrozen(kept?.endpoints)).toBe(true);
+        });
+        expect(memo.builds).toBe(1);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps the routes (the same listeners) and changes only the touched backends', () => {
+    const memo = new GatewayMemo();
+    const web = slice('web', ['10.0.0.1'], 'http', NS);
+    const before = memo.build({ ...sliceBase, endpointSlices: [web] }, testOptions, CONTROLLER)!;
+    const after = memo.build(
+      { ...sliceBase, endpointSlices: [web, slice('api', ['10.0.0.9'], 'http', NS)] },
+      testOptions,
+      CONTROLLER,
+    )!;
+    expect(memo).toMatchObject({ builds: 1, refreshed: 1 });
+    expect(after.listeners).toBe(before.listeners);
+    expect(after.status).toBe(before.status);
+    expect(after.endpoints.get(`${NS}/web:8080`)).toBe(before.endpoints.get(`${NS}/web:8080`));
+    expect(after.endpoints.get(`${NS}/api:80`)?.usable.map((e) => e.address)).toEqual(['10.0.0.9']);
+    expect(before.endpoints.get(`${NS}/api:80`)?.state).toBe('no-endpoints');
+  });
+
+  it('builds in full when a Service changes with its slices', () => {
+    const memo = new GatewayMemo();
+    memo.build(sliceBase, testOptions, CONTROLLER);
+    const moved = {
+      ...sliceBase,
+      services: [...sliceBase.services.filter((s) => nameOf(s).name !== 'api'), service('api', [{ port: 81 }], NS)],
+      endpointSlices: [slice('api', ['10.0.0.9'], 'http', NS)],
+    };
+    expect(memo.build(moved, testOptions, CONTROLLER)).toEqual(gatewayState(moved, testOptions, CONTROLLER));
+    expect(memo).toMatchObject({ builds: 2, refreshed: 0 });
   });
 });

@@ -1,8 +1,11 @@
 // The Gateway API side is built in full from a snapshot (routing/gateway/); a change batch that touched none
-// of its inputs (an Ingress or IngressClass change, the most common ones) reuses the last build. The build is
+// of its inputs (an Ingress or IngressClass change) reuses the last build, and one that touched only
+// EndpointSlices (the most frequent change in a cluster) keeps its routes and resolves the endpoints of the
+// Services those slices belong to again (refresh-endpoints.ts). The build is
 // pure, so the same input objects (compared by identity, element by element: informers keep an unchanged
 // object's reference) give the same result; a list compare costs microseconds against a build's milliseconds.
 import type { BuildOptions, KubeObject, Snapshot } from '../routing/types.ts';
+import { refreshGatewayEndpoints, servicesOfChangedSlices } from '../routing/gateway/refresh-endpoints.ts';
 import { gatewayState } from './routing-state.ts';
 import type { RoutingState } from './state.ts';
 
@@ -31,23 +34,46 @@ function sameList(a: readonly KubeObject[] | undefined, b: readonly KubeObject[]
   return true;
 }
 
+/** Index in `gatewayInputs` of the EndpointSlices: the one input that only the endpoint index reads. */
+const SLICES = 7;
+
 export class GatewayMemo {
   #inputs: Inputs | null = null;
   #result: RoutingState['gateway'] = undefined;
-  /** Builds since creation, and how many of the calls reused the last one (for tests). */
+  /** Builds since creation, how many calls reused the last one, and how many only refreshed its endpoints (for tests). */
   builds = 0;
   reused = 0;
+  refreshed = 0;
 
   build(snapshot: Snapshot, options: BuildOptions, controllerName?: string): RoutingState['gateway'] {
     const inputs = gatewayInputs(snapshot);
     const last = this.#inputs;
-    if (last !== null && inputs.every((list, i) => sameList(list, last[i]))) {
+    const changed = last === null ? -2 : changedInput(inputs, last);
+    if (changed === -1) {
       this.reused++;
       return this.#result;
     }
-    this.#result = gatewayState(snapshot, options, controllerName);
+    const lastResult = this.#result;
+    if (changed === SLICES && last !== null && lastResult !== undefined) {
+      const touched = servicesOfChangedSlices(last[SLICES] ?? [], inputs[SLICES] ?? []);
+      this.#result = refreshGatewayEndpoints(lastResult, snapshot.services, snapshot.endpointSlices, touched);
+      this.refreshed++;
+    } else {
+      this.#result = gatewayState(snapshot, options, controllerName);
+      this.builds++;
+    }
     this.#inputs = inputs;
-    this.builds++;
     return this.#result;
   }
+}
+
+/** -1: no input changed; the index of the only one that changed; -2: more than one. */
+function changedInput(inputs: Inputs, last: Inputs): number {
+  let changed = -1;
+  for (let i = 0; i < inputs.length; i++) {
+    if (sameList(inputs[i], last[i])) continue;
+    if (changed !== -1) return -2;
+    changed = i;
+  }
+  return changed;
 }
