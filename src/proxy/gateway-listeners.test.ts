@@ -73,6 +73,11 @@ describe('GatewayListenerManager', () => {
     const viewAfter = open.get(`${a}:80`)!.getState();
     expect(viewAfter).not.toBe(viewBefore);
     expect(viewAfter.generation).toBe(2);
+    // The listener kept its table (an Ingress or endpoint change): its compiled matcher is reused.
+    expect(viewAfter.matcher).toBe(viewBefore.matcher);
+    const otherTable = { ...base.result.table, hosts: [...base.result.table.hosts] };
+    await manager.update(stateWith([{ ...listener('infra/a', 80), table: otherTable }], 3));
+    expect(open.get(`${a}:80`)!.getState().matcher).not.toBe(viewBefore.matcher);
     await manager.close(0);
     expect(open.size).toBe(0);
   });

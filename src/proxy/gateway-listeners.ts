@@ -5,7 +5,7 @@ import type { RoutingState } from '../controller/state.ts';
 import type { GatewayListener } from '../routing/gateway/types.ts';
 import { ListenerHosts } from '../routing/gateway/listener-hosts.ts';
 import { compileMatcher } from '../routing/matcher.ts';
-import type { EndpointIndex, TlsTable } from '../routing/types.ts';
+import type { EndpointIndex, Matcher, RouteTable, TlsTable } from '../routing/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { GatewayAddress, GatewayAddressRequest } from './gateway-addresses.ts';
 
@@ -50,6 +50,8 @@ export class GatewayListenerManager {
   #failures = new Map<string, string[]>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Compiled per table: a generation that kept a listener's table (an Ingress or endpoint change) reuses it. */
+  readonly #matchers = new WeakMap<RouteTable, Matcher>();
 
   constructor(placement: GatewayPlacement, open: OpenListener, log: Logger) {
     this.#placement = placement;
@@ -110,6 +112,15 @@ export class GatewayListenerManager {
     await Promise.all(entries.map((entry) => entry.opened?.close(graceMs)));
   }
 
+  #matcherOf(table: RouteTable): Matcher {
+    let matcher = this.#matchers.get(table);
+    if (matcher === undefined) {
+      matcher = compileMatcher(table);
+      this.#matchers.set(table, matcher);
+    }
+    return matcher;
+  }
+
   async #apply(state: RoutingState): Promise<void> {
     if (this.#closed) return;
     const listeners = state.gateway?.listeners ?? [];
@@ -138,7 +149,7 @@ export class GatewayListenerManager {
         continue;
       }
       const spec = { gateway: listener.gateway, address, port, protocol: listener.protocol };
-      wanted.set(key, { spec, view: viewOf(state, listener, endpoints) });
+      wanted.set(key, { spec, view: viewOf(state, listener, endpoints, this.#matcherOf(listener.table)) });
     }
     for (const [key, entry] of this.#entries) {
       const next = wanted.get(key);
@@ -179,13 +190,18 @@ function mergedEndpoints(state: RoutingState): EndpointIndex {
 }
 
 /** The state one Gateway port's server reads: its own table and certificates, every endpoint. */
-function viewOf(state: RoutingState, listener: GatewayListener, endpoints: EndpointIndex): RoutingState {
+function viewOf(
+  state: RoutingState,
+  listener: GatewayListener,
+  endpoints: EndpointIndex,
+  matcher: Matcher,
+): RoutingState {
   return Object.freeze({
     generation: state.generation,
     builtAt: state.builtAt,
     buildMs: state.buildMs,
     result: Object.freeze({ ...state.result, table: listener.table, tls: listener.tls ?? noTls, endpoints }),
-    matcher: compileMatcher(listener.table),
+    matcher,
     ...(listener.protocol === 'HTTPS' ? { listenerHosts: new ListenerHosts(listener.listenerHostnames) } : {}),
   });
 }
