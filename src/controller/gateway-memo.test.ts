@@ -172,3 +172,67 @@ describe('GatewayMemo: an EndpointSlice-only change refreshes the endpoints, equ
     expect(memo).toMatchObject({ builds: 2, refreshed: 0 });
   });
 });
+
+/** `object` as it comes back after a status write. */
+function withStatus(object: KubeObject, round: number): KubeObject {
+  return {
+    ...object,
+    metadata: { ...(object.metadata as object), resourceVersion: String(100 + round), managedFields: [{ round }] },
+    status: { parents: [{ round }] },
+  };
+}
+
+describe('GatewayMemo: the controller writing status is not a change of its inputs', () => {
+  it('reuses the build when only status, resourceVersion or managedFields differ; rebuilds for a label', () => {
+    const memo = new GatewayMemo();
+    const first = memo.build(base, testOptions, CONTROLLER);
+    const written = {
+      ...base,
+      httpRoutes: base.httpRoutes!.map((r) => withStatus(r, 1)),
+      gateways: base.gateways!.map((g) => withStatus(g, 1)),
+    };
+    expect(memo.build(written, testOptions, CONTROLLER)).toBe(first);
+    expect(first).toEqual(gatewayState(written, testOptions, CONTROLLER));
+    expect(memo).toMatchObject({ builds: 1, reused: 1 });
+
+    const labelled = {
+      ...written,
+      httpRoutes: written.httpRoutes.map((r) => ({
+        ...r,
+        metadata: { ...(r.metadata as object), labels: { team: 'a' } },
+      })),
+    };
+    expect(memo.build(labelled, testOptions, CONTROLLER)).not.toBe(first);
+    expect(memo.builds).toBe(2);
+  });
+
+  it('equals a full build after any mix of status writes, slice moves and spec changes', () => {
+    const change = fc.constantFrom('status', 'slice', 'spec');
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 12 }), (changes) => {
+        const memo = new GatewayMemo();
+        let snapshot = base;
+        memo.build(snapshot, testOptions, CONTROLLER);
+        changes.forEach((kind, round) => {
+          if (kind === 'status')
+            snapshot = { ...snapshot, httpRoutes: snapshot.httpRoutes!.map((r) => withStatus(r, round)) };
+          else if (kind === 'slice')
+            snapshot = { ...snapshot, endpointSlices: [slice('web', [`10.0.1.${round + 1}`], 'http', NS)] };
+          else
+            snapshot = {
+              ...snapshot,
+              httpRoutes: snapshot.httpRoutes!.map((r) => ({
+                ...r,
+                spec: { ...(r.spec as object), hostnames: [`h${round}.example`] },
+              })),
+            };
+          expect(memo.build(snapshot, testOptions, CONTROLLER)).toEqual(
+            gatewayState(snapshot, testOptions, CONTROLLER),
+          );
+        });
+        expect(memo.builds).toBe(1 + changes.filter((kind) => kind === 'spec').length);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

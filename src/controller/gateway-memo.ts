@@ -4,6 +4,7 @@
 // Services those slices belong to again (refresh-endpoints.ts). The build is
 // pure, so the same input objects (compared by identity, element by element: informers keep an unchanged
 // object's reference) give the same result; a list compare costs microseconds against a build's milliseconds.
+import { isDeepStrictEqual } from 'node:util';
 import type { BuildOptions, KubeObject, Snapshot } from '../routing/types.ts';
 import { refreshGatewayEndpoints, servicesOfChangedSlices } from '../routing/gateway/refresh-endpoints.ts';
 import { gatewayState } from './routing-state.ts';
@@ -30,8 +31,27 @@ function gatewayInputs(snapshot: Snapshot): Inputs {
 function sameList(a: readonly KubeObject[] | undefined, b: readonly KubeObject[] | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameButStatus(a[i], b[i])) return false;
   return true;
+}
+
+/**
+ * Two versions of an object that differ only where no build reads: `status` (the controller's own status
+ * writes come back as updates), `metadata.resourceVersion` and `metadata.managedFields`. Without this, each
+ * status write sluice makes to an HTTPRoute would rebuild the Gateway side in full.
+ */
+export function sameButStatus(a: KubeObject, b: KubeObject): boolean {
+  return isDeepStrictEqual(withoutStatus(a), withoutStatus(b));
+}
+
+function withoutStatus(object: KubeObject): KubeObject {
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  return {
+    ...object,
+    status: undefined,
+    metadata:
+      metadata === undefined ? undefined : { ...metadata, resourceVersion: undefined, managedFields: undefined },
+  };
 }
 
 /** Index in `gatewayInputs` of the EndpointSlices: the one input that only the endpoint index reads. */
