@@ -65,6 +65,7 @@ class LeaderGatewayStatusWriter implements GatewayStatusWriter {
       addressOf: (gateway) => options.addresses?.infoOf(gateway),
       controllerName: options.controllerName,
       now: options.now ?? (() => new Date().toISOString().replace(/\.\d+Z$/, 'Z')),
+      inSync: new WeakMap(),
     };
     this.#unsubscribe = options.leadership.subscribe((leading) => {
       if (leading) this.#passes.request();
