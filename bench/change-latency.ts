@@ -15,8 +15,12 @@
 // of the changes phase only (summarise it with bench/profile-summary.ts); --heap-snapshot FILE writes a heap
 // snapshot once ready; --profile-startup DIR profiles the whole controller run (node --cpu-prof, at exit).
 //
-// Usage: npm run bench:latency [-- --changes N] [--ingresses N] [--profile FILE] [--heap-snapshot FILE]
-//        [--profile-startup DIR] [--workers N]
+// With --httproutes N, the Gateway API is served too, with N HTTPRoutes on one Gateway (one hostname each,
+// bench/support/scale-httproutes.ts), and a third kind of change joins the cycle: the first endpoint of a
+// Service behind an HTTPRoute, polled through the Gateway's own listener.
+//
+// Usage: npm run bench:latency [-- --changes N] [--ingresses N] [--httproutes N] [--profile FILE]
+//        [--heap-snapshot FILE] [--profile-startup DIR] [--workers N]
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { Pool } from 'undici';
@@ -25,6 +29,15 @@ import { startController } from '../e2e/support/controller.ts';
 import { setEndpoints, writeService } from '../e2e/support/endpoint-slices.ts';
 import { writeKubeconfig } from '../e2e/support/kubeconfig.ts';
 import { startPods } from '../e2e/support/pods.ts';
+import {
+  GATEWAY_ENDPOINT_HOST,
+  GATEWAY_POOL,
+  GATEWAY_PORT,
+  gatewayAddress,
+  gatewayEndpointRoutes,
+  gatewayObjects,
+  httpRouteHostOf,
+} from './support/scale-httproutes.ts';
 import { ownPathOf, requestHostOf, scaleIngress } from './support/scale-ingresses.ts';
 
 const NS = 'bench';
@@ -34,6 +47,8 @@ function flag(name: string): string | undefined {
 }
 const CHANGES = Number(flag('--changes') ?? 100);
 const PRESENT = Number(flag('--ingresses') ?? 0);
+const HTTPROUTES = flag('--httproutes') === undefined ? null : Number(flag('--httproutes'));
+const KINDS = HTTPROUTES === null ? 2 : 3;
 const PROFILE = flag('--profile');
 const HEAP = flag('--heap-snapshot');
 const STARTUP_PROFILE = flag('--profile-startup');
@@ -57,7 +72,7 @@ function ingress(name: string, host: string, paths: ReturnType<typeof path>[]): 
 const api = await startApiEmulator();
 const pods = await startPods(4, { namePrefix: 'pod', namespace: NS, service: 'web' });
 const port = pods[0].port;
-const endpointChanges = Math.floor(CHANGES / 2);
+const endpointChanges = Math.ceil(CHANGES / KINDS);
 api.apply({
   apiVersion: 'networking.k8s.io/v1',
   kind: 'IngressClass',
@@ -75,6 +90,15 @@ for (let j = 0; j < endpointChanges; j++) {
 }
 api.apply(ingress('eps', 'eps.example', epsPaths));
 for (let i = 0; i < PRESENT; i++) api.apply(scaleIngress(i, PRESENT, NS, 'web'));
+if (HTTPROUTES !== null) {
+  api.installGatewayApi();
+  for (const object of gatewayObjects(NS, 'web', HTTPROUTES)) api.apply(object);
+  for (let j = 0; j < endpointChanges; j++) {
+    writeService(api, { namespace: NS, name: `g${j}`, ports: [{ name: 'http', port: 80, targetPort: port }] });
+    setEndpoints(api, NS, `g${j}`, []);
+  }
+  for (const route of gatewayEndpointRoutes(NS, endpointChanges)) api.apply(route);
+}
 
 const spawnedAt = performance.now();
 const probeEnv: Record<string, string> = {};
@@ -91,6 +115,7 @@ const controller = await startController(
     '--log-level',
     'warn',
     ...(WORKERS === undefined ? [] : ['--workers', WORKERS]),
+    ...(HTTPROUTES === null ? [] : ['--gateway-address-pool', GATEWAY_POOL]),
   ],
   probeEnv,
   {
@@ -105,18 +130,24 @@ const controller = await startController(
   },
 );
 const edge = new Pool(controller.httpUrl, { connections: 1, pipelining: 1 });
+let gatewayEdge: Pool | null = null;
 
-async function status(host: string, target: string): Promise<number> {
-  const response = await edge.request({ method: 'GET', path: target, headers: { host } });
+async function status(host: string, target: string, through: Pool = edge): Promise<number> {
+  const response = await through.request({ method: 'GET', path: target, headers: { host } });
   await response.body.dump();
   return response.statusCode;
 }
 
 /** Requests host+target back to back until it answers `wanted`; returns the time of that answer and the count. */
-async function pollUntil(host: string, target: string, wanted: number): Promise<{ at: number; requests: number }> {
+async function pollUntil(
+  host: string,
+  target: string,
+  wanted: number,
+  through: Pool = edge,
+): Promise<{ at: number; requests: number }> {
   const deadline = performance.now() + POLL_LIMIT_MS;
   for (let requests = 1; ; requests++) {
-    const code = await status(host, target);
+    const code = await status(host, target, through);
     if (code === wanted) return { at: performance.now(), requests };
     if (performance.now() > deadline)
       throw new Error(`${host}${target} did not answer ${wanted} within ${POLL_LIMIT_MS} ms (last ${code})`);
@@ -124,7 +155,7 @@ async function pollUntil(host: string, target: string, wanted: number): Promise<
 }
 
 interface Sample {
-  kind: 'Ingress' | 'EndpointSlice';
+  kind: 'Ingress' | 'EndpointSlice' | 'Gateway EndpointSlice';
   ms: number;
   requests: number;
 }
@@ -147,6 +178,13 @@ async function memory(): Promise<{ rssMiB: number; heapUsedMiB: number }> {
 try {
   await controller.waitReady(120_000);
   if (PRESENT > 0) await pollUntil(requestHostOf(PRESENT - 1, PRESENT), ownPathOf(PRESENT - 1), 200);
+  if (HTTPROUTES !== null) {
+    gatewayEdge = new Pool(`http://${await gatewayAddress(api, NS, 120_000)}:${GATEWAY_PORT}`, {
+      connections: 1,
+      pipelining: 1,
+    });
+    if (HTTPROUTES > 0) await pollUntil(httpRouteHostOf(HTTPROUTES - 1), '/', 200, gatewayEdge);
+  }
   const readyMs = performance.now() - spawnedAt;
   const afterReady = await memory();
   // Warm up the connection and measure the polling resolution: one idle round trip through the edge.
@@ -162,10 +200,20 @@ try {
   const samples: Sample[] = [];
   const benchPaths = [path('/base', 'web')];
   let endpointIndex = 0;
+  let gatewayIndex = 0;
   for (let i = 0; i < CHANGES; i++) {
     // A short random gap so that changes do not phase-lock with any periodic timer in the controller.
     await new Promise((done) => setTimeout(done, 5 + Math.random() * 20));
-    if (i % 2 === 0) {
+    if (i % KINDS === 2 && gatewayEdge !== null) {
+      const j = gatewayIndex++;
+      const target = `/g${j}`;
+      if ((await status(GATEWAY_ENDPOINT_HOST, target, gatewayEdge)) === 200)
+        throw new Error(`${target} had an endpoint before its write`);
+      const written = performance.now();
+      setEndpoints(api, NS, `g${j}`, [pods[j % pods.length]]);
+      const { at, requests } = await pollUntil(GATEWAY_ENDPOINT_HOST, target, 200, gatewayEdge);
+      samples.push({ kind: 'Gateway EndpointSlice', ms: at - written, requests });
+    } else if (i % KINDS === 0) {
       const target = `/c${i}`;
       if ((await status('bench.example', target)) !== 404) throw new Error(`${target} answered before its write`);
       benchPaths.push(path(target, 'web'));
@@ -191,11 +239,19 @@ try {
   const rows: [string, Sample[]][] = [
     ['Ingress write (new path)', samples.filter((s) => s.kind === 'Ingress')],
     ['EndpointSlice write (+1 endpoint)', samples.filter((s) => s.kind === 'EndpointSlice')],
+    ...(HTTPROUTES === null
+      ? []
+      : [
+          ['the same behind an HTTPRoute', samples.filter((s) => s.kind === 'Gateway EndpointSlice')] as [
+            string,
+            Sample[],
+          ],
+        ]),
     ['all changes', samples],
   ];
   const lines = [
     `change latency: API write → first request routed by the new table (${samples.length} changes, generation ${final.generation})`,
-    `${PRESENT} more Ingresses present; ready (spawn → all routed) ${readyMs.toFixed(0)} ms; after GC: RSS ${afterReady.rssMiB} MiB, heap ${afterReady.heapUsedMiB} MiB after ready, RSS ${afterChanges.rssMiB} MiB, heap ${afterChanges.heapUsedMiB} MiB after the changes`,
+    `${PRESENT} more Ingresses${HTTPROUTES === null ? '' : ` and ${HTTPROUTES} HTTPRoutes`} present; ready (spawn → all routed) ${readyMs.toFixed(0)} ms; after GC: RSS ${afterReady.rssMiB} MiB, heap ${afterReady.heapUsedMiB} MiB after ready, RSS ${afterChanges.rssMiB} MiB, heap ${afterChanges.heapUsedMiB} MiB after the changes`,
     `polling: one keep-alive connection, back-to-back requests; idle round trip p50 ${rtts[100].toFixed(2)} ms, p99 ${percentile(rtts, 99).toFixed(2)} ms`,
     '',
     `${'change'.padEnd(34)} ${'n'.padStart(4)} ${'p50 ms'.padStart(7)} ${'p90 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'polls/chg'.padStart(9)}`,
@@ -210,6 +266,7 @@ try {
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   await edge.close();
+  await gatewayEdge?.close();
   await controller.stop();
   await Promise.all(pods.map((p) => p.kill()));
   await api.close();
