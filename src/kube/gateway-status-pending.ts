@@ -35,7 +35,14 @@ export interface PendingStatusInputs {
   readonly inSync?: WeakMap<RouteStatus, KubeObject>;
 }
 
-export function pendingStatusWrites(state: RoutingState, inputs: PendingStatusInputs): PendingStatus[] {
+/** Which objects a pass writes: GatewayClasses and Gateways (few, and a Gateway's address waits for nobody), or routes. */
+export type StatusPart = 'gateways' | 'routes';
+
+export function pendingStatusWrites(
+  state: RoutingState,
+  inputs: PendingStatusInputs,
+  part: StatusPart | 'all' = 'all',
+): PendingStatus[] {
   const status = state.gateway?.status;
   if (status === undefined) return [];
   const at = inputs.now();
@@ -51,11 +58,14 @@ export function pendingStatusWrites(state: RoutingState, inputs: PendingStatusIn
     const next = body(object);
     if (!sameStatus(next, object)) out.push({ resource, namespace, name, body: next });
   };
-  for (const c of status.gatewayClasses) add(gatewayClasses, '', c.name, (o) => gatewayClassBody(c, o, at));
-  for (const g of status.gateways) {
-    const info = inputs.addressOf(`${g.namespace}/${g.name}`);
-    add(gateways, g.namespace, g.name, (o) => gatewayBody(g, o, info, at));
+  if (part !== 'routes') {
+    for (const c of status.gatewayClasses) add(gatewayClasses, '', c.name, (o) => gatewayClassBody(c, o, at));
+    for (const g of status.gateways) {
+      const info = inputs.addressOf(`${g.namespace}/${g.name}`);
+      add(gateways, g.namespace, g.name, (o) => gatewayBody(g, o, info, at));
+    }
   }
+  if (part === 'gateways') return out;
   const inSync = inputs.inSync;
   for (const r of status.routes) {
     const resource = r.kind === 'HTTPRoute' ? httpRoutes : grpcRoutes;

@@ -78,4 +78,53 @@ describe('Gateway API status writer', () => {
     expect(patches[0].subresource).toBe('status');
     expect(writer.stats()).toMatchObject({ writes: 1, failures: 0 });
   });
+  it("writes a Gateway's status while a long run of route statuses is still being written", async () => {
+    const ROUTES = 200;
+    api.apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { namespace: 'apps', name: 'gw' },
+      spec: { gatewayClassName: 'sluice', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    });
+    const routes = [];
+    for (let i = 0; i < ROUTES; i++) {
+      api.apply({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { namespace: 'apps', name: `r${i}` },
+        spec: { parentRefs: [{ name: 'gw' }] },
+      });
+      routes.push({
+        kind: 'HTTPRoute' as const,
+        namespace: 'apps',
+        name: `r${i}`,
+        generation: 1,
+        parents: [
+          {
+            parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'apps', name: 'gw' },
+            controllerName: 'sluice.dev/gateway-controller',
+            conditions: [condition(1)],
+          },
+        ],
+      });
+    }
+    const gatewayWith = (message: string) => ({
+      namespace: 'apps',
+      name: 'gw',
+      generation: 1,
+      conditions: [{ ...condition(1), message }],
+      listeners: [],
+    });
+    const gatewayMessage = () => api.get('Gateway', 'apps', 'gw')?.status?.conditions?.[0]?.message;
+    writer.published(stateWith({ gatewayClasses: [], gateways: [gatewayWith('first')], routes }, 1));
+    while (gatewayMessage() !== 'first') await new Promise((done) => setTimeout(done, 1));
+    // The route statuses are being written now; a new state (or a changed address) for the Gateway is not
+    // queued behind them.
+    writer.published(stateWith({ gatewayClasses: [], gateways: [gatewayWith('second')], routes }, 2));
+    while (gatewayMessage() !== 'second') await new Promise((done) => setTimeout(done, 1));
+    expect(api.callsOf('patch', 'httproutes').length).toBeLessThan(ROUTES);
+    await writer.idle();
+    expect(api.callsOf('patch', 'httproutes')).toHaveLength(ROUTES);
+    expect(api.get('HTTPRoute', 'apps', `r${ROUTES - 1}`)?.status?.parents).toHaveLength(1);
+  });
 });

@@ -9,7 +9,12 @@ import type { BackoffPolicy } from '../util/backoff.ts';
 import { SerialPasses, WRITER_RETRY_BACKOFF } from './serial-passes.ts';
 import type { Logger } from '../util/logger.ts';
 import type { GatewayAddressInfo } from './gateway-status-body.ts';
-import { type PendingStatus, type PendingStatusInputs, pendingStatusWrites } from './gateway-status-pending.ts';
+import {
+  type PendingStatus,
+  type PendingStatusInputs,
+  pendingStatusWrites,
+  type StatusPart,
+} from './gateway-status-pending.ts';
 import { errorMessage, kubeCall } from './kube-http.ts';
 import type { Leadership } from './leadership.ts';
 import { objectPath } from './resources.ts';
@@ -44,11 +49,16 @@ export function createGatewayStatusWriter(options: GatewayStatusWriterOptions): 
   return new LeaderGatewayStatusWriter(options);
 }
 
-/** One sync pass at a time; a state published meanwhile runs one more pass after it; failures retry with backoff. */
+/**
+ * One sync pass at a time per part; a state published meanwhile runs one more pass after it; failures retry with
+ * backoff. GatewayClasses and Gateways are one part and routes the other, each with its own passes: a Gateway's
+ * address is written at once even while thousands of route statuses are being written (at start).
+ */
 class LeaderGatewayStatusWriter implements GatewayStatusWriter {
   readonly #options: GatewayStatusWriterOptions;
   readonly #log: Logger;
-  readonly #passes: SerialPasses;
+  readonly #gatewayPasses: SerialPasses;
+  readonly #routePasses: SerialPasses;
   readonly #inputs: PendingStatusInputs;
   readonly #unsubscribe: () => void;
   #state: RoutingState | null = null;
@@ -59,7 +69,8 @@ class LeaderGatewayStatusWriter implements GatewayStatusWriter {
   constructor(options: GatewayStatusWriterOptions) {
     this.#options = options;
     this.#log = options.log.child({ component: 'gateway-status' });
-    this.#passes = new SerialPasses(() => this.#syncAll(), options.backoff ?? WRITER_RETRY_BACKOFF);
+    this.#gatewayPasses = new SerialPasses(() => this.#sync('gateways'), options.backoff ?? WRITER_RETRY_BACKOFF);
+    this.#routePasses = new SerialPasses(() => this.#sync('routes'), options.backoff ?? WRITER_RETRY_BACKOFF);
     this.#inputs = {
       find: options.find,
       addressOf: (gateway) => options.addresses?.infoOf(gateway),
@@ -68,40 +79,47 @@ class LeaderGatewayStatusWriter implements GatewayStatusWriter {
       inSync: new WeakMap(),
     };
     this.#unsubscribe = options.leadership.subscribe((leading) => {
-      if (leading) this.#passes.request();
+      if (leading) this.#requestBoth();
     });
   }
 
   published(next: RoutingState): void {
     this.#state = next;
-    this.#passes.request();
+    this.#requestBoth();
   }
 
+  /** The addresses changed, not the state: only Gateways say where they are served. */
   refresh(): void {
-    this.#passes.request();
+    this.#gatewayPasses.request();
   }
 
   async stop(): Promise<void> {
     this.#unsubscribe();
-    await this.#passes.stop();
+    await Promise.all([this.#gatewayPasses.stop(), this.#routePasses.stop()]);
+  }
+
+  #requestBoth(): void {
+    this.#gatewayPasses.request();
+    this.#routePasses.request();
   }
 
   stats(): { writes: number; failures: number; lastError: string | null } {
     return { writes: this.#writes, failures: this.#failures, lastError: this.#lastError };
   }
 
-  idle(): Promise<void> {
-    return this.#passes.idle();
+  async idle(): Promise<void> {
+    await Promise.all([this.#gatewayPasses.idle(), this.#routePasses.idle()]);
   }
 
-  /** One pass; false when a write failed (the passes retry it after a backoff). */
-  async #syncAll(): Promise<boolean> {
+  /** One pass over one part; false when a write failed (the passes retry it after a backoff). */
+  async #sync(part: StatusPart): Promise<boolean> {
     const { leadership, addresses } = this.#options;
     if (this.#state === null || !leadership.isLeader()) return true;
     await addresses?.settled();
+    const passes = part === 'gateways' ? this.#gatewayPasses : this.#routePasses;
     let failed = false;
-    for (const pending of pendingStatusWrites(this.#state, this.#inputs)) {
-      if (this.#passes.stopped || !leadership.isLeader()) return true;
+    for (const pending of pendingStatusWrites(this.#state, this.#inputs, part)) {
+      if (passes.stopped || !leadership.isLeader()) return true;
       if (!(await this.#write(pending))) failed = true;
     }
     return !failed;
