@@ -175,17 +175,28 @@ async function memory(): Promise<{ rssMiB: number; heapUsedMiB: number }> {
   return JSON.parse(line.slice(line.indexOf('{')));
 }
 
+let readyzMs = 0;
+let addressMs = 0;
+let statusesMs = 0;
 try {
   await controller.waitReady(120_000);
+  readyzMs = performance.now() - spawnedAt;
   if (PRESENT > 0) await pollUntil(requestHostOf(PRESENT - 1, PRESENT), ownPathOf(PRESENT - 1), 200);
   if (HTTPROUTES !== null) {
     gatewayEdge = new Pool(`http://${await gatewayAddress(api, NS, 120_000)}:${GATEWAY_PORT}`, {
       connections: 1,
       pipelining: 1,
     });
+    addressMs = performance.now() - spawnedAt;
     if (HTTPROUTES > 0) await pollUntil(httpRouteHostOf(HTTPROUTES - 1), '/', 200, gatewayEdge);
   }
   const readyMs = performance.now() - spawnedAt;
+  if (HTTPROUTES !== null) {
+    // The leader writes every route's status after start; the changes are measured once that is over.
+    const routes = HTTPROUTES + endpointChanges;
+    while (api.callsOf('patch', 'httproutes').length < routes) await new Promise((done) => setTimeout(done, 100));
+    statusesMs = performance.now() - spawnedAt;
+  }
   const afterReady = await memory();
   // Warm up the connection and measure the polling resolution: one idle round trip through the edge.
   const rtts: number[] = [];
@@ -251,7 +262,7 @@ try {
   ];
   const lines = [
     `change latency: API write → first request routed by the new table (${samples.length} changes, generation ${final.generation})`,
-    `${PRESENT} more Ingresses${HTTPROUTES === null ? '' : ` and ${HTTPROUTES} HTTPRoutes`} present; ready (spawn → all routed) ${readyMs.toFixed(0)} ms; after GC: RSS ${afterReady.rssMiB} MiB, heap ${afterReady.heapUsedMiB} MiB after ready, RSS ${afterChanges.rssMiB} MiB, heap ${afterChanges.heapUsedMiB} MiB after the changes`,
+    `${PRESENT} more Ingresses${HTTPROUTES === null ? '' : ` and ${HTTPROUTES} HTTPRoutes`} present; ready (spawn → all routed) ${readyMs.toFixed(0)} ms (/readyz ${readyzMs.toFixed(0)} ms${HTTPROUTES === null ? '' : `, the Gateway's address in its status ${addressMs.toFixed(0)} ms, every route's status written ${statusesMs.toFixed(0)} ms`}); after GC: RSS ${afterReady.rssMiB} MiB, heap ${afterReady.heapUsedMiB} MiB after ready, RSS ${afterChanges.rssMiB} MiB, heap ${afterChanges.heapUsedMiB} MiB after the changes`,
     `polling: one keep-alive connection, back-to-back requests; idle round trip p50 ${rtts[100].toFixed(2)} ms, p99 ${percentile(rtts, 99).toFixed(2)} ms`,
     '',
     `${'change'.padEnd(34)} ${'n'.padStart(4)} ${'p50 ms'.padStart(7)} ${'p90 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'polls/chg'.padStart(9)}`,

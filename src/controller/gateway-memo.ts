@@ -70,6 +70,8 @@ export class GatewayMemo {
     const last = this.#inputs;
     const changed = last === null ? -2 : changedInput(inputs, last);
     if (changed === -1) {
+      // Kept for the next compare: objects that differed only in status are compared once, not on every build.
+      this.#inputs = inputs;
       this.reused++;
       return this.#result;
     }
