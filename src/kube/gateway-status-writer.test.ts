@@ -18,6 +18,11 @@ const condition = (generation: number) => ({
   observedGeneration: generation,
 });
 
+/** Gateway apps/gw's status data, its Accepted condition saying `message`. */
+function gatewayWith(message: string) {
+  return { namespace: 'apps', name: 'gw', generation: 1, conditions: [{ ...condition(1), message }], listeners: [] };
+}
+
 function stateWith(status: GatewayStatusSet, generation: number): RoutingState {
   return {
     ...emptyRoutingState(testOptions),
@@ -108,13 +113,6 @@ describe('Gateway API status writer', () => {
         ],
       });
     }
-    const gatewayWith = (message: string) => ({
-      namespace: 'apps',
-      name: 'gw',
-      generation: 1,
-      conditions: [{ ...condition(1), message }],
-      listeners: [],
-    });
     const gatewayMessage = () => api.get('Gateway', 'apps', 'gw')?.status?.conditions?.[0]?.message;
     writer.published(stateWith({ gatewayClasses: [], gateways: [gatewayWith('first')], routes }, 1));
     while (gatewayMessage() !== 'first') await new Promise((done) => setTimeout(done, 1));
