@@ -16,8 +16,8 @@
 // snapshot once ready; --profile-startup DIR profiles the whole controller run (node --cpu-prof, at exit).
 //
 // With --httproutes N, the Gateway API is served too, with N HTTPRoutes on one Gateway (one hostname each,
-// bench/support/scale-httproutes.ts), and a third kind of change joins the cycle: the first endpoint of a
-// Service behind an HTTPRoute, polled through the Gateway's own listener.
+// bench/support/scale-httproutes.ts), and two more kinds of change join the cycle, polled through the
+// Gateway's own listener: the first endpoint of a Service behind an HTTPRoute, and a new HTTPRoute.
 //
 // Usage: npm run bench:latency [-- --changes N] [--ingresses N] [--httproutes N] [--profile FILE]
 //        [--heap-snapshot FILE] [--profile-startup DIR] [--workers N]
@@ -31,12 +31,14 @@ import { writeKubeconfig } from '../e2e/support/kubeconfig.ts';
 import { startPods } from '../e2e/support/pods.ts';
 import {
   GATEWAY_ENDPOINT_HOST,
+  GATEWAY_NEW_ROUTE_HOST,
   GATEWAY_POOL,
   GATEWAY_PORT,
   gatewayAddress,
   gatewayEndpointRoutes,
   gatewayObjects,
   httpRouteHostOf,
+  newHttpRoute,
 } from './support/scale-httproutes.ts';
 import { ownPathOf, requestHostOf, scaleIngress } from './support/scale-ingresses.ts';
 
@@ -48,7 +50,7 @@ function flag(name: string): string | undefined {
 const CHANGES = Number(flag('--changes') ?? 100);
 const PRESENT = Number(flag('--ingresses') ?? 0);
 const HTTPROUTES = flag('--httproutes') === undefined ? null : Number(flag('--httproutes'));
-const KINDS = HTTPROUTES === null ? 2 : 3;
+const KINDS = HTTPROUTES === null ? 2 : 4;
 const PROFILE = flag('--profile');
 const HEAP = flag('--heap-snapshot');
 const STARTUP_PROFILE = flag('--profile-startup');
@@ -155,7 +157,7 @@ async function pollUntil(
 }
 
 interface Sample {
-  kind: 'Ingress' | 'EndpointSlice' | 'Gateway EndpointSlice';
+  kind: 'Ingress' | 'EndpointSlice' | 'Gateway EndpointSlice' | 'HTTPRoute';
   ms: number;
   requests: number;
 }
@@ -215,7 +217,15 @@ try {
   for (let i = 0; i < CHANGES; i++) {
     // A short random gap so that changes do not phase-lock with any periodic timer in the controller.
     await new Promise((done) => setTimeout(done, 5 + Math.random() * 20));
-    if (i % KINDS === 2 && gatewayEdge !== null) {
+    if (i % KINDS === 3 && gatewayEdge !== null) {
+      const target = `/n${i}`;
+      if ((await status(GATEWAY_NEW_ROUTE_HOST, target, gatewayEdge)) !== 404)
+        throw new Error(`${target} answered before its HTTPRoute`);
+      const written = performance.now();
+      api.apply(newHttpRoute(NS, `new-${i}`, target, 'web'));
+      const { at, requests } = await pollUntil(GATEWAY_NEW_ROUTE_HOST, target, 200, gatewayEdge);
+      samples.push({ kind: 'HTTPRoute', ms: at - written, requests });
+    } else if (i % KINDS === 2 && gatewayEdge !== null) {
       const j = gatewayIndex++;
       const target = `/g${j}`;
       if ((await status(GATEWAY_ENDPOINT_HOST, target, gatewayEdge)) === 200)
@@ -257,6 +267,7 @@ try {
             string,
             Sample[],
           ],
+          ['HTTPRoute write (new route)', samples.filter((s) => s.kind === 'HTTPRoute')] as [string, Sample[]],
         ]),
     ['all changes', samples],
   ];

@@ -7,6 +7,7 @@ const GATEWAY = 'bench-gateway';
 export const GATEWAY_POOL = '127.0.31.0/24';
 export const GATEWAY_PORT = 8080;
 export const GATEWAY_ENDPOINT_HOST = 'gw-eps.example';
+export const GATEWAY_NEW_ROUTE_HOST = 'gw-new.example';
 
 export function httpRouteHostOf(i: number): string {
   return `route-${i}.gw.example`;
@@ -57,6 +58,13 @@ export function gatewayEndpointRoutes(namespace: string, count: number): KubeObj
       ]),
     );
   return routes;
+}
+
+/** An HTTPRoute written during the changes: `path` on GATEWAY_NEW_ROUTE_HOST to `service`. */
+export function newHttpRoute(namespace: string, name: string, path: string, service: string): KubeObject {
+  return httpRoute(namespace, name, GATEWAY_NEW_ROUTE_HOST, [
+    { matches: [{ path: { type: 'Exact', value: path } }], backendRefs: [{ name: service, port: 80 }] },
+  ]);
 }
 
 /** The address the controller gave the Gateway (its status), once it has one. */
