@@ -80,7 +80,7 @@ export async function startWorkerEdge(
 export function runEdgeWorker(config: Config, log: Logger): void {
   const buildOptions = buildOptionsFrom(config);
   let state = emptyRoutingState(buildOptions);
-  const tables = new WorkerTables(buildOptions, config.gatewayControllerName);
+  const tables = new WorkerTables(buildOptions);
   const accessLog = config.accessLog ? createAccessLogger() : null;
   const metrics = createMetrics({ processMetrics: false, ...metricsOptionsFrom(config, process.env) });
   const onRequestDone = (record: RequestRecord) => {

@@ -48,7 +48,7 @@ describe('edge worker tables (--workers)', () => {
         const store = new Store();
         const primary = new IncrementalBuild(testOptions);
         const messages = new TableMessages(store);
-        const worker = new WorkerTables(testOptions, 'sluice.dev/gateway-controller');
+        const worker = new WorkerTables(testOptions);
         let previous: RoutingState | null = null;
         const sent: TableMessage[] = [];
         batches.forEach((batch, at) => {
@@ -73,8 +73,41 @@ describe('edge worker tables (--workers)', () => {
     );
   });
 
+  it('while the Gateway API is served: changes still travel as changes, and no Gateway list crosses the pipe', () => {
+    // Gateway listeners run in the primary only (docs/gateway-api.md): a worker never builds that side.
+    const withGateway: Snapshot = {
+      ...snapshotOfKinds(() => []),
+      namespaces: [],
+      gatewayClasses: [{ kind: 'GatewayClass', metadata: { name: 'sluice' }, spec: { controllerName: 'x' } }],
+      gateways: [],
+      httpRoutes: [],
+      grpcRoutes: [],
+      referenceGrants: [],
+    };
+    const messages = new TableMessages({ snapshot: () => withGateway });
+    const first = buildRoutingState(withGateway, testOptions, 1);
+    expect(first.gateway).toBeDefined();
+    const opening = messages.next(first);
+    expect('snapshot' in opening && Object.keys(opening.snapshot).sort()).toEqual(
+      ['configMaps', 'endpointSlices', 'ingressClasses', 'ingresses', 'secrets', 'services'].sort(),
+    );
+    const primary = new IncrementalBuild(testOptions);
+    applyRoutingState(primary, [], 1, null);
+    const change: ObjectChange = {
+      kind: 'services',
+      id: 'default/web',
+      object: { kind: 'Service', metadata: { namespace: 'default', name: 'web' }, spec: { ports: [{ port: 80 }] } },
+    };
+    const second = applyRoutingState(primary, [change], 2, first, () => first.gateway);
+    expect(second.gateway).toBeDefined();
+    expect(messages.next(second)).toEqual({ generation: 2, changes: [change] });
+    const worker = new WorkerTables(testOptions);
+    expect(worker.apply(structuredClone(opening)).gateway).toBeUndefined();
+    expect(worker.apply({ generation: 2, changes: [change] }).gateway).toBeUndefined();
+  });
+
   it('refuses changes before any snapshot', () => {
-    const worker = new WorkerTables(testOptions, 'sluice.dev/gateway-controller');
+    const worker = new WorkerTables(testOptions);
     expect(() => worker.apply({ generation: 1, changes: [] })).toThrow(/before any snapshot/);
   });
 });
