@@ -1,7 +1,8 @@
 /**
  * HTTPS upstreams through the real binary (backend-protocol: HTTPS): verification off by default (as
  * ingress-nginx), on with proxy-ssl-verify against proxy-ssl-secret's ca.crt, a client certificate from the
- * same Secret, SNI with proxy-ssl-server-name; a wrong CA answers 502, a missing Secret is a problem.
+ * same Secret, SNI with proxy-ssl-server-name, the checked name from proxy-ssl-name; a wrong CA or name answers
+ * 502, a missing Secret is a problem.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpsEcho, type HttpsEcho, type HttpsEchoReply } from '../test/support/https-echo.ts';
@@ -37,7 +38,7 @@ function route(host: string, annotations: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  const podPair = await selfSignedFor(['secure.tls-pods.svc']);
+  const podPair = await selfSignedFor(['secure.tls-pods.svc', 'secure.pods.internal']);
   const otherCa = await selfSignedFor(['someone-else.example']);
   const client = await selfSignedFor(['sluice-edge']);
   pod = await startHttpsEcho('secure-0', podPair);
@@ -60,6 +61,14 @@ beforeAll(async () => {
       [`${NGINX}proxy-ssl-server-name`]: 'on',
     }),
   );
+  const verifiedAs = (name: string) => ({
+    [`${NGINX}proxy-ssl-verify`]: 'on',
+    [`${NGINX}proxy-ssl-secret`]: 'pod-ca',
+    [`${NGINX}proxy-ssl-name`]: name,
+    [`${NGINX}proxy-ssl-server-name`]: 'on',
+  });
+  api.apply(route('named.example', verifiedAs('secure.pods.internal')));
+  api.apply(route('misnamed.example', verifiedAs('other.pods.internal')));
   api.apply(route('wrongca.example', { [`${NGINX}proxy-ssl-verify`]: 'on', [`${NGINX}proxy-ssl-secret`]: 'other-ca' }));
   api.apply(route('nosecret.example', { [`${NGINX}proxy-ssl-verify`]: 'on', [`${NGINX}proxy-ssl-secret`]: 'missing' }));
   await pollUntil(
@@ -96,6 +105,15 @@ describe('HTTPS upstreams', () => {
       clientCertificate: 'sluice-edge',
       servername: 'secure.tls-pods.svc',
     });
+  });
+
+  // ingress-nginx proxyssl: proxy_ssl_name is the name checked and, with proxy_ssl_server_name on, sent as SNI.
+  it('checks the pod certificate against proxy-ssl-name and sends it as SNI; a name it lacks answers 502', async () => {
+    const named = await edgeRequest(scenario.controller.httpUrl, { host: 'named.example', path: '/n' });
+    expect(named.status).toBe(200);
+    expect(named.json<HttpsEchoReply>()).toMatchObject({ pod: 'secure-0', servername: 'secure.pods.internal' });
+    const misnamed = await edgeRequest(scenario.controller.httpUrl, { host: 'misnamed.example', path: '/n' });
+    expect(misnamed.status).toBe(502);
   });
 
   it('answers 502 when the pod certificate is not signed by the given CA', async () => {

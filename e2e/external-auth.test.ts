@@ -62,6 +62,16 @@ beforeAll(async () => {
       }),
       hostIngress(NS, 'api', 'api.example', 'web', { annotations: { [`${NGINX}auth-url`]: authUrl } }),
       hostIngress(NS, 'down', 'down.example', 'web', { annotations: { [`${NGINX}auth-url`]: down } }),
+      hostIngress(NS, 'opts', 'opts.example', 'web', {
+        annotations: {
+          [`${NGINX}auth-url`]: authUrl,
+          [`${NGINX}auth-method`]: 'GET',
+          [`${NGINX}auth-signin`]: 'https://auth.example/start',
+          [`${NGINX}auth-signin-redirect-param`]: 'return_to',
+          [`${NGINX}auth-request-redirect`]: 'https://opts.example/landing',
+          [`${NGINX}auth-always-set-cookie`]: 'true',
+        },
+      }),
     ],
   });
   await pollUntil(
@@ -162,6 +172,53 @@ describe('external authentication (auth-url)', () => {
     });
     expect(await webSocketEcho('session=denied')).toBe('refused 403');
     expect(await webSocketEcho('')).toBe('refused 302');
+  });
+});
+
+// ingress-nginx annotations/authreq: auth-method sets the auth location's proxy_method, auth-signin-redirect-param
+// names the query parameter of buildAuthSignURL, auth-request-redirect replaces X-Auth-Request-Redirect, and
+// auth-always-set-cookie adds the auth answer's Set-Cookie with `always` (on error answers of the pod too).
+describe('external authentication options', () => {
+  it('auth-method: the subrequest uses the given method whatever the request method', async () => {
+    seen.length = 0;
+    const reply = await edgeRequest(scenario.controller.httpUrl, {
+      host: 'opts.example',
+      path: '/form',
+      method: 'POST',
+      body: 'a=1',
+      headers: { cookie: 'session=ok' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json().method).toBe('POST');
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', headers: { 'x-original-method': 'POST' } });
+  });
+
+  it('auth-signin-redirect-param: the sign-in redirect carries the original URL in that parameter', async () => {
+    const reply = await edgeRequest(scenario.controller.httpUrl, { host: 'opts.example', path: '/a?b=c' });
+    expect(reply.status).toBe(302);
+    expect(reply.headers.location).toBe(
+      'https://auth.example/start?return_to=' + encodeURIComponent('http://opts.example/a?b=c'),
+    );
+  });
+
+  it('auth-request-redirect: sent as X-Auth-Request-Redirect instead of the request URI', async () => {
+    seen.length = 0;
+    await edgeRequest(scenario.controller.httpUrl, {
+      host: 'opts.example',
+      path: '/x',
+      headers: { cookie: 'session=ok' },
+    });
+    expect(seen.at(-1)?.headers['x-auth-request-redirect']).toBe('https://opts.example/landing');
+  });
+
+  it("auth-always-set-cookie: the auth answer's Set-Cookie reaches the client on the pod's error answers too", async () => {
+    const reply = await edgeRequest(scenario.controller.httpUrl, {
+      host: 'opts.example',
+      path: '/status/500',
+      headers: { cookie: 'session=ok' },
+    });
+    expect(reply.status).toBe(500);
+    expect(reply.headers['set-cookie']).toBe('session=ok; Path=/; HttpOnly');
   });
 });
 

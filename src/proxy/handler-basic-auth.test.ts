@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { hashSync } from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   echoUpstream,
@@ -13,22 +12,14 @@ import {
   type Edge,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
+import { CHECKED_USERS, HTPASSWD_FILE, VECTOR_PASSWORD } from '../../test/support/htpasswd-vectors.ts';
 import { NO_TRAFFIC } from '../routing/no-traffic.ts';
 import type { TrafficPolicy } from '../routing/policy-types.ts';
 import type { RoutingState } from '../controller/state.ts';
 import type { UpgradeResolution } from './handler.ts';
 
-// Hashes of "open sesame" made by other tools (openssl passwd -5/-6/-apr1, sha1 | base64) and bcryptjs.
-const PASSWORD = 'open sesame';
-const HTPASSWD = [
-  '# users',
-  `bcrypt-user:${hashSync(PASSWORD, 4).replace('$2b$', '$2y$')}`,
-  'apr1-user:$apr1$abcdefgh$T64oOxnD8c28.dQa.2Lty1',
-  'sha1-user:{SHA}W8r/fyL/UzygmbNAjq2HbA67qac=',
-  'sha256-user:$5$abcdefgh$FWXdh6oXOJQkX7oAcP02d0Gnxjct6ra8Fwv29U9RIN2',
-  'sha512-user:$6$abcdefgh$CkjGkP7IIgZVUCNlt.Vi53LOYJLXZ5KzdpzEYCj01XGruA1hxZYJqccTU2zz68oJwAGsd1iPty5F7dHIatUTy/',
-  'plain-user:open sesame',
-].join('\n');
+const PASSWORD = VECTOR_PASSWORD;
+const HTPASSWD = HTPASSWD_FILE;
 
 function authPolicy(secret: string | null): { traffic: TrafficPolicy } {
   const basicAuth = { secret, secretType: 'auth-file', realm: 'Team only', field: 'f', secretField: 'f' } as const;
@@ -65,7 +56,7 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
     await upstream.close();
   });
 
-  it.each(['bcrypt-user', 'apr1-user', 'sha1-user', 'sha256-user', 'sha512-user'])(
+  it.each(CHECKED_USERS)(
     'lets %s in with the right password (twice: the second verdict comes from the cache)',
     async (user) => {
       for (let i = 0; i < 2; i++) {
@@ -77,14 +68,11 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
     },
   );
 
-  it.each(['bcrypt-user', 'apr1-user', 'sha1-user', 'sha256-user', 'sha512-user'])(
-    'refuses %s with a wrong password: 401 with the realm',
-    async (user) => {
-      const reply = await send(edge.port, { headers: { host: 'app.test', authorization: basic(user, 'open sesamE') } });
-      expect(reply.status).toBe(401);
-      expect(reply.headers['www-authenticate']).toBe('Basic realm="Team only", charset="UTF-8"');
-    },
-  );
+  it.each(CHECKED_USERS)('refuses %s with a wrong password: 401 with the realm', async (user) => {
+    const reply = await send(edge.port, { headers: { host: 'app.test', authorization: basic(user, 'open sesamE') } });
+    expect(reply.status).toBe(401);
+    expect(reply.headers['www-authenticate']).toBe('Basic realm="Team only", charset="UTF-8"');
+  });
 
   it('refuses a plaintext entry, an unknown user, no credentials and a malformed header', async () => {
     const before = upstream.count;
