@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { hashSync } from 'bcryptjs';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edgeRequest } from './support/http-client.ts';
+import { webSocketPing } from './support/websocket-ping.ts';
 import { hostIngress, pollUntil, type Scenario, startScenario } from './fixtures.ts';
 
 const NS = 'shop';
@@ -52,6 +52,10 @@ const waitStatus = (what: string, host: string, status: number, authorization?: 
     },
   );
 
+/** A WebSocket handshake on app.example with this Authorization header. */
+const pingWithAuthorization = (authorization: string) =>
+  webSocketPing(scenario.controller.httpPort, { host: 'app.example', authorization });
+
 beforeAll(async () => {
   scenario = await startScenario({
     namespace: NS,
@@ -85,8 +89,11 @@ describe('basic auth with an Opaque htpasswd Secret (auth-secret)', () => {
 
   // ingress-nginx's auth_basic covers every request of the location, WebSocket handshakes included.
   it('checks WebSocket handshakes too: the right password echoes, a wrong one gets 401 with the realm', async () => {
-    expect(await webSocketEcho(basic('bob', 'builder'))).toBe('ping');
-    expect(await webSocketEcho(basic('bob', 'wrong'))).toBe('refused 401 Basic realm="Shop staff", charset="UTF-8"');
+    expect(await pingWithAuthorization(basic('bob', 'builder'))).toEqual({ echoed: 'ping' });
+    expect(await pingWithAuthorization(basic('bob', 'wrong'))).toMatchObject({
+      refused: 401,
+      wwwAuthenticate: 'Basic realm="Shop staff", charset="UTF-8"',
+    });
   });
 
   it('serves a Secret seen before any Ingress named it, as soon as one does', async () => {
@@ -113,24 +120,3 @@ describe('basic auth with an Opaque htpasswd Secret (auth-secret)', () => {
     await waitStatus('the deleted Secret to deny', 'late.example', 503, basic('dave', 'rotated'));
   });
 });
-
-/** Opens ws://…/ws on app.example: the echo of "ping", or "refused <status> <WWW-Authenticate>". */
-function webSocketEcho(authorization: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${scenario.controller.httpPort}/ws`, {
-      headers: { host: 'app.example', authorization },
-      handshakeTimeout: 5000,
-    });
-    socket.once('unexpected-response', (_request, response) => {
-      resolve(`refused ${response.statusCode} ${response.headers['www-authenticate'] ?? ''}`);
-      response.resume();
-      socket.terminate();
-    });
-    socket.once('error', reject);
-    socket.once('open', () => socket.send('ping'));
-    socket.once('message', (message: Buffer) => {
-      resolve(String(message));
-      socket.close();
-    });
-  });
-}

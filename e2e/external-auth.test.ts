@@ -8,9 +8,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { closedPort } from '../test/support/proxy-handler-fixtures.ts';
 import { edgeRequest } from './support/http-client.ts';
+import { webSocketPing } from './support/websocket-ping.ts';
 import { hostIngress, pollUntil, type Scenario, startScenario } from './fixtures.ts';
 
 const NS = 'shop';
@@ -44,6 +44,10 @@ function startAuthService(): Promise<Server> {
   server.listen(0, '127.0.0.1');
   return once(server, 'listening').then(() => server);
 }
+
+/** A WebSocket handshake on app.example with this Cookie header (none when empty). */
+const pingWithCookie = (cookie: string) =>
+  webSocketPing(scenario.controller.httpPort, { host: 'app.example', ...(cookie === '' ? {} : { cookie }) });
 
 beforeAll(async () => {
   authServer = await startAuthService();
@@ -164,14 +168,16 @@ describe('external authentication (auth-url)', () => {
   // ingress-nginx's auth_request runs for every request of the location, WebSocket handshakes included.
   it('asks the auth service before a WebSocket upgrade: allowed → the socket echoes, else its answer', async () => {
     seen.length = 0;
-    const echoed = await webSocketEcho('session=ok');
-    expect(echoed).toBe('ping');
+    expect(await pingWithCookie('session=ok')).toEqual({ echoed: 'ping' });
     expect(seen.at(-1)?.headers).toMatchObject({
       'x-original-url': 'http://app.example/ws',
       'x-original-method': 'GET',
     });
-    expect(await webSocketEcho('session=denied')).toBe('refused 403');
-    expect(await webSocketEcho('')).toBe('refused 302');
+    expect(await pingWithCookie('session=denied')).toMatchObject({ refused: 403 });
+    expect(await pingWithCookie('')).toMatchObject({
+      refused: 302,
+      location: 'https://auth.example/oauth2/start?rd=' + encodeURIComponent('http://app.example/ws'),
+    });
   });
 });
 
@@ -221,24 +227,3 @@ describe('external authentication options', () => {
     expect(reply.headers['set-cookie']).toBe('session=ok; Path=/; HttpOnly');
   });
 });
-
-/** Opens ws://…/ws on app.example with `cookie`: the echo of "ping", or "refused <status>". */
-function webSocketEcho(cookie: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${scenario.controller.httpPort}/ws`, {
-      headers: { host: 'app.example', ...(cookie === '' ? {} : { cookie }) },
-      handshakeTimeout: 5000,
-    });
-    socket.once('unexpected-response', (_request, response) => {
-      resolve(`refused ${response.statusCode}`);
-      response.resume();
-      socket.terminate();
-    });
-    socket.once('error', reject);
-    socket.once('open', () => socket.send('ping'));
-    socket.once('message', (message: Buffer) => {
-      resolve(String(message));
-      socket.close();
-    });
-  });
-}
