@@ -3,13 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { browserAdminServer } from '../../test/support/admin-browser-server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium } from '../../test/support/admin-chromium.ts';
 import { SHOWCASE_AUTH_URL, showcaseState } from '../../test/support/admin-showcase-fixture.ts';
 import { requestRecord } from '../../test/support/request-record-fixture.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
-import { silentLogger } from '../util/logger.ts';
-import { createAdminServer } from './server.ts';
 
 // The README's screenshots (docs/admin-page.png, docs/admin-page-phone.png), rewritten only on request:
 // UPDATE_SCREENSHOTS=1 npx vitest run src/admin/page-screenshots.browser.test.ts. Otherwise they go to a
@@ -22,17 +21,7 @@ const SCREENSHOT_DIR =
 describe('status page screenshots (a user-like state: Ingresses, audit, problems, a Gateway)', () => {
   const state = showcaseState(7);
   const metrics = createMetrics({ processMetrics: false });
-  const app = createAdminServer({
-    getState: () => state,
-    readiness: () => ({ ready: true, reasons: [] }),
-    metrics,
-    sources: () => [{ name: 'kubernetes', synced: true }],
-    leader: () => true,
-    log: silentLogger,
-    eventsPollMs: 50,
-    eventsTickMs: 250,
-    historySampleMs: 200,
-  });
+  const app = browserAdminServer({ getState: () => state, metrics });
   let browser: Chromium | undefined;
   let context: BrowserContext;
   let base = '';

@@ -3,13 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { browserAdminServer } from '../../test/support/admin-browser-server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../test/support/admin-chromium.ts';
 import { fixtureState } from '../../test/support/admin-state-fixture.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
-import { silentLogger } from '../util/logger.ts';
 import { tokenAccess } from './admin-access.ts';
-import { createAdminServer } from './server.ts';
 
 const TOKEN = 'browser-admin-token-0123456789';
 
@@ -17,16 +16,11 @@ const TOKEN = 'browser-admin-token-0123456789';
 // page's modules, the event stream and the history then come with the same credentials.
 describe('status page behind the admin token, in a browser', () => {
   const state = fixtureState({ generation: 1 });
-  const app = createAdminServer({
+  const app = browserAdminServer({
     getState: () => state,
-    readiness: () => ({ ready: true, reasons: [] }),
     metrics: createMetrics({ processMetrics: false }),
     sources: () => [],
-    log: silentLogger,
     access: tokenAccess(TOKEN),
-    eventsPollMs: 50,
-    eventsTickMs: 250,
-    historySampleMs: 200,
   });
   let base = '';
   const dirs: string[] = [];

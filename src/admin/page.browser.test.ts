@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
+import { browserAdminServer } from '../../test/support/admin-browser-server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingState } from '../controller/state.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 import { requestRecord } from '../../test/support/request-record-fixture.ts';
-import { silentLogger } from '../util/logger.ts';
-import { createAdminServer } from './server.ts';
 import { HOSTILE, STOREFRONT_ANNOTATIONS, fixtureState } from '../../test/support/admin-state-fixture.ts';
 import { GATEWAY, withGateway } from '../../test/support/admin-gateway-fixture.ts';
 import { type Chromium, launchChromium } from '../../test/support/admin-chromium.ts';
@@ -13,16 +12,10 @@ import { type Chromium, launchChromium } from '../../test/support/admin-chromium
 describe('status page in a browser', () => {
   let state: RoutingState | null = null;
   const metrics = createMetrics({ processMetrics: false });
-  const app = createAdminServer({
+  const app = browserAdminServer({
     getState: () => state,
     readiness: () => ({ ready: state !== null, reasons: state === null ? ['no routing table yet'] : [] }),
     metrics,
-    sources: () => [{ name: 'kubernetes', synced: true }],
-    leader: () => true,
-    log: silentLogger,
-    eventsPollMs: 50,
-    eventsTickMs: 250,
-    historySampleMs: 200,
   });
   let browser: Chromium | undefined;
   let context: BrowserContext;
