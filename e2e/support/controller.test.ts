@@ -2,9 +2,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, startController } from './controller.ts';
+import { freePorts, REPO_ROOT, startController } from './controller.ts';
 
 const fake = [process.execPath, join(REPO_ROOT, 'e2e/support/fixtures/fake-controller.ts')];
+
+describe('freePorts', () => {
+  it('hands out distinct ports (all bound before any is released)', async () => {
+    for (let round = 0; round < 20; round++) {
+      const ports = await freePorts(3);
+      expect(new Set(ports).size).toBe(3);
+      expect(ports.every((port) => port > 0)).toBe(true);
+    }
+  });
+});
 
 describe('startController (against a fake controller)', () => {
   it('picks free ports, waits for readiness and generations, and stops the process group with SIGTERM', async () => {

@@ -3,7 +3,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../../src/routing/types.ts';
@@ -72,13 +72,28 @@ export interface StartControllerOptions {
 
 /** A free TCP port on 127.0.0.1 (bound, read, released). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return await new Promise((resolvePort, reject) => {
-    const server = createServer();
+  return (await freePorts(1, host))[0];
+}
+
+/**
+ * `count` distinct free TCP ports: all are bound before any is released, since a port released and asked for
+ * again at once can come back (a controller once got the same port for --http-port and --admin-port).
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(servers.map((server) => listenOnAnyPort(server, host)));
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((closed) => server.close(() => closed()))));
+  }
+}
+
+function listenOnAnyPort(server: Server, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
+      resolvePort(typeof address === 'object' && address !== null ? address.port : 0);
     });
   });
 }
@@ -154,16 +169,11 @@ export async function startController(
   options: StartControllerOptions = {},
 ): Promise<RunningController> {
   const fullArgs = [...args];
-  const ensurePort = async (flag: string): Promise<number> => {
-    const given = flagValue(fullArgs, flag);
-    if (given !== undefined) return Number(given);
-    const port = await freePort();
-    fullArgs.push(flag, String(port));
-    return port;
-  };
-  const httpPort = await ensurePort('--http-port');
-  const httpsPort = await ensurePort('--https-port');
-  const adminPort = await ensurePort('--admin-port');
+  const portFlags = ['--http-port', '--https-port', '--admin-port'];
+  const missing = portFlags.filter((flag) => flagValue(fullArgs, flag) === undefined);
+  const picked = await freePorts(missing.length);
+  for (const [i, flag] of missing.entries()) fullArgs.push(flag, String(picked[i]));
+  const [httpPort, httpsPort, adminPort] = portFlags.map((flag) => Number(flagValue(fullArgs, flag)));
   if (flagValue(fullArgs, '--bind-address') === undefined) fullArgs.push('--bind-address', '127.0.0.1');
   const bind = flagValue(fullArgs, '--bind-address') ?? '127.0.0.1';
   const host = bind === '0.0.0.0' ? '127.0.0.1' : bind;
