@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { pollUntil, startScenario, type Scenario } from './fixtures.ts';
 import type { KubeObject } from './support/api-emulator.ts';
-import { freePort, REPO_ROOT } from './support/controller.ts';
+import { freePorts, REPO_ROOT } from './support/controller.ts';
 import { edgeRequest } from './support/http-client.ts';
 
 // In a cluster without --gateway-address-pool the leader provisions one Service per Gateway (issue 14 item 3):
@@ -34,7 +34,10 @@ const gateway: KubeObject = {
 };
 
 beforeAll(async () => {
-  containerPort = await freePort();
+  // The container port is picked with the listeners' ports, so that it is none of them (the controller refuses
+  // a range holding one).
+  const [httpPort, httpsPort, adminPort, gatewayPort] = await freePorts(4);
+  containerPort = gatewayPort;
   scenario = await startScenario({
     namespace: NS,
     backends: { web: 1 },
@@ -51,7 +54,10 @@ beforeAll(async () => {
         spec: { controllerName: 'sluice.dev/gateway-controller' },
       },
     ],
-    args: ['--gateway-container-ports', `${containerPort}-${containerPort}`, '--gateway-api-recheck', '200ms'],
+    args: [
+      ...['--http-port', String(httpPort), '--https-port', String(httpsPort), '--admin-port', String(adminPort)],
+      ...['--gateway-container-ports', `${containerPort}-${containerPort}`, '--gateway-api-recheck', '200ms'],
+    ],
     env: { POD_NAME: 'sluice-5d8f9c7b6-x2k4p', POD_NAMESPACE: NS },
   });
   scenario.api.installGatewayApi();

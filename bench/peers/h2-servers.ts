@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:http2';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../e2e/support/controller.ts';
+import { freePort, freePorts } from '../../e2e/support/controller.ts';
 import { argvOf, childrenOf, descendantsOf, startProcess, type Started } from './process.ts';
 import { REPO_ROOT, renderTemplate, sluiceFlags, type Server } from './servers.ts';
 
@@ -207,7 +207,7 @@ export async function startSluiceH2(
   manifests: string,
   scheme: 'https' | 'http',
 ): Promise<Server> {
-  const [port, httpsPort, adminPort] = [await freePort(host), await freePort(host), await freePort(host)];
+  const [port, httpsPort, adminPort] = await freePorts(3, host);
   const flags = [...sluiceFlags(manifests, false), '--bind-address', host, '--http-port', String(port)];
   flags.push('--https-port', String(httpsPort), '--admin-port', String(adminPort));
   const proc = startProcess(name, NODE, ['src/main.ts', ...flags], {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../e2e/support/controller.ts';
+import { freePort, freePorts } from '../../e2e/support/controller.ts';
 import { waitServing } from './net.ts';
 import { argvOf, childrenOf, descendantsOf, startProcess, type Started } from './process.ts';
 
@@ -171,7 +171,7 @@ export async function startSluice(
   manifests: string,
   options: SluiceOptions,
 ): Promise<Server & { adminPort: number }> {
-  const [port, httpsPort, adminPort] = [await freePort(host), await freePort(host), await freePort(host)];
+  const [port, httpsPort, adminPort] = await freePorts(3, host);
   const flags = [
     ...sluiceFlags(manifests, options.accessLog),
     '--bind-address',
