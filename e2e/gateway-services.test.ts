@@ -55,8 +55,16 @@ beforeAll(async () => {
       },
     ],
     args: [
-      ...['--http-port', String(httpPort), '--https-port', String(httpsPort), '--admin-port', String(adminPort)],
-      ...['--gateway-container-ports', `${containerPort}-${containerPort}`, '--gateway-api-recheck', '200ms'],
+      '--http-port',
+      String(httpPort),
+      '--https-port',
+      String(httpsPort),
+      '--admin-port',
+      String(adminPort),
+      '--gateway-container-ports',
+      `${containerPort}-${containerPort}`,
+      '--gateway-api-recheck',
+      '200ms',
     ],
     env: { POD_NAME: 'sluice-5d8f9c7b6-x2k4p', POD_NAMESPACE: NS },
   });
