@@ -6,17 +6,18 @@
  * annotations/auth.go reads them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKED_USERS, HTPASSWD_FILE, HTPASSWD_VECTORS, VECTOR_PASSWORD } from '../test/support/htpasswd-vectors.ts';
+import {
+  basicCredentials,
+  CHECKED_USERS,
+  HTPASSWD_FILE,
+  HTPASSWD_VECTORS,
+  VECTOR_PASSWORD,
+} from '../test/support/htpasswd-vectors.ts';
 import { edgeRequest } from './support/http-client.ts';
-import { hostIngress, pollUntil, type Scenario, startScenario } from './fixtures.ts';
+import { hostIngress, opaqueSecret, pollUntil, type Scenario, startScenario } from './fixtures.ts';
 
 const NS = 'staff';
 const NGINX = 'nginx.ingress.kubernetes.io/';
-
-function opaqueSecret(name: string, data: Readonly<Record<string, string>>) {
-  const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  return { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { namespace: NS, name }, data: encoded };
-}
 
 function basicIngress(name: string, secret: string, secretType: string) {
   return hostIngress(NS, name, `${name}.example`, 'web', {
@@ -28,11 +29,13 @@ function basicIngress(name: string, secret: string, secretType: string) {
   });
 }
 
-const basic = (user: string, password: string) => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
-
 let scenario: Scenario;
 const get = (host: string, user: string, password: string) =>
-  edgeRequest(scenario.controller.httpUrl, { host, path: '/', headers: { authorization: basic(user, password) } });
+  edgeRequest(scenario.controller.httpUrl, {
+    host,
+    path: '/',
+    headers: { authorization: basicCredentials(user, password) },
+  });
 
 beforeAll(async () => {
   scenario = await startScenario({
@@ -40,9 +43,9 @@ beforeAll(async () => {
     backends: { web: 1 },
     objects: [
       basicIngress('file', 'htpasswd-file', 'auth-file'),
-      opaqueSecret('htpasswd-file', { auth: HTPASSWD_FILE }),
+      opaqueSecret(NS, 'htpasswd-file', { auth: HTPASSWD_FILE }),
       basicIngress('map', 'htpasswd-map', 'auth-map'),
-      opaqueSecret('htpasswd-map', HTPASSWD_VECTORS),
+      opaqueSecret(NS, 'htpasswd-map', HTPASSWD_VECTORS),
     ],
   });
   for (const host of ['file.example', 'map.example'])

@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { hashSync } from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicCredentials } from '../test/support/htpasswd-vectors.ts';
 import { edgeRequest } from './support/http-client.ts';
 import { webSocketPing } from './support/websocket-ping.ts';
-import { hostIngress, pollUntil, type Scenario, startScenario } from './fixtures.ts';
+import { hostIngress, opaqueSecret, pollUntil, type Scenario, startScenario } from './fixtures.ts';
 
 const NS = 'shop';
 const NGINX = 'nginx.ingress.kubernetes.io/';
@@ -17,11 +18,6 @@ const NGINX = 'nginx.ingress.kubernetes.io/';
 const sha1Line = (user: string, password: string) =>
   `${user}:{SHA}${createHash('sha1').update(password).digest('base64')}`;
 const HTPASSWD = [sha1Line('alice', 'wonderland'), `bob:${hashSync('builder', 4)}`].join('\n') + '\n';
-
-function opaqueSecret(name: string, data: Record<string, string>) {
-  const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  return { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { namespace: NS, name }, data: encoded };
-}
 
 function basicIngress(name: string, host: string, secret: string) {
   return hostIngress(NS, name, host, 'web', {
@@ -32,8 +28,6 @@ function basicIngress(name: string, host: string, secret: string) {
     },
   });
 }
-
-const basic = (user: string, password: string) => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
 
 let scenario: Scenario;
 const get = (host: string, authorization?: string) =>
@@ -62,9 +56,9 @@ beforeAll(async () => {
     backends: { web: 1 },
     objects: [
       basicIngress('app', 'app.example', 'basic-auth'),
-      opaqueSecret('basic-auth', { auth: HTPASSWD }),
+      opaqueSecret(NS, 'basic-auth', { auth: HTPASSWD }),
       // Seen at start-up but named by no Ingress yet: its data is dropped until an Ingress names it.
-      opaqueSecret('team-auth', { auth: sha1Line('carol', 'secret') + '\n' }),
+      opaqueSecret(NS, 'team-auth', { auth: sha1Line('carol', 'secret') + '\n' }),
     ],
   });
   await waitStatus('the auth route', 'app.example', 401);
@@ -79,18 +73,18 @@ describe('basic auth with an Opaque htpasswd Secret (auth-secret)', () => {
     const none = await get('app.example');
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toMatch(/^Basic realm="Shop staff"/);
-    expect((await get('app.example', basic('alice', 'wrong'))).status).toBe(401);
-    expect((await get('app.example', basic('mallory', 'wonderland'))).status).toBe(401);
-    const alice = await get('app.example', basic('alice', 'wonderland'));
+    expect((await get('app.example', basicCredentials('alice', 'wrong'))).status).toBe(401);
+    expect((await get('app.example', basicCredentials('mallory', 'wonderland'))).status).toBe(401);
+    const alice = await get('app.example', basicCredentials('alice', 'wonderland'));
     expect(alice.status).toBe(200);
     expect(alice.json().pod).toBe('web-0');
-    expect((await get('app.example', basic('bob', 'builder'))).status).toBe(200);
+    expect((await get('app.example', basicCredentials('bob', 'builder'))).status).toBe(200);
   });
 
   // ingress-nginx's auth_basic covers every request of the location, WebSocket handshakes included.
   it('checks WebSocket handshakes too: the right password echoes, a wrong one gets 401 with the realm', async () => {
-    expect(await pingWithAuthorization(basic('bob', 'builder'))).toEqual({ echoed: 'ping' });
-    expect(await pingWithAuthorization(basic('bob', 'wrong'))).toMatchObject({
+    expect(await pingWithAuthorization(basicCredentials('bob', 'builder'))).toEqual({ echoed: 'ping' });
+    expect(await pingWithAuthorization(basicCredentials('bob', 'wrong'))).toMatchObject({
       refused: 401,
       wwwAuthenticate: 'Basic realm="Shop staff", charset="UTF-8"',
     });
@@ -99,24 +93,29 @@ describe('basic auth with an Opaque htpasswd Secret (auth-secret)', () => {
   it('serves a Secret seen before any Ingress named it, as soon as one does', async () => {
     scenario.api.apply(basicIngress('team', 'team.example', 'team-auth'));
     await waitStatus('the team route to ask for credentials', 'team.example', 401);
-    expect((await get('team.example', basic('carol', 'wrong'))).status).toBe(401);
-    expect((await get('team.example', basic('carol', 'secret'))).status).toBe(200);
+    expect((await get('team.example', basicCredentials('carol', 'wrong'))).status).toBe(401);
+    expect((await get('team.example', basicCredentials('carol', 'secret'))).status).toBe(200);
   });
 
   it('denies (503) while the Secret is missing, and serves it once it is created after the Ingress', async () => {
     scenario.api.apply(basicIngress('late', 'late.example', 'late-auth'));
-    await waitStatus('the route without its Secret to fail closed', 'late.example', 503, basic('dave', 'pass'));
-    scenario.api.apply(opaqueSecret('late-auth', { auth: sha1Line('dave', 'pass') + '\n' }));
-    await waitStatus('the late Secret to be used', 'late.example', 200, basic('dave', 'pass'));
+    await waitStatus(
+      'the route without its Secret to fail closed',
+      'late.example',
+      503,
+      basicCredentials('dave', 'pass'),
+    );
+    scenario.api.apply(opaqueSecret(NS, 'late-auth', { auth: sha1Line('dave', 'pass') + '\n' }));
+    await waitStatus('the late Secret to be used', 'late.example', 200, basicCredentials('dave', 'pass'));
     expect((await get('late.example')).status).toBe(401);
-    expect((await get('late.example', basic('dave', 'nope'))).status).toBe(401);
+    expect((await get('late.example', basicCredentials('dave', 'nope'))).status).toBe(401);
   });
 
   it('follows a change of the htpasswd file, and fails closed again when the Secret is deleted', async () => {
-    scenario.api.apply(opaqueSecret('late-auth', { auth: sha1Line('dave', 'rotated') + '\n' }));
-    await waitStatus('the rotated password', 'late.example', 200, basic('dave', 'rotated'));
-    expect((await get('late.example', basic('dave', 'pass'))).status).toBe(401);
+    scenario.api.apply(opaqueSecret(NS, 'late-auth', { auth: sha1Line('dave', 'rotated') + '\n' }));
+    await waitStatus('the rotated password', 'late.example', 200, basicCredentials('dave', 'rotated'));
+    expect((await get('late.example', basicCredentials('dave', 'pass'))).status).toBe(401);
     scenario.api.remove('Secret', NS, 'late-auth');
-    await waitStatus('the deleted Secret to deny', 'late.example', 503, basic('dave', 'rotated'));
+    await waitStatus('the deleted Secret to deny', 'late.example', 503, basicCredentials('dave', 'rotated'));
   });
 });

@@ -149,6 +149,12 @@ export function tlsSecret(namespace: string, name: string, pair: TlsPair): KubeO
   };
 }
 
+/** An Opaque Secret with these values (base64-encoded here), as `kubectl create secret generic` makes one. */
+export function opaqueSecret(namespace: string, name: string, data: Readonly<Record<string, string>>): KubeObject {
+  const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+  return { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { namespace, name }, data: encoded };
+}
+
 // ---- a running scenario ----
 
 export interface BackendSpec {

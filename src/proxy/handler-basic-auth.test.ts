@@ -12,7 +12,12 @@ import {
   type Edge,
   type Upstream,
 } from '../../test/support/proxy-handler-fixtures.ts';
-import { CHECKED_USERS, HTPASSWD_FILE, VECTOR_PASSWORD } from '../../test/support/htpasswd-vectors.ts';
+import {
+  basicCredentials,
+  CHECKED_USERS,
+  HTPASSWD_FILE,
+  VECTOR_PASSWORD,
+} from '../../test/support/htpasswd-vectors.ts';
 import { NO_TRAFFIC } from '../routing/no-traffic.ts';
 import type { TrafficPolicy } from '../routing/policy-types.ts';
 import type { RoutingState } from '../controller/state.ts';
@@ -24,10 +29,6 @@ const HTPASSWD = HTPASSWD_FILE;
 function authPolicy(secret: string | null): { traffic: TrafficPolicy } {
   const basicAuth = { secret, secretType: 'auth-file', realm: 'Team only', field: 'f', secretField: 'f' } as const;
   return { traffic: { ...NO_TRAFFIC, basicAuth } as TrafficPolicy };
-}
-
-function basic(user: string, password: string): string {
-  return 'Basic ' + Buffer.from(user + ':' + password).toString('base64');
 }
 
 describe('edge request path: basic authentication (auth-type basic)', () => {
@@ -60,7 +61,9 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
     'lets %s in with the right password (twice: the second verdict comes from the cache)',
     async (user) => {
       for (let i = 0; i < 2; i++) {
-        const reply = await send(edge.port, { headers: { host: 'app.test', authorization: basic(user, PASSWORD) } });
+        const reply = await send(edge.port, {
+          headers: { host: 'app.test', authorization: basicCredentials(user, PASSWORD) },
+        });
         expect(reply.status).toBe(200);
         // ingress-nginx nginx.tmpl: `proxy_set_header Authorization ""` after auth_basic.
         expect(json(reply).headers.authorization).toBeUndefined();
@@ -69,7 +72,9 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
   );
 
   it.each(CHECKED_USERS)('refuses %s with a wrong password: 401 with the realm', async (user) => {
-    const reply = await send(edge.port, { headers: { host: 'app.test', authorization: basic(user, 'open sesamE') } });
+    const reply = await send(edge.port, {
+      headers: { host: 'app.test', authorization: basicCredentials(user, 'open sesamE') },
+    });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toBe('Basic realm="Team only", charset="UTF-8"');
   });
@@ -77,8 +82,8 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
   it('refuses a plaintext entry, an unknown user, no credentials and a malformed header', async () => {
     const before = upstream.count;
     for (const authorization of [
-      basic('plain-user', PASSWORD),
-      basic('nobody', PASSWORD),
+      basicCredentials('plain-user', PASSWORD),
+      basicCredentials('nobody', PASSWORD),
       'Basic %%%',
       'Bearer x',
       '',
@@ -92,7 +97,7 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
 
   it('refuses every request with 503 when the auth Secret is missing (never opens the route)', async () => {
     const reply = await send(edge.port, {
-      headers: { host: 'nosecret.test', authorization: basic('sha1-user', PASSWORD) },
+      headers: { host: 'nosecret.test', authorization: basicCredentials('sha1-user', PASSWORD) },
     });
     expect(reply.status).toBe(503);
   });
@@ -121,11 +126,11 @@ describe('edge request path: basic authentication (auth-type basic)', () => {
     };
     try {
       // A fresh bcrypt password (not in the verdict cache) is hashed asynchronously: the resolution waits.
-      const fresh = await handshake(basic('bcrypt-user', PASSWORD));
+      const fresh = await handshake(basicCredentials('bcrypt-user', PASSWORD));
       expect(fresh.waited).toBe(true);
       expect(fresh.resolution).toMatchObject({ ok: true, upstream: { port: upstream.port } });
       expect((fresh.resolution as { headers: Record<string, unknown> }).headers.authorization).toBeUndefined();
-      const wrong = await handshake(basic('bcrypt-user', 'wrong ' + Date.now()));
+      const wrong = await handshake(basicCredentials('bcrypt-user', 'wrong ' + Date.now()));
       expect(wrong.resolution).toMatchObject({ ok: false, status: 401 });
       expect((wrong.resolution as { headers?: readonly string[] | null }).headers).toContain(
         'Basic realm="Team only", charset="UTF-8"',

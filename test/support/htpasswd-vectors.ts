@@ -25,3 +25,8 @@ export const HTPASSWD_FILE = [
   '# users',
   ...Object.entries(HTPASSWD_VECTORS).map(([user, hash]) => `${user}:${hash}`),
 ].join('\n');
+
+/** An Authorization header with these Basic credentials. */
+export function basicCredentials(user: string, password: string): string {
+  return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+}
